@@ -1,0 +1,77 @@
+# pwb: patch-series regression workbench.  `make check` and `make demo`
+# install what is missing (ci/deps.sh), build, and run.
+
+CC      ?= gcc
+PKGS    := libgit2 libcurl sqlite3 gmime-3.0 zlib jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  ?= -O2 -g
+# A developer build (the default) turns warnings into errors.
+DEVELOPER ?= 1
+WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation \
+           -Wmissing-prototypes -Wstrict-prototypes -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARN    += -Werror
+endif
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -Isrc $(CFLAGS) $(SAN)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+BUILD   ?= build
+SRCS    := $(wildcard src/*.c src/util/*.c)
+LIB_SRCS := $(filter-out src/pwb.c,$(SRCS))
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/migrations.gen.o
+MIGRATIONS := $(sort $(wildcard db/*.sql))
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps check check-fast unit demo clean bench
+all: bin/pwb $(UNIT_BINS)
+
+deps:
+	@sh ci/deps.sh
+
+bin/pwb: $(BUILD)/pwb.o $(BUILD)/libpwb.a
+	@mkdir -p bin
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/libpwb.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/util/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/migrations.gen.c: $(MIGRATIONS) ci/embed-sql.sh
+	@mkdir -p $(BUILD)
+	sh ci/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/migrations.gen.o: $(BUILD)/migrations.gen.c src/db.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpwb.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libpwb.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+
+# Every test: unit (cmocka) and end-to-end (tests/t*.sh).
+check: deps
+	@$(MAKE) --no-print-directory all
+	@sh ci/run-tests.sh
+
+# The loop for developers: no kernel builds (there are none yet).
+check-fast: all
+	@PWB_FAST=1 sh ci/run-tests.sh
+
+unit: all
+	@sh ci/run-tests.sh --unit
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh ci/demo.sh
+
+bench: all
+	@sh bench/perf/intake.sh
+
+clean:
+	rm -rf $(BUILD) bin

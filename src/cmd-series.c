@@ -1,0 +1,238 @@
+/*
+ * pwb series list | show SERIES | export SERIES [-o FILE]
+ */
+#include "cmds.h"
+#include "db.h"
+#include "lore.h"
+#include "output.h"
+#include "store.h"
+#include "util/timefmt.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <gmime/gmime.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: pwb series list [--json]\n"
+	"       pwb series show SERIES [--json]\n"
+	"       pwb series export SERIES [-o FILE]\n"
+	"\n"
+	"SERIES is a series id (from 'pwb series list'), a message-id of the\n"
+	"cover letter, a patch or any message of the thread, or a lore URL.\n"
+	"export writes an mbox that 'git am' applies, with the collected\n"
+	"trailers added under each patch's own.\n";
+
+static int series_list(struct pwb_ctx *ctx, int json)
+{
+	sqlite3_stmt *st;
+	json_t *arr = json ? json_array() : NULL;
+	int rc, ret = EXIT_FAIL;
+
+	if (db_prepare(ctx->db, &st, "SELECT s.id, s.version, s.prefixes, "
+		       "s.subject, s.total, s.complete, s.date, s.msgid, "
+		       "(SELECT count(*) FROM patches p WHERE p.series_id = s.id), "
+		       "(SELECT count(*) FROM trailers t JOIN patches p ON "
+		       "p.id = t.patch_row WHERE p.series_id = s.id) "
+		       "FROM series s ORDER BY s.date, s.id"))
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long id = (long)sqlite3_column_int64(st, 0);
+		int ver = sqlite3_column_int(st, 1);
+		const char *pfx = (const char *)sqlite3_column_text(st, 2);
+		const char *subj = (const char *)sqlite3_column_text(st, 3);
+		int total = sqlite3_column_int(st, 4);
+		int complete = sqlite3_column_int(st, 5);
+		char date[40];
+		int have = sqlite3_column_int(st, 8);
+
+		fmt_short(date, sqlite3_column_int64(st, 6), 0);
+		if (json) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "id", json_integer(id));
+			json_object_set_new(o, "version", json_integer(ver));
+			json_object_set_new(o, "prefixes", json_string(pfx));
+			json_object_set_new(o, "subject", json_string(subj));
+			json_object_set_new(o, "total", json_integer(total));
+			json_object_set_new(o, "patches", json_integer(have));
+			json_object_set_new(o, "complete", json_boolean(complete));
+			json_object_set_new(o, "msgid", json_string(
+				(const char *)sqlite3_column_text(st, 7)));
+			json_object_set_new(o, "trailers", json_integer(
+				sqlite3_column_int(st, 9)));
+			json_array_append_new(arr, o);
+		} else {
+			printf("%4ld  %s  v%-2d %2d/%-2d %s%s%s%s%s\n", id, date,
+			       ver, have, total, complete ? "" : "(incomplete) ",
+			       *pfx ? "[" : "", pfx, *pfx ? "] " : "", subj);
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		db_error(ctx->db, "list series");
+		goto out;
+	}
+	if (json && json_print(arr))
+		goto out;
+	ret = EXIT_OK;
+out:
+	sqlite3_finalize(st);
+	json_decref(arr);
+	return ret;
+}
+
+static int series_show(struct pwb_ctx *ctx, const char *arg, int json)
+{
+	struct stored_series s;
+	long id;
+	int ret = EXIT_FAIL;
+
+	if (store_find_series(ctx->db, arg, &id) ||
+	    store_load_series(ctx->db, id, &s))
+		return EXIT_FAIL;
+	if (json) {
+		char *base = ctx_config_get(ctx, "lore.url");
+		json_t *j = json_series(&s, base);
+
+		if (!json_print(j))
+			ret = EXIT_OK;
+		json_decref(j);
+		free(base);
+	} else {
+		text_series(stdout, &s, 1);
+		ret = EXIT_OK;
+	}
+	stored_series_release(&s);
+	return ret;
+}
+
+static char *header_encode(const char *s)
+{
+	const unsigned char *p;
+	char *enc, *r;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p >= 0x80)
+			break;
+	if (!*p)
+		return xstrdup(s);
+	enc = g_mime_utils_header_encode_text(NULL, s, "utf-8");
+	r = xstrdup(enc);
+	g_free(enc);
+	return r;
+}
+
+static int series_export(struct pwb_ctx *ctx, const char *arg,
+			 const char *outpath)
+{
+	struct stored_series s;
+	struct buf mbox = BUF_INIT;
+	long id;
+	size_t i;
+	int ret = EXIT_FAIL;
+	FILE *f = stdout;
+
+	if (store_find_series(ctx->db, arg, &id) ||
+	    store_load_series(ctx->db, id, &s))
+		return EXIT_FAIL;
+	mail_global_init();
+	for (i = 0; i < s.npatches; i++) {
+		const struct stored_patch *p = &s.patches[i];
+		char date[40], *name, *subj;
+		struct buf tmp = BUF_INIT;
+
+		fmt_rfc2822(date, p->date, p->date_tz);
+		name = header_encode(p->author_name);
+		if (s.version > 1)
+			buf_addf(&tmp, "[PATCH v%d %d/%d] %s", s.version, p->idx,
+				 s.total, p->subject);
+		else
+			buf_addf(&tmp, "[PATCH %d/%d] %s", p->idx, s.total,
+				 p->subject);
+		subj = header_encode(tmp.buf);
+		buf_release(&tmp);
+		buf_addstr(&mbox, "From 0000000000000000000000000000000000000000 "
+			   "Mon Sep 17 00:00:00 2001\n");
+		buf_addf(&mbox, "From: %s <%s>\nDate: %s\nSubject: %s\n"
+			 "Message-ID: <%s>\nMIME-Version: 1.0\n"
+			 "Content-Type: text/plain; charset=UTF-8\n"
+			 "Content-Transfer-Encoding: 8bit\n\n",
+			 name, p->author_email, date, subj, p->msgid);
+		free(name);
+		free(subj);
+		store_message_with_trailers(&mbox, p->message, p);
+		buf_addstr(&mbox, "---\n");
+		if (*p->diffstat)
+			buf_addf(&mbox, "%s\n", p->diffstat);
+		buf_addstr(&mbox, p->diff);
+		buf_addstr(&mbox, "-- \npwb\n\n");
+	}
+	if (!s.complete)
+		warning("series %ld v%d is incomplete: exporting %zu of %d "
+			"patches", s.id, s.version, s.npatches, s.total);
+	if (outpath && strcmp(outpath, "-")) {
+		f = fopen(outpath, "w");
+		if (!f) {
+			error("cannot write %s: %s", outpath, strerror(errno));
+			goto out;
+		}
+	}
+	if (fwrite(mbox.buf, 1, mbox.len, f) != mbox.len || fflush(f)) {
+		error("write error on %s", outpath ? outpath : "stdout");
+		goto out;
+	}
+	ret = EXIT_OK;
+out:
+	if (f && f != stdout && fclose(f) && ret == EXIT_OK)
+		ret = EXIT_FAIL, error("write error on %s", outpath);
+	if (ret != EXIT_OK && outpath && f != stdout)
+		unlink(outpath);
+	buf_release(&mbox);
+	stored_series_release(&s);
+	return ret;
+}
+
+int cmd_series(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *sub, *out = NULL;
+	int c, json = 0;
+
+	if (argc < 2)
+		return usage_error(usage, "series needs a subcommand");
+	sub = argv[1];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
+		return usage_help(usage);
+	optind = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'o': out = optarg; break;
+		case 'h': return usage_help(usage);
+		default: return usage_error(usage, "bad option");
+		}
+	}
+	optind++; /* back to argv indices */
+	if (!strcmp(sub, "list")) {
+		if (optind != argc)
+			return usage_error(usage, "series list takes no arguments");
+		return series_list(ctx, json);
+	}
+	if (!strcmp(sub, "show") || !strcmp(sub, "export")) {
+		if (optind != argc - 1)
+			return usage_error(usage, "series %s takes one SERIES", sub);
+		if (!strcmp(sub, "show"))
+			return series_show(ctx, argv[optind], json);
+		return series_export(ctx, argv[optind], out);
+	}
+	return usage_error(usage, "unknown series subcommand '%s'", sub);
+}

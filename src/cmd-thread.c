@@ -1,0 +1,142 @@
+/*
+ * pwb thread MSGID: the stored thread as lore shows it, one line per
+ * message (date, author, subject indented by depth).
+ */
+#include "cmds.h"
+#include "db.h"
+#include "output.h"
+#include "store.h"
+#include "util/timefmt.h"
+#include "util/util.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: pwb thread [--json] MSGID\n"
+	"\n"
+	"MSGID is any message of a stored thread (or a lore URL of one).\n";
+
+struct tnode {
+	char *msgid, *parent, *name, *email, *subject;
+	int64_t date;
+	int tz;
+	long parent_idx;
+	int printed;
+};
+
+static void print_tree(struct tnode *n, size_t nr, long parent, int depth,
+		       json_t *arr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		char date[40];
+
+		if (n[i].parent_idx != parent || n[i].printed)
+			continue;
+		n[i].printed = 1;
+		if (arr) {
+			json_t *o = json_object();
+
+			fmt_iso8601(date, n[i].date, n[i].tz);
+			json_object_set_new(o, "msgid", json_string(n[i].msgid));
+			json_object_set_new(o, "parent", n[i].parent_idx >= 0 ?
+				json_string(n[parent].msgid) : json_null());
+			json_object_set_new(o, "depth", json_integer(depth));
+			json_object_set_new(o, "date", json_string(date));
+			json_object_set_new(o, "from", json_string(n[i].name));
+			json_object_set_new(o, "email", json_string(n[i].email));
+			json_object_set_new(o, "subject", json_string(n[i].subject));
+			json_array_append_new(arr, o);
+		} else {
+			fmt_short(date, n[i].date, n[i].tz);
+			printf("%s  %-24.24s %*s%s\n", date, n[i].name,
+			       depth * 2 > 40 ? 40 : depth * 2, "", n[i].subject);
+		}
+		print_tree(n, nr, (long)i, depth + 1, arr);
+	}
+}
+
+int cmd_thread(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	sqlite3_stmt *st = NULL;
+	struct tnode *n = NULL;
+	size_t nr = 0, i, j;
+	long tid;
+	int c, json = 0, ret = EXIT_FAIL, rc;
+	json_t *arr = NULL;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': return usage_help(usage);
+		default: return usage_error(usage, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error(usage, "thread takes one MSGID");
+	if (store_find_thread(ctx->db, argv[optind], &tid))
+		return EXIT_FAIL;
+	if (db_prepare(ctx->db, &st, "SELECT msgid, parent_msgid, from_name, "
+		       "from_email, subject, date, date_tz FROM messages "
+		       "WHERE thread_id = ? ORDER BY date, id"))
+		goto out;
+	sqlite3_bind_int64(st, 1, tid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 1);
+
+		n = xrealloc(n, (nr + 1) * sizeof(*n));
+		memset(&n[nr], 0, sizeof(*n));
+		n[nr].msgid = xstrdup((const char *)sqlite3_column_text(st, 0));
+		n[nr].parent = xstrdup_or_null(p);
+		n[nr].name = xstrdup((const char *)sqlite3_column_text(st, 2));
+		n[nr].email = xstrdup((const char *)sqlite3_column_text(st, 3));
+		n[nr].subject = xstrdup((const char *)sqlite3_column_text(st, 4));
+		n[nr].date = sqlite3_column_int64(st, 5);
+		n[nr].tz = sqlite3_column_int(st, 6);
+		nr++;
+	}
+	if (rc != SQLITE_DONE) {
+		db_error(ctx->db, "read thread");
+		goto out;
+	}
+	for (i = 0; i < nr; i++) {
+		n[i].parent_idx = -1;
+		for (j = 0; n[i].parent && j < nr; j++)
+			if (j != i && !strcmp(n[j].msgid, n[i].parent))
+				n[i].parent_idx = (long)j;
+	}
+	if (json)
+		arr = json_array();
+	print_tree(n, nr, -1, 0, arr);
+	/* anything left hangs off a cycle: print it at the top */
+	for (i = 0; i < nr; i++)
+		if (!n[i].printed) {
+			n[i].parent_idx = -1;
+			print_tree(n, nr, -1, 0, arr);
+		}
+	if (json && json_print(arr))
+		goto out;
+	ret = EXIT_OK;
+out:
+	sqlite3_finalize(st);
+	json_decref(arr);
+	for (i = 0; i < nr; i++) {
+		free(n[i].msgid);
+		free(n[i].parent);
+		free(n[i].name);
+		free(n[i].email);
+		free(n[i].subject);
+	}
+	free(n);
+	return ret;
+}

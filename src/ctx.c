@@ -1,0 +1,160 @@
+#include "ctx.h"
+#include "util/buf.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void ctx_release(struct pwb_ctx *ctx)
+{
+	size_t i;
+
+	if (ctx->db)
+		sqlite3_close(ctx->db);
+	if (ctx->cfg)
+		git_config_free(ctx->cfg);
+	for (i = 0; i < ctx->noverrides; i++) {
+		free(ctx->overrides[i].key);
+		free(ctx->overrides[i].value);
+	}
+	free(ctx->overrides);
+	free(ctx->db_path);
+	free(ctx->config_path);
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+char *xdg_dir(const char *env, const char *fallback)
+{
+	const char *v = getenv(env), *home;
+	struct buf b = BUF_INIT;
+
+	if (v && *v == '/')
+		return xstrdup(v);
+	home = getenv("HOME");
+	if (!home || !*home)
+		home = "/";
+	buf_addf(&b, "%s/%s", home, fallback);
+	return buf_detach(&b, NULL);
+}
+
+int ctx_load_config(struct pwb_ctx *ctx)
+{
+	const char *env = getenv("PWB_CONFIG");
+	char *path;
+	int rc;
+
+	if (env && *env) {
+		path = xstrdup(env);
+	} else {
+		char *dir = xdg_dir("XDG_CONFIG_HOME", ".config");
+		struct buf b = BUF_INIT;
+
+		buf_addf(&b, "%s/pwb/config", dir);
+		free(dir);
+		path = buf_detach(&b, NULL);
+	}
+	if (access(path, F_OK)) {
+		if (env && *env) {
+			rc = error("config file %s: %s", path, strerror(errno));
+			free(path);
+			return rc;
+		}
+		free(path);
+		return 0;
+	}
+	rc = git_config_open_ondisk(&ctx->cfg, path);
+	if (rc < 0) {
+		const git_error *e = git_error_last();
+
+		rc = error("config file %s: %s", path,
+			   e ? e->message : "cannot read");
+		free(path);
+		ctx->cfg = NULL;
+		return rc;
+	}
+	ctx->config_path = path;
+	return 0;
+}
+
+int ctx_add_override(struct pwb_ctx *ctx, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg || !strchr(arg, '.') || strchr(arg, '.') > eq)
+		return error("-c expects section.key=value, got '%s'", arg);
+	ctx->overrides = xrealloc(ctx->overrides,
+				  (ctx->noverrides + 1) * sizeof(*ctx->overrides));
+	ctx->overrides[ctx->noverrides].key = xstrndup(arg, (size_t)(eq - arg));
+	ctx->overrides[ctx->noverrides].value = xstrdup(eq + 1);
+	ctx->noverrides++;
+	return 0;
+}
+
+char *ctx_config_get(struct pwb_ctx *ctx, const char *key)
+{
+	size_t i = ctx->noverrides;
+	git_buf gb = { 0 };
+	char *v = NULL;
+
+	while (i--)
+		if (!strcasecmp(ctx->overrides[i].key, key))
+			return xstrdup(ctx->overrides[i].value);
+	if (ctx->cfg && !git_config_get_string_buf(&gb, ctx->cfg, key)) {
+		v = xstrdup(gb.ptr);
+		git_buf_dispose(&gb);
+	}
+	return v;
+}
+
+int ctx_config_long(struct pwb_ctx *ctx, const char *key, long def, long *out)
+{
+	char *v = ctx_config_get(ctx, key);
+	int rc = 0;
+
+	*out = def;
+	if (v && parse_long(v, out))
+		rc = error("config %s: '%s' is not a number", key, v);
+	free(v);
+	return rc;
+}
+
+int ctx_config_size(struct pwb_ctx *ctx, const char *key, uint64_t def,
+		    uint64_t *out)
+{
+	char *v = ctx_config_get(ctx, key);
+	int rc = 0;
+
+	*out = def;
+	if (v && parse_size(v, out))
+		rc = error("config %s: '%s' is not a size", key, v);
+	free(v);
+	return rc;
+}
+
+int ctx_resolve_db_path(struct pwb_ctx *ctx)
+{
+	const char *env = getenv("PWB_DB");
+	char *cfg;
+
+	if (ctx->db_path)
+		return 0;
+	if (env && *env) {
+		ctx->db_path = xstrdup(env);
+		return 0;
+	}
+	cfg = ctx_config_get(ctx, "core.db");
+	if (cfg) {
+		ctx->db_path = cfg;
+	} else {
+		char *dir = xdg_dir("XDG_DATA_HOME", ".local/share");
+		struct buf b = BUF_INIT;
+
+		buf_addf(&b, "%s/pwb/pwb.sqlite", dir);
+		free(dir);
+		ctx->db_path = buf_detach(&b, NULL);
+	}
+	return 0;
+}

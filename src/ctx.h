@@ -1,0 +1,55 @@
+/*
+ * ctx: what every command gets from the dispatcher in pwb.c: the
+ * configuration (file + -c overrides), the database path and, for
+ * commands flagged NEED_DB, the open database.
+ *
+ * Ownership: the ctx owns everything it points to; ctx_release() frees it.
+ * Strings returned by ctx_config_get() are newly allocated (caller frees).
+ */
+#ifndef PWB_CTX_H
+#define PWB_CTX_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct git_config;
+
+struct config_override {
+	char *key;
+	char *value;
+};
+
+struct pwb_ctx {
+	char *db_path;          /* --db, $PWB_DB, or the XDG default */
+	sqlite3 *db;            /* open when the command asked for it */
+	char *config_path;      /* the file read, if any */
+	struct git_config *cfg; /* libgit2 config of that file, or NULL */
+	struct config_override *overrides; /* -c key=value, last wins */
+	size_t noverrides;
+};
+
+#define PWB_CTX_INIT { 0 }
+
+void ctx_release(struct pwb_ctx *ctx);
+
+/* Load the config file ($PWB_CONFIG, else $XDG_CONFIG_HOME/pwb/config). */
+int ctx_load_config(struct pwb_ctx *ctx);
+/* -c key=value; fails on a malformed argument. */
+int ctx_add_override(struct pwb_ctx *ctx, const char *arg);
+
+/* Config lookup: -c overrides first, then the file.  NULL when unset. */
+char *ctx_config_get(struct pwb_ctx *ctx, const char *key);
+/* Integer or size (k/m/g) lookup with a default; an unparsable value is an
+ * error naming the key. */
+int ctx_config_long(struct pwb_ctx *ctx, const char *key, long def, long *out);
+int ctx_config_size(struct pwb_ctx *ctx, const char *key, uint64_t def,
+		    uint64_t *out);
+
+/* Resolve the database path (does not open). */
+int ctx_resolve_db_path(struct pwb_ctx *ctx);
+
+/* $XDG_DATA_HOME, $XDG_CACHE_HOME... with the usual ~/.local fallbacks. */
+char *xdg_dir(const char *env, const char *fallback_under_home);
+
+#endif

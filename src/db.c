@@ -1,0 +1,141 @@
+#include "db.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int db_error(sqlite3 *db, const char *what)
+{
+	return error("database: %s: %s", what, sqlite3_errmsg(db));
+}
+
+int db_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return db_error(db, "prepare");
+	}
+	return 0;
+}
+
+int db_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error("database: %s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int db_begin(sqlite3 *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int db_commit(sqlite3 *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+void db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+static int user_version(sqlite3 *db, int *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "PRAGMA user_version"))
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_error(db, "read schema version");
+	}
+	*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int migrate(sqlite3 *db, const char *path)
+{
+	int v = 0, i;
+	char pragma[64];
+
+	if (user_version(db, &v))
+		return -1;
+	if (v > db_migrations[db_nmigrations - 1].version)
+		return error("database %s has schema version %d, newer than "
+			     "this pwb knows (%d)", path, v,
+			     db_migrations[db_nmigrations - 1].version);
+	for (i = 0; i < db_nmigrations; i++) {
+		const struct migration *m = &db_migrations[i];
+
+		if (m->version <= v)
+			continue;
+		if (db_begin(db))
+			return -1;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+			 m->version);
+		if (db_exec(db, m->sql) || db_exec(db, pragma)) {
+			db_rollback(db);
+			return error("database %s: migration %s failed", path,
+				     m->name);
+		}
+		if (db_commit(db)) {
+			db_rollback(db);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int db_open(const char *path, sqlite3 **out)
+{
+	sqlite3 *db = NULL;
+	char *dir;
+	int rc;
+
+	*out = NULL;
+	dir = path_dirname(path);
+	if (mkdir_p(dir, 0777)) {
+		rc = error("cannot create directory %s for the database: %s",
+			   dir, strerror(errno));
+		free(dir);
+		return rc;
+	}
+	free(dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = error("cannot open database %s: %s", path,
+			   db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return rc;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 1);
+	if (db_exec(db, "PRAGMA foreign_keys = ON") ||
+	    db_exec(db, "PRAGMA journal_mode = WAL") ||
+	    db_exec(db, "PRAGMA synchronous = NORMAL") ||
+	    migrate(db, path)) {
+		sqlite3_close(db);
+		return error("cannot use database %s", path);
+	}
+	*out = db;
+	return 0;
+}

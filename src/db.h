@@ -1,0 +1,43 @@
+/*
+ * db: the sqlite database beside the threads.
+ *
+ * db_open() creates the file (and its directory) if needed, turns on WAL,
+ * foreign keys and a busy timeout, and applies every migration from db/
+ * (compiled in) that is newer than PRAGMA user_version, each in its own
+ * transaction.  The sqlite3 handle belongs to the caller (sqlite3_close).
+ *
+ * All SQL goes through prepared statements with bound parameters; nothing
+ * from mail is ever pasted into SQL text.
+ */
+#ifndef PWB_DB_H
+#define PWB_DB_H
+
+#include <sqlite3.h>
+
+struct migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+extern const struct migration db_migrations[];
+extern const int db_nmigrations;
+
+int db_open(const char *path, sqlite3 **out);
+
+/* Prepare; on failure prints an error naming the statement's purpose. */
+int db_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql);
+int db_exec(sqlite3 *db, const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int db_begin(sqlite3 *db);
+int db_commit(sqlite3 *db);
+void db_rollback(sqlite3 *db);
+
+/* Report the last sqlite error on db as a pwb error; returns -1. */
+int db_error(sqlite3 *db, const char *what);
+
+/* Bind helpers that bind NULL for a NULL string. */
+int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+#endif

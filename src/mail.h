@@ -1,0 +1,110 @@
+/*
+ * mail: mbox files and the messages in them.
+ *
+ * mbox_split() cuts an mbox into messages the way `git mailsplit` does:
+ * a separator is a "From " line that carries a date; CRLF line ends become
+ * LF; with mboxrd (what lore serves) one '>' is removed from /^>+From /.
+ *
+ * mail_parse() reads one message with GMime: ids, threading headers, the
+ * sender, the date, the subject (RFC 2047 decoded, unfolded) and the text
+ * of every text part converted to UTF-8.
+ *
+ * mail_info() is `git mailinfo` on a parsed mail: in-body From:/Subject:/
+ * Date: lines override the headers, the subject loses its [PATCH ...]
+ * prefix, and the body is cut at the patch break into message and patch.
+ *
+ * Ownership: every char * in these structs is owned by the struct and
+ * freed by its _release(); callers copy what they keep.
+ */
+#ifndef PWB_MAIL_H
+#define PWB_MAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+enum mbox_format {
+	MBOX_AUTO,	/* mboxrd when the first separator is lore's */
+	MBOX_RD,	/* unescape >From */
+	MBOX_O,		/* leave >From alone (git format-patch output) */
+};
+
+struct mbox_msg {
+	char *data;	/* the "From " separator line, then the message */
+	size_t len;
+	size_t hdr;	/* where the message starts (after the separator) */
+};
+
+struct mbox {
+	struct mbox_msg *msgs;
+	size_t nr;
+	int mboxrd;	/* the format that was used */
+};
+
+/*
+ * Split data into messages.  A buffer that does not start with a "From "
+ * separator (after blank lines) is taken as one message when
+ * `single_ok`, else it is an error ("not an mbox").
+ */
+int mbox_split(const char *data, size_t len, enum mbox_format fmt,
+	       int single_ok, struct mbox *out);
+void mbox_release(struct mbox *mb);
+
+/* Is this line (len bytes, no newline) an mbox "From " separator? */
+int mbox_is_from_line(const char *line, size_t len);
+
+struct mail {
+	char *msgid;		/* without <>; derived when the mail had none */
+	int msgid_derived;
+	char *in_reply_to;	/* without <>, or NULL */
+	char **refs;		/* References, oldest first, without <> */
+	size_t nrefs;
+	char *from_raw;		/* From header, RFC 2047 decoded */
+	char *from_name;	/* as git mailinfo derives it */
+	char *from_email;
+	char *date_raw;		/* Date header as written, or NULL */
+	int64_t date;		/* Unix seconds, 0 when no usable date */
+	int date_tz;		/* minutes east of UTC */
+	char *subject;		/* decoded, one line */
+	char *list_id;
+	char *headers;		/* the header block, as text */
+	char *body;		/* text parts, UTF-8, LF line ends */
+	int body_bad_utf8;	/* body had bytes invalid in its charset */
+	int body_has_nul;	/* body had NUL bytes (dropped) */
+	const char *raw;	/* the message bytes (not owned) */
+	size_t raw_len;
+};
+
+/* Initialise GMime once per process (idempotent). */
+void mail_global_init(void);
+void mail_global_release(void);
+
+int mail_parse(const char *data, size_t len, struct mail *out);
+void mail_release(struct mail *m);
+
+struct mailinfo {
+	char *author;
+	char *email;
+	char *subject;		/* cleaned of Re: and [...] prefixes */
+	char *date_raw;
+	int64_t date;
+	int date_tz;
+	struct buf message;	/* the commit message */
+	struct buf patch;	/* from the patch break on */
+};
+
+void mailinfo_init(struct mailinfo *mi);
+void mailinfo_release(struct mailinfo *mi);
+int mail_info(const struct mail *m, struct mailinfo *mi);
+
+/* Pieces of mail_info, exposed for tests and for other modules. */
+void mail_parse_from(const char *from, char **name, char **email);
+char *mail_cleanup_subject(const char *subject);
+int mail_is_patchbreak(const char *line, size_t len);
+/* Decode RFC 2047 encoded-words into UTF-8 (newly allocated). */
+char *mail_decode_header(const char *in);
+/* Parse an RFC 2822 date; 0 on success. */
+int mail_parse_date(const char *s, int64_t *t, int *tz);
+
+#endif

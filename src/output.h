@@ -1,0 +1,21 @@
+/*
+ * output: series and threads as text or JSON (data apart from
+ * presentation: the commands gather, these print).  JSON objects are
+ * jansson references owned by the caller (json_decref).
+ */
+#ifndef PWB_OUTPUT_H
+#define PWB_OUTPUT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "store.h"
+
+json_t *json_series(const struct stored_series *s, const char *lore_base);
+void text_series(FILE *f, const struct stored_series *s, int verbose);
+/* Print JSON with a newline; -1 on a write error. */
+int json_print(json_t *j);
+/* "<base><msgid>/" for a series' links; base falls back to lore.url. */
+char *series_link(const char *base, const char *msgid);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * pwb: the command table and the dispatcher.  Global options come before
+ * the command (--db may also come after it); the dispatcher loads the
+ * config, opens the database for commands that need it, runs the command
+ * and checks that stdout was written completely.
+ */
+#include "cmds.h"
+#include "db.h"
+#include "lore.h"
+#include "mail.h"
+#include "util/util.h"
+#include "version.h"
+
+#include <git2.h>
+#include <gmime/gmime.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NEED_DB (1u << 0)
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct pwb_ctx *ctx);
+	unsigned flags;
+	const char *summary;
+};
+
+static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx);
+static int cmd_version(int argc, char **argv, struct pwb_ctx *ctx);
+
+static const struct cmd commands[] = {
+	{ "fetch", cmd_fetch, NEED_DB,
+	  "fetch a thread (lore, mbox or stdin) and store its series" },
+	{ "series", cmd_series, NEED_DB,
+	  "list, show and export stored series" },
+	{ "thread", cmd_thread, NEED_DB, "show a stored thread as a tree" },
+	{ "mailinfo", cmd_mailinfo, 0,
+	  "(plumbing) author, subject, message and patch of one mail" },
+	{ "mailsplit", cmd_mailsplit, 0, "(plumbing) split an mbox into files" },
+	{ "patch-id", cmd_patch_id, 0,
+	  "(plumbing) the stable patch-id of a diff on stdin" },
+	{ "help", cmd_help, 0, "show help for pwb or a command" },
+	{ "version", cmd_version, 0, "print the version" },
+};
+
+static const char main_usage[] =
+	"usage: pwb [--db PATH] [-c key=value]... [-q] <command> [<args>]\n"
+	"       pwb --version | --help\n";
+
+int usage_help(const char *usage)
+{
+	fputs(usage, stdout);
+	return EXIT_OK;
+}
+
+int usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	error("%s", msg);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}
+
+static const struct cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void list_commands(FILE *f)
+{
+	size_t i;
+
+	fputs(main_usage, f);
+	fputs("\ncommands:\n", f);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\n'pwb <command> --help' describes a command.  Data lives in "
+	      "$PWB_DB or\n$XDG_DATA_HOME/pwb/pwb.sqlite; config in "
+	      "$XDG_CONFIG_HOME/pwb/config.\n", f);
+}
+
+static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	const struct cmd *c;
+	char *sub[] = { NULL, "--help", NULL };
+
+	if (argc < 2) {
+		list_commands(stdout);
+		return EXIT_OK;
+	}
+	c = find_cmd(argv[1]);
+	if (!c) {
+		error("'%s' is not a pwb command; see 'pwb help'", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (c->fn == cmd_help) {
+		list_commands(stdout);
+		return EXIT_OK;
+	}
+	sub[0] = argv[1];
+	return c->fn(2, sub, ctx);
+}
+
+static int cmd_version(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	int maj, min, rev;
+
+	(void)argc, (void)argv, (void)ctx;
+	git_libgit2_version(&maj, &min, &rev);
+	printf("pwb %s (libgit2 %d.%d.%d, sqlite %s, gmime %u.%u.%u)\n",
+	       PWB_VERSION, maj, min, rev, sqlite3_libversion(),
+	       gmime_major_version, gmime_minor_version, gmime_micro_version);
+	return EXIT_OK;
+}
+
+/* Take "--db PATH" / "--db=PATH" out of argv wherever it is (before --). */
+static int take_db_option(int *argc, char **argv, struct pwb_ctx *ctx)
+{
+	int i, j = 1;
+
+	for (i = 1; i < *argc; i++) {
+		const char *v = NULL;
+
+		if (!strcmp(argv[i], "--")) {
+			while (i < *argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--db")) {
+			if (i + 1 >= *argc)
+				return error("--db needs a path");
+			v = argv[++i];
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			v = argv[i] + 5;
+		}
+		if (v) {
+			if (!*v)
+				return error("--db needs a path");
+			free(ctx->db_path);
+			ctx->db_path = xstrdup(v);
+			continue;
+		}
+		argv[j++] = argv[i];
+	}
+	*argc = j;
+	argv[j] = NULL;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct pwb_ctx ctx = PWB_CTX_INIT;
+	const struct cmd *c;
+	int i, ret = EXIT_FAIL;
+
+	git_libgit2_init();
+	if (take_db_option(&argc, argv, &ctx)) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--version")) {
+			ret = cmd_version(0, NULL, &ctx);
+			goto out;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			list_commands(stdout);
+			ret = EXIT_OK;
+			goto out;
+		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			quiet = 1;
+		} else if (!strcmp(argv[i], "-c")) {
+			if (i + 1 >= argc || ctx_add_override(&ctx, argv[i + 1])) {
+				ret = EXIT_USAGE;
+				goto out;
+			}
+			i++;
+		} else {
+			error("unknown option '%s'", argv[i]);
+			fputs(main_usage, stderr);
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (i >= argc) {
+		list_commands(stderr);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	c = find_cmd(argv[i]);
+	if (!c) {
+		error("'%s' is not a pwb command; see 'pwb help'", argv[i]);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (ctx_load_config(&ctx))
+		goto out;
+	if (c->flags & NEED_DB) {
+		int wants_help = 0, k;
+
+		for (k = i + 1; k < argc; k++)
+			if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
+				wants_help = 1;
+		if (!wants_help && (ctx_resolve_db_path(&ctx) ||
+				    db_open(ctx.db_path, &ctx.db)))
+			goto out;
+	}
+	ret = c->fn(argc - i, argv + i, &ctx);
+out:
+	if (fflush(stdout) || ferror(stdout)) {
+		error("write error on standard output");
+		ret = EXIT_FAIL;
+	}
+	ctx_release(&ctx);
+	mail_global_release();
+	lore_global_release();
+	git_libgit2_shutdown();
+	return ret;
+}

@@ -1,0 +1,877 @@
+#include "series.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- subjects ---- */
+
+static int is_counter(const char *w, int *index, int *total)
+{
+	const char *slash = strchr(w, '/');
+	const char *p;
+
+	if (!slash || slash == w || !slash[1])
+		return 0;
+	for (p = w; *p; p++)
+		if (p != slash && !isdigit((unsigned char)*p))
+			return 0;
+	if (slash - w > 5 || strlen(slash + 1) > 5)
+		return 0;
+	*index = atoi(w);
+	*total = atoi(slash + 1);
+	return *total > 0 && *index <= *total;
+}
+
+static int is_version(const char *w, int *v)
+{
+	const char *p;
+
+	if ((w[0] != 'v' && w[0] != 'V') || !w[1] || strlen(w) > 5)
+		return 0;
+	for (p = w + 1; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return 0;
+	*v = atoi(w + 1);
+	return *v > 0;
+}
+
+static int skip_reply_prefix(const char **s)
+{
+	static const char *const pfx[] = { "re:", "fwd:", "fw:", "aw:", "sv:" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pfx); i++)
+		if (istarts_with(*s, pfx[i])) {
+			*s += strlen(pfx[i]);
+			return 1;
+		}
+	return 0;
+}
+
+int subject_parse(const char *subject, struct subject_info *si)
+{
+	const char *s = subject;
+	struct buf prefixes = BUF_INIT;
+	size_t n;
+
+	memset(si, 0, sizeof(*si));
+	si->version = 1;
+	for (;;) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (skip_reply_prefix(&s)) {
+			/* "Re:" after the brackets is just text of a patch */
+			if (!si->is_patch)
+				si->is_reply = 1;
+			else
+				break;
+			continue;
+		}
+		if (*s == '[') {
+			const char *ket = strchr(s, ']');
+			char *inner, *tok, *save = NULL;
+
+			if (!ket)
+				break;
+			inner = xstrndup(s + 1, (size_t)(ket - s - 1));
+			for (tok = strtok_r(inner, " \t,", &save); tok;
+			     tok = strtok_r(NULL, " \t,", &save)) {
+				int a, b;
+
+				if (!strcasecmp(tok, "PATCH")) {
+					si->is_patch = 1;
+				} else if (!strcasecmp(tok, "RFC")) {
+					si->is_patch = 1;
+					si->rfc = 1;
+				} else if (!strcasecmp(tok, "RESEND")) {
+					si->resend = 1;
+				} else if (is_version(tok, &a)) {
+					si->version = a;
+				} else if (is_counter(tok, &a, &b)) {
+					si->has_counter = 1;
+					si->index = a;
+					si->total = b;
+				} else {
+					if (prefixes.len)
+						buf_addch(&prefixes, ' ');
+					buf_addstr(&prefixes, tok);
+				}
+			}
+			free(inner);
+			s = ket + 1;
+			continue;
+		}
+		break;
+	}
+	if (!si->is_patch) {
+		buf_reset(&prefixes);
+		si->version = 1;
+		si->has_counter = si->index = si->total = 0;
+	}
+	if (si->rfc) {
+		struct buf b = BUF_INIT;
+
+		buf_addstr(&b, "RFC");
+		if (prefixes.len)
+			buf_addf(&b, " %s", prefixes.buf);
+		buf_release(&prefixes);
+		prefixes = b;
+	}
+	si->prefixes = buf_detach(&prefixes, NULL);
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	si->title = xstrndup(s, n);
+	return 0;
+}
+
+void subject_info_release(struct subject_info *si)
+{
+	free(si->prefixes);
+	free(si->title);
+	memset(si, 0, sizeof(*si));
+}
+
+/* ---- trailers ---- */
+
+static char *normalise_kind(const char *k, size_t n)
+{
+	char *r = xstrndup(k, n);
+	size_t i;
+
+	r[0] = (char)toupper((unsigned char)r[0]);
+	for (i = 1; i < n; i++)
+		r[i] = (char)tolower((unsigned char)r[i]);
+	return r;
+}
+
+/* "Kind-by: Person <addr>" or "Fixes: <sha> (\"subject\")". */
+static int parse_trailer(const char *line, size_t len, char **kind,
+			 char **person)
+{
+	size_t i = 0, klen, vstart;
+	const char *v;
+	size_t vlen;
+
+	if (!len || !isalpha((unsigned char)line[0]))
+		return 0;
+	while (i < len && (isalnum((unsigned char)line[i]) || line[i] == '-'))
+		i++;
+	if (i == len || line[i] != ':' || i + 1 >= len || line[i + 1] != ' ')
+		return 0;
+	klen = i;
+	vstart = i + 2;
+	while (vstart < len && line[vstart] == ' ')
+		vstart++;
+	v = line + vstart;
+	vlen = len - vstart;
+	while (vlen && isspace((unsigned char)v[vlen - 1]))
+		vlen--;
+	if (!vlen)
+		return 0;
+	if (klen > 3 && !strncasecmp(line + klen - 3, "-by", 3)) {
+		const char *lt = memchr(v, '<', vlen);
+		const char *at = memchr(v, '@', vlen);
+
+		if (klen == 13 && !strncasecmp(line, "Signed-off-by", 13))
+			return 0; /* the author's business, never collected */
+		if (!lt || !at || at < lt || v[vlen - 1] != '>')
+			return 0;
+	} else if (klen == 5 && !strncasecmp(line, "Fixes", 5)) {
+		size_t h = 0;
+
+		while (h < vlen && isxdigit((unsigned char)v[h]))
+			h++;
+		if (h < 8 || h >= vlen || v[h] != ' ')
+			return 0;
+	} else {
+		return 0;
+	}
+	*kind = normalise_kind(line, klen);
+	*person = xstrndup(v, vlen);
+	return 1;
+}
+
+void trailers_extract(const char *body, const char *from_msgid,
+		      struct trailer **arr, size_t *nr)
+{
+	const char *p = body;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+		const char *q = p;
+		char *kind, *person;
+		size_t i;
+		int dup = 0;
+
+		/* "-- " starts a signature: nothing after it is a trailer */
+		if (l == 3 && !memcmp(p, "-- ", 3))
+			break;
+		while (q < p + l && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < p + l && *q == '>') {
+			p = nl ? nl + 1 : p + l;
+			continue;
+		}
+		if (parse_trailer(p, l, &kind, &person)) {
+			for (i = 0; i < *nr; i++)
+				if (!strcmp((*arr)[i].kind, kind) &&
+				    !strcmp((*arr)[i].person, person))
+					dup = 1;
+			if (dup) {
+				free(kind);
+				free(person);
+			} else {
+				*arr = xrealloc(*arr, (*nr + 1) * sizeof(**arr));
+				(*arr)[*nr].kind = kind;
+				(*arr)[*nr].person = person;
+				(*arr)[*nr].from_msgid = from_msgid;
+				(*nr)++;
+			}
+		}
+		p = nl ? nl + 1 : p + l;
+	}
+}
+
+void trailers_free(struct trailer *arr, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		free(arr[i].kind);
+		free(arr[i].person);
+	}
+	free(arr);
+}
+
+/* ---- diffs ---- */
+
+static int hunk_counts(const char *line, int *before, int *after)
+{
+	const char *p = line + 4; /* "@@ -" */
+	char *end;
+	long a, b;
+
+	strtol(p, &end, 10);
+	if (end == p)
+		return 0;
+	a = 1;
+	if (*end == ',')
+		a = strtol(end + 1, &end, 10);
+	if (strncmp(end, " +", 2))
+		return 0;
+	p = end + 2;
+	strtol(p, &end, 10);
+	if (end == p)
+		return 0;
+	b = 1;
+	if (*end == ',')
+		b = strtol(end + 1, &end, 10);
+	if (a < 0 || b < 0 || a > 100000000 || b > 100000000)
+		return 0;
+	*before = (int)a;
+	*after = (int)b;
+	return 1;
+}
+
+static void add_sum(unsigned char *result, const unsigned char *h)
+{
+	unsigned carry = 0;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		carry += result[i] + h[i];
+		result[i] = (unsigned char)carry;
+		carry >>= 8;
+	}
+}
+
+static void flush_file(GChecksum *ck, unsigned char *result)
+{
+	unsigned char h[20];
+	gsize hl = sizeof(h);
+
+	g_checksum_get_digest(ck, h, &hl);
+	g_checksum_reset(ck);
+	add_sum(result, h);
+}
+
+int patch_id_stable(const char *diff, char out[41])
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
+	unsigned char result[20] = { 0 };
+	const char *p = diff;
+	int before = -1, after = -1, seen = 0, in_file = 0;
+	char *line = NULL;
+	size_t cap = 0;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl + 1 - p) : strlen(p);
+		size_t i, n = 0;
+
+		if (l + 1 > cap) {
+			cap = l + 1;
+			line = xrealloc(line, cap);
+		}
+		memcpy(line, p, l);
+		line[l] = '\0';
+		p += l;
+
+		if (!in_file) {
+			if (!starts_with(line, "diff "))
+				continue;
+			in_file = 1;
+		}
+		if (before == -1) {
+			if (starts_with(line, "index "))
+				continue;
+			if (starts_with(line, "--- "))
+				before = after = 0;
+			else if (!isalpha((unsigned char)line[0]))
+				break;
+		} else if (before == 0 && after == 0) {
+			if (starts_with(line, "@@ -")) {
+				if (!hunk_counts(line, &before, &after))
+					break;
+				continue;
+			}
+			if (!starts_with(line, "diff "))
+				break;
+			flush_file(ck, result);
+			before = after = -1;
+		}
+		if (before > 0 || after > 0) {
+			if (line[0] == '-' || line[0] == ' ')
+				before--;
+			if (line[0] == '+' || line[0] == ' ')
+				after--;
+		}
+		for (i = 0; i < l; i++)
+			if (!isspace((unsigned char)line[i]))
+				line[n++] = line[i];
+		seen += (int)n;
+		g_checksum_update(ck, (const guchar *)line, n);
+	}
+	flush_file(ck, result);
+	g_checksum_free(ck);
+	free(line);
+	if (!seen)
+		return -1;
+	hex_encode(out, result, 20);
+	return 0;
+}
+
+static int is_diff_start(const char *p, size_t l)
+{
+	return (l >= 5 && !memcmp(p, "diff ", 5)) ||
+	       (l >= 7 && !memcmp(p, "Index: ", 7)) ||
+	       (l >= 4 && !memcmp(p, "--- ", 4));
+}
+
+void patch_split(const char *patch, struct buf *diffstat, struct buf *diff)
+{
+	const char *p = patch, *end = patch + strlen(patch);
+	const char *good_end;
+	int before = 0, after = 0, in_header = 0;
+
+	/* the "---" separator line, then the diffstat */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (is_diff_start(p, l) && !(l >= 3 && !memcmp(p, "---", 3) &&
+					     (l == 3 || isspace((unsigned char)p[3])) &&
+					     !(l > 4 && p[3] == ' ' &&
+					       !isspace((unsigned char)p[4]))))
+			break;
+		if (!(p == patch && l >= 3 && !memcmp(p, "---", 3)))
+			buf_add(diffstat, p, nl ? l + 1 : l);
+		p = nl ? nl + 1 : end;
+	}
+	buf_trim(diffstat);
+	if (diffstat->len)
+		buf_addch(diffstat, '\n');
+
+	/* the diff: keep file headers and whole hunks, stop at anything else */
+	good_end = p;
+	{
+		const char *start = p;
+
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			const char *next = nl ? nl + 1 : end;
+
+			if (before > 0 || after > 0) {
+				if (l == 0 || p[0] == ' ') {
+					before--, after--;
+				} else if (p[0] == '-') {
+					before--;
+				} else if (p[0] == '+') {
+					after--;
+				} else if (p[0] != '\\') {
+					break;
+				}
+				good_end = next;
+			} else if (l >= 4 && !memcmp(p, "@@ -", 4)) {
+				char *tmp = xstrndup(p, l);
+				int ok = hunk_counts(tmp, &before, &after);
+
+				free(tmp);
+				if (!ok)
+					break;
+				in_header = 0;
+				good_end = next;
+			} else if (l > 0 && p[0] == '\\') {
+				good_end = next; /* "\ No newline at end of file" */
+			} else if (is_diff_start(p, l)) {
+				in_header = 1;
+				good_end = next;
+			} else if (in_header && l > 0) {
+				good_end = next; /* index, mode, rename, binary */
+			} else {
+				break;
+			}
+			p = next;
+		}
+		buf_add(diff, start, (size_t)(good_end - start));
+	}
+}
+
+/* ---- threads ---- */
+
+static long find_msg(const struct thread *t, const char *id)
+{
+	size_t i;
+
+	if (!id)
+		return -1;
+	for (i = 0; i < t->nr; i++)
+		if (!strcmp(t->msgs[i].mail.msgid, id))
+			return (long)i;
+	return -1;
+}
+
+static int has_diff(const char *patch)
+{
+	const char *p = patch;
+
+	while (p && *p) {
+		if (starts_with(p, "diff ") || starts_with(p, "Index: ") ||
+		    starts_with(p, "+++ "))
+			return 1;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+/* "base-commit: <hex>" and "prerequisite-patch-id: <hex>" lines */
+static void series_meta(struct series *s, const char *body)
+{
+	const char *p = body;
+	struct buf pre = BUF_INIT;
+
+	while (p && *p) {
+		const char *v;
+		size_t n = strcspn(p, "\n");
+
+		if (skip_prefix(p, "base-commit: ", &v) && !s->base_commit) {
+			size_t h = strspn(v, "0123456789abcdef");
+
+			if (h >= 7 && h <= 64 && (size_t)(v - p) + h == n)
+				s->base_commit = xstrndup(v, h);
+		} else if (skip_prefix(p, "prerequisite-patch-id: ", &v)) {
+			size_t h = strspn(v, "0123456789abcdef");
+
+			if (h == 40 && (size_t)(v - p) + h == n) {
+				buf_add(&pre, v, h);
+				buf_addch(&pre, '\n');
+			}
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (pre.len && !s->prerequisites)
+		s->prerequisites = buf_detach(&pre, NULL);
+	buf_release(&pre);
+}
+
+static struct series *series_get(struct thread *t, const struct subject_info *si)
+{
+	size_t i;
+	struct series *s;
+
+	for (i = 0; i < t->nseries; i++)
+		if (t->series[i].version == si->version)
+			return &t->series[i];
+	t->series = xrealloc(t->series, (t->nseries + 1) * sizeof(*t->series));
+	s = &t->series[t->nseries++];
+	memset(s, 0, sizeof(*s));
+	s->version = si->version;
+	s->cover = -1;
+	s->prefixes = xstrdup(si->prefixes);
+	return s;
+}
+
+static void series_grow(struct series *s, int total)
+{
+	int i, old = s->patches ? s->total : 0;
+
+	if (total <= old)
+		return;
+	s->patches = xrealloc(s->patches, (size_t)total * sizeof(*s->patches));
+	for (i = old; i < total; i++)
+		memset(&s->patches[i], 0, sizeof(s->patches[i]));
+	s->total = total;
+}
+
+static void strip_trailing_blank(struct buf *b)
+{
+	buf_rtrim(b);
+	if (b->len)
+		buf_addch(b, '\n');
+}
+
+static int cmp_series(const void *a, const void *b)
+{
+	const struct series *x = a, *y = b;
+
+	return y->version - x->version;
+}
+
+/* Which patch or cover letter is this reply about?  The nearest ancestor. */
+static long owner_of(const struct thread *t, long i)
+{
+	long p = t->msgs[i].parent;
+	int guard = 0;
+
+	while (p >= 0 && guard++ < 10000) {
+		if (t->msgs[p].role == ROLE_PATCH ||
+		    t->msgs[p].role == ROLE_COVER)
+			return p;
+		p = t->msgs[p].parent;
+	}
+	return -1;
+}
+
+static void add_trailers(struct spatch *sp, const struct trailer *tr, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		int dup = 0;
+
+		for (j = 0; j < sp->ntrailers; j++)
+			if (!strcmp(sp->trailers[j].kind, tr[i].kind) &&
+			    !strcmp(sp->trailers[j].person, tr[i].person))
+				dup = 1;
+		if (dup)
+			continue;
+		sp->trailers = xrealloc(sp->trailers,
+					(sp->ntrailers + 1) * sizeof(*sp->trailers));
+		sp->trailers[sp->ntrailers].kind = xstrdup(tr[i].kind);
+		sp->trailers[sp->ntrailers].person = xstrdup(tr[i].person);
+		sp->trailers[sp->ntrailers].from_msgid = tr[i].from_msgid;
+		sp->ntrailers++;
+	}
+}
+
+static struct series *series_of(struct thread *t, long msg)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < t->nseries; i++) {
+		struct series *s = &t->series[i];
+
+		if (s->cover == msg)
+			return s;
+		for (k = 0; k < s->total; k++)
+			if (s->patches[k].msg == msg)
+				return s;
+	}
+	return NULL;
+}
+
+int thread_build(struct thread *t, char *data, size_t len,
+		 const struct thread_opts *opts)
+{
+	size_t i;
+	int k, ret = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->data = data;
+	t->len = len;
+	t->root = -1;
+	if (mbox_split(data, len, opts->format, !opts->require_msgid, &t->mbox))
+		return -1;
+	t->msgs = xcalloc(t->mbox.nr, sizeof(*t->msgs));
+	for (i = 0; i < t->mbox.nr; i++) {
+		struct tmsg *m = &t->msgs[i];
+		const struct mbox_msg *mm = &t->mbox.msgs[i];
+
+		m->parent = -1;
+		mailinfo_init(&m->mi);
+		if (mail_parse(mm->data + mm->hdr, mm->len - mm->hdr, &m->mail))
+			return error("message %zu of the thread cannot be "
+				     "parsed", i + 1);
+		t->nr++;
+		if (m->mail.msgid_derived) {
+			if (opts->require_msgid)
+				return error("message %zu of the thread (\"%.60s\") "
+					     "has no Message-ID", i + 1,
+					     m->mail.subject);
+			notice("message %zu (\"%.60s\") has no Message-ID; "
+			       "using <%s>", i + 1, m->mail.subject,
+			       m->mail.msgid);
+		}
+		if (find_msg(t, m->mail.msgid) != (long)i) {
+			/* an identical copy (a re-delivery) is harmless */
+			long j = find_msg(t, m->mail.msgid);
+
+			if (t->msgs[j].mail.raw_len != m->mail.raw_len ||
+			    memcmp(t->msgs[j].mail.raw, m->mail.raw,
+				   m->mail.raw_len))
+				return error("duplicate Message-ID <%s> with "
+					     "different content in the thread",
+					     m->mail.msgid);
+			notice("message <%s> appears twice; using the first",
+			       m->mail.msgid);
+			m->role = -1; /* ignored below */
+		}
+		subject_parse(m->mail.subject, &m->si);
+	}
+
+	/* parents: In-Reply-To, else the nearest known References entry */
+	for (i = 0; i < t->nr; i++) {
+		struct tmsg *m = &t->msgs[i];
+		long p = find_msg(t, m->mail.in_reply_to);
+		size_t r = m->mail.nrefs;
+
+		while (p < 0 && r--)
+			p = find_msg(t, m->mail.refs[r]);
+		if (p == (long)i)
+			p = -1;
+		m->parent = p;
+		if (p < 0 && t->root < 0 && m->role >= 0)
+			t->root = (long)i;
+	}
+	/* break reference cycles (hostile input) by cutting at the repeat */
+	for (i = 0; i < t->nr; i++) {
+		long p = t->msgs[i].parent;
+		size_t steps = 0;
+
+		while (p >= 0 && steps++ <= t->nr)
+			p = t->msgs[p].parent;
+		if (p >= 0)
+			t->msgs[i].parent = -1;
+	}
+	if (t->root < 0)
+		t->root = 0;
+
+	/* patches and cover letters */
+	for (i = 0; i < t->nr; i++) {
+		struct tmsg *m = &t->msgs[i];
+		struct series *s;
+		int idx;
+
+		if (m->role < 0 || !m->si.is_patch || m->si.is_reply)
+			continue;
+		mail_info(&m->mail, &m->mi);
+		idx = m->si.has_counter ? m->si.index : 1;
+		if (idx > 0 && !has_diff(m->mi.patch.buf)) {
+			notice("<%s> (\"%.60s\") has no diff; not taken as a "
+			       "patch", m->mail.msgid, m->mail.subject);
+			continue;
+		}
+		s = series_get(t, &m->si);
+		series_grow(s, m->si.has_counter ? m->si.total : 1);
+		if (idx == 0) {
+			if (s->cover >= 0) {
+				notice("second cover letter for v%d (<%s>) "
+				       "ignored", s->version, m->mail.msgid);
+				continue;
+			}
+			s->cover = (long)i;
+			m->role = ROLE_COVER;
+			continue;
+		}
+		if (s->patches[idx - 1].diff) {
+			notice("second copy of patch %d/%d v%d (<%s>) ignored",
+			       idx, s->total, s->version, m->mail.msgid);
+			continue;
+		}
+		{
+			struct spatch *sp = &s->patches[idx - 1];
+			struct buf ds = BUF_INIT, df = BUF_INIT;
+
+			sp->msg = (long)i;
+			patch_split(m->mi.patch.buf, &ds, &df);
+			sp->diffstat = buf_detach(&ds, NULL);
+			sp->diff = buf_detach(&df, NULL);
+			strip_trailing_blank(&m->mi.message);
+			sp->message = xstrdup(m->mi.message.buf);
+			if (patch_id_stable(sp->diff, sp->patch_id))
+				sp->patch_id[0] = '\0';
+			m->role = ROLE_PATCH;
+		}
+	}
+	if (!t->nseries) {
+		ret = error("no patches in the thread of <%s>",
+			    t->msgs[t->root].mail.msgid);
+		goto out;
+	}
+	for (i = 0; i < t->nseries; i++) {
+		struct series *s = &t->series[i];
+
+		s->complete = 1;
+		for (k = 0; k < s->total; k++) {
+			if (!s->patches[k].diff) {
+				s->patches[k].msg = -1;
+				s->complete = 0;
+			}
+		}
+		if (s->cover >= 0) {
+			s->subject = xstrdup(t->msgs[s->cover].mi.subject);
+			series_meta(s, t->msgs[s->cover].mail.body);
+		}
+		for (k = 0; k < s->total; k++) {
+			if (s->patches[k].msg < 0)
+				continue;
+			if (!s->subject)
+				s->subject = xstrdup(t->msgs[s->patches[k].msg].mi.subject);
+			series_meta(s, t->msgs[s->patches[k].msg].mi.patch.buf);
+		}
+	}
+	/* trailers from replies */
+	for (i = 0; i < t->nr; i++) {
+		struct trailer *tr = NULL;
+		size_t ntr = 0;
+		long owner;
+		struct series *s;
+
+		if (t->msgs[i].role != ROLE_OTHER)
+			continue;
+		owner = owner_of(t, (long)i);
+		if (owner < 0 || !(s = series_of(t, owner)))
+			continue;
+		trailers_extract(t->msgs[i].mail.body, t->msgs[i].mail.msgid,
+				 &tr, &ntr);
+		if (t->msgs[owner].role == ROLE_COVER) {
+			for (k = 0; k < s->total; k++)
+				if (s->patches[k].msg >= 0)
+					add_trailers(&s->patches[k], tr, ntr);
+		} else {
+			for (k = 0; k < s->total; k++)
+				if (s->patches[k].msg == owner)
+					add_trailers(&s->patches[k], tr, ntr);
+		}
+		trailers_free(tr, ntr);
+	}
+	qsort(t->series, t->nseries, sizeof(*t->series), cmp_series);
+out:
+	return ret;
+}
+
+void thread_release(struct thread *t)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < t->nseries; i++) {
+		struct series *s = &t->series[i];
+
+		for (k = 0; k < s->total; k++) {
+			free(s->patches[k].diffstat);
+			free(s->patches[k].diff);
+			free(s->patches[k].message);
+			trailers_free(s->patches[k].trailers,
+				      s->patches[k].ntrailers);
+		}
+		free(s->patches);
+		free(s->prefixes);
+		free(s->subject);
+		free(s->base_commit);
+		free(s->prerequisites);
+	}
+	free(t->series);
+	for (i = 0; i < t->nr; i++) {
+		mail_release(&t->msgs[i].mail);
+		subject_info_release(&t->msgs[i].si);
+		mailinfo_release(&t->msgs[i].mi);
+	}
+	free(t->msgs);
+	mbox_release(&t->mbox);
+	free(t->data);
+	memset(t, 0, sizeof(*t));
+}
+
+const char *series_msgid(const struct thread *t, const struct series *s)
+{
+	int k;
+
+	if (s->cover >= 0)
+		return t->msgs[s->cover].mail.msgid;
+	for (k = 0; k < s->total; k++)
+		if (s->patches[k].msg >= 0)
+			return t->msgs[s->patches[k].msg].mail.msgid;
+	return NULL;
+}
+
+int thread_select(const struct thread *t, int version, int allow_incomplete,
+		  const struct series **out)
+{
+	const struct series *pick = NULL;
+	size_t i;
+	int k;
+
+	*out = NULL;
+	if (version) {
+		for (i = 0; i < t->nseries; i++)
+			if (t->series[i].version == version)
+				pick = &t->series[i];
+		if (!pick) {
+			struct buf have = BUF_INIT;
+
+			for (i = 0; i < t->nseries; i++)
+				buf_addf(&have, "%sv%d", i ? ", " : "",
+					 t->series[i].version);
+			error("no v%d of the series in this thread (found %s)",
+			      version, have.buf);
+			buf_release(&have);
+			return -1;
+		}
+	} else {
+		for (i = 0; i < t->nseries && !pick; i++)
+			if (t->series[i].complete)
+				pick = &t->series[i];
+		if (pick && pick != &t->series[0])
+			notice("v%d is incomplete; using v%d",
+			       t->series[0].version, pick->version);
+		if (!pick)
+			pick = &t->series[0];
+	}
+	if (!pick->complete && !allow_incomplete) {
+		struct buf miss = BUF_INIT;
+
+		for (k = 0; k < pick->total; k++)
+			if (pick->patches[k].msg < 0)
+				buf_addf(&miss, "%s%d/%d", miss.len ? ", " : "",
+					 k + 1, pick->total);
+		error("series v%d is incomplete: missing patch %s "
+		      "(--allow-incomplete to take it anyway)",
+		      pick->version, miss.buf);
+		buf_release(&miss);
+		return -1;
+	}
+	*out = pick;
+	return 0;
+}

@@ -1,0 +1,584 @@
+#include "store.h"
+#include "db.h"
+#include "lore.h"
+#include "util/gz.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int step_done(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_error(db, what);
+	return 0;
+}
+
+/* SELECT returning one integer; 1 found, 0 not found, -1 error */
+static int query_long(sqlite3 *db, const char *sql, const char *arg1,
+		      long arg2, long *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, sql))
+		return -1;
+	if (arg1)
+		db_bind_text(st, 1, arg1);
+	else
+		sqlite3_bind_int64(st, 1, arg2);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = (long)sqlite3_column_int64(st, 0);
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = db_error(db, "query");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int thread_row(sqlite3 *db, const struct thread *t, const char *source,
+		      const char *lore_base, const struct buf *gz, long *tid)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = 0;
+
+	*tid = -1;
+	for (i = 0; i < t->nr && *tid < 0; i++) {
+		rc = query_long(db, "SELECT thread_id FROM messages WHERE msgid = ?",
+				t->msgs[i].mail.msgid, 0, tid);
+		if (rc < 0)
+			return -1;
+	}
+	if (*tid >= 0) {
+		if (db_prepare(db, &st, "UPDATE threads SET source = ?, "
+			       "lore_base = COALESCE(?, lore_base), "
+			       "fetched_at = ?, mbox_gz = ? WHERE id = ?"))
+			return -1;
+		sqlite3_bind_int64(st, 5, *tid);
+	} else {
+		if (db_prepare(db, &st, "INSERT INTO threads (source, lore_base, "
+			       "fetched_at, mbox_gz, root_msgid) "
+			       "VALUES (?, ?, ?, ?, ?)"))
+			return -1;
+		db_bind_text(st, 5, t->msgs[t->root].mail.msgid);
+	}
+	db_bind_text(st, 1, source);
+	db_bind_text(st, 2, lore_base);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+	sqlite3_bind_blob64(st, 4, gz->buf, gz->len, SQLITE_STATIC);
+	rc = step_done(db, st, "store thread");
+	sqlite3_finalize(st);
+	if (!rc && *tid < 0)
+		*tid = (long)sqlite3_last_insert_rowid(db);
+	return rc;
+}
+
+static int store_messages(sqlite3 *db, const struct thread *t, long tid,
+			  struct store_stats *stats)
+{
+	sqlite3_stmt *ins = NULL, *par = NULL;
+	struct buf refs = BUF_INIT, raw = BUF_INIT;
+	size_t i, r;
+	int ret = -1;
+
+	if (db_prepare(db, &ins, "INSERT OR IGNORE INTO messages (thread_id, "
+		       "msgid, msgid_derived, in_reply_to, refs, parent_msgid, "
+		       "from_name, from_email, date, date_tz, subject, list_id, "
+		       "headers, body, raw_gz) VALUES "
+		       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+	    db_prepare(db, &par, "UPDATE messages SET parent_msgid = ? "
+		       "WHERE msgid = ? AND parent_msgid IS NULL"))
+		goto out;
+	for (i = 0; i < t->nr; i++) {
+		const struct tmsg *m = &t->msgs[i];
+		const char *parent = m->parent >= 0 ?
+			t->msgs[m->parent].mail.msgid : NULL;
+
+		if (m->role < 0)
+			continue;
+		stats->messages++;
+		buf_reset(&refs);
+		for (r = 0; r < m->mail.nrefs; r++)
+			buf_addf(&refs, "%s%s", r ? " " : "", m->mail.refs[r]);
+		buf_reset(&raw);
+		if (gz_compress(m->mail.raw, m->mail.raw_len, &raw)) {
+			error("cannot compress message <%s>", m->mail.msgid);
+			goto out;
+		}
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, tid);
+		db_bind_text(ins, 2, m->mail.msgid);
+		sqlite3_bind_int(ins, 3, m->mail.msgid_derived);
+		db_bind_text(ins, 4, m->mail.in_reply_to);
+		db_bind_text(ins, 5, refs.len ? refs.buf : NULL);
+		db_bind_text(ins, 6, parent);
+		db_bind_text(ins, 7, m->mail.from_name);
+		db_bind_text(ins, 8, m->mail.from_email);
+		if (m->mail.date)
+			sqlite3_bind_int64(ins, 9, m->mail.date);
+		else
+			sqlite3_bind_null(ins, 9);
+		sqlite3_bind_int(ins, 10, m->mail.date_tz);
+		db_bind_text(ins, 11, m->mail.subject);
+		db_bind_text(ins, 12, m->mail.list_id);
+		db_bind_text(ins, 13, m->mail.headers ? m->mail.headers : "");
+		db_bind_text(ins, 14, m->mail.body);
+		sqlite3_bind_blob64(ins, 15, raw.buf, raw.len, SQLITE_STATIC);
+		if (step_done(db, ins, "store message"))
+			goto out;
+		stats->new_messages += sqlite3_changes(db);
+		if (parent) {
+			sqlite3_reset(par);
+			db_bind_text(par, 1, parent);
+			db_bind_text(par, 2, m->mail.msgid);
+			if (step_done(db, par, "link message"))
+				goto out;
+		}
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(par);
+	buf_release(&refs);
+	buf_release(&raw);
+	return ret;
+}
+
+static int store_one_series(sqlite3 *db, const struct thread *t,
+			    const struct series *s, long tid, long *sid,
+			    int *ntrailers)
+{
+	sqlite3_stmt *st = NULL;
+	const char *msgid = series_msgid(t, s);
+	const struct tmsg *first = s->cover >= 0 ? &t->msgs[s->cover] :
+				   &t->msgs[s->patches[0].msg >= 0 ?
+					    s->patches[0].msg :
+					    t->root];
+	int k, ret = -1, found;
+
+	*ntrailers = 0;
+	/* one row per (thread, version), even when its first message changes */
+	found = query_long(db, "SELECT id FROM series WHERE msgid = ?", msgid,
+			   0, sid);
+	if (found < 0)
+		return -1;
+	if (!found) {
+		sqlite3_stmt *q;
+
+		if (db_prepare(db, &q, "SELECT id FROM series WHERE thread_id = ? "
+			       "AND version = ?"))
+			return -1;
+		sqlite3_bind_int64(q, 1, tid);
+		sqlite3_bind_int(q, 2, s->version);
+		found = sqlite3_step(q) == SQLITE_ROW;
+		if (found)
+			*sid = (long)sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	if (found) {
+		if (db_prepare(db, &st, "UPDATE series SET thread_id = ?, "
+			       "msgid = ?, version = ?, subject = ?, prefixes = ?, "
+			       "cover_msgid = ?, base_commit = ?, prerequisites = ?, "
+			       "total = ?, complete = ?, date = ? WHERE id = ?"))
+			return -1;
+		sqlite3_bind_int64(st, 12, *sid);
+	} else if (db_prepare(db, &st, "INSERT INTO series (thread_id, msgid, "
+			      "version, subject, prefixes, cover_msgid, "
+			      "base_commit, prerequisites, total, complete, date) "
+			      "VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, tid);
+	db_bind_text(st, 2, msgid);
+	sqlite3_bind_int(st, 3, s->version);
+	db_bind_text(st, 4, s->subject ? s->subject : "");
+	db_bind_text(st, 5, s->prefixes ? s->prefixes : "");
+	db_bind_text(st, 6, s->cover >= 0 ? t->msgs[s->cover].mail.msgid : NULL);
+	db_bind_text(st, 7, s->base_commit);
+	db_bind_text(st, 8, s->prerequisites);
+	sqlite3_bind_int(st, 9, s->total);
+	sqlite3_bind_int(st, 10, s->complete);
+	sqlite3_bind_int64(st, 11, first->mail.date);
+	if (step_done(db, st, "store series"))
+		goto out;
+	if (!found)
+		*sid = (long)sqlite3_last_insert_rowid(db);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (db_prepare(db, &st, "DELETE FROM trailers WHERE patch_row IN "
+		       "(SELECT id FROM patches WHERE series_id = ?)"))
+		goto out;
+	sqlite3_bind_int64(st, 1, *sid);
+	if (step_done(db, st, "clear trailers"))
+		goto out;
+	sqlite3_finalize(st);
+	st = NULL;
+
+	for (k = 0; k < s->total; k++) {
+		const struct spatch *sp = &s->patches[k];
+		const struct tmsg *m;
+		sqlite3_stmt *tr = NULL;
+		long prow;
+		size_t j;
+
+		if (sp->msg < 0)
+			continue;
+		m = &t->msgs[sp->msg];
+		if (db_prepare(db, &st, "INSERT INTO patches (series_id, idx, "
+			       "msgid, subject, author_name, author_email, date, "
+			       "date_tz, message, diffstat, diff, patch_id) "
+			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+			       "ON CONFLICT (series_id, idx) DO UPDATE SET "
+			       "msgid = excluded.msgid, subject = excluded.subject, "
+			       "author_name = excluded.author_name, "
+			       "author_email = excluded.author_email, "
+			       "date = excluded.date, date_tz = excluded.date_tz, "
+			       "message = excluded.message, "
+			       "diffstat = excluded.diffstat, diff = excluded.diff, "
+			       "patch_id = excluded.patch_id"))
+			goto out;
+		sqlite3_bind_int64(st, 1, *sid);
+		sqlite3_bind_int(st, 2, k + 1);
+		db_bind_text(st, 3, m->mail.msgid);
+		db_bind_text(st, 4, m->mi.subject);
+		db_bind_text(st, 5, m->mi.author);
+		db_bind_text(st, 6, m->mi.email);
+		sqlite3_bind_int64(st, 7, m->mi.date ? m->mi.date : m->mail.date);
+		sqlite3_bind_int(st, 8, m->mi.date ? m->mi.date_tz :
+				 m->mail.date_tz);
+		db_bind_text(st, 9, sp->message);
+		db_bind_text(st, 10, sp->diffstat);
+		db_bind_text(st, 11, sp->diff);
+		db_bind_text(st, 12, sp->patch_id);
+		if (step_done(db, st, "store patch"))
+			goto out;
+		sqlite3_finalize(st);
+		st = NULL;
+		{
+			sqlite3_stmt *q;
+
+			if (db_prepare(db, &q, "SELECT id FROM patches WHERE "
+				       "series_id = ? AND idx = ?"))
+				goto out;
+			sqlite3_bind_int64(q, 1, *sid);
+			sqlite3_bind_int(q, 2, k + 1);
+			if (sqlite3_step(q) != SQLITE_ROW) {
+				sqlite3_finalize(q);
+				db_error(db, "find patch");
+				goto out;
+			}
+			prow = (long)sqlite3_column_int64(q, 0);
+			sqlite3_finalize(q);
+		}
+		if (db_prepare(db, &tr, "INSERT OR IGNORE INTO trailers "
+			       "(patch_row, kind, person, from_msgid) "
+			       "VALUES (?,?,?,?)"))
+			goto out;
+		for (j = 0; j < sp->ntrailers; j++) {
+			sqlite3_reset(tr);
+			sqlite3_bind_int64(tr, 1, prow);
+			db_bind_text(tr, 2, sp->trailers[j].kind);
+			db_bind_text(tr, 3, sp->trailers[j].person);
+			db_bind_text(tr, 4, sp->trailers[j].from_msgid);
+			if (step_done(db, tr, "store trailer")) {
+				sqlite3_finalize(tr);
+				goto out;
+			}
+			(*ntrailers)++;
+		}
+		sqlite3_finalize(tr);
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_thread(sqlite3 *db, const struct thread *t,
+		 const struct series *selected, const char *source,
+		 const char *lore_base, const struct buf *gz,
+		 struct store_stats *st)
+{
+	size_t i;
+	long tid;
+
+	memset(st, 0, sizeof(*st));
+	st->selected_id = -1;
+	if (db_begin(db))
+		return -1;
+	if (thread_row(db, t, source, lore_base, gz, &tid) ||
+	    store_messages(db, t, tid, st))
+		goto fail;
+	st->thread_id = tid;
+	for (i = 0; i < t->nseries; i++) {
+		long sid;
+		int ntr;
+
+		if (store_one_series(db, t, &t->series[i], tid, &sid, &ntr))
+			goto fail;
+		st->series++;
+		if (&t->series[i] == selected) {
+			st->selected_id = sid;
+			st->trailers = ntr;
+		}
+	}
+	if (db_commit(db))
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return error("nothing was stored");
+}
+
+static char *strip_brackets(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	if (n >= 2 && arg[0] == '<' && arg[n - 1] == '>')
+		return xstrndup(arg + 1, n - 2);
+	return xstrdup(arg);
+}
+
+int store_find_series(sqlite3 *db, const char *arg, long *id)
+{
+	char *msgid = NULL, *base = NULL;
+	long v;
+	int rc;
+
+	if (!parse_long(arg, &v) && v > 0) {
+		rc = query_long(db, "SELECT id FROM series WHERE id = ?", NULL,
+				v, id);
+		if (rc <= 0)
+			return rc < 0 ? -1 : error("no series with id %ld", v);
+		return 0;
+	}
+	if (lore_parse_url(arg, &base, &msgid))
+		msgid = strip_brackets(arg);
+	free(base);
+	rc = query_long(db, "SELECT id FROM series WHERE msgid = ?1 OR "
+			"cover_msgid = ?1 UNION ALL SELECT series_id FROM patches "
+			"WHERE msgid = ?1", msgid, 0, id);
+	if (rc == 0)
+		rc = query_long(db, "SELECT s.id FROM series s JOIN messages m "
+				"ON m.thread_id = s.thread_id WHERE m.msgid = ? "
+				"ORDER BY s.complete DESC, s.version DESC",
+				msgid, 0, id);
+	if (rc == 0)
+		error("no series known for <%s> (pwb fetch it first)", msgid);
+	free(msgid);
+	return rc == 1 ? 0 : -1;
+}
+
+int store_find_thread(sqlite3 *db, const char *arg, long *thread_id)
+{
+	char *msgid = NULL, *base = NULL;
+	int rc;
+
+	if (lore_parse_url(arg, &base, &msgid))
+		msgid = strip_brackets(arg);
+	free(base);
+	rc = query_long(db, "SELECT thread_id FROM messages WHERE msgid = ?",
+			msgid, 0, thread_id);
+	if (rc == 0)
+		error("no thread known for <%s> (pwb fetch it first)", msgid);
+	free(msgid);
+	return rc == 1 ? 0 : -1;
+}
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+int store_load_series(sqlite3 *db, long id, struct stored_series *s)
+{
+	sqlite3_stmt *st = NULL, *tr = NULL;
+	int ret = -1, rc;
+
+	memset(s, 0, sizeof(*s));
+	if (db_prepare(db, &st, "SELECT s.id, s.thread_id, s.msgid, s.version, "
+		       "s.subject, s.prefixes, s.cover_msgid, s.base_commit, "
+		       "s.prerequisites, s.total, s.complete, s.date, "
+		       "t.lore_base, t.root_msgid FROM series s "
+		       "JOIN threads t ON t.id = s.thread_id WHERE s.id = ?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			error("no series with id %ld", id);
+		else
+			db_error(db, "load series");
+		goto out;
+	}
+	s->id = (long)sqlite3_column_int64(st, 0);
+	s->thread_id = (long)sqlite3_column_int64(st, 1);
+	s->msgid = col_text(st, 2);
+	s->version = sqlite3_column_int(st, 3);
+	s->subject = col_text(st, 4);
+	s->prefixes = col_text(st, 5);
+	s->cover_msgid = col_text(st, 6);
+	s->base_commit = col_text(st, 7);
+	s->prerequisites = col_text(st, 8);
+	s->total = sqlite3_column_int(st, 9);
+	s->complete = sqlite3_column_int(st, 10);
+	s->date = sqlite3_column_int64(st, 11);
+	s->lore_base = col_text(st, 12);
+	s->root_msgid = col_text(st, 13);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (db_prepare(db, &st, "SELECT id, idx, msgid, subject, author_name, "
+		       "author_email, date, date_tz, message, diffstat, diff, "
+		       "patch_id FROM patches WHERE series_id = ? ORDER BY idx") ||
+	    db_prepare(db, &tr, "SELECT kind, person, from_msgid FROM trailers "
+		       "WHERE patch_row = ? ORDER BY id"))
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct stored_patch *p;
+
+		s->patches = xrealloc(s->patches,
+				      (s->npatches + 1) * sizeof(*s->patches));
+		p = &s->patches[s->npatches++];
+		memset(p, 0, sizeof(*p));
+		p->row = (long)sqlite3_column_int64(st, 0);
+		p->idx = sqlite3_column_int(st, 1);
+		p->msgid = col_text(st, 2);
+		p->subject = col_text(st, 3);
+		p->author_name = col_text(st, 4);
+		p->author_email = col_text(st, 5);
+		p->date = sqlite3_column_int64(st, 6);
+		p->date_tz = sqlite3_column_int(st, 7);
+		p->message = col_text(st, 8);
+		p->diffstat = col_text(st, 9);
+		p->diff = col_text(st, 10);
+		p->patch_id = col_text(st, 11);
+		sqlite3_reset(tr);
+		sqlite3_bind_int64(tr, 1, p->row);
+		while ((rc = sqlite3_step(tr)) == SQLITE_ROW) {
+			struct stored_trailer *t;
+
+			p->trailers = xrealloc(p->trailers, (p->ntrailers + 1) *
+					       sizeof(*p->trailers));
+			t = &p->trailers[p->ntrailers++];
+			t->kind = col_text(tr, 0);
+			t->person = col_text(tr, 1);
+			t->from_msgid = col_text(tr, 2);
+		}
+		if (rc != SQLITE_DONE) {
+			db_error(db, "load trailers");
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		db_error(db, "load patches");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(tr);
+	if (ret)
+		stored_series_release(s);
+	return ret;
+}
+
+void stored_series_release(struct stored_series *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->npatches; i++) {
+		struct stored_patch *p = &s->patches[i];
+
+		for (j = 0; j < p->ntrailers; j++) {
+			free(p->trailers[j].kind);
+			free(p->trailers[j].person);
+			free(p->trailers[j].from_msgid);
+		}
+		free(p->trailers);
+		free(p->msgid);
+		free(p->subject);
+		free(p->author_name);
+		free(p->author_email);
+		free(p->message);
+		free(p->diffstat);
+		free(p->diff);
+		free(p->patch_id);
+	}
+	free(s->patches);
+	free(s->msgid);
+	free(s->subject);
+	free(s->prefixes);
+	free(s->cover_msgid);
+	free(s->base_commit);
+	free(s->prerequisites);
+	free(s->lore_base);
+	free(s->root_msgid);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Is this line "Token: value" as trailers are? */
+static int is_trailer_line(const char *l, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (isalnum((unsigned char)l[i]) || l[i] == '-'))
+		i++;
+	return i > 0 && i + 1 < n && l[i] == ':' && l[i + 1] == ' ';
+}
+
+/* The commit message with the trailers appended to its trailer block. */
+void store_message_with_trailers(struct buf *out, const char *message,
+				  const struct stored_patch *p)
+{
+	const char *last_para, *s;
+	int block = 1;
+	size_t j;
+
+	buf_addstr(out, message);
+	buf_rtrim(out);
+	if (!p->ntrailers) {
+		buf_addch(out, '\n');
+		return;
+	}
+	/* the last paragraph is a trailer block when every line is one */
+	last_para = out->buf;
+	for (s = out->buf; (s = strstr(s, "\n\n")); s++)
+		last_para = s + 2;
+	if (last_para == out->buf)
+		block = 0; /* the subject line alone is never a block */
+	for (s = last_para; block && *s; ) {
+		size_t n = strcspn(s, "\n");
+
+		if (!is_trailer_line(s, n))
+			block = 0;
+		s += n;
+		if (*s)
+			s++;
+	}
+	buf_addstr(out, block ? "\n" : "\n\n");
+	for (j = 0; j < p->ntrailers; j++) {
+		struct buf line = BUF_INIT;
+
+		buf_addf(&line, "%s: %s", p->trailers[j].kind,
+			 p->trailers[j].person);
+		/* skip a trailer the message already carries */
+		if (!strstr(out->buf, line.buf))
+			buf_addf(out, "%s\n", line.buf);
+		buf_release(&line);
+	}
+}
+

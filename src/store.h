@@ -1,0 +1,97 @@
+/*
+ * store: threads and series in the database.
+ *
+ * store_thread() writes a built thread (messages, thread tree, every
+ * series version, patches, trailers) in one transaction: either all of it
+ * is there afterwards or none of it.  Storing the same thread again adds
+ * only new messages, updates series and patches in place and replaces the
+ * trailers with the newly collected set; nothing is duplicated.
+ *
+ * struct stored_series is a series read back from the database; it owns
+ * all its strings; stored_series_release() frees them.
+ */
+#ifndef PWB_STORE_H
+#define PWB_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "series.h"
+
+struct store_stats {
+	long thread_id;
+	int messages;		/* in the thread as received */
+	int new_messages;
+	int series;
+	int trailers;		/* on the selected series */
+	long selected_id;	/* row id of the selected series */
+};
+
+int store_thread(sqlite3 *db, const struct thread *t,
+		 const struct series *selected, const char *source,
+		 const char *lore_base, const struct buf *gz,
+		 struct store_stats *st);
+
+struct stored_trailer {
+	char *kind;
+	char *person;
+	char *from_msgid;
+};
+
+struct stored_patch {
+	long row;
+	int idx;
+	char *msgid;
+	char *subject;
+	char *author_name;
+	char *author_email;
+	int64_t date;
+	int date_tz;
+	char *message;
+	char *diffstat;
+	char *diff;
+	char *patch_id;
+	struct stored_trailer *trailers;
+	size_t ntrailers;
+};
+
+struct stored_series {
+	long id;
+	long thread_id;
+	char *msgid;
+	int version;
+	char *subject;
+	char *prefixes;
+	char *cover_msgid;
+	char *base_commit;
+	char *prerequisites;
+	int total;
+	int complete;
+	int64_t date;
+	char *lore_base;
+	char *root_msgid;
+	struct stored_patch *patches;	/* the patches present, by index */
+	size_t npatches;
+};
+
+/*
+ * SERIES as users write it: a row id, a message-id (with or without <>)
+ * of the cover, a patch or any message of the thread (then the newest
+ * complete version there), or a lore URL.  Prints the error.
+ */
+int store_find_series(sqlite3 *db, const char *arg, long *id);
+int store_load_series(sqlite3 *db, long id, struct stored_series *out);
+void stored_series_release(struct stored_series *s);
+
+/* Row id of the thread holding msgid, or -1 with an error printed. */
+int store_find_thread(sqlite3 *db, const char *msgid, long *thread_id);
+
+/*
+ * The patch's commit message with its collected trailers added to the
+ * trailer block (a new block when the message has none); a trailer the
+ * message already carries is not repeated.
+ */
+void store_message_with_trailers(struct buf *out, const char *message,
+				 const struct stored_patch *p);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * util: messages, allocation that cannot fail, small string helpers.
+ *
+ * error() and warning() print one line "pwb: error: ..." to stderr;
+ * error() returns -1 so that `return error("...")` reads naturally.
+ * die() prints and exits 1: only for programming errors and OOM.
+ */
+#ifndef PWB_UTIL_H
+#define PWB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit statuses shared by the commands. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 129,
+};
+
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+/* Set by --quiet: notices are dropped, warnings and errors are not. */
+extern int quiet;
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Duplicate s, or return NULL for NULL. */
+char *xstrdup_or_null(const char *s);
+
+int starts_with(const char *s, const char *prefix);
+/* Like starts_with but sets *rest to what follows the prefix. */
+int skip_prefix(const char *s, const char *prefix, const char **rest);
+int istarts_with(const char *s, const char *prefix);
+
+/* Parse a non-negative decimal with optional k/m/g suffix. */
+int parse_size(const char *s, uint64_t *out);
+int parse_long(const char *s, long *out);
+
+/* Make every directory leading up to (and including) path. */
+int mkdir_p(const char *path, unsigned mode);
+/* Directory part of path, newly allocated. */
+char *path_dirname(const char *path);
+
+/* Hex of a byte string into out (2*n+1 bytes). */
+void hex_encode(char *out, const unsigned char *in, size_t n);
+
+#endif

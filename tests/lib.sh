@@ -1,0 +1,112 @@
+# tests/lib.sh: sourced by every tests/tNNNN-*.sh (in the manner of git's
+# t/test-lib.sh).  Each script runs in its own scratch directory with its
+# own HOME, config and database; it prints TAP ("ok N - ...") and ends
+# with test_done.  Set PWB_TEST_KEEP=1 to keep the scratch directory and
+# PWB_TEST_VERBOSE=1 to see every command's output.
+
+set -u
+TEST_NAME=$(basename "$0" .sh)
+SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+PWB="$SRCDIR/bin/pwb"
+PEER_T5100="$SRCDIR/../shared/peer/git-t5100"
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/pwb-$TEST_NAME.XXXXXX")
+export HOME="$TRASH/home" XDG_CONFIG_HOME="$TRASH/config" \
+	XDG_DATA_HOME="$TRASH/data" XDG_CACHE_HOME="$TRASH/cache" \
+	PWB_DB="$TRASH/pwb.sqlite" LC_ALL=C.UTF-8 TZ=UTC
+unset PWB_CONFIG
+mkdir -p "$HOME" "$XDG_CONFIG_HOME/pwb"
+export GIT_AUTHOR_NAME="A U Thor" GIT_AUTHOR_EMAIL="author@example.com" \
+	GIT_COMMITTER_NAME="C O Mitter" GIT_COMMITTER_EMAIL="committer@example.com"
+cd "$TRASH" || exit 1
+
+test_count=0
+test_pass=0
+test_fail=0
+test_skip=0
+cleanup_cmds=""
+
+# Commands to run at exit, whatever happens (stop servers...).
+test_at_exit() {
+	cleanup_cmds="$1
+$cleanup_cmds"
+}
+
+test_cleanup_all() {
+	eval "$cleanup_cmds" >/dev/null 2>&1
+	if [ -z "${PWB_TEST_KEEP:-}" ]; then
+		rm -rf "$TRASH"
+	else
+		echo "# kept $TRASH"
+	fi
+}
+trap 'test_cleanup_all' EXIT
+trap 'exit 130' INT TERM
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if [ -n "${PWB_TEST_VERBOSE:-}" ]; then
+		( set -e; eval "$2" ) 2>&1 | sed 's/^/# /'
+		rc=$?
+		# with a pipe $? is sed's; rerun quietly for the status
+		( set -e; eval "$2" ) >/dev/null 2>&1
+		rc=$?
+	else
+		( set -e; eval "$2" ) >"$TRASH/.last.log" 2>&1
+		rc=$?
+	fi
+	if [ $rc -eq 0 ]; then
+		test_pass=$((test_pass + 1))
+		echo "ok $test_count - $1"
+	else
+		test_fail=$((test_fail + 1))
+		echo "not ok $test_count - $1"
+		[ -f "$TRASH/.last.log" ] && tail -n 25 "$TRASH/.last.log" | sed 's/^/#   /'
+	fi
+}
+
+test_skip() {
+	test_count=$((test_count + 1))
+	test_skip=$((test_skip + 1))
+	echo "ok $test_count - $1 # SKIP $2"
+}
+
+test_done() {
+	echo "1..$test_count"
+	echo "# $TEST_NAME: $test_pass passed, $test_fail failed, $test_skip skipped"
+	[ $test_fail -eq 0 ]
+	exit $?
+}
+
+# Helpers for test bodies.
+test_cmp() { cmp "$1" "$2" || { diff -u "$1" "$2" | head -40; return 1; }; }
+
+# The command must fail (non-zero, not a crash) with one line on stderr
+# that contains the pattern.
+test_fails_with() {
+	pattern=$1; shift
+	if "$@" >"$TRASH/.out" 2>"$TRASH/.err"; then
+		echo "expected failure: $*"; return 1
+	fi
+	rc=$?
+	if [ $rc -ge 128 ] && [ $rc -ne 129 ]; then
+		echo "crashed ($rc): $*"; cat "$TRASH/.err"; return 1
+	fi
+	grep -q -- "$pattern" "$TRASH/.err" || {
+		echo "stderr lacks '$pattern':"; cat "$TRASH/.err"; return 1; }
+	grep -c '^pwb: error' "$TRASH/.err" | grep -qx 1 || {
+		echo "not one error line:"; cat "$TRASH/.err"; return 1; }
+}
+
+# A stable digest of the database's contents (for "unchanged" checks).
+db_digest() {
+	[ -f "$PWB_DB" ] || { echo "no-db"; return 0; }
+	sqlite3 "$PWB_DB" "SELECT 'm', msgid FROM messages ORDER BY msgid;
+		SELECT 's', msgid, version, complete FROM series ORDER BY msgid;
+		SELECT 'p', msgid, patch_id FROM patches ORDER BY msgid;
+		SELECT 't', kind, person FROM trailers ORDER BY 2, 3;" | sha1sum
+}
+
+# A TCP port nobody listens on.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
