@@ -331,10 +331,11 @@ int patch_id_stable(const char *diff, char out[41])
 			if (starts_with(line, "index "))
 				continue;
 			if (starts_with(line, "--- "))
-				before = after = 0;
+				before = after = 1;
 			else if (!isalpha((unsigned char)line[0]))
 				break;
-		} else if (before == 0 && after == 0) {
+		}
+		if (before == 0 && after == 0) {
 			if (starts_with(line, "@@ -")) {
 				if (!hunk_counts(line, &before, &after))
 					break;
@@ -345,12 +346,10 @@ int patch_id_stable(const char *diff, char out[41])
 			flush_file(ck, result);
 			before = after = -1;
 		}
-		if (before > 0 || after > 0) {
-			if (line[0] == '-' || line[0] == ' ')
-				before--;
-			if (line[0] == '+' || line[0] == ' ')
-				after--;
-		}
+		if (line[0] == '-' || line[0] == ' ')
+			before--;
+		if (line[0] == '+' || line[0] == ' ')
+			after--;
 		for (i = 0; i < l; i++)
 			if (!isspace((unsigned char)line[i]))
 				line[n++] = line[i];
@@ -685,6 +684,13 @@ int thread_build(struct thread *t, char *data, size_t len,
 
 		if (m->role < 0 || !m->si.is_patch || m->si.is_reply)
 			continue;
+		if (m->mail.body_bad_utf8 || m->mail.body_has_nul) {
+			ret = error("<%s> (\"%.60s\"): %s", m->mail.msgid,
+				    m->mail.subject, m->mail.body_has_nul ?
+				    "NUL bytes in the text of a patch" :
+				    "text is not valid in its declared charset");
+			goto out;
+		}
 		mail_info(&m->mail, &m->mi);
 		idx = m->si.has_counter ? m->si.index : 1;
 		if (idx > 0 && !has_diff(m->mi.patch.buf)) {

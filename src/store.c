@@ -546,7 +546,7 @@ void store_message_with_trailers(struct buf *out, const char *message,
 {
 	const char *last_para, *s;
 	int block = 1;
-	size_t j;
+	size_t j, start = out->len;
 
 	buf_addstr(out, message);
 	buf_rtrim(out);
@@ -555,10 +555,10 @@ void store_message_with_trailers(struct buf *out, const char *message,
 		return;
 	}
 	/* the last paragraph is a trailer block when every line is one */
-	last_para = out->buf;
-	for (s = out->buf; (s = strstr(s, "\n\n")); s++)
+	last_para = out->buf + start;
+	for (s = last_para; (s = strstr(s, "\n\n")); s++)
 		last_para = s + 2;
-	if (last_para == out->buf)
+	if (last_para == out->buf + start)
 		block = 0; /* the subject line alone is never a block */
 	for (s = last_para; block && *s; ) {
 		size_t n = strcspn(s, "\n");
@@ -576,7 +576,7 @@ void store_message_with_trailers(struct buf *out, const char *message,
 		buf_addf(&line, "%s: %s", p->trailers[j].kind,
 			 p->trailers[j].person);
 		/* skip a trailer the message already carries */
-		if (!strstr(out->buf, line.buf))
+		if (!strstr(out->buf + start, line.buf))
 			buf_addf(out, "%s\n", line.buf);
 		buf_release(&line);
 	}

@@ -44,16 +44,9 @@ trap 'exit 130' INT TERM
 
 test_expect_success() {
 	test_count=$((test_count + 1))
-	if [ -n "${PWB_TEST_VERBOSE:-}" ]; then
-		( set -e; eval "$2" ) 2>&1 | sed 's/^/# /'
-		rc=$?
-		# with a pipe $? is sed's; rerun quietly for the status
-		( set -e; eval "$2" ) >/dev/null 2>&1
-		rc=$?
-	else
-		( set -e; eval "$2" ) >"$TRASH/.last.log" 2>&1
-		rc=$?
-	fi
+	( set -e; eval "$2" ) >"$TRASH/.last.log" 2>&1
+	rc=$?
+	[ -n "${PWB_TEST_VERBOSE:-}" ] && sed 's/^/# /' "$TRASH/.last.log"
 	if [ $rc -eq 0 ]; then
 		test_pass=$((test_pass + 1))
 		echo "ok $test_count - $1"

@@ -1,0 +1,173 @@
+#!/bin/sh
+# pwb fetch from local mbox files and stdin: series assembly, trailers,
+# refetch without duplicates, export + git am, and bad input.
+. "$(dirname "$0")/lib.sh"
+
+F="$SRCDIR/tests/fixtures/threads"
+V2=20190815073000.2000-0-mhocko@example.com
+
+test_expect_success 'fetch an mbox file stores both versions, v2 selected' '
+	"$PWB" fetch "$F/mmn-pairing.mbox" >out &&
+	grep -q "12 messages (12 new)" out &&
+	grep -q "^series 1: v2" out &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM series")" = 2 &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM patches")" = 6
+'
+
+test_expect_success 'series show --json has the fields and values' '
+	"$PWB" series show "<$V2>" --json >s.json &&
+	python3 - s.json <<-PY
+	import json, sys
+	s = json.load(open(sys.argv[1]))
+	assert s["version"] == 2 and s["complete"] is True, s
+	assert s["cover"] == "$V2"
+	assert s["base_commit"] == "febe02bd792fd35b8aed433c90a06b873e3a93ac"
+	assert s["subject"] == "mm, notifier: pair invalidate_range_start and _end"
+	p = s["patches"]
+	assert [x["index"] for x in p] == [1, 2, 3]
+	assert p[1]["author_name"] == "J\u00e9r\u00f4me Glisse", p[1]
+	assert p[1]["author_email"] == "jglisse@example.org"
+	assert p[0]["date"] == "2019-08-15T09:30:01+02:00", p[0]["date"]
+	kinds = lambda q: sorted((t["kind"], t["person"]) for t in q["trailers"])
+	ack = ("Acked-by", "Andrew Morton <akpm@example.org>")
+	assert kinds(p[0]) == [ack], kinds(p[0])
+	assert kinds(p[2]) == [ack], kinds(p[2])
+	assert kinds(p[1]) == [ack, ("Reviewed-by", "Christian K\u00f6nig <ckoenig@example.com>"),
+	                       ("Tested-by", "Christian K\u00f6nig <ckoenig@example.com>")], kinds(p[1])
+	for q in p:
+	    for k, who in kinds(q):
+	        assert "quoted@" not in who and "sig@" not in who, who
+	PY
+'
+
+test_expect_success 'v1 keeps its own review; the reply with a diff is no patch' '
+	"$PWB" series show 20190815071000.1000-0-mhocko@example.com --json >v1.json &&
+	python3 -c "
+import json; s = json.load(open(\"v1.json\"))
+assert s[\"version\"] == 1
+t = [x[\"person\"] for x in s[\"patches\"][0][\"trailers\"]]
+assert t == [\"Jason Gunthorpe <jgg@example.com>\"], t
+assert all(p[\"msgid\"] != \"20190815092000.GB2@example.com\" for p in s[\"patches\"])
+"
+'
+
+test_expect_success 'patch-ids equal git patch-id --stable' '
+	"$PWB" series export 1 -o v2.mbox &&
+	for i in 1 2 3; do
+		sqlite3 "$PWB_DB" "SELECT patch_id FROM patches WHERE series_id = 1 AND idx = $i" >ours
+		mkdir -p "split$i" && git mailsplit -o"split$i" v2.mbox >/dev/null
+		git patch-id --stable <"split$i/000$i" | cut -d" " -f1 >theirs
+		test_cmp theirs ours || exit 1
+	done
+'
+
+apply_export() { # series-arg, expected-tree-name
+	rm -rf repo && mkdir repo && cp -R "$SRCDIR/tests/fixtures/base/." repo/ &&
+	(cd repo && git init -q && git add -A && git commit -qm base) &&
+	"$PWB" series export "$1" -o "$TRASH/exp.mbox" &&
+	(cd repo && git am -q "$TRASH/exp.mbox") &&
+	want=$(awk -v n="$2" '$1 == n { print $2 }' "$F/trees.txt") &&
+	test "$(git -C repo rev-parse HEAD^{tree})" = "$want"
+}
+
+test_expect_success 'export + git am gives the original v2 tree, trailers kept' '
+	apply_export 1 v2 &&
+	git -C repo log -1 --format=%B HEAD~1 >msg &&
+	grep -q "^Signed-off-by: Michal Hocko <mhocko@example.com>\$" msg &&
+	grep -v "^\$" msg | tail -n 5 | cut -d: -f1 | tr "\n" " " >order &&
+	echo "Signed-off-by Signed-off-by Acked-by Reviewed-by Tested-by " >expect &&
+	test_cmp expect order &&
+	git -C repo log -1 --format="%an <%ae> %ad" --date=iso HEAD~1 >who &&
+	grep -q "^J.*r.*me Glisse <jglisse@example.org> 2019-08-15 09:30:02 +0200" who &&
+	git -C repo log --format=%B HEAD~2 -1 | grep -q "^From the point of view"
+'
+
+test_expect_success 'export + git am of v1 gives the original v1 tree' '
+	apply_export 20190815071000.1000-2-mhocko@example.com v1
+'
+
+test_expect_success 'fetching again adds nothing and duplicates nothing' '
+	before=$(db_digest) &&
+	"$PWB" fetch "$F/mmn-pairing.mbox" >out &&
+	grep -q "12 messages (0 new)" out &&
+	test "$(db_digest)" = "$before" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM trailers")" = 6
+'
+
+test_expect_success 'thread shows the tree with depth' '
+	"$PWB" thread "$V2" >t &&
+	test "$(wc -l <t)" = 12 &&
+	grep -q "^2019-08-15 09:45  Christian K.*       Re: \[PATCH v2 2/3\]" t
+'
+
+test_expect_success '--version 1 selects v1 and fetch from stdin works' '
+	"$PWB" --db "$TRASH/other.sqlite" fetch --version 1 --json - <"$F/mmn-pairing.mbox" >j &&
+	python3 -c "import json; assert json.load(open(\"j\"))[\"version\"] == 1"
+'
+
+test_expect_success 'a missing patch is an error naming it; nothing stored' '
+	before=$(db_digest) &&
+	test_fails_with "missing patch 2/3" "$PWB" fetch "$F/missing-patch.mbox" &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success '--allow-incomplete stores it, marked incomplete' '
+	"$PWB" fetch --allow-incomplete --json "$F/missing-patch.mbox" >j &&
+	python3 -c "
+import json; s = json.load(open(\"j\"))
+assert s[\"complete\"] is False and [p[\"index\"] for p in s[\"patches\"]] == [1, 3]
+assert s[\"prefixes\"] == \"RFC\", s[\"prefixes\"]"
+'
+
+test_expect_success 'a thread with no patch is an error; nothing stored' '
+	before=$(db_digest) &&
+	test_fails_with "no patches in the thread" "$PWB" fetch "$F/no-patch.mbox" &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'duplicate Message-IDs with different content are refused' '
+	before=$(db_digest) &&
+	sed "s/20190815091500.bbbb@example.com/20190815090000.aaaa@example.org/" \
+		"$F/mmn-pairing.mbox" >dup.mbox &&
+	test_fails_with "duplicate Message-ID <20190815090000.aaaa@example.org>" \
+		"$PWB" fetch dup.mbox &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'invalid UTF-8 in a patch is refused' '
+	before=$(db_digest) &&
+	printf "s/pairing rule/pairing \\\\xff\\\\xfe rule/\n" >bad.sed &&
+	sed -f bad.sed "$F/no-patch.mbox" >/dev/null &&
+	python3 -c "
+d = open(\"$F/mmn-pairing.mbox\", \"rb\").read()
+d = d.replace(b\"document the pairing rule\n\", b\"document the pairing \xff\xfe rule\n\", 1)
+open(\"badutf.mbox\", \"wb\").write(d)" &&
+	test_fails_with "not valid in its declared charset" "$PWB" fetch badutf.mbox &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'a truncated gzip file is refused' '
+	gzip -c "$F/mmn-pairing.mbox" | head -c 2000 >trunc.mbox.gz &&
+	test_fails_with "truncated gzip" "$PWB" fetch trunc.mbox.gz
+'
+
+test_expect_success 'git format-patch output without Message-IDs gets derived ids' '
+	rm -rf fp && mkdir fp && cp -R "$SRCDIR/tests/fixtures/base/." fp/ &&
+	(cd fp && git init -q && git add -A && git commit -qm base &&
+	 echo change >>README && git commit -qam "README: add a line" &&
+	 git format-patch -1 --stdout >../fp.mbox) &&
+	"$PWB" --db fp.sqlite fetch fp.mbox 2>err >out &&
+	grep -q "has no Message-ID; using <pwb-" err &&
+	"$PWB" --db fp.sqlite fetch fp.mbox 2>err2 >out2 &&
+	grep -q "(0 new)" out2
+'
+
+test_expect_success 'unknown source and bad usage fail clearly' '
+	test_fails_with "not a message-id, a lore URL or a readable mbox file" \
+		"$PWB" fetch no-such-thing &&
+	test_fails_with "fetch takes one SOURCE" "$PWB" fetch &&
+	test_fails_with "no series known for <nobody@example.com>" \
+		"$PWB" series show nobody@example.com
+'
+
+test_done
