@@ -75,7 +75,7 @@ test_expect_success 'export + git am gives the original v2 tree, trailers kept' 
 	git -C repo log -1 --format=%B HEAD~1 >msg &&
 	grep -q "^Signed-off-by: Michal Hocko <mhocko@example.com>\$" msg &&
 	grep -v "^\$" msg | tail -n 5 | cut -d: -f1 | tr "\n" " " >order &&
-	echo "Signed-off-by Signed-off-by Acked-by Reviewed-by Tested-by " >expect &&
+	printf "Signed-off-by Signed-off-by Acked-by Reviewed-by Tested-by " >expect &&
 	test_cmp expect order &&
 	git -C repo log -1 --format="%an <%ae> %ad" --date=iso HEAD~1 >who &&
 	grep -q "^J.*r.*me Glisse <jglisse@example.org> 2019-08-15 09:30:02 +0200" who &&
