@@ -44,8 +44,14 @@ trap 'exit 130' INT TERM
 
 test_expect_success() {
 	test_count=$((test_count + 1))
-	( set -e; eval "$2" ) >"$TRASH/.last.log" 2>&1
+	# The body runs in this shell (as in git's test-lib): variables it sets
+	# persist; chain commands with && and leave loops with "return 1".
+	eval "test_body_() {
+$2
+}"
+	test_body_ >"$TRASH/.last.log" 2>&1
 	rc=$?
+	cd "$TRASH" || exit 1
 	[ -n "${PWB_TEST_VERBOSE:-}" ] && sed 's/^/# /' "$TRASH/.last.log"
 	if [ $rc -eq 0 ]; then
 		test_pass=$((test_pass + 1))

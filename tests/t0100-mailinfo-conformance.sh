@@ -16,7 +16,7 @@ test_expect_success 'mailsplit cuts sample.mbox as git mailsplit does' '
 	"$PWB" mailsplit "$P/sample.mbox" ours >count &&
 	echo 18 >expect && test_cmp expect count &&
 	git mailsplit -otheirs "$P/sample.mbox" >/dev/null &&
-	for f in theirs/*; do test_cmp "$f" "ours/${f#theirs/}" || exit 1; done
+	for f in theirs/*; do test_cmp "$f" "ours/${f#theirs/}" || return 1; done
 '
 
 for n in 0001 0002 0003 0004 0006 0007 0008 0009 0010 0012 0013 0014 0015 0016 0017 0018; do
@@ -46,8 +46,8 @@ test_expect_success 'rfc2047 samples: names and subjects decode as in git' '
 	"$PWB" mailsplit "$P/rfc2047-samples.mbox" rfc >/dev/null &&
 	for f in rfc/*; do
 		n=${f#rfc/}
-		"$PWB" mailinfo m p <"$f" >i || exit 1
-		test_cmp "$P/rfc2047-info-$n" i || exit 1
+		"$PWB" mailinfo m p <"$f" >i || return 1
+		test_cmp "$P/rfc2047-info-$n" i || return 1
 	done
 '
 

@@ -57,7 +57,7 @@ test_expect_success 'patch-ids equal git patch-id --stable' '
 		sqlite3 "$PWB_DB" "SELECT patch_id FROM patches WHERE series_id = 1 AND idx = $i" >ours
 		mkdir -p "split$i" && git mailsplit -o"split$i" v2.mbox >/dev/null
 		git patch-id --stable <"split$i/000$i" | cut -d" " -f1 >theirs
-		test_cmp theirs ours || exit 1
+		test_cmp theirs ours || return 1
 	done
 '
 
