@@ -78,7 +78,7 @@ static int migrate(sqlite3 *db, const char *path)
 	char pragma[64];
 
 	if (user_version(db, &v))
-		return -1;
+		return -1; /* printed */
 	if (v > db_migrations[db_nmigrations - 1].version)
 		return error("database %s has schema version %d, newer than "
 			     "this pwb knows (%d)", path, v,
@@ -92,10 +92,13 @@ static int migrate(sqlite3 *db, const char *path)
 			return -1;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
 			 m->version);
-		if (db_exec(db, m->sql) || db_exec(db, pragma)) {
+		if (sqlite3_exec(db, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+			int rc = error("database %s: migration %s failed: %s",
+				       path, m->name, sqlite3_errmsg(db));
+
 			db_rollback(db);
-			return error("database %s: migration %s failed", path,
-				     m->name);
+			return rc;
 		}
 		if (db_commit(db)) {
 			db_rollback(db);
@@ -129,12 +132,23 @@ int db_open(const char *path, sqlite3 **out)
 	}
 	sqlite3_busy_timeout(db, 10000);
 	sqlite3_extended_result_codes(db, 1);
-	if (db_exec(db, "PRAGMA foreign_keys = ON") ||
-	    db_exec(db, "PRAGMA journal_mode = WAL") ||
-	    db_exec(db, "PRAGMA synchronous = NORMAL") ||
-	    migrate(db, path)) {
+	{
+		char *msg = NULL;
+
+		if (sqlite3_exec(db, "PRAGMA foreign_keys = ON; "
+				 "PRAGMA journal_mode = WAL; "
+				 "PRAGMA synchronous = NORMAL", NULL, NULL,
+				 &msg) != SQLITE_OK) {
+			rc = error("cannot use database %s: %s", path,
+				   msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			sqlite3_close(db);
+			return rc;
+		}
+	}
+	if (migrate(db, path)) {
 		sqlite3_close(db);
-		return error("cannot use database %s", path);
+		return -1;
 	}
 	*out = db;
 	return 0;

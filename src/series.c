@@ -62,13 +62,12 @@ int subject_parse(const char *subject, struct subject_info *si)
 	for (;;) {
 		while (isspace((unsigned char)*s))
 			s++;
-		if (skip_reply_prefix(&s)) {
+		if (!si->is_patch) {
 			/* "Re:" after the brackets is just text of a patch */
-			if (!si->is_patch)
+			if (skip_reply_prefix(&s)) {
 				si->is_reply = 1;
-			else
-				break;
-			continue;
+				continue;
+			}
 		}
 		if (*s == '[') {
 			const char *ket = strchr(s, ']');

@@ -1,0 +1,73 @@
+#!/bin/sh
+# The binary itself: help, version, usage errors, the database location,
+# migrations and config.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'pwb --version and pwb version' '
+	"$PWB" --version >v && grep -q "^pwb [0-9]" v &&
+	"$PWB" version >v2 && test_cmp v v2
+'
+
+test_expect_success 'pwb help lists the commands; pwb CMD --help works for each' '
+	"$PWB" help >h &&
+	for c in fetch series thread mailinfo mailsplit patch-id; do
+		grep -q "^  $c " h || return 1
+		"$PWB" $c --help >ch && grep -q "^usage: pwb $c" ch || return 1
+		"$PWB" help $c >ch2 && test_cmp ch ch2 || return 1
+	done
+'
+
+test_expect_success 'usage errors exit 129 with one error line' '
+	test_fails_with "not a pwb command" "$PWB" frobnicate &&
+	{ "$PWB" frobnicate 2>/dev/null; test $? = 129; } &&
+	test_fails_with "unknown option" "$PWB" --frob &&
+	test_fails_with "-c expects section.key=value" "$PWB" -c nonsense version &&
+	test_fails_with "unknown series subcommand" "$PWB" series frob
+'
+
+test_expect_success 'the database goes to $XDG_DATA_HOME without $PWB_DB' '
+	(unset PWB_DB; "$PWB" series list) &&
+	test -f "$XDG_DATA_HOME/pwb/pwb.sqlite"
+'
+
+test_expect_success '--db overrides $PWB_DB, before or after the command' '
+	rm -f "$PWB_DB" &&
+	"$PWB" --db "$TRASH/a.sqlite" series list &&
+	"$PWB" series list --db "$TRASH/b.sqlite" &&
+	test -f a.sqlite && test -f b.sqlite && test ! -f "$PWB_DB"
+'
+
+test_expect_success 'a new database is migrated: WAL, schema version, tables' '
+	"$PWB" series list &&
+	test "$(sqlite3 "$PWB_DB" "PRAGMA journal_mode")" = wal &&
+	n=$(ls "$SRCDIR"/db/*.sql | wc -l) &&
+	test "$(sqlite3 "$PWB_DB" "PRAGMA user_version")" = "$n" &&
+	sqlite3 "$PWB_DB" ".tables" | grep -q trailers
+'
+
+test_expect_success 'a database from a newer pwb is refused' '
+	sqlite3 new.sqlite "PRAGMA user_version = 999" &&
+	test_fails_with "has schema version 999, newer than this pwb knows" \
+		"$PWB" --db new.sqlite series list
+'
+
+test_expect_success 'a file that is not a database is a clear error' '
+	echo "not sqlite" >junk.sqlite &&
+	test_fails_with "cannot use database .*junk.sqlite: file is not a database" \
+		"$PWB" --db junk.sqlite series list
+'
+
+test_expect_success 'config: file values and -c overrides reach commands' '
+	printf "[lore]\n\turl = http://lore.example.com/all/\n" >"$XDG_CONFIG_HOME/pwb/config" &&
+	test_fails_with "https is required" "$PWB" fetch x@example.com &&
+	test_fails_with "lore.timeout: .abc. is not a number" \
+		"$PWB" -c lore.timeout=abc -c lore.url=https://127.0.0.1:1/x/ fetch x@example.com
+'
+
+test_expect_success 'a write error on stdout is an error' '
+	if [ -w /dev/full ]; then
+		"$PWB" help >/dev/full 2>err; test $? = 1 && grep -q "write error" err
+	fi
+'
+
+test_done
