@@ -7,7 +7,7 @@
 set -u
 TEST_NAME=$(basename "$0" .sh)
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
-PWB="$SRCDIR/bin/pwb"
+PWB="${PWB_BIN:-$SRCDIR/bin/pwb}"
 PEER_T5100="$SRCDIR/../shared/peer/git-t5100"
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/pwb-$TEST_NAME.XXXXXX")
 export HOME="$TRASH/home" XDG_CONFIG_HOME="$TRASH/config" \
