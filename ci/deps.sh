@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc make pkg-config git ca-certificates
 libgit2-dev libcurl4-openssl-dev libsqlite3-dev libgmime-3.0-dev zlib1g-dev
-libjansson-dev libcmocka-dev libarchive-dev sqlite3 python3
+libjansson-dev libcmocka-dev libarchive-dev sqlite3 python3 curl bc
 public-inbox b4"
 
 missing=""

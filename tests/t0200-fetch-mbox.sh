@@ -94,6 +94,23 @@ test_expect_success 'fetching again adds nothing and duplicates nothing' '
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM trailers")" = 6
 '
 
+test_expect_success 'a later fetch adds the new replies and their trailers' '
+	db=$TRASH/grow.sqlite &&
+	python3 - "$F/mmn-pairing.mbox" early.mbox <<-PY &&
+	import sys
+	d = open(sys.argv[1], "rb").read().split(b"From mboxrd@z ")
+	open(sys.argv[2], "wb").write(b"From mboxrd@z ".join(d[:10]))
+	PY
+	"$PWB" --db "$db" fetch early.mbox >out &&
+	grep -q "9 messages (9 new)" out &&
+	test "$(sqlite3 "$db" "SELECT count(*) FROM trailers")" = 1 &&
+	"$PWB" --db "$db" fetch "$F/mmn-pairing.mbox" >out &&
+	grep -q "12 messages (3 new)" out &&
+	test "$(sqlite3 "$db" "SELECT count(*) FROM trailers")" = 6 &&
+	test "$(sqlite3 "$db" "SELECT count(*) FROM series")" = 2 &&
+	test "$(sqlite3 "$db" "SELECT count(*) FROM patches")" = 6
+'
+
 test_expect_success 'thread shows the tree with depth' '
 	"$PWB" thread "$V2" >t &&
 	test "$(wc -l <t)" = 12 &&
