@@ -10,6 +10,7 @@ CFLAGS  ?= -O2 -g
 # A developer build (the default) turns warnings into errors.
 DEVELOPER ?= 1
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation \
+           -Wno-missing-field-initializers \
            -Wmissing-prototypes -Wstrict-prototypes -Wno-unused-parameter
 ifeq ($(DEVELOPER),1)
 WARN    += -Werror

@@ -13,6 +13,9 @@ int cmd_thread(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_mailinfo(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_mailsplit(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_patch_id(int argc, char **argv, struct pwb_ctx *ctx);
+int cmd_tree(int argc, char **argv, struct pwb_ctx *ctx);
+int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx);
+int cmd_checkout(int argc, char **argv, struct pwb_ctx *ctx);
 
 /* Print usage to stdout (help) or stderr (misuse) and return the status. */
 int usage_help(const char *usage);

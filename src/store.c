@@ -542,43 +542,45 @@ static int is_trailer_line(const char *l, size_t n)
 
 /* The commit message with the trailers appended to its trailer block. */
 void store_message_with_trailers(struct buf *out, const char *message,
-				  const struct stored_patch *p)
+				 const struct stored_patch *p)
 {
+	struct buf m = BUF_INIT;
 	const char *last_para, *s;
 	int block = 1;
-	size_t j, start = out->len;
+	size_t j;
 
-	buf_addstr(out, message);
-	buf_rtrim(out);
-	if (!p->ntrailers) {
-		buf_addch(out, '\n');
-		return;
-	}
-	/* the last paragraph is a trailer block when every line is one */
-	last_para = out->buf + start;
-	for (s = last_para; (s = strstr(s, "\n\n")); s++)
-		last_para = s + 2;
-	if (last_para == out->buf + start)
-		block = 0; /* the subject line alone is never a block */
-	for (s = last_para; block && *s; ) {
-		size_t n = strcspn(s, "\n");
+	/* message is the body below the subject line */
+	buf_addstr(&m, message);
+	buf_rtrim(&m);
+	if (m.len)
+		buf_addch(&m, '\n');
+	if (p->ntrailers && m.len) {
+		/* the last paragraph is a trailer block when every line is one */
+		last_para = m.buf;
+		for (s = m.buf; (s = strstr(s, "\n\n")); s++)
+			last_para = s + 2;
+		for (s = last_para; block && *s; ) {
+			size_t n = strcspn(s, "\n");
 
-		if (!is_trailer_line(s, n))
-			block = 0;
-		s += n;
-		if (*s)
-			s++;
+			if (!is_trailer_line(s, n))
+				block = 0;
+			s += n;
+			if (*s)
+				s++;
+		}
+		if (!block)
+			buf_addch(&m, '\n');
 	}
-	buf_addstr(out, block ? "\n" : "\n\n");
 	for (j = 0; j < p->ntrailers; j++) {
 		struct buf line = BUF_INIT;
 
-		buf_addf(&line, "%s: %s", p->trailers[j].kind,
+		buf_addf(&line, "%s: %s\n", p->trailers[j].kind,
 			 p->trailers[j].person);
 		/* skip a trailer the message already carries */
-		if (!strstr(out->buf + start, line.buf))
-			buf_addf(out, "%s\n", line.buf);
+		if (!strstr(m.buf, line.buf))
+			buf_addbuf(&m, &line);
 		buf_release(&line);
 	}
+	buf_addbuf(out, &m);
+	buf_release(&m);
 }
-

@@ -109,3 +109,10 @@ db_digest() {
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
+
+# The command must fail (any non-zero status that is not a crash), quietly.
+test_must_fail_quiet() {
+	"$@" >/dev/null 2>&1
+	rc=$?
+	[ $rc -ne 0 ] && [ $rc -lt 128 ]
+}

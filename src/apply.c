@@ -1,0 +1,752 @@
+#include "apply.h"
+#include "tree.h"
+#include "util/buf.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *apply_strategy_name(enum apply_strategy s)
+{
+	switch (s) {
+	case STRAT_EXACT: return "exact";
+	case STRAT_OFFSET: return "offset";
+	case STRAT_THREEWAY: return "three-way";
+	default: return NULL;
+	}
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, f);
+	buf_vaddf(&b, f, ap);
+	va_end(ap);
+	return buf_detach(&b, NULL);
+}
+
+int apply_path_is_safe(const char *path)
+{
+	const char *p = path;
+
+	if (!path || !*path || *path == '/')
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		/* ".git", also as ".GIT" or ".git." / ".git " (NTFS, HFS) */
+		if (n >= 4 && !strncasecmp(p, ".git", 4)) {
+			size_t k = 4;
+
+			while (k < n && (p[k] == '.' || p[k] == ' '))
+				k++;
+			if (k == n)
+				return 0;
+		}
+		p += n;
+		if (*p == '/')
+			p++;
+		else
+			break;
+	}
+	return strchr(path, '\\') == NULL;
+}
+
+/* Is any leading directory of path a symlink in tree? */
+static int under_symlink(git_tree *tree, const char *path)
+{
+	char *copy = xstrdup(path), *slash;
+	int found = 0;
+
+	for (slash = strchr(copy, '/'); slash && !found;
+	     slash = strchr(slash + 1, '/')) {
+		git_tree_entry *e = NULL;
+
+		*slash = '\0';
+		if (!git_tree_entry_bypath(&e, tree, copy)) {
+			if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
+				found = 1;
+			git_tree_entry_free(e);
+		}
+		*slash = '/';
+	}
+	free(copy);
+	return found;
+}
+
+struct check_ctx {
+	git_tree *tree;
+	char *why;
+};
+
+static int check_file(const git_diff_delta *d, float progress, void *payload)
+{
+	struct check_ctx *c = payload;
+	const char *paths[2] = { d->old_file.path, d->new_file.path };
+	int i;
+
+	(void)progress;
+	for (i = 0; i < 2; i++) {
+		if (!paths[i] || (i == 0 && d->status == GIT_DELTA_ADDED) ||
+		    (i == 1 && d->status == GIT_DELTA_DELETED && !paths[1]))
+			continue;
+		if (!apply_path_is_safe(paths[i])) {
+			c->why = fmt("refused path '%s' (absolute, '..' or "
+				     "'.git')", paths[i]);
+			return -1;
+		}
+		if (under_symlink(c->tree, paths[i])) {
+			c->why = fmt("refused path '%s': it is under a symlink",
+				     paths[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_binary(const git_diff_delta *d, const git_diff_binary *b,
+			void *payload)
+{
+	struct check_ctx *c = payload;
+
+	if (!b->contains_data) {
+		c->why = fmt("%s: binary patch without data (send it with "
+			     "--binary)", d->new_file.path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The paths as the mail wrote them: libgit2 normalises "b//etc/x" into
+ * "etc/x", so an absolute or escaping path is caught on the text too.
+ */
+static int check_raw_paths(const char *text, char **why)
+{
+	static const char *const pfx[] = { "--- ", "+++ ", "rename from ",
+					   "rename to ", "copy from ", "copy to " };
+	const char *p = text;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n"), i;
+
+		for (i = 0; i < ARRAY_SIZE(pfx); i++) {
+			size_t k = strlen(pfx[i]);
+			char *path;
+
+			if (n <= k || strncmp(p, pfx[i], k))
+				continue;
+			path = xstrndup(p + k, n - k);
+			path[strcspn(path, "\t")] = '\0';
+			if (strcmp(path, "/dev/null")) {
+				const char *q = path;
+
+				if (i < 2 && (starts_with(q, "a/") || starts_with(q, "b/")))
+					q += 2;
+				if (!apply_path_is_safe(q)) {
+					*why = fmt("refused path '%s' (absolute, "
+						   "'..' or '.git')", q);
+					free(path);
+					return -1;
+				}
+			}
+			free(path);
+		}
+		if (!strncmp(p, "diff --git ", 11)) {
+			char *line = xstrndup(p, n);
+			int bad = strstr(line, " a//") || strstr(line, " b//") ||
+				  strstr(line, "/../") || strstr(line, " a/../") ||
+				  strstr(line, " b/../");
+
+			free(line);
+			if (bad) {
+				*why = fmt("refused path in '%.*s'", (int)(n > 80 ? 80 : n), p);
+				return -1;
+			}
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+/* ---- the fallback applier: hunks with offsets, then three-way ---- */
+
+struct line {
+	const char *p;
+	size_t n;
+};
+
+struct lines {
+	struct line *v;
+	size_t nr, alloc;
+};
+
+static void lines_push(struct lines *l, const char *p, size_t n)
+{
+	if (l->nr == l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 64;
+		l->v = xrealloc(l->v, l->alloc * sizeof(*l->v));
+	}
+	l->v[l->nr].p = p;
+	l->v[l->nr].n = n;
+	l->nr++;
+}
+
+static void split_lines(const char *buf, size_t len, struct lines *l)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - buf - i) + 1 : len - i;
+
+		lines_push(l, buf + i, n);
+		i += n;
+	}
+}
+
+static int line_eq(const struct line *a, const struct line *b)
+{
+	return a->n == b->n && !memcmp(a->p, b->p, a->n);
+}
+
+static void strip_nl(struct lines *l)
+{
+	if (l->nr && l->v[l->nr - 1].n && l->v[l->nr - 1].p[l->v[l->nr - 1].n - 1] == '\n')
+		l->v[l->nr - 1].n--;
+}
+
+static int hunk_images(git_patch *patch, size_t h, struct lines *pre,
+		       struct lines *post)
+{
+	size_t nl, i;
+	const git_diff_hunk *hk;
+
+	if (git_patch_get_hunk(&hk, &nl, patch, h))
+		return -1;
+	for (i = 0; i < nl; i++) {
+		const git_diff_line *ln;
+
+		if (git_patch_get_line_in_hunk(&ln, patch, h, i))
+			return -1;
+		switch (ln->origin) {
+		case GIT_DIFF_LINE_CONTEXT:
+			lines_push(pre, ln->content, ln->content_len);
+			lines_push(post, ln->content, ln->content_len);
+			break;
+		case GIT_DIFF_LINE_DELETION:
+			lines_push(pre, ln->content, ln->content_len);
+			break;
+		case GIT_DIFF_LINE_ADDITION:
+			lines_push(post, ln->content, ln->content_len);
+			break;
+		case GIT_DIFF_LINE_CONTEXT_EOFNL:
+			strip_nl(pre);
+			strip_nl(post);
+			break;
+		case GIT_DIFF_LINE_DEL_EOFNL:
+			strip_nl(pre);
+			break;
+		case GIT_DIFF_LINE_ADD_EOFNL:
+			strip_nl(post);
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int match_at(const struct lines *img, size_t at, const struct lines *pre)
+{
+	size_t i;
+
+	if (at + pre->nr > img->nr)
+		return 0;
+	for (i = 0; i < pre->nr; i++)
+		if (!line_eq(&img->v[at + i], &pre->v[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * Apply every hunk of patch to old; with allow_offset a hunk may match
+ * away from its recorded line (searching outwards, never before the end of
+ * the previous hunk).  On failure *bad_hunk is the hunk's index.
+ */
+static int apply_hunks(const char *old, size_t oldlen, git_patch *patch,
+		       int allow_offset, struct buf *out, int *max_offset,
+		       size_t *bad_hunk)
+{
+	struct lines img = { 0 }, pre = { 0 }, post = { 0 };
+	size_t nh = git_patch_num_hunks(patch), h, pos = 0, i;
+	long last_off = 0;
+	int ret = -1;
+
+	split_lines(old, oldlen, &img);
+	*max_offset = 0;
+	for (h = 0; h < nh; h++) {
+		const git_diff_hunk *hk;
+		size_t nl;
+		long expect, found = -1, d;
+
+		pre.nr = post.nr = 0;
+		if (git_patch_get_hunk(&hk, &nl, patch, h) ||
+		    hunk_images(patch, h, &pre, &post)) {
+			*bad_hunk = h;
+			goto out;
+		}
+		expect = hk->old_lines ? hk->old_start - 1 : hk->old_start;
+		if (allow_offset)
+			expect += last_off;
+		if (expect < (long)pos)
+			expect = (long)pos;
+		for (d = 0; found < 0; d++) {
+			long up = expect - d, down = expect + d;
+			int any = 0;
+
+			if (down + (long)pre.nr <= (long)img.nr) {
+				any = 1;
+				if (match_at(&img, (size_t)down, &pre))
+					found = down;
+			}
+			if (found < 0 && d && up >= (long)pos) {
+				any = 1;
+				if (match_at(&img, (size_t)up, &pre))
+					found = up;
+			}
+			if (!allow_offset || !any)
+				break;
+		}
+		if (found < 0) {
+			*bad_hunk = h;
+			goto out;
+		}
+		{
+			long off = found - (hk->old_lines ? hk->old_start - 1 :
+					    hk->old_start);
+
+			last_off = off;
+			if (labs(off) > *max_offset)
+				*max_offset = (int)labs(off);
+		}
+		for (i = pos; i < (size_t)found; i++)
+			buf_add(out, img.v[i].p, img.v[i].n);
+		for (i = 0; i < post.nr; i++)
+			buf_add(out, post.v[i].p, post.v[i].n);
+		pos = (size_t)found + pre.nr;
+	}
+	for (i = pos; i < img.nr; i++)
+		buf_add(out, img.v[i].p, img.v[i].n);
+	ret = 0;
+out:
+	free(img.v);
+	free(pre.v);
+	free(post.v);
+	return ret;
+}
+
+static int blob_of(git_repository *repo, git_index *idx, const char *path,
+		   git_blob **blob, unsigned *mode)
+{
+	const git_index_entry *e = git_index_get_bypath(idx, path, 0);
+
+	if (!e)
+		return -1;
+	*mode = e->mode;
+	return git_blob_lookup(blob, repo, &e->id);
+}
+
+static char *hunk_header(git_patch *p, size_t h)
+{
+	const git_diff_hunk *hk;
+	size_t nl;
+
+	if (git_patch_get_hunk(&hk, &nl, p, h))
+		return xstrdup("?");
+	return xstrndup(hk->header, strcspn(hk->header, "\n"));
+}
+
+/* One file of the patch, applied into idx.  strat/offset are raised. */
+static int apply_file(git_repository *repo, git_index *idx, git_patch *p,
+		      enum apply_strategy *strat, int *offset, char **why)
+{
+	const git_diff_delta *d = git_patch_get_delta(p);
+	const char *old_path = d->old_file.path, *new_path = d->new_file.path;
+	git_blob *cur = NULL;
+	unsigned mode = GIT_FILEMODE_BLOB;
+	const char *old = "";
+	size_t oldlen = 0, bad = 0;
+	struct buf out = BUF_INIT;
+	int off = 0, ret = -1;
+	git_index_entry entry;
+
+	if (d->status != GIT_DELTA_ADDED) {
+		if (blob_of(repo, idx, old_path, &cur, &mode)) {
+			*why = fmt("%s: not in the tree", old_path);
+			goto out;
+		}
+		old = git_blob_rawcontent(cur);
+		oldlen = (size_t)git_blob_rawsize(cur);
+	} else if (git_index_get_bypath(idx, new_path, 0)) {
+		*why = fmt("%s: already exists", new_path);
+		goto out;
+	}
+	if (!apply_hunks(old, oldlen, p, 1, &out, &off, &bad)) {
+		if (off && *strat < STRAT_OFFSET)
+			*strat = STRAT_OFFSET;
+		if (off > *offset)
+			*offset = off;
+	} else {
+		/* three-way: the preimage the patch was made on, if we have it */
+		git_odb *odb = NULL;
+		git_oid full;
+		git_blob *pre = NULL;
+		struct buf post = BUF_INIT;
+		git_merge_file_input anc = GIT_MERGE_FILE_INPUT_INIT,
+				     ours = GIT_MERGE_FILE_INPUT_INIT,
+				     theirs = GIT_MERGE_FILE_INPUT_INIT;
+		git_merge_file_result res = { 0 };
+		char *hh = hunk_header(p, bad);
+		int dummy;
+		size_t bad2;
+
+		buf_reset(&out);
+		if (d->status == GIT_DELTA_ADDED || !d->old_file.id_abbrev ||
+		    git_repository_odb(&odb, repo) ||
+		    git_odb_exists_prefix(&full, odb, &d->old_file.id,
+					  d->old_file.id_abbrev) ||
+		    git_blob_lookup(&pre, repo, &full)) {
+			*why = fmt("%s: hunk %zu (%s) does not apply: context "
+				   "not found, and no preimage blob for a "
+				   "three-way merge", old_path, bad + 1, hh);
+			git_odb_free(odb);
+			free(hh);
+			goto out;
+		}
+		git_odb_free(odb);
+		if (apply_hunks(git_blob_rawcontent(pre),
+				(size_t)git_blob_rawsize(pre), p, 0, &post,
+				&dummy, &bad2)) {
+			*why = fmt("%s: hunk %zu (%s) does not apply even to "
+				   "its preimage %.12s", old_path, bad2 + 1, hh,
+				   git_oid_tostr_s(&full));
+			git_blob_free(pre);
+			free(hh);
+			goto out;
+		}
+		anc.ptr = git_blob_rawcontent(pre);
+		anc.size = (size_t)git_blob_rawsize(pre);
+		ours.ptr = old;
+		ours.size = oldlen;
+		theirs.ptr = post.buf;
+		theirs.size = post.len;
+		if (git_merge_file(&res, &anc, &ours, &theirs, NULL) ||
+		    !res.automergeable) {
+			*why = fmt("%s: hunk %zu (%s) does not apply, and the "
+				   "three-way merge with %.12s conflicts",
+				   old_path, bad + 1, hh, git_oid_tostr_s(&full));
+			git_merge_file_result_free(&res);
+			git_blob_free(pre);
+			buf_release(&post);
+			free(hh);
+			goto out;
+		}
+		buf_add(&out, res.ptr, res.len);
+		*strat = STRAT_THREEWAY;
+		git_merge_file_result_free(&res);
+		git_blob_free(pre);
+		buf_release(&post);
+		free(hh);
+	}
+
+	if (d->status == GIT_DELTA_DELETED) {
+		if (out.len) {
+			*why = fmt("%s: deleted by the patch but not empty after "
+				   "it", old_path);
+			goto out;
+		}
+		if (git_index_remove_bypath(idx, old_path)) {
+			*why = fmt("%s: %s", old_path, git_errmsg());
+			goto out;
+		}
+		ret = 0;
+		goto out;
+	}
+	memset(&entry, 0, sizeof(entry));
+	entry.path = new_path;
+	entry.mode = d->new_file.mode ? d->new_file.mode : mode;
+	/* the index is in memory only: write the blob, then add the entry */
+	if (git_blob_create_from_buffer(&entry.id, repo, out.buf, out.len) ||
+	    git_index_add(idx, &entry)) {
+		*why = fmt("%s: %s", new_path, git_errmsg());
+		goto out;
+	}
+	if (d->status == GIT_DELTA_RENAMED && strcmp(old_path, new_path) &&
+	    git_index_remove_bypath(idx, old_path)) {
+		*why = fmt("%s: %s", old_path, git_errmsg());
+		goto out;
+	}
+	ret = 0;
+out:
+	git_blob_free(cur);
+	buf_release(&out);
+	return ret;
+}
+
+int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *text,
+		       git_oid *out, enum apply_strategy *strategy, int *offset,
+		       char **why)
+{
+	git_diff *diff = NULL;
+	git_index *idx = NULL;
+	struct check_ctx cc = { base, NULL };
+	size_t i, n;
+	int ret = -1;
+
+	*strategy = STRAT_NONE;
+	*offset = 0;
+	*why = NULL;
+	if (check_raw_paths(text, why))
+		goto out;
+	if (git_diff_from_buffer(&diff, text, strlen(text))) {
+		*why = fmt("cannot parse the diff: %s", git_errmsg());
+		goto out;
+	}
+	n = git_diff_num_deltas(diff);
+	if (!n) {
+		*why = xstrdup("the patch has no diff");
+		goto out;
+	}
+	/* every path checked before anything is written */
+	if (git_diff_foreach(diff, check_file, check_binary, NULL, NULL, &cc)) {
+		*why = cc.why ? cc.why : fmt("%s", git_errmsg());
+		cc.why = NULL;
+		goto out;
+	}
+	if (!git_apply_to_tree(&idx, repo, base, diff, NULL)) {
+		*strategy = STRAT_EXACT;
+	} else {
+		if (git_index_new(&idx) || git_index_read_tree(idx, base)) {
+			*why = fmt("%s", git_errmsg());
+			goto out;
+		}
+		*strategy = STRAT_EXACT;
+		for (i = 0; i < n; i++) {
+			git_patch *p = NULL;
+			int rc;
+
+			if (git_patch_from_diff(&p, diff, i)) {
+				*why = fmt("%s", git_errmsg());
+				goto out;
+			}
+			if (git_patch_get_delta(p)->flags & GIT_DIFF_FLAG_BINARY) {
+				*why = fmt("%s: binary patch does not apply "
+					   "exactly", git_patch_get_delta(p)->new_file.path);
+				git_patch_free(p);
+				goto out;
+			}
+			rc = apply_file(repo, idx, p, strategy, offset, why);
+			git_patch_free(p);
+			if (rc)
+				goto out;
+		}
+		if (*strategy == STRAT_EXACT)
+			*strategy = STRAT_OFFSET; /* libgit2 refused, we did not */
+	}
+	if (git_index_write_tree_to(out, idx, repo)) {
+		*why = fmt("cannot write the tree: %s", git_errmsg());
+		goto out;
+	}
+	ret = 0;
+out:
+	free(cc.why);
+	git_index_free(idx);
+	git_diff_free(diff);
+	return ret;
+}
+
+void apply_result_release(struct apply_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->npatches; i++)
+		free(r->patches[i].error);
+	free(r->patches);
+	free(r->branch);
+	memset(r, 0, sizeof(*r));
+}
+
+static int resolve_base(git_repository *repo, const struct stored_series *s,
+			const char *rev, git_commit **base, const char **rule)
+{
+	git_object *obj = NULL;
+
+	if (rev) {
+		if (git_revparse_single(&obj, repo, rev) ||
+		    git_object_peel((git_object **)base, obj, GIT_OBJECT_COMMIT)) {
+			git_object_free(obj);
+			return error("--base %s: not a commit in %s: %s", rev,
+				     git_repository_path(repo), git_errmsg());
+		}
+		git_object_free(obj);
+		*rule = "option";
+		return 0;
+	}
+	if (!s->base_commit)
+		return error("no base: --base not given and the series has no "
+			     "base-commit");
+	if (git_revparse_single(&obj, repo, s->base_commit) ||
+	    git_object_peel((git_object **)base, obj, GIT_OBJECT_COMMIT)) {
+		git_object_free(obj);
+		return error("no base: --base not given and the series' "
+			     "base-commit %s is not in %s", s->base_commit,
+			     git_repository_path(repo));
+	}
+	git_object_free(obj);
+	*rule = "base-commit";
+	return 0;
+}
+
+static char *commit_message(const struct stored_series *s,
+			    const struct stored_patch *p, const char *link_base)
+{
+	struct stored_patch copy = *p;
+	struct stored_trailer *tr;
+	struct buf msg = BUF_INIT, link = BUF_INIT;
+	const char *base = s->lore_base ? s->lore_base : link_base;
+
+	/* the collected trailers, then Link: to the patch on lore */
+	tr = xcalloc(p->ntrailers + 1, sizeof(*tr));
+	memcpy(tr, p->trailers, p->ntrailers * sizeof(*tr));
+	buf_addstr(&link, base);
+	if (link.len && link.buf[link.len - 1] != '/')
+		buf_addch(&link, '/');
+	buf_addstr(&link, p->msgid);
+	tr[p->ntrailers].kind = "Link";
+	tr[p->ntrailers].person = link.buf;
+	copy.trailers = tr;
+	copy.ntrailers = p->ntrailers + 1;
+	buf_addf(&msg, "%s\n\n", p->subject);
+	store_message_with_trailers(&msg, p->message, &copy);
+	free(tr);
+	buf_release(&link);
+	return buf_detach(&msg, NULL);
+}
+
+int apply_resolve_base(git_repository *repo, const struct stored_series *s,
+		       const char *rev, struct apply_result *r)
+{
+	git_commit *base = NULL;
+
+	memset(r, 0, sizeof(*r));
+	if (resolve_base(repo, s, rev, &base, &r->base_rule))
+		return -1;
+	git_oid_tostr(r->base, sizeof(r->base), git_commit_id(base));
+	git_commit_free(base);
+	return 0;
+}
+
+int apply_series(git_repository *repo, const struct stored_series *s,
+		 const struct apply_opts *o, struct apply_result *r)
+{
+	git_commit *base = NULL, *parent = NULL;
+	git_reference *ref = NULL;
+	size_t i;
+	int ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (resolve_base(repo, s, o->base_rev, &base, &r->base_rule))
+		return -1;
+	git_oid_tostr(r->base, sizeof(r->base), git_commit_id(base));
+	r->branch = fmt("pwb/%ld-v%d", s->id, s->version);
+	r->npatches = s->npatches;
+	r->patches = xcalloc(s->npatches ? s->npatches : 1, sizeof(*r->patches));
+	if (!s->npatches) {
+		error("series %ld has no patches", s->id);
+		goto out;
+	}
+	parent = base;
+	git_object_dup((git_object **)&parent, (git_object *)base);
+	for (i = 0; i < s->npatches; i++) {
+		const struct stored_patch *p = &s->patches[i];
+		struct patch_result *pr = &r->patches[i];
+		git_tree *ptree = NULL, *ntree = NULL;
+		git_signature *author = NULL;
+		git_oid tree_id, commit_id;
+		char *msg = NULL;
+		git_commit *next = NULL;
+
+		pr->idx = p->idx;
+		if (r->ok < 0)
+			continue; /* skipped after a failure */
+		if (git_commit_tree(&ptree, parent)) {
+			pr->status = PR_FAILED;
+			pr->error = fmt("%s", git_errmsg());
+			r->ok = -1;
+			continue;
+		}
+		if (apply_diff_to_tree(repo, ptree, p->diff, &tree_id,
+				       &pr->strategy, &pr->offset, &pr->error)) {
+			pr->status = PR_FAILED;
+			r->ok = -1;
+			git_tree_free(ptree);
+			continue;
+		}
+		git_tree_free(ptree);
+		msg = commit_message(s, p, o->link_base);
+		if (git_signature_new(&author, p->author_name, p->author_email,
+				      (git_time_t)p->date, p->date_tz) ||
+		    git_tree_lookup(&ntree, repo, &tree_id) ||
+		    git_commit_create(&commit_id, repo, NULL, author,
+				      o->committer, "UTF-8", msg, ntree, 1,
+				      (const git_commit **)&parent) ||
+		    git_commit_lookup(&next, repo, &commit_id)) {
+			pr->status = PR_FAILED;
+			pr->error = fmt("cannot make the commit: %s", git_errmsg());
+			r->ok = -1;
+		} else {
+			pr->status = PR_APPLIED;
+			git_oid_tostr(pr->commit, sizeof(pr->commit), &commit_id);
+			git_commit_free(parent);
+			parent = next;
+		}
+		free(msg);
+		git_signature_free(author);
+		git_tree_free(ntree);
+	}
+	if (r->ok == 0) {
+		r->ok = 1;
+		git_oid_tostr(r->head, sizeof(r->head), git_commit_id(parent));
+		{
+			struct buf rn = BUF_INIT;
+
+			buf_addf(&rn, "refs/heads/%s", r->branch);
+			if (git_reference_create(&ref, repo, rn.buf,
+						 git_commit_id(parent), 1,
+						 "pwb apply") < 0) {
+				error("cannot update %s: %s", rn.buf, git_errmsg());
+				buf_release(&rn);
+				goto out;
+			}
+			buf_release(&rn);
+		}
+	} else {
+		r->ok = 0;
+	}
+	ret = 0;
+out:
+	git_reference_free(ref);
+	git_commit_free(parent);
+	git_commit_free(base);
+	return ret;
+}

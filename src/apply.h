@@ -1,0 +1,87 @@
+/*
+ * apply: a stored series becomes commits on a new branch of a kernel
+ * tree, made with libgit2 objects only: no checkout, and HEAD, the index
+ * and the work tree of the repository are left alone.
+ *
+ * Each patch is tried with these strategies, in order, and the one that
+ * worked is recorded:
+ *   exact      git_apply_to_tree()
+ *   offset     every hunk's context found, some a few lines away (as
+ *              `git apply` does)
+ *   three-way  the patch's preimage blob (its "index <pre>..<post>" line)
+ *              is in the repository: apply there, then git_merge_file()
+ * The series stops at the first patch that does not apply; the branch is
+ * then not created or moved, so nothing half-made stays referenced.
+ *
+ * Paths are checked before anything is written: absolute paths, "..",
+ * ".git" (any case, any component) and paths under a symlink are refused,
+ * and so is a binary patch without data.
+ */
+#ifndef PWB_APPLY_H
+#define PWB_APPLY_H
+
+#include <git2.h>
+
+#include "store.h"
+
+enum apply_strategy { STRAT_NONE, STRAT_EXACT, STRAT_OFFSET, STRAT_THREEWAY };
+
+const char *apply_strategy_name(enum apply_strategy s);
+
+struct patch_result {
+	int idx;
+	enum {
+		PR_SKIPPED,	/* not tried: an earlier patch failed */
+		PR_APPLIED,
+		PR_FAILED,
+	} status;
+	enum apply_strategy strategy;
+	int offset;		/* largest |hunk offset| with STRAT_OFFSET */
+	char commit[GIT_OID_HEXSZ + 1];
+	char *error;		/* why it failed (owned) */
+};
+
+struct apply_result {
+	char base[GIT_OID_HEXSZ + 1];
+	const char *base_rule;	/* "option" or "base-commit" (static) */
+	char *branch;
+	char head[GIT_OID_HEXSZ + 1];
+	int reused;		/* commits of an earlier run were reused */
+	long reused_from;
+	struct patch_result *patches;
+	size_t npatches;
+	int ok;			/* every patch applied */
+};
+
+struct apply_opts {
+	const char *base_rev;		/* --base, or NULL */
+	const char *link_base;		/* for Link: trailers */
+	const git_signature *committer;
+};
+
+void apply_result_release(struct apply_result *r);
+
+/*
+ * Apply series s to repo.  Returns 0 when it ran (r->ok tells whether
+ * every patch applied), -1 on an error before any patch (no base, bad
+ * repository); the error is printed.
+ */
+int apply_series(git_repository *repo, const struct stored_series *s,
+		 const struct apply_opts *o, struct apply_result *r);
+
+/* Only the base: r->base and r->base_rule (nothing allocated). */
+int apply_resolve_base(git_repository *repo, const struct stored_series *s,
+		       const char *rev, struct apply_result *r);
+
+/*
+ * One patch (diff text) on a tree: the resulting tree id, the strategy
+ * used and, on failure, the reason (owned by the caller).  Returns 0 or -1.
+ */
+int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *diff,
+		       git_oid *out, enum apply_strategy *strategy, int *offset,
+		       char **why);
+
+/* The checks apply makes on every path of a patch (exposed for tests). */
+int apply_path_is_safe(const char *path);
+
+#endif

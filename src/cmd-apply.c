@@ -1,0 +1,341 @@
+/*
+ * pwb apply SERIES --tree T [--base REV] [--json]
+ * Exit 0 when every patch applied, 2 when one did not, 1 on other errors.
+ */
+#include "apply.h"
+#include "cmds.h"
+#include "db.h"
+#include "lore.h"
+#include "output.h"
+#include "store.h"
+#include "tree.h"
+#include "util/util.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage[] =
+	"usage: pwb apply SERIES --tree T [--base REV] [--json]\n"
+	"\n"
+	"Makes one commit per patch on branch pwb/<series-id>-v<version> of\n"
+	"tree T (a registered name or a path), without touching its HEAD,\n"
+	"index or work tree.  The base is --base, else the series'\n"
+	"base-commit.  Exit 0: all applied; 2: a patch did not apply.\n";
+
+#define EXIT_NOT_APPLIED 2
+
+static const char *status_name(int st)
+{
+	return st == PR_APPLIED ? "applied" : st == PR_FAILED ? "failed" :
+	       "skipped";
+}
+
+/* An earlier run of the same series on the same base whose head is still
+ * there: its commits are reused. */
+static long find_previous(sqlite3 *db, git_repository *repo, long series,
+			  const char *path, const char *base, char *head)
+{
+	sqlite3_stmt *st;
+	long id = -1;
+
+	if (db_prepare(db, &st, "SELECT id, head FROM applies WHERE series_id = ? "
+		       "AND repo_path = ? AND base = ? AND status = 'applied' "
+		       "ORDER BY id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(st, 1, series);
+	db_bind_text(st, 2, path);
+	db_bind_text(st, 3, base);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		git_oid oid;
+		git_commit *c = NULL;
+		const char *h = (const char *)sqlite3_column_text(st, 1);
+
+		if (h && !git_oid_fromstr(&oid, h) &&
+		    !git_commit_lookup(&c, repo, &oid)) {
+			id = (long)sqlite3_column_int64(st, 0);
+			snprintf(head, GIT_OID_HEXSZ + 1, "%s", h);
+		}
+		git_commit_free(c);
+	}
+	sqlite3_finalize(st);
+	return id;
+}
+
+static int load_previous(sqlite3 *db, long id, struct apply_result *r)
+{
+	sqlite3_stmt *st;
+	size_t i = 0;
+
+	if (db_prepare(db, &st, "SELECT idx, status, strategy, offset, "
+		       "commit_id FROM apply_patches WHERE apply_id = ? "
+		       "ORDER BY idx"))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW && i < r->npatches) {
+		struct patch_result *p = &r->patches[i++];
+		const char *strat = (const char *)sqlite3_column_text(st, 2);
+		const char *c = (const char *)sqlite3_column_text(st, 4);
+
+		p->idx = sqlite3_column_int(st, 0);
+		p->status = PR_APPLIED;
+		p->strategy = !strat ? STRAT_NONE :
+			      !strcmp(strat, "exact") ? STRAT_EXACT :
+			      !strcmp(strat, "offset") ? STRAT_OFFSET :
+			      STRAT_THREEWAY;
+		p->offset = sqlite3_column_int(st, 3);
+		snprintf(p->commit, sizeof(p->commit), "%s", c ? c : "");
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int record(sqlite3 *db, long series, const char *path,
+		  const struct apply_result *r, long *id)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	if (db_begin(db))
+		return -1;
+	if (db_prepare(db, &st, "INSERT INTO applies (series_id, repo_path, "
+		       "base, base_rule, branch, head, status, reused_from, "
+		       "created_at) VALUES (?,?,?,?,?,?,?,?,?)"))
+		goto fail;
+	sqlite3_bind_int64(st, 1, series);
+	db_bind_text(st, 2, path);
+	db_bind_text(st, 3, r->base);
+	db_bind_text(st, 4, r->base_rule);
+	db_bind_text(st, 5, r->ok ? r->branch : NULL);
+	db_bind_text(st, 6, r->ok ? r->head : NULL);
+	db_bind_text(st, 7, r->ok ? "applied" : "failed");
+	if (r->reused)
+		sqlite3_bind_int64(st, 8, r->reused_from);
+	else
+		sqlite3_bind_null(st, 8);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)time(NULL));
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_error(db, "record apply");
+		goto fail;
+	}
+	*id = (long)sqlite3_last_insert_rowid(db);
+	sqlite3_finalize(st);
+	if (db_prepare(db, &st, "INSERT INTO apply_patches (apply_id, idx, "
+		       "status, strategy, offset, commit_id, error) "
+		       "VALUES (?,?,?,?,?,?,?)"))
+		goto fail;
+	for (i = 0; i < r->npatches; i++) {
+		const struct patch_result *p = &r->patches[i];
+
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_int(st, 2, p->idx);
+		db_bind_text(st, 3, status_name(p->status));
+		db_bind_text(st, 4, apply_strategy_name(p->strategy));
+		sqlite3_bind_int(st, 5, p->offset);
+		db_bind_text(st, 6, p->commit[0] ? p->commit : NULL);
+		db_bind_text(st, 7, p->error);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_error(db, "record patch result");
+			goto fail;
+		}
+	}
+	sqlite3_finalize(st);
+	return db_commit(db);
+fail:
+	sqlite3_finalize(st);
+	db_rollback(db);
+	return -1;
+}
+
+static void print_text(const struct stored_series *s,
+		       const struct apply_result *r, const char *path)
+{
+	size_t i;
+
+	printf("series %ld v%d on %s\n", s->id, s->version, path);
+	printf("  base:   %s (%s)\n", r->base, !strcmp(r->base_rule, "option") ?
+	       "--base" : "the series' base-commit");
+	for (i = 0; i < r->npatches; i++) {
+		const struct patch_result *p = &r->patches[i];
+
+		if (p->status == PR_APPLIED) {
+			printf("  %d/%zu %-9s %.12s", p->idx, r->npatches,
+			       apply_strategy_name(p->strategy), p->commit);
+			if (p->strategy == STRAT_OFFSET && p->offset)
+				printf(" (offset %d line%s)", p->offset,
+				       p->offset == 1 ? "" : "s");
+			printf("  %s\n", s->patches[i].subject);
+		} else if (p->status == PR_FAILED) {
+			printf("  %d/%zu FAILED    %s\n", p->idx, r->npatches,
+			       s->patches[i].subject);
+			printf("        %s\n", p->error ? p->error : "");
+		} else {
+			printf("  %d/%zu skipped   %s\n", p->idx, r->npatches,
+			       s->patches[i].subject);
+		}
+	}
+	if (r->ok)
+		printf("  branch: %s at %.12s%s\n", r->branch, r->head,
+		       r->reused ? " (commits reused from an earlier apply)" : "");
+	else
+		printf("  not applied: no branch made\n");
+}
+
+static json_t *to_json(const struct apply_result *r)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i;
+
+	json_object_set_new(o, "branch", r->ok ? json_string(r->branch) : json_null());
+	json_object_set_new(o, "base", json_string(r->base));
+	json_object_set_new(o, "base_rule", json_string(r->base_rule));
+	json_object_set_new(o, "head", r->ok ? json_string(r->head) : json_null());
+	json_object_set_new(o, "reused", json_boolean(r->reused));
+	for (i = 0; i < r->npatches; i++) {
+		const struct patch_result *p = &r->patches[i];
+		json_t *po = json_object();
+		const char *sn = apply_strategy_name(p->strategy);
+
+		json_object_set_new(po, "index", json_integer(p->idx));
+		json_object_set_new(po, "status", json_string(status_name(p->status)));
+		json_object_set_new(po, "strategy", sn ? json_string(sn) : json_null());
+		json_object_set_new(po, "offset", json_integer(p->offset));
+		json_object_set_new(po, "commit", p->commit[0] ?
+				    json_string(p->commit) : json_null());
+		json_object_set_new(po, "error", p->error ? json_string(p->error) :
+				    json_null());
+		json_array_append_new(arr, po);
+	}
+	json_object_set_new(o, "patches", arr);
+	return o;
+}
+
+int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "tree", required_argument, NULL, 't' },
+		{ "base", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *tree_arg = NULL, *base = NULL;
+	char *path = NULL, *name = NULL, *uname = NULL, *uemail = NULL;
+	char *link_base = NULL;
+	git_repository *repo = NULL;
+	git_signature *committer = NULL;
+	struct stored_series s;
+	struct apply_result r;
+	struct apply_opts ao;
+	int c, json = 0, ret = EXIT_FAIL, loaded = 0, ran = 0;
+	long sid, prev, run_id;
+	char prev_head[GIT_OID_HEXSZ + 1];
+
+	memset(&r, 0, sizeof(r));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't': tree_arg = optarg; break;
+		case 'b': base = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': return usage_help(usage);
+		default: return usage_error(usage, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error(usage, "apply takes one SERIES");
+	if (!tree_arg)
+		return usage_error(usage, "apply needs --tree");
+	if (store_find_series(ctx->db, argv[optind], &sid) ||
+	    store_load_series(ctx->db, sid, &s))
+		return EXIT_FAIL;
+	loaded = 1;
+	if (!s.complete) {
+		error("series %ld v%d is incomplete (%zu of %d patches)", s.id,
+		      s.version, s.npatches, s.total);
+		goto out;
+	}
+	if (tree_resolve(ctx->db, tree_arg, &path, &name) || tree_open(path, &repo))
+		goto out;
+	uname = ctx_config_get(ctx, "user.name");
+	uemail = ctx_config_get(ctx, "user.email");
+	if (git_signature_now(&committer, uname ? uname : "pwb",
+			      uemail ? uemail : "pwb@localhost")) {
+		error("committer identity: %s", git_errmsg());
+		goto out;
+	}
+	link_base = ctx_config_get(ctx, "lore.url");
+	ao.base_rev = base;
+	ao.link_base = link_base ? link_base : LORE_DEFAULT_BASE;
+	ao.committer = committer;
+
+	/* the same series on the same base again: reuse the commits */
+	{
+		struct apply_result probe;
+
+		if (apply_resolve_base(repo, &s, base, &probe))
+			goto out;
+		prev = find_previous(ctx->db, repo, s.id, path, probe.base,
+				     prev_head);
+		if (prev >= 0) {
+			git_oid oid;
+			git_reference *ref = NULL;
+			struct buf rn = BUF_INIT;
+
+			r = probe;
+			r.ok = 1;
+			r.reused = 1;
+			r.reused_from = prev;
+			r.branch = xmalloc(64);
+			snprintf(r.branch, 64, "pwb/%ld-v%d", s.id, s.version);
+			snprintf(r.head, sizeof(r.head), "%s", prev_head);
+			r.npatches = s.npatches;
+			r.patches = xcalloc(s.npatches, sizeof(*r.patches));
+			load_previous(ctx->db, prev, &r);
+			buf_addf(&rn, "refs/heads/%s", r.branch);
+			git_oid_fromstr(&oid, prev_head);
+			if (git_reference_create(&ref, repo, rn.buf, &oid, 1,
+						 "pwb apply (reused)") < 0) {
+				error("cannot update %s: %s", rn.buf, git_errmsg());
+				buf_release(&rn);
+				goto out;
+			}
+			git_reference_free(ref);
+			buf_release(&rn);
+			ran = 1;
+		}
+	}
+	if (!ran && apply_series(repo, &s, &ao, &r))
+		goto out;
+	if (record(ctx->db, s.id, path, &r, &run_id))
+		goto out;
+	if (json) {
+		json_t *j = to_json(&r);
+
+		json_print(j);
+		json_decref(j);
+	} else {
+		print_text(&s, &r, name ? name : path);
+	}
+	ret = r.ok ? EXIT_OK : EXIT_NOT_APPLIED;
+	if (!r.ok)
+		for (size_t i = 0; i < r.npatches; i++)
+			if (r.patches[i].status == PR_FAILED)
+				error("patch %d/%zu does not apply: %s",
+				      r.patches[i].idx, r.npatches,
+				      r.patches[i].error);
+out:
+	apply_result_release(&r);
+	if (loaded)
+		stored_series_release(&s);
+	git_signature_free(committer);
+	git_repository_free(repo);
+	free(path);
+	free(name);
+	free(uname);
+	free(uemail);
+	free(link_base);
+	return ret;
+}

@@ -1,0 +1,108 @@
+#include "tree.h"
+#include "db.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *git_errmsg(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+int tree_open(const char *path, git_repository **repo)
+{
+	if (git_repository_open_ext(repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+				    NULL) < 0) {
+		*repo = NULL;
+		return error("%s is not a git repository: %s", path,
+			     git_errmsg());
+	}
+	return 0;
+}
+
+static int name_ok(const char *n)
+{
+	const char *p;
+
+	if (!*n || strlen(n) > 64)
+		return 0;
+	for (p = n; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("-_.", *p)))
+			return 0;
+	return *n != '.';
+}
+
+int tree_add(sqlite3 *db, const char *name, const char *path)
+{
+	git_repository *repo = NULL;
+	char *abs = NULL;
+	sqlite3_stmt *st = NULL;
+	int ret = -1, rc;
+
+	if (!name_ok(name))
+		return error("tree name '%s': use letters, digits, '-', '_' "
+			     "and '.'", name);
+	abs = realpath(path, NULL);
+	if (!abs)
+		return error("cannot use %s: %s", path, strerror(errno));
+	if (tree_open(abs, &repo))
+		goto out;
+	if (db_prepare(db, &st, "INSERT INTO trees (name, path, added_at) "
+		       "VALUES (?, ?, ?)"))
+		goto out;
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, abs);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT) {
+		error("a tree named '%s' or at %s is already registered", name,
+		      abs);
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		db_error(db, "register tree");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	git_repository_free(repo);
+	free(abs);
+	return ret;
+}
+
+int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*path = NULL;
+	if (name)
+		*name = NULL;
+	if (db && !db_prepare(db, &st, "SELECT path, name FROM trees WHERE "
+			      "name = ?")) {
+		db_bind_text(st, 1, arg);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*path = xstrdup((const char *)sqlite3_column_text(st, 0));
+			if (name)
+				*name = xstrdup((const char *)
+						sqlite3_column_text(st, 1));
+		}
+		sqlite3_finalize(st);
+		if (*path)
+			return 0;
+	}
+	*path = realpath(arg, NULL);
+	if (!*path)
+		return error("--tree %s: no registered tree of that name and "
+			     "no such directory", arg);
+	return 0;
+}

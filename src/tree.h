@@ -1,0 +1,22 @@
+/*
+ * tree: kernel trees pwb works on.  A tree is a git repository, named by
+ * `pwb tree add NAME PATH` or given by path wherever --tree is taken.
+ *
+ * tree_resolve() returns newly allocated strings (caller frees); the
+ * git_repository from tree_open() is the caller's (git_repository_free).
+ */
+#ifndef PWB_TREE_H
+#define PWB_TREE_H
+
+#include <git2.h>
+#include <sqlite3.h>
+
+int tree_add(sqlite3 *db, const char *name, const char *path);
+/* NAME of a registered tree, or a path to a repository. */
+int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name);
+int tree_open(const char *path, git_repository **repo);
+
+/* The last libgit2 error as text (never NULL). */
+const char *git_errmsg(void);
+
+#endif

@@ -1,0 +1,228 @@
+#!/bin/sh
+# pwb tree / apply / checkout on small repositories made here.
+. "$(dirname "$0")/lib.sh"
+
+F="$SRCDIR/tests/fixtures/threads"
+
+# The fixture base commit, made again with the identity and date
+# tests/fixtures/make-threads.py used: same id, so base-commit resolves.
+make_fixture_repo() {
+	rm -rf "$1" && mkdir "$1" && cp -R "$SRCDIR/tests/fixtures/base/." "$1/" &&
+	(cd "$1" && git init -q -b base && git add -A &&
+	 GIT_AUTHOR_NAME="Michal Hocko" GIT_AUTHOR_EMAIL=mhocko@example.com \
+	 GIT_COMMITTER_NAME="Michal Hocko" GIT_COMMITTER_EMAIL=mhocko@example.com \
+	 GIT_AUTHOR_DATE="2019-08-14 10:00:00 +0200" \
+	 GIT_COMMITTER_DATE="2019-08-14 10:00:00 +0200" git commit -qm base)
+}
+
+test_expect_success 'setup: fixture thread and tree' '
+	"$PWB" -q fetch "$F/mmn-pairing.mbox" >/dev/null &&
+	make_fixture_repo fix &&
+	test "$(git -C fix rev-parse HEAD)" = "$(awk "\$1 == \"base\" { print \$2 }" "$F/trees.txt")" &&
+	"$PWB" tree add fixture fix &&
+	"$PWB" tree list >l && grep -q "^fixture *$TRASH/fix\$" l &&
+	test_fails_with "already registered" "$PWB" tree add fixture fix &&
+	test_fails_with "not a git repository" "$PWB" tree add other "$TRASH"
+'
+
+test_expect_success 'apply on the base-commit: original tree, repository untouched' '
+	before_head=$(git -C fix rev-parse HEAD) &&
+	git -C fix status --porcelain >before_status &&
+	"$PWB" apply 1 --tree fixture --json >a.json &&
+	python3 -c "
+import json; a = json.load(open(\"a.json\"))
+assert a[\"branch\"] == \"pwb/1-v2\" and a[\"base_rule\"] == \"base-commit\", a
+assert [p[\"status\"] for p in a[\"patches\"]] == [\"applied\"] * 3
+assert all(p[\"strategy\"] == \"exact\" for p in a[\"patches\"])
+assert a[\"reused\"] is False" &&
+	test "$(git -C fix rev-parse pwb/1-v2^{tree})" = "$(awk "\$1 == \"v2\" { print \$2 }" "$F/trees.txt")" &&
+	test "$(git -C fix rev-parse HEAD)" = "$before_head" &&
+	git -C fix status --porcelain >after_status && test_cmp before_status after_status &&
+	test "$(git -C fix symbolic-ref HEAD)" = refs/heads/base
+'
+
+test_expect_success 'commits carry author, date, trailers and Link:' '
+	git -C fix log -1 --format="%an|%ae|%ad|%cn" --date=raw pwb/1-v2~1 >who &&
+	echo "Jérôme Glisse|jglisse@example.org|1565854202 +0200|pwb" >expect &&
+	test_cmp expect who &&
+	git -C fix log -1 --format=%B pwb/1-v2~1 >msg &&
+	grep -q "^Tested-by: Christian König <ckoenig@example.com>\$" msg &&
+	grep -q "^Link: https://lore.kernel.org/all/20190815073000.2000-2-mhocko@example.com\$" msg &&
+	test "$(grep -c "^Acked-by" msg)" = 1
+'
+
+test_expect_success 'applying again on the same base reuses the commits' '
+	head=$(git -C fix rev-parse pwb/1-v2) &&
+	"$PWB" apply 1 --tree "$TRASH/fix" >out &&
+	grep -q "commits reused from an earlier apply" out &&
+	test "$(git -C fix rev-parse pwb/1-v2)" = "$head" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = 2
+'
+
+test_expect_success 'no usable base: a clear error' '
+	git init -q empty && (cd empty && git commit -q --allow-empty -m e) &&
+	test_fails_with "base-commit febe02bd.* is not in" "$PWB" apply 1 --tree empty &&
+	test_fails_with "--base nope: not a commit" "$PWB" apply 1 --tree fix --base nope
+'
+
+# A series made on an older commit, applied where the file has moved on:
+# patch 1 needs an offset, patch 2 a three-way merge; git am -3 agrees.
+test_expect_success 'setup: a series that needs offset and three-way' '
+	git init -q sc && cd sc &&
+	seq 1 40 | sed "s/^/line /" >f.c && git add f.c && git commit -qm base &&
+	git tag A && git checkout -q -b topic &&
+	sed -i "s/^line 20\$/line 20 changed/" f.c && git commit -qam "f: change line 20" &&
+	sed -i "s/^line 30\$/line 30 changed/" f.c && git commit -qam "f: change line 30" &&
+	git format-patch -q --thread --stdout A..topic >../sc.mbox &&
+	git checkout -q master &&
+	{ seq 1 5 | sed "s/^/new /"; cat f.c; } >f2 && mv f2 f.c &&
+	sed -i "s/^line 33\$/line 33 moved on/" f.c && git commit -qam "main moves on" &&
+	git checkout -q -b conflict master~0 &&
+	sed -i "s/^line 30\$/line 30 differently/" f.c && git commit -qam "conflict" &&
+	git checkout -q master && cd .. &&
+	"$PWB" fetch --json sc.mbox >sc.json &&
+	python3 -c "import json; print(json.load(open(\"sc.json\"))[\"id\"])" >sc.id
+'
+
+test_expect_success 'offset and three-way are used and recorded; trees equal git am -3' '
+	"$PWB" apply "$(cat sc.id)" --tree sc --base master --json >b.json &&
+	python3 -c "
+import json; a = json.load(open(\"b.json\"))
+s = [(p[\"status\"], p[\"strategy\"], p[\"offset\"]) for p in a[\"patches\"]]
+assert s == [(\"applied\", \"offset\", 5), (\"applied\", \"three-way\", 0)], s
+assert a[\"base_rule\"] == \"option\"" &&
+	git clone -q sc am && (cd am && git checkout -q master &&
+		git -c user.name=t -c user.email=t@t am -q -3 ../sc.mbox) &&
+	test "$(git -C am rev-parse HEAD^{tree})" = \
+	     "$(git -C sc rev-parse "pwb/$(cat sc.id)-v1^{tree}")"
+'
+
+test_expect_success 'a patch that does not apply: exit 2, reason, no branch' '
+	git -C sc branch -D "pwb/$(cat sc.id)-v1" >/dev/null &&
+	"$PWB" apply "$(cat sc.id)" --tree sc --base conflict --json >c.json 2>c.err;
+	test $? = 2 &&
+	python3 -c "
+import json; a = json.load(open(\"c.json\"))
+st = [p[\"status\"] for p in a[\"patches\"]]
+assert st == [\"applied\", \"failed\"], st
+e = a[\"patches\"][1][\"error\"]
+assert \"f.c: hunk 1\" in e and \"conflicts\" in e, e
+assert a[\"branch\"] is None and a[\"head\"] is None" &&
+	grep -q "patch 2/2 does not apply: f.c: hunk 1" c.err &&
+	test_must_fail_quiet git -C sc rev-parse -q --verify "pwb/$(cat sc.id)-v1" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status FROM applies ORDER BY id DESC LIMIT 1")" = failed &&
+	test "$(sqlite3 "$PWB_DB" "SELECT group_concat(status) FROM apply_patches WHERE apply_id = (SELECT max(id) FROM applies)")" = "applied,failed"
+'
+
+evil_mbox() { # subject, diff body
+	cat <<-EOM
+	From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+	From: Evil <evil@example.com>
+	Date: Mon, 1 Jan 2024 00:00:00 +0000
+	Subject: [PATCH] $1
+	Message-ID: <evil.$(echo "$1" | tr -c "a-z0-9\n" _)@example.com>
+
+	evil
+	---
+	$2
+	EOM
+}
+
+t_refused() { # name, diff, pattern
+	evil_mbox "$1" "$2" >evil.mbox &&
+	"$PWB" fetch --json evil.mbox >e.json &&
+	id=$(python3 -c "import json; print(json.load(open(\"e.json\"))[\"id\"])") &&
+	"$PWB" apply "$id" --tree ev --base HEAD --json >r.json 2>r.err;
+	test $? = 2 && grep -q "$3" r.err &&
+	test_must_fail_quiet git -C ev rev-parse -q --verify "pwb/$id-v1" &&
+	test ! -e "$TRASH/outside" && test ! -e "$TRASH/pwned"
+}
+
+test_expect_success 'setup: a tree with a symlink' '
+	git init -q ev && (cd ev && echo x >file && ln -s "$TRASH" link &&
+	mkdir sub && echo y >sub/f && git add -A && git commit -qm ev)
+'
+test_expect_success 'a path with .. is refused' '
+	t_refused dotdot "diff --git a/../outside b/../outside
+new file mode 100644
+--- /dev/null
++++ b/../outside
+@@ -0,0 +1 @@
++pwned" "refused path\|cannot parse"
+'
+test_expect_success 'a path naming .git in any case is refused' '
+	t_refused dotgit "diff --git a/sub/.GIT/config b/sub/.GIT/config
+new file mode 100644
+--- /dev/null
++++ b/sub/.GIT/config
+@@ -0,0 +1 @@
++[core]" "refused path .sub/.GIT/config."
+'
+test_expect_success 'an absolute path is refused' '
+	t_refused abs "diff --git a//tmp/pwned b//tmp/pwned
+new file mode 100644
+--- /dev/null
++++ b//tmp/pwned
+@@ -0,0 +1 @@
++pwned" "refused path\|cannot parse"
+'
+test_expect_success 'a path under a symlink is refused' '
+	t_refused symlink "diff --git a/link/pwned b/link/pwned
+new file mode 100644
+--- /dev/null
++++ b/link/pwned
+@@ -0,0 +1 @@
++pwned" "under a symlink"
+'
+test_expect_success 'a binary patch without data is a clear error' '
+	t_refused binary "diff --git a/file b/file
+index 587be6b..0000001 100644
+Binary files a/file and b/file differ" "binary patch without data"
+'
+
+test_expect_success 'checkout: files of a commit on disk, repository untouched' '
+	"$PWB" checkout base --tree fixture >p 2>err &&
+	co=$(cat p) && test -f "$co/mm/oom_kill.c" &&
+	test "$co" = "$XDG_CACHE_HOME/pwb/checkouts/fixture/0" &&
+	grep -q "4 written" err &&
+	(cd "$co" && find . -type f | sort) >files &&
+	git -C fix ls-tree -r --name-only base | sed "s|^|./|" | sort >expect &&
+	test_cmp expect files
+'
+
+test_expect_success 'checkout move rewrites only the files that differ' '
+	co=$(cat p) && touch stamp && sleep 1.1 &&
+	"$PWB" checkout pwb/1-v2 --tree fixture >/dev/null 2>err &&
+	grep -q "3 written, 0 removed" err &&
+	(cd "$co" && find . -type f -newer "$TRASH/stamp" | sort) >changed &&
+	printf "./include/linux/mmu_notifier.h\n./mm/mmu_notifier.c\n./mm/oom_kill.c\n" >expect &&
+	test_cmp expect changed &&
+	git -C fix show pwb/1-v2:mm/oom_kill.c >want && test_cmp want "$co/mm/oom_kill.c" &&
+	"$PWB" checkout pwb/1-v2 --tree fixture >/dev/null 2>err &&
+	grep -q "0 written, 0 removed" err
+'
+
+test_expect_success 'an interrupted move is repaired by content' '
+	co=$(cat p) && rm "$co.state" && echo garbage >"$co/mm/oom_kill.c" &&
+	touch stamp && sleep 1.1 &&
+	"$PWB" checkout pwb/1-v2 --tree fixture >/dev/null 2>err &&
+	grep -q "compared by content" err &&
+	(cd "$co" && find . -type f -newer "$TRASH/stamp") >changed &&
+	echo ./mm/oom_kill.c >expect && test_cmp expect changed &&
+	git -C fix show pwb/1-v2:mm/oom_kill.c >want && test_cmp want "$co/mm/oom_kill.c"
+'
+
+test_expect_success 'a second pwb waits for the slot lock' '
+	co=$(cat p) &&
+	python3 -c "
+import fcntl, sys, time
+f = open(sys.argv[1], \"w\"); fcntl.flock(f, fcntl.LOCK_EX)
+open(sys.argv[2], \"w\").close(); time.sleep(2)" "$co.lock" locked &
+	holder=$! &&
+	while [ ! -e locked ]; do sleep 0.1; done &&
+	"$PWB" checkout base --tree fixture >/dev/null 2>err &&
+	wait $holder &&
+	grep -q "is in use; waiting" err
+'
+
+test_done
