@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make pkg-config git ca-certificates
 libgit2-dev libcurl4-openssl-dev libsqlite3-dev libgmime-3.0-dev zlib1g-dev
 libjansson-dev libcmocka-dev libarchive-dev sqlite3 python3 curl bc
-public-inbox b4"
+public-inbox b4 linux-source-6.1"
 
 missing=""
 for p in $PKGS; do

@@ -503,14 +503,113 @@ out:
 	return ret;
 }
 
+/* The paths a diff touches (old and new names), in order, no repeats. */
+static void touched_paths(git_diff *diff, char ***paths, size_t *n)
+{
+	size_t i, j, k, nd = git_diff_num_deltas(diff);
+
+	*paths = xcalloc(2 * nd + 1, sizeof(char *));
+	*n = 0;
+	for (i = 0; i < nd; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *two[2] = { d->old_file.path, d->new_file.path };
+
+		for (k = 0; k < 2; k++) {
+			int dup = 0;
+
+			if (!two[k])
+				continue;
+			for (j = 0; j < *n; j++)
+				if (!strcmp((*paths)[j], two[k]))
+					dup = 1;
+			if (!dup)
+				(*paths)[(*n)++] = xstrdup(two[k]);
+		}
+	}
+}
+
+/*
+ * A tree holding only the entries of base at the given paths: applying to
+ * it costs what the patch touches, not what the kernel holds (75k files).
+ */
+static int mini_tree(git_repository *repo, git_tree *base, char **paths,
+		     size_t n, git_tree **out)
+{
+	git_tree_update *up = xcalloc(n + 1, sizeof(*up));
+	git_treebuilder *tb = NULL;
+	git_oid empty, id;
+	git_tree *et = NULL;
+	size_t i, nu = 0;
+	int ret = -1;
+
+	if (git_treebuilder_new(&tb, repo, NULL) || git_treebuilder_write(&empty, tb) ||
+	    git_tree_lookup(&et, repo, &empty))
+		goto out;
+	for (i = 0; i < n; i++) {
+		git_tree_entry *e = NULL;
+
+		if (git_tree_entry_bypath(&e, base, paths[i]))
+			continue;
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+			up[nu].action = GIT_TREE_UPDATE_UPSERT;
+			git_oid_cpy(&up[nu].id, git_tree_entry_id(e));
+			up[nu].filemode = git_tree_entry_filemode(e);
+			up[nu].path = paths[i];
+			nu++;
+		}
+		git_tree_entry_free(e);
+	}
+	if (git_tree_create_updated(&id, repo, et, nu, up) ||
+	    git_tree_lookup(out, repo, &id))
+		goto out;
+	ret = 0;
+out:
+	git_treebuilder_free(tb);
+	git_tree_free(et);
+	free(up);
+	return ret;
+}
+
+/* base with the touched paths set as they are in idx. */
+static int update_base(git_repository *repo, git_tree *base, git_index *idx,
+		       char **paths, size_t n, git_oid *out)
+{
+	git_tree_update *up = xcalloc(n + 1, sizeof(*up));
+	size_t i, nu = 0;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_bypath(idx, paths[i], 0);
+		git_tree_entry *be = NULL;
+
+		if (e) {
+			up[nu].action = GIT_TREE_UPDATE_UPSERT;
+			git_oid_cpy(&up[nu].id, &e->id);
+			up[nu].filemode = e->mode;
+		} else if (!git_tree_entry_bypath(&be, base, paths[i])) {
+			up[nu].action = GIT_TREE_UPDATE_REMOVE;
+			git_tree_entry_free(be);
+		} else {
+			continue;
+		}
+		up[nu].path = paths[i];
+		nu++;
+	}
+	ret = git_tree_create_updated(out, repo, base, nu, up);
+	free(up);
+	return ret;
+}
+
 int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *text,
 		       git_oid *out, enum apply_strategy *strategy, int *offset,
 		       char **why)
 {
 	git_diff *diff = NULL;
 	git_index *idx = NULL;
+	git_tree *mini = NULL;
 	struct check_ctx cc = { base, NULL };
-	size_t i, n;
+	char **paths = NULL;
+	size_t i, n, np = 0;
 	int ret = -1;
 
 	*strategy = STRAT_NONE;
@@ -533,10 +632,15 @@ int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *text,
 		cc.why = NULL;
 		goto out;
 	}
-	if (!git_apply_to_tree(&idx, repo, base, diff, NULL)) {
+	touched_paths(diff, &paths, &np);
+	if (mini_tree(repo, base, paths, np, &mini)) {
+		*why = fmt("%s", git_errmsg());
+		goto out;
+	}
+	if (!git_apply_to_tree(&idx, repo, mini, diff, NULL)) {
 		*strategy = STRAT_EXACT;
 	} else {
-		if (git_index_new(&idx) || git_index_read_tree(idx, base)) {
+		if (git_index_new(&idx) || git_index_read_tree(idx, mini)) {
 			*why = fmt("%s", git_errmsg());
 			goto out;
 		}
@@ -563,13 +667,17 @@ int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *text,
 		if (*strategy == STRAT_EXACT)
 			*strategy = STRAT_OFFSET; /* libgit2 refused, we did not */
 	}
-	if (git_index_write_tree_to(out, idx, repo)) {
+	if (update_base(repo, base, idx, paths, np, out)) {
 		*why = fmt("cannot write the tree: %s", git_errmsg());
 		goto out;
 	}
 	ret = 0;
 out:
 	free(cc.why);
+	for (i = 0; i < np; i++)
+		free(paths[i]);
+	free(paths);
+	git_tree_free(mini);
 	git_index_free(idx);
 	git_diff_free(diff);
 	return ret;

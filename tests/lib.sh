@@ -10,6 +10,7 @@ SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 PWB="${PWB_BIN:-$SRCDIR/bin/pwb}"
 PEER_T5100="$SRCDIR/../shared/peer/git-t5100"
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/pwb-$TEST_NAME.XXXXXX")
+REAL_HOME=${HOME:-/root}
 export HOME="$TRASH/home" XDG_CONFIG_HOME="$TRASH/config" \
 	XDG_DATA_HOME="$TRASH/data" XDG_CACHE_HOME="$TRASH/cache" \
 	PWB_DB="$TRASH/pwb.sqlite" LC_ALL=C.UTF-8 TZ=UTC
@@ -115,4 +116,19 @@ test_must_fail_quiet() {
 	"$@" >/dev/null 2>&1
 	rc=$?
 	[ $rc -ne 0 ] && [ $rc -lt 128 ]
+}
+
+# The reference kernel tree (ci/kernel-tree.sh), made once and cached
+# outside the scratch directory.
+ref_tree() {
+	PWB_CACHE="${PWB_CACHE:-$REAL_HOME/.cache/pwb}" HOME="$REAL_HOME" \
+		sh "$SRCDIR/ci/kernel-tree.sh"
+}
+
+# Kernel-tier tests skip themselves under make check-fast.
+kernel_tier() {
+	if [ -n "${PWB_FAST:-}" ]; then
+		test_skip "kernel tier" "PWB_FAST (make check-fast)"
+		test_done
+	fi
 }
