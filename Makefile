@@ -26,7 +26,7 @@ MIGRATIONS := $(sort $(wildcard db/*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps check check-fast unit demo clean bench
+.PHONY: all deps check check-fast unit demo clean bench kernel-tree
 all: bin/pwb $(UNIT_BINS)
 
 deps:
@@ -60,7 +60,7 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@sh ci/run-tests.sh
 
-# The loop for developers: no kernel builds (there are none yet).
+# The loop for developers: no kernel tier (tests t9xxx skip themselves).
 check-fast: all
 	@PWB_FAST=1 sh ci/run-tests.sh
 
@@ -73,6 +73,12 @@ demo: deps
 
 bench: all
 	@sh bench/perf/intake.sh
+	@sh bench/perf/apply.sh
+
+# The reference tree: Debian's linux-source-6.1 as a git repository with
+# one commit tagged v6.1-debian (cached in ~/.cache/pwb, reused).
+kernel-tree:
+	@sh ci/kernel-tree.sh
 
 clean:
 	rm -rf $(BUILD) bin
