@@ -2,7 +2,7 @@
 # install what is missing (ci/deps.sh), build, and run.
 
 CC      ?= gcc
-PKGS    := libgit2 libcurl sqlite3 gmime-3.0 zlib jansson
+PKGS    := libgit2 libcurl sqlite3 gmime-3.0 zlib jansson libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -15,7 +15,7 @@ WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-
 ifeq ($(DEVELOPER),1)
 WARN    += -Werror
 endif
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -Isrc $(CFLAGS) $(SAN)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPWB_SRCDIR=\"$(CURDIR)\" $(WARN) $(PKG_CFLAGS) -Isrc $(CFLAGS) $(SAN)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 BUILD   ?= build

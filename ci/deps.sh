@@ -6,7 +6,9 @@ set -eu
 PKGS="gcc make pkg-config git ca-certificates
 libgit2-dev libcurl4-openssl-dev libsqlite3-dev libgmime-3.0-dev zlib1g-dev
 libjansson-dev libcmocka-dev libarchive-dev sqlite3 python3 curl bc
-public-inbox b4 linux-source-6.1"
+public-inbox b4 linux-source-6.1
+qemu-system-x86 busybox-static linux-image-amd64 flex bison libelf-dev libssl-dev
+ccache kmod"
 
 missing=""
 for p in $PKGS; do

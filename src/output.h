@@ -18,4 +18,8 @@ int json_print(json_t *j);
 /* "<base><msgid>/" for a series' links; base falls back to lore.url. */
 char *series_link(const char *base, const char *msgid);
 
+struct triage;
+json_t *json_findings(const struct triage *t);
+void text_findings(FILE *f, const struct triage *t);
+
 #endif

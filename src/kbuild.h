@@ -1,0 +1,64 @@
+/*
+ * kbuild: build a kernel revision out of tree, incrementally.
+ *
+ * The source is a checkout slot (checkout.h) moved to the revision; the
+ * build directory belongs to (tree, config) and is reused across
+ * revisions, so moving between nearby commits rebuilds only what changed.
+ * A config is a fragment under bench/configs/NAME.config whose first line
+ * may name a base target ("# pwb-base: tinyconfig"); it is merged over the
+ * base with the kernel's merge_config.sh, then olddefconfig, and every
+ * option it asks for is checked in the result.  ccache is used when
+ * installed.  A (tree, config, toolchain) already built OK is not built
+ * again: its bzImage is kept under <workdir>/artifacts (oldest evicted
+ * beyond build.cachesize).
+ */
+#ifndef PWB_KBUILD_H
+#define PWB_KBUILD_H
+
+#include <git2.h>
+#include <sqlite3.h>
+
+struct pwb_ctx;
+
+struct kbuild_request {
+	const char *tree_arg;	/* --tree */
+	const char *rev;
+	const char *config;	/* NAME or path; default qemu-x86_64 */
+	int slot;
+	int progress;		/* a progress line on stderr */
+};
+
+struct kbuild_result {
+	long id;		/* builds row */
+	char *status;		/* ok, failed, config-error, timeout, ... */
+	char *error;
+	char commit[GIT_OID_HEXSZ + 1];
+	char tree[GIT_OID_HEXSZ + 1];
+	char *config_name;
+	char *config_hash;
+	char *toolchain;
+	char *bzimage;		/* artifact path when ok */
+	char *build_dir;
+	char *src_dir;
+	double seconds;
+	long vmlinux_size, bzimage_size;
+	int warnings, new_warnings;
+	int cached;
+};
+
+/* Returns 0 when a result was recorded (look at r->status), -1 otherwise. */
+int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
+	   struct kbuild_result *r);
+void kbuild_result_release(struct kbuild_result *r);
+
+/* The build as JSON (jansson reference, caller decrefs), and the exit
+ * status a command gives for it. */
+struct json_t;
+struct json_t *json_build(const struct kbuild_result *r);
+int build_exit_status(const struct kbuild_result *r);
+
+/* Where bench/ and friends are: $PWB_DATADIR, config core.datadir, or
+ * the source tree pwb was built from. */
+char *pwb_datadir(struct pwb_ctx *ctx);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * ktap: results of a test run in KTAP 1 or TAP 13/14, as kselftests and
+ * KUnit print them, possibly interleaved with other kernel lines.
+ *
+ * Nested subtests at any indentation (KUnit indents by 4) are flattened
+ * into cases named "parent.child"; "# SKIP" and "# TODO" directives are
+ * kept; a plan whose results did not all arrive gives "crashed" cases for
+ * the missing ones; output with no KTAP at all is an error, never a pass.
+ *
+ * struct ktap owns its cases; ktap_release() frees them.
+ */
+#ifndef PWB_KTAP_H
+#define PWB_KTAP_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+
+enum ktap_status {
+	KTAP_PASS,
+	KTAP_FAIL,
+	KTAP_SKIP,
+	KTAP_TODO,	/* "not ok ... # TODO": a known failure */
+	KTAP_CRASHED,	/* planned but never reported */
+};
+
+struct ktap_case {
+	char *name;
+	enum ktap_status status;
+	char *directive;	/* text after '#', or NULL */
+	struct buf diag;	/* "# ..." lines that followed the result */
+};
+
+struct ktap {
+	struct ktap_case *cases;
+	size_t nr;
+	int versions;		/* version lines seen */
+	char *error;		/* set when there was no KTAP at all */
+};
+
+int ktap_parse(const char *text, struct ktap *out);
+void ktap_release(struct ktap *k);
+const char *ktap_status_name(enum ktap_status s);
+/* Any fail or crashed case? */
+int ktap_failed(const struct ktap *k);
+
+#endif

@@ -1,0 +1,186 @@
+#include "qemu.h"
+#include "util/buf.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *boot_status_name(enum boot_status s)
+{
+	switch (s) {
+	case BOOT_OK: return "ok";
+	case BOOT_KERNEL_FAILURE: return "kernel-failure";
+	case BOOT_TIMEOUT: return "timeout";
+	case BOOT_INFRA: return "infra-error";
+	case BOOT_INTERRUPTED: return "interrupted";
+	}
+	return "?";
+}
+
+void boot_result_release(struct boot_result *r)
+{
+	free(r->qemu_version);
+	free(r->cmdline);
+	free(r->error);
+	run_result_release(&r->run);
+	triage_release(&r->triage);
+	memset(r, 0, sizeof(*r));
+}
+
+static int kvm_usable(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static char *qemu_version(const char *qemu)
+{
+	const char *argv[] = { qemu, "--version", NULL };
+	struct run_opts o = { argv, NULL, NULL, 30, 0, 4096, NULL, NULL, 1 };
+	struct run_result r;
+	char *v = NULL;
+
+	if (!run_command(&o, &r) && r.end == RUN_EXITED && r.code == 0) {
+		size_t n = strcspn(r.output.buf, "\n");
+
+		v = xstrndup(r.output.buf, n);
+	}
+	run_result_release(&r);
+	return v;
+}
+
+struct echo_ctx {
+	struct triage *t;
+	int echo;
+};
+
+static void on_console(const char *data, size_t len, void *ud)
+{
+	struct echo_ctx *e = ud;
+
+	triage_feed(e->t, data, len);
+	if (e->echo && fwrite(data, 1, len, stderr) != len)
+		e->echo = 0;
+}
+
+int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
+{
+	const char *qemu = o->qemu ? o->qemu : "qemu-system-x86_64";
+	struct buf append = BUF_INIT, mem = BUF_INIT, smp = BUF_INIT,
+		   cmd = BUF_INIT;
+	const char *argv[32];
+	struct echo_ctx ec;
+	struct run_opts ro;
+	int n = 0, i;
+
+	memset(r, 0, sizeof(*r));
+	r->end_status = -1;
+	triage_init(&r->triage);
+	buf_init(&r->run.output, 0);
+	if (access(o->kernel, R_OK)) {
+		r->status = BOOT_INFRA;
+		r->error = xstrdup(strerror(errno));
+		{
+			struct buf b = BUF_INIT;
+
+			buf_addf(&b, "kernel image %s: %s", o->kernel, r->error);
+			free(r->error);
+			r->error = buf_detach(&b, NULL);
+		}
+		return 0;
+	}
+	r->qemu_version = qemu_version(qemu);
+	if (!r->qemu_version) {
+		r->status = BOOT_INFRA;
+		r->error = xstrdup("QEMU is missing or does not run "
+				   "(apt-get install qemu-system-x86)");
+		return 0;
+	}
+	r->kvm = kvm_usable();
+	buf_addstr(&append, "console=ttyS0,115200 panic=-1 printk.time=1 "
+		   "oops=panic softlockup_panic=0");
+	if (o->append && *o->append)
+		buf_addf(&append, " %s", o->append);
+	buf_addf(&mem, "%ld", o->mem_mb > 0 ? o->mem_mb : 256);
+	buf_addf(&smp, "%d", o->cpus > 0 ? o->cpus : 1);
+	argv[n++] = qemu;
+	argv[n++] = "-nodefaults";
+	argv[n++] = "-nographic";
+	argv[n++] = "-no-reboot";
+	argv[n++] = "-serial";
+	argv[n++] = "stdio";
+	argv[n++] = "-monitor";
+	argv[n++] = "none";
+	argv[n++] = "-m";
+	argv[n++] = mem.buf;
+	argv[n++] = "-smp";
+	argv[n++] = smp.buf;
+	argv[n++] = "-accel";
+	argv[n++] = r->kvm ? "kvm" : "tcg";
+	if (r->kvm) {
+		argv[n++] = "-cpu";
+		argv[n++] = "host";
+	}
+	argv[n++] = "-kernel";
+	argv[n++] = o->kernel;
+	if (o->initrd) {
+		argv[n++] = "-initrd";
+		argv[n++] = o->initrd;
+	}
+	argv[n++] = "-append";
+	argv[n++] = append.buf;
+	argv[n] = NULL;
+	for (i = 0; i < n; i++)
+		buf_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
+	r->cmdline = buf_detach(&cmd, NULL);
+
+	ec.t = &r->triage;
+	ec.echo = o->echo;
+	memset(&ro, 0, sizeof(ro));
+	ro.argv = argv;
+	ro.timeout = o->timeout > 0 ? o->timeout : 300;
+	ro.idle_timeout = o->idle_timeout > 0 ? o->idle_timeout : 60;
+	ro.capture_cap = 16u << 20;
+	ro.on_output = on_console;
+	ro.ud = &ec;
+	run_result_release(&r->run);
+	run_command(&ro, &r->run);
+	triage_finish(&r->triage, r->run.end == RUN_TIMEOUT || r->run.end == RUN_IDLE);
+	r->end_status = r->triage.saw_end ? r->triage.end_status : -1;
+
+	if (r->run.end == RUN_NOSTART) {
+		r->status = BOOT_INFRA;
+		r->error = xstrdup(strerror(r->run.code));
+	} else if (r->run.end == RUN_INTERRUPTED) {
+		r->status = BOOT_INTERRUPTED;
+	} else if (r->run.end == RUN_TIMEOUT || r->run.end == RUN_IDLE) {
+		r->status = triage_has_failure(&r->triage) &&
+			    r->triage.nr > 1 ? BOOT_KERNEL_FAILURE : BOOT_TIMEOUT;
+	} else if (r->run.end == RUN_EXITED && r->run.code != 0 &&
+		   !r->triage.linux_banners) {
+		/* QEMU refused before the kernel said anything */
+		struct buf b = BUF_INIT;
+		size_t len = r->run.output.len;
+
+		buf_addf(&b, "QEMU exited with %d: %.*s", r->run.code,
+			 (int)(len > 300 ? 300 : len), r->run.output.buf);
+		r->error = buf_detach(&b, NULL);
+		r->status = BOOT_INFRA;
+	} else if (triage_has_failure(&r->triage)) {
+		r->status = BOOT_KERNEL_FAILURE;
+	} else {
+		r->status = BOOT_OK;
+	}
+	buf_release(&append);
+	buf_release(&mem);
+	buf_release(&smp);
+	return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * qemu: boot a kernel with an initramfs in qemu-system-x86_64 and capture
+ * its serial console.
+ *
+ *   qemu-system-x86_64 -nodefaults -nographic -no-reboot -serial stdio
+ *     -monitor none -m M -smp N -accel kvm|tcg -kernel K -initrd I
+ *     -append "console=ttyS0 panic=-1 ..."
+ *
+ * KVM when /dev/kvm can be opened, TCG otherwise.  The console comes back
+ * through a pipe, judged by triage as it arrives; QEMU's process group is
+ * killed on the total or the no-output timeout and on pwb's SIGINT/SIGTERM
+ * (util/run.h), so no QEMU outlives pwb.
+ */
+#ifndef PWB_QEMU_H
+#define PWB_QEMU_H
+
+#include "triage.h"
+#include "util/run.h"
+
+struct qemu_opts {
+	const char *qemu;		/* default qemu-system-x86_64 */
+	const char *kernel;
+	const char *initrd;
+	const char *append;		/* extra kernel parameters */
+	long mem_mb;			/* default 256 */
+	int cpus;			/* default 1 */
+	double timeout;			/* default 300 s */
+	double idle_timeout;		/* default 60 s */
+	int echo;			/* copy the console to stderr */
+};
+
+enum boot_status {
+	BOOT_OK,		/* /init ran to its end, no kernel failure */
+	BOOT_KERNEL_FAILURE,	/* triage found a kernel failure */
+	BOOT_TIMEOUT,		/* total or no-output timeout */
+	BOOT_INFRA,		/* QEMU missing, cannot start, bad kernel... */
+	BOOT_INTERRUPTED,
+};
+
+struct boot_result {
+	enum boot_status status;
+	int end_status;		/* /init's command status, -1 unknown */
+	int kvm;
+	char *qemu_version;
+	char *cmdline;		/* the QEMU command line, for the record */
+	char *error;		/* infrastructure error text */
+	struct run_result run;	/* console in run.output */
+	struct triage triage;
+};
+
+const char *boot_status_name(enum boot_status s);
+int qemu_boot(const struct qemu_opts *o, struct boot_result *r);
+void boot_result_release(struct boot_result *r);
+
+#endif

@@ -1,0 +1,255 @@
+#include "run.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static volatile sig_atomic_t got_signal;
+static int sig_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	got_signal = sig;
+	if (sig_pipe[1] >= 0 && write(sig_pipe[1], &c, 1) < 0) {
+		/* the pipe is full: a signal is already pending */
+	}
+	errno = saved;
+}
+
+void run_install_signal_handlers(void)
+{
+	struct sigaction sa;
+
+	if (sig_pipe[0] < 0 && pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK))
+		die("pipe: %s", strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int run_interrupted(void)
+{
+	return got_signal;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void capture(struct run_result *r, const struct run_opts *o,
+		    const char *data, size_t n)
+{
+	if (o->on_output)
+		o->on_output(data, n, o->ud);
+	buf_add(&r->output, data, n);
+	if (o->capture_cap && r->output.len > o->capture_cap) {
+		/* keep the tail: that is where build errors and panics are */
+		size_t drop = r->output.len - o->capture_cap;
+
+		memmove(r->output.buf, r->output.buf + drop, o->capture_cap);
+		buf_setlen(&r->output, o->capture_cap);
+		r->truncated = 1;
+	}
+}
+
+/* SIGTERM to the group, SIGKILL after a grace period; reap the leader. */
+static void kill_group(pid_t pid, int *status)
+{
+	double until;
+
+	kill(-pid, SIGTERM);
+	until = now() + 3.0;
+	while (now() < until) {
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			kill(-pid, SIGKILL); /* stragglers of the group */
+			return;
+		}
+		usleep(20000);
+	}
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+int run_command(const struct run_opts *o, struct run_result *r)
+{
+	int out[2], err_pipe[2];
+	pid_t pid;
+	double start, last_output;
+	int status = 0, eof = 0, exited = 0;
+	int child_errno = 0;
+
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->output, 0);
+	if (pipe2(out, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC)) {
+		r->end = RUN_NOSTART;
+		r->code = errno;
+		return -1;
+	}
+	start = last_output = now();
+	pid = fork();
+	if (pid < 0) {
+		r->end = RUN_NOSTART;
+		r->code = errno;
+		close(out[0]); close(out[1]);
+		close(err_pipe[0]); close(err_pipe[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int fd;
+		size_t i;
+
+		setpgid(0, 0);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		if (o->cwd && chdir(o->cwd))
+			goto fail;
+		for (i = 0; o->env && o->env[i]; i++)
+			putenv((char *)o->env[i]);
+		execvp(o->argv[0], (char *const *)o->argv);
+fail:
+		child_errno = errno;
+		if (write(err_pipe[1], &child_errno, sizeof(child_errno)) < 0) {
+			/* nothing more to say */
+		}
+		_exit(127);
+	}
+	setpgid(pid, pid); /* also here: no race with an early kill */
+	close(out[1]);
+	close(err_pipe[1]);
+	if (read(err_pipe[0], &child_errno, sizeof(child_errno)) ==
+	    (ssize_t)sizeof(child_errno)) {
+		close(err_pipe[0]);
+		close(out[0]);
+		waitpid(pid, &status, 0);
+		r->end = RUN_NOSTART;
+		r->code = child_errno;
+		r->seconds = now() - start;
+		return -1;
+	}
+	close(err_pipe[0]);
+
+	while (!exited || !eof) {
+		struct pollfd pfd[2];
+		int nfd = 0, wait_ms = 200, rc;
+		double t = now();
+
+		if (run_interrupted()) {
+			kill_group(pid, &status);
+			r->end = RUN_INTERRUPTED;
+			r->code = run_interrupted();
+			goto done;
+		}
+		if (o->timeout > 0 && t - start > o->timeout) {
+			kill_group(pid, &status);
+			r->end = RUN_TIMEOUT;
+			goto done;
+		}
+		if (o->idle_timeout > 0 && t - last_output > o->idle_timeout) {
+			kill_group(pid, &status);
+			r->end = RUN_IDLE;
+			goto done;
+		}
+		if (!eof) {
+			pfd[nfd].fd = out[0];
+			pfd[nfd].events = POLLIN;
+			nfd++;
+		}
+		if (sig_pipe[0] >= 0) {
+			pfd[nfd].fd = sig_pipe[0];
+			pfd[nfd].events = POLLIN;
+			nfd++;
+		}
+		rc = poll(pfd, (nfds_t)nfd, wait_ms);
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (rc > 0 && !eof && (pfd[0].revents & (POLLIN | POLLHUP))) {
+			char chunk[65536];
+			ssize_t n = read(out[0], chunk, sizeof(chunk));
+
+			if (n > 0) {
+				capture(r, o, chunk, (size_t)n);
+				last_output = now();
+			} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+				eof = 1;
+			}
+		}
+		if (!exited && waitpid(pid, &status, WNOHANG) == pid)
+			exited = 1;
+		if (exited && !eof) {
+			/* the leader is gone; drain what is buffered, then stop
+			 * (a grandchild holding the pipe must not keep us here) */
+			struct pollfd d = { out[0], POLLIN, 0 };
+
+			while (poll(&d, 1, 100) > 0) {
+				char chunk[65536];
+				ssize_t n = read(out[0], chunk, sizeof(chunk));
+
+				if (n <= 0)
+					break;
+				capture(r, o, chunk, (size_t)n);
+			}
+			kill(-pid, SIGKILL);
+			eof = 1;
+		}
+	}
+	if (WIFSIGNALED(status)) {
+		r->end = RUN_SIGNALED;
+		r->code = WTERMSIG(status);
+	} else {
+		r->end = RUN_EXITED;
+		r->code = WEXITSTATUS(status);
+	}
+done:
+	close(out[0]);
+	r->seconds = now() - start;
+	return 0;
+}
+
+void run_result_release(struct run_result *r)
+{
+	buf_release(&r->output);
+}
+
+const char *run_describe(const struct run_result *r, char *b, size_t n)
+{
+	switch (r->end) {
+	case RUN_EXITED: snprintf(b, n, "exit %d", r->code); break;
+	case RUN_SIGNALED: snprintf(b, n, "signal %d", r->code); break;
+	case RUN_TIMEOUT: snprintf(b, n, "timeout after %.0f s", r->seconds); break;
+	case RUN_IDLE: snprintf(b, n, "no output for too long (after %.0f s)",
+				r->seconds); break;
+	case RUN_INTERRUPTED: snprintf(b, n, "interrupted (signal %d)", r->code); break;
+	case RUN_NOSTART: snprintf(b, n, "could not start: %s", strerror(r->code)); break;
+	}
+	return b;
+}

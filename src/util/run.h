@@ -1,0 +1,62 @@
+/*
+ * run: child processes (make, qemu) as the kselftest harness runs tests.
+ *
+ * The child gets its own process group; its stdout and stderr come back
+ * through one pipe, polled with a total timeout and an idle (no output)
+ * timeout.  On a timeout, or when pwb itself gets SIGINT/SIGTERM, the
+ * whole group is sent SIGTERM, then SIGKILL after a grace period, and
+ * reaped: nothing is left running.  How it ended is kept apart: exit N,
+ * signal N, timeout, idle timeout, interrupted, or could not start.
+ *
+ * Ownership: struct run_result's output buffer belongs to the caller
+ * (buf_release).  run_install_signal_handlers() is process-wide.
+ */
+#ifndef PWB_RUN_H
+#define PWB_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+enum run_end {
+	RUN_EXITED,		/* code = exit status */
+	RUN_SIGNALED,		/* code = signal number */
+	RUN_TIMEOUT,		/* the total timeout fired */
+	RUN_IDLE,		/* no output for idle_timeout */
+	RUN_INTERRUPTED,	/* pwb got SIGINT or SIGTERM */
+	RUN_NOSTART,		/* could not start (code = errno) */
+};
+
+struct run_opts {
+	const char *const *argv;
+	const char *cwd;		/* NULL: inherit */
+	const char *const *env;		/* extra NAME=VALUE, NULL-terminated */
+	double timeout;			/* seconds, 0 = none */
+	double idle_timeout;		/* seconds, 0 = none */
+	size_t capture_cap;		/* keep at most this much output (tail kept) */
+	/* called with each chunk of output as it arrives (may be NULL) */
+	void (*on_output)(const char *data, size_t len, void *ud);
+	void *ud;
+	int stdin_null;			/* stdin from /dev/null (default: yes) */
+};
+
+struct run_result {
+	enum run_end end;
+	int code;
+	double seconds;
+	struct buf output;		/* stdout+stderr, capped */
+	int truncated;			/* output beyond the cap was dropped */
+};
+
+int run_command(const struct run_opts *o, struct run_result *r);
+void run_result_release(struct run_result *r);
+
+/* "exit 2", "signal 9", "timeout after 600 s", ... (static or r-owned). */
+const char *run_describe(const struct run_result *r, char *buf, size_t len);
+
+/* SIGINT/SIGTERM set a flag that run_command() acts on. */
+void run_install_signal_handlers(void);
+int run_interrupted(void);	/* the signal number, or 0 */
+
+#endif

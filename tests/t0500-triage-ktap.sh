@@ -1,0 +1,60 @@
+#!/bin/sh
+# Console triage and the KTAP parser on a corpus written for pwb
+# (tests/corpus): one log per class and corner case, compared exactly.
+. "$(dirname "$0")/lib.sh"
+
+C="$SRCDIR/tests/corpus"
+
+for log in "$C"/console/*.log; do
+	name=$(basename "$log" .log)
+	test_expect_success "triage $name" "
+		\"\$PWB\" triage --json \"$log\" >j; rc=\$?
+		python3 - j <<-'PY' >got || return 1
+		import json, sys
+		d = json.load(open(sys.argv[1]))
+		if not d['findings']:
+		    print('clean')
+		for f in d['findings']:
+		    print('%s|%s' % (f['kind'], f['title']))
+		PY
+		test_cmp \"$C/console/$name.expect\" got &&
+		if grep -qv '^oom\\|^clean' got; then test \$rc = 1; else test \$rc = 0; fi
+	"
+done
+
+test_expect_success 'triage keeps the log lines of a finding' '
+	"$PWB" triage --json "$C/console/oops-null.log" >j;
+	python3 -c "
+import json; d = json.load(open(\"j\"))
+o = [f for f in d[\"findings\"] if f[\"kind\"] == \"oops\"][0]
+assert \"__oom_reap_task_mm\" in o[\"lines\"] and o[\"line\"] == 5, o
+assert \"[   12\" not in o[\"lines\"]"
+'
+
+for t in "$C"/ktap/*.tap; do
+	name=$(basename "$t" .tap)
+	test_expect_success "ktap $name" "
+		\"\$PWB\" ktap --json \"$t\" >j 2>err; rc=\$?
+		if [ \"\$(cat \"$C/ktap/$name.expect\")\" = ERROR ]; then
+			test \$rc = 2 && grep -q 'no KTAP or TAP output' err
+		else
+			python3 -c \"
+import json
+for c in json.load(open('j')): print(c['name'], c['status'])\" >got &&
+			test_cmp \"$C/ktap/$name.expect\" got &&
+			if grep -q ' fail\$\\| crashed\$' got; then test \$rc = 1; else test \$rc = 0; fi
+		fi
+	"
+done
+
+test_expect_success 'ktap keeps diagnostics with their case' '
+	"$PWB" ktap --json "$C/ktap/kunit.tap" >j;
+	python3 -c "
+import json; c = json.load(open(\"j\"))
+f = [x for x in c if x[\"name\"] == \"mmn_pairing.failing_first\"][0]
+assert \"starts=3 ends=2\" in f[\"diag\"], f
+s = [x for x in c if x[\"status\"] == \"skip\"][0]
+assert s[\"directive\"] == \"SKIP no munmap today\", s"
+'
+
+test_done

@@ -1,0 +1,92 @@
+/* Unit tests: triage fed in pieces; KTAP corner cases. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ktap.h"
+#include "triage.h"
+
+static const char log_text[] =
+	"[    0.000000] Linux version 6.1.192 #1\n"
+	"### pwb-init: start\n"
+	"[    3.374719] Kernel panic - not syncing: sysrq triggered crash\n";
+
+static void test_split_reads(void **state)
+{
+	size_t step;
+
+	(void)state;
+	/* one byte at a time, two at a time, ...: the same findings */
+	for (step = 1; step <= 7; step++) {
+		struct triage t;
+		size_t i;
+
+		triage_init(&t);
+		for (i = 0; i < sizeof(log_text) - 1; i += step) {
+			size_t n = sizeof(log_text) - 1 - i;
+
+			triage_feed(&t, log_text + i, n < step ? n : step);
+		}
+		triage_finish(&t, 0);
+		assert_int_equal(t.nr, 1);
+		assert_string_equal(t.f[0].kind, "panic");
+		assert_string_equal(t.f[0].title,
+				    "Kernel panic - not syncing: sysrq triggered crash");
+		assert_int_equal(t.f[0].first_line, 3);
+		triage_release(&t);
+	}
+}
+
+static void test_prefixes(void **state)
+{
+	(void)state;
+	assert_string_equal(triage_strip_prefix("[   12.345678] BUG: x"), "BUG: x");
+	assert_string_equal(triage_strip_prefix("[T123] BUG: x"), "BUG: x");
+	assert_string_equal(triage_strip_prefix("[    1.0] [  C0] ok"), "ok");
+	assert_string_equal(triage_strip_prefix("[not a stamp] x"), "[not a stamp] x");
+}
+
+static void test_timeout(void **state)
+{
+	struct triage t;
+
+	(void)state;
+	triage_init(&t);
+	triage_feed(&t, "[ 0.1] Linux version 6\n", 23);
+	triage_finish(&t, 1);
+	assert_int_equal(t.nr, 1);
+	assert_string_equal(t.f[0].kind, "timeout");
+	assert_true(triage_has_failure(&t));
+	triage_release(&t);
+}
+
+static void test_ktap_plan_only(void **state)
+{
+	struct ktap k;
+
+	(void)state;
+	assert_int_equal(ktap_parse("KTAP version 1\n1..2\n", &k), 0);
+	assert_int_equal(k.nr, 2);
+	assert_int_equal(k.cases[0].status, KTAP_CRASHED);
+	assert_true(ktap_failed(&k));
+	ktap_release(&k);
+	assert_int_equal(ktap_parse("", &k), -1);
+	assert_non_null(k.error);
+	ktap_release(&k);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_reads),
+		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_ktap_plan_only),
+	};
+
+	return cmocka_run_group_tests_name("triage", tests, NULL, NULL);
+}
