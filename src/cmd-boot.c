@@ -238,6 +238,8 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 				    json_integer(r.end_status) : json_null());
 		json_object_set_new(o, "accel", json_string(r.kvm ? "kvm" : "tcg"));
 		json_object_set_new(o, "seconds", json_real(r.run.seconds));
+		json_object_set_new(o, "start_seconds", r.start_seconds >= 0 ?
+				    json_real(r.start_seconds) : json_null());
 		json_object_set_new(o, "qemu", r.qemu_version ?
 				    json_string(r.qemu_version) : json_null());
 		json_object_set_new(o, "error", r.error ? json_string(r.error) : json_null());

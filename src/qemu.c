@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *boot_status_name(enum boot_status s)
@@ -60,6 +61,8 @@ static char *qemu_version(const char *qemu)
 struct echo_ctx {
 	struct triage *t;
 	int echo;
+	struct timespec t0;
+	double *start_seconds;
 };
 
 static void on_console(const char *data, size_t len, void *ud)
@@ -67,6 +70,13 @@ static void on_console(const char *data, size_t len, void *ud)
 	struct echo_ctx *e = ud;
 
 	triage_feed(e->t, data, len);
+	if (e->t->saw_start && *e->start_seconds < 0) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		*e->start_seconds = (double)(now.tv_sec - e->t0.tv_sec) +
+				    (double)(now.tv_nsec - e->t0.tv_nsec) / 1e9;
+	}
 	if (e->echo && fwrite(data, 1, len, stderr) != len)
 		e->echo = 0;
 }
@@ -144,6 +154,9 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 
 	ec.t = &r->triage;
 	ec.echo = o->echo;
+	r->start_seconds = -1;
+	ec.start_seconds = &r->start_seconds;
+	clock_gettime(CLOCK_MONOTONIC, &ec.t0);
 	memset(&ro, 0, sizeof(ro));
 	ro.argv = argv;
 	ro.timeout = o->timeout > 0 ? o->timeout : 300;

@@ -41,6 +41,7 @@ struct boot_result {
 	enum boot_status status;
 	int end_status;		/* /init's command status, -1 unknown */
 	int kvm;
+	double start_seconds;	/* QEMU start to /init's start marker, or -1 */
 	char *qemu_version;
 	char *cmdline;		/* the QEMU command line, for the record */
 	char *error;		/* infrastructure error text */

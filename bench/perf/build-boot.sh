@@ -1,0 +1,64 @@
+#!/bin/sh
+# Build and boot benchmark on the reference 6.1 tree with qemu-x86_64.config:
+#   cold build (ccache off), no-op rebuild against plain `make` on the same
+#   build directory (target: within 1.2x), rebuild after a one-file change,
+#   and QEMU start to /init's first line under TCG (target: under 3 s).
+# Medians of N runs where a run is cheap (N=3 by default).
+set -eu
+SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
+PWB="${PWB_BIN:-$SRCDIR/bin/pwb}"
+N=${N:-3}
+REF=$(sh "$SRCDIR/ci/kernel-tree.sh")
+W=$(mktemp -d "${TMPDIR:-/tmp}/pwb-bench-build.XXXXXX")
+trap 'rm -rf "$W"' EXIT INT TERM
+export PWB_DB="$W/db.sqlite" XDG_CACHE_HOME="$W/cache" XDG_CONFIG_HOME="$W/config"
+now() { date +%s.%N; }
+median() { echo "$@" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+uncache() { sqlite3 "$PWB_DB" "PRAGMA foreign_keys = ON; DELETE FROM builds"; }
+
+git clone -q --shared --no-checkout "$REF" "$W/linux"
+git -C "$W/linux" read-tree v6.1-debian
+git -C "$W/linux" show v6.1-debian:mm/mmu_notifier.c |
+	sed "0,/^#include/s//\\/* bench *\\/\\n&/" >"$W/mn.c"
+blob=$(git -C "$W/linux" hash-object -w "$W/mn.c")
+git -C "$W/linux" update-index --cacheinfo "100644,$blob,mm/mmu_notifier.c"
+c=$(git -C "$W/linux" -c user.name=b -c user.email=b@b commit-tree "$(git -C "$W/linux" write-tree)" -p v6.1-debian -m bench)
+git -C "$W/linux" branch onefile "$c"
+"$PWB" tree add linux "$W/linux" >/dev/null
+
+echo "cold build (ccache off; about 5 minutes)..." >&2
+s=$(now); CCACHE_DISABLE=1 "$PWB" build --tree linux --rev v6.1-debian >/dev/null; e=$(now)
+cold=$(echo "$e - $s" | bc -l)
+SRC="$XDG_CACHE_HOME/pwb/checkouts/linux/0"
+BLD="$XDG_CACHE_HOME/pwb/build/linux/qemu-x86_64"
+CC="gcc"; command -v ccache >/dev/null && CC="ccache gcc"
+pn=""; mn=""
+for r in $(seq 1 "$N"); do
+	uncache
+	s=$(now); "$PWB" build --tree linux --rev v6.1-debian >/dev/null; e=$(now)
+	pn="$pn $(echo "$e - $s" | bc -l)"
+	s=$(now); make -s -C "$SRC" O="$BLD" -j"$(nproc)" "CC=$CC" bzImage modules >/dev/null; e=$(now)
+	mn="$mn $(echo "$e - $s" | bc -l)"
+done
+one=""
+for r in $(seq 1 "$N"); do
+	uncache
+	"$PWB" build --tree linux --rev v6.1-debian >/dev/null
+	uncache
+	s=$(now); "$PWB" build --tree linux --rev onefile >/dev/null; e=$(now)
+	one="$one $(echo "$e - $s" | bc -l)"
+done
+st=""
+for r in $(seq 1 "$N"); do
+	"$PWB" boot --tree linux --rev onefile --json >"$W/boot.json"
+	st="$st $(python3 -c "import json; print(json.load(open('$W/boot.json'))['start_seconds'])")"
+done
+accel=$(python3 -c "import json; print(json.load(open('$W/boot.json'))['accel'])")
+mpn=$(median $pn); mmn=$(median $mn)
+printf "build and boot, v6.1-debian, qemu-x86_64.config, %s runs (median)\n" "$N"
+printf "  cold build (ccache off)      %.1f s\n" "$cold"
+printf "  no-op rebuild: pwb build     %.2f s\n" "$mpn"
+printf "  no-op rebuild: plain make    %.2f s\n" "$mmn"
+printf "  ratio pwb/make = %.2fx (target <= 1.2)\n" "$(echo "$mpn / $mmn" | bc -l)"
+printf "  rebuild after one file       %.1f s\n" "$(median $one)"
+printf "  QEMU start to /init (%s)    %.2f s (target < 3 s)\n" "$accel" "$(median $st)"

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Fast QEMU tier: Debian's prebuilt kernel (linux-image-amd64) booted with a
+# pwb initramfs under TCG: markers, a deliberate panic, a hang caught by the
+# no-output timeout, pwb killed mid-boot, and infrastructure errors.  Each
+# boot carries a unique token on its command line so the test can check
+# that no QEMU is left behind.
+. "$(dirname "$0")/lib.sh"
+
+KERNEL=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$KERNEL" ] || ! command -v qemu-system-x86_64 >/dev/null; then
+	test_skip "fast QEMU tier" "no /boot/vmlinuz-* or QEMU (make deps)"
+	test_done
+fi
+TOKEN="pwbtest.$$.$(date +%s)"
+no_qemu_left() { ! pgrep -f "$TOKEN" >/dev/null; }
+test_at_exit "pkill -f $TOKEN"
+boot() { "$PWB" boot --kernel "$KERNEL" --append "$TOKEN" "$@"; }
+
+test_expect_success 'a boot runs /init between the markers and powers off' '
+	echo "guest file" >payload &&
+	boot --file "$TRASH/payload:/pwb/payload" \
+		--run "cat /pwb/payload; uname -r" --json --log console.log >b.json &&
+	python3 -c "
+import json; b = json.load(open(\"b.json\"))
+assert b[\"status\"] == \"ok\" and b[\"end_status\"] == 0 and b[\"findings\"] == [], b
+assert b[\"accel\"] in (\"tcg\", \"kvm\")" &&
+	grep -q "^### pwb-init: start" console.log &&
+	grep -q "^guest file" console.log &&
+	grep -q "^### pwb-init: end status=0" console.log &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status, length(console_gz) > 100 FROM boots")" = "ok|1" &&
+	no_qemu_left
+'
+
+test_expect_success 'the command status comes back from the guest' '
+	boot --run "exit 3" --json >b.json &&
+	python3 -c "import json; b = json.load(open(\"b.json\")); assert b[\"end_status\"] == 3, b"
+'
+
+test_expect_success 'a panic from /init is a kernel failure (exit 1), QEMU gone' '
+	boot --run "echo c > /proc/sysrq-trigger" --json >b.json; test $? = 1 &&
+	python3 -c "
+import json; b = json.load(open(\"b.json\"))
+assert b[\"status\"] == \"kernel-failure\" and b[\"end_status\"] is None, b
+t = [(f[\"kind\"], f[\"title\"]) for f in b[\"findings\"]]
+assert (\"panic\", \"Kernel panic - not syncing: sysrq triggered crash\") in t, t" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM findings WHERE kind = '"'"'panic'"'"'")" = 1 &&
+	no_qemu_left
+'
+
+test_expect_success 'a hang: the no-output timeout fires and nothing is left running' '
+	boot --run "sleep 600" --idle-timeout 5 --json >b.json; test $? = 1 &&
+	python3 -c "
+import json; b = json.load(open(\"b.json\"))
+assert b[\"status\"] == \"timeout\", b
+assert [f[\"kind\"] for f in b[\"findings\"]] == [\"timeout\"], b" &&
+	no_qemu_left
+'
+
+test_expect_success 'pwb killed mid-boot takes QEMU with it and records it' '
+	"$PWB" boot --kernel "$KERNEL" --append "$TOKEN" --run "sleep 600" >out 2>err &
+	pid=$! &&
+	i=0 && while ! pgrep -f "$TOKEN" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done &&
+	sleep 1 && kill -TERM $pid;
+	wait $pid; rc=$? &&
+	test $rc = 130 &&
+	no_qemu_left &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status FROM boots ORDER BY id DESC LIMIT 1")" = interrupted
+'
+
+test_expect_success 'infrastructure errors exit 3 and are no kernel failure' '
+	test_fails_with "kernel image /no/such/kernel" "$PWB" boot --kernel /no/such/kernel;
+	"$PWB" boot --kernel /no/such/kernel 2>/dev/null; test $? = 3 &&
+	"$PWB" -c boot.qemu=/no/such/qemu boot --kernel "$KERNEL" 2>err; test $? = 3 &&
+	grep -q "QEMU is missing" err &&
+	echo "not a kernel" >junk && boot --kernel "$TRASH/junk" 2>err; test $? = 3 ||
+	{ cat err; false; } &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM findings f JOIN boots b ON b.id = f.boot_id WHERE b.status = '"'"'infra-error'"'"'")" = 0
+'
+
+test_expect_success 'boot without --kernel or --tree is a usage error' '
+	test_fails_with "boot needs --kernel" "$PWB" boot
+'
+
+test_done

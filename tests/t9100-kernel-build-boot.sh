@@ -1,0 +1,69 @@
+#!/bin/sh
+# Kernel tier: build the reference 6.1 tree with bench/configs/qemu-x86_64
+# and boot it; the same build again is not rebuilt; a commit with a syntax
+# error is recorded as a failed build with its first error lines; a config
+# option that cannot take is named before anything is built.
+. "$(dirname "$0")/lib.sh"
+kernel_tier
+
+test_expect_success 'setup: a tree with a broken commit' '
+	REF=$(ref_tree) &&
+	git clone -q --shared --no-checkout "$REF" linux &&
+	git -C linux read-tree v6.1-debian &&
+	git -C linux show v6.1-debian:mm/oom_kill.c >oom_kill.c &&
+	sed "0,/^static bool __oom_reap_task_mm/s//static bool __oom_reap_task_mm this is not C;\\n&/" \
+		oom_kill.c >broken.c &&
+	blob=$(git -C linux hash-object -w "$TRASH/broken.c") &&
+	git -C linux update-index --cacheinfo "100644,$blob,mm/oom_kill.c" &&
+	tree=$(git -C linux write-tree) &&
+	c=$(git -C linux commit-tree "$tree" -p v6.1-debian -m "mm: break the build") &&
+	git -C linux branch broken "$c" &&
+	"$PWB" tree add linux linux
+'
+
+test_expect_success 'build v6.1-debian with qemu-x86_64.config' '
+	"$PWB" build --tree linux --rev v6.1-debian --json >b.json &&
+	python3 -c "
+import json; b = json.load(open(\"b.json\"))
+assert b[\"status\"] == \"ok\" and not b[\"cached\"], b
+assert b[\"bzimage_size\"] > 500000 and b[\"vmlinux_size\"] > b[\"bzimage_size\"], b
+assert b[\"toolchain\"].startswith(\"gcc\"), b" &&
+	grep -qx "CONFIG_KVM=y" "$XDG_CACHE_HOME/pwb/build/linux/qemu-x86_64/.config" &&
+	grep -qx "CONFIG_MMU_NOTIFIER=y" "$XDG_CACHE_HOME/pwb/build/linux/qemu-x86_64/.config"
+'
+
+test_expect_success 'the built kernel boots to the end marker' '
+	"$PWB" boot --tree linux --rev v6.1-debian --run "cat /proc/version" \
+		--json --log k.log >boot.json &&
+	python3 -c "
+import json; b = json.load(open(\"boot.json\"))
+assert b[\"status\"] == \"ok\" and b[\"end_status\"] == 0, b
+assert b[\"build\"][\"cached\"], b[\"build\"]" &&
+	grep -q "^Linux version 6.1" k.log
+'
+
+test_expect_success 'the same tree, config and toolchain is not built again' '
+	"$PWB" build --tree linux --rev v6.1-debian >out &&
+	grep -q "already built" out &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM builds WHERE cached_from IS NOT NULL")" = 2
+'
+
+test_expect_success 'a syntax error is a failed build with its error lines' '
+	"$PWB" build --tree linux --rev broken --json >f.json 2>f.err; test $? = 2 &&
+	python3 -c "
+import json; b = json.load(open(\"f.json\"))
+assert b[\"status\"] == \"failed\" and b[\"bzimage\"] is None, b
+assert \"mm/oom_kill.c\" in b[\"error\"] and \"error:\" in b[\"error\"], b[\"error\"]" &&
+	grep -q "build failed: .*mm/oom_kill.c" f.err &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status, length(log_gz) > 100 FROM builds ORDER BY id DESC LIMIT 1")" = "failed|1"
+'
+
+test_expect_success 'an option that does not take is named before building' '
+	cp "$SRCDIR/bench/configs/qemu-x86_64.config" bad.config &&
+	echo CONFIG_PWB_NO_SUCH_OPTION=y >>bad.config &&
+	"$PWB" build --tree linux --rev v6.1-debian --config "$TRASH/bad.config" 2>err; test $? = 2 &&
+	grep -q "CONFIG_PWB_NO_SUCH_OPTION=y" err &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status FROM builds ORDER BY id DESC LIMIT 1")" = config-error
+'
+
+test_done
