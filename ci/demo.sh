@@ -20,21 +20,12 @@ else
 	step() { printf '\n$ %s\n' "$*"; }
 fi
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-public-inbox-init -V2 linux-mm "$W/pi/linux-mm" "http://127.0.0.1:$PORT/linux-mm" linux-mm@kvack.org
-git config -f "$PI_CONFIG" publicinboxmda.spamcheck none
-"$PWB" mailsplit --mboxrd "$F/mmn-pairing.mbox" "$W/split" >/dev/null
-for m in "$W"/split/*; do
-	ORIGINAL_RECIPIENT=linux-mm@kvack.org public-inbox-mda --no-precheck <"$m"
-done
-public-inbox-httpd -l "http://127.0.0.1:$PORT" >"$W/httpd.log" 2>&1 &
-PID=$!
+. "$SRCDIR/ci/lib-pi.sh"
+PORT=$(pi_free_port)
+pi_inbox "$W/pi" linux-mm linux-mm@kvack.org "$PORT" "$F/mmn-pairing.mbox"
+pi_serve "$PORT" "$W/httpd.log"
+PID=$PI_PID
 LORE="http://127.0.0.1:$PORT/linux-mm/"
-i=0
-until curl -sf -o /dev/null "$LORE"; do
-	i=$((i + 1)); [ $i -lt 100 ] || { echo "public-inbox-httpd did not start" >&2; exit 1; }
-	sleep 0.1
-done
 echo "local lore: $LORE"
 
 step pwb fetch --lore "$LORE" 20190815073000.2000-0-mhocko@example.com

@@ -106,10 +106,6 @@ db_digest() {
 		SELECT 't', kind, person FROM trailers ORDER BY 2, 3;" | sha1sum
 }
 
-# A TCP port nobody listens on.
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 
 # The command must fail (any non-zero status that is not a crash), quietly.
 test_must_fail_quiet() {

@@ -6,6 +6,7 @@
 # Targets: pwb no slower than git in both; the checkout move under 1 s.
 set -eu
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
+. "$SRCDIR/bench/perf/lib.sh"
 PWB="${PWB_BIN:-$SRCDIR/bin/pwb}"
 N=${N:-5}
 REF=$(sh "$SRCDIR/ci/kernel-tree.sh")
@@ -28,31 +29,29 @@ git checkout -q v6.1-debian
 "$PWB" -q fetch "$W/s.mbox" >/dev/null
 "$PWB" tree add linux "$W/work" >/dev/null
 
-now() { date +%s.%N; }
 pa=""; ga=""; pc=""; gc=""
 "$PWB" checkout v6.1-debian --tree linux >/dev/null 2>&1
 for r in $(seq 1 "$N"); do
 	# apply: pwb (fresh database row each time, so no reuse), git am -3
 	sqlite3 "$PWB_DB" "PRAGMA foreign_keys = ON; DELETE FROM applies"
 	s=$(now); "$PWB" apply 1 --tree linux >/dev/null; e=$(now)
-	pa="$pa $(echo "$e - $s" | bc -l)"
+	pa="$pa $(elapsed "$s" "$e")"
 	git checkout -q --detach v6.1-debian
 	s=$(now); $G am -q -3 "$W/am.mbox"; e=$(now)
-	ga="$ga $(echo "$e - $s" | bc -l)"
+	ga="$ga $(elapsed "$s" "$e")"
 	# checkout move between two commits that differ in one file
 	git checkout -q --detach topic~9
 	"$PWB" checkout topic~9 --tree linux >/dev/null 2>&1
 	s=$(now); "$PWB" checkout topic~8 --tree linux >/dev/null 2>&1; e=$(now)
-	pc="$pc $(echo "$e - $s" | bc -l)"
+	pc="$pc $(elapsed "$s" "$e")"
 	s=$(now); git checkout -q --detach topic~8; e=$(now)
-	gc="$gc $(echo "$e - $s" | bc -l)"
+	gc="$gc $(elapsed "$s" "$e")"
 done
 
-median() { echo "$@" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 mpa=$(median $pa); mga=$(median $ga); mpc=$(median $pc); mgc=$(median $gc)
 printf "apply, 10 patches on v6.1-debian, %s runs each (median)\n" "$N"
 printf "  pwb apply       %.3f s\n  git am -3       %.3f s\n  ratio git/pwb = %.2fx (target >= 1)\n" \
-	"$mpa" "$mga" "$(echo "$mga / $mpa" | bc -l)"
+	"$mpa" "$mga" "$(ratio "$mga" "$mpa")"
 printf "checkout move, commits differing in one file\n"
 printf "  pwb checkout    %.3f s\n  git checkout    %.3f s\n  ratio git/pwb = %.2fx (target >= 1; pwb < 1 s)\n" \
-	"$mpc" "$mgc" "$(echo "$mgc / $mpc" | bc -l)"
+	"$mpc" "$mgc" "$(ratio "$mgc" "$mpc")"

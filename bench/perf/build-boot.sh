@@ -6,14 +6,13 @@
 # Medians of N runs where a run is cheap (N=3 by default).
 set -eu
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
+. "$SRCDIR/bench/perf/lib.sh"
 PWB="${PWB_BIN:-$SRCDIR/bin/pwb}"
 N=${N:-3}
 REF=$(sh "$SRCDIR/ci/kernel-tree.sh")
 W=$(mktemp -d "${TMPDIR:-/tmp}/pwb-bench-build.XXXXXX")
 trap 'rm -rf "$W"' EXIT INT TERM
 export PWB_DB="$W/db.sqlite" XDG_CACHE_HOME="$W/cache" XDG_CONFIG_HOME="$W/config"
-now() { date +%s.%N; }
-median() { echo "$@" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 uncache() { sqlite3 "$PWB_DB" "PRAGMA foreign_keys = ON; DELETE FROM builds"; }
 
 git clone -q --shared --no-checkout "$REF" "$W/linux"
@@ -28,7 +27,7 @@ git -C "$W/linux" branch onefile "$c"
 
 echo "cold build (ccache off; about 5 minutes)..." >&2
 s=$(now); CCACHE_DISABLE=1 "$PWB" build --tree linux --rev v6.1-debian >/dev/null; e=$(now)
-cold=$(echo "$e - $s" | bc -l)
+cold=$(elapsed "$s" "$e")
 SRC="$XDG_CACHE_HOME/pwb/checkouts/linux/0"
 BLD="$XDG_CACHE_HOME/pwb/build/linux/qemu-x86_64"
 CC="gcc"; command -v ccache >/dev/null && CC="ccache gcc"
@@ -36,9 +35,9 @@ pn=""; mn=""
 for r in $(seq 1 "$N"); do
 	uncache
 	s=$(now); "$PWB" build --tree linux --rev v6.1-debian >/dev/null; e=$(now)
-	pn="$pn $(echo "$e - $s" | bc -l)"
+	pn="$pn $(elapsed "$s" "$e")"
 	s=$(now); make -s -C "$SRC" O="$BLD" -j"$(nproc)" "CC=$CC" bzImage modules >/dev/null; e=$(now)
-	mn="$mn $(echo "$e - $s" | bc -l)"
+	mn="$mn $(elapsed "$s" "$e")"
 done
 one=""
 for r in $(seq 1 "$N"); do
@@ -46,7 +45,7 @@ for r in $(seq 1 "$N"); do
 	"$PWB" build --tree linux --rev v6.1-debian >/dev/null
 	uncache
 	s=$(now); "$PWB" build --tree linux --rev onefile >/dev/null; e=$(now)
-	one="$one $(echo "$e - $s" | bc -l)"
+	one="$one $(elapsed "$s" "$e")"
 done
 st=""
 for r in $(seq 1 "$N"); do
@@ -59,6 +58,6 @@ printf "build and boot, v6.1-debian, qemu-x86_64.config, %s runs (median)\n" "$N
 printf "  cold build (ccache off)      %.1f s\n" "$cold"
 printf "  no-op rebuild: pwb build     %.2f s\n" "$mpn"
 printf "  no-op rebuild: plain make    %.2f s\n" "$mmn"
-printf "  ratio pwb/make = %.2fx (target <= 1.2)\n" "$(echo "$mpn / $mmn" | bc -l)"
+printf "  ratio pwb/make = %.2fx (target <= 1.2)\n" "$(ratio "$mpn" "$mmn")"
 printf "  rebuild after one file       %.1f s\n" "$(median $one)"
 printf "  QEMU start to /init (%s)    %.2f s (target < 3 s)\n" "$accel" "$(median $st)"

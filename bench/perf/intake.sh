@@ -6,6 +6,7 @@
 #   N=5 (default) runs per tool, alternated.
 set -eu
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
+. "$SRCDIR/bench/perf/lib.sh"
 PWB="${PWB_BIN:-$SRCDIR/bin/pwb}"
 N=${N:-5}
 W=$(mktemp -d "${TMPDIR:-/tmp}/pwb-bench.XXXXXX")
@@ -15,21 +16,12 @@ export HOME="$W/home" PI_CONFIG="$W/pi/config" XDG_CONFIG_HOME="$W/config" \
 mkdir -p "$HOME" "$W/pi"
 
 MSGID=$(python3 "$SRCDIR/bench/perf/make-big-thread.py" "$W/big.mbox")
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-public-inbox-init -V2 bench "$W/pi/bench" "http://127.0.0.1:$PORT/bench" bench@example.com
-git config -f "$PI_CONFIG" publicinboxmda.spamcheck none
-"$PWB" mailsplit --mboxrd "$W/big.mbox" "$W/split" >/dev/null
-for m in "$W"/split/*; do
-	ORIGINAL_RECIPIENT=bench@example.com public-inbox-mda --no-precheck <"$m"
-done
-public-inbox-httpd -l "http://127.0.0.1:$PORT" >"$W/httpd.log" 2>&1 &
-PID=$!
+. "$SRCDIR/ci/lib-pi.sh"
+PORT=$(pi_free_port)
+pi_inbox "$W/pi" bench bench@example.com "$PORT" "$W/big.mbox"
+pi_serve "$PORT" "$W/httpd.log"
+PID=$PI_PID
 URL="http://127.0.0.1:$PORT/bench/"
-i=0
-until curl -sf -o /dev/null "${URL}$MSGID/raw"; do
-	i=$((i + 1)); [ $i -lt 100 ] || { echo "httpd did not start" >&2; exit 1; }
-	sleep 0.1
-done
 
 git init -q "$W/repo"
 git -C "$W/repo" config b4.midmask "${URL}%s"
@@ -39,7 +31,6 @@ git -C "$W/repo" config b4.attestation-policy off
 git -C "$W/repo" config user.name "Bench"
 git -C "$W/repo" config user.email "bench@example.com"
 
-now() { date +%s.%N; }
 pwb_t=""
 b4_t=""
 for r in $(seq 1 "$N"); do
@@ -47,21 +38,20 @@ for r in $(seq 1 "$N"); do
 	s=$(now)
 	"$PWB" -q --db "$W/db.sqlite" fetch --lore "$URL" "$MSGID" >/dev/null
 	e=$(now)
-	pwb_t="$pwb_t $(echo "$e - $s" | bc -l)"
+	pwb_t="$pwb_t $(elapsed "$s" "$e")"
 	rm -rf "$W/b4out" && mkdir "$W/b4out"
 	s=$(now)
 	(cd "$W/repo" && b4 -q am -C -t -o "$W/b4out" "$MSGID" >/dev/null 2>&1)
 	e=$(now)
-	b4_t="$b4_t $(echo "$e - $s" | bc -l)"
+	b4_t="$b4_t $(elapsed "$s" "$e")"
 done
 [ "$(ls "$W"/b4out/*.mbx | wc -l)" -ge 1 ] || { echo "b4 am produced nothing" >&2; exit 1; }
 test "$(sqlite3 "$W/db.sqlite" "SELECT count(*) FROM patches")" = 30 ||
 	{ echo "pwb stored the wrong number of patches" >&2; exit 1; }
 
-median() { echo "$@" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 mp=$(median $pwb_t)
 mb=$(median $b4_t)
 printf "intake: 100 messages, 30 patches, %s runs each (median)\n" "$N"
 printf "  pwb fetch  %.3f s\n" "$mp"
 printf "  b4 am      %.3f s\n" "$mb"
-printf "  ratio b4/pwb = %.1fx (target >= 5x)\n" "$(echo "$mb / $mp" | bc -l)"
+printf "  ratio b4/pwb = %.1fx (target >= 5x)\n" "$(ratio "$mb" "$mp")"
