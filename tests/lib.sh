@@ -15,6 +15,10 @@ export HOME="$TRASH/home" XDG_CONFIG_HOME="$TRASH/config" \
 	XDG_DATA_HOME="$TRASH/data" XDG_CACHE_HOME="$TRASH/cache" \
 	PWB_DB="$TRASH/pwb.sqlite" LC_ALL=C.UTF-8 TZ=UTC
 unset PWB_CONFIG
+# kernel builds: one ccache for every test run, paths under the scratch
+# directory made relative so that runs in different directories share it
+export CCACHE_DIR="${CCACHE_DIR:-$REAL_HOME/.cache/ccache}" \
+	CCACHE_BASEDIR="$TRASH" CCACHE_NOHASHDIR=1
 mkdir -p "$HOME" "$XDG_CONFIG_HOME/pwb"
 export GIT_AUTHOR_NAME="A U Thor" GIT_AUTHOR_EMAIL="author@example.com" \
 	GIT_COMMITTER_NAME="C O Mitter" GIT_COMMITTER_EMAIL="committer@example.com"
