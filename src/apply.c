@@ -735,7 +735,8 @@ static char *commit_message(const struct stored_series *s,
 
 	/* the collected trailers, then Link: to the patch on lore */
 	tr = xcalloc(p->ntrailers + 1, sizeof(*tr));
-	memcpy(tr, p->trailers, p->ntrailers * sizeof(*tr));
+	if (p->ntrailers)
+		memcpy(tr, p->trailers, p->ntrailers * sizeof(*tr));
 	buf_addstr(&link, base);
 	if (link.len && link.buf[link.len - 1] != '/')
 		buf_addch(&link, '/');
