@@ -288,6 +288,9 @@ int ktap_parse(const char *text, struct ktap *k)
 				p.last_case = (long)k->nr - 1;
 				p.last_indent = indent;
 			}
+		} else if (starts_with(s, TRIAGE_START_MARKER) ||
+			   starts_with(s, TRIAGE_END_MARKER)) {
+			/* pwb's own markers are no diagnostics */
 		} else if (s[0] == '#' && p.last_case >= 0 && indent >= p.last_indent) {
 			buf_addstr(&k->cases[p.last_case].diag, s);
 			buf_addch(&k->cases[p.last_case].diag, '\n');
