@@ -69,7 +69,7 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct kbuild_request q = { NULL, NULL, NULL, 0, 0 };
+	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 0 };
 	struct kbuild_result r;
 	int c, json = 0, ret;
 	long v;

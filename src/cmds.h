@@ -20,6 +20,7 @@ int cmd_triage(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_ktap(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_build(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx);
+int cmd_run(int argc, char **argv, struct pwb_ctx *ctx);
 
 /* Print usage to stdout (help) or stderr (misuse) and return the status. */
 int usage_help(const char *usage);

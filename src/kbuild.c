@@ -574,6 +574,10 @@ int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 			sqlite3_finalize(st);
 		}
 	}
+	/* out-of-tree modules need the checkout and the build directory at
+	 * this tree: go through make (a no-op when nothing changed) */
+	if (q->need_build_dir)
+		cached_from = -1;
 	if (cached_from > 0) {
 		r->cached = 1;
 		r->status = xstrdup("ok");

@@ -26,6 +26,8 @@ struct kbuild_request {
 	const char *config;	/* NAME or path; default qemu-x86_64 */
 	int slot;
 	int progress;		/* a progress line on stderr */
+	int need_build_dir;	/* the build directory must hold this tree
+				 * (out-of-tree modules are built in it) */
 };
 
 struct kbuild_result {

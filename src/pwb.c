@@ -45,6 +45,8 @@ static const struct cmd commands[] = {
 	  "build a kernel revision (out of tree, incremental, cached)" },
 	{ "boot", cmd_boot, NEED_DB,
 	  "boot a kernel in QEMU with a pwb initramfs; triage the console" },
+	{ "run", cmd_run, NEED_DB,
+	  "run a suite (bench/suites) on a revision: build, boot, record" },
 	{ "triage", cmd_triage, 0,
 	  "kernel failures in a saved console log" },
 	{ "ktap", cmd_ktap, 0, "(plumbing) the cases of KTAP/TAP output" },

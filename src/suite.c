@@ -1,0 +1,332 @@
+#include "suite.h"
+#include "tree.h"
+#include "util/buf.h"
+#include "util/run.h"
+#include "util/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <git2.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void suite_release(struct suite *s)
+{
+	size_t i;
+
+	free(s->name);
+	free(s->dir);
+	free(s->description);
+	free(s->format);
+	free(s->config);
+	free(s->module);
+	for (i = 0; i < s->nprograms; i++)
+		free(s->programs[i]);
+	free(s->programs);
+	free(s->run);
+	free(s->hash);
+	memset(s, 0, sizeof(*s));
+}
+
+struct load_ctx {
+	struct suite *s;
+	const char *path;
+	int bad;
+};
+
+static int set_long(struct load_ctx *c, const char *key, const char *v, long *out)
+{
+	if (parse_long(v, out) || *out <= 0) {
+		c->bad = error("suite %s: %s = '%s' is not a positive number (%s)",
+			       c->s->name, key, v, c->path);
+		return -1;
+	}
+	return 0;
+}
+
+static int on_entry(const git_config_entry *e, void *payload)
+{
+	struct load_ctx *c = payload;
+	struct suite *s = c->s;
+	const char *k = e->name, *v = e->value ? e->value : "";
+
+	if (!strcmp(k, "suite.description")) {
+		free(s->description);
+		s->description = xstrdup(v);
+	} else if (!strcmp(k, "suite.format")) {
+		free(s->format);
+		s->format = xstrdup(v);
+	} else if (!strcmp(k, "suite.config")) {
+		free(s->config);
+		s->config = xstrdup(v);
+	} else if (!strcmp(k, "suite.module")) {
+		free(s->module);
+		s->module = xstrdup(v);
+	} else if (!strcmp(k, "suite.program")) {
+		s->programs = xrealloc(s->programs,
+				       (s->nprograms + 1) * sizeof(char *));
+		s->programs[s->nprograms++] = xstrdup(v);
+	} else if (!strcmp(k, "suite.run")) {
+		free(s->run);
+		s->run = xstrdup(v);
+	} else if (!strcmp(k, "suite.mem")) {
+		return set_long(c, k, v, &s->mem);
+	} else if (!strcmp(k, "suite.timeout")) {
+		return set_long(c, k, v, &s->timeout);
+	} else if (!strcmp(k, "suite.idletimeout")) {
+		return set_long(c, k, v, &s->idle_timeout);
+	} else if (!strcmp(k, "suite.repeat")) {
+		return set_long(c, k, v, &s->repeat);
+	} else {
+		c->bad = error("suite %s: unknown key '%s' in %s", s->name, k,
+			       c->path);
+		return -1;
+	}
+	return 0;
+}
+
+static int safe_rel(const char *p)
+{
+	return *p && *p != '/' && !strstr(p, "..");
+}
+
+static void hash_file(GChecksum *ck, const char *path)
+{
+	struct buf b = BUF_INIT;
+
+	if (!buf_read_file(&b, path, 64u << 20)) {
+		g_checksum_update(ck, (const guchar *)path, -1);
+		g_checksum_update(ck, (const guchar *)b.buf, (gssize)b.len);
+	}
+	buf_release(&b);
+}
+
+int suite_load(const char *datadir, const char *name, struct suite *s)
+{
+	struct buf p = BUF_INIT;
+	git_config *cfg = NULL;
+	struct load_ctx c;
+	GChecksum *ck = NULL;
+	size_t i;
+	int ret = -1;
+
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup(name);
+	s->mem = 256;
+	s->timeout = 300;
+	s->idle_timeout = 60;
+	s->repeat = 1;
+	if (!*name || strchr(name, '/') || name[0] == '.') {
+		error("suite name '%s' is not a directory name", name);
+		goto out;
+	}
+	buf_addf(&p, "%s/bench/suites/%s", datadir, name);
+	s->dir = buf_detach(&p, NULL);
+	buf_addf(&p, "%s/suite.conf", s->dir);
+	if (access(p.buf, R_OK)) {
+		error("suite %s: %s: %s", name, p.buf, strerror(errno));
+		goto out;
+	}
+	if (git_config_open_ondisk(&cfg, p.buf)) {
+		error("suite %s: %s", name, git_errmsg());
+		goto out;
+	}
+	c.s = s;
+	c.path = p.buf;
+	c.bad = 0;
+	if (git_config_foreach(cfg, on_entry, &c) || c.bad)
+		goto out;
+	if (!s->format || (strcmp(s->format, "ktap") && strcmp(s->format, "metrics"))) {
+		error("suite %s: format must be ktap or metrics (%s)", name, p.buf);
+		goto out;
+	}
+	if (!s->run) {
+		error("suite %s: no run command (%s)", name, p.buf);
+		goto out;
+	}
+	ck = g_checksum_new(G_CHECKSUM_SHA1);
+	hash_file(ck, p.buf);
+	for (i = 0; i < s->nprograms; i++) {
+		struct buf f = BUF_INIT;
+
+		buf_addf(&f, "%s/%s", s->dir, s->programs[i]);
+		if (!safe_rel(s->programs[i]) || access(f.buf, R_OK)) {
+			error("suite %s: program %s is missing", name, f.buf);
+			buf_release(&f);
+			goto out;
+		}
+		hash_file(ck, f.buf);
+		buf_release(&f);
+	}
+	if (s->module) {
+		struct buf d = BUF_INIT;
+		DIR *dh;
+		struct dirent *e;
+
+		buf_addf(&d, "%s/%s", s->dir, s->module);
+		dh = safe_rel(s->module) ? opendir(d.buf) : NULL;
+		if (!dh) {
+			error("suite %s: module directory %s is missing", name, d.buf);
+			buf_release(&d);
+			goto out;
+		}
+		while ((e = readdir(dh))) {
+			struct buf f = BUF_INIT;
+
+			if (e->d_name[0] == '.')
+				continue;
+			buf_addf(&f, "%s/%s", d.buf, e->d_name);
+			hash_file(ck, f.buf);
+			buf_release(&f);
+		}
+		closedir(dh);
+		buf_release(&d);
+	}
+	s->hash = xstrdup(g_checksum_get_string(ck));
+	if (!s->config)
+		s->config = xstrdup("qemu-x86_64");
+	ret = 0;
+out:
+	if (ck)
+		g_checksum_free(ck);
+	git_config_free(cfg);
+	buf_release(&p);
+	if (ret)
+		suite_release(s);
+	return ret;
+}
+
+void suite_files_free(struct initramfs_file *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)files[i].src);
+		free((char *)files[i].dst);
+	}
+	free(files);
+}
+
+static void add_file(struct initramfs_file **f, size_t *n, char *src, char *dst)
+{
+	*f = xrealloc(*f, (*n + 1) * sizeof(**f));
+	(*f)[*n].src = src;
+	(*f)[*n].dst = dst;
+	(*f)[*n].mode = 0;
+	(*n)++;
+}
+
+static int run_quiet(const char *const *argv, const char *cwd, char **why)
+{
+	struct run_opts o;
+	struct run_result r;
+	char d[128];
+	int ret = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.cwd = cwd;
+	o.timeout = 900;
+	o.idle_timeout = 600;
+	o.capture_cap = 1u << 20;
+	run_command(&o, &r);
+	if (r.end != RUN_EXITED || r.code) {
+		struct buf b = BUF_INIT;
+		size_t len = r.output.len, start = len > 600 ? len - 600 : 0;
+
+		buf_addf(&b, "%s: %s: %.*s", argv[0], run_describe(&r, d, sizeof(d)),
+			 (int)(len - start), r.output.buf + start);
+		*why = buf_detach(&b, NULL);
+		ret = -1;
+	}
+	run_result_release(&r);
+	return ret;
+}
+
+int suite_build(const struct suite *s, const char *src, const char *build_dir,
+		const char *tmpdir, struct initramfs_file **files, size_t *n,
+		char **why)
+{
+	struct buf b = BUF_INIT, c = BUF_INIT, o = BUF_INIT, m = BUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	*files = NULL;
+	*n = 0;
+	*why = NULL;
+	if (s->module) {
+		/* a copy: kbuild writes objects next to the sources */
+		const char *cp[] = { "cp", "-R", NULL, NULL, NULL };
+		DIR *dh;
+		struct dirent *e;
+
+		buf_addf(&b, "%s/%s", s->dir, s->module);
+		buf_addf(&m, "%s/module", tmpdir);
+		cp[2] = b.buf;
+		cp[3] = m.buf;
+		if (run_quiet(cp, NULL, why))
+			goto out;
+		buf_addf(&c, "-C%s", src);
+		buf_addf(&o, "O=%s", build_dir);
+		{
+			struct buf mm = BUF_INIT;
+			const char *mk[] = { "make", c.buf, o.buf, NULL, "modules", NULL };
+
+			buf_addf(&mm, "M=%s", m.buf);
+			mk[3] = mm.buf;
+			if (run_quiet(mk, NULL, why)) {
+				buf_release(&mm);
+				goto out;
+			}
+			buf_release(&mm);
+		}
+		dh = opendir(m.buf);
+		while (dh && (e = readdir(dh))) {
+			size_t l = strlen(e->d_name);
+			struct buf s1 = BUF_INIT, d1 = BUF_INIT;
+
+			if (l < 4 || strcmp(e->d_name + l - 3, ".ko"))
+				continue;
+			buf_addf(&s1, "%s/%s", m.buf, e->d_name);
+			buf_addf(&d1, "/pwb/%s", e->d_name);
+			add_file(files, n, buf_detach(&s1, NULL), buf_detach(&d1, NULL));
+		}
+		if (dh)
+			closedir(dh);
+		if (!*n) {
+			*why = xstrdup("the module built no .ko");
+			goto out;
+		}
+	}
+	for (i = 0; i < s->nprograms; i++) {
+		struct buf in = BUF_INIT, out = BUF_INIT, dst = BUF_INIT;
+		const char *base = strrchr(s->programs[i], '/');
+		size_t bl;
+		const char *cc[] = { "gcc", "-static", "-O2", "-o", NULL, NULL, NULL };
+
+		base = base ? base + 1 : s->programs[i];
+		bl = strcspn(base, ".");
+		buf_addf(&in, "%s/%s", s->dir, s->programs[i]);
+		buf_addf(&out, "%s/%.*s", tmpdir, (int)bl, base);
+		buf_addf(&dst, "/pwb/%.*s", (int)bl, base);
+		cc[4] = out.buf;
+		cc[5] = in.buf;
+		if (run_quiet(cc, NULL, why)) {
+			buf_release(&in);
+			buf_release(&out);
+			buf_release(&dst);
+			goto out;
+		}
+		buf_release(&in);
+		add_file(files, n, buf_detach(&out, NULL), buf_detach(&dst, NULL));
+	}
+	ret = 0;
+out:
+	buf_release(&b);
+	buf_release(&c);
+	buf_release(&o);
+	buf_release(&m);
+	return ret;
+}

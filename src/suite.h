@@ -1,0 +1,45 @@
+/*
+ * suite: a directory under bench/suites/ with a suite.conf (git-config
+ * syntax, section [suite]) naming its config fragment, kernel-side code to
+ * build against the built tree (an out-of-tree module, `make M=`), guest
+ * programs (C, built static), the command /init runs, the result format,
+ * the guest's memory, timeouts and repetitions.  An unknown key or a
+ * missing file is an error before anything is built.
+ *
+ * struct suite owns its strings; suite_release() frees them.
+ */
+#ifndef PWB_SUITE_H
+#define PWB_SUITE_H
+
+#include <stddef.h>
+
+#include "initramfs.h"
+
+struct suite {
+	char *name;
+	char *dir;
+	char *description;
+	char *format;		/* "ktap" (or "metrics") */
+	char *config;		/* config fragment name */
+	char *module;		/* directory (relative to dir) or NULL */
+	char **programs;	/* C sources (relative to dir) */
+	size_t nprograms;
+	char *run;		/* shell command in the guest */
+	long mem, timeout, idle_timeout, repeat;
+	char *hash;		/* sha1 of the suite's files */
+};
+
+int suite_load(const char *datadir, const char *name, struct suite *s);
+void suite_release(struct suite *s);
+
+/*
+ * Build the module against (src, build dir) and the programs, into tmpdir;
+ * *files (allocated, caller frees with suite_files_free) lists what goes
+ * into the initramfs under /pwb/.  On failure, *why says what (owned).
+ */
+int suite_build(const struct suite *s, const char *src, const char *build_dir,
+		const char *tmpdir, struct initramfs_file **files, size_t *n,
+		char **why);
+void suite_files_free(struct initramfs_file *files, size_t n);
+
+#endif
