@@ -1,0 +1,56 @@
+#!/bin/sh
+# Suite files are checked before anything is built: an unknown key, a
+# missing program, a bad format, an unknown suite.
+. "$(dirname "$0")/lib.sh"
+
+mk_suite() { # name, conf lines
+	mkdir -p "data/bench/suites/$1/guest" &&
+	printf "[suite]\n%s\n" "$2" >"data/bench/suites/$1/suite.conf"
+}
+export PWB_DATADIR="$TRASH/data"
+
+test_expect_success 'setup: a tree (never built by these tests)' '
+	git init -q t && (cd t && git commit -q --allow-empty -m e)
+'
+
+test_expect_success 'an unknown key is named, before any build' '
+	mk_suite bad1 "	format = ktap
+	run = true
+	colour = blue" &&
+	test_fails_with "suite bad1: unknown key .suite.colour." \
+		"$PWB" run --tree t --rev HEAD --suite bad1 &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM builds")" = 0
+'
+
+test_expect_success 'a missing program is named' '
+	mk_suite bad2 "	format = ktap
+	run = true
+	program = guest/nothere.c" &&
+	test_fails_with "program .*guest/nothere.c is missing" \
+		"$PWB" run --tree t --rev HEAD --suite bad2
+'
+
+test_expect_success 'a bad format, a bad number, a missing run command' '
+	mk_suite bad3 "	format = xml
+	run = true" &&
+	test_fails_with "format must be ktap or metrics" "$PWB" run --tree t --rev HEAD --suite bad3 &&
+	mk_suite bad4 "	format = ktap
+	run = true
+	mem = lots" &&
+	test_fails_with "mem = .lots. is not a positive number" "$PWB" run --tree t --rev HEAD --suite bad4 &&
+	mk_suite bad5 "	format = ktap" &&
+	test_fails_with "no run command" "$PWB" run --tree t --rev HEAD --suite bad5
+'
+
+test_expect_success 'an unknown suite and a path as a name' '
+	test_fails_with "suite nope: .*suite.conf" "$PWB" run --tree t --rev HEAD --suite nope &&
+	test_fails_with "is not a directory name" "$PWB" run --tree t --rev HEAD --suite ../x
+'
+
+test_expect_success 'the shipped suite file loads (no unknown keys)' '
+	unset PWB_DATADIR &&
+	"$PWB" run --tree t --rev HEAD --suite mmn-pairing 2>err; test $? -ne 0 &&
+	! grep -q "unknown key\|is missing" err
+'
+
+test_done
