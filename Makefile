@@ -26,7 +26,7 @@ MIGRATIONS := $(sort $(wildcard db/*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps check check-fast unit demo clean bench kernel-tree
+.PHONY: all deps check check-fast unit demo demo-kernel clean bench kernel-tree
 all: bin/pwb $(UNIT_BINS)
 
 deps:
@@ -70,6 +70,12 @@ unit: all
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh ci/demo.sh
+
+# The kernel half: a fixture series against the 6.1 tree, built, booted
+# and run against the mmn-pairing suite beside its base (minutes).
+demo-kernel: deps
+	@$(MAKE) --no-print-directory all
+	@sh ci/demo-kernel.sh
 
 bench: all
 	@sh bench/perf/intake.sh
