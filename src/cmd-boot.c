@@ -67,7 +67,7 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 	const char *kernel = NULL, *run_cmd = NULL, *logpath = NULL;
 	char *qemu = NULL;
 	int c, json = 0, ret = EXIT_FAIL, built = 0, booted = 0;
-	size_t nfiles = 0, i;
+	size_t nfiles = 0;
 	long v, id = -1, mem, cpus, tmo, idle;
 
 	memset(&qo, 0, sizeof(qo));
@@ -210,6 +210,5 @@ out:
 	if (built)
 		kbuild_result_release(&br);
 	free(qemu);
-	(void)i;
 	return ret;
 }
