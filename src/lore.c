@@ -343,10 +343,12 @@ int lore_fetch_thread(const struct lore_opts *o, const char *msgid,
 		int rc;
 
 		if (!gz_is_gzip(gz->buf, gz->len)) {
-			curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &protos);
-			if (protos)
+			const char *ctype = NULL;
+
+			curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ctype);
+			if (ctype)
 				snprintf(probe.content_type,
-					 sizeof(probe.content_type), "%s", protos);
+					 sizeof(probe.content_type), "%.100s", ctype);
 			if (looks_html(&probe))
 				ret = error("%s returned an HTML page, not a "
 					    "gzip'd mbox", url.buf);
