@@ -192,7 +192,7 @@ int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx)
 	src = argv[optind];
 	topts.format = o.format;
 
-	if (!strcmp(src, "-") || (!starts_with(src, "http://") &&
+	if (!strcmp(src, "-") || (src[0] != '<' && !starts_with(src, "http://") &&
 				  !starts_with(src, "https://") &&
 				  (access(src, F_OK) == 0 || strchr(src, '/') ||
 				   !looks_like_msgid(src)))) {

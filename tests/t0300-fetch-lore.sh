@@ -50,6 +50,8 @@ test_expect_success 'restart the server' '
 test_expect_success 'a 404 from lore: one-line error, nothing stored' '
 	before=$(db_digest) &&
 	test_fails_with "not found" "$PWB" fetch --lore "$PI_URL" nobody@example.com &&
+	test_fails_with "thread <a/b@example.com> not found" \
+		"$PWB" fetch --lore "$PI_URL" "<a/b@example.com>" &&
 	test "$(db_digest)" = "$before"
 '
 
