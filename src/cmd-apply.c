@@ -12,6 +12,7 @@
 #include "util/util.h"
 
 #include <getopt.h>
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,21 +33,52 @@ static const char *status_name(int st)
 	       "skipped";
 }
 
-/* An earlier run of the same series on the same base whose head is still
- * there: its commits are reused. */
+/* What the commits are made of: diffs, messages, trailers, authors. */
+static char *content_hash(const struct stored_series *s)
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
+	char *r;
+	size_t i, j;
+
+	for (i = 0; i < s->npatches; i++) {
+		const struct stored_patch *p = &s->patches[i];
+		char num[64];
+
+		snprintf(num, sizeof(num), "%d %lld %d\n", p->idx,
+			 (long long)p->date, p->date_tz);
+		g_checksum_update(ck, (const guchar *)num, -1);
+		g_checksum_update(ck, (const guchar *)p->subject, -1);
+		g_checksum_update(ck, (const guchar *)p->author_name, -1);
+		g_checksum_update(ck, (const guchar *)p->author_email, -1);
+		g_checksum_update(ck, (const guchar *)p->message, -1);
+		g_checksum_update(ck, (const guchar *)p->diff, -1);
+		for (j = 0; j < p->ntrailers; j++) {
+			g_checksum_update(ck, (const guchar *)p->trailers[j].kind, -1);
+			g_checksum_update(ck, (const guchar *)p->trailers[j].person, -1);
+		}
+	}
+	r = xstrdup(g_checksum_get_string(ck));
+	g_checksum_free(ck);
+	return r;
+}
+
+/* An earlier run of the same series content on the same base whose head
+ * is still there: its commits are reused. */
 static long find_previous(sqlite3 *db, git_repository *repo, long series,
-			  const char *path, const char *base, char *head)
+			  const char *path, const char *base, const char *content,
+			  char *head)
 {
 	sqlite3_stmt *st;
 	long id = -1;
 
 	if (db_prepare(db, &st, "SELECT id, head FROM applies WHERE series_id = ? "
-		       "AND repo_path = ? AND base = ? AND status = 'applied' "
-		       "ORDER BY id DESC LIMIT 1"))
+		       "AND repo_path = ? AND base = ? AND content_hash = ? AND "
+		       "status = 'applied' ORDER BY id DESC LIMIT 1"))
 		return -1;
 	sqlite3_bind_int64(st, 1, series);
 	db_bind_text(st, 2, path);
 	db_bind_text(st, 3, base);
+	db_bind_text(st, 4, content);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		git_oid oid;
 		git_commit *c = NULL;
@@ -92,7 +124,7 @@ static int load_previous(sqlite3 *db, long id, struct apply_result *r)
 }
 
 static int record(sqlite3 *db, long series, const char *path,
-		  const struct apply_result *r, long *id)
+		  const char *content, const struct apply_result *r, long *id)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i;
@@ -101,7 +133,7 @@ static int record(sqlite3 *db, long series, const char *path,
 		return -1;
 	if (db_prepare(db, &st, "INSERT INTO applies (series_id, repo_path, "
 		       "base, base_rule, branch, head, status, reused_from, "
-		       "created_at) VALUES (?,?,?,?,?,?,?,?,?)"))
+		       "created_at, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?)"))
 		goto fail;
 	sqlite3_bind_int64(st, 1, series);
 	db_bind_text(st, 2, path);
@@ -115,6 +147,7 @@ static int record(sqlite3 *db, long series, const char *path,
 	else
 		sqlite3_bind_null(st, 8);
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)time(NULL));
+	db_bind_text(st, 10, content);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		db_error(db, "record apply");
 		goto fail;
@@ -223,7 +256,7 @@ int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
 	};
 	const char *tree_arg = NULL, *base = NULL;
 	char *path = NULL, *name = NULL, *uname = NULL, *uemail = NULL;
-	char *link_base = NULL;
+	char *link_base = NULL, *content = NULL;
 	git_repository *repo = NULL;
 	git_signature *committer = NULL;
 	struct stored_series s;
@@ -277,8 +310,9 @@ int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
 
 		if (apply_resolve_base(repo, &s, base, &probe))
 			goto out;
+		content = content_hash(&s);
 		prev = find_previous(ctx->db, repo, s.id, path, probe.base,
-				     prev_head);
+				     content, prev_head);
 		if (prev >= 0) {
 			git_oid oid;
 			git_reference *ref = NULL;
@@ -309,7 +343,7 @@ int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
 	}
 	if (!ran && apply_series(repo, &s, &ao, &r))
 		goto out;
-	if (record(ctx->db, s.id, path, &r, &run_id))
+	if (record(ctx->db, s.id, path, content, &r, &run_id))
 		goto out;
 	if (json) {
 		json_t *j = to_json(&r);
@@ -337,5 +371,6 @@ out:
 	free(uname);
 	free(uemail);
 	free(link_base);
+	free(content);
 	return ret;
 }

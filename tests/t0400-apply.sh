@@ -59,6 +59,18 @@ test_expect_success 'applying again on the same base reuses the commits' '
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = 2
 '
 
+test_expect_success 'a trailer that arrived since: applied afresh, not reused' '
+	head=$(git -C fix rev-parse pwb/1-v2) &&
+	sqlite3 "$PWB_DB" "INSERT INTO trailers (patch_row, kind, person, from_msgid)
+		SELECT id, '"'"'Tested-by'"'"', '"'"'Late Tester <late@example.com>'"'"', '"'"'late@x'"'"'
+		FROM patches WHERE series_id = 1 AND idx = 3" &&
+	"$PWB" apply 1 --tree fixture >out &&
+	! grep -q "reused" out &&
+	test "$(git -C fix rev-parse pwb/1-v2)" != "$head" &&
+	git -C fix log -1 --format=%B pwb/1-v2 | grep -q "^Tested-by: Late Tester" &&
+	test "$(git -C fix rev-parse pwb/1-v2^{tree})" = "$(git -C fix rev-parse "$head^{tree}")"
+'
+
 test_expect_success 'no usable base: a clear error' '
 	git init -q empty && (cd empty && git commit -q --allow-empty -m e) &&
 	test_fails_with "base-commit febe02bd.* is not in" "$PWB" apply 1 --tree empty &&
