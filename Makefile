@@ -4,7 +4,7 @@
 CC      ?= gcc
 PKGS    := libgit2 libcurl sqlite3 gmime-3.0 zlib jansson libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 CFLAGS  ?= -O2 -g
 # A developer build (the default) turns warnings into errors.

@@ -63,7 +63,7 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 	struct boot_result r;
 	struct initramfs_file files[64];
 	struct initramfs_opts io;
-	char dir[] = "/tmp/pwb-boot.XXXXXX", initrd[64];
+	char dir[4096], initrd[4200];
 	const char *kernel = NULL, *run_cmd = NULL, *logpath = NULL;
 	char *qemu = NULL;
 	int c, json = 0, ret = EXIT_FAIL, built = 0, booted = 0;
@@ -140,7 +140,7 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 		}
 		kernel = br.bzimage;
 	}
-	if (!mkdtemp(dir)) {
+	if (make_tmpdir(dir, sizeof(dir), "pwb-boot")) {
 		error("cannot make a temporary directory: %s", strerror(errno));
 		goto out;
 	}

@@ -1,28 +1,24 @@
 /*
  * pwb run --tree T --rev REV --suite NAME [--repeat N] [--json]
  * Build (cached), build the suite against it, boot R times (a new boot per
- * repeat), parse the KTAP results and record them.  Exit 0 every case
- * passed, 1 a case failed (or the kernel failed), 2 the kernel did not
- * build, 3 infrastructure error (including a suite that does not build),
- * 130 interrupted.
+ * repeat), parse the results (KTAP cases or metric samples) and record
+ * them.  Exit 0 every case passed / the benchmark ran, 1 a case failed,
+ * the kernel failed or the guest timed out, 2 the kernel did not build,
+ * 3 infrastructure error (including a suite that does not build), 130
+ * interrupted.
  */
-#include "bootdb.h"
 #include "cmds.h"
-#include "db.h"
-#include "initramfs.h"
+#include "ctx.h"
 #include "kbuild.h"
-#include "ktap.h"
 #include "output.h"
-#include "qemu.h"
-#include "suite.h"
+#include "suiterun.h"
 #include "util/run.h"
 #include "util/util.h"
 
-#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -30,63 +26,66 @@ static const char usage[] =
 	"\n"
 	"Runs suite bench/suites/NAME on REV of tree T: the kernel is built\n"
 	"(or reused), the suite's module and programs are built against it,\n"
-	"and each repetition is a new boot.  Exit 0 all cases passed, 1 a case\n"
-	"failed or the kernel failed, 2 no kernel, 3 infrastructure.\n";
+	"and each repetition is a new boot.  Exit 0 all cases passed (or the\n"
+	"benchmark ran), 1 a case failed, the kernel failed or timed out,\n"
+	"2 no kernel, 3 infrastructure.\n";
 
-static int record_run(sqlite3 *db, const struct suite *s, long build_id,
-		      long boot_id, int idx, const char *status,
-		      const char *err, const struct ktap *k, long *id)
+static json_t *json_outcome(const struct suite_outcome *o)
 {
-	sqlite3_stmt *st = NULL;
+	json_t *j = json_object(), *cases = json_array(), *ms = json_array();
 	size_t i;
 
-	if (db_begin(db))
-		return -1;
-	if (db_prepare(db, &st, "INSERT INTO suite_runs (suite, suite_hash, "
-		       "build_id, boot_id, repeat_idx, status, error, started_at) "
-		       "VALUES (?,?,?,?,?,?,?,?)"))
-		goto fail;
-	db_bind_text(st, 1, s->name);
-	db_bind_text(st, 2, s->hash);
-	if (build_id > 0)
-		sqlite3_bind_int64(st, 3, build_id);
-	if (boot_id > 0)
-		sqlite3_bind_int64(st, 4, boot_id);
-	sqlite3_bind_int(st, 5, idx);
-	db_bind_text(st, 6, status);
-	db_bind_text(st, 7, err);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		db_error(db, "record suite run");
-		goto fail;
+	json_object_set_new(j, "run", json_integer(o->run_id));
+	json_object_set_new(j, "boot", json_integer(o->boot_id));
+	json_object_set_new(j, "status", json_string(o->status));
+	json_object_set_new(j, "seconds", json_real(o->boot.run.seconds));
+	json_object_set_new(j, "error", o->error ? json_string(o->error) : json_null());
+	for (i = 0; o->have_ktap && i < o->ktap.nr; i++) {
+		const struct ktap_case *c = &o->ktap.cases[i];
+		json_t *co = json_object();
+
+		json_object_set_new(co, "name", json_string(c->name));
+		json_object_set_new(co, "status", json_string(ktap_status_name(c->status)));
+		json_object_set_new(co, "diag", json_string(c->diag.buf));
+		json_array_append_new(cases, co);
 	}
-	*id = (long)sqlite3_last_insert_rowid(db);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (k) {
-		if (db_prepare(db, &st, "INSERT OR REPLACE INTO case_results "
-			       "(run_id, name, status, directive, diag) "
-			       "VALUES (?,?,?,?,?)"))
-			goto fail;
-		for (i = 0; i < k->nr; i++) {
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, *id);
-			db_bind_text(st, 2, k->cases[i].name);
-			db_bind_text(st, 3, ktap_status_name(k->cases[i].status));
-			db_bind_text(st, 4, k->cases[i].directive);
-			db_bind_text(st, 5, k->cases[i].diag.buf);
-			if (sqlite3_step(st) != SQLITE_DONE) {
-				db_error(db, "record case");
-				goto fail;
-			}
-		}
-		sqlite3_finalize(st);
+	json_object_set_new(j, "cases", cases);
+	for (i = 0; i < o->metrics.nr; i++) {
+		const struct metric_sample *m = &o->metrics.s[i];
+		json_t *mo = json_object();
+
+		json_object_set_new(mo, "name", json_string(m->name));
+		json_object_set_new(mo, "value", json_real(m->value));
+		json_object_set_new(mo, "unit", json_string(m->unit));
+		json_array_append_new(ms, mo);
 	}
-	return db_commit(db);
-fail:
-	sqlite3_finalize(st);
-	db_rollback(db);
-	return -1;
+	json_object_set_new(j, "metrics", ms);
+	json_object_set_new(j, "findings", json_findings(&o->boot.triage));
+	return j;
+}
+
+static void text_outcome(const struct suite *s, const struct kbuild_result *br,
+			 long r, long repeat, const struct suite_outcome *o)
+{
+	size_t i;
+
+	printf("%s run %ld/%ld on %.12s: %s (boot %ld, %.1f s)\n", s->name,
+	       r + 1, repeat, br->commit, o->status, o->boot_id,
+	       o->boot.run.seconds);
+	for (i = 0; o->have_ktap && i < o->ktap.nr; i++)
+		printf("  %-8s %s\n", ktap_status_name(o->ktap.cases[i].status),
+		       o->ktap.cases[i].name);
+	for (i = 0; i < o->metrics.nr; i++)
+		printf("  %-24s %10.1f %s\n", o->metrics.s[i].name,
+		       o->metrics.s[i].value, o->metrics.s[i].unit);
+	if (o->metrics.bad)
+		printf("  %zu malformed pwb-metric line(s) ignored\n", o->metrics.bad);
+	if (o->error)
+		printf("  error: %s\n", o->error);
+	for (i = 0; i < o->boot.triage.nr; i++)
+		if (triage_is_failure(o->boot.triage.f[i].kind))
+			printf("  %-8s %s\n", o->boot.triage.f[i].kind,
+			       o->boot.triage.f[i].title);
 }
 
 int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
@@ -103,17 +102,16 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 1 };
 	struct kbuild_result br;
 	struct suite s;
-	struct initramfs_file *files = NULL;
-	size_t nfiles = 0;
+	struct suite_prep prep;
 	const char *suite_name = NULL;
-	char *datadir = NULL, *why = NULL;
-	char dir[] = "/tmp/pwb-run.XXXXXX", initrd[64];
+	char *datadir = NULL, *qemu = NULL;
 	json_t *runs = NULL;
-	int c, json = 0, ret = EXIT_FAIL, loaded = 0, built = 0, made_dir = 0;
+	int c, json = 0, ret = EXIT_FAIL, loaded = 0, built = 0;
 	long repeat = 0, v, r;
 	int any_fail = 0, any_infra = 0, interrupted = 0;
 
 	memset(&br, 0, sizeof(br));
+	memset(&prep, 0, sizeof(prep));
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -138,10 +136,6 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	if (suite_load(datadir, suite_name, &s))
 		goto out;
 	loaded = 1;
-	if (strcmp(s.format, "ktap")) {
-		error("suite %s: format %s is not supported yet", s.name, s.format);
-		goto out;
-	}
 	if (!repeat)
 		repeat = s.repeat;
 	q.config = s.config;
@@ -156,110 +150,36 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 		ret = build_exit_status(&br);
 		goto out;
 	}
-	if (!mkdtemp(dir)) {
-		error("cannot make a temporary directory: %s", strerror(errno));
-		goto out;
-	}
-	made_dir = 1;
-	if (suite_build(&s, br.src_dir, br.build_dir, dir, &files, &nfiles, &why)) {
+	if (suite_prepare(&s, &br, &prep)) {
 		long id;
 
 		error("suite %s does not build against %.12s: %.300s", s.name,
-		      br.commit, why);
-		record_run(ctx->db, &s, br.id, -1, 0, "infra-error", why, NULL, &id);
+		      br.commit, prep.why);
+		suite_record_infra(ctx->db, &s, br.id, prep.why, &id);
 		ret = 3;
 		goto out;
 	}
-	snprintf(initrd, sizeof(initrd), "%s/initramfs.cpio.gz", dir);
-	{
-		struct initramfs_opts io = { NULL, s.run, files, nfiles };
-
-		if (initramfs_write(initrd, &io)) {
-			ret = 3;
-			goto out;
-		}
-	}
 	if (json)
 		runs = json_array();
+	qemu = ctx_config_get(ctx, "boot.qemu");
 	for (r = 0; r < repeat && !interrupted; r++) {
-		struct qemu_opts qo;
-		struct boot_result b;
-		struct ktap k;
-		long boot_id = -1, run_id = -1;
-		const char *status;
-		char *err = NULL;
-		int have_k;
-		size_t i;
+		struct suite_outcome o;
 
-		memset(&qo, 0, sizeof(qo));
-		qo.kernel = br.bzimage;
-		qo.initrd = initrd;
-		qo.mem_mb = s.mem;
-		qo.cpus = 1;
-		qo.timeout = (double)s.timeout;
-		qo.idle_timeout = (double)s.idle_timeout;
-		qemu_boot(&qo, &b);
-		boot_record(ctx->db, br.id, &qo, &b, &boot_id);
-		have_k = !ktap_parse(b.run.output.buf, &k);
-		if (b.status == BOOT_INFRA) {
-			status = "infra-error";
-			err = xstrdup(b.error ? b.error : "QEMU failed");
-			any_infra = 1;
-		} else if (b.status == BOOT_INTERRUPTED) {
-			status = "interrupted";
-			interrupted = 1;
-		} else if (!have_k) {
-			status = b.status == BOOT_OK ? "infra-error" : "kernel-failure";
-			err = xstrdup("the suite printed no KTAP");
-			if (b.status == BOOT_OK)
-				any_infra = 1;
-			else
-				any_fail = 1;
-		} else if (b.status != BOOT_OK || ktap_failed(&k)) {
-			status = b.status == BOOT_OK ? "failed" : "kernel-failure";
-			any_fail = 1;
-		} else {
-			status = "passed";
+		if (suite_boot(ctx->db, &s, &br, &prep, qemu, (int)r, &o)) {
+			suite_outcome_release(&o);
+			goto out;
 		}
-		record_run(ctx->db, &s, br.id, boot_id, (int)r, status, err,
-			   have_k ? &k : NULL, &run_id);
-		if (json) {
-			json_t *o = json_object(), *cases = json_array();
-
-			json_object_set_new(o, "run", json_integer(run_id));
-			json_object_set_new(o, "boot", json_integer(boot_id));
-			json_object_set_new(o, "status", json_string(status));
-			json_object_set_new(o, "seconds", json_real(b.run.seconds));
-			json_object_set_new(o, "error", err ? json_string(err) : json_null());
-			for (i = 0; have_k && i < k.nr; i++) {
-				json_t *co = json_object();
-
-				json_object_set_new(co, "name", json_string(k.cases[i].name));
-				json_object_set_new(co, "status",
-						    json_string(ktap_status_name(k.cases[i].status)));
-				json_object_set_new(co, "diag", json_string(k.cases[i].diag.buf));
-				json_array_append_new(cases, co);
-			}
-			json_object_set_new(o, "cases", cases);
-			json_object_set_new(o, "findings", json_findings(&b.triage));
-			json_array_append_new(runs, o);
-		} else {
-			printf("%s run %ld/%ld on %.12s: %s (boot %ld, %.1f s)\n",
-			       s.name, r + 1, repeat, br.commit, status, boot_id,
-			       b.run.seconds);
-			for (i = 0; have_k && i < k.nr; i++)
-				printf("  %-8s %s\n", ktap_status_name(k.cases[i].status),
-				       k.cases[i].name);
-			if (err)
-				printf("  error: %s\n", err);
-			for (i = 0; i < b.triage.nr; i++)
-				if (triage_is_failure(b.triage.f[i].kind))
-					printf("  %-8s %s\n", b.triage.f[i].kind,
-					       b.triage.f[i].title);
+		switch (o.verdict) {
+		case SUITE_PASSED: break;
+		case SUITE_FAILED: any_fail = 1; break;
+		case SUITE_INFRA: any_infra = 1; break;
+		case SUITE_INTERRUPTED: interrupted = 1; break;
 		}
-		free(err);
-		ktap_release(&k);
-		boot_result_release(&b);
+		if (json)
+			json_array_append_new(runs, json_outcome(&o));
+		else
+			text_outcome(&s, &br, r, repeat, &o);
+		suite_outcome_release(&o);
 	}
 	if (json) {
 		json_t *o = json_object();
@@ -275,19 +195,8 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	ret = interrupted ? 130 : any_infra ? 3 : any_fail ? 1 : EXIT_OK;
 out:
 	json_decref(runs);
-	if (made_dir) {
-		const char *rm[] = { "rm", "-rf", dir, NULL };
-		struct run_opts ro;
-		struct run_result rr;
-
-		memset(&ro, 0, sizeof(ro));
-		ro.argv = rm;
-		ro.timeout = 60;
-		run_command(&ro, &rr);
-		run_result_release(&rr);
-	}
-	suite_files_free(files, nfiles);
-	free(why);
+	suite_prep_release(&prep);
+	free(qemu);
 	free(datadir);
 	if (loaded)
 		suite_release(&s);

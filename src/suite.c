@@ -17,6 +17,7 @@ void suite_release(struct suite *s)
 	size_t i;
 
 	free(s->name);
+	free(s->root);
 	free(s->dir);
 	free(s->description);
 	free(s->format);
@@ -27,6 +28,11 @@ void suite_release(struct suite *s)
 	free(s->programs);
 	free(s->run);
 	free(s->hash);
+	for (i = 0; i < s->nmetrics; i++) {
+		free(s->metrics[i].name);
+		free(s->metrics[i].unit);
+	}
+	free(s->metrics);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -46,12 +52,86 @@ static int set_long(struct load_ctx *c, const char *key, const char *v, long *ou
 	return 0;
 }
 
+static struct suite_metric *metric_get(struct suite *s, const char *name,
+				       size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmetrics; i++)
+		if (strlen(s->metrics[i].name) == len &&
+		    !memcmp(s->metrics[i].name, name, len))
+			return &s->metrics[i];
+	s->metrics = xrealloc(s->metrics, (s->nmetrics + 1) * sizeof(*s->metrics));
+	memset(&s->metrics[s->nmetrics], 0, sizeof(*s->metrics));
+	s->metrics[s->nmetrics].name = xstrndup(name, len);
+	s->metrics[s->nmetrics].min_samples = 5;
+	return &s->metrics[s->nmetrics++];
+}
+
+/* metric.NAME.KEY */
+static int on_metric(struct load_ctx *c, const char *k, const char *v)
+{
+	const char *name = k + 7, *key = strrchr(k, '.');
+	const char *slash = strchr(name, '/');
+	struct suite_metric *m;
+	char *end;
+
+	/* NAME is the part of a sample name before its '/' */
+	if (key <= name || (slash && slash < key)) {
+		c->bad = error("suite %s: bad metric key '%s' in %s", c->s->name,
+			       k, c->path);
+		return -1;
+	}
+	m = metric_get(c->s, name, (size_t)(key - name));
+	key++;
+	if (!strcmp(key, "unit")) {
+		free(m->unit);
+		m->unit = xstrdup(v);
+	} else if (!strcmp(key, "better")) {
+		if (strcmp(v, "lower") && strcmp(v, "higher")) {
+			c->bad = error("suite %s: %s = '%s' must be lower or higher (%s)",
+				       c->s->name, k, v, c->path);
+			return -1;
+		}
+		m->higher_is_better = !strcmp(v, "higher");
+	} else if (!strcmp(key, "threshold")) {
+		m->threshold = strtod(v, &end);
+		m->threshold_pct = *end == '%';
+		if (end == v || m->threshold < 0 || (*end && strcmp(end, "%"))) {
+			c->bad = error("suite %s: %s = '%s' is not a number or a "
+				       "percentage (%s)", c->s->name, k, v, c->path);
+			return -1;
+		}
+	} else if (!strcmp(key, "minsamples")) {
+		return set_long(c, k, v, &m->min_samples);
+	} else {
+		c->bad = error("suite %s: unknown key '%s' in %s", c->s->name, k,
+			       c->path);
+		return -1;
+	}
+	return 0;
+}
+
+const struct suite_metric *suite_metric_find(const struct suite *s,
+					     const char *sample)
+{
+	size_t i, l = strcspn(sample, "/");
+
+	for (i = 0; i < s->nmetrics; i++)
+		if (strlen(s->metrics[i].name) == l &&
+		    !memcmp(s->metrics[i].name, sample, l))
+			return &s->metrics[i];
+	return NULL;
+}
+
 static int on_entry(const git_config_entry *e, void *payload)
 {
 	struct load_ctx *c = payload;
 	struct suite *s = c->s;
 	const char *k = e->name, *v = e->value ? e->value : "";
 
+	if (!strncmp(k, "metric.", 7))
+		return on_metric(c, k, v);
 	if (!strcmp(k, "suite.description")) {
 		free(s->description);
 		s->description = xstrdup(v);
@@ -87,9 +167,26 @@ static int on_entry(const git_config_entry *e, void *payload)
 	return 0;
 }
 
-static int safe_rel(const char *p)
+/*
+ * A suite's files are named relative to its directory and may be shared
+ * with a sibling suite (`../mmn-pairing/module`), but must stay inside
+ * bench/suites/: resolved, the path starts with the resolved root.
+ */
+static int inside_suites(const struct suite *s, const char *rel, const char *full)
 {
-	return *p && *p != '/' && !strstr(p, "..");
+	char *root, *real;
+	size_t l;
+	int ok;
+
+	if (!*rel || *rel == '/')
+		return 0;
+	root = realpath(s->root, NULL);
+	real = realpath(full, NULL);
+	l = root ? strlen(root) : 0;
+	ok = root && real && !strncmp(real, root, l) && real[l] == '/';
+	free(root);
+	free(real);
+	return ok;
 }
 
 static void hash_file(GChecksum *ck, const char *path)
@@ -122,7 +219,9 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 		error("suite name '%s' is not a directory name", name);
 		goto out;
 	}
-	buf_addf(&p, "%s/bench/suites/%s", datadir, name);
+	buf_addf(&p, "%s/bench/suites", datadir);
+	s->root = buf_detach(&p, NULL);
+	buf_addf(&p, "%s/%s", s->root, name);
 	s->dir = buf_detach(&p, NULL);
 	buf_addf(&p, "%s/suite.conf", s->dir);
 	if (access(p.buf, R_OK)) {
@@ -146,13 +245,18 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 		error("suite %s: no run command (%s)", name, p.buf);
 		goto out;
 	}
+	if (s->nmetrics && strcmp(s->format, "metrics")) {
+		error("suite %s: [metric] sections need format = metrics (%s)",
+		      name, p.buf);
+		goto out;
+	}
 	ck = g_checksum_new(G_CHECKSUM_SHA1);
 	hash_file(ck, p.buf);
 	for (i = 0; i < s->nprograms; i++) {
 		struct buf f = BUF_INIT;
 
 		buf_addf(&f, "%s/%s", s->dir, s->programs[i]);
-		if (!safe_rel(s->programs[i]) || access(f.buf, R_OK)) {
+		if (!inside_suites(s, s->programs[i], f.buf) || access(f.buf, R_OK)) {
 			error("suite %s: program %s is missing", name, f.buf);
 			buf_release(&f);
 			goto out;
@@ -166,7 +270,7 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 		struct dirent *e;
 
 		buf_addf(&d, "%s/%s", s->dir, s->module);
-		dh = safe_rel(s->module) ? opendir(d.buf) : NULL;
+		dh = inside_suites(s, s->module, d.buf) ? opendir(d.buf) : NULL;
 		if (!dh) {
 			error("suite %s: module directory %s is missing", name, d.buf);
 			buf_release(&d);

@@ -15,9 +15,23 @@
 
 #include "initramfs.h"
 
+/*
+ * [metric "NAME"] of a metrics suite: how a sample named NAME or NAME/...
+ * is judged when two kernels are compared.
+ */
+struct suite_metric {
+	char *name;
+	char *unit;		/* expected unit, or NULL */
+	int higher_is_better;	/* better = higher (default lower) */
+	double threshold;	/* smallest change that counts, >= 0 */
+	int threshold_pct;	/* threshold in % of the base median */
+	long min_samples;	/* per side, default 5 */
+};
+
 struct suite {
 	char *name;
-	char *dir;
+	char *root;		/* bench/suites */
+	char *dir;		/* root/name */
 	char *description;
 	char *format;		/* "ktap" (or "metrics") */
 	char *config;		/* config fragment name */
@@ -27,7 +41,13 @@ struct suite {
 	char *run;		/* shell command in the guest */
 	long mem, timeout, idle_timeout, repeat;
 	char *hash;		/* sha1 of the suite's files */
+	struct suite_metric *metrics;
+	size_t nmetrics;
 };
+
+/* The declaration for a sample name (its part before '/'), or NULL */
+const struct suite_metric *suite_metric_find(const struct suite *s,
+					     const char *sample);
 
 int suite_load(const char *datadir, const char *name, struct suite *s);
 void suite_release(struct suite *s);

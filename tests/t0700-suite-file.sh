@@ -47,10 +47,66 @@ test_expect_success 'an unknown suite and a path as a name' '
 	test_fails_with "is not a directory name" "$PWB" run --tree t --rev HEAD --suite ../x
 '
 
-test_expect_success 'the shipped suite file loads (no unknown keys)' '
+test_expect_success 'metric sections: unknown key, bad values, wrong format' '
+	mk_suite m1 "	format = metrics
+	run = true
+[metric \"hog_ms\"]
+	colour = red" &&
+	test_fails_with "suite m1: unknown key .metric.hog_ms.colour." \
+		"$PWB" run --tree t --rev HEAD --suite m1 &&
+	mk_suite m2 "	format = metrics
+	run = true
+[metric \"hog_ms\"]
+	better = faster" &&
+	test_fails_with "better = .faster. must be lower or higher" \
+		"$PWB" run --tree t --rev HEAD --suite m2 &&
+	mk_suite m3 "	format = metrics
+	run = true
+[metric \"hog_ms\"]
+	threshold = 10 percent" &&
+	test_fails_with "threshold = .10 percent. is not a number or a percentage" \
+		"$PWB" run --tree t --rev HEAD --suite m3 &&
+	mk_suite m4 "	format = ktap
+	run = true
+[metric \"hog_ms\"]
+	unit = ms" &&
+	test_fails_with "\[metric\] sections need format = metrics" \
+		"$PWB" run --tree t --rev HEAD --suite m4 &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM builds")" = 0
+'
+
+test_expect_success 'a module or program may be shared, but not from outside bench/suites' '
+	mkdir -p data/bench/suites/lib/mod data/src &&
+	echo "obj-m += x.o" >data/bench/suites/lib/mod/Kbuild &&
+	echo "int main(void) { return 0; }" >data/src/p.c &&
+	mk_suite out1 "	format = ktap
+	run = true
+	module = ../../src" &&
+	test_fails_with "module directory .* is missing" \
+		"$PWB" run --tree t --rev HEAD --suite out1 &&
+	mk_suite out2 "	format = ktap
+	run = true
+	program = ../../src/p.c" &&
+	test_fails_with "program .*p.c is missing" \
+		"$PWB" run --tree t --rev HEAD --suite out2 &&
+	mk_suite out3 "	format = ktap
+	run = true
+	program = /etc/hostname" &&
+	test_fails_with "program .* is missing" \
+		"$PWB" run --tree t --rev HEAD --suite out3 &&
+	mk_suite in1 "	format = ktap
+	run = true
+	module = ../lib/mod" &&
+	"$PWB" run --tree t --rev HEAD --suite in1 2>err; test $? -ne 0 &&
+	! grep -q "is missing" err
+'
+
+test_expect_success 'the shipped suite files load (no unknown keys)' '
 	unset PWB_DATADIR &&
-	"$PWB" run --tree t --rev HEAD --suite mmn-pairing 2>err; test $? -ne 0 &&
-	! grep -q "unknown key\|is missing" err
+	for s in mmn-pairing oom-reaper; do
+		"$PWB" run --tree t --rev HEAD --suite $s 2>err; test $? -ne 0 &&
+		! grep -q "unknown key\|is missing\|metric" err || return 1
+	done
 '
 
 test_done

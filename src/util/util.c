@@ -109,6 +109,33 @@ char *xstrndup(const char *s, size_t n)
 	return d;
 }
 
+int make_tmpdir(char *out, size_t size, const char *prefix)
+{
+	const char *t = getenv("TMPDIR");
+
+	if (!t || !*t)
+		t = "/tmp";
+	if ((size_t)snprintf(out, size, "%s/%s.XXXXXX", t, prefix) >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return mkdtemp(out) ? 0 : -1;
+}
+
+char *xstrfmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die("out of memory");
+	return s;
+}
+
 char *xstrdup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;

@@ -34,6 +34,8 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* A newly allocated formatted string. */
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Duplicate s, or return NULL for NULL. */
 char *xstrdup_or_null(const char *s);
 
@@ -48,6 +50,8 @@ int parse_long(const char *s, long *out);
 
 /* Make every directory leading up to (and including) path. */
 int mkdir_p(const char *path, unsigned mode);
+/* mkdtemp of $TMPDIR (or /tmp)/prefix.XXXXXX into out; 0 or -1 (errno). */
+int make_tmpdir(char *out, size_t size, const char *prefix);
 /* Directory part of path, newly allocated. */
 char *path_dirname(const char *path);
 

@@ -10,65 +10,27 @@
  * A case passes when every subscription that can end had exactly as many
  * ends as starts.  The counts of each case follow it as diagnostics.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
+#include "../module/mmn_guest.h"
+
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#define CTL "/sys/kernel/debug/mmn_pairing/ctl"
+static long victim_mb = 120, hog_mb = 200, block_ms = 30000;
 
-static long victim_mb = 120, hog_mb = 200, block_ms = 5000;
-
-static int ctl(const char *cmd)
-{
-	int fd = open(CTL, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, cmd, strlen(cmd));
-	close(fd);
-	return n == (ssize_t)strlen(cmd) ? 0 : -1;
-}
-
-static void set_adj(int adj)
-{
-	char b[16];
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY);
-
-	if (fd >= 0) {
-		snprintf(b, sizeof(b), "%d", adj);
-		if (write(fd, b, strlen(b)) < 0)
-			perror("oom_score_adj");
-		close(fd);
-	}
-}
-
-static void touch(long mb)
-{
-	size_t len = (size_t)mb << 20;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p != MAP_FAILED)
-		memset(p, 0x5a, len);
-}
-
-/* Check the counts; print the result and the counts. */
-static int report(int num, const char *name, int need_refusal)
+/*
+ * Check the counts; print the result and the counts.  need_reaper: the
+ * non-blocking path must have run, so a subscription refused a start or
+ * the kernel's reaper said it could not reap (no subscription asked).
+ */
+static int report(int num, const char *name, int need_reaper,
+		  const struct oom_events *ev)
 {
 	char buf[2048], *line, *save = NULL;
-	int fd = open(CTL, O_RDONLY), ok = 1, refused_total = 0;
+	int fd = open(MMN_CTL, O_RDONLY), ok = 1, refused_total = 0;
 	ssize_t n;
 
 	if (fd < 0) {
-		printf("not ok %d %s\n# cannot read %s: %s\n", num, name, CTL,
+		printf("not ok %d %s\n# cannot read %s: %s\n", num, name, MMN_CTL,
 		       strerror(errno));
 		return 0;
 	}
@@ -86,11 +48,11 @@ static int report(int num, const char *name, int need_refusal)
 		if (!fails && starts != ends)
 			ok = 0;
 	}
-	if (need_refusal && refused_total == 0)
+	if (need_reaper && refused_total == 0 && !(ev && ev->reaped == 0))
 		ok = 0;
 	printf("%s %d %s\n", ok ? "ok" : "not ok", num, name);
 	/* the counts, as diagnostics of the case */
-	fd = open(CTL, O_RDONLY);
+	fd = open(MMN_CTL, O_RDONLY);
 	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : 0;
 	if (fd >= 0)
 		close(fd);
@@ -98,7 +60,11 @@ static int report(int num, const char *name, int need_refusal)
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
 		printf("# %s\n", line);
-	if (need_refusal && refused_total == 0)
+	if (ev)
+		printf("# kernel: %d OOM kill(s), reaper %s\n", ev->kills,
+		       ev->reaped == 1 ? "reaped the victim" :
+		       ev->reaped == 0 ? "unable to reap the victim" : "said nothing");
+	if (need_reaper && refused_total == 0 && !(ev && ev->reaped == 0))
 		printf("# the non-blocking start was never refused: no reaper?\n");
 	fflush(stdout);
 	return ok;
@@ -133,14 +99,15 @@ static int blockable(int num, int n)
 		printf("not ok %d %s\n# setup failed (status %d)\n", num, name, st);
 		return 0;
 	}
-	return report(num, name, 0);
+	return report(num, name, 0, NULL);
 }
 
 static int oom(int num, int n, int pos, const char *posname)
 {
 	char cmd[64], name[64];
-	int pfd[2], st, ok;
+	int pfd[2], st, ok, kfd, waited;
 	pid_t victim, hog;
+	struct oom_events ev;
 	char c;
 
 	snprintf(name, sizeof(name), "oom_%d_fail_%s", n, posname);
@@ -168,6 +135,12 @@ static int oom(int num, int n, int pos, const char *posname)
 		return 0;
 	}
 	close(pfd[0]);
+	if (wait_blocked(victim, 5000))
+		printf("# the victim did not block (it may exit before the reaper)\n");
+	memset(&ev, 0, sizeof(ev));
+	ev.victim = victim;
+	ev.reaped = -1;
+	kfd = kmsg_open();
 	hog = fork();
 	if (hog == 0) {
 		set_adj(-500);
@@ -175,13 +148,23 @@ static int oom(int num, int n, int pos, const char *posname)
 		_exit(0);
 	}
 	waitpid(hog, &st, 0);
+	/* the reaper's last word on the victim (it gives up after ~1 s) */
+	for (waited = 0; kfd >= 0 && waited < 10000; waited += 50) {
+		kmsg_drain(kfd, &ev);
+		if (ev.reaped >= 0)
+			break;
+		sleep_ms(50);
+	}
 	/* the victim is still asleep: what its mm lost, the reaper took */
-	ok = report(num, name, 1);
+	ok = report(num, name, 1, &ev);
 	if (!WIFEXITED(st))
 		printf("# the hog was killed too (collateral OOM kill)\n");
-	/* an unreapable victim keeps its memory until it exits: wait for it,
-	 * or the next case starts short of memory */
+	/* an unreapable victim keeps its memory until it exits: let it go
+	 * and wait, or the next case starts short of memory */
+	ctl("release");
 	waitpid(victim, &st, 0);
+	if (kfd >= 0)
+		close(kfd);
 	return ok;
 }
 

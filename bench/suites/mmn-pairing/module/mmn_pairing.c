@@ -11,15 +11,18 @@
  * their starts and ends.  Subscriptions sit on an hlist in reverse
  * registration order, so position F is registered as number N-1-F.
  *
- * Writing "block MS" sleeps uninterruptibly for MS milliseconds: a task
- * that is OOM-killed meanwhile cannot exit, so the OOM reaper (the
- * non-blocking path) handles its mm.
+ * Writing "block MS" waits uninterruptibly for at most MS milliseconds: a
+ * task that is OOM-killed meanwhile cannot exit, so the OOM reaper (the
+ * non-blocking path) handles its mm.  Writing "release" ends that wait
+ * early, once the driver has read what it needs from the victim.
+ * Writing "setup 0 -1" forgets the subscriptions (a case without any).
  *
  * Reading ctl prints one line per subscription, in list order:
  *   sub=F fails=0|1 starts=S ends=E refused=R blockable=B
  */
+#include <linux/completion.h>
 #include <linux/debugfs.h>
-#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
@@ -40,6 +43,7 @@ struct counting_sub {
 static struct counting_sub *subs[MAX_SUBS];
 static int nsubs;
 static DEFINE_MUTEX(lock);
+static DECLARE_COMPLETION(release);
 static struct dentry *dir;
 
 static int count_start(struct mmu_notifier *mn,
@@ -89,7 +93,7 @@ static int setup(int n, int fail_pos)
 {
 	int i, ret;
 
-	if (n < 1 || n > MAX_SUBS || fail_pos < -1 || fail_pos >= n)
+	if (n < 0 || n > MAX_SUBS || fail_pos < -1 || fail_pos >= n)
 		return -EINVAL;
 	/*
 	 * Earlier subscriptions stay registered on their (dead) mm; they are
@@ -134,7 +138,13 @@ static ssize_t ctl_write(struct file *f, const char __user *ubuf, size_t len,
 		return ret ? ret : len;
 	}
 	if (sscanf(buf, "block %d", &a) == 1 && a > 0 && a <= 600000) {
-		msleep(a);	/* TASK_UNINTERRUPTIBLE: SIGKILL waits */
+		reinit_completion(&release);
+		/* TASK_UNINTERRUPTIBLE: SIGKILL waits for the end of it */
+		wait_for_completion_timeout(&release, msecs_to_jiffies(a));
+		return len;
+	}
+	if (!strcmp(buf, "release") || !strcmp(buf, "release\n")) {
+		complete_all(&release);
 		return len;
 	}
 	return -EINVAL;

@@ -1,0 +1,260 @@
+#include "suiterun.h"
+#include "bootdb.h"
+#include "db.h"
+#include "initramfs.h"
+#include "util/buf.h"
+#include "util/run.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void remove_tree(const char *dir)
+{
+	const char *rm[] = { "rm", "-rf", dir, NULL };
+	struct run_opts ro;
+	struct run_result rr;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.argv = rm;
+	ro.timeout = 60;
+	run_command(&ro, &rr);
+	run_result_release(&rr);
+}
+
+void suite_prep_release(struct suite_prep *p)
+{
+	if (p->dir[0])
+		remove_tree(p->dir);
+	free(p->why);
+	memset(p, 0, sizeof(*p));
+}
+
+int suite_prepare(const struct suite *s, const struct kbuild_result *br,
+		  struct suite_prep *p)
+{
+	struct initramfs_file *files = NULL;
+	size_t nfiles = 0;
+	int ret = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (make_tmpdir(p->dir, sizeof(p->dir), "pwb-run")) {
+		p->why = xstrfmt("cannot make a temporary directory: %s",
+				 strerror(errno));
+		p->dir[0] = '\0';
+		return -1;
+	}
+	if (suite_build(s, br->src_dir, br->build_dir, p->dir, &files, &nfiles,
+			&p->why))
+		goto out;
+	snprintf(p->initrd, sizeof(p->initrd), "%s/initramfs.cpio.gz", p->dir);
+	{
+		struct initramfs_opts io = { NULL, s->run, files, nfiles };
+
+		if (initramfs_write(p->initrd, &io)) {
+			p->why = xstrdup("cannot write the initramfs");
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	suite_files_free(files, nfiles);
+	return ret;
+}
+
+static int insert_run(sqlite3 *db, const struct suite *s, long build_id,
+		      long boot_id, int idx, const char *status,
+		      const char *err, long *id)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = -1;
+
+	if (db_prepare(db, &st, "INSERT INTO suite_runs (suite, suite_hash, "
+		       "build_id, boot_id, repeat_idx, status, error, started_at) "
+		       "VALUES (?,?,?,?,?,?,?,?)"))
+		return -1;
+	db_bind_text(st, 1, s->name);
+	db_bind_text(st, 2, s->hash);
+	if (build_id > 0)
+		sqlite3_bind_int64(st, 3, build_id);
+	if (boot_id > 0)
+		sqlite3_bind_int64(st, 4, boot_id);
+	sqlite3_bind_int(st, 5, idx);
+	db_bind_text(st, 6, status);
+	db_bind_text(st, 7, err);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_error(db, "record suite run");
+	else
+		ret = 0;
+	*id = (long)sqlite3_last_insert_rowid(db);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int insert_cases(sqlite3 *db, long id, const struct ktap *k)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	if (db_prepare(db, &st, "INSERT OR REPLACE INTO case_results "
+		       "(run_id, name, status, directive, diag) VALUES (?,?,?,?,?)"))
+		return -1;
+	for (i = 0; i < k->nr; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		db_bind_text(st, 2, k->cases[i].name);
+		db_bind_text(st, 3, ktap_status_name(k->cases[i].status));
+		db_bind_text(st, 4, k->cases[i].directive);
+		db_bind_text(st, 5, k->cases[i].diag.buf);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_error(db, "record case");
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int insert_metrics(sqlite3 *db, long id, const struct metrics *m)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	if (db_prepare(db, &st, "INSERT INTO metric_samples (run_id, name, "
+		       "value, unit) VALUES (?,?,?,?)"))
+		return -1;
+	for (i = 0; i < m->nr; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		db_bind_text(st, 2, m->s[i].name);
+		sqlite3_bind_double(st, 3, m->s[i].value);
+		db_bind_text(st, 4, m->s[i].unit);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_error(db, "record metric");
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* The run, its cases and its samples: all or nothing. */
+static int record(sqlite3 *db, const struct suite *s, long build_id,
+		  int idx, struct suite_outcome *o)
+{
+	if (db_begin(db))
+		return -1;
+	if (insert_run(db, s, build_id, o->boot_id, idx, o->status, o->error,
+		       &o->run_id) ||
+	    (o->have_ktap && insert_cases(db, o->run_id, &o->ktap)) ||
+	    insert_metrics(db, o->run_id, &o->metrics)) {
+		db_rollback(db);
+		o->run_id = -1;
+		return -1;
+	}
+	return db_commit(db);
+}
+
+int suite_record_infra(sqlite3 *db, const struct suite *s, long build_id,
+		       const char *why, long *run_id)
+{
+	if (db_begin(db))
+		return -1;
+	if (insert_run(db, s, build_id, -1, 0, "infra-error", why, run_id)) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db);
+}
+
+static void judge(const struct suite *s, struct suite_outcome *o)
+{
+	const struct boot_result *b = &o->boot;
+	int ktap = !strcmp(s->format, "ktap");
+
+	switch (b->status) {
+	case BOOT_INFRA:
+		o->status = "infra-error";
+		o->verdict = SUITE_INFRA;
+		o->error = xstrdup(b->error ? b->error : "QEMU failed");
+		return;
+	case BOOT_INTERRUPTED:
+		o->status = "interrupted";
+		o->verdict = SUITE_INTERRUPTED;
+		return;
+	case BOOT_TIMEOUT:
+		/* what arrived before is kept (KTAP: the rest "crashed") */
+		o->status = "timeout";
+		o->verdict = SUITE_FAILED;
+		o->error = xstrdup("the guest did not finish: timeout");
+		return;
+	case BOOT_KERNEL_FAILURE:
+		o->status = "kernel-failure";
+		o->verdict = SUITE_FAILED;
+		return;
+	case BOOT_OK:
+		break;
+	}
+	if (ktap && !o->have_ktap) {
+		o->status = "infra-error";
+		o->verdict = SUITE_INFRA;
+		o->error = xstrdup("the suite printed no KTAP");
+	} else if (ktap && ktap_failed(&o->ktap)) {
+		o->status = "failed";
+		o->verdict = SUITE_FAILED;
+	} else if (!ktap && !o->metrics.nr) {
+		o->status = "infra-error";
+		o->verdict = SUITE_INFRA;
+		o->error = xstrdup("the benchmark printed no metrics");
+	} else if (!ktap && b->end_status != 0) {
+		o->status = "failed";
+		o->verdict = SUITE_FAILED;
+		o->error = xstrfmt("the benchmark exited with status %d",
+				   b->end_status);
+	} else {
+		o->status = "passed";
+		o->verdict = SUITE_PASSED;
+	}
+}
+
+int suite_boot(sqlite3 *db, const struct suite *s,
+	       const struct kbuild_result *br, const struct suite_prep *p,
+	       const char *qemu, int idx, struct suite_outcome *o)
+{
+	struct qemu_opts qo;
+
+	memset(o, 0, sizeof(*o));
+	o->run_id = o->boot_id = -1;
+	memset(&qo, 0, sizeof(qo));
+	qo.qemu = qemu;
+	qo.kernel = br->bzimage;
+	qo.initrd = p->initrd;
+	qo.mem_mb = s->mem;
+	qo.cpus = 1;
+	qo.timeout = (double)s->timeout;
+	qo.idle_timeout = (double)s->idle_timeout;
+	qemu_boot(&qo, &o->boot);
+	if (boot_record(db, br->id, &qo, &o->boot, &o->boot_id))
+		return -1;
+	if (!strcmp(s->format, "ktap"))
+		o->have_ktap = !ktap_parse(o->boot.run.output.buf, &o->ktap);
+	else
+		metrics_parse(o->boot.run.output.buf, &o->metrics);
+	judge(s, o);
+	return record(db, s, br->id, idx, o);
+}
+
+void suite_outcome_release(struct suite_outcome *o)
+{
+	free(o->error);
+	ktap_release(&o->ktap);
+	metrics_release(&o->metrics);
+	boot_result_release(&o->boot);
+	memset(o, 0, sizeof(*o));
+}
