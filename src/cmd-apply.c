@@ -5,6 +5,7 @@
 #include "apply.h"
 #include "cmds.h"
 #include "db.h"
+#include "pipeline.h"
 #include "lore.h"
 #include "output.h"
 #include "store.h"
@@ -245,52 +246,28 @@ static json_t *to_json(const struct apply_result *r)
 	return o;
 }
 
-int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
+int apply_to_tree(struct pwb_ctx *ctx, long sid, const char *tree_arg,
+		  const char *base, struct stored_series *s,
+		  struct apply_result *r, long *apply_id)
 {
-	static const struct option longopts[] = {
-		{ "tree", required_argument, NULL, 't' },
-		{ "base", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *tree_arg = NULL, *base = NULL;
-	char *path = NULL, *name = NULL, *uname = NULL, *uemail = NULL;
+	char *path = NULL, *uname = NULL, *uemail = NULL;
 	char *link_base = NULL, *content = NULL;
 	git_repository *repo = NULL;
 	git_signature *committer = NULL;
-	struct stored_series s;
-	struct apply_result r;
 	struct apply_opts ao;
-	int c, json = 0, ret = EXIT_FAIL, loaded = 0, ran = 0;
-	long sid, prev, run_id;
+	int ret = -1, ran = 0;
+	long prev;
 	char prev_head[GIT_OID_HEXSZ + 1];
 
-	memset(&r, 0, sizeof(r));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': tree_arg = optarg; break;
-		case 'b': base = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return usage_error(usage, "apply takes one SERIES");
-	if (!tree_arg)
-		return usage_error(usage, "apply needs --tree");
-	if (store_find_series(ctx->db, argv[optind], &sid) ||
-	    store_load_series(ctx->db, sid, &s))
-		return EXIT_FAIL;
-	loaded = 1;
-	if (!s.complete) {
-		error("series %ld v%d is incomplete (%zu of %d patches)", s.id,
-		      s.version, s.npatches, s.total);
+	memset(r, 0, sizeof(*r));
+	if (store_load_series(ctx->db, sid, s))
+		return -1;
+	if (!s->complete) {
+		error("series %ld v%d is incomplete (%zu of %d patches)", s->id,
+		      s->version, s->npatches, s->total);
 		goto out;
 	}
-	if (tree_resolve(ctx->db, tree_arg, &path, &name) || tree_open(path, &repo))
+	if (tree_resolve(ctx->db, tree_arg, &path, NULL) || tree_open(path, &repo))
 		goto out;
 	uname = ctx_config_get(ctx, "user.name");
 	uemail = ctx_config_get(ctx, "user.email");
@@ -308,27 +285,27 @@ int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
 	{
 		struct apply_result probe;
 
-		if (apply_resolve_base(repo, &s, base, &probe))
+		if (apply_resolve_base(repo, s, base, &probe))
 			goto out;
-		content = content_hash(&s);
-		prev = find_previous(ctx->db, repo, s.id, path, probe.base,
+		content = content_hash(s);
+		prev = find_previous(ctx->db, repo, s->id, path, probe.base,
 				     content, prev_head);
 		if (prev >= 0) {
 			git_oid oid;
 			git_reference *ref = NULL;
 			struct buf rn = BUF_INIT;
 
-			r = probe;
-			r.ok = 1;
-			r.reused = 1;
-			r.reused_from = prev;
-			r.branch = xmalloc(64);
-			snprintf(r.branch, 64, "pwb/%ld-v%d", s.id, s.version);
-			snprintf(r.head, sizeof(r.head), "%s", prev_head);
-			r.npatches = s.npatches;
-			r.patches = xcalloc(s.npatches, sizeof(*r.patches));
-			load_previous(ctx->db, prev, &r);
-			buf_addf(&rn, "refs/heads/%s", r.branch);
+			*r = probe;
+			r->ok = 1;
+			r->reused = 1;
+			r->reused_from = prev;
+			r->branch = xmalloc(64);
+			snprintf(r->branch, 64, "pwb/%ld-v%d", s->id, s->version);
+			snprintf(r->head, sizeof(r->head), "%s", prev_head);
+			r->npatches = s->npatches;
+			r->patches = xcalloc(s->npatches, sizeof(*r->patches));
+			load_previous(ctx->db, prev, r);
+			buf_addf(&rn, "refs/heads/%s", r->branch);
 			git_oid_fromstr(&oid, prev_head);
 			if (git_reference_create(&ref, repo, rn.buf, &oid, 1,
 						 "pwb apply (reused)") < 0) {
@@ -341,9 +318,62 @@ int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
 			ran = 1;
 		}
 	}
-	if (!ran && apply_series(repo, &s, &ao, &r))
+	if (!ran && apply_series(repo, s, &ao, r))
 		goto out;
-	if (record(ctx->db, s.id, path, content, &r, &run_id))
+	if (record(ctx->db, s->id, path, content, r, apply_id))
+		goto out;
+	ret = 0;
+out:
+	if (ret) {
+		apply_result_release(r);
+		stored_series_release(s);
+	}
+	git_signature_free(committer);
+	git_repository_free(repo);
+	free(path);
+	free(uname);
+	free(uemail);
+	free(link_base);
+	free(content);
+	return ret;
+}
+
+int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "tree", required_argument, NULL, 't' },
+		{ "base", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *tree_arg = NULL, *base = NULL;
+	char *path = NULL, *name = NULL;
+	struct stored_series s;
+	struct apply_result r;
+	int c, json = 0, ret = EXIT_FAIL;
+	long sid, run_id;
+
+	memset(&r, 0, sizeof(r));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't': tree_arg = optarg; break;
+		case 'b': base = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': return usage_help(usage);
+		default: return usage_error(usage, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error(usage, "apply takes one SERIES");
+	if (!tree_arg)
+		return usage_error(usage, "apply needs --tree");
+	if (store_find_series(ctx->db, argv[optind], &sid))
+		return EXIT_FAIL;
+	if (tree_resolve(ctx->db, tree_arg, &path, &name))
+		return EXIT_FAIL;
+	if (apply_to_tree(ctx, sid, tree_arg, base, &s, &r, &run_id))
 		goto out;
 	if (json) {
 		json_t *j = to_json(&r);
@@ -360,17 +390,10 @@ int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
 				error("patch %d/%zu does not apply: %s",
 				      r.patches[i].idx, r.npatches,
 				      r.patches[i].error);
-out:
 	apply_result_release(&r);
-	if (loaded)
-		stored_series_release(&s);
-	git_signature_free(committer);
-	git_repository_free(repo);
+	stored_series_release(&s);
+out:
 	free(path);
 	free(name);
-	free(uname);
-	free(uemail);
-	free(link_base);
-	free(content);
 	return ret;
 }

@@ -3,6 +3,7 @@
  * Parse, assemble and check everything first; store in one transaction.
  */
 #include "cmds.h"
+#include "pipeline.h"
 #include "lore.h"
 #include "output.h"
 #include "series.h"
@@ -32,14 +33,6 @@ static const char usage[] =
 	"\n"
 	"config: lore.url, lore.timeout (s, 60), lore.connecttimeout (s, 15),\n"
 	"        lore.maxsize (64m), lore.retries (3), lore.maxwait (s, 60)\n";
-
-struct fetch_opts {
-	char *lore;
-	int version;
-	int allow_incomplete;
-	int json;
-	enum mbox_format format;
-};
 
 static int read_local(const char *path, struct pwb_ctx *ctx, struct buf *raw,
 		      struct buf *mbox)
@@ -139,59 +132,20 @@ static void print_text(const struct stored_series *s, const char *source,
 		       st->series);
 }
 
-int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx)
+int fetch_source(struct pwb_ctx *ctx, const char *src,
+		 const struct fetch_opts *o, struct fetch_result *res)
 {
-	static const struct option longopts[] = {
-		{ "lore", required_argument, NULL, 'l' },
-		{ "version", required_argument, NULL, 'V' },
-		{ "allow-incomplete", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "mboxrd", no_argument, NULL, 'r' },
-		{ "mbox", no_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct fetch_opts o = { NULL, 0, 0, 0, MBOX_AUTO };
 	struct thread_opts topts = { 0, MBOX_AUTO };
 	struct buf gz = BUF_INIT, mbox = BUF_INIT;
 	struct thread t;
 	const struct series *sel;
-	struct stored_series ss;
-	struct store_stats st;
 	char *base = NULL, *msgid = NULL, *source_desc = NULL;
-	const char *src;
-	int c, ret = EXIT_FAIL, built = 0;
-	long v;
+	int ret = -1, built = 0;
 
 	memset(&t, 0, sizeof(t));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l': free(o.lore); o.lore = xstrdup(optarg); break;
-		case 'V':
-			if (parse_long(optarg, &v) || v < 1 || v > 999) {
-				ret = usage_error(usage, "--version needs a "
-						  "positive number, got '%s'",
-						  optarg);
-				goto out;
-			}
-			o.version = (int)v;
-			break;
-		case 'a': o.allow_incomplete = 1; break;
-		case 'j': o.json = 1; break;
-		case 'r': o.format = MBOX_RD; break;
-		case 'o': o.format = MBOX_O; break;
-		case 'h': ret = usage_help(usage); goto out;
-		default: ret = usage_error(usage, "bad option"); goto out;
-		}
-	}
-	if (optind != argc - 1) {
-		ret = usage_error(usage, "fetch takes one SOURCE");
-		goto out;
-	}
-	src = argv[optind];
-	topts.format = o.format;
-
+	memset(res, 0, sizeof(*res));
+	res->series_id = -1;
+	topts.format = o->format;
 	if (!strcmp(src, "-") || (src[0] != '<' && !starts_with(src, "http://") &&
 				  !starts_with(src, "https://") &&
 				  (access(src, F_OK) == 0 || strchr(src, '/') ||
@@ -224,13 +178,13 @@ int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx)
 				      "(https://host/list/<message-id>/)", src);
 				goto out;
 			}
-			if (o.lore) {
+			if (o->lore) {
 				free(base);
-				base = xstrdup(o.lore);
+				base = xstrdup(o->lore);
 			}
 		} else {
 			msgid = strip_angle(src);
-			base = o.lore ? xstrdup(o.lore) : NULL;
+			base = o->lore ? xstrdup(o->lore) : NULL;
 		}
 		if (lore_options(ctx, &lo, &base))
 			goto out;
@@ -250,34 +204,97 @@ int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx)
 		if (thread_build(&t, mdata, mlen, &topts))
 			goto out;
 	}
-	if (thread_select(&t, o.version, o.allow_incomplete, &sel))
+	if (thread_select(&t, o->version, o->allow_incomplete, &sel))
 		goto out;
-	if (store_thread(ctx->db, &t, sel, source_desc, base, &gz, &st))
+	if (store_thread(ctx->db, &t, sel, source_desc, base, &gz, &res->stats))
 		goto out;
-	if (store_load_series(ctx->db, st.selected_id, &ss))
-		goto out;
-	if (o.json) {
-		json_t *j = json_series(&ss, base);
-
-		json_object_set_new(j, "messages", json_integer(st.messages));
-		json_object_set_new(j, "new_messages",
-				    json_integer(st.new_messages));
-		json_object_set_new(j, "source", json_string(source_desc));
-		json_print(j);
-		json_decref(j);
-	} else {
-		print_text(&ss, source_desc, &st);
-	}
-	stored_series_release(&ss);
-	ret = EXIT_OK;
+	res->series_id = res->stats.selected_id;
+	res->source = source_desc;
+	res->base = base;
+	source_desc = base = NULL;
+	ret = 0;
 out:
 	if (built)
 		thread_release(&t);
 	buf_release(&gz);
 	buf_release(&mbox);
-	free(o.lore);
 	free(base);
 	free(msgid);
 	free(source_desc);
+	return ret;
+}
+
+void fetch_result_release(struct fetch_result *r)
+{
+	free(r->source);
+	free(r->base);
+	memset(r, 0, sizeof(*r));
+}
+
+int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "lore", required_argument, NULL, 'l' },
+		{ "version", required_argument, NULL, 'V' },
+		{ "allow-incomplete", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "mboxrd", no_argument, NULL, 'r' },
+		{ "mbox", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fetch_opts o = { NULL, 0, 0, MBOX_AUTO };
+	struct fetch_result fr;
+	struct stored_series ss;
+	int c, ret = EXIT_FAIL, json = 0;
+	long v;
+
+	memset(&fr, 0, sizeof(fr));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': free(o.lore); o.lore = xstrdup(optarg); break;
+		case 'V':
+			if (parse_long(optarg, &v) || v < 1 || v > 999) {
+				ret = usage_error(usage, "--version needs a "
+						  "positive number, got '%s'",
+						  optarg);
+				goto out;
+			}
+			o.version = (int)v;
+			break;
+		case 'a': o.allow_incomplete = 1; break;
+		case 'j': json = 1; break;
+		case 'r': o.format = MBOX_RD; break;
+		case 'o': o.format = MBOX_O; break;
+		case 'h': ret = usage_help(usage); goto out;
+		default: ret = usage_error(usage, "bad option"); goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		ret = usage_error(usage, "fetch takes one SOURCE");
+		goto out;
+	}
+	if (fetch_source(ctx, argv[optind], &o, &fr))
+		goto out;
+	if (store_load_series(ctx->db, fr.series_id, &ss))
+		goto out;
+	if (json) {
+		json_t *j = json_series(&ss, fr.base);
+
+		json_object_set_new(j, "messages", json_integer(fr.stats.messages));
+		json_object_set_new(j, "new_messages",
+				    json_integer(fr.stats.new_messages));
+		json_object_set_new(j, "source", json_string(fr.source));
+		json_print(j);
+		json_decref(j);
+	} else {
+		print_text(&ss, fr.source, &fr.stats);
+	}
+	stored_series_release(&ss);
+	ret = EXIT_OK;
+out:
+	fetch_result_release(&fr);
+	free(o.lore);
 	return ret;
 }

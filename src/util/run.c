@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +95,7 @@ static void kill_group(pid_t pid, int *status)
 int run_command(const struct run_opts *o, struct run_result *r)
 {
 	int out[2], err_pipe[2];
-	pid_t pid;
+	pid_t pid, parent;
 	double start, last_output;
 	int status = 0, eof = 0, exited = 0;
 	int child_errno = 0;
@@ -107,6 +108,7 @@ int run_command(const struct run_opts *o, struct run_result *r)
 		return -1;
 	}
 	start = last_output = now();
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		r->end = RUN_NOSTART;
@@ -120,6 +122,11 @@ int run_command(const struct run_opts *o, struct run_result *r)
 		size_t i;
 
 		setpgid(0, 0);
+		/* pwb killed with SIGKILL cannot kill the group: the kernel
+		 * kills the child (make, QEMU) when pwb dies */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);

@@ -1,0 +1,361 @@
+#include "compare.h"
+#include "db.h"
+#include "util/buf.h"
+#include "util/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *case_verdict_name(enum case_verdict v)
+{
+	static const char *const n[] = {
+		"pass", "new-failure", "fixed", "still-failing", "flaky",
+		"skipped", "new-case", "gone",
+	};
+	return n[v];
+}
+
+const char *metric_verdict_name(enum metric_verdict v)
+{
+	static const char *const n[] = {
+		"no-change", "regression", "improvement", "not-enough-samples",
+		"not-comparable",
+	};
+	return n[v];
+}
+
+int compare_find_runs(sqlite3 *db, const char *suite, const char *suite_hash,
+		      const struct cmp_side *side, long **ids, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (db_prepare(db, &st, "SELECT r.id FROM suite_runs r JOIN builds b ON "
+		       "b.id = r.build_id WHERE r.suite = ? AND r.suite_hash = ? "
+		       "AND b.tree_id = ? AND b.config_hash IS ? AND r.status IN "
+		       "('passed', 'failed', 'kernel-failure', 'timeout') "
+		       "ORDER BY r.id"))
+		return -1;
+	db_bind_text(st, 1, suite);
+	db_bind_text(st, 2, suite_hash);
+	db_bind_text(st, 3, side->tree_id);
+	db_bind_text(st, 4, side->config_hash);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*ids = xrealloc(*ids, (*n + 1) * sizeof(long));
+		(*ids)[(*n)++] = (long)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(db, "find suite runs");
+	return 0;
+}
+
+/* "qemu|accel|mem|cpus" of one side, or a note that runs disagree */
+static char *machine_of(sqlite3 *db, const long *ids, size_t n, int *bad_runs)
+{
+	sqlite3_stmt *st;
+	char *sig = NULL;
+	size_t i;
+
+	*bad_runs = 0;
+	if (db_prepare(db, &st, "SELECT coalesce(b.qemu_version, '?') || ', ' || "
+		       "coalesce(b.accel, '?') || ', ' || coalesce(b.mem_mb, 0) || "
+		       "' MiB, ' || coalesce(b.cpus, 0) || ' CPU', r.status "
+		       "FROM suite_runs r LEFT JOIN boots b ON b.id = r.boot_id "
+		       "WHERE r.id = ?"))
+		return NULL;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			continue;
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		const char *status = (const char *)sqlite3_column_text(st, 1);
+
+		if (status && (!strcmp(status, "kernel-failure") ||
+			       !strcmp(status, "timeout")))
+			(*bad_runs)++;
+		if (!sig)
+			sig = xstrdup(s);
+		else if (strcmp(sig, s)) {
+			free(sig);
+			sig = xstrdup("(runs on different machines)");
+		}
+	}
+	sqlite3_finalize(st);
+	return sig;
+}
+
+static struct case_cmp *case_get(struct suite_cmp *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncases; i++)
+		if (!strcmp(c->cases[i].name, name))
+			return &c->cases[i];
+	c->cases = xrealloc(c->cases, (c->ncases + 1) * sizeof(*c->cases));
+	memset(&c->cases[c->ncases], 0, sizeof(*c->cases));
+	c->cases[c->ncases].name = xstrdup(name);
+	return &c->cases[c->ncases++];
+}
+
+static int load_cases(sqlite3 *db, struct suite_cmp *c, const long *ids,
+		      size_t n, int cand)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (db_prepare(db, &st, "SELECT name, status, diag FROM case_results "
+		       "WHERE run_id = ? ORDER BY rowid"))
+		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ids[i]);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct case_cmp *k = case_get(c, (const char *)
+						      sqlite3_column_text(st, 0));
+			const char *s = (const char *)sqlite3_column_text(st, 1);
+			int pass = !strcmp(s, "pass");
+			int fail = !strcmp(s, "fail") || !strcmp(s, "crashed");
+
+			if (cand) {
+				k->cand_pass += pass;
+				k->cand_fail += fail;
+				if (fail && !k->cand_diag) {
+					const char *d = (const char *)
+						sqlite3_column_text(st, 2);
+
+					k->cand_diag = xstrdup(d ? d : "");
+				}
+			} else {
+				k->base_pass += pass;
+				k->base_fail += fail;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static void judge_case(struct case_cmp *k)
+{
+	int b = k->base_pass + k->base_fail, c = k->cand_pass + k->cand_fail;
+
+	if (!b && !c)
+		k->verdict = CASE_SKIPPED;
+	else if ((k->base_pass && k->base_fail) || (k->cand_pass && k->cand_fail))
+		k->verdict = CASE_FLAKY;
+	else if (!b)
+		k->verdict = CASE_NEW_CASE;
+	else if (!c)
+		k->verdict = CASE_GONE;
+	else if (k->base_pass && k->cand_fail)
+		k->verdict = CASE_NEW_FAILURE;
+	else if (k->base_fail && k->cand_pass)
+		k->verdict = CASE_FIXED;
+	else if (k->base_fail)
+		k->verdict = CASE_STILL_FAILING;
+	else
+		k->verdict = CASE_PASS;
+}
+
+static struct metric_cmp *metric_get(struct suite_cmp *c, const char *name,
+				     const char *unit)
+{
+	size_t i;
+
+	for (i = 0; i < c->nmetrics; i++)
+		if (!strcmp(c->metrics[i].name, name))
+			return &c->metrics[i];
+	c->metrics = xrealloc(c->metrics, (c->nmetrics + 1) * sizeof(*c->metrics));
+	memset(&c->metrics[c->nmetrics], 0, sizeof(*c->metrics));
+	c->metrics[c->nmetrics].name = xstrdup(name);
+	c->metrics[c->nmetrics].unit = xstrdup(unit);
+	return &c->metrics[c->nmetrics++];
+}
+
+static int load_metrics(sqlite3 *db, struct suite_cmp *c, const long *ids,
+			size_t n, int cand)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (db_prepare(db, &st, "SELECT name, value, unit FROM metric_samples "
+		       "WHERE run_id = ? ORDER BY name"))
+		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ids[i]);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct metric_cmp *m = metric_get(c,
+				(const char *)sqlite3_column_text(st, 0),
+				(const char *)sqlite3_column_text(st, 2));
+			double v = sqlite3_column_double(st, 1);
+
+			if (cand) {
+				m->cand = xrealloc(m->cand, (m->ncand + 1) * sizeof(double));
+				m->cand[m->ncand++] = v;
+			} else {
+				m->base = xrealloc(m->base, (m->nbase + 1) * sizeof(double));
+				m->base[m->nbase++] = v;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static void judge_metrics(struct suite_cmp *c, const struct suite *s)
+{
+	double *p = xcalloc(c->nmetrics + 1, sizeof(double));
+	double *adj = xcalloc(c->nmetrics + 1, sizeof(double));
+	size_t i, k = 0;
+
+	for (i = 0; i < c->nmetrics; i++) {
+		struct metric_cmp *m = &c->metrics[i];
+		const struct suite_metric *d = suite_metric_find(s, m->name);
+		struct stats_mw mw;
+
+		/* undeclared metrics: 5 samples, 10%, lower is better */
+		m->min_samples = d ? d->min_samples : 5;
+		m->higher_is_better = d ? d->higher_is_better : 0;
+		m->threshold = d ? d->threshold : 10;
+		m->threshold_pct = d ? d->threshold_pct : 1;
+		m->mbase = stats_median(m->base, m->nbase);
+		m->mcand = stats_median(m->cand, m->ncand);
+		stats_median_ci(m->base, m->nbase, 0.95, &m->cibase);
+		stats_median_ci(m->cand, m->ncand, 0.95, &m->cicand);
+		m->change_pct = m->nbase && m->ncand && m->mbase != 0 ?
+			(m->mcand - m->mbase) / fabs(m->mbase) * 100 : NAN;
+		m->p = m->p_adj = 1;
+		if (!c->comparable) {
+			m->verdict = METRIC_NOT_COMPARABLE;
+			continue;
+		}
+		if ((long)m->nbase < m->min_samples || (long)m->ncand < m->min_samples) {
+			m->verdict = METRIC_NOT_ENOUGH;
+			continue;
+		}
+		stats_mann_whitney(m->base, m->nbase, m->cand, m->ncand, &mw);
+		m->p = mw.p;
+		p[k++] = mw.p;
+	}
+	stats_adjust(p, k, c->correction, adj);
+	for (i = 0, k = 0; i < c->nmetrics; i++) {
+		struct metric_cmp *m = &c->metrics[i];
+		double diff, thr;
+		int beyond, worse;
+
+		if (m->verdict == METRIC_NOT_ENOUGH) {
+			c->not_enough++;
+			continue;
+		}
+		if (m->verdict == METRIC_NOT_COMPARABLE)
+			continue;
+		m->p_adj = adj[k++];
+		diff = m->mcand - m->mbase;
+		thr = m->threshold_pct ? m->threshold / 100 * fabs(m->mbase) :
+					 m->threshold;
+		beyond = fabs(diff) > thr;
+		worse = m->higher_is_better ? diff < 0 : diff > 0;
+		if (m->p_adj < c->alpha && beyond) {
+			m->verdict = worse ? METRIC_REGRESSION : METRIC_IMPROVEMENT;
+			if (worse)
+				c->regressions++;
+			else
+				c->improvements++;
+		} else {
+			m->verdict = METRIC_NO_CHANGE;
+		}
+	}
+	free(p);
+	free(adj);
+}
+
+int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
+		  const struct cmp_side *base, const struct cmp_side *cand,
+		  const struct cmp_opts *o, struct suite_cmp *c)
+{
+	long *bi = NULL, *ci = NULL;
+	size_t nb = 0, nc = 0, i;
+	char *mb = NULL, *mc = NULL;
+	int ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	c->suite = xstrdup(s->name);
+	c->format = xstrdup(s->format);
+	c->suite_hash = xstrdup(suite_hash);
+	c->correction = o->correction;
+	c->alpha = o->alpha;
+	if (compare_find_runs(db, s->name, suite_hash, base, &bi, &nb) ||
+	    compare_find_runs(db, s->name, suite_hash, cand, &ci, &nc))
+		goto out;
+	c->base_runs = (int)nb;
+	c->cand_runs = (int)nc;
+	mb = machine_of(db, bi, nb, &c->base_bad_runs);
+	mc = machine_of(db, ci, nc, &c->cand_bad_runs);
+	c->comparable = 1;
+	if (!nb || !nc)
+		c->why_not = xstrfmt("no completed runs on the %s",
+				     !nb ? "base" : "candidate");
+	else if ((base->config_hash || cand->config_hash) &&
+		 (!base->config_hash || !cand->config_hash ||
+		  strcmp(base->config_hash, cand->config_hash)))
+		c->why_not = xstrdup("the kernel configs differ");
+	else if (!mb || !mc || strcmp(mb, mc) || strchr(mb, '('))
+		c->why_not = xstrfmt("QEMU or machine differs: base %s, candidate %s",
+				     mb ? mb : "?", mc ? mc : "?");
+	if (c->why_not)
+		c->comparable = 0;
+	if (load_cases(db, c, bi, nb, 0) || load_cases(db, c, ci, nc, 1) ||
+	    load_metrics(db, c, bi, nb, 0) || load_metrics(db, c, ci, nc, 1))
+		goto out;
+	for (i = 0; i < c->ncases; i++) {
+		judge_case(&c->cases[i]);
+		if (!c->comparable)
+			continue;
+		switch (c->cases[i].verdict) {
+		case CASE_NEW_FAILURE: c->regressions++; break;
+		case CASE_FIXED: c->fixed++; break;
+		case CASE_FLAKY: c->flaky++; break;
+		default: break;
+		}
+	}
+	/* a kernel that fails or hangs where the base did not */
+	if (c->comparable && c->cand_bad_runs && !c->base_bad_runs)
+		c->regressions++;
+	judge_metrics(c, s);
+	ret = 0;
+out:
+	free(bi);
+	free(ci);
+	free(mb);
+	free(mc);
+	return ret;
+}
+
+void suite_cmp_release(struct suite_cmp *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncases; i++) {
+		free(c->cases[i].name);
+		free(c->cases[i].cand_diag);
+	}
+	free(c->cases);
+	for (i = 0; i < c->nmetrics; i++) {
+		free(c->metrics[i].name);
+		free(c->metrics[i].unit);
+		free(c->metrics[i].base);
+		free(c->metrics[i].cand);
+	}
+	free(c->metrics);
+	free(c->suite);
+	free(c->format);
+	free(c->suite_hash);
+	free(c->why_not);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,744 @@
+#include "report.h"
+#include "db.h"
+#include "kbuild.h"
+#include "lore.h"
+#include "util/buf.h"
+#include "util/timefmt.h"
+#include "util/util.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? xstrdup(s) : NULL;
+}
+
+void check_report_release(struct check_report *r)
+{
+	size_t i;
+
+	free(r->source);
+	free(r->repo_path);
+	free(r->config_name);
+	free(r->status);
+	free(r->verdict);
+	free(r->base_commit);
+	free(r->tip_commit);
+	if (r->have_series)
+		stored_series_release(&r->series);
+	for (i = 0; i < r->nbuilds; i++) {
+		free(r->builds[i].commit);
+		free(r->builds[i].status);
+		free(r->builds[i].error);
+		free(r->builds[i].apply_strategy);
+	}
+	free(r->builds);
+	for (i = 0; i < r->nsuites; i++) {
+		suite_cmp_release(&r->suites[i]);
+		free(r->suite_errors[i]);
+	}
+	free(r->suites);
+	free(r->suite_errors);
+	memset(r, 0, sizeof(*r));
+}
+
+int report_find_check(struct pwb_ctx *ctx, const char *arg, long *id)
+{
+	sqlite3_stmt *st;
+	long v, sid;
+	int found = 0;
+
+	if (!parse_long(arg, &v)) {
+		if (db_prepare(ctx->db, &st, "SELECT id FROM checks WHERE id = ?"))
+			return -1;
+		sqlite3_bind_int64(st, 1, v);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (found) {
+			*id = v;
+			return 0;
+		}
+		return error("no check %ld (pwb report takes a check id or a series)", v);
+	}
+	if (store_find_series(ctx->db, arg, &sid))
+		return -1;
+	if (db_prepare(ctx->db, &st, "SELECT id FROM checks WHERE series_id = ? "
+		       "ORDER BY id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(st, 1, sid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = (long)sqlite3_column_int64(st, 0);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found ? 0 : error("series %ld has not been checked (pwb check)", sid);
+}
+
+static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT c.idx, c.commit_id, coalesce(b.status, "
+		       "c.status), b.error, b.warnings, b.new_warnings, b.seconds, "
+		       "b.cached_from IS NOT NULL, p.strategy FROM check_builds c "
+		       "LEFT JOIN builds b ON b.id = c.build_id LEFT JOIN "
+		       "apply_patches p ON p.apply_id = ? AND p.idx = c.idx "
+		       "WHERE c.check_id = ? ORDER BY c.idx"))
+		return -1;
+	sqlite3_bind_int64(st, 1, apply_id);
+	sqlite3_bind_int64(st, 2, r->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_build *b;
+
+		r->builds = xrealloc(r->builds, (r->nbuilds + 1) * sizeof(*b));
+		b = &r->builds[r->nbuilds++];
+		memset(b, 0, sizeof(*b));
+		b->idx = sqlite3_column_int(st, 0);
+		b->commit = col_text(st, 1);
+		b->status = col_text(st, 2);
+		b->error = col_text(st, 3);
+		b->warnings = sqlite3_column_int(st, 4);
+		b->new_warnings = sqlite3_column_int(st, 5);
+		b->seconds = sqlite3_column_double(st, 6);
+		b->cached = sqlite3_column_int(st, 7);
+		b->apply_strategy = col_text(st, 8);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(db, "load check builds");
+}
+
+static char *config_hash_of(sqlite3 *db, long check_id, const char *tree)
+{
+	sqlite3_stmt *st;
+	char *h = NULL;
+
+	if (db_prepare(db, &st, "SELECT b.config_hash FROM check_builds c JOIN "
+		       "builds b ON b.id = c.build_id WHERE c.check_id = ? AND "
+		       "b.tree_id = ? AND b.status = 'ok' LIMIT 1"))
+		return NULL;
+	sqlite3_bind_int64(st, 1, check_id);
+	db_bind_text(st, 2, tree);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		h = col_text(st, 0);
+	sqlite3_finalize(st);
+	return h;
+}
+
+static int compare_opts(struct pwb_ctx *ctx, struct cmp_opts *o)
+{
+	char *c = ctx_config_get(ctx, "compare.correction"), *a;
+	int ret = 0;
+
+	o->correction = STATS_BH;
+	o->alpha = 0.05;
+	if (c && stats_correction_parse(c, &o->correction))
+		ret = error("compare.correction = '%s': use bh, holm or none", c);
+	free(c);
+	a = ctx_config_get(ctx, "compare.alpha");
+	if (a) {
+		char *end;
+
+		o->alpha = strtod(a, &end);
+		if (*end || end == a || o->alpha <= 0 || o->alpha >= 1)
+			ret = error("compare.alpha = '%s': a number in (0, 1)", a);
+		free(a);
+	}
+	return ret;
+}
+
+static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
+{
+	sqlite3_stmt *st;
+	struct cmp_opts o;
+	char *datadir = pwb_datadir(ctx);
+	int rc, ret = -1;
+
+	if (compare_opts(ctx, &o))
+		goto out;
+	if (db_prepare(ctx->db, &st, "SELECT suite, suite_hash, base_tree, "
+		       "cand_tree, status, error FROM check_suites WHERE "
+		       "check_id = ? ORDER BY rowid"))
+		goto out;
+	sqlite3_bind_int64(st, 1, r->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *hash = (const char *)sqlite3_column_text(st, 1);
+		const char *bt = (const char *)sqlite3_column_text(st, 2);
+		const char *ct = (const char *)sqlite3_column_text(st, 3);
+		const char *status = (const char *)sqlite3_column_text(st, 4);
+		struct suite s;
+		struct suite_cmp *c;
+		size_t k = r->nsuites;
+
+		r->suites = xrealloc(r->suites, (k + 1) * sizeof(*r->suites));
+		r->suite_errors = xrealloc(r->suite_errors, (k + 1) * sizeof(char *));
+		c = &r->suites[k];
+		memset(c, 0, sizeof(*c));
+		r->suite_errors[k] = NULL;
+		r->nsuites++;
+		if (strcmp(status, "compared")) {
+			c->suite = xstrdup(name);
+			c->suite_hash = xstrdup(hash);
+			r->suite_errors[k] = col_text(st, 5);
+			if (!r->suite_errors[k])
+				r->suite_errors[k] = xstrdup(status);
+			continue;
+		}
+		/* judged with the suite's current thresholds */
+		if (suite_load(datadir, name, &s)) {
+			c->suite = xstrdup(name);
+			c->suite_hash = xstrdup(hash);
+			r->suite_errors[k] = xstrdup("the suite cannot be loaded now");
+			continue;
+		}
+		{
+			char *hb = config_hash_of(ctx->db, r->id, bt);
+			char *hc = config_hash_of(ctx->db, r->id, ct);
+			struct cmp_side b = { bt, hb }, cs = { ct, hc };
+			int bad = compare_suite(ctx->db, &s, hash, &b, &cs, &o, c);
+
+			free(hb);
+			free(hc);
+			suite_release(&s);
+			if (bad) {
+				sqlite3_finalize(st);
+				goto out;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	ret = rc == SQLITE_DONE ? 0 : db_error(ctx->db, "load check suites");
+out:
+	free(datadir);
+	return ret;
+}
+
+int report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
+{
+	sqlite3_stmt *st;
+	long series_id = -1, apply_id = -1;
+
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	if (db_prepare(ctx->db, &st, "SELECT series_id, source, repo_path, "
+		       "config_name, apply_id, base_commit, tip_commit, repeat, "
+		       "status, verdict, exit_code, started_at, finished_at "
+		       "FROM checks WHERE id = ?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return error("no check %ld", id);
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		series_id = (long)sqlite3_column_int64(st, 0);
+	r->source = col_text(st, 1);
+	r->repo_path = col_text(st, 2);
+	r->config_name = col_text(st, 3);
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		apply_id = (long)sqlite3_column_int64(st, 4);
+	r->base_commit = col_text(st, 5);
+	r->tip_commit = col_text(st, 6);
+	r->repeat = sqlite3_column_int(st, 7);
+	r->status = col_text(st, 8);
+	r->verdict = col_text(st, 9);
+	r->exit_code = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 :
+		       sqlite3_column_int(st, 10);
+	r->started_at = (long)sqlite3_column_int64(st, 11);
+	r->finished_at = (long)sqlite3_column_int64(st, 12);
+	sqlite3_finalize(st);
+	if (series_id > 0) {
+		if (store_load_series(ctx->db, series_id, &r->series))
+			goto fail;
+		r->have_series = 1;
+	}
+	if (load_builds(ctx->db, apply_id, r) || load_suites(ctx, r))
+		goto fail;
+	return 0;
+fail:
+	check_report_release(r);
+	return -1;
+}
+
+/* ---- presentation helpers ---------------------------------------------- */
+
+static const char *C_RED = "\033[31m", *C_GREEN = "\033[32m",
+		  *C_YELLOW = "\033[33m", *C_BOLD = "\033[1m", *C_OFF = "\033[0m";
+
+static const char *col(int on, const char *c)
+{
+	return on ? c : "";
+}
+
+static void link_of(struct buf *b, const struct check_report *r)
+{
+	const char *mid = r->series.cover_msgid ? r->series.cover_msgid :
+			  r->series.msgid;
+
+	lore_msg_url(b, r->series.lore_base ? r->series.lore_base :
+		     LORE_DEFAULT_BASE, mid);
+}
+
+static const char *patch_subject(const struct check_report *r, int idx)
+{
+	size_t i;
+
+	for (i = 0; r->have_series && i < r->series.npatches; i++)
+		if (r->series.patches[i].idx == idx)
+			return r->series.patches[i].subject;
+	return "";
+}
+
+static void fmt_value(char *out, size_t n, double v)
+{
+	if (isnan(v))
+		snprintf(out, n, "-");
+	else if (fabs(v) >= 100 || v == floor(v))
+		snprintf(out, n, "%.0f", v);
+	else
+		snprintf(out, n, "%.2f", v);
+}
+
+/*
+ * One line per side: where the samples fall between the smallest and the
+ * largest value of both sides ('.' one sample, ':' two, '|' more).
+ */
+static void strip(FILE *out, const char *label, const double *x, size_t n,
+		  double lo, double hi)
+{
+	enum { W = 40 };
+	int cnt[W] = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int k = hi > lo ? (int)((x[i] - lo) / (hi - lo) * (W - 1) + 0.5) : W / 2;
+
+		cnt[k < 0 ? 0 : k >= W ? W - 1 : k]++;
+	}
+	fprintf(out, "      %-9s |", label);
+	for (i = 0; i < W; i++)
+		fputc(cnt[i] == 0 ? ' ' : cnt[i] == 1 ? '.' : cnt[i] == 2 ? ':' : '|', out);
+	fputs("|\n", out);
+}
+
+static const char *correction_long(enum stats_correction c)
+{
+	return c == STATS_HOLM ? "Holm-Bonferroni" :
+	       c == STATS_BH ? "Benjamini-Hochberg" : "no correction";
+}
+
+static int judged_metrics(const struct suite_cmp *c)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < c->nmetrics; i++)
+		n += c->metrics[i].verdict != METRIC_NOT_ENOUGH &&
+		     c->metrics[i].verdict != METRIC_NOT_COMPARABLE;
+	return n;
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
+		       int colour)
+{
+	size_t i;
+	int pass = 0;
+
+	if (err) {
+		fprintf(out, "\n%s%s%s: not compared: %s\n", col(colour, C_BOLD),
+			c->suite, col(colour, C_OFF), err);
+		return;
+	}
+	fprintf(out, "\n%s%s%s (%s; runs: base %d, candidate %d)\n",
+		col(colour, C_BOLD), c->suite, col(colour, C_OFF), c->format,
+		c->base_runs, c->cand_runs);
+	if (!c->comparable)
+		fprintf(out, "  %snot comparable: %s%s\n", col(colour, C_YELLOW),
+			c->why_not, col(colour, C_OFF));
+	if (c->cand_bad_runs || c->base_bad_runs)
+		fprintf(out, "  kernel failed or timed out: base %d of %d boots, "
+			"candidate %d of %d\n", c->base_bad_runs, c->base_runs,
+			c->cand_bad_runs, c->cand_runs);
+	for (i = 0; i < c->ncases; i++) {
+		const struct case_cmp *k = &c->cases[i];
+		const char *cc = k->verdict == CASE_NEW_FAILURE ? C_RED :
+				 k->verdict == CASE_FIXED ? C_GREEN :
+				 k->verdict == CASE_FLAKY ? C_YELLOW : "";
+
+		if (k->verdict == CASE_PASS) {
+			pass++;
+			continue;
+		}
+		fprintf(out, "  %s%-14s%s %-28s base %d/%d pass, candidate %d/%d pass\n",
+			col(colour, cc), case_verdict_name(k->verdict),
+			col(colour && *cc, C_OFF), k->name, k->base_pass,
+			k->base_pass + k->base_fail, k->cand_pass,
+			k->cand_pass + k->cand_fail);
+		if (k->verdict == CASE_NEW_FAILURE && k->cand_diag) {
+			const char *p = k->cand_diag;
+			int lines = 0;
+
+			while (*p && lines++ < 6) {
+				size_t l = strcspn(p, "\n");
+
+				fprintf(out, "      %.*s\n", (int)l, p);
+				p += l + (p[l] == '\n');
+			}
+		}
+	}
+	if (c->ncases)
+		fprintf(out, "  %d of %zu cases pass on both sides\n", pass, c->ncases);
+	if (!c->nmetrics)
+		return;
+	fprintf(out, "  %-18s %-24s %-24s %8s %7s  %s\n", "metric",
+		"base median [95% CI]", "candidate median [CI]", "change",
+		"p(adj)", "verdict");
+	for (i = 0; i < c->nmetrics; i++) {
+		const struct metric_cmp *m = &c->metrics[i];
+		char mb[32], mc[32], l1[16], h1[16], l2[16], h2[16], sb[64], sc[64];
+		char ch[24], pa[16];
+		const char *vc = m->verdict == METRIC_REGRESSION ? C_RED :
+				 m->verdict == METRIC_IMPROVEMENT ? C_GREEN :
+				 m->verdict == METRIC_NOT_ENOUGH ? C_YELLOW : "";
+		double lo = INFINITY, hi = -INFINITY;
+		size_t j;
+
+		fmt_value(mb, sizeof(mb), m->mbase);
+		fmt_value(mc, sizeof(mc), m->mcand);
+		fmt_value(l1, sizeof(l1), m->cibase.lo);
+		fmt_value(h1, sizeof(h1), m->cibase.hi);
+		fmt_value(l2, sizeof(l2), m->cicand.lo);
+		fmt_value(h2, sizeof(h2), m->cicand.hi);
+		snprintf(sb, sizeof(sb), "%s %s [%s, %s]", mb, m->unit, l1, h1);
+		snprintf(sc, sizeof(sc), "%s [%s, %s]", mc, l2, h2);
+		if (isnan(m->change_pct))
+			snprintf(ch, sizeof(ch), "%s", m->nbase && m->ncand ? "n/a" : "-");
+		else
+			snprintf(ch, sizeof(ch), "%+.1f%%", m->change_pct);
+		if (m->verdict == METRIC_NOT_ENOUGH || m->verdict == METRIC_NOT_COMPARABLE)
+			snprintf(pa, sizeof(pa), "-");
+		else
+			snprintf(pa, sizeof(pa), "%.3g", m->p_adj);
+		fprintf(out, "  %-18s %-24s %-24s %8s %7s  %s%s%s", m->name, sb, sc,
+			ch, pa, col(colour, vc), metric_verdict_name(m->verdict),
+			col(colour && *vc, C_OFF));
+		if (m->verdict == METRIC_NOT_ENOUGH)
+			fprintf(out, " (base %zu, candidate %zu; need %ld each)",
+				m->nbase, m->ncand, m->min_samples);
+		fputc('\n', out);
+		for (j = 0; j < m->nbase; j++) {
+			lo = fmin(lo, m->base[j]);
+			hi = fmax(hi, m->base[j]);
+		}
+		for (j = 0; j < m->ncand; j++) {
+			lo = fmin(lo, m->cand[j]);
+			hi = fmax(hi, m->cand[j]);
+		}
+		if (m->nbase + m->ncand > 1 && hi > lo) {
+			strip(out, "base", m->base, m->nbase, lo, hi);
+			strip(out, "candidate", m->cand, m->ncand, lo, hi);
+		}
+	}
+	fprintf(out, "  %d metrics judged, p-values adjusted with %s, alpha %.3g; "
+		"a verdict also needs the change beyond the metric's threshold\n",
+		judged_metrics(c), correction_long(c->correction), c->alpha);
+}
+
+void report_text(FILE *out, const struct check_report *r, int colour)
+{
+	struct buf link = BUF_INIT;
+	size_t i, j;
+	const char *vc;
+
+	fprintf(out, "%scheck %ld%s: %s\n", col(colour, C_BOLD), r->id,
+		col(colour, C_OFF), r->have_series ? r->series.subject : r->source);
+	if (r->have_series) {
+		const struct stored_patch *p0 = r->series.npatches ?
+						&r->series.patches[0] : NULL;
+		char date[48] = "";
+
+		if (p0)
+			fmt_short(date, p0->date, p0->date_tz);
+		link_of(&link, r);
+		fprintf(out, "  series %ld v%d, %zu patch%s, %s <%s>, %s\n",
+			r->series.id, r->series.version, r->series.npatches,
+			r->series.npatches == 1 ? "" : "es",
+			p0 ? p0->author_name : "?", p0 ? p0->author_email : "?", date);
+		fprintf(out, "  link: %s\n", link.buf);
+		for (i = 0; i < r->series.npatches; i++)
+			for (j = 0; j < r->series.patches[i].ntrailers; j++)
+				fprintf(out, "  [%d] %s: %s\n", r->series.patches[i].idx,
+					r->series.patches[i].trailers[j].kind,
+					r->series.patches[i].trailers[j].person);
+	}
+	fprintf(out, "  tree %s, base %.12s, config %s, %d run%s per side\n",
+		r->repo_path, r->base_commit ? r->base_commit : "?",
+		r->config_name, r->repeat, r->repeat == 1 ? "" : "s");
+	fprintf(out, "\napply and build\n");
+	for (i = 0; i < r->nbuilds; i++) {
+		const struct report_build *b = &r->builds[i];
+		char label[16];
+		int ok = !strcmp(b->status, "ok");
+
+		if (b->idx)
+			snprintf(label, sizeof(label), "%d/%zu", b->idx, r->nbuilds - 1);
+		else
+			snprintf(label, sizeof(label), "base");
+		fprintf(out, "  %-6s %.12s  %-10s %sbuild %s%s", label, b->commit,
+			b->idx ? (b->apply_strategy ? b->apply_strategy : "applied") : "",
+			col(colour && !ok, C_RED), b->status, col(colour && !ok, C_OFF));
+		if (ok)
+			fprintf(out, "%s, %d warning%s (%d new)",
+				b->cached ? " (cached)" : "", b->warnings,
+				b->warnings == 1 ? "" : "s", b->new_warnings);
+		if (b->idx)
+			fprintf(out, "  %s", patch_subject(r, b->idx));
+		fputc('\n', out);
+		if (!ok && b->error)
+			fprintf(out, "         %.300s\n", b->error);
+	}
+	for (i = 0; i < r->nsuites; i++)
+		text_suite(out, &r->suites[i], r->suite_errors[i], colour);
+	vc = r->verdict && !strcmp(r->verdict, "no-regression") ? C_GREEN : C_RED;
+	fprintf(out, "\nverdict: %s%s%s (status %s, exit %d)\n", col(colour, vc),
+		r->verdict ? r->verdict : "none", col(colour, C_OFF), r->status,
+		r->exit_code);
+	buf_release(&link);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static json_t *jnum(double v)
+{
+	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+static json_t *jsamples(const double *x, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_real(x[i]));
+	return a;
+}
+
+static json_t *json_suite(const struct suite_cmp *c, const char *err)
+{
+	json_t *o = json_object(), *cases = json_array(), *ms = json_array();
+	size_t i;
+
+	json_object_set_new(o, "suite", json_string(c->suite));
+	json_object_set_new(o, "suite_hash", json_string(c->suite_hash));
+	json_object_set_new(o, "error", err ? json_string(err) : json_null());
+	if (err) {
+		json_decref(cases);
+		json_decref(ms);
+		return o;
+	}
+	json_object_set_new(o, "format", json_string(c->format));
+	json_object_set_new(o, "comparable", json_boolean(c->comparable));
+	json_object_set_new(o, "why_not", c->why_not ? json_string(c->why_not) : json_null());
+	json_object_set_new(o, "runs", json_pack("{s:i,s:i}", "base", c->base_runs,
+						 "candidate", c->cand_runs));
+	json_object_set_new(o, "failed_boots", json_pack("{s:i,s:i}", "base",
+							 c->base_bad_runs, "candidate",
+							 c->cand_bad_runs));
+	json_object_set_new(o, "correction", json_string(stats_correction_name(c->correction)));
+	json_object_set_new(o, "alpha", json_real(c->alpha));
+	json_object_set_new(o, "regressions", json_integer(c->regressions));
+	json_object_set_new(o, "improvements", json_integer(c->improvements));
+	json_object_set_new(o, "fixed", json_integer(c->fixed));
+	json_object_set_new(o, "flaky", json_integer(c->flaky));
+	for (i = 0; i < c->ncases; i++) {
+		const struct case_cmp *k = &c->cases[i];
+
+		json_array_append_new(cases, json_pack("{s:s,s:s,s:{s:i,s:i},s:{s:i,s:i}}",
+			"name", k->name, "verdict", case_verdict_name(k->verdict),
+			"base", "pass", k->base_pass, "fail", k->base_fail,
+			"candidate", "pass", k->cand_pass, "fail", k->cand_fail));
+	}
+	json_object_set_new(o, "cases", cases);
+	for (i = 0; i < c->nmetrics; i++) {
+		const struct metric_cmp *m = &c->metrics[i];
+		json_t *mo = json_object();
+
+		json_object_set_new(mo, "name", json_string(m->name));
+		json_object_set_new(mo, "unit", json_string(m->unit));
+		json_object_set_new(mo, "verdict", json_string(metric_verdict_name(m->verdict)));
+		json_object_set_new(mo, "base", json_pack("{s:o,s:o,s:[o,o],s:f}",
+			"samples", jsamples(m->base, m->nbase), "median", jnum(m->mbase),
+			"ci95", jnum(m->cibase.lo), jnum(m->cibase.hi),
+			"ci_coverage", m->cibase.coverage));
+		json_object_set_new(mo, "candidate", json_pack("{s:o,s:o,s:[o,o],s:f}",
+			"samples", jsamples(m->cand, m->ncand), "median", jnum(m->mcand),
+			"ci95", jnum(m->cicand.lo), jnum(m->cicand.hi),
+			"ci_coverage", m->cicand.coverage));
+		json_object_set_new(mo, "change_pct", jnum(m->change_pct));
+		json_object_set_new(mo, "p", jnum(m->p));
+		json_object_set_new(mo, "p_adjusted", jnum(m->p_adj));
+		json_object_set_new(mo, "threshold", json_real(m->threshold));
+		json_object_set_new(mo, "threshold_is_pct", json_boolean(m->threshold_pct));
+		json_object_set_new(mo, "higher_is_better", json_boolean(m->higher_is_better));
+		json_object_set_new(mo, "min_samples", json_integer(m->min_samples));
+		json_array_append_new(ms, mo);
+	}
+	json_object_set_new(o, "metrics", ms);
+	return o;
+}
+
+json_t *report_json(const struct check_report *r)
+{
+	json_t *o = json_object(), *builds = json_array(), *suites = json_array();
+	size_t i;
+
+	json_object_set_new(o, "check", json_integer(r->id));
+	json_object_set_new(o, "status", json_string(r->status));
+	json_object_set_new(o, "verdict", r->verdict ? json_string(r->verdict) : json_null());
+	json_object_set_new(o, "exit_code", r->exit_code >= 0 ?
+			    json_integer(r->exit_code) : json_null());
+	json_object_set_new(o, "source", json_string(r->source));
+	json_object_set_new(o, "tree", json_string(r->repo_path));
+	json_object_set_new(o, "config", json_string(r->config_name));
+	json_object_set_new(o, "base", r->base_commit ? json_string(r->base_commit) : json_null());
+	json_object_set_new(o, "tip", r->tip_commit ? json_string(r->tip_commit) : json_null());
+	json_object_set_new(o, "repeat", json_integer(r->repeat));
+	if (r->have_series) {
+		struct buf link = BUF_INIT;
+
+		link_of(&link, r);
+		json_object_set_new(o, "series", json_pack("{s:I,s:i,s:s,s:s,s:i}",
+			"id", (json_int_t)r->series.id, "version", r->series.version,
+			"subject", r->series.subject, "link", link.buf,
+			"patches", (int)r->series.npatches));
+		buf_release(&link);
+	} else {
+		json_object_set_new(o, "series", json_null());
+	}
+	for (i = 0; i < r->nbuilds; i++) {
+		const struct report_build *b = &r->builds[i];
+
+		json_array_append_new(builds, json_pack("{s:i,s:s,s:s,s:o,s:o,s:i,s:i,s:b,s:f}",
+			"idx", b->idx, "commit", b->commit, "status", b->status,
+			"apply", b->apply_strategy ? json_string(b->apply_strategy) : json_null(),
+			"error", b->error ? json_string(b->error) : json_null(),
+			"warnings", b->warnings, "new_warnings", b->new_warnings,
+			"cached", b->cached, "seconds", b->seconds));
+	}
+	json_object_set_new(o, "builds", builds);
+	for (i = 0; i < r->nsuites; i++)
+		json_array_append_new(suites, json_suite(&r->suites[i], r->suite_errors[i]));
+	json_object_set_new(o, "suites", suites);
+	return o;
+}
+
+/* ---- email ---------------------------------------------------------------- */
+
+void report_email(FILE *out, const struct check_report *r)
+{
+	const struct stored_patch *p0 = r->have_series && r->series.npatches ?
+					&r->series.patches[0] : NULL;
+	const char *reply_to = r->have_series ? (r->series.cover_msgid ?
+			       r->series.cover_msgid : r->series.msgid) : NULL;
+	const char *subj = r->have_series ? r->series.subject : r->source;
+	size_t i, j;
+	int total = r->have_series ? r->series.total : 0;
+
+	if (r->have_series) {
+		char v[16] = "";
+
+		if (r->series.version > 1)
+			snprintf(v, sizeof(v), " v%d", r->series.version);
+		if (r->series.cover_msgid)
+			fprintf(out, "Subject: Re: [PATCH%s 0/%d] %s\n", v, total, subj);
+		else
+			fprintf(out, "Subject: Re: [PATCH%s] %s\n", v,
+				p0 ? p0->subject : subj);
+	} else {
+		fprintf(out, "Subject: Re: %s\n", subj);
+	}
+	if (reply_to) {
+		fprintf(out, "In-Reply-To: <%s>\n", reply_to);
+		fprintf(out, "References: <%s>\n", reply_to);
+	}
+	if (p0)
+		fprintf(out, "To: %s <%s>\n", p0->author_name, p0->author_email);
+	fprintf(out, "\n");
+	if (p0)
+		fprintf(out, "Hi %s,\n\n", p0->author_name);
+	fprintf(out, "pwb built and booted this series on %.12s (config %s, QEMU)\n"
+		"and ran the suites on the base and on the last patch.\n\n",
+		r->base_commit ? r->base_commit : "?", r->config_name);
+	fprintf(out, "Per patch:\n");
+	for (i = 0; i < r->nbuilds; i++) {
+		const struct report_build *b = &r->builds[i];
+
+		if (!b->idx)
+			continue;
+		fprintf(out, "  [%d/%zu] %s\n        applies%s%s, build: %s", b->idx,
+			r->nbuilds - 1, patch_subject(r, b->idx),
+			b->apply_strategy ? " " : "",
+			b->apply_strategy ? b->apply_strategy : "", b->status);
+		if (!strcmp(b->status, "ok") && b->new_warnings)
+			fprintf(out, " (%d new warning%s)", b->new_warnings,
+				b->new_warnings == 1 ? "" : "s");
+		fputc('\n', out);
+	}
+	for (i = 0; i < r->nsuites; i++) {
+		const struct suite_cmp *c = &r->suites[i];
+		int any = 0;
+
+		fprintf(out, "\n%s:", c->suite);
+		if (r->suite_errors[i]) {
+			fprintf(out, " not compared (%s)\n", r->suite_errors[i]);
+			continue;
+		}
+		if (!c->comparable) {
+			fprintf(out, " not comparable (%s)\n", c->why_not);
+			continue;
+		}
+		fputc('\n', out);
+		for (j = 0; j < c->ncases; j++)
+			if (c->cases[j].verdict != CASE_PASS) {
+				fprintf(out, "  %-14s %s\n", case_verdict_name(c->cases[j].verdict),
+					c->cases[j].name);
+				any = 1;
+			}
+		for (j = 0; j < c->nmetrics; j++) {
+			const struct metric_cmp *m = &c->metrics[j];
+			char mb[32], mc[32];
+
+			if (m->verdict != METRIC_REGRESSION && m->verdict != METRIC_IMPROVEMENT)
+				continue;
+			fmt_value(mb, sizeof(mb), m->mbase);
+			fmt_value(mc, sizeof(mc), m->mcand);
+			fprintf(out, "  %-14s %s: median %s -> %s %s (p=%.2g adjusted)\n",
+				metric_verdict_name(m->verdict), m->name, mb, mc,
+				m->unit, m->p_adj);
+			any = 1;
+		}
+		if (!any)
+			fprintf(out, "  no difference (%zu cases, %zu metrics; %d of them "
+				"with too few samples)\n", c->ncases, c->nmetrics,
+				c->not_enough);
+		else if (c->nmetrics)
+			fprintf(out, "  (%d runs per side, Mann-Whitney U, %s over %d "
+				"metrics)\n", c->cand_runs, correction_long(c->correction),
+				judged_metrics(c));
+	}
+	fprintf(out, "\nVerdict: %s\n\n", r->verdict ? r->verdict : "none");
+	fprintf(out, "To reproduce, in a kernel tree registered with pwb:\n"
+		"  pwb check '%s' --tree <linux> --repeat %d",
+		reply_to ? reply_to : r->source, r->repeat);
+	for (i = 0; i < r->nsuites; i++)
+		fprintf(out, " --suite %s", r->suites[i].suite);
+	fprintf(out, "\n");
+}
