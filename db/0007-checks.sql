@@ -11,7 +11,7 @@ CREATE TABLE checks (
 	apply_id     INTEGER REFERENCES applies(id) ON DELETE SET NULL,
 	base_commit  TEXT,
 	tip_commit   TEXT,
-	repeat       INTEGER NOT NULL,
+	repeat       INTEGER NOT NULL,         -- --repeat, 0: each suite's own
 	status       TEXT NOT NULL,            -- running, done, interrupted, error
 	verdict      TEXT,                     -- no-regression, regression,
 	                                       -- does-not-apply, does-not-build,

@@ -357,7 +357,7 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 	size_t nnames = 0, nsuites = 0, nbuilds = 0, i;
 	long repeat = 0, v, sid = -1, apply_id = -1;
 	int c, json = 0, ret = EXIT_INFRA, applied = 0, loaded_series = 0;
-	int any_build_fail = 0, regressions = 0, fetched = 0;
+	int any_build_fail = 0, regressions = 0, fetched = 0, not_comparable = 0;
 
 	memset(&cs, 0, sizeof(cs));
 	memset(&fr, 0, sizeof(fr));
@@ -419,12 +419,6 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 			ret = EXIT_FAIL;
 			goto out_args;
 		}
-	if (!repeat) {
-		repeat = 1;
-		for (i = 0; i < nsuites; i++)
-			if (suites[i].repeat > repeat)
-				repeat = suites[i].repeat;
-	}
 	if (tree_resolve(ctx->db, cs.tree_arg, &repo, NULL)) {
 		ret = EXIT_FAIL;
 		goto out_args;
@@ -547,9 +541,11 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 	for (i = 0; i < nsuites; i++) {
 		int rc;
 
+		long rep = repeat ? repeat : suites[i].repeat;
+
 		stage(&cs, "suite %s: base and candidate, %ld run%s each",
-		      suites[i].name, repeat, repeat == 1 ? "" : "s");
-		rc = run_suite(&cs, &suites[i], ar.base, ar.head, repeat,
+		      suites[i].name, rep, rep == 1 ? "" : "s");
+		rc = run_suite(&cs, &suites[i], ar.base, ar.head, rep,
 			       &builds[0], &builds[nbuilds - 1]);
 		if (rc == EXIT_INTERRUPTED) {
 			ret = EXIT_INTERRUPTED;
@@ -577,13 +573,22 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 			status = "error";
 			goto done;
 		}
-		for (i = 0; i < rep.nsuites; i++)
+		for (i = 0; i < rep.nsuites; i++) {
 			regressions += rep.suites[i].regressions;
+			if (!rep.suite_errors[i] && !rep.suites[i].comparable)
+				not_comparable++;
+		}
 		check_report_release(&rep);
 	}
-	if (!verdict) {
-		verdict = regressions ? "regression" : "no-regression";
-		ret = regressions ? 1 : EXIT_OK;
+	if (regressions) {
+		verdict = "regression";
+		ret = 1;
+	} else if (!verdict && not_comparable) {
+		verdict = "not-comparable";
+		ret = EXIT_INFRA;
+	} else if (!verdict) {
+		verdict = "no-regression";
+		ret = EXIT_OK;
 	}
 done:
 	if (!strcmp(status, "interrupted"))

@@ -53,14 +53,16 @@ int compare_find_runs(sqlite3 *db, const char *suite, const char *suite_hash,
 	return 0;
 }
 
-/* "qemu|accel|mem|cpus" of one side, or a note that runs disagree */
-static char *machine_of(sqlite3 *db, const long *ids, size_t n, int *bad_runs)
+/* "qemu, accel, mem, cpus" of one side; *mixed when its runs disagree */
+static char *machine_of(sqlite3 *db, const long *ids, size_t n, int *bad_runs,
+			int *mixed)
 {
 	sqlite3_stmt *st;
 	char *sig = NULL;
 	size_t i;
 
 	*bad_runs = 0;
+	*mixed = 0;
 	if (db_prepare(db, &st, "SELECT coalesce(b.qemu_version, '?') || ', ' || "
 		       "coalesce(b.accel, '?') || ', ' || coalesce(b.mem_mb, 0) || "
 		       "' MiB, ' || coalesce(b.cpus, 0) || ' CPU', r.status "
@@ -80,10 +82,8 @@ static char *machine_of(sqlite3 *db, const long *ids, size_t n, int *bad_runs)
 			(*bad_runs)++;
 		if (!sig)
 			sig = xstrdup(s);
-		else if (strcmp(sig, s)) {
-			free(sig);
-			sig = xstrdup("(runs on different machines)");
-		}
+		else if (strcmp(sig, s))
+			*mixed = 1;
 	}
 	sqlite3_finalize(st);
 	return sig;
@@ -282,7 +282,7 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 	long *bi = NULL, *ci = NULL;
 	size_t nb = 0, nc = 0, i;
 	char *mb = NULL, *mc = NULL;
-	int ret = -1;
+	int ret = -1, mixed_b = 0, mixed_c = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->suite = xstrdup(s->name);
@@ -295,8 +295,8 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 		goto out;
 	c->base_runs = (int)nb;
 	c->cand_runs = (int)nc;
-	mb = machine_of(db, bi, nb, &c->base_bad_runs);
-	mc = machine_of(db, ci, nc, &c->cand_bad_runs);
+	mb = machine_of(db, bi, nb, &c->base_bad_runs, &mixed_b);
+	mc = machine_of(db, ci, nc, &c->cand_bad_runs, &mixed_c);
 	c->comparable = 1;
 	if (!nb || !nc)
 		c->why_not = xstrfmt("no completed runs on the %s",
@@ -305,7 +305,10 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 		 (!base->config_hash || !cand->config_hash ||
 		  strcmp(base->config_hash, cand->config_hash)))
 		c->why_not = xstrdup("the kernel configs differ");
-	else if (!mb || !mc || strcmp(mb, mc) || strchr(mb, '('))
+	else if (mixed_b || mixed_c)
+		c->why_not = xstrfmt("the %s runs are from different QEMU versions "
+				     "or machines", mixed_b ? "base" : "candidate");
+	else if (!mb || !mc || strcmp(mb, mc))
 		c->why_not = xstrfmt("QEMU or machine differs: base %s, candidate %s",
 				     mb ? mb : "?", mc ? mc : "?");
 	if (c->why_not)

@@ -49,6 +49,8 @@ static const struct cmd commands[] = {
 	  "run a suite (bench/suites) on a revision: build, boot, record" },
 	{ "check", cmd_check, NEED_DB,
 	  "pre-merge check of a series: apply, build, suites, verdict" },
+	{ "bisect", cmd_bisect, NEED_DB,
+	  "first patch of a series, or commit of a range, that regresses" },
 	{ "report", cmd_report, NEED_DB,
 	  "the report of a check: text, JSON or a reply for the list" },
 	{ "triage", cmd_triage, 0,

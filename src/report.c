@@ -323,7 +323,7 @@ static void strip(FILE *out, const char *label, const double *x, size_t n,
 	}
 	fprintf(out, "      %-9s |", label);
 	for (i = 0; i < W; i++)
-		fputc(cnt[i] == 0 ? ' ' : cnt[i] == 1 ? '.' : cnt[i] == 2 ? ':' : '|', out);
+		fputc(cnt[i] == 0 ? ' ' : cnt[i] == 1 ? '.' : cnt[i] == 2 ? ':' : '#', out);
 	fputs("|\n", out);
 }
 
@@ -479,9 +479,8 @@ void report_text(FILE *out, const struct check_report *r, int colour)
 					r->series.patches[i].trailers[j].kind,
 					r->series.patches[i].trailers[j].person);
 	}
-	fprintf(out, "  tree %s, base %.12s, config %s, %d run%s per side\n",
-		r->repo_path, r->base_commit ? r->base_commit : "?",
-		r->config_name, r->repeat, r->repeat == 1 ? "" : "s");
+	fprintf(out, "  tree %s, base %.12s, config %s\n", r->repo_path,
+		r->base_commit ? r->base_commit : "?", r->config_name);
 	fprintf(out, "\napply and build\n");
 	for (i = 0; i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
@@ -673,7 +672,8 @@ void report_email(FILE *out, const struct check_report *r)
 		fprintf(out, "To: %s <%s>\n", p0->author_name, p0->author_email);
 	fprintf(out, "\n");
 	if (p0)
-		fprintf(out, "Hi %s,\n\n", p0->author_name);
+		fprintf(out, "Hi %.*s,\n\n", (int)strcspn(p0->author_name, " "),
+			p0->author_name);
 	fprintf(out, "pwb built and booted this series on %.12s (config %s, QEMU)\n"
 		"and ran the suites on the base and on the last patch.\n\n",
 		r->base_commit ? r->base_commit : "?", r->config_name);
@@ -683,10 +683,9 @@ void report_email(FILE *out, const struct check_report *r)
 
 		if (!b->idx)
 			continue;
-		fprintf(out, "  [%d/%zu] %s\n        applies%s%s, build: %s", b->idx,
+		fprintf(out, "  [%d/%zu] %s\n        applies (%s), build: %s", b->idx,
 			r->nbuilds - 1, patch_subject(r, b->idx),
-			b->apply_strategy ? " " : "",
-			b->apply_strategy ? b->apply_strategy : "", b->status);
+			b->apply_strategy ? b->apply_strategy : "?", b->status);
 		if (!strcmp(b->status, "ok") && b->new_warnings)
 			fprintf(out, " (%d new warning%s)", b->new_warnings,
 				b->new_warnings == 1 ? "" : "s");
@@ -736,8 +735,9 @@ void report_email(FILE *out, const struct check_report *r)
 	}
 	fprintf(out, "\nVerdict: %s\n\n", r->verdict ? r->verdict : "none");
 	fprintf(out, "To reproduce, in a kernel tree registered with pwb:\n"
-		"  pwb check '%s' --tree <linux> --repeat %d",
-		reply_to ? reply_to : r->source, r->repeat);
+		"  pwb check '%s' --tree <linux>", reply_to ? reply_to : r->source);
+	if (r->repeat > 0)
+		fprintf(out, " --repeat %d", r->repeat);
 	for (i = 0; i < r->nsuites; i++)
 		fprintf(out, " --suite %s", r->suites[i].suite);
 	fprintf(out, "\n");
