@@ -112,6 +112,15 @@ db_digest() {
 
 
 # The command must fail (any non-zero status that is not a crash), quietly.
+# test_expect_code N cmd...: cmd exits with exactly N
+test_expect_code() {
+	want=$1
+	shift
+	"$@"
+	got=$?
+	test "$got" = "$want" || { echo "exit $got, want $want: $*" >&2; return 1; }
+}
+
 test_must_fail_quiet() {
 	"$@" >/dev/null 2>&1
 	rc=$?

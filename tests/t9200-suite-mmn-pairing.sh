@@ -167,4 +167,92 @@ test_expect_success 'a guest that never finishes: timeout, partial results kept,
 	test -z "$(ls tmp)"
 '
 
+# --- pwb check, report, bisect on the fixtures (issue 6) -------------------
+
+test_expect_success 'check mmn-big-hammer: the oom-reaper regression, exit 1' '
+	"$PWB" check "$SRCDIR/patches/mmn-big-hammer.mbox" --tree linux \
+		--suite mmn-pairing --suite oom-reaper --json >check-hammer.json;
+	test $? = 1 &&
+	python3 -c "
+import json; r = json.load(open(\"check-hammer.json\"))
+assert r[\"verdict\"] == \"regression\" and r[\"exit_code\"] == 1, r[\"verdict\"]
+s = {x[\"suite\"]: x for x in r[\"suites\"]}
+assert s[\"mmn-pairing\"][\"regressions\"] == 0
+o = s[\"oom-reaper\"]
+assert o[\"runs\"] == {\"base\": 5, \"candidate\": 5}, o[\"runs\"]
+bad = sorted(m[\"name\"] for m in o[\"metrics\"] if m[\"verdict\"] == \"regression\")
+assert bad == [\"anon_rss/subs=2\", \"anon_rss/subs=4\", \"oom_kills/subs=2\",
+               \"oom_kills/subs=4\", \"reaped/subs=2\", \"reaped/subs=4\"], bad
+ne = sorted(m[\"name\"] for m in o[\"metrics\"] if m[\"verdict\"] == \"not-enough-samples\")
+assert ne == [\"hog_ms/subs=2\", \"hog_ms/subs=4\"], ne
+assert o[\"correction\"] == \"bh\"
+assert [b[\"status\"] for b in r[\"builds\"]] == [\"ok\", \"ok\"]"
+'
+
+test_expect_success 'report: text, and an email reply to the patch' '
+	"$PWB" report >report.txt &&
+	grep -q "^verdict: regression" report.txt &&
+	grep -q "reaped/subs=2 .* regression" report.txt &&
+	grep -q "Benjamini-Hochberg" report.txt &&
+	"$PWB" report --format email >reply.txt &&
+	grep -q "^Subject: Re: \[PATCH\] mm/mmu_notifier: refuse non-blocking" reply.txt &&
+	grep -q "^In-Reply-To: <20190812101500.4242-1-hammer@example.org>" reply.txt &&
+	grep -q "^Verdict: regression" reply.txt &&
+	grep -q "^  pwb check " reply.txt
+'
+
+test_expect_success 'check mmn-3-series: every patch builds, the tip regresses' '
+	"$PWB" check "$SRCDIR/patches/mmn-3-series.mbox" --tree linux \
+		--suite mmn-pairing --json >check-three.json;
+	test $? = 1 &&
+	python3 -c "
+import json; r = json.load(open(\"check-three.json\"))
+assert r[\"verdict\"] == \"regression\"
+assert [b[\"idx\"] for b in r[\"builds\"]] == [0, 1, 2, 3]
+assert all(b[\"status\"] == \"ok\" for b in r[\"builds\"])
+c = [x[\"name\"] for x in r[\"suites\"][0][\"cases\"] if x[\"verdict\"] == \"new-failure\"]
+assert len(c) == 5, c"
+'
+
+test_expect_success 'bisect mmn-3-series: patch 2/3, in at most 2 build/boot cycles' '
+	"$PWB" bisect "<20190820093000.777-0-tidy@example.org>" --tree linux \
+		--suite mmn-pairing --json >bisect.json &&
+	python3 -c "
+import json; r = json.load(open(\"bisect.json\"))
+assert r[\"culprit\"][\"label\"].startswith(\"2/3 \"), r[\"culprit\"]
+assert r[\"cycles\"] <= 2 and r[\"log2_bound\"] == 2, r[\"cycles\"]" &&
+	"$PWB" bisect --tree linux --good v6.1-debian --bad "$(cat mmn-3-series.branch)" \
+		--suite mmn-pairing --case oom_4_fail_middle >range.txt &&
+	grep -q "^first bad: .* stop at the first failed non-blocking start" range.txt &&
+	grep -q "^0 build/boot cycles" range.txt
+'
+
+test_expect_success 'check mmn-doc-fix, killed with SIGKILL mid-boot: no QEMU left, the rerun resumes' '
+	("$PWB" check "$SRCDIR/patches/mmn-doc-fix.mbox" --tree linux \
+		--suite mmn-pairing --suite oom-reaper >/dev/null 2>&1 & echo $! >pid) &&
+	n0=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM boots") &&
+	for i in $(seq 600); do
+		test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM boots")" -gt "$n0" && break
+		sleep 0.5
+	done &&
+	sleep 3 &&
+	pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null &&
+	kill -9 "$(cat pid)" &&
+	sleep 1 &&
+	! pgrep -f "qemu-system-x86_64.*$TRASH" &&
+	! pgrep -f "make.*$TRASH" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status FROM checks ORDER BY id DESC LIMIT 1")" = running &&
+	"$PWB" check "$SRCDIR/patches/mmn-doc-fix.mbox" --tree linux \
+		--suite mmn-pairing --suite oom-reaper --json >check-doc.json 2>err &&
+	grep -q "left running by a pwb that is gone" err &&
+	test "$(sqlite3 "$PWB_DB" "SELECT group_concat(status) FROM (SELECT status
+		FROM checks ORDER BY id DESC LIMIT 2)")" = "done,interrupted" &&
+	python3 -c "
+import json; r = json.load(open(\"check-doc.json\"))
+assert r[\"verdict\"] == \"no-regression\", r[\"verdict\"]
+o = [x for x in r[\"suites\"] if x[\"suite\"] == \"oom-reaper\"][0]
+assert o[\"regressions\"] == 0 and o[\"improvements\"] == 0
+assert o[\"runs\"][\"candidate\"] == 5"
+'
+
 test_done

@@ -1,0 +1,61 @@
+#!/bin/sh
+# pwb check / report / bisect without a kernel: argument errors before any
+# work, a series that does not apply (exit 2, recorded, reported), report
+# formats.  The kernel tier (t9200) runs them on the 6.1 tree.
+. "$(dirname "$0")/lib.sh"
+
+F="$SRCDIR/tests/fixtures/threads"
+
+test_expect_success 'setup: a tree the fixture series does not apply to' '
+	git init -q t && (cd t && echo hello >README &&
+		git add README && git -c user.name=t -c user.email=t@t commit -qm one) &&
+	"$PWB" tree add t t &&
+	"$PWB" -q fetch "$F/mmn-pairing.mbox" >/dev/null
+'
+
+test_expect_success 'usage errors and bad suites: before any work, nothing recorded' '
+	test_expect_code 129 "$PWB" check 1 2>/dev/null &&
+	test_expect_code 129 "$PWB" check --tree t 2>/dev/null &&
+	test_fails_with "suite nope: .*suite.conf" "$PWB" check 1 --tree t --suite nope &&
+	test_fails_with "--tree nowhere: no registered tree" \
+		"$PWB" check 1 --tree nowhere --suite mmn-pairing &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks")" = 0 &&
+	test_expect_code 129 "$PWB" bisect 1 --tree t 2>/dev/null &&
+	test_expect_code 129 "$PWB" bisect 1 --tree t --suite mmn-pairing --good a --bad b 2>/dev/null &&
+	test_expect_code 129 "$PWB" bisect 1 --tree t --suite mmn-pairing --case a --metric b 2>/dev/null &&
+	test_fails_with "no checks yet" "$PWB" report &&
+	test_expect_code 129 "$PWB" report --format xml 2>/dev/null
+'
+
+test_expect_success 'a series that does not apply: exit 2, verdict recorded and reported' '
+	"$PWB" check 1 --tree t --base HEAD --suite mmn-pairing --json >c.json 2>c.err;
+	test $? = 2 &&
+	grep -q "^pwb: error: patch 1/3 does not apply" c.err &&
+	python3 -c "
+import json; r = json.load(open(\"c.json\"))
+assert r[\"verdict\"] == \"does-not-apply\" and r[\"exit_code\"] == 2, r
+assert r[\"series\"][\"patches\"] == 3 and r[\"builds\"] == [] and r[\"suites\"] == []" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status || \" \" || verdict || \" \" || exit_code FROM checks")" = "done does-not-apply 2" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM builds")" = 0 &&
+	"$PWB" report 1 >r.txt &&
+	grep -q "^verdict: does-not-apply (status done, exit 2)" r.txt &&
+	"$PWB" report "<$(sqlite3 "$PWB_DB" "SELECT msgid FROM series WHERE id = 1")>" \
+		--format json >r.json &&
+	python3 -c "import json; assert json.load(open(\"r.json\"))[\"check\"] == 1" &&
+	"$PWB" report --format email >mail.txt &&
+	grep -q "^Subject: Re: \[PATCH v2 0/3\]" mail.txt &&
+	grep -q "^In-Reply-To: <" mail.txt &&
+	grep -q "^Verdict: does-not-apply" mail.txt &&
+	test_fails_with "no check 7" "$PWB" report 7
+'
+
+test_expect_success 'a check left running by a pwb that is gone is marked interrupted' '
+	sqlite3 "$PWB_DB" "INSERT INTO checks (source, repo_path, config_name, repeat,
+		status, pid, started_at) VALUES (\"x\", \"t\", \"c\", 0, \"running\", 999999, 0)" &&
+	"$PWB" check 1 --tree t --base HEAD --suite mmn-pairing >/dev/null 2>err;
+	test $? = 2 &&
+	grep -q "check 2 was left running by a pwb that is gone" err &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status FROM checks WHERE id = 2")" = interrupted
+'
+
+test_done
