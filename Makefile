@@ -82,6 +82,7 @@ bench: all
 	@sh bench/perf/intake.sh
 	@sh bench/perf/apply.sh
 	@sh bench/perf/build-boot.sh
+	@sh bench/perf/check.sh
 
 # The reference tree: Debian's linux-source-6.1 as a git repository with
 # one commit tagged v6.1-debian (cached in ~/.cache/pwb, reused).

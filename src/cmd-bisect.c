@@ -100,12 +100,14 @@ static int ensure_runs(struct bisect *b, const char *commit,
 	if (suite_prepare(&b->s, br, &prep)) {
 		long id;
 
+		kbuild_unlock(br);
 		suite_record_infra(b->ctx->db, &b->s, br->id, prep.why, &id);
 		warning("suite %s does not build against %.12s: %.200s",
 			b->s.name, commit, prep.why);
 		suite_prep_release(&prep);
 		return 4;
 	}
+	kbuild_unlock(br);
 	*ran = 1;
 	qemu = ctx_config_get(b->ctx, "boot.qemu");
 	for (r = 0; r < need && !ret; r++) {

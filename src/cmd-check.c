@@ -210,6 +210,7 @@ struct check_state {
 	const char *tree_arg, *config;
 	int progress;
 	int step, steps;
+	time_t t0;
 };
 
 static void stage(struct check_state *cs, const char *fmt, ...)
@@ -223,7 +224,8 @@ static void stage(struct check_state *cs, const char *fmt, ...)
 	if (!cs->progress)
 		return;
 	va_start(ap, fmt);
-	fprintf(stderr, "pwb check %ld [%d/%d] ", cs->id, cs->step, cs->steps);
+	fprintf(stderr, "pwb check %ld [%d/%d] %5.0fs ", cs->id, cs->step,
+		cs->steps, difftime(time(NULL), cs->t0));
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
@@ -296,6 +298,8 @@ static int run_suite(struct check_state *cs, const struct suite *s,
 			ret = EXIT_INFRA;
 			goto out;
 		}
+		/* the module is built: boots only need the artifacts */
+		kbuild_unlock(&br[side]);
 	}
 	/* interleaved, so that drift over time hits both sides alike */
 	for (r = 0; r < need[0] || r < need[1]; r++) {
@@ -427,8 +431,11 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 		ret = EXIT_FAIL;
 		goto out_args;
 	}
-	cs.progress = !json && isatty(2);
+	/* PWB_PROGRESS=1: stage lines also when stderr is not a terminal */
+	cs.progress = (!json && isatty(2)) || (getenv("PWB_PROGRESS") &&
+					       !strcmp(getenv("PWB_PROGRESS"), "1"));
 	cs.steps = 4 + (int)nsuites;
+	cs.t0 = time(NULL);
 
 	/* 1. intake: a stored series id, or anything pwb fetch takes */
 	stage(&cs, "intake %s", source);
@@ -564,6 +571,7 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 
 	/* 5. compare */
 	stage(&cs, "compare");
+	cs.step = cs.steps - 1;
 	{
 		struct check_report rep;
 

@@ -159,6 +159,7 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 		ret = 3;
 		goto out;
 	}
+	kbuild_unlock(&br);
 	if (json)
 		runs = json_array();
 	qemu = ctx_config_get(ctx, "boot.qemu");

@@ -35,8 +35,16 @@ char *pwb_datadir(struct pwb_ctx *ctx)
 	return c ? c : xstrdup(PWB_SRCDIR);
 }
 
+void kbuild_unlock(struct kbuild_result *r)
+{
+	if (r->lock_fd > 0)
+		close(r->lock_fd);
+	r->lock_fd = -1;
+}
+
 void kbuild_result_release(struct kbuild_result *r)
 {
+	kbuild_unlock(r);
 	free(r->status);
 	free(r->error);
 	free(r->config_name);
@@ -496,6 +504,7 @@ int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 
 	memset(r, 0, sizeof(*r));
 	r->vmlinux_size = r->bzimage_size = -1;
+	r->lock_fd = -1;
 	memset(&rr, 0, sizeof(rr));
 	if (tree_resolve(ctx->db, q->tree_arg, &path, &name) ||
 	    tree_open(path, &repo))
@@ -756,6 +765,9 @@ out:
 		free(w[i].msg);
 	}
 	free(w);
+	/* the caller builds modules in the build directory: keep it ours */
+	if (!ret && q->need_build_dir && co.lock_fd >= 0)
+		r->lock_fd = dup(co.lock_fd);
 	checkout_close(&co);
 	git_tree_free(tree);
 	git_commit_free(commit);

@@ -27,7 +27,8 @@ struct kbuild_request {
 	int slot;
 	int progress;		/* a progress line on stderr */
 	int need_build_dir;	/* the build directory must hold this tree
-				 * (out-of-tree modules are built in it) */
+				 * (out-of-tree modules are built in it); the
+				 * slot stays locked (kbuild_result.lock_fd) */
 };
 
 struct kbuild_result {
@@ -46,12 +47,16 @@ struct kbuild_result {
 	long vmlinux_size, bzimage_size;
 	int warnings, new_warnings;
 	int cached;
+	int lock_fd;		/* need_build_dir: the slot stays locked
+				 * until kbuild_unlock / _release */
 };
 
 /* Returns 0 when a result was recorded (look at r->status), -1 otherwise. */
 int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 	   struct kbuild_result *r);
 void kbuild_result_release(struct kbuild_result *r);
+/* Let other pwb processes use the checkout slot and build directory. */
+void kbuild_unlock(struct kbuild_result *r);
 
 /* The build as JSON (jansson reference, caller decrefs), and the exit
  * status a command gives for it. */
