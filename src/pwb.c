@@ -51,6 +51,8 @@ static const struct cmd commands[] = {
 	  "pre-merge check of a series: apply, build, suites, verdict" },
 	{ "bisect", cmd_bisect, NEED_DB,
 	  "first patch of a series, or commit of a range, that regresses" },
+	{ "history", cmd_history, NEED_DB,
+	  "a series across versions and checks, or a case across runs" },
 	{ "report", cmd_report, NEED_DB,
 	  "the report of a check: text, JSON or a reply for the list" },
 	{ "triage", cmd_triage, 0,
