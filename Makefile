@@ -19,6 +19,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPWB_SRCDIR=\"$(CURDIR)\" $(WARN) $(PKG_CFL
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 BUILD   ?= build
+BIN     ?= bin/pwb
 SRCS    := $(wildcard src/*.c src/util/*.c)
 LIB_SRCS := $(filter-out src/pwb.c,$(SRCS))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/migrations.gen.o
@@ -26,13 +27,19 @@ MIGRATIONS := $(sort $(wildcard db/*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps check check-fast unit demo demo-intake clean bench kernel-tree
-all: bin/pwb $(UNIT_BINS)
+.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast unit demo demo-intake clean bench kernel-tree
+all: $(BIN) $(UNIT_BINS)
+
+# The same with AddressSanitizer and UBSan: build-san/, bin/pwb-san.
+san:
+	@$(MAKE) --no-print-directory BUILD=build-san BIN=bin/pwb-san \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		CFLAGS="-O1 -g" all
 
 deps:
 	@sh ci/deps.sh
 
-bin/pwb: $(BUILD)/pwb.o $(BUILD)/libpwb.a
+$(BIN): $(BUILD)/pwb.o $(BUILD)/libpwb.a
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -55,10 +62,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpwb.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libpwb.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
 
+# libFuzzer targets (clang): build-fuzz/fuzz/fuzz-*; ci/fuzz.sh runs them.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang DEVELOPER=0 \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+		CFLAGS="-O1 -g" fuzz-bins
+fuzz-bins: $(FUZZ_BINS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libpwb.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libpwb.a $(PKG_LIBS) $(ALL_LDFLAGS)
+fuzz: fuzz-build
+	@sh ci/fuzz.sh
+
 # Every test: unit (cmocka) and end-to-end (tests/t*.sh).
 check: deps
 	@$(MAKE) --no-print-directory all
-	@sh ci/run-tests.sh
+	@$(MAKE) --no-print-directory san
+	@PWB_SANITIZE=1 sh ci/run-tests.sh
 
 # The loop for developers: no kernel tier (tests t9xxx skip themselves).
 check-fast: all
@@ -90,4 +112,4 @@ kernel-tree:
 	@sh ci/kernel-tree.sh
 
 clean:
-	rm -rf $(BUILD) bin
+	rm -rf $(BUILD) build-san build-fuzz bin

@@ -3,6 +3,10 @@
 # (tests/tNNNN-*.sh, TAP), then print one line: "N passed, N failed".
 #   --unit    unit tests only
 #   PWB_TESTS="t0100 t0200"   only the end-to-end scripts named
+#   PWB_SANITIZE=1  then the unit tests and the tiers without a kernel build
+#                   again with the -fsanitize=address,undefined build
+#                   (build-san/, bin/pwb-san; `make san`): any sanitizer
+#                   report (written under $SAN_LOGS) fails the test
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -19,6 +23,11 @@ run_one() {
 	log=$(mktemp)
 	"$@" >"$log" 2>&1
 	rc=$?
+	if [ -n "${SAN_LOGS:-}" ] && [ -n "$(ls "$SAN_LOGS" 2>/dev/null)" ]; then
+		echo "not ok - sanitizer reports:" >>"$log"
+		cat "$SAN_LOGS"/* | head -n 60 >>"$log"
+		rm -f "$SAN_LOGS"/*
+	fi
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
 	s=$(grep -c '^ok .*# SKIP' "$log")
@@ -40,19 +49,32 @@ run_one() {
 	rm -f "$log"
 }
 
-for t in build/tests/test-*; do
-	[ -x "$t" ] || continue
-	run_one "unit/$(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
-done
-
-if [ $only_unit -eq 0 ]; then
+# one pass: PREFIX UNIT_DIR
+pass_all() {
+	for t in "$2"/test-*; do
+		[ -x "$t" ] || continue
+		run_one "$1unit/$(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
+	done
+	[ $only_unit -eq 0 ] || return 0
 	for t in tests/t[0-9][0-9][0-9][0-9]-*.sh; do
 		n=$(basename "$t" .sh)
 		if [ -n "${PWB_TESTS:-}" ]; then
 			case " $PWB_TESTS " in *" ${n%%-*} "*) ;; *) continue ;; esac
 		fi
-		run_one "$n" sh "$t"
+		run_one "$1$n" sh "$t"
 	done
+}
+
+pass_all "" build/tests
+
+if [ "${PWB_SANITIZE:-0}" = 1 ]; then
+	SAN_LOGS=$(mktemp -d "${TMPDIR:-/tmp}/pwb-san.XXXXXX")
+	export ASAN_OPTIONS="log_path=$SAN_LOGS/asan:detect_leaks=1:abort_on_error=0:strict_string_checks=1"
+	export UBSAN_OPTIONS="log_path=$SAN_LOGS/ubsan:print_stacktrace=1:halt_on_error=1"
+	export LSAN_OPTIONS="suppressions=$PWD/ci/lsan.supp:print_suppressions=0"
+	PWB_BIN="$PWD/bin/pwb-san" PWB_FAST=1 pass_all "san/" build-san/tests
+	rm -rf "$SAN_LOGS"
+	unset SAN_LOGS
 fi
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"

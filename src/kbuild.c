@@ -714,10 +714,12 @@ built_config:
 
 		if (run_make(co.dir, r->build_dir, targets, (int)jobs, ccache,
 			     (double)timeout, &pg, &log, &rr)) {
+			/* make itself killed by a signal: from outside, not the
+			 * series (a crashing compiler makes make exit 2) */
 			r->status = xstrdup(rr.end == RUN_TIMEOUT || rr.end == RUN_IDLE ?
 					    "timeout" : rr.end == RUN_INTERRUPTED ?
-					    "interrupted" : rr.end == RUN_NOSTART ?
-					    "infra-error" : "failed");
+					    "interrupted" : rr.end == RUN_NOSTART ||
+					    rr.end == RUN_SIGNALED ? "infra-error" : "failed");
 			if (rr.end == RUN_EXITED)
 				r->error = first_errors(&rr.output);
 			else

@@ -174,6 +174,10 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 		r->error = xstrdup(strerror(r->run.code));
 	} else if (r->run.end == RUN_INTERRUPTED) {
 		r->status = BOOT_INTERRUPTED;
+	} else if (r->run.end == RUN_SIGNALED) {
+		/* killed from outside (OOM killer, an admin): not the kernel's doing */
+		r->status = BOOT_INFRA;
+		r->error = xstrfmt("QEMU was killed by signal %d", r->run.code);
 	} else if (r->run.end == RUN_TIMEOUT || r->run.end == RUN_IDLE) {
 		r->status = triage_has_failure(&r->triage) &&
 			    r->triage.nr > 1 ? BOOT_KERNEL_FAILURE : BOOT_TIMEOUT;

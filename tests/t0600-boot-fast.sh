@@ -67,6 +67,31 @@ test_expect_success 'pwb killed mid-boot takes QEMU with it and records it' '
 	test "$(sqlite3 "$PWB_DB" "SELECT status FROM boots ORDER BY id DESC LIMIT 1")" = interrupted
 '
 
+test_expect_success 'pwb killed with SIGKILL mid-boot: QEMU dies with it' '
+	"$PWB" boot --kernel "$KERNEL" --append "$TOKEN" --run "sleep 600" >out 2>err &
+	pid=$! &&
+	i=0 && while ! pgrep -f "$TOKEN" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done &&
+	sleep 1 && kill -KILL $pid;
+	wait $pid;
+	sleep 0.5 &&
+	no_qemu_left
+'
+
+test_expect_success 'QEMU killed from outside: an infrastructure error, not the kernel' '
+	"$PWB" boot --kernel "$KERNEL" --append "$TOKEN" --run "sleep 600" --json >k.json 2>err &
+	pid=$! &&
+	i=0 && while ! pgrep -f "$TOKEN" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done &&
+	sleep 2 && pkill -KILL -f "qemu-system-x86_64 .*$TOKEN";
+	wait $pid; rc=$? &&
+	test $rc = 3 &&
+	grep -q "QEMU was killed by signal 9" err &&
+	python3 -c "
+import json; b = json.load(open(\"k.json\"))
+assert b[\"status\"] == \"infra-error\", b
+assert not [f for f in b[\"findings\"] if f[\"failure\"]], b" &&
+	no_qemu_left
+'
+
 test_expect_success 'infrastructure errors exit 3 and are no kernel failure' '
 	test_fails_with "kernel image /no/such/kernel" "$PWB" boot --kernel /no/such/kernel;
 	"$PWB" boot --kernel /no/such/kernel 2>/dev/null; test $? = 3 &&
