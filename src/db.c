@@ -5,10 +5,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* sqlite's message, and the system's when it has one (ENOSPC, EROFS) */
+static const char *sys_reason(sqlite3 *db)
+{
+	int e = sqlite3_system_errno(db);
+
+	return e ? strerror(e) : NULL;
+}
 
 int db_error(sqlite3 *db, const char *what)
 {
-	return error("database: %s: %s", what, sqlite3_errmsg(db));
+	const char *sys = sys_reason(db);
+
+	return error("database: %s: %s%s%s%s", what, sqlite3_errmsg(db),
+		     sys ? " (" : "", sys ? sys : "", sys ? ")" : "");
 }
 
 int db_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql)
@@ -139,8 +151,16 @@ int db_open(const char *path, sqlite3 **out)
 				 "PRAGMA journal_mode = WAL; "
 				 "PRAGMA synchronous = NORMAL", NULL, NULL,
 				 &msg) != SQLITE_OK) {
-			rc = error("cannot use database %s: %s", path,
-				   msg ? msg : sqlite3_errmsg(db));
+			const char *sys = sys_reason(db);
+			char *d = path_dirname(path);
+
+			/* WAL writes beside the file even to read: say so */
+			if (access(d, W_OK))
+				sys = strerror(errno);
+			rc = error("cannot use database %s: %s%s%s%s", path,
+				   msg ? msg : sqlite3_errmsg(db), sys ? " (" : "",
+				   sys ? sys : "", sys ? ")" : "");
+			free(d);
 			sqlite3_free(msg);
 			sqlite3_close(db);
 			return rc;

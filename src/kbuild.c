@@ -491,6 +491,8 @@ int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 	struct checkout co = { NULL, NULL, NULL, -1 };
 	struct checkout_stats cst;
 	struct buf frag = BUF_INIT, tmp = BUF_INIT, log = BUF_INIT, dotcfg = BUF_INIT;
+	/* the configure step's stamp: released at out (configfail jumps) */
+	struct buf stamp = BUF_INIT, have = BUF_INIT, want = BUF_INIT;
 	struct progress pg = { q->progress, BUF_INIT };
 	struct run_result rr;
 	struct warn *w = NULL;
@@ -610,7 +612,6 @@ int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 	/* configure: base + fragment + olddefconfig; a fragment or base that
 	 * changed since the last configure of this directory starts over */
 	{
-		struct buf stamp = BUF_INIT, have = BUF_INIT, want = BUF_INIT;
 		const char *t1[] = { NULL, NULL };
 		const char *t2[] = { "olddefconfig", NULL };
 		int fresh;
@@ -779,6 +780,9 @@ out:
 	buf_release(&tmp);
 	buf_release(&log);
 	buf_release(&dotcfg);
+	buf_release(&stamp);
+	buf_release(&have);
+	buf_release(&want);
 	buf_release(&pg.line);
 	free(path);
 	free(name);

@@ -86,6 +86,18 @@ class H(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(30)
             return
+        if mode == "dies":
+            # the server goes away in the middle of the body
+            g = gzip.compress(t)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/gzip")
+            self.send_header("Content-Length", str(len(g)))
+            self.end_headers()
+            self.wfile.write(g[: len(g) // 3])
+            self.wfile.flush()
+            self.connection.shutdown(2)
+            self.close_connection = True
+            return
         if mode == "nomsgid":
             return self.send(200, gzip.compress(
                 t.replace(b"Message-ID: <20190815091500.bbbb@example.com>\n", b"")))

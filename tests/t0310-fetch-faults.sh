@@ -64,6 +64,11 @@ test_expect_success 'a server that stops answering: timeout, retries, error' '
 		fetch --lore "$FAULT_URL/stall/" "$MID" &&
 	test "$(db_digest)" = "$before"
 '
+test_expect_success 'the server dies in the middle of the transfer: retried, then an error' '
+	t_fault dies "transfer closed with .* bytes remaining to read (after 3 attempts)" &&
+	test "$(hits dies)" = 3
+'
+
 test_expect_success 'a thread message without Message-ID is an error' '
 	t_fault nomsgid "has no Message-ID"
 '
