@@ -80,6 +80,7 @@ fuzz: fuzz-build
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory san
+	@$(MAKE) --no-print-directory fuzz-build
 	@PWB_SANITIZE=1 sh ci/run-tests.sh
 
 # The loop for developers: no kernel tier (tests t9xxx skip themselves).

@@ -8,7 +8,8 @@ libgit2-dev libcurl4-openssl-dev libsqlite3-dev libgmime-3.0-dev zlib1g-dev
 libjansson-dev libcmocka-dev libarchive-dev sqlite3 python3 curl bc
 public-inbox b4 linux-source-6.1
 qemu-system-x86 busybox-static linux-image-amd64 flex bison libelf-dev libssl-dev
-ccache kmod"
+ccache kmod
+bubblewrap clang libclang-rt-14-dev valgrind"
 
 missing=""
 for p in $PKGS; do

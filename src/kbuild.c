@@ -123,11 +123,42 @@ static void on_make_output(const char *data, size_t len, void *ud)
 	}
 }
 
+/* ccache's directory as ccache finds it (made if missing), or NULL */
+static const char *ccache_dir(void)
+{
+	static char d[4096];
+	const char *e = getenv("CCACHE_DIR"), *x = getenv("XDG_CACHE_HOME");
+	const char *h = getenv("HOME");
+
+	if (e && *e)
+		snprintf(d, sizeof(d), "%s", e);
+	else if (x && *x)
+		snprintf(d, sizeof(d), "%s/ccache", x);
+	else if (h && *h)
+		snprintf(d, sizeof(d), "%s/.cache/ccache", h);
+	else
+		return NULL;
+	return mkdir_p(d, 0777) ? NULL : d;
+}
+
+/* What a kernel build may write: the build directory and ccache's. */
+static const char *const *kbuild_writable(const char *bdir, int ccache,
+					  const char **rw)
+{
+	int n = 0;
+
+	rw[n++] = bdir;
+	if (ccache && ccache_dir())
+		rw[n++] = ccache_dir();
+	rw[n] = NULL;
+	return rw;
+}
+
 static int run_make(const char *src, const char *bdir, const char *const *targets,
 		    int jobs, int ccache, double timeout, struct progress *pg,
 		    struct buf *log, struct run_result *rr)
 {
-	const char *argv[24];
+	const char *argv[24], *rw[4], *ro_paths[2];
 	struct buf j = BUF_INIT, c = BUF_INIT, o = BUF_INIT;
 	struct run_opts ro;
 	int n = 0, i;
@@ -148,6 +179,12 @@ static int run_make(const char *src, const char *bdir, const char *const *target
 	ro.argv = argv;
 	ro.timeout = timeout;
 	ro.idle_timeout = 1800;
+	/* the series' Makefiles run here: sandboxed */
+	ro.sandbox = 1;
+	ro.sandbox_rw = kbuild_writable(bdir, ccache, rw);
+	ro.sandbox_ro = ro_paths;
+	ro_paths[0] = src;
+	ro_paths[1] = NULL;
 	ro.capture_cap = 64u << 20;
 	ro.on_output = on_make_output;
 	ro.ud = pg;
@@ -644,11 +681,17 @@ int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 			run_result_release(&rr);
 			buf_addf(&script, "%s/scripts/kconfig/merge_config.sh", co.dir);
 			argv[1] = script.buf;
+			const char *rw[2] = { r->build_dir, NULL };
+			const char *rop[2] = { co.dir, NULL };
+
 			memset(&ro, 0, sizeof(ro));
 			ro.argv = argv;
 			ro.cwd = r->build_dir;
 			ro.timeout = 600;
 			ro.capture_cap = 4u << 20;
+			ro.sandbox = 1;
+			ro.sandbox_rw = rw;
+			ro.sandbox_ro = rop;
 			run_command(&ro, &rr);
 			buf_addbuf(&log, &rr.output);
 			buf_release(&script);

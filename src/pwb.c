@@ -8,6 +8,7 @@
 #include "db.h"
 #include "lore.h"
 #include "mail.h"
+#include "util/run.h"
 #include "util/util.h"
 #include "version.h"
 
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define NEED_DB (1u << 0)
 
@@ -229,6 +231,27 @@ int main(int argc, char **argv)
 	}
 	if (ctx_load_config(&ctx))
 		goto out;
+	/* make and QEMU run in a sandbox unless turned off */
+	{
+		char *sb = ctx_config_get(&ctx, "sandbox.enabled");
+		const char *env = getenv("PWB_SANDBOX");
+		const char *v = env && *env ? env : sb;
+		int on = 1;
+
+		if (v) {
+			if (!strcmp(v, "0") || !strcasecmp(v, "false") ||
+			    !strcasecmp(v, "no") || !strcasecmp(v, "off"))
+				on = 0;
+			else if (strcmp(v, "1") && strcasecmp(v, "true") &&
+				 strcasecmp(v, "yes") && strcasecmp(v, "on")) {
+				error("sandbox.enabled = '%s': true or false", v);
+				free(sb);
+				goto out;
+			}
+		}
+		free(sb);
+		run_sandbox_set(on);
+	}
 	if (c->flags & NEED_DB) {
 		int wants_help = 0, k;
 

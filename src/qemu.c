@@ -89,6 +89,7 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 	const char *argv[32];
 	struct echo_ctx ec;
 	struct run_opts ro;
+	const char *ro_files[3];
 	int n = 0, i;
 
 	memset(r, 0, sizeof(*r));
@@ -160,6 +161,12 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 	memset(&ro, 0, sizeof(ro));
 	ro.argv = argv;
 	ro.timeout = o->timeout > 0 ? o->timeout : 300;
+	/* the kernel under test runs in QEMU: QEMU runs sandboxed */
+	ro.sandbox = 1;
+	ro.sandbox_ro = ro_files;
+	ro_files[0] = o->kernel;
+	ro_files[1] = o->initrd;
+	ro_files[2] = NULL;
 	ro.idle_timeout = o->idle_timeout > 0 ? o->idle_timeout : 60;
 	ro.capture_cap = 16u << 20;
 	ro.on_output = on_console;

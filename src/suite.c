@@ -322,7 +322,10 @@ static void add_file(struct initramfs_file **f, size_t *n, char *src, char *dst)
 	(*n)++;
 }
 
-static int run_quiet(const char *const *argv, const char *cwd, char **why)
+/* rw/ro: NULL, or the sandbox's writable/readable paths (untrusted
+ * code: the module is built by the tree's own Makefiles) */
+static int run_quiet(const char *const *argv, const char *cwd,
+		     const char *const *rw, const char *const *ro, char **why)
 {
 	struct run_opts o;
 	struct run_result r;
@@ -332,6 +335,9 @@ static int run_quiet(const char *const *argv, const char *cwd, char **why)
 	memset(&o, 0, sizeof(o));
 	o.argv = argv;
 	o.cwd = cwd;
+	o.sandbox = rw != NULL;
+	o.sandbox_rw = rw;
+	o.sandbox_ro = ro;
 	o.timeout = 900;
 	o.idle_timeout = 600;
 	o.capture_cap = 1u << 20;
@@ -370,7 +376,7 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 		buf_addf(&m, "%s/module", tmpdir);
 		cp[2] = b.buf;
 		cp[3] = m.buf;
-		if (run_quiet(cp, NULL, why))
+		if (run_quiet(cp, NULL, NULL, NULL, why))
 			goto out;
 		buf_addf(&c, "-C%s", src);
 		buf_addf(&o, "O=%s", build_dir);
@@ -378,9 +384,12 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 			struct buf mm = BUF_INIT;
 			const char *mk[] = { "make", c.buf, o.buf, NULL, "modules", NULL };
 
+			const char *rw[] = { m.buf, build_dir, NULL };
+			const char *ro[] = { src, NULL };
+
 			buf_addf(&mm, "M=%s", m.buf);
 			mk[3] = mm.buf;
-			if (run_quiet(mk, NULL, why)) {
+			if (run_quiet(mk, NULL, rw, ro, why)) {
 				buf_release(&mm);
 				goto out;
 			}
@@ -417,7 +426,7 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 		buf_addf(&dst, "/pwb/%.*s", (int)bl, base);
 		cc[4] = out.buf;
 		cc[5] = in.buf;
-		if (run_quiet(cc, NULL, why)) {
+		if (run_quiet(cc, NULL, NULL, NULL, why)) {
 			buf_release(&in);
 			buf_release(&out);
 			buf_release(&dst);

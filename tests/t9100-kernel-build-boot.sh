@@ -48,6 +48,53 @@ test_expect_success 'the same tree, config and toolchain is not built again' '
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM builds WHERE cached_from IS NOT NULL")" = 2
 '
 
+test_expect_success 'artifacts deleted between runs: built again on demand' '
+	rm -rf "$XDG_CACHE_HOME/pwb/artifacts" &&
+	"$PWB" build --tree linux --rev v6.1-debian --json >again.json &&
+	python3 -c "
+import json, os; b = json.load(open(\"again.json\"))
+assert b[\"status\"] == \"ok\" and not b[\"cached\"], b
+assert os.path.exists(b[\"bzimage\"])"
+'
+
+test_expect_success 'a series whose Makefile writes outside and dials out: a failed build, nothing outside' '
+	port=$(python3 -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
+	python3 -c "
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((\"127.0.0.1\", int(sys.argv[1]))); s.listen(5)
+while True:
+    c, a = s.accept(); open(sys.argv[2], \"a\").write(\"connected\\n\"); c.close()
+" "$port" "$TRASH/dialed" &
+	echo $! >listener &&
+	test_at_exit "kill $(cat listener) 2>/dev/null; rm -f /var/lib/pwb-escape-$$" &&
+	git -C linux show v6.1-debian:mm/Makefile >Makefile.mm &&
+	cat >escape.mk <<-\EOF &&
+
+	$(obj)/oom_kill.o: $(obj)/pwb-escape
+	$(obj)/pwb-escape: FORCE
+	TAB-python3 -c "import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 3)" 127.0.0.1 PORT
+	TABtouch /var/lib/pwb-escape-TOKEN
+	TABtouch $@
+	EOF
+	sed -e "s/TAB/\t/" -e "s/PORT/$port/" -e "s/TOKEN/$$/" escape.mk >>Makefile.mm &&
+	blob=$(git -C linux hash-object -w "$TRASH/Makefile.mm") &&
+	git -C linux read-tree v6.1-debian &&
+	git -C linux update-index --cacheinfo "100644,$blob,mm/Makefile" &&
+	c=$(git -C linux commit-tree "$(git -C linux write-tree)" -p v6.1-debian -m "mm: a Makefile that escapes") &&
+	git -C linux branch escape "$c" &&
+	"$PWB" build --tree linux --rev escape --json >esc.json 2>esc.err; test $? = 2 &&
+	python3 -c "
+import json; b = json.load(open(\"esc.json\"))
+assert b[\"status\"] == \"failed\", b
+assert \"pwb-escape\" in b[\"error\"], b[\"error\"]" &&
+	test ! -e "/var/lib/pwb-escape-$$" &&
+	test ! -s "$TRASH/dialed" &&
+	PWB_SANDBOX=0 "$PWB" build --tree linux --rev escape >/dev/null 2>&1 &&
+	test -e "/var/lib/pwb-escape-$$" &&
+	test -s "$TRASH/dialed"
+'
+
 test_expect_success 'a syntax error is a failed build with its error lines' '
 	"$PWB" build --tree linux --rev broken --json >f.json 2>f.err; test $? = 2 &&
 	python3 -c "

@@ -117,7 +117,7 @@ test_expect_success 'oom-reaper on the base: reaped for N = 0, 1, 2, 4; samples 
 		JOIN suite_runs r ON r.id = m.run_id WHERE r.suite = '"'"'oom-reaper'"'"'")" = 32 &&
 	test "$(sqlite3 "$PWB_DB" "SELECT group_concat(DISTINCT unit) FROM
 		(SELECT unit FROM metric_samples ORDER BY unit)")" = "bool,count,kB,ms" &&
-	test "$(sqlite3 "$PWB_DB" "SELECT max(value) FROM metric_samples
+	test "$(sqlite3 "$PWB_DB" "SELECT CAST(max(value) AS INTEGER) FROM metric_samples
 		WHERE name LIKE '"'"'anon_rss/%'"'"'")" -lt 4096
 '
 
@@ -253,6 +253,39 @@ assert r[\"verdict\"] == \"no-regression\", r[\"verdict\"]
 o = [x for x in r[\"suites\"] if x[\"suite\"] == \"oom-reaper\"][0]
 assert o[\"regressions\"] == 0 and o[\"improvements\"] == 0
 assert o[\"runs\"][\"candidate\"] == 5"
+'
+
+test_expect_success 'two checks at once on one database and tree: both finish, one waits for the slot' '
+	"$PWB" check "$SRCDIR/patches/mmn-undo-removal.mbox" --tree linux \
+		--suite mmn-pairing --repeat 2 --json >c1.json 2>c1.err &
+	p1=$! &&
+	"$PWB" check "$SRCDIR/patches/mmn-big-hammer.mbox" --tree linux \
+		--suite mmn-pairing --repeat 6 --json >c2.json 2>c2.err;
+	r2=$?;
+	wait $p1;
+	r1=$?;
+	test "$r1" = 1 && test "$r2" = 0 &&
+	grep -q "in use; waiting" c1.err c2.err &&
+	python3 -c "
+import json
+a = json.load(open(\"c1.json\")); b = json.load(open(\"c2.json\"))
+assert a[\"verdict\"] == \"regression\" and b[\"verdict\"] == \"no-regression\"
+assert a[\"suites\"][0][\"runs\"][\"candidate\"] == 2
+assert b[\"suites\"][0][\"runs\"][\"candidate\"] == 6" &&
+	test "$(sqlite3 "$PWB_DB" "PRAGMA integrity_check")" = ok
+'
+
+test_expect_success 'history: a series with its checks, a case across commits' '
+	"$PWB" history "<20190820093000.777-0-tidy@example.org>" --json >h.json &&
+	python3 -c "
+import json; h = json.load(open(\"h.json\"))
+assert [x[\"verdict\"] for x in h if x[\"check\"]] == [\"regression\"], h" &&
+	"$PWB" history --case oom_2_fail_first --suite mmn-pairing --json >hc.json &&
+	python3 -c "
+import json; h = {x[\"commit\"][:12]: x[\"result\"] for x in json.load(open(\"hc.json\"))}
+assert h[\"4ac53ba907cd\"] == \"pass\", h
+assert \"fail\" in h.values(), h" &&
+	test_fails_with "no results for case .nope." "$PWB" history --case nope
 '
 
 test_done

@@ -39,6 +39,15 @@ struct run_opts {
 	void (*on_output)(const char *data, size_t len, void *ud);
 	void *ud;
 	int stdin_null;			/* stdin from /dev/null (default: yes) */
+	/*
+	 * Untrusted code (a series' Makefiles, its kernel): when sandboxing
+	 * is on (run_sandbox_set), run inside bubblewrap with no network, the
+	 * whole file system read-only, /tmp, /root and /home empty, and only
+	 * these paths writable (NULL-terminated) and these readable again.
+	 */
+	int sandbox;
+	const char *const *sandbox_rw;
+	const char *const *sandbox_ro;
 };
 
 struct run_result {
@@ -54,6 +63,13 @@ void run_result_release(struct run_result *r);
 
 /* "exit 2", "signal 9", "timeout after 600 s", ... (static or r-owned). */
 const char *run_describe(const struct run_result *r, char *buf, size_t len);
+
+/*
+ * Sandboxing for run_opts.sandbox: 1 on (bwrap required), 0 off.  pwb.c
+ * sets it from config sandbox.enabled / $PWB_SANDBOX once at start.
+ */
+void run_sandbox_set(int on);
+int run_sandbox_enabled(void);
 
 /* SIGINT/SIGTERM set a flag that run_command() acts on. */
 void run_install_signal_handlers(void);
