@@ -7,8 +7,9 @@
  * the tip (interleaved; runs already recorded for the same tree, config
  * and suite revision count and are not run again, so a rerun resumes),
  * compare, and print the report.  Exit 0 no regression, 1 regression,
- * 2 the series does not apply or a patch does not build, 3 infrastructure,
- * 130 interrupted.
+ * 2 the series does not apply or a patch does not build, 3 could not check
+ * (infrastructure, not comparable, bad arguments: never 1, which scripts
+ * read as "regression"), 130 interrupted.
  */
 #include "cmds.h"
 #include "compare.h"
@@ -42,7 +43,8 @@ static const char usage[] =
 	"base and every patch, runs the suites (default: every suite under\n"
 	"bench/suites, or config check.suites) on the base and on the last\n"
 	"patch, compares and prints the report.  Exit 0 no regression,\n"
-	"1 regression, 2 does not apply or build, 3 infrastructure error.\n";
+	"1 regression, 2 does not apply or build, 3 could not check\n"
+	"(infrastructure, not comparable, or a bad SOURCE, suite or tree).\n";
 
 #define EXIT_NOT_APPLIED 2
 #define EXIT_INFRA 3
@@ -402,13 +404,13 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 		names = default_suites(ctx, datadir, &nnames);
 	if (!nnames) {
 		error("no suites: none under %s/bench/suites and no --suite", datadir);
-		ret = EXIT_FAIL;
+		ret = EXIT_INFRA;
 		goto out_args;
 	}
 	suites = xcalloc(nnames, sizeof(*suites));
 	for (i = 0; i < nnames; i++) {
 		if (suite_load(datadir, names[i], &suites[i])) {
-			ret = EXIT_FAIL;
+			ret = EXIT_INFRA;
 			goto out_args;
 		}
 		nsuites++;
@@ -420,15 +422,15 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 			error("suites %s and %s need different configs (%s, %s): "
 			      "check them separately", suites[0].name,
 			      suites[i].name, suites[0].config, suites[i].config);
-			ret = EXIT_FAIL;
+			ret = EXIT_INFRA;
 			goto out_args;
 		}
 	if (tree_resolve(ctx->db, cs.tree_arg, &repo, NULL)) {
-		ret = EXIT_FAIL;
+		ret = EXIT_INFRA;
 		goto out_args;
 	}
 	if (start_check(ctx->db, source, repo, cs.config, repeat, &cs.id)) {
-		ret = EXIT_FAIL;
+		ret = EXIT_INFRA;
 		goto out_args;
 	}
 	/* PWB_PROGRESS=1: stage lines also when stderr is not a terminal */
@@ -443,7 +445,7 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 		if (store_load_series(ctx->db, sid, &ss)) {
 			verdict = "infra-error";
 			status = "error";
-			ret = EXIT_FAIL;
+			ret = EXIT_INFRA;
 			goto done;
 		}
 		stored_series_release(&ss);
@@ -451,7 +453,7 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 		if (fetch_source(ctx, source, &fo, &fr)) {
 			verdict = "infra-error";
 			status = "error";
-			ret = EXIT_FAIL;
+			ret = EXIT_INFRA;
 			goto done;
 		}
 		fetched = 1;
@@ -471,9 +473,9 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 	/* 2. apply */
 	stage(&cs, "apply series %ld to %s", sid, cs.tree_arg);
 	if (apply_to_tree(ctx, sid, cs.tree_arg, base_rev, &ss, &ar, &apply_id)) {
-		verdict = "infra-error";
-		status = "error";
-		ret = EXIT_FAIL;
+		/* no base, an incomplete series: it cannot be applied */
+		verdict = "does-not-apply";
+		ret = EXIT_NOT_APPLIED;
 		goto done;
 	}
 	applied = loaded_series = 1;
@@ -577,7 +579,7 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 
 		/* verdicts come from the same code the report uses */
 		if (report_load(ctx, cs.id, &rep)) {
-			ret = EXIT_FAIL;
+			ret = EXIT_INFRA;
 			status = "error";
 			goto done;
 		}

@@ -20,6 +20,11 @@ test_expect_success 'usage errors and bad suites: before any work, nothing recor
 	test_fails_with "--tree nowhere: no registered tree" \
 		"$PWB" check 1 --tree nowhere --suite mmn-pairing &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks")" = 0 &&
+	test_expect_code 3 "$PWB" check 1 --tree t --suite nope 2>/dev/null &&
+	test_fails_with "cannot read /no/such.mbox\|not a message-id" \
+		"$PWB" check /no/such.mbox --tree t --suite mmn-pairing &&
+	test_expect_code 3 "$PWB" check /no/such.mbox --tree t --suite mmn-pairing 2>/dev/null &&
+	sqlite3 "$PWB_DB" "DELETE FROM checks" &&
 	test_expect_code 129 "$PWB" bisect 1 --tree t 2>/dev/null &&
 	test_expect_code 129 "$PWB" bisect 1 --tree t --suite mmn-pairing --good a --bad b 2>/dev/null &&
 	test_expect_code 129 "$PWB" bisect 1 --tree t --suite mmn-pairing --case a --metric b 2>/dev/null &&
