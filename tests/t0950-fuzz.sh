@@ -1,7 +1,7 @@
 #!/bin/sh
 # The libFuzzer targets (make fuzz-build): the seeds and every saved crash
 # (tests/fuzz/regress/) replayed, then FUZZ_SECONDS of fuzzing per target
-# (20 in make check; 0, replay only, under make check-fast).
+# (60 in make check; 0, replay only, under make check-fast).
 . "$(dirname "$0")/lib.sh"
 
 if [ ! -x "$SRCDIR/build-fuzz/fuzz/fuzz-thread" ]; then
@@ -12,7 +12,7 @@ if [ -n "${PWB_BIN:-}" ]; then
 	test_skip "fuzzing" "runs once, in the plain pass"
 	test_done
 fi
-secs=${FUZZ_SECONDS:-20}
+secs=${FUZZ_SECONDS:-60}
 [ -n "${PWB_FAST:-}" ] && secs=${FUZZ_SECONDS:-0}
 
 test_expect_success "every fuzz target: replay, then ${secs}s each, no crash" '
