@@ -242,7 +242,7 @@ static int build_one(struct check_state *cs, const char *commit, int need_dir,
 	q.tree_arg = cs->tree_arg;
 	q.rev = commit;
 	q.config = cs->config;
-	q.progress = cs->progress;
+	q.progress = cs->progress && isatty(2);	/* \r lines: terminals only */
 	q.need_build_dir = need_dir;
 	memset(br, 0, sizeof(*br));
 	return kbuild(cs->ctx, &q, br);
