@@ -58,7 +58,8 @@ assert os.path.exists(b[\"bzimage\"])"
 '
 
 test_expect_success 'a series whose Makefile writes outside and dials out: a failed build, nothing outside' '
-	port=$(python3 -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
+	port=$(python3 -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") ||
+		return 1
 	python3 -c "
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
