@@ -344,10 +344,20 @@ static int run_quiet(const char *const *argv, const char *cwd,
 	run_command(&o, &r);
 	if (r.end != RUN_EXITED || r.code) {
 		struct buf b = BUF_INIT;
+		const char *out = r.output.buf ? r.output.buf : "";
+		const char *e = strstr(out, "error:");
 		size_t len = r.output.len, start = len > 600 ? len - 600 : 0;
 
+		/* the compiler's first error (from its line start), else the tail */
+		if (e) {
+			while (e > out && e[-1] != '\n')
+				e--;
+			start = (size_t)(e - out);
+			if (len - start > 600)
+				len = start + 600;
+		}
 		buf_addf(&b, "%s: %s: %.*s", argv[0], run_describe(&r, d, sizeof(d)),
-			 (int)(len - start), r.output.buf + start);
+			 (int)(len - start), out + start);
 		*why = buf_detach(&b, NULL);
 		ret = -1;
 	}

@@ -167,6 +167,21 @@ test_expect_success 'a guest that never finishes: timeout, partial results kept,
 	test -z "$(ls tmp)"
 '
 
+test_expect_success 'a suite module that does not build: an infrastructure error of the suite' '
+	mkdir -p data2/bench/suites/badmod/module data2/bench/configs &&
+	cp "$SRCDIR/bench/configs/qemu-x86_64.config" data2/bench/configs/ &&
+	printf "[suite]\n\tformat = ktap\n\tmodule = module\n\trun = true\n" \
+		>data2/bench/suites/badmod/suite.conf &&
+	echo "obj-m += bad.o" >data2/bench/suites/badmod/module/Makefile &&
+	echo "this is not C;" >data2/bench/suites/badmod/module/bad.c &&
+	PWB_DATADIR="$TRASH/data2" "$PWB" run --tree linux --rev v6.1-debian \
+		--suite badmod 2>err;
+	test $? = 3 &&
+	grep -q "suite badmod does not build against .*bad.c:1:1: error: unknown type name" err &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status FROM suite_runs WHERE suite = '"'"'badmod'"'"'")" = infra-error &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM suite_runs WHERE suite = '"'"'badmod'"'"' AND boot_id IS NOT NULL")" = 0
+'
+
 # --- pwb check, report, bisect on the fixtures (issue 6) -------------------
 
 test_expect_success 'check mmn-big-hammer: the oom-reaper regression, exit 1' '
