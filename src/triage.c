@@ -304,8 +304,14 @@ static void classify(struct triage *t, const char *raw)
 	if (skip_prefix(s, "INFO: task ", &p) && strstr(s, "blocked for more than")) {
 		/* "INFO: task kworker/0:1:17 blocked": the pid follows the
 		 * last ':' (the comm may hold one too) */
-		const char *end = strstr(p, " blocked");
-		const char *colon = end;
+		const char *end = strstr(p, "blocked for more than");
+		const char *colon;
+
+		/* found: the branch asked for it; "INFO: task blocked ..."
+		 * (no comm) must not run past the line (fuzz-text found it) */
+		while (end > p && end[-1] == ' ')
+			end--;
+		colon = end;
 
 		while (colon > p && *colon != ':')
 			colon--;

@@ -64,6 +64,22 @@ static void test_timeout(void **state)
 	triage_release(&t);
 }
 
+/* found by fuzz-text: a hung-task line without a task name */
+static void test_hung_task_without_comm(void **state)
+{
+	static const char line[] = "[ 245.0] INFO: task blocked for more than 122 seconds.\n";
+	struct triage t;
+
+	(void)state;
+	triage_init(&t);
+	triage_feed(&t, line, sizeof(line) - 1);
+	triage_finish(&t, 0);
+	assert_int_equal(t.nr, 1);
+	assert_string_equal(t.f[0].kind, "hung-task");
+	assert_string_equal(t.f[0].title, "hung task: ");
+	triage_release(&t);
+}
+
 static void test_ktap_plan_only(void **state)
 {
 	struct ktap k;
@@ -85,6 +101,7 @@ int main(void)
 		cmocka_unit_test(test_split_reads),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_hung_task_without_comm),
 		cmocka_unit_test(test_ktap_plan_only),
 	};
 
