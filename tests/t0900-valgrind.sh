@@ -9,6 +9,10 @@ if ! command -v valgrind >/dev/null; then
 	test_skip "valgrind" "not installed (make deps)"
 	test_done
 fi
+if [ -n "${PWB_BIN:-}" ]; then
+	test_skip "valgrind" "the plain build only (valgrind and ASan do not mix)"
+	test_done
+fi
 F="$SRCDIR/tests/fixtures/threads"
 MID=20190815073000.2000-0-mhocko@example.com
 VG="valgrind -q --error-exitcode=99 --leak-check=no --track-origins=yes"
