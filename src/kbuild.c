@@ -682,7 +682,8 @@ int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 			buf_addf(&script, "%s/scripts/kconfig/merge_config.sh", co.dir);
 			argv[1] = script.buf;
 			const char *rw[2] = { r->build_dir, NULL };
-			const char *rop[2] = { co.dir, NULL };
+			/* the fragment may live anywhere (datadir under /tmp) */
+			const char *rop[3] = { co.dir, fragpath, NULL };
 
 			memset(&ro, 0, sizeof(ro));
 			ro.argv = argv;
