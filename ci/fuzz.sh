@@ -58,8 +58,14 @@ for bin in "$B"/fuzz-*; do
 		continue
 	fi
 	if [ "$SECONDS_EACH" -gt 0 ]; then
-		if "$bin" -max_total_time="$SECONDS_EACH" -close_fd_mask=3 -max_len=65536 -print_final_stats=1 \
-			-artifact_prefix="$SRCDIR/build-fuzz/crash-$t-" "$corpus" >"$W/$t.log" 2>&1; then
+		# -max_total_time alone once ran 15 minutes in CI: bound it from
+		# outside too (SIGINT: libFuzzer stops cleanly, exit 72)
+		timeout -s INT $((SECONDS_EACH + 20)) "$bin" -max_total_time="$SECONDS_EACH" \
+			-timeout=20 -rss_limit_mb=2048 -close_fd_mask=3 -max_len=65536 \
+			-print_final_stats=1 -artifact_prefix="$SRCDIR/build-fuzz/crash-$t-" \
+			"$corpus" >"$W/$t.log" 2>&1
+		rc=$?
+		if [ $rc = 0 ] || [ $rc = 72 ] || [ $rc = 124 ]; then
 			echo "ok - $t: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$W/$t.log" |
 				sed 's/.*: //') runs in ${SECONDS_EACH}s, $(ls "$corpus" | wc -l) corpus inputs"
 		else
