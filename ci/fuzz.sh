@@ -50,7 +50,7 @@ for bin in "$B"/fuzz-*; do
 	seeds "$t" "$corpus"
 	reg="$SRCDIR/tests/fuzz/regress/$t"
 	# replay: the seeds and every past crash, once each
-	if ! "$bin" -runs=0 -close_fd_mask=3 "$corpus" ${reg:+$( [ -d "$reg" ] && echo "$reg")} \
+	if ! "$bin" -runs=0 -timeout=20 -close_fd_mask=3 "$corpus" ${reg:+$( [ -d "$reg" ] && echo "$reg")} \
 		>"$W/$t.replay" 2>&1; then
 		echo "not ok - $t replay"
 		tail -n 30 "$W/$t.replay" | sed 's/^/    /'
@@ -70,7 +70,7 @@ for bin in "$B"/fuzz-*; do
 				sed 's/.*: //') runs in ${SECONDS_EACH}s, $(ls "$corpus" | wc -l) corpus inputs"
 		else
 			echo "not ok - $t: crash (saved under build-fuzz/crash-$t-*)"
-			grep -A 25 "ERROR:\|runtime error" "$W/$t.log" | head -n 40 | sed 's/^/    /'
+			grep -A 25 "ERROR:\|runtime error\|ALARM:" "$W/$t.log" | head -n 40 | sed 's/^/    /'
 			fail=1
 		fi
 	else

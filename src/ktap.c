@@ -43,11 +43,19 @@ void ktap_release(struct ktap *k)
 	memset(k, 0, sizeof(*k));
 }
 
+/* Bounds on what a console may make the parser do: a log from an untrusted
+ * kernel may claim plans of any size and nest without end. */
+#define KTAP_MAX_DEPTH 32	/* deeper indents stay in the deepest level */
+#define KTAP_MAX_PLAN 100000	/* larger plans are ignored */
+#define KTAP_MAX_MISSING 100	/* "case N" crashed entries per level */
+#define KTAP_MAX_NAME 256	/* bytes of a "# Subtest:" name kept */
+
 struct level {
 	int indent;
 	int plan;		/* -1: none */
 	unsigned char *seen;	/* seen[n] for n in 1..plan */
 	int seen_cap;
+	int seen_nr;		/* distinct n marked in seen */
 	char *name;		/* from "# Subtest:" */
 	size_t first_case;	/* cases from here on are this level's */
 	int results;
@@ -67,7 +75,10 @@ static struct ktap_case *add_case(struct ktap *k, char *name,
 {
 	struct ktap_case *c;
 
-	k->cases = xrealloc(k->cases, (k->nr + 1) * sizeof(*k->cases));
+	if (k->nr == k->alloc) {
+		k->alloc = k->alloc ? 2 * k->alloc : 16;
+		k->cases = xrealloc(k->cases, k->alloc * sizeof(*k->cases));
+	}
 	c = &k->cases[k->nr++];
 	c->name = name;
 	c->status = st;
@@ -78,7 +89,7 @@ static struct ktap_case *add_case(struct ktap *k, char *name,
 
 static void mark_seen(struct level *l, int n)
 {
-	if (n <= 0 || n > 100000)
+	if (n <= 0 || n > KTAP_MAX_PLAN)
 		return;
 	if (n >= l->seen_cap) {
 		int cap = n + 16;
@@ -87,6 +98,8 @@ static void mark_seen(struct level *l, int n)
 		memset(l->seen + l->seen_cap, 0, (size_t)(cap - l->seen_cap));
 		l->seen_cap = cap;
 	}
+	if (!l->seen[n])
+		l->seen_nr++;
 	l->seen[n] = 1;
 }
 
@@ -94,6 +107,8 @@ static void open_level(struct parser *p, int indent)
 {
 	struct level *l;
 
+	if (p->depth == KTAP_MAX_DEPTH)
+		return;
 	if (p->depth == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 8;
 		p->lv = xrealloc(p->lv, (size_t)p->cap * sizeof(*p->lv));
@@ -113,18 +128,28 @@ static void close_level(struct parser *p, const char *name_from_result)
 	struct level *l = &p->lv[--p->depth];
 	const char *name = l->name ? l->name : name_from_result;
 	size_t i;
-	int n;
+	int n, missing = 0, listed = 0;
 
-	for (n = 1; n <= l->plan && n <= 100000; n++) {
+	/* walk only as far as the listed ones need: the walk passes seen
+	 * results, one per input line, and at most KTAP_MAX_MISSING others */
+	if (l->plan > 0 && l->plan <= KTAP_MAX_PLAN) {
+		missing = l->plan - l->seen_nr;
+		/* results numbered beyond the plan fill no gap (the scan costs
+		 * no more than allocating seen did) */
+		for (n = l->plan + 1; n < l->seen_cap; n++)
+			missing += l->seen[n];
+	}
+	for (n = 1; n <= l->plan && listed < missing &&
+		    listed < KTAP_MAX_MISSING; n++) {
 		if (n < l->seen_cap && l->seen[n])
 			continue;
-		{
-			struct buf b = BUF_INIT;
-
-			buf_addf(&b, "case %d", n);
-			add_case(p->k, buf_detach(&b, NULL), KTAP_CRASHED, NULL);
-		}
+		add_case(p->k, xstrfmt("case %d", n), KTAP_CRASHED, NULL);
+		listed++;
 	}
+	if (missing > KTAP_MAX_MISSING)
+		add_case(p->k, xstrfmt("%d more missing cases",
+				       missing - KTAP_MAX_MISSING),
+			 KTAP_CRASHED, NULL);
 	if (name && p->depth > 0) {
 		for (i = l->first_case; i < p->k->nr; i++) {
 			struct buf b = BUF_INIT;
@@ -228,7 +253,7 @@ int ktap_parse(const char *text, struct ktap *k)
 				open_level(&p, indent);
 		} else if (skip_prefix(s, "# Subtest: ", (const char **)&desc)) {
 			free(p.pending_name);
-			p.pending_name = xstrdup(desc);
+			p.pending_name = xstrndup(desc, KTAP_MAX_NAME);
 			/* KUnit: right after the nested version line, it names
 			 * that level; TAP 14: after the parent's plan, it names
 			 * the level that follows, indented deeper */
@@ -245,8 +270,7 @@ int ktap_parse(const char *text, struct ktap *k)
 			p.lv[p.depth - 1].plan = (int)v;
 		} else if (parse_result(s, &ok, &num, &desc, &directive)) {
 			enum ktap_status st = ok ? KTAP_PASS : KTAP_FAIL;
-			size_t before;
-			int had_children = 0;
+			size_t children = k->nr;
 
 			if (directive && istarts_with(directive, "SKIP"))
 				st = KTAP_SKIP;
@@ -254,24 +278,29 @@ int ktap_parse(const char *text, struct ktap *k)
 				st = KTAP_TODO;
 			/* deeper levels end: this result is their parent's */
 			while (p.depth && p.lv[p.depth - 1].indent > indent) {
-				before = k->nr;
-				had_children |= p.lv[p.depth - 1].first_case < before;
-				close_level(&p, desc);
+				/* the result names the level right below it only;
+				 * deeper ones that never got their result keep none */
+				int outermost = p.depth == 1 ||
+					p.lv[p.depth - 2].indent <= indent;
+
+				if (p.lv[p.depth - 1].first_case < children)
+					children = p.lv[p.depth - 1].first_case;
+				close_level(&p, outermost ? desc : NULL);
 			}
 			if (!p.depth)
 				open_level(&p, indent);
 			mark_seen(&p.lv[p.depth - 1], num);
 			p.lv[p.depth - 1].results++;
-			if (had_children && st != KTAP_FAIL) {
+			if (children < k->nr && st != KTAP_FAIL) {
 				/* the children carry the detail */
 				free(desc);
 				free(directive);
-			} else if (had_children) {
+			} else if (children < k->nr) {
 				/* a failed parent whose children all passed: keep it */
 				size_t i;
 				int child_failed = 0;
 
-				for (i = 0; i < k->nr; i++)
+				for (i = children; i < k->nr; i++)
 					if (k->cases[i].status == KTAP_FAIL ||
 					    k->cases[i].status == KTAP_CRASHED)
 						child_failed = 1;

@@ -33,7 +33,7 @@ struct ktap_case {
 
 struct ktap {
 	struct ktap_case *cases;
-	size_t nr;
+	size_t nr, alloc;
 	int versions;		/* version lines seen */
 	char *error;		/* set when there was no KTAP at all */
 };

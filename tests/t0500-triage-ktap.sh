@@ -47,6 +47,22 @@ for c in json.load(open('j')): print(c['name'], c['status'])\" >got &&
 	"
 done
 
+test_expect_success 'ktap: a hostile console (huge plans, 40 levels deep) stays bounded' '
+	python3 -c "
+out = [\"KTAP version 1\", \"1..2\", \"ok 1 first\"]
+for d in range(1, 41):
+    out += [\" \" * 4 * d + \"KTAP version 1\", \" \" * 4 * d + \"1..99999\"]
+print(\"\\n\".join(out + [\"ok 2 last\"]))" >hostile.tap &&
+	test_expect_code 1 "$PWB" ktap --json hostile.tap >j &&
+	python3 -c "
+import json; d = json.load(open(\"j\"))
+names = [c[\"name\"] for c in d]
+assert names[0] == \"first\" and d[0][\"status\"] == \"pass\", d[0]
+assert len(d) <= 32 * 101, len(d)
+assert \"last.99899 more missing cases\" in names, names[-3:]
+assert all(c[\"status\"] == \"crashed\" for c in d[1:])"
+'
+
 test_expect_success 'ktap keeps diagnostics with their case' '
 	"$PWB" ktap --json "$C/ktap/kunit.tap" >j;
 	python3 -c "

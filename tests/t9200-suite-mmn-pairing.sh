@@ -245,23 +245,34 @@ assert r[\"cycles\"] <= 2 and r[\"log2_bound\"] == 2, r[\"cycles\"]" &&
 test_expect_success 'check mmn-doc-fix, killed with SIGKILL mid-boot: no QEMU left, the rerun resumes' '
 	("$PWB" check "$SRCDIR/patches/mmn-doc-fix.mbox" --tree linux \
 		--suite mmn-pairing --suite oom-reaper >/dev/null 2>&1 & echo $! >pid) &&
-	n0=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM boots") &&
-	for i in $(seq 600); do
-		test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM boots")" -gt "$n0" && break
+	# kill it while a QEMU of it has been running for a second (a boot
+	# row appears only when a boot ends, and the next QEMU may start
+	# seconds later, after a module build)
+	killed= &&
+	for i in $(seq 1200); do
+		if pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null; then
+			sleep 1
+			if pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null; then
+				kill -9 "$(cat pid)" && killed=yes
+				break
+			fi
+		fi
+		kill -0 "$(cat pid)" 2>/dev/null || { echo "check ended before any boot"; return 1; }
 		sleep 0.5
 	done &&
-	sleep 3 &&
-	pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null &&
-	kill -9 "$(cat pid)" &&
+	test "$killed" = yes &&
 	sleep 1 &&
-	! pgrep -f "qemu-system-x86_64.*$TRASH" &&
-	! pgrep -f "make.*$TRASH" &&
-	test "$(sqlite3 "$PWB_DB" "SELECT status FROM checks ORDER BY id DESC LIMIT 1")" = running &&
-	"$PWB" check "$SRCDIR/patches/mmn-doc-fix.mbox" --tree linux \
-		--suite mmn-pairing --suite oom-reaper --json >check-doc.json 2>err &&
-	grep -q "left running by a pwb that is gone" err &&
-	test "$(sqlite3 "$PWB_DB" "SELECT group_concat(status) FROM (SELECT status
-		FROM checks ORDER BY id DESC LIMIT 2)")" = "done,interrupted" &&
+	{ ! pgrep -af "qemu-system-x86_64.*$TRASH" || { echo "QEMU left running"; false; }; } &&
+	{ ! pgrep -af "make.*$TRASH" || { echo "make left running"; false; }; } &&
+	st=$(sqlite3 "$PWB_DB" "SELECT status FROM checks ORDER BY id DESC LIMIT 1") &&
+	{ test "$st" = running || { echo "killed check is $st"; false; }; } &&
+	{ "$PWB" check "$SRCDIR/patches/mmn-doc-fix.mbox" --tree linux \
+		--suite mmn-pairing --suite oom-reaper --json >check-doc.json 2>err ||
+		{ echo "rerun failed: $?"; tail -n 5 err; false; }; } &&
+	{ grep -q "left running by a pwb that is gone" err || { cat err; false; }; } &&
+	st=$(sqlite3 "$PWB_DB" "SELECT group_concat(status) FROM (SELECT status
+		FROM checks ORDER BY id DESC LIMIT 2)") &&
+	{ test "$st" = "done,interrupted" || { echo "checks: $st"; false; }; } &&
 	python3 -c "
 import json; r = json.load(open(\"check-doc.json\"))
 assert r[\"verdict\"] == \"no-regression\", r[\"verdict\"]
