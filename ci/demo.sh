@@ -46,6 +46,10 @@ LORE="http://127.0.0.1:$PORT/linux-mm/"
 echo "local lore: $LORE (patches/*.mbox)"
 
 REF=$(sh "$SRCDIR/ci/kernel-tree.sh")
+# the fixtures' base-commit is that of the Debian source they were written
+# on; with another linux-source-6.1 they apply on the reference tag
+mkdir -p "$XDG_CONFIG_HOME/pwb"
+git config -f "$XDG_CONFIG_HOME/pwb/config" apply.fallbackbase v6.1-debian
 [ -d "$W/linux" ] || git clone -q --shared --no-checkout "$REF" "$W/linux"
 "$PWB" tree list | grep -q '^linux ' || "$PWB" tree add linux "$W/linux"
 

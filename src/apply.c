@@ -694,35 +694,54 @@ void apply_result_release(struct apply_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int resolve_base(git_repository *repo, const struct stored_series *s,
-			const char *rev, git_commit **base, const char **rule)
+static int resolve_rev(git_repository *repo, const char *rev,
+		       git_commit **base)
 {
 	git_object *obj = NULL;
+	int ret = -1;
 
+	if (!git_revparse_single(&obj, repo, rev) &&
+	    !git_object_peel((git_object **)base, obj, GIT_OBJECT_COMMIT))
+		ret = 0;
+	git_object_free(obj);
+	return ret;
+}
+
+static int resolve_base(git_repository *repo, const struct stored_series *s,
+			const char *rev, const char *fallback, int say,
+			git_commit **base, const char **rule)
+{
 	if (rev) {
-		if (git_revparse_single(&obj, repo, rev) ||
-		    git_object_peel((git_object **)base, obj, GIT_OBJECT_COMMIT)) {
-			git_object_free(obj);
+		if (resolve_rev(repo, rev, base))
 			return error("--base %s: not a commit in %s: %s", rev,
 				     git_repository_path(repo), git_errmsg());
-		}
-		git_object_free(obj);
 		*rule = "option";
 		return 0;
 	}
-	if (!s->base_commit)
-		return error("no base: --base not given and the series has no "
-			     "base-commit");
-	if (git_revparse_single(&obj, repo, s->base_commit) ||
-	    git_object_peel((git_object **)base, obj, GIT_OBJECT_COMMIT)) {
-		git_object_free(obj);
-		return error("no base: --base not given and the series' "
-			     "base-commit %s is not in %s", s->base_commit,
-			     git_repository_path(repo));
+	if (s->base_commit && !resolve_rev(repo, s->base_commit, base)) {
+		*rule = "base-commit";
+		return 0;
 	}
-	git_object_free(obj);
-	*rule = "base-commit";
-	return 0;
+	/* as b4 does when the submitter's base is unknown here: go on from
+	 * the maintainer's chosen base, and say so */
+	if (fallback) {
+		if (resolve_rev(repo, fallback, base))
+			return error("apply.fallbackbase %s: not a commit in %s: %s",
+				     fallback, git_repository_path(repo),
+				     git_errmsg());
+		if (s->base_commit && say)
+			notice("base-commit %.12s is not in %s; applying on "
+			       "apply.fallbackbase %s",
+				s->base_commit, git_repository_path(repo), fallback);
+		*rule = "fallback";
+		return 0;
+	}
+	if (!s->base_commit)
+		return error("no base: the series has no base-commit (give "
+			     "--base, or set apply.fallbackbase)");
+	return error("no base: the series' base-commit %s is not in %s "
+		     "(give --base, or set apply.fallbackbase)", s->base_commit,
+		     git_repository_path(repo));
 }
 
 static char *commit_message(const struct stored_series *s,
@@ -753,12 +772,13 @@ static char *commit_message(const struct stored_series *s,
 }
 
 int apply_resolve_base(git_repository *repo, const struct stored_series *s,
-		       const char *rev, struct apply_result *r)
+		       const char *rev, const char *fallback,
+		       struct apply_result *r)
 {
 	git_commit *base = NULL;
 
 	memset(r, 0, sizeof(*r));
-	if (resolve_base(repo, s, rev, &base, &r->base_rule))
+	if (resolve_base(repo, s, rev, fallback, 1, &base, &r->base_rule))
 		return -1;
 	git_oid_tostr(r->base, sizeof(r->base), git_commit_id(base));
 	git_commit_free(base);
@@ -774,7 +794,8 @@ int apply_series(git_repository *repo, const struct stored_series *s,
 	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
-	if (resolve_base(repo, s, o->base_rev, &base, &r->base_rule))
+	if (resolve_base(repo, s, o->base_rev, o->fallback_rev, 0, &base,
+			 &r->base_rule))
 		return -1;
 	git_oid_tostr(r->base, sizeof(r->base), git_commit_id(base));
 	r->branch = fmt("pwb/%ld-v%d", s->id, s->version);

@@ -43,7 +43,8 @@ struct patch_result {
 
 struct apply_result {
 	char base[GIT_OID_HEXSZ + 1];
-	const char *base_rule;	/* "option" or "base-commit" (static) */
+	const char *base_rule;	/* "option", "base-commit" or "fallback"
+				 * (static) */
 	char *branch;
 	char head[GIT_OID_HEXSZ + 1];
 	int reused;		/* commits of an earlier run were reused */
@@ -55,6 +56,9 @@ struct apply_result {
 
 struct apply_opts {
 	const char *base_rev;		/* --base, or NULL */
+	const char *fallback_rev;	/* apply.fallbackbase: the base when
+					 * the series' base-commit is not in
+					 * the tree (or it has none), or NULL */
 	const char *link_base;		/* for Link: trailers */
 	const git_signature *committer;
 };
@@ -71,7 +75,8 @@ int apply_series(git_repository *repo, const struct stored_series *s,
 
 /* Only the base: r->base and r->base_rule (nothing allocated). */
 int apply_resolve_base(git_repository *repo, const struct stored_series *s,
-		       const char *rev, struct apply_result *r);
+		       const char *rev, const char *fallback,
+		       struct apply_result *r);
 
 /*
  * One patch (diff text) on a tree: the resulting tree id, the strategy

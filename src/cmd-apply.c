@@ -190,7 +190,8 @@ static void print_text(const struct stored_series *s,
 
 	printf("series %ld v%d on %s\n", s->id, s->version, path);
 	printf("  base:   %s (%s)\n", r->base, !strcmp(r->base_rule, "option") ?
-	       "--base" : "the series' base-commit");
+	       "--base" : !strcmp(r->base_rule, "fallback") ?
+	       "apply.fallbackbase" : "the series' base-commit");
 	for (i = 0; i < r->npatches; i++) {
 		const struct patch_result *p = &r->patches[i];
 
@@ -251,7 +252,7 @@ int apply_to_tree(struct pwb_ctx *ctx, long sid, const char *tree_arg,
 		  struct apply_result *r, long *apply_id)
 {
 	char *path = NULL, *uname = NULL, *uemail = NULL;
-	char *link_base = NULL, *content = NULL;
+	char *link_base = NULL, *content = NULL, *fallback = NULL;
 	git_repository *repo = NULL;
 	git_signature *committer = NULL;
 	struct apply_opts ao;
@@ -277,7 +278,9 @@ int apply_to_tree(struct pwb_ctx *ctx, long sid, const char *tree_arg,
 		goto out;
 	}
 	link_base = ctx_config_get(ctx, "lore.url");
+	fallback = ctx_config_get(ctx, "apply.fallbackbase");
 	ao.base_rev = base;
+	ao.fallback_rev = fallback;
 	ao.link_base = link_base ? link_base : LORE_DEFAULT_BASE;
 	ao.committer = committer;
 
@@ -285,7 +288,7 @@ int apply_to_tree(struct pwb_ctx *ctx, long sid, const char *tree_arg,
 	{
 		struct apply_result probe;
 
-		if (apply_resolve_base(repo, s, base, &probe))
+		if (apply_resolve_base(repo, s, base, fallback, &probe))
 			goto out;
 		content = content_hash(s);
 		prev = find_previous(ctx->db, repo, s->id, path, probe.base,
@@ -334,6 +337,7 @@ out:
 	free(uname);
 	free(uemail);
 	free(link_base);
+	free(fallback);
 	free(content);
 	return ret;
 }

@@ -77,6 +77,23 @@ test_expect_success 'no usable base: a clear error' '
 	test_fails_with "--base nope: not a commit" "$PWB" apply 1 --tree fix --base nope
 '
 
+test_expect_success 'apply.fallbackbase: the base when the base-commit is not in the tree' '
+	rm -rf moved && mkdir moved && cp -R "$SRCDIR/tests/fixtures/base/." moved/ &&
+	(cd moved && git init -q -b main && git add -A && git commit -qm "same files, another commit") &&
+	"$PWB" tree add moved moved >/dev/null &&
+	test_fails_with "give --base, or set apply.fallbackbase" "$PWB" apply 1 --tree moved &&
+	"$PWB" -c apply.fallbackbase=main apply 1 --tree moved --json >fb.json 2>fb.err &&
+	grep -q "base-commit febe02bd.* is not in .*; applying on apply.fallbackbase main" fb.err &&
+	python3 -c "
+import json; a = json.load(open(\"fb.json\"))
+assert a[\"base_rule\"] == \"fallback\" and all(p[\"status\"] == \"applied\" for p in a[\"patches\"]), a" &&
+	test "$(git -C moved rev-parse pwb/1-v2^{tree})" = "$(git -C fix rev-parse pwb/1-v2^{tree})" &&
+	test_fails_with "apply.fallbackbase nope: not a commit" \
+		"$PWB" -c apply.fallbackbase=nope apply 1 --tree moved &&
+	"$PWB" -c apply.fallbackbase=main apply 1 --tree moved --base main --json >opt.json &&
+	grep -q "\"base_rule\": \"option\"" opt.json
+'
+
 # A series made on an older commit, applied where the file has moved on:
 # patch 1 needs an offset, patch 2 a three-way merge; git am -3 agrees.
 test_expect_success 'setup: a series that needs offset and three-way' '

@@ -15,6 +15,10 @@ trap 'rm -rf "$W"' EXIT INT TERM
 export PWB_DB="$W/db.sqlite" XDG_CACHE_HOME="$W/cache" XDG_CONFIG_HOME="$W/config" \
 	CCACHE_BASEDIR="$W"
 git clone -q --shared --no-checkout "$REF" "$W/linux"
+# the fixtures' base-commit is that of the Debian source they were written
+# on; with another linux-source-6.1 they apply on the reference tag
+mkdir -p "$XDG_CONFIG_HOME/pwb"
+git config -f "$XDG_CONFIG_HOME/pwb/config" apply.fallbackbase v6.1-debian
 "$PWB" tree add linux "$W/linux" >/dev/null
 sargs=""
 for s in $SUITES; do sargs="$sargs --suite $s"; done
