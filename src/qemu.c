@@ -32,9 +32,18 @@ void boot_result_release(struct boot_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Set when /dev/kvm opened but QEMU could not run a guest with it (seen in
+ * sandboxed VMs: "failed to set MSR"): the rest of this process uses TCG. */
+static int kvm_broken;
+
 static int kvm_usable(void)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	const char *want = getenv("PWB_ACCEL");
+	int fd;
+
+	if (kvm_broken || (want && !strcmp(want, "tcg")))
+		return 0;
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
 		return 0;
@@ -115,6 +124,7 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 				   "(apt-get install qemu-system-x86)");
 		return 0;
 	}
+again:
 	r->kvm = kvm_usable();
 	buf_addstr(&append, "console=ttyS0,115200 panic=-1 printk.time=1 "
 		   "oops=panic softlockup_panic=0");
@@ -202,6 +212,22 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 		r->status = BOOT_KERNEL_FAILURE;
 	} else {
 		r->status = BOOT_OK;
+	}
+	if (r->kvm && r->status == BOOT_INFRA && r->run.end == RUN_EXITED &&
+	    strstr(r->run.output.buf, "kvm")) {
+		notice("KVM does not run guests here (%.*s); using TCG",
+		       (int)strcspn(r->run.output.buf, "\n"), r->run.output.buf);
+		kvm_broken = 1;
+		free(r->error);
+		free(r->cmdline);
+		r->error = r->cmdline = NULL;
+		triage_release(&r->triage);
+		triage_init(&r->triage);
+		buf_reset(&append);
+		buf_reset(&mem);
+		buf_reset(&smp);
+		n = 0;
+		goto again;
 	}
 	buf_release(&append);
 	buf_release(&mem);
