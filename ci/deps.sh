@@ -9,7 +9,8 @@ libjansson-dev libcmocka-dev libarchive-dev sqlite3 python3 curl bc
 public-inbox b4 linux-source-6.1
 qemu-system-x86 busybox-static linux-image-amd64 flex bison libelf-dev libssl-dev
 ccache kmod
-bubblewrap clang libclang-rt-14-dev valgrind"
+bubblewrap clang libclang-rt-14-dev valgrind
+slurm-wlm"
 
 missing=""
 for p in $PKGS; do

@@ -29,16 +29,11 @@ static const char patchid_usage[] =
 	"\n"
 	"Prints the stable patch-id ('git patch-id --stable') of the diff.\n";
 
-static int write_file(const char *path, const char *data, size_t len)
+static int save_file(const char *path, const char *data, size_t len)
 {
-	FILE *f = fopen(path, "w");
-	int bad;
-
-	if (!f)
+	if (write_file(path, data, len))
 		return error("cannot write %s: %s", path, strerror(errno));
-	bad = fwrite(data, 1, len, f) != len;
-	bad |= fclose(f) != 0;
-	return bad ? error("write error on %s", path) : 0;
+	return 0;
 }
 
 int cmd_mailinfo(int argc, char **argv, struct pwb_ctx *ctx)
@@ -70,8 +65,8 @@ int cmd_mailinfo(int argc, char **argv, struct pwb_ctx *ctx)
 	}
 	mailinfo_init(&mi);
 	mail_info(&m, &mi);
-	if (write_file(argv[1], mi.message.buf, mi.message.len) ||
-	    write_file(argv[2], mi.patch.buf, mi.patch.len))
+	if (save_file(argv[1], mi.message.buf, mi.message.len) ||
+	    save_file(argv[2], mi.patch.buf, mi.patch.len))
 		goto out;
 	if (m.from_raw)
 		printf("Author: %s\nEmail: %s\n", mi.author, mi.email);
@@ -122,7 +117,7 @@ int cmd_mailsplit(int argc, char **argv, struct pwb_ctx *ctx)
 		char path[4096];
 
 		snprintf(path, sizeof(path), "%s/%04zu", argv[a + 1], i + 1);
-		if (write_file(path, mb.msgs[i].data, mb.msgs[i].len))
+		if (save_file(path, mb.msgs[i].data, mb.msgs[i].len))
 			goto out;
 	}
 	printf("%zu\n", mb.nr);

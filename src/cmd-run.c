@@ -1,5 +1,6 @@
 /*
- * pwb run --tree T --rev REV --suite NAME [--repeat N] [--json]
+ * pwb run (--tree T --rev REV | --kernel IMAGE) --suite NAME [--repeat N]
+ *         [--on local|slurm] [--json]
  * Build (cached), build the suite against it, boot R times (a new boot per
  * repeat), parse the results (KTAP cases or metric samples) and record
  * them.  Exit 0 every case passed / the benchmark ran, 1 a case failed,
@@ -9,12 +10,17 @@
  */
 #include "cmds.h"
 #include "ctx.h"
+#include "db.h"
+#include "job.h"
 #include "kbuild.h"
 #include "output.h"
+#include "slurm.h"
 #include "suiterun.h"
+#include "tree.h"
 #include "util/run.h"
 #include "util/util.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,70 +28,176 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: pwb run --tree T --rev REV --suite NAME [--repeat N] [--json]\n"
+	"usage: pwb run (--tree T --rev REV | --kernel IMAGE) --suite NAME\n"
+	"               [--repeat N] [--on local|slurm] [--json]\n"
 	"\n"
 	"Runs suite bench/suites/NAME on REV of tree T: the kernel is built\n"
 	"(or reused), the suite's module and programs are built against it,\n"
-	"and each repetition is a new boot.  Exit 0 all cases passed (or the\n"
-	"benchmark ran), 1 a case failed, the kernel failed or timed out,\n"
-	"2 no kernel, 3 infrastructure.\n";
+	"and each repetition is a new boot.  --kernel boots a prebuilt kernel\n"
+	"instead (suites without a module).  --on slurm (config run.backend)\n"
+	"runs the build and the boots as Slurm jobs and imports their results.\n"
+	"Exit 0 all cases passed (or the benchmark ran), 1 a case failed, the\n"
+	"kernel failed or timed out, 2 no kernel, 3 infrastructure.\n";
 
-static json_t *json_outcome(const struct suite_outcome *o)
+/* Output is made from the database, whichever backend ran the boots. */
+struct printer {
+	sqlite3 *db;
+	const struct suite *s;
+	int json;
+	json_t *runs;
+	const char *label;	/* commit or kernel */
+	int kernel;		/* label is a kernel image */
+	long n;
+};
+
+static json_t *json_build_row(sqlite3 *db, long id)
 {
-	json_t *j = json_object(), *cases = json_array(), *ms = json_array();
-	size_t i;
+	sqlite3_stmt *st;
+	json_t *o = NULL;
 
-	json_object_set_new(j, "run", json_integer(o->run_id));
-	json_object_set_new(j, "boot", json_integer(o->boot_id));
-	json_object_set_new(j, "status", json_string(o->status));
-	json_object_set_new(j, "seconds", json_real(o->boot.run.seconds));
-	json_object_set_new(j, "error", o->error ? json_string(o->error) : json_null());
-	for (i = 0; o->have_ktap && i < o->ktap.nr; i++) {
-		const struct ktap_case *c = &o->ktap.cases[i];
-		json_t *co = json_object();
+	if (id <= 0 || db_prepare(db, &st, "SELECT id, status, commit_id, tree_id, "
+				  "config_name, config_hash, toolchain, "
+				  "cached_from IS NOT NULL, seconds, vmlinux_size, "
+				  "bzimage_size, warnings, new_warnings, artifacts, "
+				  "error FROM builds WHERE id = ?"))
+		return json_null();
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		static const char *keys[] = { "id", "status", "commit", "tree",
+			"config", "config_hash", "toolchain", "cached", "seconds",
+			"vmlinux_size", "bzimage_size", "warnings", "new_warnings",
+			"bzimage", "error" };
+		int k;
 
-		json_object_set_new(co, "name", json_string(c->name));
-		json_object_set_new(co, "status", json_string(ktap_status_name(c->status)));
-		json_object_set_new(co, "diag", json_string(c->diag.buf));
-		json_array_append_new(cases, co);
+		o = json_object();
+		for (k = 0; k < (int)ARRAY_SIZE(keys); k++)
+			json_object_set_new(o, keys[k], k == 7 ?
+				json_boolean(sqlite3_column_int(st, k)) :
+				db_column_json(st, k));
 	}
-	json_object_set_new(j, "cases", cases);
-	for (i = 0; i < o->metrics.nr; i++) {
-		const struct metric_sample *m = &o->metrics.s[i];
-		json_t *mo = json_object();
-
-		json_object_set_new(mo, "name", json_string(m->name));
-		json_object_set_new(mo, "value", json_real(m->value));
-		json_object_set_new(mo, "unit", json_string(m->unit));
-		json_array_append_new(ms, mo);
-	}
-	json_object_set_new(j, "metrics", ms);
-	json_object_set_new(j, "findings", json_findings(&o->boot.triage));
-	return j;
+	sqlite3_finalize(st);
+	return o ? o : json_null();
 }
 
-static void text_outcome(const struct suite *s, const struct kbuild_result *br,
-			 long r, long repeat, const struct suite_outcome *o)
+static json_t *json_rows(sqlite3 *db, const char *sql, long id,
+			 const char *const *keys, int nkeys)
 {
+	sqlite3_stmt *st;
+	json_t *a = json_array();
+
+	if (db_prepare(db, &st, sql))
+		return a;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_object();
+		int k;
+
+		for (k = 0; k < nkeys; k++)
+			json_object_set_new(o, keys[k], db_column_json(st, k));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+/* One run as pwb run --json shows it (docs/cli.md). */
+static json_t *json_run_row(sqlite3 *db, long run)
+{
+	static const char *rk[] = { "run", "boot", "status", "seconds", "error" };
+	static const char *ck[] = { "name", "status", "diag" };
+	static const char *mk[] = { "name", "value", "unit" };
+	static const char *fk[] = { "kind", "title", "failure", "line", "lines" };
+	json_t *o = json_object(), *f;
+	sqlite3_stmt *st;
+	long boot = -1;
+	size_t i;
+	int k;
+
+	if (!db_prepare(db, &st, "SELECT r.id, r.boot_id, r.status, b.seconds, "
+			"r.error FROM suite_runs r LEFT JOIN boots b ON "
+			"b.id = r.boot_id WHERE r.id = ?")) {
+		sqlite3_bind_int64(st, 1, run);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			for (k = 0; k < 5; k++)
+				json_object_set_new(o, rk[k], db_column_json(st, k));
+			if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+				boot = (long)sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	json_object_set_new(o, "cases", json_rows(db, "SELECT name, status, "
+		"coalesce(diag, '') FROM case_results WHERE run_id = ? ORDER BY rowid",
+		run, ck, 3));
+	json_object_set_new(o, "metrics", json_rows(db, "SELECT name, value, unit "
+		"FROM metric_samples WHERE run_id = ? ORDER BY rowid", run, mk, 3));
+	f = json_rows(db, "SELECT kind, title, failure, first_line, "
+		      "coalesce(lines, '') FROM findings WHERE boot_id = ? ORDER BY id",
+		      boot, fk, 5);
+	for (i = 0; i < json_array_size(f); i++) {
+		json_t *x = json_array_get(f, i);
+
+		json_object_set_new(x, "failure", json_boolean(
+			json_integer_value(json_object_get(x, "failure"))));
+	}
+	json_object_set_new(o, "findings", f);
+	return o;
+}
+
+static void text_run(const struct printer *p, long idx, long run)
+{
+	json_t *o = json_run_row(p->db, run), *a;
 	size_t i;
 
-	printf("%s run %ld/%ld on %.12s: %s (boot %ld, %.1f s)\n", s->name,
-	       r + 1, repeat, br->commit, o->status, o->boot_id,
-	       o->boot.run.seconds);
-	for (i = 0; o->have_ktap && i < o->ktap.nr; i++)
-		printf("  %-8s %s\n", ktap_status_name(o->ktap.cases[i].status),
-		       o->ktap.cases[i].name);
-	for (i = 0; i < o->metrics.nr; i++)
-		printf("  %-24s %10.1f %s\n", o->metrics.s[i].name,
-		       o->metrics.s[i].value, o->metrics.s[i].unit);
-	if (o->metrics.bad)
+	printf("%s run %ld/%ld on %.*s: %s", p->s->name, idx + 1, p->n,
+	       p->kernel ? 4096 : 12, p->label,
+	       json_string_value(json_object_get(o, "status")));
+	if (json_is_integer(json_object_get(o, "boot")))
+		printf(" (boot %lld, %.1f s)",
+		       (long long)json_integer_value(json_object_get(o, "boot")),
+		       json_number_value(json_object_get(o, "seconds")));
+	putchar('\n');
+	a = json_object_get(o, "cases");
+	for (i = 0; i < json_array_size(a); i++)
+		printf("  %-8s %s\n",
+		       json_string_value(json_object_get(json_array_get(a, i), "status")),
+		       json_string_value(json_object_get(json_array_get(a, i), "name")));
+	a = json_object_get(o, "metrics");
+	for (i = 0; i < json_array_size(a); i++)
+		printf("  %-24s %10.1f %s\n",
+		       json_string_value(json_object_get(json_array_get(a, i), "name")),
+		       json_number_value(json_object_get(json_array_get(a, i), "value")),
+		       json_string_value(json_object_get(json_array_get(a, i), "unit")));
+	if (json_is_string(json_object_get(o, "error")))
+		printf("  error: %s\n", json_string_value(json_object_get(o, "error")));
+	a = json_object_get(o, "findings");
+	for (i = 0; i < json_array_size(a); i++)
+		if (json_is_true(json_object_get(json_array_get(a, i), "failure")))
+			printf("  %-8s %s\n",
+			       json_string_value(json_object_get(json_array_get(a, i), "kind")),
+			       json_string_value(json_object_get(json_array_get(a, i), "title")));
+	json_decref(o);
+}
+
+static void show_run(struct printer *p, long idx, long run)
+{
+	if (p->json)
+		json_array_append_new(p->runs, json_run_row(p->db, run));
+	else
+		text_run(p, idx, run);
+}
+
+static void on_boot(const struct suite *s, const struct kbuild_result *br,
+		    long idx, long n, const struct suite_outcome *o, void *ud)
+{
+	struct printer *p = ud;
+
+	(void)s;
+	if (br->commit[0] && !p->kernel)
+		p->label = br->commit;
+	p->n = n;
+	show_run(p, idx, o->run_id);
+	if (!p->json && o->metrics.bad)
 		printf("  %zu malformed pwb-metric line(s) ignored\n", o->metrics.bad);
-	if (o->error)
-		printf("  error: %s\n", o->error);
-	for (i = 0; i < o->boot.triage.nr; i++)
-		if (triage_is_failure(o->boot.triage.f[i].kind))
-			printf("  %-8s %s\n", o->boot.triage.f[i].kind,
-			       o->boot.triage.f[i].title);
 }
 
 int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
@@ -93,43 +205,61 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	static const struct option longopts[] = {
 		{ "tree", required_argument, NULL, 't' },
 		{ "rev", required_argument, NULL, 'r' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "suite", required_argument, NULL, 's' },
 		{ "repeat", required_argument, NULL, 'n' },
+		{ "on", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 1 };
-	struct kbuild_result br;
+	struct job_spec j;
+	struct job_result jr;
+	struct printer pr;
 	struct suite s;
-	struct suite_prep prep;
-	const char *suite_name = NULL;
-	char *datadir = NULL, *qemu = NULL;
-	json_t *runs = NULL;
-	int c, json = 0, ret = EXIT_FAIL, loaded = 0, built = 0;
-	long repeat = 0, v, r;
-	int any_fail = 0, any_infra = 0, interrupted = 0;
+	const char *suite_name = NULL, *tree_arg = NULL, *rev = NULL;
+	const char *kernel = NULL;
+	char *datadir = NULL, *backend = NULL, *tree_path = NULL;
+	char commit[GIT_OID_HEXSZ + 1] = "";
+	int c, json = 0, ret = 3, loaded = 0;
+	long repeat = 0, v, build_id = -1;
 
-	memset(&br, 0, sizeof(br));
-	memset(&prep, 0, sizeof(prep));
+	memset(&j, 0, sizeof(j));
+	memset(&jr, 0, sizeof(jr));
+	memset(&pr, 0, sizeof(pr));
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 't': q.tree_arg = optarg; break;
-		case 'r': q.rev = optarg; break;
+		case 't': tree_arg = optarg; break;
+		case 'r': rev = optarg; break;
+		case 'k': kernel = optarg; break;
 		case 's': suite_name = optarg; break;
 		case 'n':
 			if (parse_long(optarg, &v) || v < 1 || v > 1000)
 				return usage_error(usage, "--repeat takes 1..1000");
 			repeat = v;
 			break;
+		case 'o':
+			free(backend);
+			backend = xstrdup(optarg);
+			break;
 		case 'j': json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
+		case 'h': free(backend); return usage_help(usage);
+		default: free(backend); return usage_error(usage, "bad option");
 		}
 	}
-	if (optind != argc || !q.tree_arg || !q.rev || !suite_name)
-		return usage_error(usage, "run needs --tree, --rev and --suite");
+	if (!backend)
+		backend = ctx_config_get(ctx, "run.backend");
+	if (backend && strcmp(backend, "local") && strcmp(backend, "slurm")) {
+		ret = usage_error(usage, "--on %s: local or slurm", backend);
+		goto out;
+	}
+	if (optind != argc || !suite_name || (kernel ? tree_arg || rev :
+					      !tree_arg || !rev)) {
+		ret = usage_error(usage, "run needs --suite and either --tree "
+				  "and --rev, or --kernel");
+		goto out;
+	}
 	run_install_signal_handlers();
 	/* the suite is checked before anything is built */
 	datadir = pwb_datadir(ctx);
@@ -138,70 +268,83 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	loaded = 1;
 	if (!repeat)
 		repeat = s.repeat;
-	q.config = s.config;
-	q.progress = !json && isatty(2);
-	if (kbuild(ctx, &q, &br)) {
-		ret = run_interrupted() ? 130 : EXIT_FAIL;
-		goto out;
-	}
-	built = 1;
-	if (strcmp(br.status, "ok")) {
-		error("build %s: %s", br.status, br.error ? br.error : "");
-		ret = build_exit_status(&br);
-		goto out;
-	}
-	if (suite_prepare(&s, &br, &prep)) {
-		long id;
-
-		error("suite %s does not build against %.12s: %.300s", s.name,
-		      br.commit, prep.why);
-		suite_record_infra(ctx->db, &s, br.id, prep.why, &id);
-		ret = 3;
-		goto out;
-	}
-	kbuild_unlock(&br);
-	if (json)
-		runs = json_array();
-	qemu = ctx_config_get(ctx, "boot.qemu");
-	for (r = 0; r < repeat && !interrupted; r++) {
-		struct suite_outcome o;
-
-		if (suite_boot(ctx->db, &s, &br, &prep, qemu, (int)r, &o)) {
-			suite_outcome_release(&o);
+	if (kernel) {
+		j.kernel = realpath(kernel, NULL);
+		if (!j.kernel) {
+			error("--kernel %s: %s", kernel, strerror(errno));
 			goto out;
 		}
-		switch (o.verdict) {
-		case SUITE_PASSED: break;
-		case SUITE_FAILED: any_fail = 1; break;
-		case SUITE_INFRA: any_infra = 1; break;
-		case SUITE_INTERRUPTED: interrupted = 1; break;
+		if (s.module) {
+			error("suite %s builds a module against its kernel's tree: "
+			      "give --tree and --rev, not --kernel", s.name);
+			goto out;
 		}
-		if (json)
-			json_array_append_new(runs, json_outcome(&o));
-		else
-			text_outcome(&s, &br, r, repeat, &o);
-		suite_outcome_release(&o);
+	}
+	pr.db = ctx->db;
+	pr.s = &s;
+	pr.json = json;
+	pr.runs = json ? json_array() : NULL;
+	pr.label = kernel ? kernel : rev;
+	pr.kernel = kernel != NULL;
+	pr.n = repeat;
+	if (backend && !strcmp(backend, "slurm")) {
+		struct slurm_run sr;
+		size_t i;
+
+		memset(&sr, 0, sizeof(sr));
+		/* the jobs get a commit, not a name that may move meanwhile */
+		if (!kernel) {
+			if (tree_resolve(ctx->db, tree_arg, &tree_path, NULL) ||
+			    tree_rev_commit(tree_path, rev, commit))
+				goto out;
+			sr.tree = tree_path;
+			sr.commit = commit;
+			pr.label = commit;
+		}
+		sr.kernel = j.kernel;
+		sr.repeat = repeat;
+		sr.progress = !json && isatty(2);
+		if (slurm_run_suite(ctx, &s, &sr)) {
+			ret = sr.exit == 130 ? 130 : 3;
+			slurm_run_release(&sr);
+			goto out;
+		}
+		for (i = 0; i < sr.nruns; i++)
+			show_run(&pr, (long)i, sr.runs[i]);
+		build_id = sr.build_id;
+		ret = sr.exit;
+		slurm_run_release(&sr);
+	} else {
+		j.kind = "suite";
+		j.tree = (char *)tree_arg;
+		j.rev = (char *)rev;
+		j.repeats = (int)repeat;
+		if (job_execute(ctx, &j, &s, !json && isatty(2), on_boot, &pr, &jr))
+			goto out;
+		build_id = jr.build_id;
+		ret = jr.exit;
 	}
 	if (json) {
 		json_t *o = json_object();
 
 		json_object_set_new(o, "suite", json_string(s.name));
 		json_object_set_new(o, "suite_hash", json_string(s.hash));
-		json_object_set_new(o, "build", json_build(&br));
-		json_object_set_new(o, "runs", runs);
-		runs = NULL;
+		json_object_set_new(o, "build", json_build_row(ctx->db, build_id));
+		if (kernel)
+			json_object_set_new(o, "kernel", json_string(j.kernel));
+		json_object_set_new(o, "runs", pr.runs);
+		pr.runs = NULL;
 		json_print(o);
 		json_decref(o);
 	}
-	ret = interrupted ? 130 : any_infra ? 3 : any_fail ? 1 : EXIT_OK;
 out:
-	json_decref(runs);
-	suite_prep_release(&prep);
-	free(qemu);
+	json_decref(pr.runs);
+	job_result_release(&jr);
+	free(j.kernel);
 	free(datadir);
+	free(backend);
+	free(tree_path);
 	if (loaded)
 		suite_release(&s);
-	if (built)
-		kbuild_result_release(&br);
 	return ret;
 }

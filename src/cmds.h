@@ -25,6 +25,7 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_report(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_history(int argc, char **argv, struct pwb_ctx *ctx);
+int cmd_job(int argc, char **argv, struct pwb_ctx *ctx);
 
 /* Print usage to stdout (help) or stderr (misuse) and return the status. */
 int usage_help(const char *usage);

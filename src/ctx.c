@@ -1,4 +1,5 @@
 #include "ctx.h"
+#include "util/run.h"
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -6,6 +7,7 @@
 #include <git2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 void ctx_release(struct pwb_ctx *ctx)
@@ -156,5 +158,28 @@ int ctx_resolve_db_path(struct pwb_ctx *ctx)
 		free(dir);
 		ctx->db_path = buf_detach(&b, NULL);
 	}
+	return 0;
+}
+
+int ctx_configure_sandbox(struct pwb_ctx *ctx)
+{
+	char *sb = ctx_config_get(ctx, "sandbox.enabled");
+	const char *env = getenv("PWB_SANDBOX");
+	const char *v = env && *env ? env : sb;
+	int on = 1;
+
+	if (v) {
+		if (!strcmp(v, "0") || !strcasecmp(v, "false") ||
+		    !strcasecmp(v, "no") || !strcasecmp(v, "off"))
+			on = 0;
+		else if (strcmp(v, "1") && strcasecmp(v, "true") &&
+			 strcasecmp(v, "yes") && strcasecmp(v, "on")) {
+			error("sandbox.enabled = '%s': true or false", v);
+			free(sb);
+			return -1;
+		}
+	}
+	free(sb);
+	run_sandbox_set(on);
 	return 0;
 }

@@ -46,6 +46,9 @@ int ctx_config_long(struct pwb_ctx *ctx, const char *key, long def, long *out);
 int ctx_config_size(struct pwb_ctx *ctx, const char *key, uint64_t def,
 		    uint64_t *out);
 
+/* Sandbox make and QEMU (util/run.h) unless $PWB_SANDBOX or config
+ * sandbox.enabled turns it off; -1 on a value that is not a boolean. */
+int ctx_configure_sandbox(struct pwb_ctx *ctx);
 /* Resolve the database path (does not open). */
 int ctx_resolve_db_path(struct pwb_ctx *ctx);
 

@@ -2,6 +2,7 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,4 +173,18 @@ int db_open(const char *path, sqlite3 **out)
 	}
 	*out = db;
 	return 0;
+}
+
+json_t *db_column_json(sqlite3_stmt *st, int k)
+{
+	switch (sqlite3_column_type(st, k)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, k));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(st, k));
+	case SQLITE_TEXT:
+		return json_string((const char *)sqlite3_column_text(st, k));
+	default:
+		return json_null();
+	}
 }

@@ -37,6 +37,10 @@ void db_rollback(sqlite3 *db);
 /* Report the last sqlite error on db as a pwb error; returns -1. */
 int db_error(sqlite3 *db, const char *what);
 
+/* Column k of the current row as JSON by its type (NULL -> null); a new
+ * reference.  (jansson's json_t, declared here to keep db.h light.) */
+struct json_t;
+struct json_t *db_column_json(sqlite3_stmt *st, int k);
 /* Bind helpers that bind NULL for a NULL string. */
 int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 

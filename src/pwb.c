@@ -55,6 +55,8 @@ static const struct cmd commands[] = {
 	  "first patch of a series, or commit of a range, that regresses" },
 	{ "history", cmd_history, NEED_DB,
 	  "a series across versions and checks, or a case across runs" },
+	{ "job", cmd_job, 0,
+	  "run one build or suite job into a bundle; import bundles" },
 	{ "report", cmd_report, NEED_DB,
 	  "the report of a check: text, JSON or a reply for the list" },
 	{ "triage", cmd_triage, 0,
@@ -231,27 +233,8 @@ int main(int argc, char **argv)
 	}
 	if (ctx_load_config(&ctx))
 		goto out;
-	/* make and QEMU run in a sandbox unless turned off */
-	{
-		char *sb = ctx_config_get(&ctx, "sandbox.enabled");
-		const char *env = getenv("PWB_SANDBOX");
-		const char *v = env && *env ? env : sb;
-		int on = 1;
-
-		if (v) {
-			if (!strcmp(v, "0") || !strcasecmp(v, "false") ||
-			    !strcasecmp(v, "no") || !strcasecmp(v, "off"))
-				on = 0;
-			else if (strcmp(v, "1") && strcasecmp(v, "true") &&
-				 strcasecmp(v, "yes") && strcasecmp(v, "on")) {
-				error("sandbox.enabled = '%s': true or false", v);
-				free(sb);
-				goto out;
-			}
-		}
-		free(sb);
-		run_sandbox_set(on);
-	}
+	if (ctx_configure_sandbox(&ctx))
+		goto out;
 	if (c->flags & NEED_DB) {
 		int wants_help = 0, k;
 

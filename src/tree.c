@@ -106,3 +106,24 @@ int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name)
 			     "no such directory", arg);
 	return 0;
 }
+
+int tree_rev_commit(const char *path, const char *rev, char *hex)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL, *c = NULL;
+	int ret = -1;
+
+	if (tree_open(path, &repo))
+		return -1;
+	if (git_revparse_single(&obj, repo, rev) ||
+	    git_object_peel(&c, obj, GIT_OBJECT_COMMIT))
+		error("--rev %s: not a commit in %s: %s", rev, path, git_errmsg());
+	else {
+		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, git_object_id(c));
+		ret = 0;
+	}
+	git_object_free(c);
+	git_object_free(obj);
+	git_repository_free(repo);
+	return ret;
+}

@@ -15,6 +15,8 @@ int tree_add(sqlite3 *db, const char *name, const char *path);
 /* NAME of a registered tree, or a path to a repository. */
 int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name);
 int tree_open(const char *path, git_repository **repo);
+/* REV of the repository at path as a commit id (hex, 41 bytes). */
+int tree_rev_commit(const char *path, const char *rev, char *hex);
 
 /* The last libgit2 error as text (never NULL). */
 const char *git_errmsg(void);

@@ -205,6 +205,19 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+int write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fwrite(data, 1, len, f) == len ? 0 : -1;
+	if (fclose(f))
+		ret = -1;
+	return ret;
+}
+
 int mkdir_p(const char *path, unsigned mode)
 {
 	char *p = xstrdup(path), *s;

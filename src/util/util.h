@@ -50,6 +50,8 @@ int parse_long(const char *s, long *out);
 
 /* Make every directory leading up to (and including) path. */
 int mkdir_p(const char *path, unsigned mode);
+/* Create or replace path with len bytes; 0 or -1 (errno). */
+int write_file(const char *path, const void *data, size_t len);
 /* mkdtemp of $TMPDIR (or /tmp)/prefix.XXXXXX into out; 0 or -1 (errno). */
 int make_tmpdir(char *out, size_t size, const char *prefix);
 /* Directory part of path, newly allocated. */

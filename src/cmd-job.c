@@ -1,0 +1,85 @@
+/*
+ * pwb job run SPEC --out DIR     run one job (job.h) into a bundle
+ * pwb job import DIR...          merge finished bundles into the database
+ *
+ * `job run` is what a cluster node executes; it never opens the main
+ * database, only the bundle's own.  `job import` adds each bundle in one
+ * transaction; a bundle imported before changes nothing.
+ */
+#include "cmds.h"
+#include "ctx.h"
+#include "db.h"
+#include "job.h"
+#include "util/util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: pwb job run SPEC --out DIR\n"
+	"       pwb job import DIR...\n"
+	"\n"
+	"run executes the job described by SPEC (JSON, written by the pwb\n"
+	"that submits it) and writes a bundle into DIR: bundle.sqlite with\n"
+	"the job's rows and result.json, last.  Exit as pwb run.\n"
+	"import merges finished bundles into the database; one already\n"
+	"imported is left as it is.\n";
+
+static int job_run(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *out = NULL;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'h': return usage_help(usage);
+		default: return usage_error(usage, "bad option");
+		}
+	}
+	if (optind != argc - 1 || !out)
+		return usage_error(usage, "job run needs SPEC and --out DIR");
+	return job_run_bundle(ctx, argv[optind], out);
+}
+
+static int job_import_cmd(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	int i, ret = EXIT_OK;
+
+	if (argc < 2)
+		return usage_error(usage, "job import needs bundle directories");
+	if (ctx_resolve_db_path(ctx) || db_open(ctx->db_path, &ctx->db))
+		return EXIT_FAIL;
+	for (i = 1; i < argc; i++) {
+		int added;
+
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return usage_help(usage);
+		if (job_import(ctx->db, argv[i], "import", 1, &added, NULL)) {
+			ret = EXIT_FAIL;
+			continue;
+		}
+		printf("%s: %s\n", argv[i], added ? "imported" : "imported before");
+	}
+	return ret;
+}
+
+int cmd_job(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	if (argc < 2)
+		return usage_error(usage, "job needs run or import");
+	if (!strcmp(argv[1], "run"))
+		return job_run(argc - 1, argv + 1, ctx);
+	if (!strcmp(argv[1], "import"))
+		return job_import_cmd(argc - 1, argv + 1, ctx);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return usage_help(usage);
+	return usage_error(usage, "unknown job subcommand '%s'", argv[1]);
+}

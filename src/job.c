@@ -1,0 +1,807 @@
+/* Jobs: one build or one suite's boots, run here or on a cluster node,
+ * and the bundles that carry their rows back. */
+#include "job.h"
+#include "db.h"
+#include "util/buf.h"
+#include "util/run.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void job_spec_release(struct job_spec *j)
+{
+	size_t i;
+
+	free(j->id);
+	free(j->kind);
+	free(j->datadir);
+	free(j->workdir);
+	free(j->tree);
+	free(j->rev);
+	free(j->config);
+	free(j->kernel);
+	free(j->suite);
+	free(j->suite_hash);
+	free(j->after);
+	for (i = 0; i < j->nsettings; i++)
+		free(j->settings[i]);
+	free(j->settings);
+	memset(j, 0, sizeof(*j));
+}
+
+void job_result_release(struct job_result *r)
+{
+	free(r->status);
+	r->status = NULL;
+}
+
+char *job_new_id(void)
+{
+	unsigned char b[16];
+	char *s = xmalloc(2 * sizeof(b) + 1);
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	size_t i;
+
+	if (fd < 0 || read(fd, b, sizeof(b)) != (ssize_t)sizeof(b)) {
+		/* no urandom: time, pid and address are unique enough here */
+		unsigned long x = (unsigned long)time(NULL) ^
+			((unsigned long)getpid() << 16) ^ (unsigned long)(size_t)s;
+
+		for (i = 0; i < sizeof(b); i++, x = x * 6364136223846793005ul + 1)
+			b[i] = (unsigned char)(x >> 56);
+	}
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < sizeof(b); i++)
+		sprintf(s + 2 * i, "%02x", b[i]);
+	return s;
+}
+
+static char *jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+}
+
+int job_spec_load(const char *path, struct job_spec *j)
+{
+	json_error_t err;
+	json_t *o = json_load_file(path, 0, &err), *v;
+	const char *bad = NULL;
+	size_t i;
+
+	memset(j, 0, sizeof(*j));
+	if (!o)
+		return error("job spec %s: %s (line %d)", path, err.text, err.line);
+	v = json_object_get(o, "pwb_job");
+	if (!json_is_integer(v) || json_integer_value(v) != JOB_SPEC_VERSION) {
+		bad = "pwb_job: not a version 1 job spec";
+		goto out;
+	}
+	j->id = jstr(o, "id");
+	j->kind = jstr(o, "kind");
+	j->datadir = jstr(o, "datadir");
+	j->workdir = jstr(o, "workdir");
+	j->tree = jstr(o, "tree");
+	j->rev = jstr(o, "rev");
+	j->config = jstr(o, "config");
+	j->kernel = jstr(o, "kernel");
+	j->suite = jstr(o, "suite");
+	j->suite_hash = jstr(o, "suite_hash");
+	j->after = jstr(o, "after");
+	v = json_object_get(o, "repeat_idx");
+	j->repeat_idx = json_is_integer(v) ? (int)json_integer_value(v) : 0;
+	v = json_object_get(o, "repeats");
+	j->repeats = json_is_integer(v) ? (int)json_integer_value(v) : 1;
+	v = json_object_get(o, "settings");
+	if (json_is_array(v)) {
+		j->settings = xcalloc(json_array_size(v) + 1, sizeof(char *));
+		for (i = 0; i < json_array_size(v); i++) {
+			const char *kv = json_string_value(json_array_get(v, i));
+
+			if (!kv || !strchr(kv, '=')) {
+				bad = "settings: each is \"key=value\"";
+				goto out;
+			}
+			j->settings[j->nsettings++] = xstrdup(kv);
+		}
+	}
+	if (!j->id || strspn(j->id, "0123456789abcdef") != strlen(j->id) ||
+	    strlen(j->id) < 8 || strlen(j->id) > 64)
+		bad = "id: 8 to 64 lowercase hex digits";
+	else if (!j->kind || (strcmp(j->kind, "build") && strcmp(j->kind, "suite")))
+		bad = "kind: \"build\" or \"suite\"";
+	else if (!j->datadir || j->datadir[0] != '/')
+		bad = "datadir: an absolute path";
+	else if (j->after && j->after[0] != '/')
+		bad = "after: an absolute path";
+	else if (j->workdir && j->workdir[0] != '/')
+		bad = "workdir: an absolute path";
+	else if (!j->kernel && (!j->tree || j->tree[0] != '/' || !j->rev))
+		bad = "tree (an absolute path) and rev, or kernel";
+	else if (j->kernel && (j->kernel[0] != '/' || j->tree))
+		bad = "kernel: an absolute path, without tree";
+	else if (!strcmp(j->kind, "build") && j->kernel)
+		bad = "kind build: needs tree and rev";
+	else if (!strcmp(j->kind, "suite") && !j->suite)
+		bad = "suite: missing";
+	else if (j->repeat_idx < 0 || j->repeats < 1 || j->repeats > 1000 ||
+		 j->repeat_idx > 100000)
+		bad = "repeat_idx/repeats: out of range";
+out:
+	json_decref(o);
+	if (bad) {
+		error("job spec %s: %s", path, bad);
+		job_spec_release(j);
+		return -1;
+	}
+	return 0;
+}
+
+static void set_str(json_t *o, const char *key, const char *v)
+{
+	if (v)
+		json_object_set_new(o, key, json_string(v));
+}
+
+/* Write JSON to path through a temporary file and a rename: whoever reads
+ * path sees all of it or nothing. */
+static int write_json_atomic(json_t *o, const char *path)
+{
+	char *tmp = xstrfmt("%s.tmp", path);
+	int ret = 0;
+
+	if (json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) ||
+	    rename(tmp, path)) {
+		ret = error("cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ret;
+}
+
+int job_spec_write(const struct job_spec *j, const char *path)
+{
+	json_t *o = json_object(), *a = json_array();
+	size_t i;
+	int ret;
+
+	json_object_set_new(o, "pwb_job", json_integer(JOB_SPEC_VERSION));
+	set_str(o, "id", j->id);
+	set_str(o, "kind", j->kind);
+	set_str(o, "datadir", j->datadir);
+	set_str(o, "workdir", j->workdir);
+	set_str(o, "tree", j->tree);
+	set_str(o, "rev", j->rev);
+	set_str(o, "config", j->config);
+	set_str(o, "kernel", j->kernel);
+	set_str(o, "suite", j->suite);
+	set_str(o, "suite_hash", j->suite_hash);
+	set_str(o, "after", j->after);
+	json_object_set_new(o, "repeat_idx", json_integer(j->repeat_idx));
+	json_object_set_new(o, "repeats", json_integer(j->repeats));
+	for (i = 0; i < j->nsettings; i++)
+		json_array_append_new(a, json_string(j->settings[i]));
+	json_object_set_new(o, "settings", a);
+	ret = write_json_atomic(o, path);
+	json_decref(o);
+	return ret;
+}
+
+static void set_status(struct job_result *r, int exit, const char *status)
+{
+	r->exit = exit;
+	free(r->status);
+	r->status = xstrdup(status);
+}
+
+int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
+		const struct suite *s, int progress, job_outcome_fn fn,
+		void *ud, struct job_result *r)
+{
+	struct kbuild_result br;
+	struct suite_prep prep;
+	char *qemu = NULL;
+	int is_suite = !strcmp(j->kind, "suite"), ret = 0;
+	long i;
+
+	memset(r, 0, sizeof(*r));
+	memset(&br, 0, sizeof(br));
+	memset(&prep, 0, sizeof(prep));
+	br.lock_fd = -1;
+	br.id = -1;
+	r->build_id = -1;
+	set_status(r, 3, "infra-error");
+	if (is_suite && j->suite_hash && strcmp(j->suite_hash, s->hash)) {
+		error("suite %s: its files here (%s) differ from the submitter's "
+		      "(%s): is core.datadir shared?", s->name, s->hash,
+		      j->suite_hash);
+		goto out;
+	}
+	if (j->kernel) {
+		if (s->module) {
+			error("suite %s builds a module against its kernel's tree: "
+			      "it needs a tree and a revision, not a prebuilt kernel",
+			      s->name);
+			goto out;
+		}
+		if (access(j->kernel, R_OK)) {
+			error("kernel %s: %s", j->kernel, strerror(errno));
+			goto out;
+		}
+		br.bzimage = xstrdup(j->kernel);
+		br.status = xstrdup("ok");
+	} else {
+		struct kbuild_request q;
+
+		memset(&q, 0, sizeof(q));
+		q.tree_arg = j->tree;
+		q.rev = j->rev;
+		q.config = j->config ? j->config : is_suite ? s->config : NULL;
+		q.progress = progress;
+		q.need_build_dir = is_suite;
+		if (kbuild(ctx, &q, &br)) {
+			if (run_interrupted())
+				set_status(r, 130, "interrupted");
+			goto out;
+		}
+		r->build_id = br.id;
+		if (strcmp(br.status, "ok")) {
+			error("build %s: %s", br.status, br.error ? br.error : "");
+			set_status(r, build_exit_status(&br), "no-kernel");
+			goto out;
+		}
+	}
+	if (!is_suite) {
+		set_status(r, 0, "ok");
+		goto out;
+	}
+	if (suite_prepare(s, &br, &prep)) {
+		long id;
+
+		error("suite %s does not build against %.12s: %.300s", s->name,
+		      j->kernel ? j->kernel : br.commit, prep.why);
+		suite_record_infra(ctx->db, s, br.id, prep.why, &id);
+		goto out;
+	}
+	kbuild_unlock(&br);
+	qemu = ctx_config_get(ctx, "boot.qemu");
+	for (i = j->repeat_idx; i < j->repeat_idx + j->repeats &&
+	     !r->interrupted; i++) {
+		struct suite_outcome o;
+
+		if (suite_boot(ctx->db, s, &br, &prep, qemu, (int)i, &o)) {
+			suite_outcome_release(&o);
+			ret = -1;
+			goto out;
+		}
+		switch (o.verdict) {
+		case SUITE_PASSED: break;
+		case SUITE_FAILED: r->any_fail = 1; break;
+		case SUITE_INFRA: r->any_infra = 1; break;
+		case SUITE_INTERRUPTED: r->interrupted = 1; break;
+		}
+		if (fn)
+			fn(s, &br, i, j->repeat_idx + j->repeats, &o, ud);
+		suite_outcome_release(&o);
+	}
+	if (r->interrupted)
+		set_status(r, 130, "interrupted");
+	else if (r->any_infra)
+		set_status(r, 3, "infra-error");
+	else if (r->any_fail)
+		set_status(r, 1, "failed");
+	else
+		set_status(r, 0, "ok");
+out:
+	suite_prep_release(&prep);
+	free(qemu);
+	kbuild_result_release(&br);
+	return ret;
+}
+
+char *job_last_bundle(const char *dir, int *attempt)
+{
+	int a;
+
+	for (a = 9; a >= 1; a--) {
+		char *d = xstrfmt("%s/a%d", dir, a);
+		struct job_bundle b;
+
+		if (!job_bundle_result(d, &b)) {
+			job_bundle_release(&b);
+			if (attempt)
+				*attempt = a;
+			return d;
+		}
+		free(d);
+	}
+	return NULL;
+}
+
+/* A job after a build job: 0 go on (the build is in this bundle's
+ * database now), 1 stop here with r set. */
+static int run_after(struct pwb_ctx *ctx, const struct job_spec *j,
+		     struct job_result *r)
+{
+	char *d = job_last_bundle(j->after, NULL);
+	struct job_bundle b;
+	int added, ret = 1;
+
+	memset(r, 0, sizeof(*r));
+	r->build_id = -1;
+	if (!d) {
+		error("the build job in %s did not finish", j->after);
+		set_status(r, 3, "infra-error");
+		return 1;
+	}
+	if (job_bundle_result(d, &b)) {
+		set_status(r, 3, "infra-error");
+		free(d);
+		return 1;
+	}
+	if (strcmp(b.status, "ok")) {
+		error("the build job in %s ended %s", d, b.status);
+		set_status(r, b.exit ? b.exit : 3, b.status);
+	} else if (job_import(ctx->db, d, "after", 1, &added, NULL)) {
+		set_status(r, 3, "infra-error");
+	} else {
+		ret = 0;
+	}
+	job_bundle_release(&b);
+	free(d);
+	return ret;
+}
+
+int job_run_bundle(struct pwb_ctx *ctx, const char *spec_path, const char *out)
+{
+	struct job_spec j;
+	struct job_result r;
+	struct suite s;
+	char *db_path = NULL, *res = NULL, host[256] = "";
+	json_t *o = NULL;
+	int loaded = 0, ret = 3;
+	size_t i;
+	time_t t0 = time(NULL);
+
+	memset(&r, 0, sizeof(r));
+	if (job_spec_load(spec_path, &j))
+		return 3;
+	if (mkdir_p(out, 0777)) {
+		error("cannot create %s: %s", out, strerror(errno));
+		goto out;
+	}
+	res = xstrfmt("%s/result.json", out);
+	if (!access(res, F_OK)) {
+		error("%s holds a finished job already", out);
+		goto out;
+	}
+	/* what the submitter configured, then where the shared files are */
+	for (i = 0; i < j.nsettings; i++)
+		if (ctx_add_override(ctx, j.settings[i]))
+			goto out;
+	if (j.workdir) {
+		char *kv = xstrfmt("core.workdir=%s", j.workdir);
+
+		ctx_add_override(ctx, kv);
+		free(kv);
+	}
+	setenv("PWB_DATADIR", j.datadir, 1);
+	if (ctx_configure_sandbox(ctx))
+		goto out;
+	/* a killed attempt may have left a database: start clean */
+	db_path = xstrfmt("%s/bundle.sqlite", out);
+	{
+		const char *sfx[] = { "", "-wal", "-shm", "-journal" };
+
+		for (i = 0; i < 4; i++) {
+			char *f = xstrfmt("%s%s", db_path, sfx[i]);
+
+			unlink(f);
+			free(f);
+		}
+	}
+	if (db_open(db_path, &ctx->db))
+		goto out;
+	if (!strcmp(j.kind, "suite")) {
+		if (suite_load(j.datadir, j.suite, &s))
+			goto out;
+		loaded = 1;
+	}
+	run_install_signal_handlers();
+	if (j.after && run_after(ctx, &j, &r)) {
+		/* the build job failed or never finished: so does this one */
+	} else if (job_execute(ctx, &j, loaded ? &s : NULL, 0, NULL, NULL, &r)) {
+		goto out;
+	}
+	sqlite3_close(ctx->db);
+	ctx->db = NULL;
+	gethostname(host, sizeof(host) - 1);
+	o = json_object();
+	json_object_set_new(o, "pwb_bundle", json_integer(1));
+	json_object_set_new(o, "job", json_string(j.id));
+	json_object_set_new(o, "kind", json_string(j.kind));
+	json_object_set_new(o, "status", json_string(r.status));
+	json_object_set_new(o, "exit", json_integer(r.exit));
+	json_object_set_new(o, "host", json_string(host));
+	json_object_set_new(o, "seconds", json_integer((json_int_t)(time(NULL) - t0)));
+	/* interrupted: no result, the job did not finish */
+	if (r.exit != 130 && write_json_atomic(o, res))
+		goto out;
+	ret = r.exit;
+out:
+	json_decref(o);
+	if (ctx->db) {
+		sqlite3_close(ctx->db);
+		ctx->db = NULL;
+	}
+	if (loaded)
+		suite_release(&s);
+	job_result_release(&r);
+	job_spec_release(&j);
+	free(db_path);
+	free(res);
+	return ret;
+}
+
+void job_bundle_release(struct job_bundle *b)
+{
+	free(b->id);
+	free(b->kind);
+	free(b->status);
+	memset(b, 0, sizeof(*b));
+}
+
+int job_bundle_result(const char *dir, struct job_bundle *b)
+{
+	char *path = xstrfmt("%s/result.json", dir);
+	json_error_t err;
+	json_t *o = json_load_file(path, 0, &err), *v;
+	int ret = -1;
+
+	memset(b, 0, sizeof(*b));
+	if (!o)
+		goto out;
+	v = json_object_get(o, "exit");
+	if (!json_is_string(json_object_get(o, "job")) ||
+	    !json_is_string(json_object_get(o, "kind")) ||
+	    !json_is_string(json_object_get(o, "status")) || !json_is_integer(v))
+		goto out;
+	b->id = jstr(o, "job");
+	b->kind = jstr(o, "kind");
+	b->status = jstr(o, "status");
+	b->exit = (int)json_integer_value(v);
+	ret = 0;
+out:
+	json_decref(o);
+	free(path);
+	return ret;
+}
+
+/*
+ * Import: rows keep their order, ids are new.  temp.job_idmap maps a
+ * bundle's ids to this database's per table.  A build the bundle got by
+ * importing an earlier bundle (a suite job reuses its build job's build)
+ * is matched, not copied twice.
+ */
+static int idmap_add(sqlite3 *db, const char *tbl, sqlite3_int64 old,
+		     sqlite3_int64 new)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "INSERT INTO temp.job_idmap (tbl, old, new) "
+		       "VALUES (?, ?, ?)"))
+		return -1;
+	db_bind_text(st, 1, tbl);
+	sqlite3_bind_int64(st, 2, old);
+	sqlite3_bind_int64(st, 3, new);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(db, "map ids");
+}
+
+/* Copy every row of b.<tbl> with `insert` (one parameter: the row's id
+ * in the bundle), mapping each to its new id. */
+static int copy_rows(sqlite3 *db, const char *tbl, const char *insert)
+{
+	sqlite3_stmt *ids = NULL, *ins = NULL;
+	char *sel = xstrfmt("SELECT id FROM b.%s ORDER BY id", tbl);
+	int ret = -1, rc;
+
+	if (db_prepare(db, &ids, sel) || db_prepare(db, &ins, insert))
+		goto out;
+	while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
+		sqlite3_int64 old = sqlite3_column_int64(ids, 0);
+
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, old);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			db_error(db, tbl);
+			goto out;
+		}
+		if (idmap_add(db, tbl, old, sqlite3_last_insert_rowid(db)))
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		db_error(db, tbl);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(ids);
+	sqlite3_finalize(ins);
+	free(sel);
+	return ret;
+}
+
+static int copy_builds(sqlite3 *db)
+{
+	sqlite3_stmt *rows = NULL, *same = NULL, *ins = NULL;
+	int ret = -1, rc;
+
+	if (db_prepare(db, &rows, "SELECT id, repo_path, commit_id, cache_key, "
+		       "started_at, status FROM b.builds ORDER BY id") ||
+	    db_prepare(db, &same, "SELECT id FROM main.builds WHERE repo_path = ? "
+		       "AND commit_id IS ? AND cache_key IS ? AND started_at = ? "
+		       "AND status = ? ORDER BY id LIMIT 1") ||
+	    db_prepare(db, &ins, "INSERT INTO main.builds (repo_path, rev, "
+		       "commit_id, tree_id, config_name, config_hash, toolchain, "
+		       "cache_key, status, error, seconds, vmlinux_size, "
+		       "bzimage_size, warnings, new_warnings, artifacts, "
+		       "cached_from, log_gz, started_at) SELECT repo_path, rev, "
+		       "commit_id, tree_id, config_name, config_hash, toolchain, "
+		       "cache_key, status, error, seconds, vmlinux_size, "
+		       "bzimage_size, warnings, new_warnings, artifacts, "
+		       "(SELECT new FROM temp.job_idmap WHERE tbl = 'builds' AND "
+		       "old = x.cached_from), log_gz, started_at FROM b.builds x "
+		       "WHERE x.id = ?"))
+		goto out;
+	while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
+		sqlite3_int64 old = sqlite3_column_int64(rows, 0);
+		int k;
+
+		sqlite3_reset(same);
+		for (k = 1; k <= 5; k++)
+			sqlite3_bind_value(same, k, sqlite3_column_value(rows, k));
+		if (sqlite3_step(same) == SQLITE_ROW) {
+			if (idmap_add(db, "builds", old, sqlite3_column_int64(same, 0)))
+				goto out;
+			continue;
+		}
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, old);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			db_error(db, "builds");
+			goto out;
+		}
+		if (idmap_add(db, "builds", old, sqlite3_last_insert_rowid(db)) ||
+		    idmap_add(db, "builds_new", old, sqlite3_last_insert_rowid(db)))
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		db_error(db, "builds");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(rows);
+	sqlite3_finalize(same);
+	sqlite3_finalize(ins);
+	return ret;
+}
+
+#define MAPPED(tbl, col) \
+	"(SELECT new FROM temp.job_idmap WHERE tbl = '" tbl "' AND old = x." col ")"
+
+static int copy_all(sqlite3 *db)
+{
+	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS job_idmap (tbl TEXT, "
+		    "old INTEGER, new INTEGER, PRIMARY KEY (tbl, old)); "
+		    "DELETE FROM temp.job_idmap;") ||
+	    copy_builds(db) ||
+	    db_exec(db, "INSERT INTO main.build_warnings (build_id, file, line, "
+		    "message, new) SELECT m.new, x.file, x.line, x.message, x.new "
+		    "FROM b.build_warnings x JOIN temp.job_idmap m ON "
+		    "m.tbl = 'builds_new' AND m.old = x.build_id ORDER BY x.rowid") ||
+	    copy_rows(db, "boots", "INSERT INTO main.boots (build_id, kernel, "
+		      "qemu_version, accel, mem_mb, cpus, cmdline, status, "
+		      "end_status, error, seconds, console_gz, started_at) SELECT "
+		      MAPPED("builds", "build_id") ", kernel, qemu_version, accel, "
+		      "mem_mb, cpus, cmdline, status, end_status, error, seconds, "
+		      "console_gz, started_at FROM b.boots x WHERE x.id = ?") ||
+	    db_exec(db, "INSERT INTO main.findings (boot_id, kind, title, "
+		    "failure, lines, first_line) SELECT m.new, x.kind, x.title, "
+		    "x.failure, x.lines, x.first_line FROM b.findings x JOIN "
+		    "temp.job_idmap m ON m.tbl = 'boots' AND m.old = x.boot_id "
+		    "ORDER BY x.id") ||
+	    copy_rows(db, "suite_runs", "INSERT INTO main.suite_runs (suite, "
+		      "suite_hash, build_id, boot_id, repeat_idx, status, error, "
+		      "started_at) SELECT suite, suite_hash, "
+		      MAPPED("builds", "build_id") ", " MAPPED("boots", "boot_id")
+		      ", repeat_idx, status, error, started_at FROM b.suite_runs x "
+		      "WHERE x.id = ?") ||
+	    db_exec(db, "INSERT INTO main.case_results (run_id, name, status, "
+		    "directive, diag) SELECT m.new, x.name, x.status, x.directive, "
+		    "x.diag FROM b.case_results x JOIN temp.job_idmap m ON "
+		    "m.tbl = 'suite_runs' AND m.old = x.run_id ORDER BY x.rowid") ||
+	    db_exec(db, "INSERT INTO main.metric_samples (run_id, name, value, "
+		    "unit) SELECT m.new, x.name, x.value, x.unit FROM "
+		    "b.metric_samples x JOIN temp.job_idmap m ON "
+		    "m.tbl = 'suite_runs' AND m.old = x.run_id ORDER BY x.rowid"))
+		return -1;
+	return 0;
+}
+
+static int user_version(sqlite3 *db, const char *schema, long *v)
+{
+	sqlite3_stmt *st;
+	char *sql = xstrfmt("PRAGMA %s.user_version", schema);
+	int ret = -1;
+
+	if (!db_prepare(db, &st, sql)) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			*v = (long)sqlite3_column_int64(st, 0);
+			ret = 0;
+		}
+		sqlite3_finalize(st);
+	}
+	free(sql);
+	return ret;
+}
+
+void job_imported_release(struct job_imported *ids)
+{
+	free(ids->runs);
+	ids->runs = NULL;
+	ids->nruns = 0;
+}
+
+/* What the import mapped (read before the next import clears the map). */
+static int read_ids(sqlite3 *db, struct job_imported *ids)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT tbl, new FROM temp.job_idmap WHERE tbl IN "
+		       "('builds', 'suite_runs') ORDER BY tbl, old"))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		long v = (long)sqlite3_column_int64(st, 1);
+
+		if (!strcmp(t, "builds")) {
+			ids->build_id = v;
+		} else {
+			ids->runs = xrealloc(ids->runs, (ids->nruns + 1) * sizeof(long));
+			ids->runs[ids->nruns++] = v;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(db, "read the id map");
+}
+
+int job_import(sqlite3 *db, const char *dir, const char *backend,
+	       int attempts, int *imported, struct job_imported *ids)
+{
+	struct job_bundle info;
+	char *path = NULL;
+	sqlite3_stmt *st = NULL;
+	int attached = 0, began = 0, ret = -1, rc;
+	long vb = 0, vm = 0;
+
+	*imported = 0;
+	if (ids) {
+		ids->build_id = -1;
+		ids->runs = NULL;
+		ids->nruns = 0;
+	}
+	if (job_bundle_result(dir, &info)) {
+		error("%s: not a finished job bundle (no readable result.json)", dir);
+		goto out;
+	}
+	path = xstrfmt("%s/bundle.sqlite", dir);
+	if (access(path, R_OK)) {
+		error("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (db_prepare(db, &st, "ATTACH DATABASE ? AS b"))
+		goto out;
+	db_bind_text(st, 1, path);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE) {
+		db_error(db, path);
+		goto out;
+	}
+	attached = 1;
+	if (user_version(db, "b", &vb) || user_version(db, "main", &vm))
+		goto out;
+	if (vb != vm) {
+		error("%s: written by a pwb with schema %ld, this one has %ld",
+		      dir, vb, vm);
+		goto out;
+	}
+	if (db_begin(db))
+		goto out;
+	began = 1;
+	if (db_prepare(db, &st, "SELECT 1 FROM jobs WHERE job_id = ?"))
+		goto out;
+	db_bind_text(st, 1, info.id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SQLITE_ROW) {
+		ret = 0;		/* there already: nothing changes */
+		goto out;
+	}
+	if (copy_all(db) || (ids && read_ids(db, ids)))
+		goto out;
+	if (db_prepare(db, &st, "INSERT INTO jobs (job_id, kind, backend, status, "
+		       "exit_code, attempts, bundle, imported_at) VALUES "
+		       "(?, ?, ?, ?, ?, ?, ?, ?)"))
+		goto out;
+	db_bind_text(st, 1, info.id);
+	db_bind_text(st, 2, info.kind);
+	db_bind_text(st, 3, backend);
+	db_bind_text(st, 4, info.status);
+	sqlite3_bind_int(st, 5, info.exit);
+	sqlite3_bind_int(st, 6, attempts);
+	db_bind_text(st, 7, dir);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE) {
+		db_error(db, "record the job");
+		goto out;
+	}
+	if (db_commit(db))
+		goto out;
+	began = 0;
+	*imported = 1;
+	ret = 0;
+out:
+	if (began) {
+		if (ret == 0)
+			db_commit(db);
+		else
+			db_rollback(db);
+	}
+	if (attached)
+		db_exec(db, "DETACH DATABASE b");
+	job_bundle_release(&info);
+	free(path);
+	return ret;
+}
+
+int job_record_unfinished(sqlite3 *db, const char *job_id, const char *kind,
+			  const char *backend, int attempts, const char *bundle)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "INSERT OR IGNORE INTO jobs (job_id, kind, "
+		       "backend, status, attempts, bundle, imported_at) VALUES "
+		       "(?, ?, ?, 'infra-error', ?, ?, ?)"))
+		return -1;
+	db_bind_text(st, 1, job_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, backend);
+	sqlite3_bind_int(st, 4, attempts);
+	db_bind_text(st, 5, bundle);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(db, "record the job");
+}

@@ -1,0 +1,120 @@
+/*
+ * job: the expensive steps of pwb as jobs with explicit inputs and outputs,
+ * so that they run the same in this process or anywhere else (Slurm).
+ *
+ *   build job  (tree path, commit, config)            -> a build row
+ *   suite job  (tree path + commit, or a prebuilt kernel; suite; repeats)
+ *                                                     -> boots, suite runs,
+ *                                                        cases, metric samples
+ *
+ * job_execute() runs one on ctx->db: the main database for a local run
+ * (pwb run), a bundle's own database for `pwb job run`.  A bundle is a
+ * directory holding bundle.sqlite (a pwb database with only that job's
+ * rows) and result.json (written last, by rename: no result.json, no
+ * finished job).  job_import() merges a bundle into the main database in
+ * one transaction; the job id makes a second import change nothing.
+ *
+ * Ownership: struct job_spec owns its strings (job_spec_release);
+ * struct job_result owns status (job_result_release).
+ */
+#ifndef PWB_JOB_H
+#define PWB_JOB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "ctx.h"
+#include "kbuild.h"
+#include "suite.h"
+#include "suiterun.h"
+
+#define JOB_SPEC_VERSION 1
+
+struct job_spec {
+	char *id;		/* unique: what makes an import idempotent */
+	char *kind;		/* "build" or "suite" */
+	char *datadir;		/* where bench/ is (absolute) */
+	char *workdir;		/* core.workdir for checkouts, builds, artifacts */
+	char *tree;		/* repository path (absolute), or NULL */
+	char *rev;		/* a commit id when tree is set */
+	char *config;		/* config fragment name, or NULL (the suite's) */
+	char *kernel;		/* a prebuilt kernel instead of tree + rev */
+	char *suite;		/* suite jobs */
+	char *suite_hash;	/* the suite's files must hash to this, or NULL */
+	char *after;		/* a build job's directory (its attempts a1,
+				 * a2.. hold bundles): its result decides
+				 * whether this job runs, its build is reused */
+	int repeat_idx;		/* first repeat this job runs */
+	int repeats;		/* how many */
+	char **settings;	/* "key=value" config the job runs with */
+	size_t nsettings;
+};
+
+void job_spec_release(struct job_spec *j);
+/* Read and check a spec (every error names the file and the field). */
+int job_spec_load(const char *path, struct job_spec *j);
+int job_spec_write(const struct job_spec *j, const char *path);
+/* A fresh random job id (32 hex digits; caller frees). */
+char *job_new_id(void);
+
+/* Called after each boot of a suite job (o belongs to the caller). */
+typedef void (*job_outcome_fn)(const struct suite *s,
+			       const struct kbuild_result *br, long idx,
+			       long n, const struct suite_outcome *o, void *ud);
+
+struct job_result {
+	int exit;		/* as pwb run: 0, 1, 2 no kernel, 3, 130 */
+	char *status;		/* ok, failed, no-kernel, infra-error, interrupted */
+	long build_id;		/* -1: none */
+	int any_fail, any_infra, interrupted;
+};
+void job_result_release(struct job_result *r);
+
+/*
+ * Run j on ctx->db.  s is the suite, loaded by the caller (suite jobs; NULL
+ * for build jobs); fn (may be NULL) sees each boot; progress: a progress
+ * line for builds on stderr.  Returns 0 when the job ran (r->exit says
+ * how it went), -1 when nothing could be recorded (database).
+ */
+int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
+		const struct suite *s, int progress, job_outcome_fn fn,
+		void *ud, struct job_result *r);
+
+/* `pwb job run`: execute the spec at spec_path into bundle directory out
+ * (created; must not hold a finished bundle).  Returns the job's exit. */
+int job_run_bundle(struct pwb_ctx *ctx, const char *spec_path,
+		   const char *out);
+
+/* A finished bundle's result.json (owned strings: job_bundle_release). */
+struct job_bundle {
+	char *id, *kind, *status;
+	int exit;
+};
+/* 0 when dir holds a finished bundle, -1 when not (nothing printed). */
+int job_bundle_result(const char *dir, struct job_bundle *b);
+void job_bundle_release(struct job_bundle *b);
+
+/*
+ * Merge bundle dir into db (one transaction).  *imported is 1 when rows
+ * were added, 0 when the job was there already.  backend and attempts go
+ * into the jobs row.  Returns 0, or -1 with the error printed.
+ */
+struct job_imported {
+	long build_id;		/* the bundle's last build here, -1 none */
+	long *runs;		/* suite_runs ids here, in the bundle's order */
+	size_t nruns;
+};
+void job_imported_release(struct job_imported *ids);
+int job_import(sqlite3 *db, const char *dir, const char *backend,
+	       int attempts, int *imported, struct job_imported *ids);
+
+/* The newest finished attempt (dir/a1, dir/a2, ...) of a job directory,
+ * or NULL (caller frees). */
+char *job_last_bundle(const char *dir, int *attempt);
+
+/* A job that never finished (its node was lost, it was cancelled, it ran
+ * out of time): a jobs row says so; idempotent on the job id. */
+int job_record_unfinished(sqlite3 *db, const char *job_id, const char *kind,
+			  const char *backend, int attempts, const char *bundle);
+
+#endif
