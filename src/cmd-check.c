@@ -81,85 +81,43 @@ static void reap_stale(sqlite3 *db)
 static int start_check(sqlite3 *db, const char *source, const char *repo,
 		       const char *config, long repeat, long *id)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if (db_prepare(db, &st, "INSERT INTO checks (source, repo_path, "
-		       "config_name, repeat, status, pid, started_at) "
-		       "VALUES (?,?,?,?,'running',?,?)"))
+	if (db_execf(db, "record check", "INSERT INTO checks (source, repo_path, "
+		     "config_name, repeat, status, pid, started_at) "
+		     "VALUES (?,?,?,?,'running',?,?)", "tttIII", source, repo,
+		     config, (sqlite3_int64)repeat, (sqlite3_int64)getpid(),
+		     (sqlite3_int64)time(NULL)))
 		return -1;
-	db_bind_text(st, 1, source);
-	db_bind_text(st, 2, repo);
-	db_bind_text(st, 3, config);
-	sqlite3_bind_int64(st, 4, repeat);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)getpid());
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
-	rc = sqlite3_step(st);
 	*id = (long)sqlite3_last_insert_rowid(db);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "record check");
+	return 0;
 }
 
 static int finish_check(sqlite3 *db, long id, const char *status,
 			const char *verdict, int code)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if (db_prepare(db, &st, "UPDATE checks SET status = ?, verdict = ?, "
-		       "exit_code = ?, finished_at = ? WHERE id = ?"))
-		return -1;
-	db_bind_text(st, 1, status);
-	db_bind_text(st, 2, verdict);
-	sqlite3_bind_int(st, 3, code);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
-	sqlite3_bind_int64(st, 5, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "record check");
+	return db_execf(db, "record check", "UPDATE checks SET status = ?, "
+			"verdict = ?, exit_code = ?, finished_at = ? WHERE id = ?",
+			"ttiII", status, verdict, code, (sqlite3_int64)time(NULL),
+			(sqlite3_int64)id);
 }
 
 static int record_build(sqlite3 *db, long check, int idx, const char *commit,
 			long build_id, const char *status)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if (db_prepare(db, &st, "INSERT OR REPLACE INTO check_builds (check_id, "
-		       "idx, commit_id, build_id, status) VALUES (?,?,?,?,?)"))
-		return -1;
-	sqlite3_bind_int64(st, 1, check);
-	sqlite3_bind_int(st, 2, idx);
-	db_bind_text(st, 3, commit);
-	if (build_id > 0)
-		sqlite3_bind_int64(st, 4, build_id);
-	db_bind_text(st, 5, status);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "record check build");
+	return db_execf(db, "record check build", "INSERT OR REPLACE INTO "
+			"check_builds (check_id, idx, commit_id, build_id, status) "
+			"VALUES (?,?,?,?,?)", "IitLt", (sqlite3_int64)check, idx,
+			commit, build_id, status);
 }
 
 static int record_suite(sqlite3 *db, long check, const struct suite *s,
 			const char *bt, const char *ct, const char *status,
 			const char *err)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if (db_prepare(db, &st, "INSERT OR REPLACE INTO check_suites (check_id, "
-		       "suite, suite_hash, base_tree, cand_tree, status, error) "
-		       "VALUES (?,?,?,?,?,?,?)"))
-		return -1;
-	sqlite3_bind_int64(st, 1, check);
-	db_bind_text(st, 2, s->name);
-	db_bind_text(st, 3, s->hash);
-	db_bind_text(st, 4, bt);
-	db_bind_text(st, 5, ct);
-	db_bind_text(st, 6, status);
-	db_bind_text(st, 7, err);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "record check suite");
+	return db_execf(db, "record check suite", "INSERT OR REPLACE INTO "
+			"check_suites (check_id, suite, suite_hash, base_tree, "
+			"cand_tree, status, error) VALUES (?,?,?,?,?,?,?)",
+			"Itttttt", (sqlite3_int64)check, s->name, s->hash, bt, ct,
+			status, err);
 }
 
 /* Every bench/suites/NAME with a suite.conf, sorted; or check.suites. */

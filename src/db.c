@@ -2,6 +2,7 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,4 +188,47 @@ json_t *db_column_json(sqlite3_stmt *st, int k)
 	default:
 		return json_null();
 	}
+}
+
+int db_execf(sqlite3 *db, const char *what, const char *sql,
+	     const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int k, rc;
+
+	if (db_prepare(db, &st, sql))
+		return -1;
+	va_start(ap, types);
+	for (k = 1; types[k - 1]; k++) {
+		switch (types[k - 1]) {
+		case 't':
+			db_bind_text(st, k, va_arg(ap, const char *));
+			break;
+		case 'i':
+			sqlite3_bind_int(st, k, va_arg(ap, int));
+			break;
+		case 'I':
+			sqlite3_bind_int64(st, k, va_arg(ap, sqlite3_int64));
+			break;
+		case 'L': {
+			long v = va_arg(ap, long);
+
+			if (v > 0)
+				sqlite3_bind_int64(st, k, v);
+			break;
+		}
+		case 'd':
+			sqlite3_bind_double(st, k, va_arg(ap, double));
+			break;
+		default:
+			va_end(ap);
+			sqlite3_finalize(st);
+			return error("db_execf: bad type '%c'", types[k - 1]);
+		}
+	}
+	va_end(ap);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_error(db, what);
 }

@@ -37,6 +37,15 @@ void db_rollback(sqlite3 *db);
 /* Report the last sqlite error on db as a pwb error; returns -1. */
 int db_error(sqlite3 *db, const char *what);
 
+/*
+ * One statement with its parameters, stepped once: types has a letter per
+ * parameter: 't' const char * (NULL binds NULL), 'i' int, 'I' sqlite3_int64,
+ * 'L' long, bound NULL when <= 0 (an optional row id), 'd' double.
+ * 0, or -1 with an error naming what.  sqlite3_last_insert_rowid() after
+ * it gives an INSERT's row.
+ */
+int db_execf(sqlite3 *db, const char *what, const char *sql,
+	     const char *types, ...);
 /* Column k of the current row as JSON by its type (NULL -> null); a new
  * reference.  (jansson's json_t, declared here to keep db.h light.) */
 struct json_t;

@@ -496,18 +496,8 @@ out:
 static int idmap_add(sqlite3 *db, const char *tbl, sqlite3_int64 old,
 		     sqlite3_int64 new)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if (db_prepare(db, &st, "INSERT INTO temp.job_idmap (tbl, old, new) "
-		       "VALUES (?, ?, ?)"))
-		return -1;
-	db_bind_text(st, 1, tbl);
-	sqlite3_bind_int64(st, 2, old);
-	sqlite3_bind_int64(st, 3, new);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "map ids");
+	return db_execf(db, "map ids", "INSERT INTO temp.job_idmap (tbl, old, "
+			"new) VALUES (?, ?, ?)", "tII", tbl, old, new);
 }
 
 /* Copy every row of b.<tbl> with `insert` (one parameter: the row's id
@@ -714,16 +704,8 @@ int job_import(sqlite3 *db, const char *dir, const char *backend,
 		error("%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (db_prepare(db, &st, "ATTACH DATABASE ? AS b"))
+	if (db_execf(db, path, "ATTACH DATABASE ? AS b", "t", path))
 		goto out;
-	db_bind_text(st, 1, path);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE) {
-		db_error(db, path);
-		goto out;
-	}
 	attached = 1;
 	if (user_version(db, "b", &vb) || user_version(db, "main", &vm))
 		goto out;
@@ -747,25 +729,12 @@ int job_import(sqlite3 *db, const char *dir, const char *backend,
 	}
 	if (copy_all(db) || (ids && read_ids(db, ids)))
 		goto out;
-	if (db_prepare(db, &st, "INSERT INTO jobs (job_id, kind, backend, status, "
-		       "exit_code, attempts, bundle, imported_at) VALUES "
-		       "(?, ?, ?, ?, ?, ?, ?, ?)"))
+	if (db_execf(db, "record the job", "INSERT INTO jobs (job_id, kind, "
+		     "backend, status, exit_code, attempts, bundle, imported_at) "
+		     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ttttiitI", info.id,
+		     info.kind, backend, info.status, info.exit, attempts, dir,
+		     (sqlite3_int64)time(NULL)))
 		goto out;
-	db_bind_text(st, 1, info.id);
-	db_bind_text(st, 2, info.kind);
-	db_bind_text(st, 3, backend);
-	db_bind_text(st, 4, info.status);
-	sqlite3_bind_int(st, 5, info.exit);
-	sqlite3_bind_int(st, 6, attempts);
-	db_bind_text(st, 7, dir);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE) {
-		db_error(db, "record the job");
-		goto out;
-	}
 	if (db_commit(db))
 		goto out;
 	began = 0;
@@ -788,20 +757,9 @@ out:
 int job_record_unfinished(sqlite3 *db, const char *job_id, const char *kind,
 			  const char *backend, int attempts, const char *bundle)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if (db_prepare(db, &st, "INSERT OR IGNORE INTO jobs (job_id, kind, "
-		       "backend, status, attempts, bundle, imported_at) VALUES "
-		       "(?, ?, ?, 'infra-error', ?, ?, ?)"))
-		return -1;
-	db_bind_text(st, 1, job_id);
-	db_bind_text(st, 2, kind);
-	db_bind_text(st, 3, backend);
-	sqlite3_bind_int(st, 4, attempts);
-	db_bind_text(st, 5, bundle);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "record the job");
+	return db_execf(db, "record the job", "INSERT OR IGNORE INTO jobs "
+			"(job_id, kind, backend, status, attempts, bundle, "
+			"imported_at) VALUES (?, ?, ?, 'infra-error', ?, ?, ?)",
+			"tttitI", job_id, kind, backend, attempts, bundle,
+			(sqlite3_int64)time(NULL));
 }
