@@ -18,6 +18,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "report.h"
+#include "slurm.h"
 #include "suiterun.h"
 #include "tree.h"
 #include "util/run.h"
@@ -36,7 +37,7 @@
 
 static const char usage[] =
 	"usage: pwb check SOURCE --tree T [--base REV] [--suite S]... [--repeat N]\n"
-	"                 [--config C] [--json]\n"
+	"                 [--config C] [--on local|slurm] [--json]\n"
 	"\n"
 	"SOURCE is what pwb fetch takes (message-id, lore URL, mbox file) or\n"
 	"the id of a stored series.  Applies the series to tree T, builds the\n"
@@ -44,7 +45,9 @@ static const char usage[] =
 	"bench/suites, or config check.suites) on the base and on the last\n"
 	"patch, compares and prints the report.  Exit 0 no regression,\n"
 	"1 regression, 2 does not apply or build, 3 could not check\n"
-	"(infrastructure, not comparable, or a bad SOURCE, suite or tree).\n";
+	"(infrastructure, not comparable, or a bad SOURCE, suite or tree).\n"
+	"--on slurm (config run.backend): the suites' builds and boots run as\n"
+	"Slurm jobs; applying and the build of every patch stay here.\n";
 
 #define EXIT_NOT_APPLIED 2
 #define EXIT_INFRA 3
@@ -168,6 +171,8 @@ struct check_state {
 	struct pwb_ctx *ctx;
 	long id;
 	const char *tree_arg, *config;
+	const char *repo;	/* the tree's path */
+	int slurm;		/* suites' boots as Slurm jobs */
 	int progress;
 	int step, steps;
 	time_t t0;
@@ -235,6 +240,34 @@ static int run_suite(struct check_state *cs, const struct suite *s,
 		}
 		free(ids);
 		need[side] = repeat > (long)n ? repeat - (long)n : 0;
+	}
+	if (cs->slurm) {
+		/* each side as a build job and an array of boots; the runs come
+		 * back as rows, and the comparison finds them as local ones */
+		for (side = 0; side < 2 && !ret; side++) {
+			struct slurm_run sr;
+
+			if (!need[side])
+				continue;
+			memset(&sr, 0, sizeof(sr));
+			sr.tree = cs->repo;
+			sr.commit = commits[side];
+			sr.config = cs->config;
+			sr.repeat = need[side];
+			sr.progress = cs->progress;
+			if (cs->progress)
+				fprintf(stderr, "pwb check %ld   %s %s: %ld run%s on slurm\n",
+					cs->id, s->name, side ? "candidate" : "base",
+					need[side], need[side] == 1 ? "" : "s");
+			if (slurm_run_suite(cs->ctx, s, &sr))
+				ret = sr.exit == 130 ? EXIT_INTERRUPTED : EXIT_INFRA;
+			else if (sr.exit == 130)
+				ret = EXIT_INTERRUPTED;
+			else if (sr.exit == 2 || sr.exit == 3)
+				ret = EXIT_INFRA;
+			slurm_run_release(&sr);
+		}
+		goto out;
 	}
 	for (side = 0; side < 2; side++) {
 		if (!need[side])
@@ -305,6 +338,7 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 		{ "suite", required_argument, NULL, 's' },
 		{ "repeat", required_argument, NULL, 'n' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "on", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -322,6 +356,7 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 	long repeat = 0, v, sid = -1, apply_id = -1;
 	int c, json = 0, ret = EXIT_INFRA, applied = 0, loaded_series = 0;
 	int any_build_fail = 0, regressions = 0, fetched = 0, not_comparable = 0;
+	int on_given = 0;
 
 	memset(&cs, 0, sizeof(cs));
 	memset(&fr, 0, sizeof(fr));
@@ -343,6 +378,14 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 			repeat = v;
 			break;
 		case 'c': cs.config = optarg; break;
+		case 'o':
+			if (strcmp(optarg, "local") && strcmp(optarg, "slurm")) {
+				ret = usage_error(usage, "--on %s: local or slurm", optarg);
+				goto out_args;
+			}
+			cs.slurm = !strcmp(optarg, "slurm");
+			on_given = 1;
+			break;
 		case 'j': json = 1; break;
 		case 'h': ret = usage_help(usage); goto out_args;
 		default: ret = usage_error(usage, "bad option"); goto out_args;
@@ -353,6 +396,17 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 		goto out_args;
 	}
 	source = argv[optind];
+	if (!on_given) {
+		char *b = ctx_config_get(ctx, "run.backend");
+
+		if (b && strcmp(b, "local") && strcmp(b, "slurm")) {
+			error("run.backend = %s: local or slurm", b);
+			free(b);
+			goto out_args;
+		}
+		cs.slurm = b && !strcmp(b, "slurm");
+		free(b);
+	}
 	run_install_signal_handlers();
 	reap_stale(ctx->db);
 
@@ -384,6 +438,12 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 			goto out_args;
 		}
 	if (tree_resolve(ctx->db, cs.tree_arg, &repo, NULL)) {
+		ret = EXIT_INFRA;
+		goto out_args;
+	}
+	cs.repo = repo;
+	/* a cluster that does not answer: said before any work */
+	if (cs.slurm && slurm_check(ctx)) {
 		ret = EXIT_INFRA;
 		goto out_args;
 	}

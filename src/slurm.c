@@ -571,6 +571,15 @@ out:
 	return ret;
 }
 
+int slurm_check(struct pwb_ctx *ctx)
+{
+	struct sopts o;
+	int ret = load_opts(ctx, &o) || ping() ? -1 : 0;
+
+	sopts_release(&o);
+	return ret;
+}
+
 void slurm_run_release(struct slurm_run *r)
 {
 	free(r->runs);

@@ -44,4 +44,7 @@ int slurm_run_suite(struct pwb_ctx *ctx, const struct suite *s,
 		    struct slurm_run *r);
 void slurm_run_release(struct slurm_run *r);
 
+/* slurm.* config usable and the cluster answering?  0, or -1 (said). */
+int slurm_check(struct pwb_ctx *ctx);
+
 #endif
