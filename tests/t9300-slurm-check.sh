@@ -13,6 +13,9 @@ if ! command -v sbatch >/dev/null || [ ! -x /usr/sbin/slurmctld ]; then
 	test_done
 fi
 git config -f "$XDG_CONFIG_HOME/pwb/config" slurm.workdir "$TRASH/shared"
+# this machine is a node too: its own builds in the cluster's cache, so
+# the jobs find the build directory where the local builds left it
+git config -f "$XDG_CONFIG_HOME/pwb/config" core.workdir "$TRASH/shared/cache"
 
 test_expect_success 'setup: the 6.1 tree and a one-node cluster' '
 	git clone -q --shared --no-checkout "$(ref_tree)" linux &&
