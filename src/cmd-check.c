@@ -172,6 +172,7 @@ struct check_state {
 	long id;
 	const char *tree_arg, *config;
 	const char *repo;	/* the tree's path */
+	const char *repo_name;	/* its registered name, or NULL */
 	int slurm;		/* suites' boots as Slurm jobs */
 	int progress;
 	int step, steps;
@@ -251,6 +252,7 @@ static int run_suite(struct check_state *cs, const struct suite *s,
 				continue;
 			memset(&sr, 0, sizeof(sr));
 			sr.tree = cs->repo;
+			sr.tree_name = cs->repo_name;
 			sr.commit = commits[side];
 			sr.config = cs->config;
 			sr.repeat = need[side];
@@ -350,7 +352,7 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 	struct apply_result ar;
 	struct kbuild_result *builds = NULL;
 	struct suite *suites = NULL;
-	char **names = NULL, *datadir = NULL, *repo = NULL;
+	char **names = NULL, *datadir = NULL, *repo = NULL, *repo_name = NULL;
 	const char *source, *base_rev = NULL, *verdict = NULL, *status = "done";
 	size_t nnames = 0, nsuites = 0, nbuilds = 0, i;
 	long repeat = 0, v, sid = -1, apply_id = -1;
@@ -437,11 +439,12 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 			ret = EXIT_INFRA;
 			goto out_args;
 		}
-	if (tree_resolve(ctx->db, cs.tree_arg, &repo, NULL)) {
+	if (tree_resolve(ctx->db, cs.tree_arg, &repo, &repo_name)) {
 		ret = EXIT_INFRA;
 		goto out_args;
 	}
 	cs.repo = repo;
+	cs.repo_name = repo_name;
 	/* a cluster that does not answer: said before any work */
 	if (cs.slurm && slurm_check(ctx)) {
 		ret = EXIT_INFRA;
@@ -658,5 +661,6 @@ out_args:
 	free(names);
 	free(datadir);
 	free(repo);
+	free(repo_name);
 	return ret;
 }

@@ -220,6 +220,7 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	const char *suite_name = NULL, *tree_arg = NULL, *rev = NULL;
 	const char *kernel = NULL;
 	char *datadir = NULL, *backend = NULL, *tree_path = NULL;
+	char *tree_name = NULL;
 	char commit[GIT_OID_HEXSZ + 1] = "";
 	int c, json = 0, ret = 3, loaded = 0;
 	long repeat = 0, v, build_id = -1;
@@ -294,10 +295,11 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 		memset(&sr, 0, sizeof(sr));
 		/* the jobs get a commit, not a name that may move meanwhile */
 		if (!kernel) {
-			if (tree_resolve(ctx->db, tree_arg, &tree_path, NULL) ||
+			if (tree_resolve(ctx->db, tree_arg, &tree_path, &tree_name) ||
 			    tree_rev_commit(tree_path, rev, commit))
 				goto out;
 			sr.tree = tree_path;
+			sr.tree_name = tree_name;
 			sr.commit = commit;
 			pr.label = commit;
 		}
@@ -344,6 +346,7 @@ out:
 	free(datadir);
 	free(backend);
 	free(tree_path);
+	free(tree_name);
 	if (loaded)
 		suite_release(&s);
 	return ret;

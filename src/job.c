@@ -2,6 +2,7 @@
  * and the bundles that carry their rows back. */
 #include "job.h"
 #include "db.h"
+#include "tree.h"
 #include "util/buf.h"
 #include "util/run.h"
 #include "util/util.h"
@@ -25,6 +26,7 @@ void job_spec_release(struct job_spec *j)
 	free(j->datadir);
 	free(j->workdir);
 	free(j->tree);
+	free(j->tree_name);
 	free(j->rev);
 	free(j->config);
 	free(j->kernel);
@@ -92,6 +94,7 @@ int job_spec_load(const char *path, struct job_spec *j)
 	j->datadir = jstr(o, "datadir");
 	j->workdir = jstr(o, "workdir");
 	j->tree = jstr(o, "tree");
+	j->tree_name = jstr(o, "tree_name");
 	j->rev = jstr(o, "rev");
 	j->config = jstr(o, "config");
 	j->kernel = jstr(o, "kernel");
@@ -181,6 +184,7 @@ int job_spec_write(const struct job_spec *j, const char *path)
 	set_str(o, "datadir", j->datadir);
 	set_str(o, "workdir", j->workdir);
 	set_str(o, "tree", j->tree);
+	set_str(o, "tree_name", j->tree_name);
 	set_str(o, "rev", j->rev);
 	set_str(o, "config", j->config);
 	set_str(o, "kernel", j->kernel);
@@ -244,7 +248,7 @@ int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
 		struct kbuild_request q;
 
 		memset(&q, 0, sizeof(q));
-		q.tree_arg = j->tree;
+		q.tree_arg = j->tree_name ? j->tree_name : j->tree;
 		q.rev = j->rev;
 		q.config = j->config ? j->config : is_suite ? s->config : NULL;
 		q.progress = progress;
@@ -411,6 +415,8 @@ int job_run_bundle(struct pwb_ctx *ctx, const char *spec_path, const char *out)
 		}
 	}
 	if (db_open(db_path, &ctx->db))
+		goto out;
+	if (j.tree && j.tree_name && tree_add(ctx->db, j.tree_name, j.tree))
 		goto out;
 	if (!strcmp(j.kind, "suite")) {
 		if (suite_load(j.datadir, j.suite, &s))

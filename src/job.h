@@ -36,6 +36,10 @@ struct job_spec {
 	char *datadir;		/* where bench/ is (absolute) */
 	char *workdir;		/* core.workdir for checkouts, builds, artifacts */
 	char *tree;		/* repository path (absolute), or NULL */
+	char *tree_name;	/* its name where it was submitted: the job
+				 * registers it, so that checkouts and build
+				 * directories in a shared workdir are the
+				 * submitter's own (NULL: keyed by path) */
 	char *rev;		/* a commit id when tree is set */
 	char *config;		/* config fragment name, or NULL (the suite's) */
 	char *kernel;		/* a prebuilt kernel instead of tree + rev */

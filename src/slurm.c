@@ -357,6 +357,7 @@ int slurm_run_suite(struct pwb_ctx *ctx, const struct suite *s,
 	base.datadir = abs_datadir(ctx);
 	base.workdir = xstrfmt("%s/cache", o.workdir);
 	base.tree = r->tree ? xstrdup(r->tree) : NULL;
+	base.tree_name = r->tree_name ? xstrdup(r->tree_name) : NULL;
 	base.rev = r->commit ? xstrdup(r->commit) : NULL;
 	base.kernel = r->kernel ? xstrdup(r->kernel) : NULL;
 	base.config = r->config ? xstrdup(r->config) : xstrdup(s->config);

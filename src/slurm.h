@@ -22,6 +22,7 @@
 struct slurm_run {
 	/* in */
 	const char *tree;	/* repository path (absolute), or NULL */
+	const char *tree_name;	/* its registered name, or NULL */
 	const char *commit;	/* with tree */
 	const char *kernel;	/* a prebuilt kernel instead */
 	const char *config;	/* config name or NULL (the suite's) */
