@@ -63,9 +63,9 @@ static void reap_stale(sqlite3 *db)
 	if (db_prepare(db, &st, "SELECT id, pid FROM checks WHERE status = 'running'"))
 		return;
 	while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
-		pid_t pid = (pid_t)sqlite3_column_int64(st, 1);
+		long pid = (long)sqlite3_column_int64(st, 1);
 
-		if (pid <= 0 || (kill(pid, 0) && errno == ESRCH))
+		if (!pid_alive(pid))
 			ids[n++] = (long)sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);

@@ -63,4 +63,15 @@ test_expect_success 'a check left running by a pwb that is gone is marked interr
 	test "$(sqlite3 "$PWB_DB" "SELECT status FROM checks WHERE id = 2")" = interrupted
 '
 
+test_expect_success 'a killed pwb that stays a zombie (PID 1 does not reap) counts as gone' '
+	zpid=$(sh -c "sleep 300 >/dev/null 2>&1 & echo \$!") &&
+	kill -9 "$zpid" && sleep 0.5 &&
+	sqlite3 "$PWB_DB" "INSERT INTO checks (source, repo_path, config_name, repeat,
+		status, pid, started_at) VALUES (\"z\", \"t\", \"c\", 0, \"running\", $zpid, 0)" &&
+	id=$(sqlite3 "$PWB_DB" "SELECT max(id) FROM checks") &&
+	"$PWB" check nope.mbox --tree t >/dev/null 2>err;
+	grep -q "check $id was left running by a pwb that is gone" err &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status FROM checks WHERE id = $id")" = interrupted
+'
+
 test_done

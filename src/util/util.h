@@ -50,6 +50,9 @@ int parse_long(const char *s, long *out);
 
 /* Make every directory leading up to (and including) path. */
 int mkdir_p(const char *path, unsigned mode);
+/* Is process pid running?  A zombie is not: where PID 1 does not reap
+ * orphans (some containers and VMs), a pwb killed with -9 stays one. */
+int pid_alive(long pid);
 /* Create or replace path with len bytes; 0 or -1 (errno). */
 int write_file(const char *path, const void *data, size_t len);
 /* mkdtemp of $TMPDIR (or /tmp)/prefix.XXXXXX into out; 0 or -1 (errno). */
