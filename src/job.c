@@ -506,26 +506,44 @@ static int idmap_add(sqlite3 *db, const char *tbl, sqlite3_int64 old,
 			"new) VALUES (?, ?, ?)", "tII", tbl, old, new);
 }
 
-/* Copy every row of b.<tbl> with `insert` (one parameter: the row's id
- * in the bundle), mapping each to its new id. */
-static int copy_rows(sqlite3 *db, const char *tbl, const char *insert)
+/*
+ * Copy every row of b.<tbl> with `insert` (one parameter: the row's id in
+ * the bundle), mapping each to its new id.  With `same` (one parameter
+ * too), a row it finds here is mapped to that one instead of copied; the
+ * rows copied are also mapped under "<tbl>_new".
+ */
+static int copy_rows(sqlite3 *db, const char *tbl, const char *insert,
+		     const char *same)
 {
-	sqlite3_stmt *ids = NULL, *ins = NULL;
+	sqlite3_stmt *ids = NULL, *ins = NULL, *found = NULL;
 	char *sel = xstrfmt("SELECT id FROM b.%s ORDER BY id", tbl);
+	char *tnew = xstrfmt("%s_new", tbl);
 	int ret = -1, rc;
 
-	if (db_prepare(db, &ids, sel) || db_prepare(db, &ins, insert))
+	if (db_prepare(db, &ids, sel) || db_prepare(db, &ins, insert) ||
+	    (same && db_prepare(db, &found, same)))
 		goto out;
 	while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
-		sqlite3_int64 old = sqlite3_column_int64(ids, 0);
+		sqlite3_int64 old = sqlite3_column_int64(ids, 0), new;
 
+		if (found) {
+			sqlite3_reset(found);
+			sqlite3_bind_int64(found, 1, old);
+			if (sqlite3_step(found) == SQLITE_ROW) {
+				if (idmap_add(db, tbl, old,
+					      sqlite3_column_int64(found, 0)))
+					goto out;
+				continue;
+			}
+		}
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, old);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			db_error(db, tbl);
 			goto out;
 		}
-		if (idmap_add(db, tbl, old, sqlite3_last_insert_rowid(db)))
+		new = sqlite3_last_insert_rowid(db);
+		if (idmap_add(db, tbl, old, new) || idmap_add(db, tnew, old, new))
 			goto out;
 	}
 	if (rc != SQLITE_DONE) {
@@ -536,63 +554,9 @@ static int copy_rows(sqlite3 *db, const char *tbl, const char *insert)
 out:
 	sqlite3_finalize(ids);
 	sqlite3_finalize(ins);
+	sqlite3_finalize(found);
 	free(sel);
-	return ret;
-}
-
-static int copy_builds(sqlite3 *db)
-{
-	sqlite3_stmt *rows = NULL, *same = NULL, *ins = NULL;
-	int ret = -1, rc;
-
-	if (db_prepare(db, &rows, "SELECT id, repo_path, commit_id, cache_key, "
-		       "started_at, status FROM b.builds ORDER BY id") ||
-	    db_prepare(db, &same, "SELECT id FROM main.builds WHERE repo_path = ? "
-		       "AND commit_id IS ? AND cache_key IS ? AND started_at = ? "
-		       "AND status = ? ORDER BY id LIMIT 1") ||
-	    db_prepare(db, &ins, "INSERT INTO main.builds (repo_path, rev, "
-		       "commit_id, tree_id, config_name, config_hash, toolchain, "
-		       "cache_key, status, error, seconds, vmlinux_size, "
-		       "bzimage_size, warnings, new_warnings, artifacts, "
-		       "cached_from, log_gz, started_at) SELECT repo_path, rev, "
-		       "commit_id, tree_id, config_name, config_hash, toolchain, "
-		       "cache_key, status, error, seconds, vmlinux_size, "
-		       "bzimage_size, warnings, new_warnings, artifacts, "
-		       "(SELECT new FROM temp.job_idmap WHERE tbl = 'builds' AND "
-		       "old = x.cached_from), log_gz, started_at FROM b.builds x "
-		       "WHERE x.id = ?"))
-		goto out;
-	while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
-		sqlite3_int64 old = sqlite3_column_int64(rows, 0);
-		int k;
-
-		sqlite3_reset(same);
-		for (k = 1; k <= 5; k++)
-			sqlite3_bind_value(same, k, sqlite3_column_value(rows, k));
-		if (sqlite3_step(same) == SQLITE_ROW) {
-			if (idmap_add(db, "builds", old, sqlite3_column_int64(same, 0)))
-				goto out;
-			continue;
-		}
-		sqlite3_reset(ins);
-		sqlite3_bind_int64(ins, 1, old);
-		if (sqlite3_step(ins) != SQLITE_DONE) {
-			db_error(db, "builds");
-			goto out;
-		}
-		if (idmap_add(db, "builds", old, sqlite3_last_insert_rowid(db)) ||
-		    idmap_add(db, "builds_new", old, sqlite3_last_insert_rowid(db)))
-			goto out;
-	}
-	if (rc != SQLITE_DONE) {
-		db_error(db, "builds");
-		goto out;
-	}
-	ret = 0;
-out:
-	sqlite3_finalize(rows);
-	sqlite3_finalize(same);
-	sqlite3_finalize(ins);
+	free(tnew);
 	return ret;
 }
 
@@ -604,7 +568,20 @@ static int copy_all(sqlite3 *db)
 	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS job_idmap (tbl TEXT, "
 		    "old INTEGER, new INTEGER, PRIMARY KEY (tbl, old)); "
 		    "DELETE FROM temp.job_idmap;") ||
-	    copy_builds(db) ||
+	    copy_rows(db, "builds", "INSERT INTO main.builds (repo_path, rev, "
+		      "commit_id, tree_id, config_name, config_hash, toolchain, "
+		      "cache_key, status, error, seconds, vmlinux_size, "
+		      "bzimage_size, warnings, new_warnings, artifacts, "
+		      "cached_from, log_gz, started_at) SELECT repo_path, rev, "
+		      "commit_id, tree_id, config_name, config_hash, toolchain, "
+		      "cache_key, status, error, seconds, vmlinux_size, "
+		      "bzimage_size, warnings, new_warnings, artifacts, "
+		      MAPPED("builds", "cached_from") ", log_gz, started_at "
+		      "FROM b.builds x WHERE x.id = ?",
+		      "SELECT m.id FROM main.builds m, b.builds x WHERE x.id = ? "
+		      "AND m.repo_path = x.repo_path AND m.commit_id IS x.commit_id "
+		      "AND m.cache_key IS x.cache_key AND m.started_at = "
+		      "x.started_at AND m.status = x.status ORDER BY m.id LIMIT 1") ||
 	    db_exec(db, "INSERT INTO main.build_warnings (build_id, file, line, "
 		    "message, new) SELECT m.new, x.file, x.line, x.message, x.new "
 		    "FROM b.build_warnings x JOIN temp.job_idmap m ON "
@@ -614,7 +591,7 @@ static int copy_all(sqlite3 *db)
 		      "end_status, error, seconds, console_gz, started_at) SELECT "
 		      MAPPED("builds", "build_id") ", kernel, qemu_version, accel, "
 		      "mem_mb, cpus, cmdline, status, end_status, error, seconds, "
-		      "console_gz, started_at FROM b.boots x WHERE x.id = ?") ||
+		      "console_gz, started_at FROM b.boots x WHERE x.id = ?", NULL) ||
 	    db_exec(db, "INSERT INTO main.findings (boot_id, kind, title, "
 		    "failure, lines, first_line) SELECT m.new, x.kind, x.title, "
 		    "x.failure, x.lines, x.first_line FROM b.findings x JOIN "
@@ -625,7 +602,7 @@ static int copy_all(sqlite3 *db)
 		      "started_at) SELECT suite, suite_hash, "
 		      MAPPED("builds", "build_id") ", " MAPPED("boots", "boot_id")
 		      ", repeat_idx, status, error, started_at FROM b.suite_runs x "
-		      "WHERE x.id = ?") ||
+		      "WHERE x.id = ?", NULL) ||
 	    db_exec(db, "INSERT INTO main.case_results (run_id, name, status, "
 		    "directive, diag) SELECT m.new, x.name, x.status, x.directive, "
 		    "x.diag FROM b.case_results x JOIN temp.job_idmap m ON "
