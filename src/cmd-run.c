@@ -219,10 +219,11 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	struct suite s;
 	const char *suite_name = NULL, *tree_arg = NULL, *rev = NULL;
 	const char *kernel = NULL;
-	char *datadir = NULL, *backend = NULL, *tree_path = NULL;
+	const char *on = NULL;
+	char *datadir = NULL, *tree_path = NULL;
 	char *tree_name = NULL;
 	char commit[GIT_OID_HEXSZ + 1] = "";
-	int c, json = 0, ret = 3, loaded = 0;
+	int c, json = 0, ret = 3, loaded = 0, slurm = 0;
 	long repeat = 0, v, build_id = -1;
 
 	memset(&j, 0, sizeof(j));
@@ -240,21 +241,14 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 				return usage_error(usage, "--repeat takes 1..1000");
 			repeat = v;
 			break;
-		case 'o':
-			free(backend);
-			backend = xstrdup(optarg);
-			break;
+		case 'o': on = optarg; break;
 		case 'j': json = 1; break;
-		case 'h': free(backend); return usage_help(usage);
-		default: free(backend); return usage_error(usage, "bad option");
+		case 'h': return usage_help(usage);
+		default: return usage_error(usage, "bad option");
 		}
 	}
-	if (!backend)
-		backend = ctx_config_get(ctx, "run.backend");
-	if (backend && strcmp(backend, "local") && strcmp(backend, "slurm")) {
-		ret = usage_error(usage, "--on %s: local or slurm", backend);
-		goto out;
-	}
+	if (ctx_backend(ctx, on, &slurm))
+		return on ? EXIT_USAGE : 3;
 	if (optind != argc || !suite_name || (kernel ? tree_arg || rev :
 					      !tree_arg || !rev)) {
 		ret = usage_error(usage, "run needs --suite and either --tree "
@@ -288,7 +282,7 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	pr.label = kernel ? kernel : rev;
 	pr.kernel = kernel != NULL;
 	pr.n = repeat;
-	if (backend && !strcmp(backend, "slurm")) {
+	if (slurm) {
 		struct slurm_run sr;
 		size_t i;
 
@@ -344,7 +338,6 @@ out:
 	job_result_release(&jr);
 	free(j.kernel);
 	free(datadir);
-	free(backend);
 	free(tree_path);
 	free(tree_name);
 	if (loaded)

@@ -111,6 +111,18 @@ char *ctx_config_get(struct pwb_ctx *ctx, const char *key)
 	return v;
 }
 
+int ctx_backend(struct pwb_ctx *ctx, const char *opt, int *slurm)
+{
+	char *v = opt ? xstrdup(opt) : ctx_config_get(ctx, "run.backend");
+	int rc = 0;
+
+	*slurm = v && !strcmp(v, "slurm");
+	if (v && !*slurm && strcmp(v, "local"))
+		rc = error("%s %s: local or slurm", opt ? "--on" : "run.backend =", v);
+	free(v);
+	return rc;
+}
+
 int ctx_config_long(struct pwb_ctx *ctx, const char *key, long def, long *out)
 {
 	char *v = ctx_config_get(ctx, key);
