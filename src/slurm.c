@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,22 +319,114 @@ static const char *run_status(sqlite3 *db, long run, char *buf, size_t len)
 	return buf;
 }
 
-int slurm_run_suite(struct pwb_ctx *ctx, const struct suite *s,
-		    struct slurm_run *r)
+/* One build job: the requests with this tree, commit and config share it. */
+struct sbuild {
+	const struct slurm_run *req;	/* the first request that needs it */
+	int attempt;
+	int no_kernel;			/* exit when it gave no kernel, else 0 */
+	long id;			/* imported builds row, -1 */
+};
+
+/* One suite task: repeat idx of request req. */
+struct stask {
+	size_t req;
+	long idx;
+	char *id;			/* its job id */
+	int attempt;
+};
+
+static int same_build(const struct slurm_run *a, const struct slurm_run *b)
+{
+	return a->tree && b->tree && !strcmp(a->tree, b->tree) &&
+	       !strcmp(a->commit, b->commit) &&
+	       !strcmp(a->config ? a->config : a->suite->config,
+		       b->config ? b->config : b->suite->config);
+}
+
+static void spec_from_req(struct job_spec *j, const struct slurm_run *r,
+			  const char *datadir, const char *workdir,
+			  struct pwb_ctx *ctx)
+{
+	memset(j, 0, sizeof(*j));
+	j->datadir = xstrdup(datadir);
+	j->workdir = xstrdup(workdir);
+	j->tree = r->tree ? xstrdup(r->tree) : NULL;
+	j->tree_name = r->tree_name ? xstrdup(r->tree_name) : NULL;
+	j->rev = r->commit ? xstrdup(r->commit) : NULL;
+	j->kernel = r->kernel ? xstrdup(r->kernel) : NULL;
+	j->config = xstrdup(r->config ? r->config : r->suite->config);
+	j->repeats = 1;
+	forward_settings(ctx, j);
+}
+
+/* Import a finished build, or record that it never finished. */
+static int import_build(sqlite3 *db, const char *d, struct sbuild *b)
+{
+	char *bundle = job_last_bundle(d, NULL);
+	struct job_imported got;
+	struct job_bundle info;
+	int added;
+
+	b->id = -1;
+	if (!bundle) {
+		char *sp = xstrfmt("%s/spec.json", d);
+		struct job_spec bs;
+
+		if (!job_spec_load(sp, &bs)) {
+			job_record_unfinished(db, bs.id, "build", "slurm",
+					      b->attempt, d);
+			job_spec_release(&bs);
+		}
+		free(sp);
+		b->no_kernel = 3;
+		error("the build job in %s did not finish in %d attempts", d,
+		      b->attempt);
+		return 0;
+	}
+	if (job_import(db, bundle, "slurm", b->attempt, &added, &got)) {
+		free(bundle);
+		return -1;
+	}
+	b->id = got.build_id;
+	job_imported_release(&got);
+	if (!job_bundle_result(bundle, &info)) {
+		if (strcmp(info.status, "ok")) {
+			b->no_kernel = info.exit ? info.exit : 3;
+			error("the build of %.12s on the cluster ended %s",
+			      b->req->commit, info.status);
+		}
+		job_bundle_release(&info);
+	}
+	free(bundle);
+	return 0;
+}
+
+static void add_run(struct slurm_run *r, long run)
+{
+	r->runs = xrealloc(r->runs, (r->nruns + 1) * sizeof(long));
+	r->runs[r->nruns++] = run;
+}
+
+int slurm_run_suites(struct pwb_ctx *ctx, struct slurm_run *reqs, size_t nreq,
+		     int progress)
 {
 	struct sopts o;
-	struct job_spec base;
+	struct job_spec spec;
+	struct sbuild *builds = NULL;
+	struct stask *tasks = NULL;
+	size_t nb = 0, nt = 0, i, k, *bof = NULL;
 	char *batch = NULL, *bid = NULL, *jb = NULL, *js = NULL, *ids = NULL;
-	char *bdir = NULL, *sdir = NULL, *tasks = NULL, **sids = NULL;
-	int ret = -1, attempt_b = 1, *attempt_s = NULL, retry_all = 0;
-	long i, n = r->repeat;
-	struct buf retry = BUF_INIT;
+	char *bdir = NULL, *sdir = NULL, *datadir = NULL, *workdir = NULL;
+	int ret = -1, *rebuilt = NULL;
+	struct buf retry = BUF_INIT, rb = BUF_INIT, range = BUF_INIT;
 
-	r->build_id = -1;
-	r->runs = NULL;
-	r->nruns = 0;
-	r->exit = 3;
-	memset(&base, 0, sizeof(base));
+	for (k = 0; k < nreq; k++) {
+		reqs[k].build_id = -1;
+		reqs[k].runs = NULL;
+		reqs[k].nruns = 0;
+		reqs[k].exit = 3;
+	}
+	memset(&spec, 0, sizeof(spec));
 	if (load_opts(ctx, &o) || ping())
 		goto out;
 	bid = job_new_id();
@@ -354,212 +447,225 @@ int slurm_run_suite(struct pwb_ctx *ctx, const struct suite *s,
 		if (bad)
 			goto out;
 	}
-	base.datadir = abs_datadir(ctx);
-	base.workdir = xstrfmt("%s/cache", o.workdir);
-	base.tree = r->tree ? xstrdup(r->tree) : NULL;
-	base.tree_name = r->tree_name ? xstrdup(r->tree_name) : NULL;
-	base.rev = r->commit ? xstrdup(r->commit) : NULL;
-	base.kernel = r->kernel ? xstrdup(r->kernel) : NULL;
-	base.config = r->config ? xstrdup(r->config) : xstrdup(s->config);
-	base.repeats = 1;
-	forward_settings(ctx, &base);
+	datadir = abs_datadir(ctx);
+	workdir = xstrfmt("%s/cache", o.workdir);
 
-	sids = xcalloc((size_t)n, sizeof(char *));
-	attempt_s = xcalloc((size_t)n, sizeof(int));
-	if (base.tree) {
-		char *d = xstrfmt("%s/0", bdir);
+	/* one build job per tree, commit and config; then every boot */
+	builds = xcalloc(nreq + 1, sizeof(*builds));
+	bof = xcalloc(nreq + 1, sizeof(*bof));
+	for (k = 0; k < nreq; k++) {
+		bof[k] = SIZE_MAX;
+		if (!reqs[k].tree)
+			continue;
+		for (i = 0; i < nb && !same_build(builds[i].req, &reqs[k]); i++)
+			;
+		if (i == nb) {
+			char *d = xstrfmt("%s/%zu", bdir, nb);
+			int bad;
 
-		base.id = job_new_id();
-		base.kind = xstrdup("build");
-		if (write_spec(&base, d)) {
+			builds[nb].req = &reqs[k];
+			builds[nb].attempt = 1;
+			spec_from_req(&spec, &reqs[k], datadir, workdir, ctx);
+			spec.id = job_new_id();
+			spec.kind = xstrdup("build");
+			bad = write_spec(&spec, d);
+			job_spec_release(&spec);
 			free(d);
-			goto out;
+			if (bad)
+				goto out;
+			nb++;
 		}
-		free(d);
-		free(base.id);
-		free(base.kind);
-		base.id = NULL;
-		base.kind = NULL;
-		base.after = xstrfmt("%s/0", bdir);
+		bof[k] = i;
+		nt += (size_t)reqs[k].repeat;
 	}
-	base.kind = xstrdup("suite");
-	base.suite = xstrdup(s->name);
-	base.suite_hash = xstrdup(s->hash);
-	for (i = 0; i < n; i++) {
-		char *d = xstrfmt("%s/%ld", sdir, i);
-		int bad;
+	for (k = 0; k < nreq; k++)
+		if (!reqs[k].tree)
+			nt += (size_t)reqs[k].repeat;
+	tasks = xcalloc(nt + 1, sizeof(*tasks));
+	nt = 0;
+	for (k = 0; k < nreq; k++) {
+		long r;
 
-		base.id = sids[i] = job_new_id();
-		base.repeat_idx = (int)i;
-		bad = write_spec(&base, d);
-		free(d);
-		base.id = NULL;
-		if (bad)
+		for (r = 0; r < reqs[k].repeat; r++) {
+			char *d = xstrfmt("%s/%zu", sdir, nt);
+			int bad;
+
+			spec_from_req(&spec, &reqs[k], datadir, workdir, ctx);
+			spec.kind = xstrdup("suite");
+			spec.suite = xstrdup(reqs[k].suite->name);
+			spec.suite_hash = xstrdup(reqs[k].suite->hash);
+			spec.repeat_idx = (int)r;
+			if (bof[k] != SIZE_MAX)
+				spec.after = xstrfmt("%s/%zu", bdir, bof[k]);
+			spec.id = job_new_id();
+			tasks[nt].id = xstrdup(spec.id);
+			tasks[nt].req = k;
+			tasks[nt].idx = r;
+			tasks[nt].attempt = 1;
+			bad = write_spec(&spec, d);
+			job_spec_release(&spec);
+			free(d);
+			nt++;
+			if (bad)
+				goto out;
+		}
+	}
+	if (!nt) {
+		ret = 0;
+		goto out;
+	}
+	if (progress)
+		fprintf(stderr, "slurm: %zu build job%s, %zu boot job%s in %s\n",
+			nb, nb == 1 ? "" : "s", nt, nt == 1 ? "" : "s", batch);
+	if (nb) {
+		buf_addf(&range, "0-%zu", nb - 1);
+		if (submit(&o, batch, "build", range.buf, NULL, 1, &jb))
 			goto out;
 	}
-	if (base.tree && submit(&o, batch, "build", "0", NULL, 1, &jb))
-		goto out;
-	tasks = xstrfmt("0-%ld", n - 1);
-	if (submit(&o, batch, "suite", tasks, jb, 1, &js)) {
+	buf_reset(&range);
+	buf_addf(&range, "0-%zu", nt - 1);
+	if (submit(&o, batch, "suite", range.buf, jb, 1, &js)) {
 		if (jb)
 			cancel(jb);
 		goto out;
 	}
 	ids = jb ? xstrfmt("%s,%s", jb, js) : xstrdup(js);
-	for (i = 0; i < n; i++)
-		attempt_s[i] = 1;
-	if (wait_jobs(&o, ids, r->progress)) {
-		r->exit = 130;
-		goto out;
-	}
+	if (wait_jobs(&o, ids, progress))
+		goto interrupted;
 
-	/* once more what did not finish for infrastructure reasons */
-	free(ids);
-	ids = NULL;
-	if (base.tree) {
-		char *d = xstrfmt("%s/0", bdir);
+	/* once more what did not finish for infrastructure reasons; the
+	 * boots of a build that runs again wait for it */
+	rebuilt = xcalloc(nb + 1, sizeof(int));
+	for (i = 0; i < nb; i++) {
+		char *d = xstrfmt("%s/%zu", bdir, i);
 
 		if (needs_retry(d)) {
-			char *why = task_state(jb, 0), *j2 = NULL;
+			char *why = task_state(jb, (long)i);
 
 			notice("%s; submitting it again", why);
 			free(why);
-			free(jb);
-			jb = NULL;
-			if (submit(&o, batch, "build", "0", NULL, 2, &j2)) {
-				free(d);
-				goto out;
-			}
-			jb = j2;
-			attempt_b = 2;
-			retry_all = 1;
+			buf_addf(&rb, "%s%zu", rb.len ? "," : "", i);
+			builds[i].attempt = 2;
+			rebuilt[i] = 1;
 		}
 		free(d);
 	}
-	for (i = 0; i < n; i++) {
-		char *d = xstrfmt("%s/%ld", sdir, i);
+	for (i = 0; i < nt; i++) {
+		char *d = xstrfmt("%s/%zu", sdir, i);
+		size_t b = bof[tasks[i].req];
+		int again = b != SIZE_MAX && rebuilt[b];
 
-		if (retry_all || needs_retry(d)) {
-			if (!retry_all) {
-				char *why = task_state(js, i);
+		if (!again && needs_retry(d)) {
+			char *why = task_state(js, (long)i);
 
-				notice("%s; submitting it again", why);
-				free(why);
-			}
-			buf_addf(&retry, "%s%ld", retry.len ? "," : "", i);
-			attempt_s[i] = 2;
+			notice("%s; submitting it again", why);
+			free(why);
+			again = 1;
+		}
+		if (again) {
+			buf_addf(&retry, "%s%zu", retry.len ? "," : "", i);
+			tasks[i].attempt = 2;
 		}
 		free(d);
+	}
+	free(ids);
+	ids = NULL;
+	if (rb.len) {
+		free(jb);
+		jb = NULL;
+		if (submit(&o, batch, "build", rb.buf, NULL, 2, &jb))
+			goto out;
 	}
 	if (retry.len) {
 		char *j2 = NULL;
 
-		if (submit(&o, batch, "suite", retry.buf, retry_all ? jb : NULL, 2, &j2))
+		if (submit(&o, batch, "suite", retry.buf, rb.len ? jb : NULL, 2, &j2))
 			goto out;
-		ids = retry_all ? xstrfmt("%s,%s", jb, j2) : xstrdup(j2);
 		free(js);
 		js = j2;
-		if (wait_jobs(&o, ids, r->progress)) {
-			r->exit = 130;
-			goto out;
-		}
+		ids = rb.len ? xstrfmt("%s,%s", jb, js) : xstrdup(js);
+	} else if (rb.len) {
+		ids = xstrdup(jb);
 	}
+	if (ids && wait_jobs(&o, ids, progress))
+		goto interrupted;
 
-	/* import: the build, then each boot (or why it has none) */
-	{
-		int any_fail = 0, any_infra = 0, no_kernel = 0, added;
+	/* import: the builds, then each boot (or why it has none) */
+	for (i = 0; i < nb; i++) {
+		char *d = xstrfmt("%s/%zu", bdir, i);
+		int bad = import_build(ctx->db, d, &builds[i]);
+
+		free(d);
+		if (bad)
+			goto out;
+	}
+	for (k = 0; k < nreq; k++)
+		if (bof[k] != SIZE_MAX)
+			reqs[k].build_id = builds[bof[k]].id;
+	for (i = 0; i < nt; i++) {
+		struct slurm_run *r = &reqs[tasks[i].req];
+		size_t b = bof[tasks[i].req];
+		char *d = xstrfmt("%s/%zu", sdir, i), *bundle = job_last_bundle(d, NULL);
+		struct job_imported got;
+		int added;
+
+		if (bundle) {
+			if (job_import(ctx->db, bundle, "slurm", tasks[i].attempt,
+				       &added, &got)) {
+				free(bundle);
+				free(d);
+				goto out;
+			}
+			if (r->build_id < 0)
+				r->build_id = got.build_id;
+			for (k = 0; k < got.nruns; k++)
+				add_run(r, got.runs[k]);
+			job_imported_release(&got);
+		} else if (b == SIZE_MAX || !builds[b].no_kernel) {
+			char *why = task_state(js, (long)i);
+			long run = -1;
+
+			job_record_unfinished(ctx->db, tasks[i].id, "suite", "slurm",
+					      tasks[i].attempt, d);
+			suite_record_infra(ctx->db, r->suite, r->build_id, why, &run);
+			if (run > 0)
+				add_run(r, run);
+			free(why);
+		}
+		free(bundle);
+		free(d);
+	}
+	for (k = 0; k < nreq; k++) {
+		int any_fail = 0, any_infra = 0;
 		char st[64];
 
-		if (base.tree) {
-			char *d = xstrfmt("%s/0", bdir), *b = job_last_bundle(d, NULL);
-			struct job_imported got;
-
-			if (b) {
-				struct job_bundle info;
-
-				if (job_import(ctx->db, b, "slurm", attempt_b, &added, &got)) {
-					free(b);
-					free(d);
-					goto out;
-				}
-				r->build_id = got.build_id;
-				job_imported_release(&got);
-				if (!job_bundle_result(b, &info)) {
-					if (strcmp(info.status, "ok")) {
-						no_kernel = info.exit ? info.exit : 3;
-						error("the build on the cluster ended %s",
-						      info.status);
-					}
-					job_bundle_release(&info);
-				}
-			} else {
-				struct job_spec bs;
-				char *sp = xstrfmt("%s/spec.json", d);
-
-				if (!job_spec_load(sp, &bs)) {
-					job_record_unfinished(ctx->db, bs.id, "build",
-							      "slurm", attempt_b, d);
-					job_spec_release(&bs);
-				}
-				free(sp);
-				no_kernel = 3;
-				error("the build job did not finish in %d attempts", attempt_b);
-			}
-			free(b);
-			free(d);
-		}
-		for (i = 0; i < n; i++) {
-			char *d = xstrfmt("%s/%ld", sdir, i), *b = job_last_bundle(d, NULL);
-			struct job_imported got;
-
-			if (b) {
-				if (job_import(ctx->db, b, "slurm", attempt_s[i], &added, &got)) {
-					free(b);
-					free(d);
-					goto out;
-				}
-				if (r->build_id < 0)
-					r->build_id = got.build_id;
-				r->runs = xrealloc(r->runs, (r->nruns + got.nruns + 1) * sizeof(long));
-				memcpy(r->runs + r->nruns, got.runs, got.nruns * sizeof(long));
-				r->nruns += got.nruns;
-				job_imported_release(&got);
-			} else if (!no_kernel) {
-				char *why = task_state(js, i);
-				long run = -1;
-
-				job_record_unfinished(ctx->db, sids[i], "suite", "slurm",
-						      attempt_s[i], d);
-				suite_record_infra(ctx->db, s, r->build_id, why, &run);
-				if (run > 0) {
-					r->runs = xrealloc(r->runs, (r->nruns + 1) * sizeof(long));
-					r->runs[r->nruns++] = run;
-				}
-				free(why);
-			}
-			free(b);
-			free(d);
-		}
-		for (i = 0; i < (long)r->nruns; i++) {
-			run_status(ctx->db, r->runs[i], st, sizeof(st));
-			if (!strcmp(st, "infra-error"))
-				any_infra = 1;
-			else if (!strcmp(st, "interrupted"))
+		for (i = 0; i < reqs[k].nruns; i++) {
+			run_status(ctx->db, reqs[k].runs[i], st, sizeof(st));
+			if (!strcmp(st, "infra-error") || !strcmp(st, "interrupted"))
 				any_infra = 1;
 			else if (strcmp(st, "passed"))
 				any_fail = 1;
 		}
-		r->exit = no_kernel ? no_kernel : any_infra ? 3 : any_fail ? 1 : 0;
+		reqs[k].exit = bof[k] != SIZE_MAX && builds[bof[k]].no_kernel ?
+			       builds[bof[k]].no_kernel : any_infra ? 3 :
+			       any_fail ? 1 : 0;
 	}
 	ret = 0;
+	goto out;
+interrupted:
+	for (k = 0; k < nreq; k++)
+		reqs[k].exit = 130;
 out:
-	if (sids)
-		for (i = 0; i < n; i++)
-			free(sids[i]);
-	free(sids);
-	free(attempt_s);
-	job_spec_release(&base);
+	for (i = 0; tasks && i < nt; i++)
+		free(tasks[i].id);
+	free(tasks);
+	free(builds);
+	free(bof);
+	free(rebuilt);
+	job_spec_release(&spec);
 	buf_release(&retry);
+	buf_release(&rb);
+	buf_release(&range);
 	free(batch);
 	free(bid);
 	free(jb);
@@ -567,9 +673,17 @@ out:
 	free(ids);
 	free(bdir);
 	free(sdir);
-	free(tasks);
+	free(datadir);
+	free(workdir);
 	sopts_release(&o);
 	return ret;
+}
+
+int slurm_run_suite(struct pwb_ctx *ctx, const struct suite *s,
+		    struct slurm_run *r)
+{
+	r->suite = s;
+	return slurm_run_suites(ctx, r, 1, r->progress);
 }
 
 int slurm_check(struct pwb_ctx *ctx)

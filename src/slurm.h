@@ -21,6 +21,7 @@
 
 struct slurm_run {
 	/* in */
+	const struct suite *suite;	/* set by slurm_run_suite */
 	const char *tree;	/* repository path (absolute), or NULL */
 	const char *tree_name;	/* its registered name, or NULL */
 	const char *commit;	/* with tree */
@@ -44,6 +45,17 @@ struct slurm_run {
 int slurm_run_suite(struct pwb_ctx *ctx, const struct suite *s,
 		    struct slurm_run *r);
 void slurm_run_release(struct slurm_run *r);
+
+/*
+ * Every request at once: one array of build jobs (one per tree, commit and
+ * config), one array of boots that waits for it, one resubmission of what
+ * did not finish, then the import.  reqs[k].suite must be set; each
+ * request's out fields are set as slurm_run_suite sets them (exit 130 for
+ * all when interrupted).  progress: what was submitted and a status line
+ * on stderr while waiting.  Returns 0 or -1 as slurm_run_suite.
+ */
+int slurm_run_suites(struct pwb_ctx *ctx, struct slurm_run *reqs, size_t nreq,
+		     int progress);
 
 /* slurm.* config usable and the cluster answering?  0, or -1 (said). */
 int slurm_check(struct pwb_ctx *ctx);
