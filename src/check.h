@@ -1,0 +1,70 @@
+/*
+ * check: the pre-merge check of series on a tree, for one cell (pwb check)
+ * or a cross product of series and configs (pwb matrix).  Each cell is a
+ * checks row: intake, apply, build the base and every patch, the suites on
+ * base and tip, compare, verdict.  Runs already recorded for the same tree,
+ * config and suite revision count and are not run again (a rerun resumes;
+ * cells with the same base share its runs).  Locally the cells run one
+ * after the other; with Slurm every cell's suite builds and boots go out
+ * as one submission (slurm_run_suites) once all cells are built here.
+ *
+ * Ownership: the caller owns the options, the suites and the cells; the
+ * strings a cell points to must outlive check_run.
+ */
+#ifndef PWB_CHECK_H
+#define PWB_CHECK_H
+
+#include <stddef.h>
+
+#include "ctx.h"
+#include "suite.h"
+
+/* pwb check's exit statuses (and each cell's) */
+#define CHECK_NO_REGRESSION 0
+#define CHECK_REGRESSION 1
+#define CHECK_NOT_APPLIED 2	/* does not apply, or a patch does not build */
+#define CHECK_INFRA 3		/* could not check; never 1 */
+#define CHECK_INTERRUPTED 130
+
+struct check_opts {
+	const char *tree_arg;	/* registered tree name or path */
+	const char *base_rev;	/* NULL: the series' base */
+	const struct suite *suites;
+	size_t nsuites;
+	long repeat;		/* 0: each suite's own */
+	int slurm;		/* the suites' builds and boots as jobs */
+	int progress;		/* stage lines on stderr */
+};
+
+struct check_cell {
+	/* in */
+	const char *source;	/* what pwb fetch takes, or a series id */
+	const char *config;	/* config fragment for every suite */
+	/* out */
+	long id;		/* the checks row, -1 never started */
+	long series_id;		/* -1 before intake */
+	int exit;		/* CHECK_* */
+	const char *verdict;	/* static: no-regression, regression, ...;
+				 * NULL when interrupted */
+};
+
+/*
+ * Load the suites named (none: config check.suites, else every suite
+ * under bench/suites).  Without a config given they must agree on one
+ * (*config is then theirs).  Returns 0, or -1 with the error said.
+ * The caller frees with check_suites_release.
+ */
+int check_load_suites(struct pwb_ctx *ctx, char **names, size_t nnames,
+		      const char **config, struct suite **suites, size_t *n);
+void check_suites_release(struct suite *suites, size_t n);
+
+/*
+ * Check every cell.  Returns 0 when the cells ran (each one's exit says
+ * how), -1 when none could start (a tree that is not there, a cluster
+ * that does not answer, the database; said).  Interrupted: the cells
+ * started are recorded interrupted, the others keep id -1.
+ */
+int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
+	      struct check_cell *cells, size_t n);
+
+#endif
