@@ -22,6 +22,7 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_run(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_check(int argc, char **argv, struct pwb_ctx *ctx);
+int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_report(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_history(int argc, char **argv, struct pwb_ctx *ctx);

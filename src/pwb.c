@@ -51,6 +51,8 @@ static const struct cmd commands[] = {
 	  "run a suite (bench/suites) on a revision: build, boot, record" },
 	{ "check", cmd_check, NEED_DB,
 	  "pre-merge check of a series: apply, build, suites, verdict" },
+	{ "matrix", cmd_matrix, NEED_DB,
+	  "check many series x configs at once (locally or on Slurm)" },
 	{ "bisect", cmd_bisect, NEED_DB,
 	  "first patch of a series, or commit of a range, that regresses" },
 	{ "history", cmd_history, NEED_DB,

@@ -74,4 +74,31 @@ test_expect_success 'a killed pwb that stays a zombie (PID 1 does not reap) coun
 	test "$(sqlite3 "$PWB_DB" "SELECT status FROM checks WHERE id = $id")" = interrupted
 '
 
+test_expect_success 'matrix: a check per series and config, the worst exit wins' '
+	test_expect_code 129 "$PWB" matrix --tree t 2>/dev/null &&
+	test_fails_with "--on elsewhere: local or slurm" \
+		"$PWB" matrix 1 --tree t --on elsewhere &&
+	test_expect_code 3 "$PWB" -c run.backend=elsewhere matrix 1 --tree t 2>err &&
+	grep -q "run.backend = elsewhere: local or slurm" err &&
+	test_fails_with "suite nope: .*suite.conf" "$PWB" matrix 1 --tree t --suite nope &&
+	n=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks") &&
+	"$PWB" matrix 1 "$SRCDIR/patches/mmn-doc-fix.mbox" /no/such.mbox --tree t \
+		--base HEAD --suite mmn-pairing --config a --config b --json >m.json 2>m.err;
+	test $? = 2 &&
+	python3 -c "
+import json; m = json.load(open(\"m.json\"))
+assert m[\"exit\"] == 2 and m[\"backend\"] == \"local\", m
+got = [(c[\"source\"].split(\"/\")[-1], c[\"config\"], c[\"verdict\"], c[\"exit\"]) for c in m[\"cells\"]]
+assert got == [(\"1\", \"a\", \"does-not-apply\", 2), (\"1\", \"b\", \"does-not-apply\", 2),
+               (\"mmn-doc-fix.mbox\", \"a\", \"does-not-apply\", 2), (\"mmn-doc-fix.mbox\", \"b\", \"does-not-apply\", 2),
+               (\"such.mbox\", \"a\", \"infra-error\", 3), (\"such.mbox\", \"b\", \"infra-error\", 3)], got
+assert all(c[\"report\"][\"check\"] == c[\"check\"] for c in m[\"cells\"])" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks")" = $((n + 6)) &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks WHERE status = \"running\"")" = 0 &&
+	"$PWB" matrix 1 --tree t --base HEAD --suite mmn-pairing >m.txt 2>/dev/null;
+	test $? = 2 &&
+	grep -q "^1 series x 1 config x 1 suite, on this machine" m.txt &&
+	grep -q "does-not-apply  mm, notifier: pair invalidate_range_start" m.txt
+'
+
 test_done
