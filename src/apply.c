@@ -694,38 +694,25 @@ void apply_result_release(struct apply_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int resolve_rev(git_repository *repo, const char *rev,
-		       git_commit **base)
-{
-	git_object *obj = NULL;
-	int ret = -1;
-
-	if (!git_revparse_single(&obj, repo, rev) &&
-	    !git_object_peel((git_object **)base, obj, GIT_OBJECT_COMMIT))
-		ret = 0;
-	git_object_free(obj);
-	return ret;
-}
-
 static int resolve_base(git_repository *repo, const struct stored_series *s,
 			const char *rev, const char *fallback, int say,
 			git_commit **base, const char **rule)
 {
 	if (rev) {
-		if (resolve_rev(repo, rev, base))
+		if (tree_peel_commit(repo, rev, base))
 			return error("--base %s: not a commit in %s: %s", rev,
 				     git_repository_path(repo), git_errmsg());
 		*rule = "option";
 		return 0;
 	}
-	if (s->base_commit && !resolve_rev(repo, s->base_commit, base)) {
+	if (s->base_commit && !tree_peel_commit(repo, s->base_commit, base)) {
 		*rule = "base-commit";
 		return 0;
 	}
 	/* as b4 does when the submitter's base is unknown here: go on from
 	 * the maintainer's chosen base, and say so */
 	if (fallback) {
-		if (resolve_rev(repo, fallback, base))
+		if (tree_peel_commit(repo, fallback, base))
 			return error("apply.fallbackbase %s: not a commit in %s: %s",
 				     fallback, git_repository_path(repo),
 				     git_errmsg());

@@ -21,6 +21,7 @@
 #include "lore.h"
 #include "output.h"
 #include "pipeline.h"
+#include "slurm.h"
 #include "suiterun.h"
 #include "tree.h"
 #include "util/buf.h"
@@ -36,12 +37,14 @@
 
 static const char usage[] =
 	"usage: pwb bisect SERIES --tree T --suite S [--case NAME | --metric NAME]\n"
-	"                  [--repeat N] [--json]\n"
+	"                  [--repeat N] [--on local|slurm] [--json]\n"
 	"   or: pwb bisect --tree T --good REV --bad REV --suite S [...]\n"
 	"\n"
 	"Finds the first patch of SERIES (or the first commit on the first-parent\n"
 	"path from REV good to REV bad) that makes the case fail, moves the\n"
-	"metric beyond its threshold, or (neither given) regresses anything.\n";
+	"metric beyond its threshold, or (neither given) regresses anything.\n"
+	"--on slurm (config run.backend): each commit's build and boots are\n"
+	"Slurm jobs.\n";
 
 enum mark { UNTESTED, GOOD, BAD, SKIP };
 
@@ -57,23 +60,117 @@ struct bisect {
 	char good_tree[GIT_OID_HEXSZ + 1];
 	char *good_config;
 	int cycles;		/* commits built and booted by this bisect */
+	int slurm;		/* builds and boots as Slurm jobs */
+	char *tree_path, *tree_name;	/* for the jobs */
 	int progress, json;
 	json_t *steps;
 };
+
+/* The newest build of commit with the suite's config, as a kbuild result
+ * (no artifacts, nothing locked).  0 found, 1 none, -1 database. */
+static int known_build(struct bisect *b, const char *commit, long id,
+		       struct kbuild_result *br)
+{
+	sqlite3_stmt *st;
+	int ret = 1;
+
+	if (db_prepare(b->ctx->db, &st, id > 0 ?
+		       "SELECT id, status, tree_id, config_hash, commit_id FROM "
+		       "builds WHERE id = ?" :
+		       "SELECT id, status, tree_id, config_hash, commit_id FROM "
+		       "builds WHERE commit_id = ? AND config_name = ? "
+		       "ORDER BY id DESC LIMIT 1"))
+		return -1;
+	if (id > 0) {
+		sqlite3_bind_int64(st, 1, id);
+	} else {
+		db_bind_text(st, 1, commit);
+		db_bind_text(st, 2, b->s.config);
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		memset(br, 0, sizeof(*br));
+		br->lock_fd = -1;
+		br->id = (long)sqlite3_column_int64(st, 0);
+		br->status = xstrdup_or_null((const char *)sqlite3_column_text(st, 1));
+		snprintf(br->tree, sizeof(br->tree), "%s",
+			 sqlite3_column_text(st, 2) ?
+			 (const char *)sqlite3_column_text(st, 2) : "");
+		br->config_hash = xstrdup_or_null((const char *)sqlite3_column_text(st, 3));
+		snprintf(br->commit, sizeof(br->commit), "%s",
+			 sqlite3_column_text(st, 4) ?
+			 (const char *)sqlite3_column_text(st, 4) : "");
+		ret = br->status ? 0 : 1;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* How many more runs a built kernel needs; -1 database. */
+static long runs_needed(struct bisect *b, const struct kbuild_result *br)
+{
+	struct cmp_side side = { br->tree, br->config_hash };
+	long *ids = NULL;
+	size_t n;
+
+	if (compare_find_runs(b->ctx->db, b->s.name, b->s.hash, &side, &ids, &n))
+		return -1;
+	free(ids);
+	return b->repeat > (long)n ? b->repeat - (long)n : 0;
+}
+
+/* ensure_runs with Slurm: what the database knows first, else the build
+ * and the boots as jobs (the build row comes back with them). */
+static int ensure_runs_slurm(struct bisect *b, const char *commit,
+			     struct kbuild_result *br, int *ran)
+{
+	struct slurm_run sr;
+	long need = b->repeat;
+	int rc = known_build(b, commit, 0, br);
+
+	if (rc < 0)
+		return 3;
+	if (!rc && !strcmp(br->status, "ok")) {
+		need = runs_needed(b, br);
+		if (need <= 0)
+			return need < 0 ? 3 : 0;
+	}
+	if (!rc)
+		kbuild_result_release(br);
+	memset(&sr, 0, sizeof(sr));
+	sr.tree = b->tree_path;
+	sr.tree_name = b->tree_name;
+	sr.commit = commit;
+	sr.config = b->s.config;
+	sr.repeat = need;
+	sr.progress = b->progress;
+	*ran = 1;
+	rc = slurm_run_suite(b->ctx, &b->s, &sr);
+	if (rc || sr.exit == 130) {
+		rc = sr.exit == 130 ? 130 : 3;
+	} else if (known_build(b, commit, sr.build_id, br)) {
+		rc = 2;		/* no build row: the build job gave nothing */
+	} else if (strcmp(br->status, "ok")) {
+		rc = build_exit_status(br) == 3 ? 4 : 2;
+	} else {
+		rc = sr.exit == 2 ? 2 : sr.exit == 3 ? 4 : 0;
+	}
+	slurm_run_release(&sr);
+	return rc;
+}
 
 /* Completed runs of the suite on this commit's tree, ensured to `repeat`. */
 static int ensure_runs(struct bisect *b, const char *commit,
 		       struct kbuild_result *br, int *ran)
 {
 	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 0 };
-	struct cmp_side side;
 	struct suite_prep prep;
-	long *ids = NULL, need, r;
-	size_t n;
+	long need, r;
 	char *qemu;
 	int ret = 0;
 
 	*ran = 0;
+	if (b->slurm)
+		return ensure_runs_slurm(b, commit, br, ran);
 	q.tree_arg = b->tree_arg;
 	q.rev = commit;
 	q.config = b->s.config;
@@ -83,14 +180,9 @@ static int ensure_runs(struct bisect *b, const char *commit,
 		return run_interrupted() ? 130 : 3;
 	if (strcmp(br->status, "ok"))
 		return 2;
-	side.tree_id = br->tree;
-	side.config_hash = br->config_hash;
-	if (compare_find_runs(b->ctx->db, b->s.name, b->s.hash, &side, &ids, &n))
-		return 3;
-	free(ids);
-	need = b->repeat > (long)n ? b->repeat - (long)n : 0;
-	if (!need)
-		return 0;
+	need = runs_needed(b, br);
+	if (need <= 0)
+		return need < 0 ? 3 : 0;
 	kbuild_result_release(br);
 	q.need_build_dir = 1;
 	if (kbuild(b->ctx, &q, br))
@@ -280,8 +372,7 @@ static int load_range(struct bisect *b, const char *good, const char *bad)
 {
 	git_repository *repo = NULL;
 	git_revwalk *w = NULL;
-	git_object *og = NULL, *ob = NULL;
-	git_commit *c = NULL;
+	git_commit *c = NULL, *cg = NULL, *cb = NULL;
 	git_oid oid;
 	char *path = NULL, label[256], hex[GIT_OID_HEXSZ + 1];
 	int ret = -1;
@@ -289,25 +380,19 @@ static int load_range(struct bisect *b, const char *good, const char *bad)
 	if (tree_resolve(b->ctx->db, b->tree_arg, &path, NULL) ||
 	    tree_open(path, &repo))
 		goto out;
-	if (git_revparse_single(&og, repo, good) ||
-	    git_revparse_single(&ob, repo, bad)) {
-		error("--good %s / --bad %s: %s", good, bad, git_errmsg());
+	if (tree_peel_commit(repo, good, &cg) || tree_peel_commit(repo, bad, &cb)) {
+		error("%s %s: not a commit in %s", cg ? "--bad" : "--good",
+		      cg ? bad : good, path);
 		goto out;
 	}
-	if (git_commit_lookup(&c, repo, git_object_id(og))) {
-		error("--good %s: not a commit", good);
-		goto out;
-	}
-	commit_label(c, label, sizeof(label));
-	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+	commit_label(cg, label, sizeof(label));
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(cg));
 	add_commit(b, hex, label);
-	git_commit_free(c);
-	c = NULL;
 	if (git_revwalk_new(&w, repo) ||
 	    git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) ||
 	    git_revwalk_simplify_first_parent(w) ||
-	    git_revwalk_push(w, git_object_id(ob)) ||
-	    git_revwalk_hide(w, git_object_id(og))) {
+	    git_revwalk_push(w, git_commit_id(cb)) ||
+	    git_revwalk_hide(w, git_commit_id(cg))) {
 		error("walking %s..%s: %s", good, bad, git_errmsg());
 		goto out;
 	}
@@ -328,8 +413,8 @@ static int load_range(struct bisect *b, const char *good, const char *bad)
 out:
 	git_commit_free(c);
 	git_revwalk_free(w);
-	git_object_free(og);
-	git_object_free(ob);
+	git_commit_free(cg);
+	git_commit_free(cb);
 	git_repository_free(repo);
 	free(path);
 	return ret;
@@ -374,13 +459,14 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 		{ "case", required_argument, NULL, 'c' },
 		{ "metric", required_argument, NULL, 'm' },
 		{ "repeat", required_argument, NULL, 'n' },
+		{ "on", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct bisect b;
 	struct stored_series ss;
-	const char *good = NULL, *bad = NULL, *suite_name = NULL;
+	const char *good = NULL, *bad = NULL, *suite_name = NULL, *on = NULL;
 	char *datadir = NULL;
 	size_t lo, hi, i;
 	long v, next;
@@ -402,6 +488,7 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 				return usage_error(usage, "--repeat takes 1..1000");
 			b.repeat = v;
 			break;
+		case 'o': on = optarg; break;
 		case 'j': b.json = 1; break;
 		case 'h': return usage_help(usage);
 		default: return usage_error(usage, "bad option");
@@ -413,6 +500,8 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 		return usage_error(usage, "bisect takes a SERIES, or --good and --bad");
 	if (b.case_name && b.metric_name)
 		return usage_error(usage, "--case or --metric, not both");
+	if (ctx_backend(ctx, on, &b.slurm))
+		return on ? EXIT_USAGE : 3;
 	run_install_signal_handlers();
 	datadir = pwb_datadir(ctx);
 	if (suite_load(datadir, suite_name, &b.s)) {
@@ -425,6 +514,10 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 	b.progress = !b.json && isatty(2);
 	if (b.json)
 		b.steps = json_array();
+	/* the jobs get the tree's path; the cluster must answer before work */
+	if (b.slurm && (tree_resolve(ctx->db, b.tree_arg, &b.tree_path,
+				     &b.tree_name) || slurm_check(ctx)))
+		goto out;
 	if (good ? load_range(&b, good, bad) : load_series(&b, argv[optind], &ss,
 							      &loaded_series)) {
 		ret = EXIT_FAIL;
@@ -516,6 +609,8 @@ out:
 	free(b.labels);
 	free(b.marks);
 	free(b.good_config);
+	free(b.tree_path);
+	free(b.tree_name);
 	if (loaded_suite)
 		suite_release(&b.s);
 	if (loaded_series)

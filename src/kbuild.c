@@ -522,7 +522,6 @@ int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 	char *path = NULL, *name = NULL, *key = NULL, *workdir = NULL;
 	char *datadir = NULL, *fragpath = NULL, *base = NULL, *cache_key = NULL;
 	git_repository *repo = NULL;
-	git_object *obj = NULL;
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	struct checkout co = { NULL, NULL, NULL, -1 };
@@ -548,8 +547,7 @@ int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 	if (tree_resolve(ctx->db, q->tree_arg, &path, &name) ||
 	    tree_open(path, &repo))
 		goto out;
-	if (git_revparse_single(&obj, repo, q->rev) ||
-	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) ||
+	if (tree_peel_commit(repo, q->rev, &commit) ||
 	    git_commit_tree(&tree, commit)) {
 		error("%s: not a commit in %s", q->rev, path);
 		goto out;
@@ -818,7 +816,6 @@ out:
 	checkout_close(&co);
 	git_tree_free(tree);
 	git_commit_free(commit);
-	git_object_free(obj);
 	git_repository_free(repo);
 	buf_release(&frag);
 	buf_release(&tmp);

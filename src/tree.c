@@ -107,23 +107,34 @@ int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name)
 	return 0;
 }
 
+int tree_peel_commit(git_repository *repo, const char *rev, git_commit **out)
+{
+	git_object *obj = NULL;
+	int ret = -1;
+
+	*out = NULL;
+	if (!git_revparse_single(&obj, repo, rev) &&
+	    !git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT))
+		ret = 0;
+	git_object_free(obj);
+	return ret;
+}
+
 int tree_rev_commit(const char *path, const char *rev, char *hex)
 {
 	git_repository *repo = NULL;
-	git_object *obj = NULL, *c = NULL;
+	git_commit *c = NULL;
 	int ret = -1;
 
 	if (tree_open(path, &repo))
 		return -1;
-	if (git_revparse_single(&obj, repo, rev) ||
-	    git_object_peel(&c, obj, GIT_OBJECT_COMMIT))
+	if (tree_peel_commit(repo, rev, &c))
 		error("--rev %s: not a commit in %s: %s", rev, path, git_errmsg());
 	else {
-		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, git_object_id(c));
+		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, git_commit_id(c));
 		ret = 0;
 	}
-	git_object_free(c);
-	git_object_free(obj);
+	git_commit_free(c);
 	git_repository_free(repo);
 	return ret;
 }

@@ -15,6 +15,9 @@ int tree_add(sqlite3 *db, const char *name, const char *path);
 /* NAME of a registered tree, or a path to a repository. */
 int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name);
 int tree_open(const char *path, git_repository **repo);
+/* REV (a commit, a tag, anything git rev-parse takes) peeled to a commit
+ * (caller frees with git_commit_free).  0, or -1 without a message. */
+int tree_peel_commit(git_repository *repo, const char *rev, git_commit **out);
 /* REV of the repository at path as a commit id (hex, 41 bytes). */
 int tree_rev_commit(const char *path, const char *rev, char *hex);
 

@@ -41,7 +41,9 @@ assert new == sorted([\"oom_%d_fail_%s\" % (n, w) for n in (2, 3, 4)
                       for w in (\"first\", \"middle\", \"last\") if (n, w) != (2, \"middle\")]), new" &&
 	test "$(sqlite3 "$PWB_DB" "SELECT group_concat(kind || backend || status, \" \")
 		FROM (SELECT * FROM jobs ORDER BY id)")" = \
-		"buildslurmok suiteslurmok buildslurmok suiteslurmfailed" &&
+		"buildslurmok buildslurmok suiteslurmok suiteslurmfailed" &&
+	# base and candidate went out as one submission
+	test "$(ls "$TRASH/shared/jobs" | wc -l)" = 1 &&
 	! pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null
 '
 
@@ -52,6 +54,66 @@ test_expect_success 'the same check again: every run reused, nothing submitted' 
 	test $? = 1 &&
 	test "$(ls "$TRASH/shared/jobs" | wc -l)" = "$n" &&
 	grep -q "\"verdict\": \"regression\"" c2.json
+'
+
+# what a matrix --json decided, a line per cell
+verdicts() {
+	python3 -c "
+import json, sys
+m = json.load(open(sys.argv[1]))
+for c in m[\"cells\"]:
+    print(c[\"source\"].split(\"/\")[-1], c[\"config\"], c[\"verdict\"], c[\"exit\"],
+          c[\"report\"][\"suites\"][0][\"runs\"])" "$1"
+}
+
+test_expect_success 'matrix of 2 series x 1 suite x 2 repeats: the verdicts here and on slurm agree' '
+	PWB_DB="$TRASH/local.sqlite" "$PWB" tree add linux linux >/dev/null &&
+	PWB_DB="$TRASH/local.sqlite" "$PWB" matrix --tree linux --suite mmn-pairing \
+		--repeat 2 --on local --json "$SRCDIR/patches/mmn-undo-removal.mbox" \
+		"$SRCDIR/patches/mmn-doc-fix.mbox" >ml.json 2>ml.err;
+	rc=$?;
+	test $rc = 1 || { echo "local: exit $rc"; tail -n 5 ml.err; false; } &&
+	n=$(ls "$TRASH/shared/jobs" | wc -l) &&
+	"$PWB" matrix --tree linux --suite mmn-pairing --repeat 2 --on slurm --json \
+		"$SRCDIR/patches/mmn-undo-removal.mbox" \
+		"$SRCDIR/patches/mmn-doc-fix.mbox" >ms.json 2>ms.err;
+	rc=$?;
+	test $rc = 1 || { echo "slurm: exit $rc"; tail -n 5 ms.err; false; } &&
+	verdicts ml.json >ml.out &&
+	verdicts ms.json >ms.out &&
+	test_cmp ml.out ms.out &&
+	grep -q "^mmn-undo-removal.mbox .* regression 1 " ms.out &&
+	grep -q "^mmn-doc-fix.mbox .* no-regression 0 " ms.out &&
+	test "$(grep -c "{.base.: 2, .candidate.: 2}" ms.out)" = 2 &&
+	# one submission for both cells; the base they share ran once more
+	# (2 runs, one of them from the check above), not once per cell
+	test "$(ls "$TRASH/shared/jobs" | wc -l)" = $((n + 1)) &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM suite_runs r JOIN builds b
+		ON b.id = r.build_id JOIN checks c ON c.base_commit = b.commit_id
+		WHERE c.id = (SELECT max(id) FROM checks)")" = 2 &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM jobs WHERE kind = \"suite\"
+		AND backend = \"slurm\"")" = 6 &&
+	! pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null
+'
+
+test_expect_success 'bisect --on slurm: a database that knows nothing, every build and boot a job' '
+	export PWB_DB="$TRASH/bisect.sqlite" &&
+	"$PWB" tree add linux linux >/dev/null &&
+	"$PWB" -q fetch "$SRCDIR/patches/mmn-undo-removal.mbox" >/dev/null &&
+	n=$(ls "$TRASH/shared/jobs" | wc -l) &&
+	"$PWB" bisect 1 --tree linux --suite mmn-pairing --repeat 1 --on slurm \
+		--json >b.json 2>b.err;
+	rc=$?;
+	export PWB_DB="$TRASH/pwb.sqlite";
+	test $rc = 0 || { echo "exit $rc"; tail -n 5 b.err; false; } &&
+	python3 -c "
+import json; r = json.load(open(\"b.json\"))
+assert r[\"culprit\"][\"label\"].startswith(\"1/1 mm/mmu_notifier: do not call\"), r
+assert r[\"cycles\"] == 2, r" &&
+	test "$(ls "$TRASH/shared/jobs" | wc -l)" = $((n + 2)) &&
+	test "$(sqlite3 "$TRASH/bisect.sqlite" "SELECT group_concat(kind || backend || status, \" \")
+		FROM (SELECT * FROM jobs ORDER BY id)")" = \
+		"buildslurmok suiteslurmok buildslurmok suiteslurmfailed"
 '
 
 test_done
