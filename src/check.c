@@ -1,5 +1,6 @@
 /* pwb check's work for one cell or many (see check.h). */
 #include "check.h"
+#include "cmds.h"
 #include "compare.h"
 #include "db.h"
 #include "kbuild.h"
@@ -13,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -151,6 +153,7 @@ struct check_state {
 	struct kbuild_result *builds;
 	size_t nbuilds;
 	int fetched, loaded, applied;
+	int to_build;		/* applied: its commits are built next */
 	int ready;		/* applied and built: its suites run */
 	const char *status;	/* running, done, error, interrupted */
 	int *suite_rc;		/* per suite: 0 or CHECK_INFRA */
@@ -305,15 +308,14 @@ static void set_outcome(struct check_state *cs, const char *status,
 	cs->cell->exit = code;
 }
 
-/* Intake, apply, build the base and every patch.  Sets cs->ready when the
- * suites can run; otherwise the cell's outcome is set. */
+/* Intake and apply.  Sets cs->to_build when the commits can be built;
+ * otherwise the cell's outcome is set. */
 static void prepare(struct check_state *cs)
 {
 	struct pwb_ctx *ctx = cs->ctx;
 	struct fetch_opts fo = { NULL, 0, 0, MBOX_AUTO };
 	struct check_cell *c = cs->cell;
 	long sid = -1, apply_id = -1;
-	int any_build_fail = 0;
 	size_t i;
 
 	/* 1. intake: a stored series id, or anything pwb fetch takes */
@@ -359,15 +361,61 @@ static void prepare(struct check_state *cs)
 		return;
 	}
 
-	/* 3. build the base and every patch */
+	cs->to_build = 1;
+}
+
+static const char *build_commit(const struct check_state *cs, size_t i)
+{
+	return i ? cs->ar.patches[i - 1].commit : cs->ar.base;
+}
+
+/* Record build i of a cell and judge it: 0 go on, 1 the cell ends here
+ * (its outcome set).  *failed: a patch that does not build. */
+static int judge_build(struct check_state *cs, size_t i, int *failed)
+{
+	struct kbuild_result *b = &cs->builds[i];
+
+	record_build(cs->ctx->db, cs->cell->id, (int)i, build_commit(cs, i),
+		     b->id, b->status);
+	if (!strcmp(b->status, "interrupted")) {
+		set_outcome(cs, "interrupted", NULL, CHECK_INTERRUPTED);
+		return 1;
+	}
+	if (!strcmp(b->status, "ok"))
+		return 0;
+	if (build_exit_status(b) == CHECK_INFRA) {
+		set_outcome(cs, "done", "infra-error", CHECK_INFRA);
+		return 1;
+	}
+	if (!i) {
+		error("the base %.12s does not build: %s", b->commit,
+		      b->error ? b->error : b->status);
+		set_outcome(cs, "done", "infra-error", CHECK_INFRA);
+		return 1;
+	}
+	*failed = 1;
+	return 0;
+}
+
+static void builds_judged(struct check_state *cs, int failed)
+{
+	if (failed)
+		set_outcome(cs, "done", "does-not-build", CHECK_NOT_APPLIED);
+	else
+		cs->ready = 1;
+}
+
+/* 3. build the base and every patch, here */
+static void builds_local(struct check_state *cs)
+{
+	size_t i;
+	int failed = 0;
+
 	stage(cs, "build the base and %zu patch%s", cs->ar.npatches,
 	      cs->ar.npatches == 1 ? "" : "es");
 	cs->builds = xcalloc(cs->ar.npatches + 1, sizeof(*cs->builds));
 	for (i = 0; i <= cs->ar.npatches; i++) {
-		const char *commit = i ? cs->ar.patches[i - 1].commit : cs->ar.base;
-		struct kbuild_result *b = &cs->builds[i];
-
-		if (build_one(cs, commit, 0, b)) {
+		if (build_one(cs, build_commit(cs, i), 0, &cs->builds[i])) {
 			if (run_interrupted())
 				set_outcome(cs, "interrupted", NULL, CHECK_INTERRUPTED);
 			else
@@ -375,30 +423,98 @@ static void prepare(struct check_state *cs)
 			return;
 		}
 		cs->nbuilds++;
-		record_build(ctx->db, c->id, (int)i, commit, b->id, b->status);
-		if (!strcmp(b->status, "interrupted")) {
-			set_outcome(cs, "interrupted", NULL, CHECK_INTERRUPTED);
+		if (judge_build(cs, i, &failed))
 			return;
-		}
-		if (strcmp(b->status, "ok")) {
-			if (build_exit_status(b) == CHECK_INFRA) {
-				set_outcome(cs, "done", "infra-error", CHECK_INFRA);
-				return;
+	}
+	builds_judged(cs, failed);
+}
+
+/*
+ * 3. with Slurm: the base and every patch of every cell as one array of
+ * build jobs (a commit several cells share is one job), then each build
+ * judged as a local one.
+ */
+static void builds_slurm(struct check_state *st, size_t n)
+{
+	struct slurm_run *reqs;
+	size_t k, i, nreq = 0, total = 0, *first = xcalloc(n + 1, sizeof(size_t));
+	long *map, *known;
+	int rc = 0;
+
+	for (k = 0; k < n; k++)
+		if (st[k].to_build)
+			total += st[k].ar.npatches + 1;
+	reqs = xcalloc(total + 1, sizeof(*reqs));
+	map = xcalloc(total + 1, sizeof(long));
+	known = xcalloc(total + 1, sizeof(long));
+	total = 0;
+	for (k = 0; k < n; k++) {
+		struct check_state *cs = &st[k];
+
+		first[k] = total;
+		if (!cs->to_build)
+			continue;
+		stage(cs, "build the base and %zu patch%s, on slurm",
+		      cs->ar.npatches, cs->ar.npatches == 1 ? "" : "es");
+		for (i = 0; i <= cs->ar.npatches; i++) {
+			const char *commit = build_commit(cs, i);
+			size_t q;
+
+			/* built before (a rerun, a shared base): not again */
+			if (!kbuild_find(cs->ctx->db, commit, cs->cell->config,
+					 &known[total])) {
+				map[total++] = -1;
+				continue;
 			}
-			if (!i) {
-				error("the base %.12s does not build: %s", commit,
-				      b->error ? b->error : b->status);
-				set_outcome(cs, "done", "infra-error", CHECK_INFRA);
-				return;
+			for (q = 0; q < nreq; q++)
+				if (!strcmp(reqs[q].commit, commit) &&
+				    !strcmp(reqs[q].config, cs->cell->config))
+					break;
+			if (q == nreq) {
+				reqs[q].tree = cs->repo;
+				reqs[q].tree_name = cs->repo_name;
+				reqs[q].commit = commit;
+				reqs[q].config = cs->cell->config;
+				nreq++;
 			}
-			any_build_fail = 1;
+			map[total++] = (long)q;
 		}
 	}
-	if (any_build_fail) {
-		set_outcome(cs, "done", "does-not-build", CHECK_NOT_APPLIED);
-		return;
+	if (nreq && slurm_run_suites(st[0].ctx, reqs, nreq, st[0].o->progress))
+		rc = reqs[0].exit == 130 ? CHECK_INTERRUPTED : CHECK_INFRA;
+	for (k = 0; k < n && rc != CHECK_INTERRUPTED; k++) {
+		struct check_state *cs = &st[k];
+		int failed = 0, stop = 0;
+
+		if (!cs->to_build)
+			continue;
+		if (rc) {
+			set_outcome(cs, "error", "infra-error", CHECK_INFRA);
+			continue;
+		}
+		cs->builds = xcalloc(cs->ar.npatches + 1, sizeof(*cs->builds));
+		for (i = 0; i <= cs->ar.npatches && !stop; i++) {
+			long q = map[first[k] + i];
+			long id = q < 0 ? known[first[k] + i] : reqs[q].build_id;
+
+			if (id <= 0 || kbuild_load(cs->ctx->db, id, &cs->builds[i])) {
+				error("no build of %.12s came back from the cluster",
+				      build_commit(cs, i));
+				set_outcome(cs, "error", "infra-error", CHECK_INFRA);
+				break;
+			}
+			cs->nbuilds++;
+			stop = judge_build(cs, i, &failed);
+		}
+		if (i > cs->ar.npatches && !stop)
+			builds_judged(cs, failed);
 	}
-	cs->ready = 1;
+	for (i = 0; i < nreq; i++)
+		slurm_run_release(&reqs[i]);
+	free(reqs);
+	free(map);
+	free(known);
+	free(first);
 }
 
 /* A suite's outcome for one cell: recorded, and an error is its verdict
@@ -628,7 +744,11 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 		}
 		cs->t0 = time(NULL);
 		prepare(cs);
+		if (cs->to_build && !o->slurm)
+			builds_local(cs);
 	}
+	if (o->slurm && !run_interrupted())
+		builds_slurm(st, n);
 	if (!run_interrupted()) {
 		if (o->slurm)
 			suites_slurm(st, n);
@@ -710,4 +830,87 @@ void check_suites_release(struct suite *suites, size_t n)
 	for (i = 0; i < n; i++)
 		suite_release(&suites[i]);
 	free(suites);
+}
+
+int check_args_parse(int argc, char **argv, const char *usage,
+		     int many_configs, struct check_args *a)
+{
+	static const struct option longopts[] = {
+		{ "tree", required_argument, NULL, 't' },
+		{ "base", required_argument, NULL, 'b' },
+		{ "suite", required_argument, NULL, 's' },
+		{ "repeat", required_argument, NULL, 'n' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "on", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	size_t i;
+	long v;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't': a->o.tree_arg = optarg; break;
+		case 'b': a->o.base_rev = optarg; break;
+		case 's':
+			a->names = xrealloc(a->names, (a->nnames + 1) * sizeof(char *));
+			a->names[a->nnames++] = optarg;
+			break;
+		case 'n':
+			if (parse_long(optarg, &v) || v < 1 || v > 1000)
+				return usage_error(usage, "--repeat takes 1..1000");
+			a->o.repeat = v;
+			break;
+		case 'c':
+			if (!many_configs)
+				a->nconfigs = 0;
+			for (i = 0; i < a->nconfigs && strcmp(a->configs[i], optarg); i++)
+				;
+			if (i == a->nconfigs) {
+				a->configs = xrealloc(a->configs, (a->nconfigs + 1) *
+						      sizeof(char *));
+				a->configs[a->nconfigs++] = optarg;
+			}
+			break;
+		case 'o': a->on = optarg; break;
+		case 'j': a->json = 1; break;
+		case 'h': return usage_help(usage);
+		default: return usage_error(usage, "bad option");
+		}
+	}
+	return -1;
+}
+
+int check_args_setup(struct pwb_ctx *ctx, struct check_args *a)
+{
+	const char *config = a->nconfigs ? a->configs[0] : NULL;
+
+	if (ctx_backend(ctx, a->on, &a->o.slurm))
+		return a->on ? EXIT_USAGE : CHECK_INFRA;
+	run_install_signal_handlers();
+	if (check_load_suites(ctx, a->names, a->nnames, &config, &a->suites,
+			      &a->nsuites))
+		return CHECK_INFRA;
+	if (!a->nconfigs) {
+		a->configs = xrealloc(a->configs, sizeof(char *));
+		a->configs[a->nconfigs++] = config;
+	}
+	a->o.suites = a->suites;
+	a->o.nsuites = a->nsuites;
+	/* PWB_PROGRESS=1: stage lines also when stderr is not a terminal */
+	a->o.progress = (!a->json && isatty(2)) || (getenv("PWB_PROGRESS") &&
+						    !strcmp(getenv("PWB_PROGRESS"), "1"));
+	return -1;
+}
+
+void check_args_release(struct check_args *a)
+{
+	check_suites_release(a->suites, a->nsuites);
+	free(a->configs);
+	free(a->names);
+	memset(a, 0, sizeof(*a));
 }

@@ -66,43 +66,14 @@ struct bisect {
 	json_t *steps;
 };
 
-/* The newest build of commit with the suite's config, as a kbuild result
- * (no artifacts, nothing locked).  0 found, 1 none, -1 database. */
+/* The newest build of commit with the suite's config (or build id), as
+ * a kbuild result.  0 found, 1 none, -1 database. */
 static int known_build(struct bisect *b, const char *commit, long id,
 		       struct kbuild_result *br)
 {
-	sqlite3_stmt *st;
-	int ret = 1;
+	int rc = id > 0 ? 0 : kbuild_find(b->ctx->db, commit, b->s.config, &id);
 
-	if (db_prepare(b->ctx->db, &st, id > 0 ?
-		       "SELECT id, status, tree_id, config_hash, commit_id FROM "
-		       "builds WHERE id = ?" :
-		       "SELECT id, status, tree_id, config_hash, commit_id FROM "
-		       "builds WHERE commit_id = ? AND config_name = ? "
-		       "ORDER BY id DESC LIMIT 1"))
-		return -1;
-	if (id > 0) {
-		sqlite3_bind_int64(st, 1, id);
-	} else {
-		db_bind_text(st, 1, commit);
-		db_bind_text(st, 2, b->s.config);
-	}
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		memset(br, 0, sizeof(*br));
-		br->lock_fd = -1;
-		br->id = (long)sqlite3_column_int64(st, 0);
-		br->status = xstrdup_or_null((const char *)sqlite3_column_text(st, 1));
-		snprintf(br->tree, sizeof(br->tree), "%s",
-			 sqlite3_column_text(st, 2) ?
-			 (const char *)sqlite3_column_text(st, 2) : "");
-		br->config_hash = xstrdup_or_null((const char *)sqlite3_column_text(st, 3));
-		snprintf(br->commit, sizeof(br->commit), "%s",
-			 sqlite3_column_text(st, 4) ?
-			 (const char *)sqlite3_column_text(st, 4) : "");
-		ret = br->status ? 0 : 1;
-	}
-	sqlite3_finalize(st);
-	return ret;
+	return rc ? rc : kbuild_load(b->ctx->db, id, br);
 }
 
 /* How many more runs a built kernel needs; -1 database. */
@@ -129,13 +100,15 @@ static int ensure_runs_slurm(struct bisect *b, const char *commit,
 
 	if (rc < 0)
 		return 3;
-	if (!rc && !strcmp(br->status, "ok")) {
+	if (!rc) {
+		/* a kernel that does not build is a result, not built again */
+		if (strcmp(br->status, "ok"))
+			return 2;
 		need = runs_needed(b, br);
 		if (need <= 0)
 			return need < 0 ? 3 : 0;
-	}
-	if (!rc)
 		kbuild_result_release(br);
+	}
 	memset(&sr, 0, sizeof(sr));
 	sr.tree = b->tree_path;
 	sr.tree_name = b->tree_name;

@@ -18,7 +18,6 @@
 #include "util/run.h"
 #include "util/util.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,77 +39,30 @@ static const char usage[] =
 
 int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "tree", required_argument, NULL, 't' },
-		{ "base", required_argument, NULL, 'b' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "repeat", required_argument, NULL, 'n' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "on", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct check_opts o;
+	struct check_args a;
 	struct check_cell cell;
-	struct suite *suites = NULL;
-	const char *on = NULL;
-	char **names = NULL;
-	size_t nnames = 0, nsuites = 0;
-	long v;
-	int c, json = 0, ret = CHECK_INFRA;
+	int ret;
 
-	memset(&o, 0, sizeof(o));
 	memset(&cell, 0, sizeof(cell));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': o.tree_arg = optarg; break;
-		case 'b': o.base_rev = optarg; break;
-		case 's':
-			names = xrealloc(names, (nnames + 1) * sizeof(char *));
-			names[nnames++] = optarg;
-			break;
-		case 'n':
-			if (parse_long(optarg, &v) || v < 1 || v > 1000) {
-				ret = usage_error(usage, "--repeat takes 1..1000");
-				goto out;
-			}
-			o.repeat = v;
-			break;
-		case 'c': cell.config = optarg; break;
-		case 'o': on = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': ret = usage_help(usage); goto out;
-		default: ret = usage_error(usage, "bad option"); goto out;
-		}
-	}
-	if (optind != argc - 1 || !o.tree_arg) {
+	if ((ret = check_args_parse(argc, argv, usage, 0, &a)) >= 0)
+		goto out;
+	if (optind != argc - 1 || !a.o.tree_arg) {
 		ret = usage_error(usage, "check takes one SOURCE and --tree");
 		goto out;
 	}
+	if ((ret = check_args_setup(ctx, &a)) >= 0)
+		goto out;
 	cell.source = argv[optind];
-	if (ctx_backend(ctx, on, &o.slurm)) {
-		ret = on ? EXIT_USAGE : CHECK_INFRA;
-		goto out;
-	}
-	run_install_signal_handlers();
-	/* everything that can be wrong with the arguments, before any work */
-	if (check_load_suites(ctx, names, nnames, &cell.config, &suites, &nsuites))
-		goto out;
-	o.suites = suites;
-	o.nsuites = nsuites;
-	/* PWB_PROGRESS=1: stage lines also when stderr is not a terminal */
-	o.progress = (!json && isatty(2)) || (getenv("PWB_PROGRESS") &&
-					      !strcmp(getenv("PWB_PROGRESS"), "1"));
-	if (check_run(ctx, &o, &cell, 1) || cell.id < 0)
+	cell.config = a.configs[0];
+	ret = CHECK_INFRA;
+	if (check_run(ctx, &a.o, &cell, 1) || cell.id < 0)
 		goto out;
 	ret = cell.exit;
-	if (ret != CHECK_INTERRUPTED || json) {
+	if (ret != CHECK_INTERRUPTED || a.json) {
 		struct check_report rep;
 
 		if (!report_load(ctx, cell.id, &rep)) {
-			if (json) {
+			if (a.json) {
 				json_t *j = report_json(&rep);
 
 				json_print(j);
@@ -125,7 +77,6 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 		       cell.id);
 	}
 out:
-	check_suites_release(suites, nsuites);
-	free(names);
+	check_args_release(&a);
 	return ret;
 }

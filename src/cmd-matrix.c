@@ -16,7 +16,6 @@
 #include "util/run.h"
 #include "util/util.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,111 +88,53 @@ static void cell_text(struct pwb_ctx *ctx, const struct check_cell *c)
 
 int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "tree", required_argument, NULL, 't' },
-		{ "base", required_argument, NULL, 'b' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "repeat", required_argument, NULL, 'n' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "on", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct check_opts o;
+	struct check_args a;
 	struct check_cell *cells = NULL;
-	struct suite *suites = NULL;
-	const char *on = NULL, *suites_config = NULL;
-	const char **configs = NULL;
-	char **names = NULL;
-	size_t nnames = 0, nsuites = 0, nconfigs = 0, nsources, ncells = 0, i, k;
-	long v;
-	int c, json = 0, ret = CHECK_INFRA;
+	size_t nsources, nconfigs, ncells = 0, i, k;
+	int ret;
 
-	memset(&o, 0, sizeof(o));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': o.tree_arg = optarg; break;
-		case 'b': o.base_rev = optarg; break;
-		case 's':
-			names = xrealloc(names, (nnames + 1) * sizeof(char *));
-			names[nnames++] = optarg;
-			break;
-		case 'n':
-			if (parse_long(optarg, &v) || v < 1 || v > 1000) {
-				ret = usage_error(usage, "--repeat takes 1..1000");
-				goto out;
-			}
-			o.repeat = v;
-			break;
-		case 'c':
-			for (i = 0; i < nconfigs && strcmp(configs[i], optarg); i++)
-				;
-			if (i == nconfigs) {
-				configs = xrealloc(configs, (nconfigs + 1) * sizeof(char *));
-				configs[nconfigs++] = optarg;
-			}
-			break;
-		case 'o': on = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': ret = usage_help(usage); goto out;
-		default: ret = usage_error(usage, "bad option"); goto out;
-		}
-	}
+	if ((ret = check_args_parse(argc, argv, usage, 1, &a)) >= 0)
+		goto out;
 	nsources = optind < argc ? (size_t)(argc - optind) : 0;
-	if (!nsources || !o.tree_arg) {
+	nconfigs = a.nconfigs ? a.nconfigs : 1;
+	if (!nsources || !a.o.tree_arg) {
 		ret = usage_error(usage, "matrix takes one SOURCE or more and --tree");
 		goto out;
 	}
-	if (nsources * (nconfigs ? nconfigs : 1) > MAX_CELLS) {
+	if (nsources * nconfigs > MAX_CELLS) {
 		ret = usage_error(usage, "%zu series x %zu configs: at most %d cells",
-				  nsources, nconfigs ? nconfigs : 1, MAX_CELLS);
+				  nsources, nconfigs, MAX_CELLS);
 		goto out;
 	}
-	if (ctx_backend(ctx, on, &o.slurm)) {
-		ret = on ? EXIT_USAGE : CHECK_INFRA;
-		goto out;
-	}
-	run_install_signal_handlers();
 	/* every suite and config named must be there before any work */
-	if (nconfigs)
-		suites_config = configs[0];
-	if (check_load_suites(ctx, names, nnames, &suites_config, &suites, &nsuites))
+	if ((ret = check_args_setup(ctx, &a)) >= 0)
 		goto out;
-	if (!nconfigs) {
-		configs = xrealloc(configs, sizeof(char *));
-		configs[nconfigs++] = suites_config;
-	}
-	o.suites = suites;
-	o.nsuites = nsuites;
-	o.progress = (!json && isatty(2)) || (getenv("PWB_PROGRESS") &&
-					      !strcmp(getenv("PWB_PROGRESS"), "1"));
-	cells = xcalloc(nsources * nconfigs, sizeof(*cells));
+	cells = xcalloc(nsources * a.nconfigs, sizeof(*cells));
 	for (i = 0; i < nsources; i++)
-		for (k = 0; k < nconfigs; k++) {
+		for (k = 0; k < a.nconfigs; k++) {
 			cells[ncells].source = argv[optind + (int)i];
-			cells[ncells].config = configs[k];
+			cells[ncells].config = a.configs[k];
 			ncells++;
 		}
-	if (check_run(ctx, &o, cells, ncells))
+	ret = CHECK_INFRA;
+	if (check_run(ctx, &a.o, cells, ncells))
 		goto out;
 	ret = matrix_exit(cells, ncells);
-	if (json) {
-		json_t *j = json_object(), *a = json_array();
+	if (a.json) {
+		json_t *j = json_object(), *arr = json_array();
 
-		json_object_set_new(j, "tree", json_string(o.tree_arg));
-		json_object_set_new(j, "backend", json_string(o.slurm ? "slurm" : "local"));
+		json_object_set_new(j, "tree", json_string(a.o.tree_arg));
+		json_object_set_new(j, "backend", json_string(a.o.slurm ? "slurm" : "local"));
 		json_object_set_new(j, "exit", json_integer(ret));
 		for (i = 0; i < ncells; i++)
-			json_array_append_new(a, cell_json(ctx, &cells[i]));
-		json_object_set_new(j, "cells", a);
+			json_array_append_new(arr, cell_json(ctx, &cells[i]));
+		json_object_set_new(j, "cells", arr);
 		json_print(j);
 		json_decref(j);
 	} else {
 		printf("%zu series x %zu config%s x %zu suite%s, on %s\n", nsources,
-		       nconfigs, nconfigs == 1 ? "" : "s", nsuites,
-		       nsuites == 1 ? "" : "s", o.slurm ? "slurm" : "this machine");
+		       a.nconfigs, a.nconfigs == 1 ? "" : "s", a.nsuites,
+		       a.nsuites == 1 ? "" : "s", a.o.slurm ? "slurm" : "this machine");
 		printf("%6s %6s  %-16s %-15s %s\n", "check", "series", "config",
 		       "verdict", "subject");
 		for (i = 0; i < ncells; i++)
@@ -204,9 +145,7 @@ int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
 			printf("details: pwb report CHECK\n");
 	}
 out:
-	check_suites_release(suites, nsuites);
+	check_args_release(&a);
 	free(cells);
-	free(configs);
-	free(names);
 	return ret;
 }

@@ -56,6 +56,66 @@ void kbuild_result_release(struct kbuild_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+static char *col_dup(sqlite3_stmt *st, int k)
+{
+	return xstrdup_or_null((const char *)sqlite3_column_text(st, k));
+}
+
+int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
+{
+	sqlite3_stmt *st;
+	int ret = 1;
+
+	memset(r, 0, sizeof(*r));
+	r->lock_fd = -1;
+	if (db_prepare(db, &st, "SELECT id, status, error, coalesce(commit_id, ''), "
+		       "tree_id, config_name, config_hash, toolchain, artifacts, "
+		       "seconds, coalesce(vmlinux_size, -1), "
+		       "coalesce(bzimage_size, -1), warnings, new_warnings, "
+		       "cached_from IS NOT NULL FROM builds WHERE id = ?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r->id = (long)sqlite3_column_int64(st, 0);
+		r->status = col_dup(st, 1);
+		r->error = col_dup(st, 2);
+		snprintf(r->commit, sizeof(r->commit), "%s", sqlite3_column_text(st, 3));
+		snprintf(r->tree, sizeof(r->tree), "%s", sqlite3_column_text(st, 4));
+		r->config_name = col_dup(st, 5);
+		r->config_hash = col_dup(st, 6);
+		r->toolchain = col_dup(st, 7);
+		r->bzimage = col_dup(st, 8);
+		r->seconds = sqlite3_column_double(st, 9);
+		r->vmlinux_size = (long)sqlite3_column_int64(st, 10);
+		r->bzimage_size = (long)sqlite3_column_int64(st, 11);
+		r->warnings = sqlite3_column_int(st, 12);
+		r->new_warnings = sqlite3_column_int(st, 13);
+		r->cached = sqlite3_column_int(st, 14);
+		ret = 0;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int kbuild_find(sqlite3 *db, const char *commit, const char *config, long *id)
+{
+	sqlite3_stmt *st;
+	int ret = 1;
+
+	if (db_prepare(db, &st, "SELECT id FROM builds WHERE commit_id = ? AND "
+		       "config_name = ? AND status IN ('ok', 'failed', "
+		       "'config-error') ORDER BY id DESC LIMIT 1"))
+		return -1;
+	db_bind_text(st, 1, commit);
+	db_bind_text(st, 2, config);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = (long)sqlite3_column_int64(st, 0);
+		ret = 0;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
 static char *sha1_hex(const char *data, size_t len)
 {
 	gchar *s = g_compute_checksum_for_data(G_CHECKSUM_SHA1,

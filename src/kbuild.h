@@ -55,6 +55,13 @@ struct kbuild_result {
 int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 	   struct kbuild_result *r);
 void kbuild_result_release(struct kbuild_result *r);
+/* A recorded build (builds row id) as a result: no build or source
+ * directory, nothing locked.  0, 1 no such row, -1 database. */
+int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r);
+/* The newest recorded build of commit with config that is a result (ok,
+ * failed, config-error: not an interrupted or infrastructure one).
+ * 0 with *id set, 1 none, -1 database. */
+int kbuild_find(sqlite3 *db, const char *commit, const char *config, long *id);
 /* Let other pwb processes use the checkout slot and build directory. */
 void kbuild_unlock(struct kbuild_result *r);
 

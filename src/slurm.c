@@ -335,12 +335,16 @@ struct stask {
 	int attempt;
 };
 
+static const char *req_config(const struct slurm_run *r)
+{
+	return r->config ? r->config : r->suite->config;
+}
+
 static int same_build(const struct slurm_run *a, const struct slurm_run *b)
 {
 	return a->tree && b->tree && !strcmp(a->tree, b->tree) &&
 	       !strcmp(a->commit, b->commit) &&
-	       !strcmp(a->config ? a->config : a->suite->config,
-		       b->config ? b->config : b->suite->config);
+	       !strcmp(req_config(a), req_config(b));
 }
 
 static void spec_from_req(struct job_spec *j, const struct slurm_run *r,
@@ -354,7 +358,7 @@ static void spec_from_req(struct job_spec *j, const struct slurm_run *r,
 	j->tree_name = r->tree_name ? xstrdup(r->tree_name) : NULL;
 	j->rev = r->commit ? xstrdup(r->commit) : NULL;
 	j->kernel = r->kernel ? xstrdup(r->kernel) : NULL;
-	j->config = xstrdup(r->config ? r->config : r->suite->config);
+	j->config = xstrdup(req_config(r));
 	j->repeats = 1;
 	forward_settings(ctx, j);
 }
@@ -392,8 +396,8 @@ static int import_build(sqlite3 *db, const char *d, struct sbuild *b)
 	if (!job_bundle_result(bundle, &info)) {
 		if (strcmp(info.status, "ok")) {
 			b->no_kernel = info.exit ? info.exit : 3;
-			error("the build of %.12s on the cluster ended %s",
-			      b->req->commit, info.status);
+			notice("the build of %.12s on the cluster ended %s",
+			       b->req->commit, info.status);
 		}
 		job_bundle_release(&info);
 	}
@@ -510,7 +514,7 @@ int slurm_run_suites(struct pwb_ctx *ctx, struct slurm_run *reqs, size_t nreq,
 				goto out;
 		}
 	}
-	if (!nt) {
+	if (!nt && !nb) {
 		ret = 0;
 		goto out;
 	}
@@ -522,14 +526,16 @@ int slurm_run_suites(struct pwb_ctx *ctx, struct slurm_run *reqs, size_t nreq,
 		if (submit(&o, batch, "build", range.buf, NULL, 1, &jb))
 			goto out;
 	}
-	buf_reset(&range);
-	buf_addf(&range, "0-%zu", nt - 1);
-	if (submit(&o, batch, "suite", range.buf, jb, 1, &js)) {
-		if (jb)
-			cancel(jb);
-		goto out;
+	if (nt) {
+		buf_reset(&range);
+		buf_addf(&range, "0-%zu", nt - 1);
+		if (submit(&o, batch, "suite", range.buf, jb, 1, &js)) {
+			if (jb)
+				cancel(jb);
+			goto out;
+		}
 	}
-	ids = jb ? xstrfmt("%s,%s", jb, js) : xstrdup(js);
+	ids = jb && js ? xstrfmt("%s,%s", jb, js) : xstrdup(jb ? jb : js);
 	if (wait_jobs(&o, ids, progress))
 		goto interrupted;
 

@@ -21,12 +21,13 @@
 
 struct slurm_run {
 	/* in */
-	const struct suite *suite;	/* set by slurm_run_suite */
+	const struct suite *suite;	/* set by slurm_run_suite; NULL with
+					 * repeat 0: a build job only */
 	const char *tree;	/* repository path (absolute), or NULL */
 	const char *tree_name;	/* its registered name, or NULL */
 	const char *commit;	/* with tree */
 	const char *kernel;	/* a prebuilt kernel instead */
-	const char *config;	/* config name or NULL (the suite's) */
+	const char *config;	/* config name; NULL: the suite's */
 	long repeat;
 	int progress;		/* a status line on stderr while waiting */
 	/* out (owned: slurm_run_release) */

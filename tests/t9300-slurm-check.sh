@@ -1,10 +1,10 @@
 #!/bin/sh
-# Kernel tier through Slurm (issue 8): pwb check --on slurm on the 6.1 tree,
-# with a one-node cluster on 127.0.0.1 started and stopped here.  The
-# series' builds stay local (bisectability); the suite's build and boots
-# of base and tip are Slurm jobs whose bundles are imported, and the
-# verdict is computed here exactly as for a local check (t9200 asserts
-# the same cases locally).
+# Kernel tier through Slurm (issue 8): pwb check, matrix and bisect --on
+# slurm on the 6.1 tree, with a one-node cluster on 127.0.0.1 started and
+# stopped here.  The builds of the base and every patch, then the suite's
+# builds and boots of base and tip, are Slurm jobs whose bundles are
+# imported, and the verdicts are computed here exactly as for a local
+# check (t9200 asserts the same cases locally).
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/ci/lib-pi.sh"
 kernel_tier
@@ -41,9 +41,10 @@ assert new == sorted([\"oom_%d_fail_%s\" % (n, w) for n in (2, 3, 4)
                       for w in (\"first\", \"middle\", \"last\") if (n, w) != (2, \"middle\")]), new" &&
 	test "$(sqlite3 "$PWB_DB" "SELECT group_concat(kind || backend || status, \" \")
 		FROM (SELECT * FROM jobs ORDER BY id)")" = \
-		"buildslurmok buildslurmok suiteslurmok suiteslurmfailed" &&
-	# base and candidate went out as one submission
-	test "$(ls "$TRASH/shared/jobs" | wc -l)" = 1 &&
+		"buildslurmok buildslurmok buildslurmok buildslurmok suiteslurmok suiteslurmfailed" &&
+	# two submissions: the base and the patch built (bisectability), then
+	# the suite on base and candidate (its build jobs find the kernels built)
+	test "$(ls "$TRASH/shared/jobs" | wc -l)" = 2 &&
 	! pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null
 '
 
@@ -85,9 +86,10 @@ test_expect_success 'matrix of 2 series x 1 suite x 2 repeats: the verdicts here
 	grep -q "^mmn-undo-removal.mbox .* regression 1 " ms.out &&
 	grep -q "^mmn-doc-fix.mbox .* no-regression 0 " ms.out &&
 	test "$(grep -c "{.base.: 2, .candidate.: 2}" ms.out)" = 2 &&
-	# one submission for both cells; the base they share ran once more
-	# (2 runs, one of them from the check above), not once per cell
-	test "$(ls "$TRASH/shared/jobs" | wc -l)" = $((n + 1)) &&
+	# one submission of builds and one of boots for both cells; the base
+	# they share ran once more (2 runs, one of them from the check above),
+	# not once per cell
+	test "$(ls "$TRASH/shared/jobs" | wc -l)" = $((n + 2)) &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM suite_runs r JOIN builds b
 		ON b.id = r.build_id JOIN checks c ON c.base_commit = b.commit_id
 		WHERE c.id = (SELECT max(id) FROM checks)")" = 2 &&
