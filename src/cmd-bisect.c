@@ -89,6 +89,20 @@ static long runs_needed(struct bisect *b, const struct kbuild_result *br)
 	return b->repeat > (long)n ? b->repeat - (long)n : 0;
 }
 
+/* A kernel built (or not): 2 it does not build (a result, never built
+ * again), 0 it has its runs, 3 database; -1 *need more runs (br is
+ * released for the build that comes next). */
+static int more_runs(struct bisect *b, struct kbuild_result *br, long *need)
+{
+	if (strcmp(br->status, "ok"))
+		return 2;
+	*need = runs_needed(b, br);
+	if (*need <= 0)
+		return *need < 0 ? 3 : 0;
+	kbuild_result_release(br);
+	return -1;
+}
+
 /* ensure_runs with Slurm: what the database knows first, else the build
  * and the boots as jobs (the build row comes back with them). */
 static int ensure_runs_slurm(struct bisect *b, const char *commit,
@@ -100,15 +114,8 @@ static int ensure_runs_slurm(struct bisect *b, const char *commit,
 
 	if (rc < 0)
 		return 3;
-	if (!rc) {
-		/* a kernel that does not build is a result, not built again */
-		if (strcmp(br->status, "ok"))
-			return 2;
-		need = runs_needed(b, br);
-		if (need <= 0)
-			return need < 0 ? 3 : 0;
-		kbuild_result_release(br);
-	}
+	if (!rc && (rc = more_runs(b, br, &need)) >= 0)
+		return rc;
 	memset(&sr, 0, sizeof(sr));
 	sr.tree = b->tree_path;
 	sr.tree_name = b->tree_name;
@@ -151,12 +158,9 @@ static int ensure_runs(struct bisect *b, const char *commit,
 	/* a cached build answers without make: enough to know the tree */
 	if (kbuild(b->ctx, &q, br))
 		return run_interrupted() ? 130 : 3;
-	if (strcmp(br->status, "ok"))
-		return 2;
-	need = runs_needed(b, br);
-	if (need <= 0)
-		return need < 0 ? 3 : 0;
-	kbuild_result_release(br);
+	if ((ret = more_runs(b, br, &need)) >= 0)
+		return ret;
+	ret = 0;
 	q.need_build_dir = 1;
 	if (kbuild(b->ctx, &q, br))
 		return run_interrupted() ? 130 : 3;
