@@ -163,9 +163,6 @@ static void stage(struct check_state *cs, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static void stage(struct check_state *cs, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void stage(struct check_state *cs, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -200,14 +197,8 @@ static int side_need(sqlite3 *db, const struct suite *s,
 		     const struct kbuild_result *br, long repeat, long *need)
 {
 	struct cmp_side cmp = { br->tree, br->config_hash };
-	long *ids;
-	size_t n;
 
-	if (compare_find_runs(db, s->name, s->hash, &cmp, &ids, &n))
-		return -1;
-	free(ids);
-	*need = repeat > (long)n ? repeat - (long)n : 0;
-	return 0;
+	return compare_runs_needed(db, s->name, s->hash, &cmp, repeat, need);
 }
 
 static long suite_repeat(const struct check_opts *o, const struct suite *s)
@@ -298,7 +289,6 @@ out:
 	free(qemu);
 	return ret;
 }
-
 
 static void set_outcome(struct check_state *cs, const char *status,
 			const char *verdict, int code)
@@ -642,20 +632,26 @@ static void suites_slurm(struct check_state *st, size_t n)
 	free(map);
 }
 
-/* Compare and record the verdict. */
+/* Compare and record the verdict.  A cell whose suite could not run
+ * ("done", infra-error) still gets "regression" when another suite has
+ * one. */
 static void finish(struct check_state *cs)
 {
 	struct check_cell *c = cs->cell;
 	struct check_report rep;
 	int regressions = 0, not_comparable = 0;
+	int running = !strcmp(cs->status, "running");
 	size_t i;
 
-	if (cs->ready && !strcmp(cs->status, "running")) {
-		cs->step = cs->steps - 1;
-		stage(cs, "compare");
+	if (cs->ready && (running || !strcmp(cs->status, "done"))) {
+		if (running) {
+			cs->step = cs->steps - 1;
+			stage(cs, "compare");
+		}
 		/* verdicts come from the same code the report uses */
 		if (report_load(cs->ctx, c->id, &rep)) {
-			set_outcome(cs, "error", "infra-error", CHECK_INFRA);
+			if (running)
+				set_outcome(cs, "error", "infra-error", CHECK_INFRA);
 		} else {
 			for (i = 0; i < rep.nsuites; i++) {
 				regressions += rep.suites[i].regressions;
@@ -665,20 +661,11 @@ static void finish(struct check_state *cs)
 			check_report_release(&rep);
 			if (regressions)
 				set_outcome(cs, "done", "regression", CHECK_REGRESSION);
-			else if (not_comparable)
+			else if (running && not_comparable)
 				set_outcome(cs, "done", "not-comparable", CHECK_INFRA);
-			else
+			else if (running)
 				set_outcome(cs, "done", "no-regression",
 					    CHECK_NO_REGRESSION);
-		}
-	} else if (cs->ready && !strcmp(cs->status, "done")) {
-		/* a suite could not run: a regression elsewhere still counts */
-		if (!report_load(cs->ctx, c->id, &rep)) {
-			for (i = 0; i < rep.nsuites; i++)
-				regressions += rep.suites[i].regressions;
-			check_report_release(&rep);
-			if (regressions)
-				set_outcome(cs, "done", "regression", CHECK_REGRESSION);
 		}
 	}
 	finish_check(cs->ctx->db, c->id, cs->status, c->verdict, c->exit);

@@ -80,13 +80,12 @@ static int known_build(struct bisect *b, const char *commit, long id,
 static long runs_needed(struct bisect *b, const struct kbuild_result *br)
 {
 	struct cmp_side side = { br->tree, br->config_hash };
-	long *ids = NULL;
-	size_t n;
+	long need;
 
-	if (compare_find_runs(b->ctx->db, b->s.name, b->s.hash, &side, &ids, &n))
+	if (compare_runs_needed(b->ctx->db, b->s.name, b->s.hash, &side,
+				b->repeat, &need))
 		return -1;
-	free(ids);
-	return b->repeat > (long)n ? b->repeat - (long)n : 0;
+	return need;
 }
 
 /* A kernel built (or not): 2 it does not build (a result, never built

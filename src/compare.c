@@ -53,6 +53,19 @@ int compare_find_runs(sqlite3 *db, const char *suite, const char *suite_hash,
 	return 0;
 }
 
+int compare_runs_needed(sqlite3 *db, const char *suite, const char *suite_hash,
+			const struct cmp_side *side, long repeat, long *need)
+{
+	long *ids;
+	size_t n;
+
+	if (compare_find_runs(db, suite, suite_hash, side, &ids, &n))
+		return -1;
+	free(ids);
+	*need = repeat > (long)n ? repeat - (long)n : 0;
+	return 0;
+}
+
 /* "qemu, accel, mem, cpus" of one side; *mixed when its runs disagree */
 static char *machine_of(sqlite3 *db, const long *ids, size_t n, int *bad_runs,
 			int *mixed)

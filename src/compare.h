@@ -98,6 +98,10 @@ void suite_cmp_release(struct suite_cmp *c);
 int compare_find_runs(sqlite3 *db, const char *suite, const char *suite_hash,
 		      const struct cmp_side *side, long **ids, size_t *n);
 
+/* How many more completed runs that side needs to have `repeat`. */
+int compare_runs_needed(sqlite3 *db, const char *suite, const char *suite_hash,
+			const struct cmp_side *side, long repeat, long *need);
+
 const char *case_verdict_name(enum case_verdict v);
 const char *metric_verdict_name(enum metric_verdict v);
 

@@ -62,6 +62,13 @@ void db_rollback(sqlite3 *db)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+char *db_column_dup(sqlite3_stmt *st, int k)
+{
+	const unsigned char *s = sqlite3_column_text(st, k);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
 int db_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
 	if (!s)

@@ -50,6 +50,8 @@ int db_execf(sqlite3 *db, const char *what, const char *sql,
  * reference.  (jansson's json_t, declared here to keep db.h light.) */
 struct json_t;
 struct json_t *db_column_json(sqlite3_stmt *st, int k);
+/* Column k of the current row as a new string (caller frees), or NULL. */
+char *db_column_dup(sqlite3_stmt *st, int k);
 /* Bind helpers that bind NULL for a NULL string. */
 int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 

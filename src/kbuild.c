@@ -56,11 +56,6 @@ void kbuild_result_release(struct kbuild_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static char *col_dup(sqlite3_stmt *st, int k)
-{
-	return xstrdup_or_null((const char *)sqlite3_column_text(st, k));
-}
-
 int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
 {
 	sqlite3_stmt *st;
@@ -77,14 +72,14 @@ int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		r->id = (long)sqlite3_column_int64(st, 0);
-		r->status = col_dup(st, 1);
-		r->error = col_dup(st, 2);
+		r->status = db_column_dup(st, 1);
+		r->error = db_column_dup(st, 2);
 		snprintf(r->commit, sizeof(r->commit), "%s", sqlite3_column_text(st, 3));
 		snprintf(r->tree, sizeof(r->tree), "%s", sqlite3_column_text(st, 4));
-		r->config_name = col_dup(st, 5);
-		r->config_hash = col_dup(st, 6);
-		r->toolchain = col_dup(st, 7);
-		r->bzimage = col_dup(st, 8);
+		r->config_name = db_column_dup(st, 5);
+		r->config_hash = db_column_dup(st, 6);
+		r->toolchain = db_column_dup(st, 7);
+		r->bzimage = db_column_dup(st, 8);
 		r->seconds = sqlite3_column_double(st, 9);
 		r->vmlinux_size = (long)sqlite3_column_int64(st, 10);
 		r->bzimage_size = (long)sqlite3_column_int64(st, 11);

@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *col_text(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-
-	return s ? xstrdup(s) : NULL;
-}
-
 void check_report_release(struct check_report *r)
 {
 	size_t i;
@@ -100,14 +93,14 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 		b = &r->builds[r->nbuilds++];
 		memset(b, 0, sizeof(*b));
 		b->idx = sqlite3_column_int(st, 0);
-		b->commit = col_text(st, 1);
-		b->status = col_text(st, 2);
-		b->error = col_text(st, 3);
+		b->commit = db_column_dup(st, 1);
+		b->status = db_column_dup(st, 2);
+		b->error = db_column_dup(st, 3);
 		b->warnings = sqlite3_column_int(st, 4);
 		b->new_warnings = sqlite3_column_int(st, 5);
 		b->seconds = sqlite3_column_double(st, 6);
 		b->cached = sqlite3_column_int(st, 7);
-		b->apply_strategy = col_text(st, 8);
+		b->apply_strategy = db_column_dup(st, 8);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_error(db, "load check builds");
@@ -125,7 +118,7 @@ static char *config_hash_of(sqlite3 *db, long check_id, const char *tree)
 	sqlite3_bind_int64(st, 1, check_id);
 	db_bind_text(st, 2, tree);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		h = col_text(st, 0);
+		h = db_column_dup(st, 0);
 	sqlite3_finalize(st);
 	return h;
 }
@@ -185,7 +178,7 @@ static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
 		if (strcmp(status, "compared")) {
 			c->suite = xstrdup(name);
 			c->suite_hash = xstrdup(hash);
-			r->suite_errors[k] = col_text(st, 5);
+			r->suite_errors[k] = db_column_dup(st, 5);
 			if (!r->suite_errors[k])
 				r->suite_errors[k] = xstrdup(status);
 			continue;
@@ -238,16 +231,16 @@ int report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
 	}
 	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 		series_id = (long)sqlite3_column_int64(st, 0);
-	r->source = col_text(st, 1);
-	r->repo_path = col_text(st, 2);
-	r->config_name = col_text(st, 3);
+	r->source = db_column_dup(st, 1);
+	r->repo_path = db_column_dup(st, 2);
+	r->config_name = db_column_dup(st, 3);
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 		apply_id = (long)sqlite3_column_int64(st, 4);
-	r->base_commit = col_text(st, 5);
-	r->tip_commit = col_text(st, 6);
+	r->base_commit = db_column_dup(st, 5);
+	r->tip_commit = db_column_dup(st, 6);
 	r->repeat = sqlite3_column_int(st, 7);
-	r->status = col_text(st, 8);
-	r->verdict = col_text(st, 9);
+	r->status = db_column_dup(st, 8);
+	r->verdict = db_column_dup(st, 9);
 	r->exit_code = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 :
 		       sqlite3_column_int(st, 10);
 	r->started_at = (long)sqlite3_column_int64(st, 11);

@@ -395,13 +395,6 @@ int store_find_thread(sqlite3 *db, const char *arg, long *thread_id)
 	return rc == 1 ? 0 : -1;
 }
 
-static char *col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 int store_load_series(sqlite3 *db, long id, struct stored_series *s)
 {
 	sqlite3_stmt *st = NULL, *tr = NULL;
@@ -425,18 +418,18 @@ int store_load_series(sqlite3 *db, long id, struct stored_series *s)
 	}
 	s->id = (long)sqlite3_column_int64(st, 0);
 	s->thread_id = (long)sqlite3_column_int64(st, 1);
-	s->msgid = col_text(st, 2);
+	s->msgid = db_column_dup(st, 2);
 	s->version = sqlite3_column_int(st, 3);
-	s->subject = col_text(st, 4);
-	s->prefixes = col_text(st, 5);
-	s->cover_msgid = col_text(st, 6);
-	s->base_commit = col_text(st, 7);
-	s->prerequisites = col_text(st, 8);
+	s->subject = db_column_dup(st, 4);
+	s->prefixes = db_column_dup(st, 5);
+	s->cover_msgid = db_column_dup(st, 6);
+	s->base_commit = db_column_dup(st, 7);
+	s->prerequisites = db_column_dup(st, 8);
 	s->total = sqlite3_column_int(st, 9);
 	s->complete = sqlite3_column_int(st, 10);
 	s->date = sqlite3_column_int64(st, 11);
-	s->lore_base = col_text(st, 12);
-	s->root_msgid = col_text(st, 13);
+	s->lore_base = db_column_dup(st, 12);
+	s->root_msgid = db_column_dup(st, 13);
 	sqlite3_finalize(st);
 	st = NULL;
 
@@ -456,16 +449,16 @@ int store_load_series(sqlite3 *db, long id, struct stored_series *s)
 		memset(p, 0, sizeof(*p));
 		p->row = (long)sqlite3_column_int64(st, 0);
 		p->idx = sqlite3_column_int(st, 1);
-		p->msgid = col_text(st, 2);
-		p->subject = col_text(st, 3);
-		p->author_name = col_text(st, 4);
-		p->author_email = col_text(st, 5);
+		p->msgid = db_column_dup(st, 2);
+		p->subject = db_column_dup(st, 3);
+		p->author_name = db_column_dup(st, 4);
+		p->author_email = db_column_dup(st, 5);
 		p->date = sqlite3_column_int64(st, 6);
 		p->date_tz = sqlite3_column_int(st, 7);
-		p->message = col_text(st, 8);
-		p->diffstat = col_text(st, 9);
-		p->diff = col_text(st, 10);
-		p->patch_id = col_text(st, 11);
+		p->message = db_column_dup(st, 8);
+		p->diffstat = db_column_dup(st, 9);
+		p->diff = db_column_dup(st, 10);
+		p->patch_id = db_column_dup(st, 11);
 		sqlite3_reset(tr);
 		sqlite3_bind_int64(tr, 1, p->row);
 		while ((rc = sqlite3_step(tr)) == SQLITE_ROW) {
@@ -474,9 +467,9 @@ int store_load_series(sqlite3 *db, long id, struct stored_series *s)
 			p->trailers = xrealloc(p->trailers, (p->ntrailers + 1) *
 					       sizeof(*p->trailers));
 			t = &p->trailers[p->ntrailers++];
-			t->kind = col_text(tr, 0);
-			t->person = col_text(tr, 1);
-			t->from_msgid = col_text(tr, 2);
+			t->kind = db_column_dup(tr, 0);
+			t->person = db_column_dup(tr, 1);
+			t->from_msgid = db_column_dup(tr, 2);
 		}
 		if (rc != SQLITE_DONE) {
 			db_error(db, "load trailers");
