@@ -1,4 +1,5 @@
 #include "ctx.h"
+#include "db.h"
 #include "util/run.h"
 #include "util/buf.h"
 #include "util/util.h"
@@ -171,6 +172,15 @@ int ctx_resolve_db_path(struct pwb_ctx *ctx)
 		ctx->db_path = buf_detach(&b, NULL);
 	}
 	return 0;
+}
+
+int ctx_open_db(struct pwb_ctx *ctx, int only_reads)
+{
+	if (ctx_resolve_db_path(ctx))
+		return -1;
+	if (only_reads)
+		return db_open_existing(ctx->db_path, &ctx->db);
+	return db_open(ctx->db_path, &ctx->db);
 }
 
 int ctx_configure_sandbox(struct pwb_ctx *ctx)

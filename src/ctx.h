@@ -56,6 +56,10 @@ int ctx_backend(struct pwb_ctx *ctx, const char *opt, int *slurm);
 int ctx_configure_sandbox(struct pwb_ctx *ctx);
 /* Resolve the database path (does not open). */
 int ctx_resolve_db_path(struct pwb_ctx *ctx);
+/* Resolve the path and open ctx->db (db_open); for a command that only
+ * reads, a database that does not exist is an error and nothing is made
+ * (db_open_existing).  0, or -1 said. */
+int ctx_open_db(struct pwb_ctx *ctx, int only_reads);
 
 /* $XDG_DATA_HOME, $XDG_CACHE_HOME... with the usual ~/.local fallbacks. */
 char *xdg_dir(const char *env, const char *fallback_under_home);

@@ -1,10 +1,13 @@
 /*
  * db: the sqlite database beside the threads.
  *
- * db_open() creates the file (and its directory) if needed, turns on WAL,
- * foreign keys and a busy timeout, and applies every migration from db/
- * (compiled in) that is newer than PRAGMA user_version, each in its own
- * transaction.  The sqlite3 handle belongs to the caller (sqlite3_close).
+ * db_open() creates the file (and its directory) if needed, sets a busy
+ * timeout, turns on foreign keys and WAL (waiting for another process that
+ * is opening the same new file), and applies every migration from db/
+ * (compiled in) that is newer than PRAGMA user_version: all of them and the
+ * new user_version in one BEGIN IMMEDIATE that reads user_version again,
+ * so that two processes creating one database at once both succeed.  The
+ * sqlite3 handle belongs to the caller (sqlite3_close).
  *
  * All SQL goes through prepared statements with bound parameters; nothing
  * from mail is ever pasted into SQL text.
@@ -24,6 +27,9 @@ extern const struct migration db_migrations[];
 extern const int db_nmigrations;
 
 int db_open(const char *path, sqlite3 **out);
+/* The same for a command that only reads: no file at path is the error
+ * "no database at PATH; pwb fetch creates one", and nothing is created. */
+int db_open_existing(const char *path, sqlite3 **out);
 
 /* Prepare; on failure prints an error naming the statement's purpose. */
 int db_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql);

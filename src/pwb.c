@@ -21,13 +21,20 @@
 #include <strings.h>
 
 #define NEED_DB (1u << 0)
+/* with NEED_DB: the command only reads, so a database that does not exist
+ * is an error (a mistyped --db), not a new empty file */
+#define READ_DB (1u << 1)
 
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct pwb_ctx *ctx);
 	unsigned flags;
 	const char *summary;
+	/* with NEED_DB and not READ_DB: the subcommands that only read */
+	const char *const *read_subs;
 };
+
+static const char *const tree_reads[] = { "list", NULL };
 
 static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx);
 static int cmd_version(int argc, char **argv, struct pwb_ctx *ctx);
@@ -35,10 +42,12 @@ static int cmd_version(int argc, char **argv, struct pwb_ctx *ctx);
 static const struct cmd commands[] = {
 	{ "fetch", cmd_fetch, NEED_DB,
 	  "fetch a thread (lore, mbox or stdin) and store its series" },
-	{ "series", cmd_series, NEED_DB,
+	{ "series", cmd_series, NEED_DB | READ_DB,
 	  "list, show and export stored series" },
-	{ "thread", cmd_thread, NEED_DB, "show a stored thread as a tree" },
-	{ "tree", cmd_tree, NEED_DB, "register kernel trees, list them" },
+	{ "thread", cmd_thread, NEED_DB | READ_DB,
+	  "show a stored thread as a tree" },
+	{ "tree", cmd_tree, NEED_DB, "register kernel trees, list them",
+	  tree_reads },
 	{ "apply", cmd_apply, NEED_DB,
 	  "apply a stored series to a tree, one commit per patch" },
 	{ "checkout", cmd_checkout, NEED_DB,
@@ -55,11 +64,11 @@ static const struct cmd commands[] = {
 	  "check many series x configs at once (locally or on Slurm)" },
 	{ "bisect", cmd_bisect, NEED_DB,
 	  "first patch of a series, or commit of a range, that regresses" },
-	{ "history", cmd_history, NEED_DB,
+	{ "history", cmd_history, NEED_DB | READ_DB,
 	  "a series across versions and checks, or a case across runs" },
 	{ "job", cmd_job, 0,
 	  "run one build or suite job into a bundle; import bundles" },
-	{ "report", cmd_report, NEED_DB,
+	{ "report", cmd_report, NEED_DB | READ_DB,
 	  "the report of a check: text, JSON or a reply for the list" },
 	{ "triage", cmd_triage, 0,
 	  "kernel failures in a saved console log" },
@@ -104,6 +113,19 @@ static const struct cmd *find_cmd(const char *name)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
+}
+
+/* argv[0] is the command: does this invocation only read the database? */
+static int only_reads(const struct cmd *c, int argc, char **argv)
+{
+	const char *const *s;
+
+	if (c->flags & READ_DB)
+		return 1;
+	for (s = c->read_subs; s && *s && argc > 1; s++)
+		if (!strcmp(argv[1], *s))
+			return 1;
+	return 0;
 }
 
 static void list_commands(FILE *f)
@@ -243,8 +265,8 @@ int main(int argc, char **argv)
 		for (k = i + 1; k < argc; k++)
 			if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
 				wants_help = 1;
-		if (!wants_help && (ctx_resolve_db_path(&ctx) ||
-				    db_open(ctx.db_path, &ctx.db)))
+		if (!wants_help &&
+		    ctx_open_db(&ctx, only_reads(c, argc - i, argv + i)))
 			goto out;
 	}
 	ret = c->fn(argc - i, argv + i, &ctx);

@@ -22,23 +22,26 @@ test_expect_success 'usage errors exit 129 with one error line' '
 	{ "$PWB" frobnicate 2>/dev/null; test $? = 129; } &&
 	test_fails_with "unknown option" "$PWB" --frob &&
 	test_fails_with "-c expects section.key=value" "$PWB" -c nonsense version &&
-	test_fails_with "unknown series subcommand" "$PWB" series frob
+	"$PWB" --db u.sqlite fetch "$SRCDIR/tests/fixtures/threads/mmn-pairing.mbox" >/dev/null &&
+	test_fails_with "unknown series subcommand" "$PWB" --db u.sqlite series frob
 '
 
 test_expect_success 'the database goes to $XDG_DATA_HOME without $PWB_DB' '
-	(unset PWB_DB; "$PWB" series list) &&
-	test -f "$XDG_DATA_HOME/pwb/pwb.sqlite"
+	(unset PWB_DB; "$PWB" fetch "$SRCDIR/tests/fixtures/threads/mmn-pairing.mbox" >/dev/null) &&
+	test -f "$XDG_DATA_HOME/pwb/pwb.sqlite" &&
+	(unset PWB_DB; "$PWB" series list >/dev/null)
 '
 
 test_expect_success '--db overrides $PWB_DB, before or after the command' '
 	rm -f "$PWB_DB" &&
-	"$PWB" --db "$TRASH/a.sqlite" series list &&
-	"$PWB" series list --db "$TRASH/b.sqlite" &&
+	"$PWB" --db "$TRASH/a.sqlite" fetch "$SRCDIR/tests/fixtures/threads/mmn-pairing.mbox" >/dev/null &&
+	"$PWB" fetch "$SRCDIR/tests/fixtures/threads/mmn-pairing.mbox" --db "$TRASH/b.sqlite" >/dev/null &&
+	"$PWB" series list --db "$TRASH/b.sqlite" >/dev/null &&
 	test -f a.sqlite && test -f b.sqlite && test ! -f "$PWB_DB"
 '
 
 test_expect_success 'a new database is migrated: WAL, schema version, tables' '
-	"$PWB" series list &&
+	"$PWB" fetch "$SRCDIR/tests/fixtures/threads/mmn-pairing.mbox" >/dev/null &&
 	test "$(sqlite3 "$PWB_DB" "PRAGMA journal_mode")" = wal &&
 	n=$(ls "$SRCDIR"/db/*.sql | wc -l) &&
 	test "$(sqlite3 "$PWB_DB" "PRAGMA user_version")" = "$n" &&

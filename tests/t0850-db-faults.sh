@@ -56,7 +56,7 @@ test_expect_success 'a corrupted or truncated database file: one clear error, no
 '
 
 test_expect_success 'several writers at once: none sees "database is locked"' '
-	"$PWB" --db many.db series list >/dev/null &&
+	"$PWB" --db many.db fetch "$F/mmn-pairing.mbox" >/dev/null &&
 	for f in "$F/mmn-pairing.mbox" "$P"/*.mbox; do
 		"$PWB" --db many.db fetch "$f" >/dev/null 2>>writers.err &
 	done &&
@@ -66,6 +66,71 @@ test_expect_success 'several writers at once: none sees "database is locked"' '
 	wait &&
 	! grep -i "locked\|busy\|fail" writers.err readers.err &&
 	test "$("$PWB" --db many.db series list | wc -l)" = 6
+'
+
+# Before the migrations ran in one transaction, 13 to 20 of 20 tries failed
+# with "migration 0001-intake failed: table threads already exists" (or a
+# "database is locked" from the journal_mode pragma).
+test_expect_success 'two processes creating one new database at once: both succeed' '
+	n=$(ls "$SRCDIR"/db/*.sql | wc -l) &&
+	fails=0 &&
+	for i in $(seq 20); do
+		"$PWB" --db race$i/db fetch "$F/mmn-pairing.mbox" \
+			>/dev/null 2>race$i.err1 &
+		p1=$!
+		"$PWB" --db race$i/db fetch "$F/mmn-pairing.mbox" \
+			>/dev/null 2>race$i.err2 &
+		p2=$!
+		ok=1
+		wait $p1 || ok=0
+		wait $p2 || ok=0
+		test "$(sqlite3 race$i/db "PRAGMA user_version")" = "$n" || ok=0
+		test "$("$PWB" --db race$i/db series list | wc -l)" = 2 || ok=0
+		test $ok = 1 || fails=$((fails + 1))
+	done &&
+	echo "$fails of 20 tries failed" &&
+	cat race*.err* &&
+	test $fails = 0 &&
+	test -z "$(cat race*.err*)"
+'
+
+test_expect_success 'a migration that fails leaves none of the others applied' '
+	"$PWB" --db part.db fetch "$F/mmn-pairing.mbox" >/dev/null &&
+	sqlite3 part.db "DROP TABLE check_suites; DROP TABLE check_builds;
+		DROP TABLE checks; PRAGMA user_version = 6" &&
+	test_fails_with "part.db: migration 0008-jobs failed: table jobs already exists" \
+		"$PWB" --db part.db fetch "$F/mmn-pairing.mbox" &&
+	test "$(sqlite3 part.db "PRAGMA user_version")" = 6 &&
+	test -z "$(sqlite3 part.db "SELECT name FROM sqlite_master WHERE name = \"checks\"")" &&
+	test "$(sqlite3 part.db "PRAGMA integrity_check")" = ok
+'
+
+test_expect_success 'a command that only reads refuses a database that does not exist' '
+	for c in "series list" "series show 1" "series export 1" "thread x@y" \
+		 "history 1" "report" "tree list"; do
+		"$PWB" --db "$TRASH/nonexistent/dir/x.sqlite" $c >out 2>err
+		test $? = 1 || return 1
+		test "$(cat err)" = "pwb: error: no database at $TRASH/nonexistent/dir/x.sqlite; pwb fetch creates one" ||
+			{ cat err; return 1; }
+		test ! -s out || return 1
+	done &&
+	test ! -e nonexistent &&
+	PWB_DB="$TRASH/nonexistent/y.sqlite" "$PWB" series list >out 2>err
+	test $? = 1 &&
+	test "$(cat err)" = "pwb: error: no database at $TRASH/nonexistent/y.sqlite; pwb fetch creates one" &&
+	test ! -e nonexistent &&
+	(unset PWB_DB; XDG_DATA_HOME="$TRASH/xdg" "$PWB" series list >out 2>err)
+	test $? = 1 &&
+	test "$(cat err)" = "pwb: error: no database at $TRASH/xdg/pwb/pwb.sqlite; pwb fetch creates one" &&
+	test ! -e xdg
+'
+
+test_expect_success 'a command that writes still creates the database and its directory' '
+	"$PWB" --db "$TRASH/new/dir/x.sqlite" fetch "$F/mmn-pairing.mbox" >/dev/null &&
+	test -f new/dir/x.sqlite &&
+	test "$("$PWB" --db "$TRASH/new/dir/x.sqlite" series list | wc -l)" = 2 &&
+	"$PWB" --db "$TRASH/new/dir/x.sqlite" tree list >out &&
+	test ! -s out
 '
 
 test_expect_success 'the work directory deleted between runs: made again on demand' '
