@@ -299,8 +299,8 @@ static int step(struct bisect *b, size_t i, int *stepno)
 		return rc;
 	(*stepno)++;
 	if (b->json)
-		json_array_append_new(b->steps, json_pack("{s:s,s:s,s:s,s:s}",
-			"commit", b->commits[i], "label", b->labels[i],
+		json_array_append_new(b->steps, json_pack("{s:s,s:o,s:s,s:s}",
+			"commit", b->commits[i], "label", json_text(b->labels[i]),
 			"mark", mark_name(b->marks[i]), "why", why));
 	else
 		printf("step %d: %-8s %s: %s\n", *stepno, mark_name(b->marks[i]),
@@ -539,12 +539,12 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 		if (b.json) {
 			json_t *o = json_object();
 
-			json_object_set_new(o, "suite", json_string(b.s.name));
+			json_object_set_new(o, "suite", json_text(b.s.name));
 			json_object_set_new(o, "steps", b.steps);
 			b.steps = NULL;
 			json_object_set_new(o, "culprit", skipped ? json_null() :
-					    json_pack("{s:s,s:s}", "commit", b.commits[hi],
-						      "label", b.labels[hi]));
+					    json_pack("{s:s,s:o}", "commit", b.commits[hi],
+						      "label", json_text(b.labels[hi])));
 			json_object_set_new(o, "candidates", json_integer(skipped + 1));
 			json_object_set_new(o, "cycles", json_integer(b.cycles));
 			json_object_set_new(o, "log2_bound", json_integer((json_int_t)bound));

@@ -169,16 +169,16 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 		json_t *o = json_object();
 
 		json_object_set_new(o, "id", json_integer(id));
-		json_object_set_new(o, "status", json_string(boot_status_name(r.status)));
+		json_object_set_new(o, "status", json_text(boot_status_name(r.status)));
 		json_object_set_new(o, "end_status", r.end_status >= 0 ?
 				    json_integer(r.end_status) : json_null());
-		json_object_set_new(o, "accel", json_string(r.kvm ? "kvm" : "tcg"));
+		json_object_set_new(o, "accel", json_text(r.kvm ? "kvm" : "tcg"));
 		json_object_set_new(o, "seconds", json_real(r.run.seconds));
 		json_object_set_new(o, "start_seconds", r.start_seconds >= 0 ?
 				    json_real(r.start_seconds) : json_null());
 		json_object_set_new(o, "qemu", r.qemu_version ?
-				    json_string(r.qemu_version) : json_null());
-		json_object_set_new(o, "error", r.error ? json_string(r.error) : json_null());
+				    json_text(r.qemu_version) : json_null());
+		json_object_set_new(o, "error", r.error ? json_text(r.error) : json_null());
 		json_object_set_new(o, "findings", json_findings(&r.triage));
 		if (built)
 			json_object_set_new(o, "build", json_build(&br));

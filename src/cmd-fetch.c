@@ -285,7 +285,7 @@ int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx)
 		json_object_set_new(j, "messages", json_integer(fr.stats.messages));
 		json_object_set_new(j, "new_messages",
 				    json_integer(fr.stats.new_messages));
-		json_object_set_new(j, "source", json_string(fr.source));
+		json_object_set_new(j, "source", json_text(fr.source));
 		json_print(j);
 		json_decref(j);
 	} else {

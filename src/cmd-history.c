@@ -61,13 +61,13 @@ static int series_history(sqlite3 *db, long sid, int json)
 				"subject", text_or(st, 2, ""),
 				"check", has_check ? json_integer(sqlite3_column_int64(st, 4)) : json_null(),
 				"verdict", has_check && sqlite3_column_text(st, 5) ?
-					json_string(text_or(st, 5, "")) : json_null(),
-				"status", has_check ? json_string(text_or(st, 6, "")) : json_null(),
+					json_text(text_or(st, 5, "")) : json_null(),
+				"status", has_check ? json_text(text_or(st, 6, "")) : json_null(),
 				"tip", has_check && sqlite3_column_text(st, 8) ?
-					json_string(text_or(st, 8, "")) : json_null(),
+					json_text(text_or(st, 8, "")) : json_null(),
 				"patches_not_building", sqlite3_column_int(st, 9)));
 		} else if (has_check) {
-			printf("v%-2d series %-4ld check %-4lld %s UTC  %-15s %-11s %.12s  %s\n",
+			printf("v%-2d series %-4ld check %-4lld %s  %-15s %-11s %.12s  %s\n",
 			       sqlite3_column_int(st, 1), id,
 			       (long long)sqlite3_column_int64(st, 4), when,
 			       text_or(st, 5, "-"), text_or(st, 6, ""),
@@ -119,7 +119,7 @@ static int case_history(sqlite3 *db, const char *name, const char *suite, int js
 				"rev", text_or(st, 2, ""), "pass", pass, "fail", fail,
 				"runs", runs, "result", v));
 		else
-			printf("%-12s %.12s  %-5s pass %d/%d  last %s UTC  (%s)\n",
+			printf("%-12s %.12s  %-5s pass %d/%d  last %s  (%s)\n",
 			       text_or(st, 0, ""), text_or(st, 1, ""), v, pass, runs,
 			       when, text_or(st, 2, ""));
 		n++;

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "util/run.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,12 +54,12 @@ static json_t *cell_json(struct pwb_ctx *ctx, const struct check_cell *c)
 	json_t *o = json_object();
 	struct check_report rep;
 
-	json_object_set_new(o, "source", json_string(c->source));
-	json_object_set_new(o, "config", json_string(c->config));
+	json_object_set_new(o, "source", json_text(c->source));
+	json_object_set_new(o, "config", json_text(c->config));
 	json_object_set_new(o, "check", c->id > 0 ? json_integer(c->id) : json_null());
 	json_object_set_new(o, "series", c->series_id > 0 ?
 			    json_integer(c->series_id) : json_null());
-	json_object_set_new(o, "verdict", c->verdict ? json_string(c->verdict) :
+	json_object_set_new(o, "verdict", c->verdict ? json_text(c->verdict) :
 			    json_null());
 	json_object_set_new(o, "exit", json_integer(c->exit));
 	if (c->id > 0 && !report_load(ctx, c->id, &rep)) {
@@ -81,7 +82,7 @@ static void cell_text(struct pwb_ctx *ctx, const struct check_cell *c)
 		snprintf(sid, sizeof(sid), "%ld", c->series_id);
 	if (loaded && rep.have_series && rep.series.subject)
 		subject = rep.series.subject;
-	printf("%6s %6s  %-16s %-15s %.80s\n", id, sid, c->config, c->verdict ? c->verdict : "interrupted", subject);
+	printf("%6s %6s  %-16s %-15s %.80s\n", id, sid, c->config, c->verdict ? c->verdict : "interrupted", vis(subject));
 	if (loaded)
 		check_report_release(&rep);
 }
@@ -123,8 +124,8 @@ int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
 	if (a.json) {
 		json_t *j = json_object(), *arr = json_array();
 
-		json_object_set_new(j, "tree", json_string(a.o.tree_arg));
-		json_object_set_new(j, "backend", json_string(a.o.slurm ? "slurm" : "local"));
+		json_object_set_new(j, "tree", json_text(a.o.tree_arg));
+		json_object_set_new(j, "backend", json_text(a.o.slurm ? "slurm" : "local"));
 		json_object_set_new(j, "exit", json_integer(ret));
 		for (i = 0; i < ncells; i++)
 			json_array_append_new(arr, cell_json(ctx, &cells[i]));

@@ -323,11 +323,11 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	if (json) {
 		json_t *o = json_object();
 
-		json_object_set_new(o, "suite", json_string(s.name));
-		json_object_set_new(o, "suite_hash", json_string(s.hash));
+		json_object_set_new(o, "suite", json_text(s.name));
+		json_object_set_new(o, "suite_hash", json_text(s.hash));
 		json_object_set_new(o, "build", json_build_row(ctx->db, build_id));
 		if (kernel)
-			json_object_set_new(o, "kernel", json_string(j.kernel));
+			json_object_set_new(o, "kernel", json_text(j.kernel));
 		json_object_set_new(o, "runs", pr.runs);
 		pr.runs = NULL;
 		json_print(o);

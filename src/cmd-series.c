@@ -8,6 +8,7 @@
 #include "store.h"
 #include "util/timefmt.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -35,6 +36,8 @@ static int series_list(struct pwb_ctx *ctx, int json)
 
 	if (db_prepare(ctx->db, &st, "SELECT s.id, s.version, s.prefixes, "
 		       "s.subject, s.total, s.complete, s.date, s.msgid, "
+		       "(SELECT coalesce(m.date_tz, 0) FROM messages m WHERE "
+		       "m.msgid = s.msgid), "
 		       "(SELECT count(*) FROM patches p WHERE p.series_id = s.id), "
 		       "(SELECT count(*) FROM trailers t JOIN patches p ON "
 		       "p.id = t.patch_row WHERE p.series_id = s.id) "
@@ -48,28 +51,30 @@ static int series_list(struct pwb_ctx *ctx, int json)
 		int total = sqlite3_column_int(st, 4);
 		int complete = sqlite3_column_int(st, 5);
 		char date[40];
-		int have = sqlite3_column_int(st, 8);
+		int have = sqlite3_column_int(st, 9);
 
-		fmt_short(date, sqlite3_column_int64(st, 6), 0);
+		fmt_short(date, sqlite3_column_int64(st, 6),
+			  sqlite3_column_int(st, 8));
 		if (json) {
 			json_t *o = json_object();
 
 			json_object_set_new(o, "id", json_integer(id));
 			json_object_set_new(o, "version", json_integer(ver));
-			json_object_set_new(o, "prefixes", json_string(pfx));
-			json_object_set_new(o, "subject", json_string(subj));
+			json_object_set_new(o, "prefixes", json_text(pfx));
+			json_object_set_new(o, "subject", json_text(subj));
 			json_object_set_new(o, "total", json_integer(total));
 			json_object_set_new(o, "patches", json_integer(have));
 			json_object_set_new(o, "complete", json_boolean(complete));
-			json_object_set_new(o, "msgid", json_string(
+			json_object_set_new(o, "msgid", json_text(
 				(const char *)sqlite3_column_text(st, 7)));
 			json_object_set_new(o, "trailers", json_integer(
-				sqlite3_column_int(st, 9)));
+				sqlite3_column_int(st, 10)));
 			json_array_append_new(arr, o);
 		} else {
 			printf("%4ld  %s  v%-2d %2d/%-2d %s%s%s%s%s\n", id, date,
 			       ver, have, total, complete ? "" : "(incomplete) ",
-			       *pfx ? "[" : "", pfx, *pfx ? "] " : "", subj);
+			       *pfx ? "[" : "", vis(pfx), *pfx ? "] " : "",
+			       vis(subj));
 		}
 	}
 	if (rc != SQLITE_DONE) {

@@ -8,6 +8,7 @@
 #include "store.h"
 #include "util/timefmt.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -42,19 +43,20 @@ static void print_tree(struct tnode *n, size_t nr, long parent, int depth,
 			json_t *o = json_object();
 
 			fmt_iso8601(date, n[i].date, n[i].tz);
-			json_object_set_new(o, "msgid", json_string(n[i].msgid));
+			json_object_set_new(o, "msgid", json_text(n[i].msgid));
 			json_object_set_new(o, "parent", n[i].parent_idx >= 0 ?
-				json_string(n[parent].msgid) : json_null());
+				json_text(n[parent].msgid) : json_null());
 			json_object_set_new(o, "depth", json_integer(depth));
-			json_object_set_new(o, "date", json_string(date));
-			json_object_set_new(o, "from", json_string(n[i].name));
-			json_object_set_new(o, "email", json_string(n[i].email));
-			json_object_set_new(o, "subject", json_string(n[i].subject));
+			json_object_set_new(o, "date", json_text(date));
+			json_object_set_new(o, "from", json_text(n[i].name));
+			json_object_set_new(o, "email", json_text(n[i].email));
+			json_object_set_new(o, "subject", json_text(n[i].subject));
 			json_array_append_new(arr, o);
 		} else {
 			fmt_short(date, n[i].date, n[i].tz);
-			printf("%s  %-24.24s %*s%s\n", date, n[i].name,
-			       depth * 2 > 40 ? 40 : depth * 2, "", n[i].subject);
+			printf("%s  %-24.24s %*s%s\n", date, vis(n[i].name),
+			       depth * 2 > 40 ? 40 : depth * 2, "",
+			       vis(n[i].subject));
 		}
 		print_tree(n, nr, (long)i, depth + 1, arr);
 	}

@@ -7,6 +7,7 @@
 #include "output.h"
 #include "triage.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <errno.h>
 #include <string.h>
@@ -44,12 +45,12 @@ json_t *json_findings(const struct triage *t)
 	for (i = 0; i < t->nr; i++) {
 		json_t *o = json_object();
 
-		json_object_set_new(o, "kind", json_string(t->f[i].kind));
-		json_object_set_new(o, "title", json_string(t->f[i].title));
+		json_object_set_new(o, "kind", json_text(t->f[i].kind));
+		json_object_set_new(o, "title", json_text(t->f[i].title));
 		json_object_set_new(o, "failure",
 				    json_boolean(triage_is_failure(t->f[i].kind)));
 		json_object_set_new(o, "line", json_integer(t->f[i].first_line));
-		json_object_set_new(o, "lines", json_string(t->f[i].lines.buf));
+		json_object_set_new(o, "lines", json_text(t->f[i].lines.buf));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -62,7 +63,7 @@ void text_findings(FILE *f, const struct triage *t)
 	for (i = 0; i < t->nr; i++)
 		fprintf(f, "%-8s %-17s %s (line %ld)\n",
 			triage_is_failure(t->f[i].kind) ? "FAILURE" : "info",
-			t->f[i].kind, t->f[i].title, t->f[i].first_line);
+			t->f[i].kind, vis(t->f[i].title), t->f[i].first_line);
 }
 
 int cmd_triage(int argc, char **argv, struct pwb_ctx *ctx)
@@ -82,7 +83,7 @@ int cmd_triage(int argc, char **argv, struct pwb_ctx *ctx)
 		return EXIT_FAIL;
 	triage_init(&t);
 	triage_feed(&t, in.buf, in.len);
-	triage_finish(&t, 0);
+	triage_finish(&t, TRIAGE_ENDED);
 	if (json) {
 		json_t *o = json_object();
 
@@ -129,12 +130,12 @@ int cmd_ktap(int argc, char **argv, struct pwb_ctx *ctx)
 		for (i = 0; i < k.nr; i++) {
 			json_t *o = json_object();
 
-			json_object_set_new(o, "name", json_string(k.cases[i].name));
+			json_object_set_new(o, "name", json_text(k.cases[i].name));
 			json_object_set_new(o, "status",
-					    json_string(ktap_status_name(k.cases[i].status)));
+					    json_text(ktap_status_name(k.cases[i].status)));
 			json_object_set_new(o, "directive", k.cases[i].directive ?
-					    json_string(k.cases[i].directive) : json_null());
-			json_object_set_new(o, "diag", json_string(k.cases[i].diag.buf));
+					    json_text(k.cases[i].directive) : json_null());
+			json_object_set_new(o, "diag", json_text(k.cases[i].diag.buf));
 			json_array_append_new(arr, o);
 		}
 		json_print(arr);
@@ -142,7 +143,7 @@ int cmd_ktap(int argc, char **argv, struct pwb_ctx *ctx)
 	} else {
 		for (i = 0; i < k.nr; i++)
 			printf("%-8s %s\n", ktap_status_name(k.cases[i].status),
-			       k.cases[i].name);
+			       vis(k.cases[i].name));
 	}
 	ret = ktap_failed(&k) ? 1 : 0;
 	ktap_release(&k);

@@ -692,6 +692,38 @@ static char *derive_msgid(const char *data, size_t len)
 	return buf_detach(&b, NULL);
 }
 
+static int over(char *why, size_t n, const char *field, const char *s,
+		size_t max)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	if (len <= max)
+		return 0;
+	snprintf(why, n, "%s is %zu bytes (at most %zu)", field, len, max);
+	return -1;
+}
+
+int mail_check_caps(const struct mail *m, char *why, size_t n)
+{
+	size_t i;
+
+	if (over(why, n, "Subject", m->subject, MAIL_MAX_SUBJECT) ||
+	    over(why, n, "From", m->from_raw, MAIL_MAX_FROM) ||
+	    over(why, n, "Message-ID", m->msgid, MAIL_MAX_MSGID) ||
+	    over(why, n, "In-Reply-To", m->in_reply_to, MAIL_MAX_MSGID) ||
+	    over(why, n, "List-Id", m->list_id, MAIL_MAX_MSGID))
+		return -1;
+	if (m->nrefs > MAIL_MAX_REFS) {
+		snprintf(why, n, "References has %zu entries (at most %d)",
+			 m->nrefs, MAIL_MAX_REFS);
+		return -1;
+	}
+	for (i = 0; i < m->nrefs; i++)
+		if (over(why, n, "References entry", m->refs[i], MAIL_MAX_MSGID))
+			return -1;
+	return 0;
+}
+
 int mail_parse(const char *data, size_t len, struct mail *out)
 {
 	GMimeStream *stream;

@@ -83,6 +83,21 @@ void mail_global_release(void);
 int mail_parse(const char *data, size_t len, struct mail *out);
 void mail_release(struct mail *m);
 
+/*
+ * Field caps enforced at intake (docs/reliability.md): a message over one
+ * of them is refused whole.  Subject and From are counted after RFC 2047
+ * decoding; a message-id as stored (without <>).
+ */
+#define MAIL_MAX_SUBJECT 2048
+#define MAIL_MAX_FROM 1024
+#define MAIL_MAX_MSGID 998	/* RFC 5322's line length */
+#define MAIL_MAX_REFS 4096	/* References entries */
+/*
+ * 0 when every field is within its cap; else -1 with the field's name
+ * and size in why ("Subject is 102400 bytes (at most 2048)").
+ */
+int mail_check_caps(const struct mail *m, char *why, size_t n);
+
 struct mailinfo {
 	char *author;
 	char *email;

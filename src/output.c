@@ -1,6 +1,8 @@
 #include "output.h"
 #include "lore.h"
+#include "util/buf.h"
 #include "util/timefmt.h"
+#include "util/vis.h"
 #include "util/util.h"
 
 #include <stdlib.h>
@@ -16,7 +18,7 @@ char *series_link(const char *base, const char *msgid)
 
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? json_text(s) : json_null();
 }
 
 json_t *json_series(const struct stored_series *s, const char *lore_base)
@@ -28,14 +30,14 @@ json_t *json_series(const struct stored_series *s, const char *lore_base)
 	link = series_link(s->lore_base ? s->lore_base : lore_base, s->msgid);
 	json_object_set_new(o, "id", json_integer(s->id));
 	json_object_set_new(o, "version", json_integer(s->version));
-	json_object_set_new(o, "subject", json_string(s->subject));
-	json_object_set_new(o, "prefixes", json_string(s->prefixes));
-	json_object_set_new(o, "msgid", json_string(s->msgid));
+	json_object_set_new(o, "subject", json_text(s->subject));
+	json_object_set_new(o, "prefixes", json_text(s->prefixes));
+	json_object_set_new(o, "msgid", json_text(s->msgid));
 	json_object_set_new(o, "cover", str_or_null(s->cover_msgid));
 	json_object_set_new(o, "base_commit", str_or_null(s->base_commit));
 	json_object_set_new(o, "total", json_integer(s->total));
 	json_object_set_new(o, "complete", json_boolean(s->complete));
-	json_object_set_new(o, "link", json_string(link));
+	json_object_set_new(o, "link", json_text(link));
 	free(link);
 	for (i = 0; i < s->npatches; i++) {
 		const struct stored_patch *p = &s->patches[i];
@@ -43,22 +45,22 @@ json_t *json_series(const struct stored_series *s, const char *lore_base)
 
 		fmt_iso8601(date, p->date, p->date_tz);
 		json_object_set_new(po, "index", json_integer(p->idx));
-		json_object_set_new(po, "subject", json_string(p->subject));
-		json_object_set_new(po, "author_name", json_string(p->author_name));
+		json_object_set_new(po, "subject", json_text(p->subject));
+		json_object_set_new(po, "author_name", json_text(p->author_name));
 		json_object_set_new(po, "author_email",
-				    json_string(p->author_email));
-		json_object_set_new(po, "date", json_string(date));
-		json_object_set_new(po, "msgid", json_string(p->msgid));
-		json_object_set_new(po, "patch_id", json_string(p->patch_id));
+				    json_text(p->author_email));
+		json_object_set_new(po, "date", json_text(date));
+		json_object_set_new(po, "msgid", json_text(p->msgid));
+		json_object_set_new(po, "patch_id", json_text(p->patch_id));
 		for (j = 0; j < p->ntrailers; j++) {
 			json_t *t = json_object();
 
 			json_object_set_new(t, "kind",
-					    json_string(p->trailers[j].kind));
+					    json_text(p->trailers[j].kind));
 			json_object_set_new(t, "person",
-					    json_string(p->trailers[j].person));
+					    json_text(p->trailers[j].person));
 			json_object_set_new(t, "from",
-					    json_string(p->trailers[j].from_msgid));
+					    json_text(p->trailers[j].from_msgid));
 			json_array_append_new(tr, t);
 		}
 		json_object_set_new(po, "trailers", tr);
@@ -74,11 +76,12 @@ void text_series(FILE *f, const struct stored_series *s, int verbose)
 	char date[40];
 
 	fprintf(f, "series %ld: v%d %s%s%s\n", s->id, s->version,
-		*s->prefixes ? "[" : "", s->prefixes, *s->prefixes ? "] " : "");
-	fprintf(f, "  subject:  %s\n", s->subject);
-	fprintf(f, "  message:  <%s>\n", s->msgid);
+		*s->prefixes ? "[" : "", vis(s->prefixes),
+		*s->prefixes ? "] " : "");
+	fprintf(f, "  subject:  %s\n", vis(s->subject));
+	fprintf(f, "  message:  <%s>\n", vis(s->msgid));
 	if (s->base_commit)
-		fprintf(f, "  base:     %s\n", s->base_commit);
+		fprintf(f, "  base:     %s\n", vis(s->base_commit));
 	fprintf(f, "  patches:  %zu/%d%s\n", s->npatches, s->total,
 		s->complete ? "" : " (incomplete)");
 	for (i = 0; i < s->npatches; i++) {
@@ -86,20 +89,88 @@ void text_series(FILE *f, const struct stored_series *s, int verbose)
 
 		fmt_short(date, p->date, p->date_tz);
 		fprintf(f, "  %*d/%d %s\n", s->total >= 10 ? 2 : 1, p->idx,
-			s->total, p->subject);
+			s->total, vis(p->subject));
 		fprintf(f, "       %s <%s>, %s, patch-id %.12s\n",
-			p->author_name, p->author_email, date, p->patch_id);
+			vis(p->author_name), vis(p->author_email), date,
+			p->patch_id);
 		for (j = 0; j < p->ntrailers; j++)
-			fprintf(f, "       + %s: %s\n", p->trailers[j].kind,
-				p->trailers[j].person);
+			fprintf(f, "       + %s: %s\n", vis(p->trailers[j].kind),
+				vis(p->trailers[j].person));
 		if (verbose)
-			fprintf(f, "       <%s>\n", p->msgid);
+			fprintf(f, "       <%s>\n", vis(p->msgid));
+	}
+}
+
+json_t *json_text(const char *s)
+{
+	struct buf b = BUF_INIT;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n, len;
+	unsigned cp;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	len = strlen(s);
+	j = json_stringn(s, len);
+	if (j)
+		return j;
+	/* not UTF-8: each byte that is not part of a sequence becomes U+FFFD */
+	while (i < len) {
+		n = utf8_decode(u + i, len - i, &cp);
+		if (n)
+			buf_add(&b, u + i, n);
+		else
+			buf_addstr(&b, "\xef\xbf\xbd");
+		i += n ? n : 1;
+	}
+	j = json_stringn(b.buf, b.len);
+	buf_release(&b);
+	return j ? j : json_null();
+}
+
+/*
+ * jansson escapes C0 controls; DEL, the C1 controls and the bidi and line
+ * separator characters it leaves raw, and a terminal would act on some of
+ * them.  In the dump they can only stand inside strings (the structure is
+ * ASCII), so they are rewritten there as \uXXXX, which is the same JSON.
+ */
+static void json_escape_controls(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+	unsigned cp;
+
+	while (i < len) {
+		if (u[i] < 0x7f) {
+			buf_addch(out, u[i++]);
+			continue;
+		}
+		n = utf8_decode(u + i, len - i, &cp);
+		if (!n)
+			n = 1, cp = 0xfffd;
+		if (vis_is_control(cp) || cp == 0xfffd)
+			buf_addf(out, "\\u%04x", cp);
+		else
+			buf_add(out, u + i, n);
+		i += n;
 	}
 }
 
 int json_print(json_t *j)
 {
-	if (json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
-		return -1;
-	return fputc('\n', stdout) == EOF ? -1 : 0;
+	struct buf out = BUF_INIT;
+	char *dump = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int ret = -1;
+
+	if (!dump)
+		goto out;
+	json_escape_controls(&out, dump, strlen(dump));
+	buf_addch(&out, '\n');
+	if (fwrite(out.buf, 1, out.len, stdout) == out.len && !fflush(stdout))
+		ret = 0;
+out:
+	free(dump);
+	buf_release(&out);
+	return ret;
 }

@@ -15,6 +15,12 @@ json_t *json_series(const struct stored_series *s, const char *lore_base);
 void text_series(FILE *f, const struct stored_series *s, int verbose);
 /* Print JSON with a newline; -1 on a write error. */
 int json_print(json_t *j);
+/*
+ * A JSON string of text from a mailing list or a console: jansson refuses
+ * bytes that are not UTF-8 (json_string gives NULL and the key silently
+ * goes missing); here each such byte becomes U+FFFD.  NULL gives null.
+ */
+json_t *json_text(const char *s);
 /* "<base><msgid>/" for a series' links; base falls back to lore.url. */
 char *series_link(const char *base, const char *msgid);
 

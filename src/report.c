@@ -5,6 +5,8 @@
 #include "util/buf.h"
 #include "util/timefmt.h"
 #include "util/util.h"
+#include "util/vis.h"
+#include "output.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -347,7 +349,7 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 
 	if (err) {
 		fprintf(out, "\n%s%s%s: not compared: %s\n", col(colour, C_BOLD),
-			c->suite, col(colour, C_OFF), err);
+			c->suite, col(colour, C_OFF), vis(err));
 		return;
 	}
 	fprintf(out, "\n%s%s%s (%s; runs: base %d, candidate %d)\n",
@@ -355,7 +357,7 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		c->base_runs, c->cand_runs);
 	if (!c->comparable)
 		fprintf(out, "  %snot comparable: %s%s\n", col(colour, C_YELLOW),
-			c->why_not, col(colour, C_OFF));
+			vis(c->why_not), col(colour, C_OFF));
 	if (c->cand_bad_runs || c->base_bad_runs)
 		fprintf(out, "  kernel failed or timed out: base %d of %d boots, "
 			"candidate %d of %d\n", c->base_bad_runs, c->base_runs,
@@ -372,19 +374,23 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		}
 		fprintf(out, "  %s%-14s%s %-28s base %d/%d pass, candidate %d/%d pass\n",
 			col(colour, cc), case_verdict_name(k->verdict),
-			col(colour && *cc, C_OFF), k->name, k->base_pass,
+			col(colour && *cc, C_OFF), vis(k->name), k->base_pass,
 			k->base_pass + k->base_fail, k->cand_pass,
 			k->cand_pass + k->cand_fail);
 		if (k->verdict == CASE_NEW_FAILURE && k->cand_diag) {
 			const char *p = k->cand_diag;
+			struct buf line = BUF_INIT;
 			int lines = 0;
 
 			while (*p && lines++ < 6) {
 				size_t l = strcspn(p, "\n");
 
-				fprintf(out, "      %.*s\n", (int)l, p);
+				buf_reset(&line);
+				buf_add_visible(&line, p, l);
+				fprintf(out, "      %s\n", line.buf);
 				p += l + (p[l] == '\n');
 			}
+			buf_release(&line);
 		}
 	}
 	if (c->ncases)
@@ -410,7 +416,7 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		fmt_value(h1, sizeof(h1), m->cibase.hi);
 		fmt_value(l2, sizeof(l2), m->cicand.lo);
 		fmt_value(h2, sizeof(h2), m->cicand.hi);
-		snprintf(sb, sizeof(sb), "%s %s [%s, %s]", mb, m->unit, l1, h1);
+		snprintf(sb, sizeof(sb), "%s %s [%s, %s]", mb, vis(m->unit), l1, h1);
 		snprintf(sc, sizeof(sc), "%s [%s, %s]", mc, l2, h2);
 		if (isnan(m->change_pct))
 			snprintf(ch, sizeof(ch), "%s", m->nbase && m->ncand ? "n/a" : "-");
@@ -420,7 +426,7 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 			snprintf(pa, sizeof(pa), "-");
 		else
 			snprintf(pa, sizeof(pa), "%.3g", m->p_adj);
-		fprintf(out, "  %-18s %-24s %-24s %8s %7s  %s%s%s", m->name, sb, sc,
+		fprintf(out, "  %-18s %-24s %-24s %8s %7s  %s%s%s", vis(m->name), sb, sc,
 			ch, pa, col(colour, vc), metric_verdict_name(m->verdict),
 			col(colour && *vc, C_OFF));
 		if (m->verdict == METRIC_NOT_ENOUGH)
@@ -452,7 +458,7 @@ void report_text(FILE *out, const struct check_report *r, int colour)
 	const char *vc;
 
 	fprintf(out, "%scheck %ld%s: %s\n", col(colour, C_BOLD), r->id,
-		col(colour, C_OFF), r->have_series ? r->series.subject : r->source);
+		col(colour, C_OFF), vis(r->have_series ? r->series.subject : r->source));
 	if (r->have_series) {
 		const struct stored_patch *p0 = r->series.npatches ?
 						&r->series.patches[0] : NULL;
@@ -464,16 +470,17 @@ void report_text(FILE *out, const struct check_report *r, int colour)
 		fprintf(out, "  series %ld v%d, %zu patch%s, %s <%s>, %s\n",
 			r->series.id, r->series.version, r->series.npatches,
 			r->series.npatches == 1 ? "" : "es",
-			p0 ? p0->author_name : "?", p0 ? p0->author_email : "?", date);
-		fprintf(out, "  link: %s\n", link.buf);
+			p0 ? vis(p0->author_name) : "?",
+			p0 ? vis(p0->author_email) : "?", date);
+		fprintf(out, "  link: %s\n", vis(link.buf));
 		for (i = 0; i < r->series.npatches; i++)
 			for (j = 0; j < r->series.patches[i].ntrailers; j++)
 				fprintf(out, "  [%d] %s: %s\n", r->series.patches[i].idx,
-					r->series.patches[i].trailers[j].kind,
-					r->series.patches[i].trailers[j].person);
+					vis(r->series.patches[i].trailers[j].kind),
+					vis(r->series.patches[i].trailers[j].person));
 	}
-	fprintf(out, "  tree %s, base %.12s, config %s\n", r->repo_path,
-		r->base_commit ? r->base_commit : "?", r->config_name);
+	fprintf(out, "  tree %s, base %.12s, config %s\n", vis(r->repo_path),
+		r->base_commit ? r->base_commit : "?", vis(r->config_name));
 	fprintf(out, "\napply and build\n");
 	for (i = 0; i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
@@ -492,10 +499,10 @@ void report_text(FILE *out, const struct check_report *r, int colour)
 				b->cached ? " (cached)" : "", b->warnings,
 				b->warnings == 1 ? "" : "s", b->new_warnings);
 		if (b->idx)
-			fprintf(out, "  %s", patch_subject(r, b->idx));
+			fprintf(out, "  %s", vis(patch_subject(r, b->idx)));
 		fputc('\n', out);
 		if (!ok && b->error)
-			fprintf(out, "         %.300s\n", b->error);
+			fprintf(out, "         %.300s\n", vis(b->error));
 	}
 	for (i = 0; i < r->nsuites; i++)
 		text_suite(out, &r->suites[i], r->suite_errors[i], colour);
@@ -528,23 +535,23 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 	json_t *o = json_object(), *cases = json_array(), *ms = json_array();
 	size_t i;
 
-	json_object_set_new(o, "suite", json_string(c->suite));
-	json_object_set_new(o, "suite_hash", json_string(c->suite_hash));
-	json_object_set_new(o, "error", err ? json_string(err) : json_null());
+	json_object_set_new(o, "suite", json_text(c->suite));
+	json_object_set_new(o, "suite_hash", json_text(c->suite_hash));
+	json_object_set_new(o, "error", err ? json_text(err) : json_null());
 	if (err) {
 		json_decref(cases);
 		json_decref(ms);
 		return o;
 	}
-	json_object_set_new(o, "format", json_string(c->format));
+	json_object_set_new(o, "format", json_text(c->format));
 	json_object_set_new(o, "comparable", json_boolean(c->comparable));
-	json_object_set_new(o, "why_not", c->why_not ? json_string(c->why_not) : json_null());
+	json_object_set_new(o, "why_not", c->why_not ? json_text(c->why_not) : json_null());
 	json_object_set_new(o, "runs", json_pack("{s:i,s:i}", "base", c->base_runs,
 						 "candidate", c->cand_runs));
 	json_object_set_new(o, "failed_boots", json_pack("{s:i,s:i}", "base",
 							 c->base_bad_runs, "candidate",
 							 c->cand_bad_runs));
-	json_object_set_new(o, "correction", json_string(stats_correction_name(c->correction)));
+	json_object_set_new(o, "correction", json_text(stats_correction_name(c->correction)));
 	json_object_set_new(o, "alpha", json_real(c->alpha));
 	json_object_set_new(o, "regressions", json_integer(c->regressions));
 	json_object_set_new(o, "improvements", json_integer(c->improvements));
@@ -553,8 +560,8 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 	for (i = 0; i < c->ncases; i++) {
 		const struct case_cmp *k = &c->cases[i];
 
-		json_array_append_new(cases, json_pack("{s:s,s:s,s:{s:i,s:i},s:{s:i,s:i}}",
-			"name", k->name, "verdict", case_verdict_name(k->verdict),
+		json_array_append_new(cases, json_pack("{s:o,s:s,s:{s:i,s:i},s:{s:i,s:i}}",
+			"name", json_text(k->name), "verdict", case_verdict_name(k->verdict),
 			"base", "pass", k->base_pass, "fail", k->base_fail,
 			"candidate", "pass", k->cand_pass, "fail", k->cand_fail));
 	}
@@ -563,9 +570,9 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 		const struct metric_cmp *m = &c->metrics[i];
 		json_t *mo = json_object();
 
-		json_object_set_new(mo, "name", json_string(m->name));
-		json_object_set_new(mo, "unit", json_string(m->unit));
-		json_object_set_new(mo, "verdict", json_string(metric_verdict_name(m->verdict)));
+		json_object_set_new(mo, "name", json_text(m->name));
+		json_object_set_new(mo, "unit", json_text(m->unit));
+		json_object_set_new(mo, "verdict", json_text(metric_verdict_name(m->verdict)));
 		json_object_set_new(mo, "base", json_pack("{s:o,s:o,s:[o,o],s:f}",
 			"samples", jsamples(m->base, m->nbase), "median", jnum(m->mbase),
 			"ci95", jnum(m->cibase.lo), jnum(m->cibase.hi),
@@ -593,23 +600,23 @@ json_t *report_json(const struct check_report *r)
 	size_t i;
 
 	json_object_set_new(o, "check", json_integer(r->id));
-	json_object_set_new(o, "status", json_string(r->status));
-	json_object_set_new(o, "verdict", r->verdict ? json_string(r->verdict) : json_null());
+	json_object_set_new(o, "status", json_text(r->status));
+	json_object_set_new(o, "verdict", r->verdict ? json_text(r->verdict) : json_null());
 	json_object_set_new(o, "exit_code", r->exit_code >= 0 ?
 			    json_integer(r->exit_code) : json_null());
-	json_object_set_new(o, "source", json_string(r->source));
-	json_object_set_new(o, "tree", json_string(r->repo_path));
-	json_object_set_new(o, "config", json_string(r->config_name));
-	json_object_set_new(o, "base", r->base_commit ? json_string(r->base_commit) : json_null());
-	json_object_set_new(o, "tip", r->tip_commit ? json_string(r->tip_commit) : json_null());
+	json_object_set_new(o, "source", json_text(r->source));
+	json_object_set_new(o, "tree", json_text(r->repo_path));
+	json_object_set_new(o, "config", json_text(r->config_name));
+	json_object_set_new(o, "base", r->base_commit ? json_text(r->base_commit) : json_null());
+	json_object_set_new(o, "tip", r->tip_commit ? json_text(r->tip_commit) : json_null());
 	json_object_set_new(o, "repeat", json_integer(r->repeat));
 	if (r->have_series) {
 		struct buf link = BUF_INIT;
 
 		link_of(&link, r);
-		json_object_set_new(o, "series", json_pack("{s:I,s:i,s:s,s:s,s:i}",
+		json_object_set_new(o, "series", json_pack("{s:I,s:i,s:o,s:s,s:i}",
 			"id", (json_int_t)r->series.id, "version", r->series.version,
-			"subject", r->series.subject, "link", link.buf,
+			"subject", json_text(r->series.subject), "link", link.buf,
 			"patches", (int)r->series.npatches));
 		buf_release(&link);
 	} else {
@@ -620,8 +627,8 @@ json_t *report_json(const struct check_report *r)
 
 		json_array_append_new(builds, json_pack("{s:i,s:s,s:s,s:o,s:o,s:i,s:i,s:b,s:f}",
 			"idx", b->idx, "commit", b->commit, "status", b->status,
-			"apply", b->apply_strategy ? json_string(b->apply_strategy) : json_null(),
-			"error", b->error ? json_string(b->error) : json_null(),
+			"apply", b->apply_strategy ? json_text(b->apply_strategy) : json_null(),
+			"error", b->error ? json_text(b->error) : json_null(),
 			"warnings", b->warnings, "new_warnings", b->new_warnings,
 			"cached", b->cached, "seconds", b->seconds));
 	}
@@ -633,6 +640,56 @@ json_t *report_json(const struct check_report *r)
 }
 
 /* ---- email ---------------------------------------------------------------- */
+
+/*
+ * What the check did, and only that: a check that stopped before the
+ * boots says so instead of claiming the suites ran.
+ */
+static void email_what_happened(FILE *out, const struct check_report *r)
+{
+	const struct report_build *base = NULL, *broken = NULL;
+	int npatches = 0, built = 0, boots = 0;
+	size_t i;
+
+	for (i = 0; i < r->nbuilds; i++) {
+		const struct report_build *b = &r->builds[i];
+
+		if (!b->idx) {
+			base = b;
+			continue;
+		}
+		npatches++;
+		if (!strcmp(b->status, "ok"))
+			built++;
+		else if (!broken)
+			broken = b;
+	}
+	for (i = 0; i < r->nsuites; i++)
+		boots += r->suites[i].base_runs + r->suites[i].cand_runs;
+	if (!r->base_commit || !r->nbuilds) {
+		fprintf(out, "pwb could not apply this series to %s (config %s)%s%s;\n"
+			"nothing was built or booted.\n\n",
+			r->base_commit ? "its base" : "the tree", vis(r->config_name),
+			r->verdict ? ": " : "", r->verdict ? r->verdict : "");
+		return;
+	}
+	fprintf(out, "pwb applied this series to %.12s (config %s).\n",
+		r->base_commit, vis(r->config_name));
+	if (!base || strcmp(base->status, "ok"))
+		fprintf(out, "The base did not build (%s)", base ? base->status : "not built");
+	else if (built == npatches)
+		fprintf(out, "The base and all %d patch%s built", npatches,
+			npatches == 1 ? "" : "es");
+	else
+		fprintf(out, "The base built; %d of %d patches built (patch %d/%d: %s)",
+			built, npatches, broken->idx, npatches, broken->status);
+	if (!boots)
+		fprintf(out, "; nothing was booted.\n\n");
+	else
+		fprintf(out, ";\nthe base and the last patch were booted in QEMU and the\n"
+			"suites ran on both (%d boot%s in all).\n\n", boots,
+			boots == 1 ? "" : "s");
+}
 
 void report_email(FILE *out, const struct check_report *r)
 {
@@ -650,34 +707,37 @@ void report_email(FILE *out, const struct check_report *r)
 		if (r->series.version > 1)
 			snprintf(v, sizeof(v), " v%d", r->series.version);
 		if (r->series.cover_msgid)
-			fprintf(out, "Subject: Re: [PATCH%s 0/%d] %s\n", v, total, subj);
+			fprintf(out, "Subject: Re: [PATCH%s 0/%d] %s\n", v, total,
+				vis(subj));
 		else
 			fprintf(out, "Subject: Re: [PATCH%s] %s\n", v,
-				p0 ? p0->subject : subj);
+				vis(p0 ? p0->subject : subj));
 	} else {
-		fprintf(out, "Subject: Re: %s\n", subj);
+		fprintf(out, "Subject: Re: %s\n", vis(subj));
 	}
 	if (reply_to) {
-		fprintf(out, "In-Reply-To: <%s>\n", reply_to);
-		fprintf(out, "References: <%s>\n", reply_to);
+		fprintf(out, "In-Reply-To: <%s>\n", vis(reply_to));
+		fprintf(out, "References: <%s>\n", vis(reply_to));
 	}
 	if (p0)
-		fprintf(out, "To: %s <%s>\n", p0->author_name, p0->author_email);
+		fprintf(out, "To: %s <%s>\n", vis(p0->author_name),
+			vis(p0->author_email));
 	fprintf(out, "\n");
-	if (p0)
-		fprintf(out, "Hi %.*s,\n\n", (int)strcspn(p0->author_name, " "),
-			p0->author_name);
-	fprintf(out, "pwb built and booted this series on %.12s (config %s, QEMU)\n"
-		"and ran the suites on the base and on the last patch.\n\n",
-		r->base_commit ? r->base_commit : "?", r->config_name);
-	fprintf(out, "Per patch:\n");
+	if (p0) {
+		const char *name = vis(p0->author_name);
+
+		fprintf(out, "Hi %.*s,\n\n", (int)strcspn(name, " "), name);
+	}
+	email_what_happened(out, r);
+	if (r->nbuilds > 1)
+		fprintf(out, "Per patch:\n");
 	for (i = 0; i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
 
 		if (!b->idx)
 			continue;
 		fprintf(out, "  [%d/%zu] %s\n        applies (%s), build: %s", b->idx,
-			r->nbuilds - 1, patch_subject(r, b->idx),
+			r->nbuilds - 1, vis(patch_subject(r, b->idx)),
 			b->apply_strategy ? b->apply_strategy : "?", b->status);
 		if (!strcmp(b->status, "ok") && b->new_warnings)
 			fprintf(out, " (%d new warning%s)", b->new_warnings,
@@ -690,18 +750,18 @@ void report_email(FILE *out, const struct check_report *r)
 
 		fprintf(out, "\n%s:", c->suite);
 		if (r->suite_errors[i]) {
-			fprintf(out, " not compared (%s)\n", r->suite_errors[i]);
+			fprintf(out, " not compared (%s)\n", vis(r->suite_errors[i]));
 			continue;
 		}
 		if (!c->comparable) {
-			fprintf(out, " not comparable (%s)\n", c->why_not);
+			fprintf(out, " not comparable (%s)\n", vis(c->why_not));
 			continue;
 		}
 		fputc('\n', out);
 		for (j = 0; j < c->ncases; j++)
 			if (c->cases[j].verdict != CASE_PASS) {
 				fprintf(out, "  %-14s %s\n", case_verdict_name(c->cases[j].verdict),
-					c->cases[j].name);
+					vis(c->cases[j].name));
 				any = 1;
 			}
 		for (j = 0; j < c->nmetrics; j++) {
@@ -713,8 +773,8 @@ void report_email(FILE *out, const struct check_report *r)
 			fmt_value(mb, sizeof(mb), m->mbase);
 			fmt_value(mc, sizeof(mc), m->mcand);
 			fprintf(out, "  %-14s %s: median %s -> %s %s (p=%.2g adjusted)\n",
-				metric_verdict_name(m->verdict), m->name, mb, mc,
-				m->unit, m->p_adj);
+				metric_verdict_name(m->verdict), vis(m->name), mb, mc,
+				vis(m->unit), m->p_adj);
 			any = 1;
 		}
 		if (!any)
@@ -728,7 +788,7 @@ void report_email(FILE *out, const struct check_report *r)
 	}
 	fprintf(out, "\nVerdict: %s\n\n", r->verdict ? r->verdict : "none");
 	fprintf(out, "To reproduce, in a kernel tree registered with pwb:\n"
-		"  pwb check '%s' --tree <linux>", reply_to ? reply_to : r->source);
+		"  pwb check '%s' --tree <linux>", vis(reply_to ? reply_to : r->source));
 	if (r->repeat > 0)
 		fprintf(out, " --repeat %d", r->repeat);
 	for (i = 0; i < r->nsuites; i++)

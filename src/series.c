@@ -622,6 +622,14 @@ int thread_build(struct thread *t, char *data, size_t len,
 			return error("message %zu of the thread cannot be "
 				     "parsed", i + 1);
 		t->nr++;
+		{
+			char why[128];
+
+			if (mail_check_caps(&m->mail, why, sizeof(why)))
+				return error("message %zu of the thread (<%.80s>): "
+					     "%s; nothing stored", i + 1,
+					     m->mail.msgid, why);
+		}
 		if (m->mail.msgid_derived) {
 			if (opts->require_msgid)
 				return error("message %zu of the thread (\"%.60s\") "

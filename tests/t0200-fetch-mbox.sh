@@ -114,7 +114,16 @@ test_expect_success 'a later fetch adds the new replies and their trailers' '
 test_expect_success 'thread shows the tree with depth' '
 	"$PWB" thread "$V2" >t &&
 	test "$(wc -l <t)" = 12 &&
-	grep -q "^2019-08-15 09:45  Christian K.*       Re: \[PATCH v2 2/3\]" t
+	grep -q "^2019-08-15 09:45 +0[0-9]00  Christian K.*       Re: \[PATCH v2 2/3\]" t
+'
+
+test_expect_success 'one date convention: the sender'"'"'s time with its zone, in list, show and thread' '
+	"$PWB" series list >l &&
+	grep -q "^ *1  2019-08-15 09:30 +0200  v2" l &&
+	"$PWB" series show 1 >s &&
+	grep -q "2019-08-15 09:30 +0200, patch-id" s &&
+	"$PWB" thread "$V2" >t &&
+	grep -q "^2019-08-15 09:30 +0200  " t
 '
 
 test_expect_success '--version 1 selects v1 and fetch from stdin works' '

@@ -42,7 +42,9 @@ void fmt_rfc2822(char *out, int64_t t, int tz)
 void fmt_short(char *out, int64_t t, int tz)
 {
 	struct tm tm = local_tm(t, tz);
+	int a = abs(tz);
 
-	snprintf(out, 40, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+	snprintf(out, 40, "%04d-%02d-%02d %02d:%02d %c%02d%02d",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tz < 0 ? '-' : '+', a / 60, a % 60);
 }

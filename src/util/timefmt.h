@@ -8,7 +8,11 @@
 void fmt_iso8601(char *out, int64_t t, int tz_minutes);
 /* Thu, 15 Aug 2019 12:05:25 -0700 */
 void fmt_rfc2822(char *out, int64_t t, int tz_minutes);
-/* 2019-08-15 12:05 (in the sender's offset) */
+/*
+ * 2019-08-15 12:05 -0700: every date pwb prints in text is in the offset
+ * it was written with (a mail's sender's, as git log shows an author
+ * date), with that offset shown; pwb's own times are UTC, +0000.
+ */
 void fmt_short(char *out, int64_t t, int tz_minutes);
 
 #endif

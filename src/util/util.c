@@ -1,4 +1,6 @@
 #include "util.h"
+#include "buf.h"
+#include "vis.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,15 +16,17 @@ int quiet;
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[4096];
-	char *p;
+	struct buf b = BUF_INIT;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	/* One line per message: data from mail must not forge extra lines. */
-	for (p = msg; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+	/*
+	 * One line per message, and nothing a terminal would act on: data
+	 * from mail or a console must not forge lines or send escapes.
+	 */
+	buf_add_visible(&b, msg, strlen(msg));
 	fflush(stdout);
-	fprintf(stderr, "pwb: %s%s\n", prefix, msg);
+	fprintf(stderr, "pwb: %s%s\n", prefix, b.buf);
+	buf_release(&b);
 }
 
 int error(const char *fmt, ...)
