@@ -51,6 +51,24 @@ static void reap_stale(sqlite3 *db)
 	}
 }
 
+static int base_resolves(const char *repo_path, const char *rev)
+{
+	git_repository *repo = NULL;
+	git_commit *c = NULL;
+	int ret = -1;
+
+	if (tree_open(repo_path, &repo))
+		return -1;
+	if (tree_peel_commit(repo, rev, &c))
+		error("--base %s: not a commit in %s: %s", rev, repo_path,
+		      git_errmsg());
+	else
+		ret = 0;
+	git_commit_free(c);
+	git_repository_free(repo);
+	return ret;
+}
+
 static int start_check(sqlite3 *db, const char *source, const char *repo,
 		       const char *config, long repeat, long *id)
 {
@@ -298,33 +316,42 @@ static void set_outcome(struct check_state *cs, const char *status,
 	cs->cell->exit = code;
 }
 
-/* Intake and apply.  Sets cs->to_build when the commits can be built;
- * otherwise the cell's outcome is set. */
-static void prepare(struct check_state *cs)
+/*
+ * Intake: a stored series id, or anything pwb fetch takes.  Before the
+ * checks row: a SOURCE that does not parse or cannot be fetched is bad
+ * input, and only checks that started work are recorded.
+ */
+static int intake(struct check_state *cs)
 {
 	struct pwb_ctx *ctx = cs->ctx;
 	struct fetch_opts fo = { NULL, 0, 0, MBOX_AUTO };
 	struct check_cell *c = cs->cell;
-	long sid = -1, apply_id = -1;
-	size_t i;
+	long sid = -1;
 
-	/* 1. intake: a stored series id, or anything pwb fetch takes */
 	stage(cs, "intake %s", c->source);
 	if (!parse_long(c->source, &sid)) {
-		if (store_load_series(ctx->db, sid, &cs->ss)) {
-			set_outcome(cs, "error", "infra-error", CHECK_INFRA);
-			return;
-		}
+		if (store_load_series(ctx->db, sid, &cs->ss))
+			return -1;
 		stored_series_release(&cs->ss);
 	} else {
-		if (fetch_source(ctx, c->source, &fo, &cs->fr)) {
-			set_outcome(cs, "error", "infra-error", CHECK_INFRA);
-			return;
-		}
+		if (fetch_source(ctx, c->source, &fo, &cs->fr))
+			return -1;
 		cs->fetched = 1;
 		sid = cs->fr.series_id;
 	}
 	c->series_id = sid;
+	return 0;
+}
+
+/* Apply.  Sets cs->to_build when the commits can be built; otherwise the
+ * cell's outcome is set. */
+static void prepare(struct check_state *cs)
+{
+	struct pwb_ctx *ctx = cs->ctx;
+	struct check_cell *c = cs->cell;
+	long sid = c->series_id, apply_id = -1;
+	size_t i;
+
 	db_execf(ctx->db, "record check", "UPDATE checks SET series_id = ? "
 		 "WHERE id = ?", "II", (sqlite3_int64)sid, (sqlite3_int64)c->id);
 
@@ -704,6 +731,9 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 	reap_stale(ctx->db);
 	if (tree_resolve(ctx->db, o->tree_arg, &repo, &repo_name))
 		goto out;
+	/* a --base that does not resolve is bad input, not a verdict */
+	if (o->base_rev && base_resolves(repo, o->base_rev))
+		goto out;
 	/* a cluster that does not answer: said before any work */
 	if (o->slurm && slurm_check(ctx))
 		goto out;
@@ -724,12 +754,13 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 	for (k = 0; k < n && !run_interrupted(); k++) {
 		struct check_state *cs = &st[k];
 
-		if (start_check(ctx->db, cells[k].source, repo, cells[k].config,
+		cs->t0 = time(NULL);
+		if (intake(cs) ||
+		    start_check(ctx->db, cells[k].source, repo, cells[k].config,
 				o->repeat, &cells[k].id)) {
 			cells[k].verdict = "infra-error";
 			continue;
 		}
-		cs->t0 = time(NULL);
 		prepare(cs);
 		if (cs->to_build && !o->slurm)
 			builds_local(cs);

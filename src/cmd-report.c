@@ -9,36 +9,41 @@
 #include "report.h"
 #include "util/util.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: pwb report [CHECK | SERIES] [--format text|json|email]\n"
+	"usage: pwb report [CHECK | SERIES] [--format text|json|email] [--force]\n"
 	"\n"
 	"CHECK is a check id; SERIES anything pwb series takes (its newest\n"
 	"check).  Without either: the newest check.  --format email prints a\n"
-	"plain-text reply to the series for the mailing list.\n";
+	"plain-text reply to the series for the mailing list; it says only\n"
+	"what the check did, and a check with no result (interrupted, could\n"
+	"not check) gets no reply unless --force.\n";
 
 int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *format = "text";
 	struct check_report r;
 	long id = -1;
-	int c;
+	int c, force = 0, ret = EXIT_OK;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'j': format = "json"; break;
+		case 'F': force = 1; break;
 		case 'h': return usage_help(usage);
 		default: return usage_error(usage, "bad option");
 		}
@@ -73,10 +78,18 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 		json_print(j);
 		json_decref(j);
 	} else if (!strcmp(format, "email")) {
-		report_email(stdout, &r);
+		/* "could not check" says nothing about the series either */
+		if ((!r.verdict || !strcmp(r.verdict, "infra-error")) && !force)
+			ret = error("check %ld has no result (status %s): no reply "
+				    "to send; --force writes one anyway", r.id,
+				    r.status);
+		else
+			report_email(stdout, &r);
 	} else {
 		report_text(stdout, &r, isatty(1));
 	}
 	check_report_release(&r);
-	return EXIT_OK;
+	if (ret == EXIT_OK && (fflush(stdout) || ferror(stdout)))
+		ret = error("cannot write the report: %s", strerror(errno));
+	return ret ? EXIT_FAIL : EXIT_OK;
 }

@@ -183,7 +183,10 @@ again:
 	ro.ud = &ec;
 	run_result_release(&r->run);
 	run_command(&ro, &r->run);
-	triage_finish(&r->triage, r->run.end == RUN_TIMEOUT || r->run.end == RUN_IDLE);
+	triage_finish(&r->triage, r->run.end == RUN_TIMEOUT ||
+		      r->run.end == RUN_IDLE ? TRIAGE_TIMED_OUT :
+		      r->run.end == RUN_INTERRUPTED ||
+		      r->run.end == RUN_SIGNALED ? TRIAGE_CUT_SHORT : TRIAGE_ENDED);
 	r->end_status = r->triage.saw_end ? r->triage.end_status : -1;
 
 	if (r->run.end == RUN_NOSTART) {

@@ -374,7 +374,7 @@ void triage_feed(struct triage *t, const char *data, size_t len)
 	}
 }
 
-void triage_finish(struct triage *t, int timed_out)
+void triage_finish(struct triage *t, enum triage_end how)
 {
 	if (t->partial.len) {
 		t->lineno++;
@@ -382,11 +382,13 @@ void triage_finish(struct triage *t, int timed_out)
 		buf_reset(&t->partial);
 	}
 	t->open = NULL;
+	if (how == TRIAGE_CUT_SHORT)
+		return;
 	if (!t->nonempty) {
 		add(t, "no-output", xstrdup("no output on the console"), NULL, 0);
 		return;
 	}
-	if (timed_out) {
+	if (how == TRIAGE_TIMED_OUT) {
 		add(t, "timeout", xstrdup(t->saw_start ?
 			"timeout: the guest did not finish" :
 			"timeout: the guest never reached /init"), NULL, 0);

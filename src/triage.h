@@ -48,8 +48,18 @@ struct triage {
 
 void triage_init(struct triage *t);
 void triage_feed(struct triage *t, const char *data, size_t len);
-/* how the run ended, as the caller knows it: 0 normal, 1 timeout/idle */
-void triage_finish(struct triage *t, int timed_out);
+/*
+ * How the run ended, as the caller knows it.  TRIAGE_CUT_SHORT: the user
+ * interrupted it or QEMU was killed from outside; what the log showed
+ * until then is judged, but its end is nobody's finding (no
+ * unexpected-reboot, timeout or no-output).
+ */
+enum triage_end {
+	TRIAGE_ENDED = 0,
+	TRIAGE_TIMED_OUT = 1,
+	TRIAGE_CUT_SHORT = 2,
+};
+void triage_finish(struct triage *t, enum triage_end how);
 void triage_release(struct triage *t);
 
 int triage_is_failure(const char *kind);

@@ -67,6 +67,23 @@ test_expect_success 'pwb killed mid-boot takes QEMU with it and records it' '
 	test "$(sqlite3 "$PWB_DB" "SELECT status FROM boots ORDER BY id DESC LIMIT 1")" = interrupted
 '
 
+test_expect_success 'Ctrl-C after /init started: interrupted, and no failure finding' '
+	"$PWB" boot --kernel "$KERNEL" --append "$TOKEN" --run "sleep 600" --echo \
+		>out 2>err &
+	pid=$! &&
+	i=0 && while ! grep -q "^### pwb-init: start" err && [ $i -lt 600 ]; do
+		sleep 0.1; i=$((i+1)); done &&
+	grep -q "^### pwb-init: start" err &&
+	kill -INT $pid;
+	wait $pid; rc=$? &&
+	test $rc = 130 &&
+	no_qemu_left &&
+	id=$(sqlite3 "$PWB_DB" "SELECT max(id) FROM boots") &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status FROM boots WHERE id = $id")" = interrupted &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM findings WHERE boot_id = $id")" = 0 &&
+	! grep -q "FAILURE\|unexpected-reboot" out
+'
+
 test_expect_success 'pwb killed with SIGKILL mid-boot: QEMU dies with it' '
 	"$PWB" boot --kernel "$KERNEL" --append "$TOKEN" --run "sleep 600" >out 2>err &
 	pid=$! &&

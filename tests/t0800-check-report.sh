@@ -24,12 +24,25 @@ test_expect_success 'usage errors and bad suites: before any work, nothing recor
 	test_fails_with "cannot read /no/such.mbox\|not a message-id" \
 		"$PWB" check /no/such.mbox --tree t --suite mmn-pairing &&
 	test_expect_code 3 "$PWB" check /no/such.mbox --tree t --suite mmn-pairing 2>/dev/null &&
-	sqlite3 "$PWB_DB" "DELETE FROM checks" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks")" = 0 &&
 	test_expect_code 129 "$PWB" bisect 1 --tree t 2>/dev/null &&
 	test_expect_code 129 "$PWB" bisect 1 --tree t --suite mmn-pairing --good a --bad b 2>/dev/null &&
 	test_expect_code 129 "$PWB" bisect 1 --tree t --suite mmn-pairing --case a --metric b 2>/dev/null &&
 	test_fails_with "no checks yet" "$PWB" report &&
 	test_expect_code 129 "$PWB" report --format xml 2>/dev/null
+'
+
+test_expect_success 'a --base that does not resolve, a SOURCE that does not parse: exit 3, no check' '
+	"$PWB" check 1 --tree t --base NOSUCHREV --suite mmn-pairing >out 2>err;
+	test $? = 3 &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "^pwb: error: --base NOSUCHREV: not a commit in" err &&
+	"$PWB" check 999 --tree t --suite mmn-pairing >out 2>err;
+	test $? = 3 &&
+	grep -q "no series 999\|999" err &&
+	"$PWB" matrix 1 --tree t --base NOSUCHREV --suite mmn-pairing >out 2>err;
+	test $? = 3 &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks")" = 0
 '
 
 test_expect_success 'a series that does not apply: exit 2, verdict recorded and reported' '
@@ -51,6 +64,10 @@ assert r[\"series\"][\"patches\"] == 3 and r[\"builds\"] == [] and r[\"suites\"]
 	grep -q "^Subject: Re: \[PATCH v2 0/3\]" mail.txt &&
 	grep -q "^In-Reply-To: <" mail.txt &&
 	grep -q "^Verdict: does-not-apply" mail.txt &&
+	grep -q "^pwb could not apply this series" mail.txt &&
+	grep -q "nothing was built or booted" mail.txt &&
+	! grep -q "built and booted\|ran the suites\|^Per patch" mail.txt &&
+	! grep -q "?" mail.txt &&
 	test_fails_with "no check 7" "$PWB" report 7
 '
 
@@ -61,6 +78,18 @@ test_expect_success 'a check left running by a pwb that is gone is marked interr
 	test $? = 2 &&
 	grep -q "check 2 was left running by a pwb that is gone" err &&
 	test "$(sqlite3 "$PWB_DB" "SELECT status FROM checks WHERE id = 2")" = interrupted
+'
+
+test_expect_success 'a check with no result gets no reply unless --force' '
+	id=$(sqlite3 "$PWB_DB" "SELECT max(id) FROM checks WHERE status = \"interrupted\"") &&
+	test -n "$id" &&
+	"$PWB" report $id --format email >mail.txt 2>err;
+	test $? = 1 &&
+	test ! -s mail.txt &&
+	grep -q "^pwb: error: check $id has no result (status interrupted)" err &&
+	"$PWB" report $id --format email --force >mail.txt &&
+	grep -q "^Verdict: none" mail.txt &&
+	grep -q "nothing was built or booted" mail.txt
 '
 
 test_expect_success 'a killed pwb that stays a zombie (PID 1 does not reap) counts as gone' '
@@ -92,8 +121,10 @@ got = [(c[\"source\"].split(\"/\")[-1], c[\"config\"], c[\"verdict\"], c[\"exit\
 assert got == [(\"1\", \"a\", \"does-not-apply\", 2), (\"1\", \"b\", \"does-not-apply\", 2),
                (\"mmn-doc-fix.mbox\", \"a\", \"does-not-apply\", 2), (\"mmn-doc-fix.mbox\", \"b\", \"does-not-apply\", 2),
                (\"such.mbox\", \"a\", \"infra-error\", 3), (\"such.mbox\", \"b\", \"infra-error\", 3)], got
-assert all(c[\"report\"][\"check\"] == c[\"check\"] for c in m[\"cells\"])" &&
-	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks")" = $((n + 6)) &&
+assert all(c[\"report\"][\"check\"] == c[\"check\"] for c in m[\"cells\"][:4])
+# a source that cannot be read started no work: no checks row, no report
+assert all(c[\"check\"] is None and \"report\" not in c for c in m[\"cells\"][4:]), m[\"cells\"][4:]" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks")" = $((n + 4)) &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks WHERE status = \"running\"")" = 0 &&
 	"$PWB" matrix 1 --tree t --base HEAD --suite mmn-pairing >m.txt 2>/dev/null;
 	test $? = 2 &&

@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		triage_init(&t);
 		for (i = 0; i < size - 1; i += step)
 			triage_feed(&t, s + i, size - 1 - i < step ? size - 1 - i : step);
-		triage_finish(&t, size & 1);
+		triage_finish(&t, (enum triage_end)(size % 3));
 		triage_release(&t);
 		break;
 	}

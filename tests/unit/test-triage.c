@@ -31,7 +31,7 @@ static void test_split_reads(void **state)
 
 			triage_feed(&t, log_text + i, n < step ? n : step);
 		}
-		triage_finish(&t, 0);
+		triage_finish(&t, TRIAGE_ENDED);
 		assert_int_equal(t.nr, 1);
 		assert_string_equal(t.f[0].kind, "panic");
 		assert_string_equal(t.f[0].title,
@@ -57,10 +57,41 @@ static void test_timeout(void **state)
 	(void)state;
 	triage_init(&t);
 	triage_feed(&t, "[ 0.1] Linux version 6\n", 23);
-	triage_finish(&t, 1);
+	triage_finish(&t, TRIAGE_TIMED_OUT);
 	assert_int_equal(t.nr, 1);
 	assert_string_equal(t.f[0].kind, "timeout");
 	assert_true(triage_has_failure(&t));
+	triage_release(&t);
+}
+
+/* an interrupted or killed run: its end is nobody's finding */
+static void test_cut_short(void **state)
+{
+	static const char log[] = "[ 0.1] Linux version 6\n### pwb-init: start\n";
+	struct triage t;
+
+	(void)state;
+	triage_init(&t);
+	triage_feed(&t, log, sizeof(log) - 1);
+	triage_finish(&t, TRIAGE_ENDED);
+	assert_int_equal(t.nr, 1);
+	assert_string_equal(t.f[0].kind, "unexpected-reboot");
+	triage_release(&t);
+
+	triage_init(&t);
+	triage_feed(&t, log, sizeof(log) - 1);
+	triage_finish(&t, TRIAGE_CUT_SHORT);
+	assert_int_equal(t.nr, 0);
+	assert_false(triage_has_failure(&t));
+	triage_release(&t);
+
+	/* an oops before the interrupt is still one */
+	triage_init(&t);
+	triage_feed(&t, log, sizeof(log) - 1);
+	triage_feed(&t, "[ 1.0] Kernel panic - not syncing: x\n", 37);
+	triage_finish(&t, TRIAGE_CUT_SHORT);
+	assert_int_equal(t.nr, 1);
+	assert_string_equal(t.f[0].kind, "panic");
 	triage_release(&t);
 }
 
@@ -73,7 +104,7 @@ static void test_hung_task_without_comm(void **state)
 	(void)state;
 	triage_init(&t);
 	triage_feed(&t, line, sizeof(line) - 1);
-	triage_finish(&t, 0);
+	triage_finish(&t, TRIAGE_ENDED);
 	assert_int_equal(t.nr, 1);
 	assert_string_equal(t.f[0].kind, "hung-task");
 	assert_string_equal(t.f[0].title, "hung task: ");
@@ -101,6 +132,7 @@ int main(void)
 		cmocka_unit_test(test_split_reads),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_cut_short),
 		cmocka_unit_test(test_hung_task_without_comm),
 		cmocka_unit_test(test_ktap_plan_only),
 	};
