@@ -3,12 +3,17 @@
 #include "util/util.h"
 #include "version.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+#define LORE_MAX_REDIRS 5
 
 static int curl_ready;
 
@@ -109,31 +114,134 @@ void lore_msg_url(struct buf *out, const char *base, const char *msgid)
 	buf_addch(out, '/');
 }
 
+/*
+ * "localhost", 127.0.0.0/8 or ::1, as the URL parser gives the host (IPv4
+ * numbers normalised to dotted quads, IPv6 in brackets).  A name is only
+ * "localhost" itself: "localhost.example" or "127.0.0.1.example" are names
+ * for the resolver, wherever they point.
+ */
 static int host_is_loopback(const char *host)
 {
-	return !strcmp(host, "localhost") || starts_with(host, "127.") ||
-	       !strcmp(host, "[::1]") || !strcmp(host, "::1");
+	struct in_addr a4;
+	struct in6_addr a6;
+	char v6[INET6_ADDRSTRLEN];
+	size_t n = strlen(host);
+
+	if (!strcasecmp(host, "localhost"))
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n > 2 && n - 2 < sizeof(v6) && host[0] == '[' &&
+	    host[n - 1] == ']') {
+		memcpy(v6, host + 1, n - 2);
+		v6[n - 2] = '\0';
+		host = v6;
+	}
+	return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
-/* 1 when base is plain http on loopback, 0 for https, -1 when refused. */
-static int base_kind(const char *base)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL;
-	int kind = -1;
+enum url_kind {
+	URL_INVALID = -3,	/* not an absolute URL */
+	URL_SCHEME = -2,	/* neither https nor http */
+	URL_HTTP_REMOTE = -1,	/* plain http off loopback */
+	URL_HTTPS = 0,
+	URL_HTTP_LOOPBACK = 1,
+};
 
-	if (!u)
-		return -1;
-	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		if (!strcmp(scheme, "https"))
-			kind = 0;
-		else if (!strcmp(scheme, "http") && host_is_loopback(host))
-			kind = 1;
+static enum url_kind url_kind(CURLU *u)
+{
+	char *scheme = NULL, *host = NULL;
+	enum url_kind kind = URL_INVALID;
+
+	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
+		goto out;
+	if (strcasecmp(scheme, "https") && strcasecmp(scheme, "http")) {
+		kind = URL_SCHEME;
+		goto out;
 	}
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
+		goto out;
+	if (!strcasecmp(scheme, "https"))
+		kind = URL_HTTPS;
+	else
+		kind = host_is_loopback(host) ? URL_HTTP_LOOPBACK :
+						URL_HTTP_REMOTE;
+out:
 	curl_free(scheme);
 	curl_free(host);
+	return kind;
+}
+
+/* A new handle on url, or NULL when it is not a URL (or out of memory). */
+static CURLU *url_parse(const char *url)
+{
+	CURLU *u = curl_url();
+
+	if (u && curl_url_set(u, CURLUPART_URL, url,
+			      CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		u = NULL;
+	}
+	return u;
+}
+
+static const char *kind_refusal(enum url_kind kind)
+{
+	switch (kind) {
+	case URL_INVALID:
+		return "not an absolute http or https URL";
+	case URL_SCHEME:
+		return "https is required (plain http only on a loopback "
+		       "address)";
+	case URL_HTTP_REMOTE:
+		return "plain http only on a loopback address";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * The rule for u, given the kind of the first URL of the fetch (for the
+ * first URL itself, its own kind): NULL when allowed, else why not.
+ */
+static const char *url_refusal(CURLU *u, enum url_kind first)
+{
+	enum url_kind kind = url_kind(u);
+
+	if (kind < 0)
+		return kind_refusal(kind);
+	if (first < 0)
+		return "the first URL is itself refused";
+	if (first == URL_HTTPS && kind != URL_HTTPS)
+		return "plain http after an https URL (https is required)";
+	return NULL;
+}
+
+int lore_url_allowed(const char *url, const char *first, const char **why)
+{
+	CURLU *u = NULL, *f = NULL;
+	enum url_kind fk = URL_HTTP_LOOPBACK;
+	const char *r;
+
+	if (first) {
+		f = url_parse(first);
+		fk = f ? url_kind(f) : URL_INVALID;
+	}
+	u = url_parse(url);
+	r = u ? url_refusal(u, fk) : kind_refusal(URL_INVALID);
+	curl_url_cleanup(u);
+	curl_url_cleanup(f);
+	if (why)
+		*why = r;
+	return r ? -1 : 0;
+}
+
+/* The kind of base, or a negative enum url_kind when refused. */
+static enum url_kind base_kind(const char *base)
+{
+	CURLU *u = url_parse(base);
+	enum url_kind kind = u ? url_kind(u) : URL_INVALID;
+
 	curl_url_cleanup(u);
 	return kind;
 }
@@ -237,19 +345,61 @@ static int looks_html(const struct xfer *x)
 	return *p == '<';
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * One request of u (no redirect followed: the caller checks every target
+ * before it is requested), within at most timeout_ms.
+ */
+static CURLcode lore_get(CURL *h, const struct lore_opts *o, CURLU *u,
+			 const char *shown, enum url_kind first,
+			 long timeout_ms, struct xfer *x, char *errbuf)
+{
+	curl_easy_reset(h);
+	errbuf[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_CURLU, u);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "pwb/" PWB_VERSION);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR,
+			 first == URL_HTTPS ? "https" : "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+			 timeout_ms > 0 ? timeout_ms : 1L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 64L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+			 o->timeout < 30 ? o->timeout : 30L);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_size);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+	if (o->verbose)
+		notice("GET %s", shown);
+	return curl_easy_perform(h);
+}
+
 int lore_fetch_thread(const struct lore_opts *o, const char *msgid,
 		      struct buf *gz, struct buf *mbox)
 {
 	struct buf url = BUF_INIT, reason = BUF_INIT;
 	char errbuf[CURL_ERROR_SIZE];
+	char *next = NULL;
 	CURL *h = NULL;
-	int kind, attempt, tries = 0, ret = -1;
-	const char *protos;
+	CURLU *cu = NULL;
+	enum url_kind kind;
+	int attempt, tries = 0, ret = -1;
 
 	kind = base_kind(o->base);
 	if (kind < 0)
 		return lore_check_base(o->base);
-	protos = kind == 1 ? "http,https" : "https";
 	lore_msg_url(&url, o->base, msgid);
 	buf_addstr(&url, "t.mbox.gz");
 
@@ -260,38 +410,61 @@ int lore_fetch_thread(const struct lore_opts *o, const char *msgid,
 		goto out;
 	}
 	for (attempt = 0; attempt <= o->retries; attempt++) {
-		struct xfer x = { gz, o->max_size, 0, -1, "" };
+		struct xfer x;
 		CURLcode c;
-		long status = 0, wait;
+		long status, wait, deadline = now_ms() + o->timeout * 1000;
+		int hops;
 
-		buf_reset(gz);
 		buf_reset(&reason);
-		curl_easy_reset(h);
-		errbuf[0] = '\0';
-		curl_easy_setopt(h, CURLOPT_URL, url.buf);
-		curl_easy_setopt(h, CURLOPT_USERAGENT, "pwb/" PWB_VERSION);
-		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
-		curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
-		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT, o->timeout);
-		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 64L);
-		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
-				 o->timeout < 30 ? o->timeout : 30L);
-		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-				 (curl_off_t)o->max_size);
-		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
-		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
-		if (o->verbose)
-			notice("GET %s", url.buf);
-		c = curl_easy_perform(h);
+		/*
+		 * Redirects by hand: each target is held to the rule of the
+		 * first URL before anything connects to it.
+		 */
+		for (hops = 0; ; hops++) {
+			const char *target = hops ? next : url.buf;
+			const char *why = NULL, *loc = NULL;
+			CURLU *u = url_parse(target);
+			char *dup;
+
+			if (u)
+				why = url_refusal(u, kind);
+			else
+				why = kind_refusal(URL_INVALID);
+			if (why) {
+				curl_url_cleanup(u);
+				/* hop 0: lore_check_base() let it pass */
+				if (!hops)
+					ret = error("lore URL '%s' refused: %s",
+						    target, why);
+				else
+					ret = error("lore: refusing redirect "
+						    "to %s: %s", target, why);
+				goto out;
+			}
+			buf_reset(gz);
+			x = (struct xfer){ gz, o->max_size, 0, -1, "" };
+			c = lore_get(h, o, u, target, kind, deadline - now_ms(),
+				     &x, errbuf);
+			/* h let go of the previous URL handle at its reset */
+			curl_url_cleanup(cu);
+			cu = u;
+			status = 0;
+			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+			if (c != CURLE_OK || status < 300 || status > 399 ||
+			    curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc) !=
+			    CURLE_OK || !loc)
+				break;
+			if (hops == LORE_MAX_REDIRS) {
+				c = CURLE_TOO_MANY_REDIRECTS;
+				snprintf(errbuf, CURL_ERROR_SIZE, "more than "
+					 "%d redirects", LORE_MAX_REDIRS);
+				break;
+			}
+			dup = xstrdup(loc);
+			free(next);
+			next = dup;
+		}
 		tries++;
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 
 		if (x.too_big || c == CURLE_FILESIZE_EXCEEDED) {
 			ret = error("%s: response larger than lore.maxsize "
@@ -373,6 +546,8 @@ int lore_fetch_thread(const struct lore_opts *o, const char *msgid,
 out:
 	if (h)
 		curl_easy_cleanup(h);
+	curl_url_cleanup(cu);
+	free(next);
 	buf_release(&url);
 	buf_release(&reason);
 	return ret;

@@ -16,7 +16,16 @@ GET /MODE/<msgid>/t.mbox.gz, MODE one of:
   nopatch   a thread without patches
   badutf    the thread with invalid UTF-8 in a patch
   redirfile 302 to file:///etc/passwd
-Each request appends its path to HITS (argv[3]).
+  redirnet  302 to http://192.0.2.1:9/... (TEST-NET-1: plain http off loopback)
+  redirhost 302 to http://127.0.0.1.evil.invalid:PORT/ok/... (not loopback)
+  redirok   302 to http://127.0.0.1:PORT/redir2/..., which 301s to /ok/...
+  redirloop 302 to itself, for ever
+Each request appends its path to HITS (argv[3]).  A request for an absolute
+URL (GET http://host/..., or CONNECT host:port) is one sent through this
+server as a proxy: the tests that set http_proxy to this server make sure
+that no request ever leaves the machine, even if pwb followed a redirect it
+must refuse.  Such a request is logged (as "PROXY <target>") and answered
+with 502.
 """
 import gzip, http.server, io, os, sys, time
 
@@ -43,10 +52,26 @@ class H(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def redirect(self, code, location):
+        self.send_response(code)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def proxied(self):
+        with open(HITS, "a") as f:
+            f.write("PROXY " + self.path + "\n")
+        self.send(502, b"not a proxy", "text/plain")
+
+    do_CONNECT = proxied
+
     def do_GET(self):
+        if not self.path.startswith("/"):
+            return self.proxied()
         with open(HITS, "a") as f:
             f.write(self.path + "\n")
         mode = self.path.strip("/").split("/")[0]
+        rest = self.path[len(mode) + 1:]
         t = thread()
         if mode == "ping":
             return self.send(200, b"pong", "text/plain")
@@ -115,6 +140,16 @@ class H(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if mode == "redirnet":
+            return self.redirect(302, "http://192.0.2.1:9" + rest)
+        if mode == "redirhost":
+            return self.redirect(302, "http://127.0.0.1.evil.invalid:%d/ok%s" % (PORT, rest))
+        if mode == "redirok":
+            return self.redirect(302, "http://127.0.0.1:%d/redir2%s" % (PORT, rest))
+        if mode == "redir2":
+            return self.redirect(301, "/ok" + rest)
+        if mode == "redirloop":
+            return self.redirect(302, self.path)
         return self.send(404, b"unknown mode", "text/plain")
 
 

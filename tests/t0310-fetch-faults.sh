@@ -79,8 +79,68 @@ test_expect_success 'invalid UTF-8 in a patch' '
 	t_fault badutf "not valid in its declared charset"
 '
 test_expect_success 'a thread with no patch' 't_fault nopatch "no patches in the thread"'
+
+# Redirects.  The fault server is also the proxy for every host but
+# 127.0.0.1 here: should pwb follow a redirect it must refuse, the request
+# goes to the fault server (logged as "PROXY ...", answered with 502), never
+# to another machine, and no name is looked up.
+offline() {
+	env http_proxy="$FAULT_URL" https_proxy="$FAULT_URL" \
+		HTTPS_PROXY="$FAULT_URL" all_proxy="$FAULT_URL" ALL_PROXY="$FAULT_URL" \
+		no_proxy=127.0.0.1 NO_PROXY=127.0.0.1 "$@"
+}
+proxied() { grep -c "^PROXY" "$TRASH/fault-hits" || :; }
+no_proxied() { # nothing went through the proxy since proxied0 was taken
+	test "$(proxied)" = "$proxied0" || { grep "^PROXY" "$TRASH/fault-hits"; false; }
+}
+
+t_redir_refused() { # mode, refused URL, reason
+	before=$(db_digest) && proxied0=$(proxied) &&
+	test_fails_with "lore: refusing redirect to $2: $3" \
+		offline "$PWB" fetch --lore "$FAULT_URL/$1/" "$MID" &&
+	test "$(db_digest)" = "$before" &&
+	test "$(hits "$1")" = 1 && no_proxied
+}
+
 test_expect_success 'a redirect to file:// is not followed' '
-	t_fault redirfile "cannot fetch"
+	t_redir_refused redirfile "file:///etc/passwd" \
+		"https is required (plain http only on a loopback address)"
+'
+test_expect_success 'a redirect to plain http off loopback is refused before any connection' '
+	t_redir_refused redirnet "http://192.0.2.1:9/$MID/t.mbox.gz" \
+		"plain http only on a loopback address"
+'
+test_expect_success 'the refusal exits as a refused --lore URL does' '
+	offline "$PWB" fetch --lore http://192.0.2.1:9/ "$MID" 2>/dev/null
+	want=$? &&
+	test "$want" -ne 0 &&
+	test_expect_code "$want" offline "$PWB" fetch --lore "$FAULT_URL/redirnet/" "$MID"
+'
+test_expect_success 'a redirect to a name that only starts like a loopback address is refused' '
+	t_redir_refused redirhost \
+		"http://127.0.0.1.evil.invalid:$FAULT_PORT/ok/$MID/t.mbox.gz" \
+		"plain http only on a loopback address"
+'
+test_expect_success 'a base that only starts like a loopback address is refused' '
+	proxied0=$(proxied) &&
+	test_fails_with "https is required" \
+		offline "$PWB" fetch --lore "http://127.0.0.1.evil.invalid:$FAULT_PORT/ok/" "$MID" &&
+	test_fails_with "https is required" \
+		offline "$PWB" fetch --lore "http://localhost.evil.invalid:$FAULT_PORT/ok/" "$MID" &&
+	no_proxied
+'
+test_expect_success 'redirects on loopback (absolute, then relative) are followed' '
+	proxied0=$(proxied) &&
+	offline "$PWB" --db "$TRASH/redir.sqlite" fetch --lore "$FAULT_URL/redirok/" "$MID" >out &&
+	grep -q "12 messages (12 new)" out &&
+	test "$(hits redirok)" = 1 && test "$(hits redir2)" = 1 && no_proxied
+'
+test_expect_success 'at most 5 redirects are followed' '
+	before=$(db_digest) &&
+	test_fails_with "cannot fetch .*redirects" \
+		offline "$PWB" fetch --lore "$FAULT_URL/redirloop/" "$MID" &&
+	test "$(hits redirloop)" = 6 &&
+	test "$(db_digest)" = "$before"
 '
 test_expect_success 'nothing was half-stored by any of the failures' '
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM threads")" = 1 &&
