@@ -17,12 +17,28 @@ failed_names=""
 only_unit=0
 [ "${1:-}" = "--unit" ] && only_unit=1
 
+# seconds per tier, printed at the end
+t_unit=0 t_fast=0 t_fuzz=0 t_slurm=0 t_kernel=0 t_san=0
+tier_of() {
+	case $1 in
+	san/*) echo san ;;
+	unit/*) echo unit ;;
+	t9*) echo kernel ;;
+	t0950-*) echo fuzz ;;
+	t1000-*) echo slurm ;;
+	*) echo fast ;;
+	esac
+}
+
 run_one() {
 	name=$1
 	shift
 	log=$(mktemp)
+	t0=$(date +%s)
 	"$@" >"$log" 2>&1
 	rc=$?
+	tier=$(tier_of "$name")
+	eval "t_$tier=\$((t_$tier + $(date +%s) - t0))"
 	if [ -n "${SAN_LOGS:-}" ] && [ -n "$(ls "$SAN_LOGS" 2>/dev/null)" ]; then
 		echo "not ok - sanitizer reports:" >>"$log"
 		cat "$SAN_LOGS"/* | head -n 60 >>"$log"
@@ -42,6 +58,8 @@ run_one() {
 		failed_names="$failed_names $name"
 	else
 		echo "ok   $name ($p passed${s:+, $s skipped})" | sed 's/, 0 skipped//'
+		# say why, once per reason
+		grep '^ok .*# SKIP' "$log" | sed 's/^.*# SKIP */    skipped: /' | sort -u
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
@@ -78,6 +96,7 @@ if [ "${PWB_SANITIZE:-0}" = 1 ]; then
 fi
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"
+echo "time per tier: unit ${t_unit} s, fast ${t_fast} s, fuzz ${t_fuzz} s, slurm ${t_slurm} s, kernel ${t_kernel} s, sanitizer pass ${t_san} s"
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else
