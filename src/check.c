@@ -9,8 +9,10 @@
 #include "slurm.h"
 #include "suiterun.h"
 #include "tree.h"
+#include "util/buf.h"
 #include "util/run.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -182,17 +184,22 @@ static void stage(struct check_state *cs, const char *fmt, ...)
 
 static void stage(struct check_state *cs, const char *fmt, ...)
 {
+	struct buf b = BUF_INIT;
+	char id[24] = "";
 	va_list ap;
 
 	cs->step++;
 	if (!cs->o->progress)
 		return;
+	/* the row is made once intake worked */
+	if (cs->cell->id >= 0)
+		snprintf(id, sizeof(id), " %ld", cs->cell->id);
 	va_start(ap, fmt);
-	fprintf(stderr, "pwb check %ld [%d/%d] %5.0fs ", cs->cell->id, cs->step,
-		cs->steps, difftime(time(NULL), cs->t0));
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "pwb check%s [%d/%d] %5.0fs %s\n", id, cs->step,
+		cs->steps, difftime(time(NULL), cs->t0), vis(b.buf));
+	buf_release(&b);
 }
 
 /* kbuild of one commit; -1 when pwb could not even try */

@@ -27,6 +27,7 @@
 #include "util/buf.h"
 #include "util/run.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -299,12 +300,12 @@ static int step(struct bisect *b, size_t i, int *stepno)
 		return rc;
 	(*stepno)++;
 	if (b->json)
-		json_array_append_new(b->steps, json_pack("{s:s,s:o,s:s,s:s}",
+		json_array_append_new(b->steps, json_pack("{s:s,s:o,s:s,s:o}",
 			"commit", b->commits[i], "label", json_text(b->labels[i]),
-			"mark", mark_name(b->marks[i]), "why", why));
+			"mark", mark_name(b->marks[i]), "why", json_text(why)));
 	else
 		printf("step %d: %-8s %s: %s\n", *stepno, mark_name(b->marks[i]),
-		       b->labels[i], why);
+		       vis(b->labels[i]), vis(why));
 	fflush(stdout);
 	return 0;
 }
@@ -551,21 +552,21 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 			json_print(o);
 			json_decref(o);
 		} else if (!skipped) {
-			printf("first bad: %s\n  commit %s\n", b.labels[hi], b.commits[hi]);
+			printf("first bad: %s\n  commit %s\n", vis(b.labels[hi]), b.commits[hi]);
 			if (loaded_series && hi >= 1) {
 				const struct stored_patch *p = &ss.patches[hi - 1];
 				struct buf link = BUF_INIT;
 
 				lore_msg_url(&link, ss.lore_base ? ss.lore_base :
 					     LORE_DEFAULT_BASE, p->msgid);
-				printf("  author %s <%s>\n  link   %s\n", p->author_name,
-				       p->author_email, link.buf);
+				printf("  author %s <%s>\n  link   %s\n", vis(p->author_name),
+				       vis(p->author_email), vis(link.buf));
 				buf_release(&link);
 			}
 		} else {
 			printf("the first bad commit is one of:\n");
 			for (i = lo + 1; i <= hi; i++)
-				printf("  %s (%s)\n", b.labels[i], mark_name(b.marks[i]));
+				printf("  %s (%s)\n", vis(b.labels[i]), mark_name(b.marks[i]));
 		}
 		if (!b.json)
 			printf("%d build/boot cycle%s for %zu commit%s (%d steps; "

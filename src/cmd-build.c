@@ -8,6 +8,7 @@
 #include "output.h"
 #include "util/run.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -111,7 +112,7 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 			printf("  bzImage  %s (%ld bytes)\n", r.bzimage, r.bzimage_size);
 		printf("  warnings %d (%d new)\n", r.warnings, r.new_warnings);
 		if (r.error)
-			printf("  error    %s\n", r.error);
+			printf("  error    %s\n", vis(r.error));
 	}
 	ret = build_exit_status(&r);
 	if (ret && r.error)

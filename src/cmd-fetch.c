@@ -10,6 +10,7 @@
 #include "store.h"
 #include "util/gz.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -124,7 +125,7 @@ static char *strip_angle(const char *s)
 static void print_text(const struct stored_series *s, const char *source,
 		       const struct store_stats *st)
 {
-	printf("fetched %s: %d message%s (%d new)\n", source, st->messages,
+	printf("fetched %s: %d message%s (%d new)\n", vis(source), st->messages,
 	       st->messages == 1 ? "" : "s", st->new_messages);
 	text_series(stdout, s, 0);
 	if (st->series > 1)

@@ -19,6 +19,7 @@
 #include "tree.h"
 #include "util/run.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -149,7 +150,7 @@ static void text_run(const struct printer *p, long idx, long run)
 	size_t i;
 
 	printf("%s run %ld/%ld on %.*s: %s", p->s->name, idx + 1, p->n,
-	       p->kernel ? 4096 : 12, p->label,
+	       p->kernel ? 4096 : 12, vis(p->label),
 	       json_string_value(json_object_get(o, "status")));
 	if (json_is_integer(json_object_get(o, "boot")))
 		printf(" (boot %lld, %.1f s)",
@@ -160,21 +161,21 @@ static void text_run(const struct printer *p, long idx, long run)
 	for (i = 0; i < json_array_size(a); i++)
 		printf("  %-8s %s\n",
 		       json_string_value(json_object_get(json_array_get(a, i), "status")),
-		       json_string_value(json_object_get(json_array_get(a, i), "name")));
+		       vis(json_string_value(json_object_get(json_array_get(a, i), "name"))));
 	a = json_object_get(o, "metrics");
 	for (i = 0; i < json_array_size(a); i++)
 		printf("  %-24s %10.1f %s\n",
-		       json_string_value(json_object_get(json_array_get(a, i), "name")),
+		       vis(json_string_value(json_object_get(json_array_get(a, i), "name"))),
 		       json_number_value(json_object_get(json_array_get(a, i), "value")),
-		       json_string_value(json_object_get(json_array_get(a, i), "unit")));
+		       vis(json_string_value(json_object_get(json_array_get(a, i), "unit"))));
 	if (json_is_string(json_object_get(o, "error")))
-		printf("  error: %s\n", json_string_value(json_object_get(o, "error")));
+		printf("  error: %s\n", vis(json_string_value(json_object_get(o, "error"))));
 	a = json_object_get(o, "findings");
 	for (i = 0; i < json_array_size(a); i++)
 		if (json_is_true(json_object_get(json_array_get(a, i), "failure")))
 			printf("  %-8s %s\n",
 			       json_string_value(json_object_get(json_array_get(a, i), "kind")),
-			       json_string_value(json_object_get(json_array_get(a, i), "title")));
+			       vis(json_string_value(json_object_get(json_array_get(a, i), "title"))));
 	json_decref(o);
 }
 

@@ -7,6 +7,7 @@
 #include "util/gz.h"
 #include "util/run.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -170,7 +171,7 @@ static void on_make_output(const char *data, size_t len, void *ud)
 	for (i = 0; i < len; i++) {
 		if (data[i] == '\n') {
 			if (p->line.len && p->line.buf[0] == ' ')
-				fprintf(stderr, "\r\033[K  %.70s", p->line.buf + 2);
+				fprintf(stderr, "\r\033[K  %.70s", vis(p->line.buf + 2));
 			buf_reset(&p->line);
 		} else {
 			buf_addch(&p->line, data[i]);
