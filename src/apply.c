@@ -4,6 +4,8 @@
 #include "util/util.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,59 @@ static char *fmt(const char *f, ...)
 	buf_vaddf(&b, f, ap);
 	va_end(ap);
 	return buf_detach(&b, NULL);
+}
+
+/* Before libgit2 calls whose failure io_error() is to judge. */
+static void io_reset(void)
+{
+	git_error_clear();
+	errno = 0;
+}
+
+/*
+ * Did the libgit2 calls since io_reset() fail on the system (a full disk,
+ * an I/O error, a read-only or unwritable repository) rather than on the
+ * patch?  Then the reason ("...: No space left on device"), else NULL.
+ * libgit2 says so with a GIT_ERROR_OS error carrying strerror(), or (a
+ * loose object write in 1.5) with no error at all, only errno.
+ */
+static const char *io_error(void)
+{
+	const git_error *e = git_error_last();
+	int en = errno;
+
+	if (en == ENOSPC || en == EDQUOT || en == EIO || en == EROFS ||
+	    en == EFBIG) {
+		if (e && e->klass == GIT_ERROR_OS && e->message &&
+		    strstr(e->message, strerror(en)))
+			return e->message;
+		return strerror(en);
+	}
+	if (e && e->message && (e->klass == GIT_ERROR_OS ||
+				e->klass == GIT_ERROR_NOMEMORY))
+		return e->message;
+	return NULL;
+}
+
+/*
+ * A libgit2 call failed: *why is "<what>: <reason>", and the return
+ * APPLY_EINFRA when the system failed, -1 when the patch did.
+ */
+static int libgit2_failed(char **why, const char *f, ...)
+	__attribute__((format(printf, 2, 3)));
+static int libgit2_failed(char **why, const char *f, ...)
+{
+	const char *io = io_error();
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, f);
+	buf_vaddf(&b, f, ap);
+	va_end(ap);
+	buf_addf(&b, ": %s", io ? io : git_errmsg());
+	free(*why);
+	*why = buf_detach(&b, NULL);
+	return io ? APPLY_EINFRA : -1;
 }
 
 int apply_path_is_safe(const char *path)
@@ -475,8 +530,9 @@ static int apply_file(git_repository *repo, git_index *idx, git_patch *p,
 				   "it", old_path);
 			goto out;
 		}
+		io_reset();
 		if (git_index_remove_bypath(idx, old_path)) {
-			*why = fmt("%s: %s", old_path, git_errmsg());
+			ret = libgit2_failed(why, "%s", old_path);
 			goto out;
 		}
 		ret = 0;
@@ -486,14 +542,20 @@ static int apply_file(git_repository *repo, git_index *idx, git_patch *p,
 	entry.path = new_path;
 	entry.mode = d->new_file.mode ? d->new_file.mode : mode;
 	/* the index is in memory only: write the blob, then add the entry */
-	if (git_blob_create_from_buffer(&entry.id, repo, out.buf, out.len) ||
-	    git_index_add(idx, &entry)) {
-		*why = fmt("%s: %s", new_path, git_errmsg());
+	io_reset();
+	if (git_blob_create_from_buffer(&entry.id, repo, out.buf, out.len)) {
+		ret = libgit2_failed(why, "cannot write %s", new_path);
 		goto out;
 	}
+	io_reset();
+	if (git_index_add(idx, &entry)) {
+		ret = libgit2_failed(why, "%s", new_path);
+		goto out;
+	}
+	io_reset();
 	if (d->status == GIT_DELTA_RENAMED && strcmp(old_path, new_path) &&
 	    git_index_remove_bypath(idx, old_path)) {
-		*why = fmt("%s: %s", old_path, git_errmsg());
+		ret = libgit2_failed(why, "%s", old_path);
 		goto out;
 	}
 	ret = 0;
@@ -633,15 +695,22 @@ int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *text,
 		goto out;
 	}
 	touched_paths(diff, &paths, &np);
+	io_reset();
 	if (mini_tree(repo, base, paths, np, &mini)) {
-		*why = fmt("%s", git_errmsg());
+		ret = libgit2_failed(why, "cannot write a tree");
 		goto out;
 	}
+	io_reset();
 	if (!git_apply_to_tree(&idx, repo, mini, diff, NULL)) {
 		*strategy = STRAT_EXACT;
+	} else if (io_error()) {
+		/* it could not write its blobs: no use trying harder */
+		ret = libgit2_failed(why, "cannot write a blob");
+		goto out;
 	} else {
+		io_reset();
 		if (git_index_new(&idx) || git_index_read_tree(idx, mini)) {
-			*why = fmt("%s", git_errmsg());
+			ret = libgit2_failed(why, "cannot read the tree");
 			goto out;
 		}
 		*strategy = STRAT_EXACT;
@@ -661,14 +730,17 @@ int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *text,
 			}
 			rc = apply_file(repo, idx, p, strategy, offset, why);
 			git_patch_free(p);
-			if (rc)
+			if (rc) {
+				ret = rc;
 				goto out;
+			}
 		}
 		if (*strategy == STRAT_EXACT)
 			*strategy = STRAT_OFFSET; /* libgit2 refused, we did not */
 	}
+	io_reset();
 	if (update_base(repo, base, idx, paths, np, out)) {
-		*why = fmt("cannot write the tree: %s", git_errmsg());
+		ret = libgit2_failed(why, "cannot write the tree");
 		goto out;
 	}
 	ret = 0;
@@ -776,7 +848,6 @@ int apply_series(git_repository *repo, const struct stored_series *s,
 		 const struct apply_opts *o, struct apply_result *r)
 {
 	git_commit *base = NULL, *parent = NULL;
-	git_reference *ref = NULL;
 	size_t i;
 	int ret = -1;
 
@@ -794,7 +865,7 @@ int apply_series(git_repository *repo, const struct stored_series *s,
 	}
 	parent = base;
 	git_object_dup((git_object **)&parent, (git_object *)base);
-	for (i = 0; i < s->npatches; i++) {
+	for (i = 0; i < s->npatches && r->ok == 0; i++) {
 		const struct stored_patch *p = &s->patches[i];
 		struct patch_result *pr = &r->patches[i];
 		git_tree *ptree = NULL, *ntree = NULL;
@@ -802,68 +873,248 @@ int apply_series(git_repository *repo, const struct stored_series *s,
 		git_oid tree_id, commit_id;
 		char *msg = NULL;
 		git_commit *next = NULL;
+		int rc;
 
 		pr->idx = p->idx;
-		if (r->ok < 0)
-			continue; /* skipped after a failure */
+		io_reset();
 		if (git_commit_tree(&ptree, parent)) {
-			pr->status = PR_FAILED;
-			pr->error = fmt("%s", git_errmsg());
-			r->ok = -1;
-			continue;
-		}
-		if (apply_diff_to_tree(repo, ptree, p->diff, &tree_id,
-				       &pr->strategy, &pr->offset, &pr->error)) {
-			pr->status = PR_FAILED;
-			r->ok = -1;
-			git_tree_free(ptree);
-			continue;
-		}
-		git_tree_free(ptree);
-		msg = commit_message(s, p, o->link_base);
-		if (git_signature_new(&author, p->author_name, p->author_email,
-				      (git_time_t)p->date, p->date_tz) ||
-		    git_tree_lookup(&ntree, repo, &tree_id) ||
-		    git_commit_create(&commit_id, repo, NULL, author,
-				      o->committer, "UTF-8", msg, ntree, 1,
-				      (const git_commit **)&parent) ||
-		    git_commit_lookup(&next, repo, &commit_id)) {
-			pr->status = PR_FAILED;
-			pr->error = fmt("cannot make the commit: %s", git_errmsg());
-			r->ok = -1;
+			rc = libgit2_failed(&pr->error, "cannot read the tree of %s",
+					git_oid_tostr_s(git_commit_id(parent)));
 		} else {
-			pr->status = PR_APPLIED;
-			git_oid_tostr(pr->commit, sizeof(pr->commit), &commit_id);
-			git_commit_free(parent);
-			parent = next;
+			rc = apply_diff_to_tree(repo, ptree, p->diff, &tree_id,
+						&pr->strategy, &pr->offset,
+						&pr->error);
+			git_tree_free(ptree);
 		}
-		free(msg);
-		git_signature_free(author);
-		git_tree_free(ntree);
+		if (!rc) {
+			msg = commit_message(s, p, o->link_base);
+			io_reset();
+			if (git_signature_new(&author, p->author_name,
+					      p->author_email,
+					      (git_time_t)p->date, p->date_tz) ||
+			    git_tree_lookup(&ntree, repo, &tree_id) ||
+			    git_commit_create(&commit_id, repo, NULL, author,
+					      o->committer, "UTF-8", msg, ntree,
+					      1, (const git_commit **)&parent) ||
+			    git_commit_lookup(&next, repo, &commit_id))
+				rc = libgit2_failed(&pr->error,
+						"cannot make the commit");
+			free(msg);
+			git_signature_free(author);
+			git_tree_free(ntree);
+		}
+		if (rc == APPLY_EINFRA) {
+			/* not the patch: nothing to say about the series */
+			error("apply: %s: patch %d/%zu: %s",
+			      git_repository_path(repo), p->idx, s->npatches,
+			      pr->error);
+			ret = APPLY_EINFRA;
+			goto out;
+		}
+		if (rc) {
+			pr->status = PR_FAILED;
+			r->ok = -1;
+			continue;
+		}
+		pr->status = PR_APPLIED;
+		git_oid_tostr(pr->commit, sizeof(pr->commit), &commit_id);
+		git_commit_free(parent);
+		parent = next;
 	}
+	for (; i < s->npatches; i++)
+		r->patches[i].idx = s->patches[i].idx; /* skipped */
 	if (r->ok == 0) {
 		r->ok = 1;
 		git_oid_tostr(r->head, sizeof(r->head), git_commit_id(parent));
-		{
-			struct buf rn = BUF_INIT;
-
-			buf_addf(&rn, "refs/heads/%s", r->branch);
-			if (git_reference_create(&ref, repo, rn.buf,
-						 git_commit_id(parent), 1,
-						 "pwb apply") < 0) {
-				error("cannot update %s: %s", rn.buf, git_errmsg());
-				buf_release(&rn);
-				goto out;
-			}
-			buf_release(&rn);
-		}
 	} else {
 		r->ok = 0;
 	}
 	ret = 0;
 out:
-	git_reference_free(ref);
 	git_commit_free(parent);
 	git_commit_free(base);
 	return ret;
+}
+
+/* ---- the branch: moved only where pwb left it, and not checked out ---- */
+
+#define BRANCH_TRIES 99
+
+/* A libgit2 call on a branch failed: printed, -1 or APPLY_EINFRA. */
+static int branch_failed(const char *what, const char *refname)
+{
+	const char *io = io_error();
+
+	error("apply: %s %s: %s", what, refname, io ? io : git_errmsg());
+	return io ? APPLY_EINFRA : -1;
+}
+
+/*
+ * Why ref (branch name) may not take head, or *busy NULL when it may: it
+ * points where pwb left it, or at head, and no worktree has it checked
+ * out.  Returns 0 or negative (printed).
+ */
+static int branch_busy(git_repository *repo, git_reference *ref,
+		       const char *name, const git_oid *head, apply_left_fn left,
+		       void *payload, const char **busy)
+{
+	const git_oid *at = git_reference_target(ref);
+	git_oid was;
+	int known, rc;
+
+	*busy = NULL;
+	if (git_reference_type(ref) != GIT_REFERENCE_DIRECT || !at) {
+		*busy = "is not where pwb left it";
+		return 0;
+	}
+	if (!git_oid_equal(at, head)) {
+		known = left(payload, name, &was);
+		if (known < 0)
+			return -1;
+		if (!known || !git_oid_equal(at, &was)) {
+			rc = 0;
+			if (known) {
+				io_reset();
+				rc = git_graph_descendant_of(repo, at, &was);
+				if (rc < 0 && io_error())
+					return branch_failed("cannot read",
+							     git_reference_name(ref));
+			}
+			*busy = rc == 1 ? "has commits pwb did not make" :
+				"is not where pwb left it";
+			return 0;
+		}
+	}
+	/* HEAD of the main worktree and of every linked one */
+	io_reset();
+	rc = git_branch_is_checked_out(ref);
+	if (rc < 0)
+		return branch_failed("cannot read the worktrees of",
+				     git_reference_name(ref));
+	if (rc == 1)
+		*busy = "is checked out";
+	return 0;
+}
+
+/* 0 (b filled) when name may take head, 1 (*busy) when not, or negative. */
+static int try_branch(git_repository *repo, const char *name,
+		      const git_oid *head, apply_left_fn left, void *payload,
+		      struct apply_branch *b, const char **busy)
+{
+	struct buf rn = BUF_INIT;
+	git_reference *ref = NULL;
+	int ret;
+
+	buf_addf(&rn, "refs/heads/%s", name);
+	io_reset();
+	ret = git_reference_lookup(&ref, repo, rn.buf);
+	if (ret == GIT_ENOTFOUND) {
+		b->exists = 0;
+		ret = 0;
+	} else if (ret < 0) {
+		ret = branch_failed("cannot read", rn.buf);
+	} else {
+		ret = branch_busy(repo, ref, name, head, left, payload, busy);
+		if (!ret && *busy) {
+			ret = 1;
+		} else if (!ret) {
+			b->exists = 1;
+			git_oid_cpy(&b->old, git_reference_target(ref));
+		}
+	}
+	if (!ret)
+		b->name = xstrdup(name);
+	git_reference_free(ref);
+	buf_release(&rn);
+	return ret;
+}
+
+int apply_place_branch(git_repository *repo, const char *want,
+		       const git_oid *head, apply_left_fn left, void *payload,
+		       struct apply_branch *b)
+{
+	struct buf why = BUF_INIT;
+	int i, ret = 1;
+
+	memset(b, 0, sizeof(*b));
+	for (i = 1; i <= BRANCH_TRIES && ret == 1; i++) {
+		char *name = i == 1 ? xstrdup(want) : fmt("%s-%d", want, i);
+		const char *busy = NULL;
+
+		ret = try_branch(repo, name, head, left, payload, b, &busy);
+		if (ret == 1)
+			buf_addf(&why, "%s%s %s", why.len ? ", " : "branch ",
+				 name, busy);
+		free(name);
+	}
+	if (ret == 1)
+		ret = error("apply: branches %s to %s-%d are all checked out "
+			    "or not where pwb left them: delete some", want,
+			    want, BRANCH_TRIES);
+	if (!ret && why.len)
+		b->why = buf_detach(&why, NULL);
+	buf_release(&why);
+	if (ret)
+		apply_branch_release(b);
+	return ret;
+}
+
+int apply_set_branch(git_repository *repo, const struct apply_branch *b,
+		     const git_oid *head, const char *log)
+{
+	struct buf rn = BUF_INIT;
+	git_reference *ref = NULL;
+	int rc, ret = 0;
+
+	buf_addf(&rn, "refs/heads/%s", b->name);
+	io_reset();
+	/* only from where apply_place_branch saw it */
+	if (b->exists)
+		rc = git_reference_create_matching(&ref, repo, rn.buf, head, 1,
+						   &b->old, log);
+	else
+		rc = git_reference_create(&ref, repo, rn.buf, head, 0, log);
+	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+		ret = error("apply: %s changed while pwb was writing it; try "
+			    "again", rn.buf);
+	else if (rc == GIT_ELOCKED)
+		ret = error("apply: %s is locked (another git or pwb writes "
+			    "it); try again", rn.buf);
+	else if (rc < 0)
+		ret = branch_failed("cannot update", rn.buf);
+	git_reference_free(ref);
+	buf_release(&rn);
+	return ret;
+}
+
+void apply_unset_branch(git_repository *repo, const struct apply_branch *b,
+			const git_oid *head)
+{
+	struct buf rn = BUF_INIT;
+	git_reference *ref = NULL, *back = NULL;
+	int rc = 0;
+
+	buf_addf(&rn, "refs/heads/%s", b->name);
+	if (b->exists) {
+		if (!git_oid_equal(&b->old, head))
+			rc = git_reference_create_matching(&back, repo, rn.buf,
+							   &b->old, 1, head,
+							   "pwb apply: undone");
+	} else if (!git_reference_lookup(&ref, repo, rn.buf) &&
+		   git_reference_target(ref) &&
+		   git_oid_equal(git_reference_target(ref), head)) {
+		rc = git_reference_delete(ref);
+	}
+	if (rc < 0)
+		warning("cannot put %s back: %s", rn.buf, git_errmsg());
+	git_reference_free(back);
+	git_reference_free(ref);
+	buf_release(&rn);
+}
+
+void apply_branch_release(struct apply_branch *b)
+{
+	free(b->name);
+	free(b->why);
+	memset(b, 0, sizeof(*b));
 }

@@ -13,6 +13,15 @@
  * The series stops at the first patch that does not apply; the branch is
  * then not created or moved, so nothing half-made stays referenced.
  *
+ * The branch is pwb/<series-id>-v<version>, moved only when it points
+ * where pwb last left it (or at the new head already) and no worktree has
+ * it checked out: a branch the user committed to, or checked out, is left
+ * alone and the next free pwb/<id>-v<N>-2, -3, ... is used instead.
+ *
+ * A write the system refused (disk full, I/O error, read-only or
+ * unwritable repository) is not the patch's fault: APPLY_EINFRA, never
+ * "does not apply".
+ *
  * Paths are checked before anything is written: absolute paths, "..",
  * ".git" (any case, any component) and paths under a symlink are refused,
  * and so is a binary patch without data.
@@ -41,11 +50,15 @@ struct patch_result {
 	char *error;		/* why it failed (owned) */
 };
 
+/* Returned when the system failed (ENOSPC, EIO, EROFS...), not the patch. */
+#define APPLY_EINFRA (-3)
+
 struct apply_result {
 	char base[GIT_OID_HEXSZ + 1];
 	const char *base_rule;	/* "option", "base-commit" or "fallback"
 				 * (static) */
-	char *branch;
+	char *branch;		/* pwb/<id>-v<N>; after apply_place_branch
+				 * the name used */
 	char head[GIT_OID_HEXSZ + 1];
 	int reused;		/* commits of an earlier run were reused */
 	long reused_from;
@@ -66,12 +79,50 @@ struct apply_opts {
 void apply_result_release(struct apply_result *r);
 
 /*
- * Apply series s to repo.  Returns 0 when it ran (r->ok tells whether
+ * Apply series s to repo: the commits, not the branch (apply_place_branch
+ * and apply_set_branch).  Returns 0 when it ran (r->ok tells whether
  * every patch applied), -1 on an error before any patch (no base, bad
- * repository); the error is printed.
+ * repository), APPLY_EINFRA when a write failed on the system; the error
+ * is printed.
  */
 int apply_series(git_repository *repo, const struct stored_series *s,
 		 const struct apply_opts *o, struct apply_result *r);
+
+/*
+ * Where pwb last left branch name (refs/heads/<name>) of this repository:
+ * 1 with *out set, 0 when it has no record of it, -1 on an error (printed).
+ */
+typedef int (*apply_left_fn)(void *payload, const char *name, git_oid *out);
+
+/* A branch chosen for a head, not yet written. */
+struct apply_branch {
+	char *name;		/* without refs/heads/ */
+	int exists;		/* and then pointed at old */
+	git_oid old;
+	char *why;		/* why the wanted name was not used, or NULL */
+};
+
+/*
+ * The branch head goes on: want when it does not exist, or when it
+ * points where pwb left it (left) or at head, and no worktree has it
+ * checked out; else the first of want-2, want-3, ... that passes the same
+ * test.  Nothing is written.  Returns 0, -1 (printed: none is free, or an
+ * error) or APPLY_EINFRA.
+ */
+int apply_place_branch(git_repository *repo, const char *want,
+		       const git_oid *head, apply_left_fn left, void *payload,
+		       struct apply_branch *b);
+
+/*
+ * Point b at head, only if it is still as apply_place_branch found it.
+ * Returns 0, -1 or APPLY_EINFRA (printed).  apply_unset_branch puts it
+ * back (when what records it failed).
+ */
+int apply_set_branch(git_repository *repo, const struct apply_branch *b,
+		     const git_oid *head, const char *log);
+void apply_unset_branch(git_repository *repo, const struct apply_branch *b,
+			const git_oid *head);
+void apply_branch_release(struct apply_branch *b);
 
 /* Only the base: r->base and r->base_rule (nothing allocated). */
 int apply_resolve_base(git_repository *repo, const struct stored_series *s,
@@ -80,7 +131,8 @@ int apply_resolve_base(git_repository *repo, const struct stored_series *s,
 
 /*
  * One patch (diff text) on a tree: the resulting tree id, the strategy
- * used and, on failure, the reason (owned by the caller).  Returns 0 or -1.
+ * used and, on failure, the reason (owned by the caller).  Returns 0, -1
+ * (it does not apply) or APPLY_EINFRA (a write failed on the system).
  */
 int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *diff,
 		       git_oid *out, enum apply_strategy *strategy, int *offset,

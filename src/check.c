@@ -358,14 +358,21 @@ static void prepare(struct check_state *cs)
 	struct check_cell *c = cs->cell;
 	long sid = c->series_id, apply_id = -1;
 	size_t i;
+	int rc;
 
 	db_execf(ctx->db, "record check", "UPDATE checks SET series_id = ? "
 		 "WHERE id = ?", "II", (sqlite3_int64)sid, (sqlite3_int64)c->id);
 
 	/* 2. apply */
 	stage(cs, "apply series %ld to %s", sid, cs->o->tree_arg);
-	if (apply_to_tree(ctx, sid, cs->o->tree_arg, cs->o->base_rev, &cs->ss,
-			  &cs->ar, &apply_id)) {
+	rc = apply_to_tree(ctx, sid, cs->o->tree_arg, cs->o->base_rev, &cs->ss,
+			   &cs->ar, &apply_id);
+	if (rc == APPLY_EINFRA) {
+		/* a full disk or an I/O error is not the series' fault */
+		set_outcome(cs, "error", "infra-error", CHECK_INFRA);
+		return;
+	}
+	if (rc) {
 		/* no base, an incomplete series: it cannot be applied */
 		set_outcome(cs, "done", "does-not-apply", CHECK_NOT_APPLIED);
 		return;

@@ -1,6 +1,8 @@
 /*
  * pwb apply SERIES --tree T [--base REV] [--json]
- * Exit 0 when every patch applied, 2 when one did not, 1 on other errors.
+ * Exit 0 when every patch applied, 2 when one did not, 3 when the system
+ * failed (disk full, I/O error, read-only repository: not the series'
+ * fault), 1 on other errors.
  */
 #include "apply.h"
 #include "cmds.h"
@@ -11,6 +13,7 @@
 #include "store.h"
 #include "tree.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <getopt.h>
 #include <glib.h>
@@ -23,10 +26,14 @@ static const char usage[] =
 	"\n"
 	"Makes one commit per patch on branch pwb/<series-id>-v<version> of\n"
 	"tree T (a registered name or a path), without touching its HEAD,\n"
-	"index or work tree.  The base is --base, else the series'\n"
-	"base-commit.  Exit 0: all applied; 2: a patch did not apply.\n";
+	"index or work tree.  A branch that is checked out, or that moved\n"
+	"since pwb left it, is left alone: pwb/<id>-v<version>-2 (-3...)\n"
+	"is used instead, and said.  The base is --base, else the series'\n"
+	"base-commit.  Exit 0: all applied; 2: a patch did not apply;\n"
+	"3: the system failed (disk full, I/O error).\n";
 
 #define EXIT_NOT_APPLIED 2
+#define EXIT_INFRA 3
 
 static const char *status_name(int st)
 {
@@ -124,18 +131,74 @@ static int load_previous(sqlite3 *db, long id, struct apply_result *r)
 	return 0;
 }
 
-static int record(sqlite3 *db, long series, const char *path,
-		  const char *content, const struct apply_result *r, long *id)
+struct left_ctx {
+	sqlite3 *db;
+	long series;
+	const char *path;
+};
+
+/* apply_left_fn: the head of the last apply recorded on that branch. */
+static int branch_left(void *payload, const char *name, git_oid *out)
 {
+	struct left_ctx *lc = payload;
+	sqlite3_stmt *st;
+	int ret = 0, rc;
+
+	if (db_prepare(lc->db, &st, "SELECT head FROM applies WHERE "
+		       "series_id = ? AND repo_path = ? AND branch = ? AND "
+		       "status = 'applied' ORDER BY id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(st, 1, lc->series);
+	db_bind_text(st, 2, lc->path);
+	db_bind_text(st, 3, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(st, 0);
+
+		if (h && !git_oid_fromstr(out, h))
+			ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = db_error(lc->db, "find where pwb left the branch");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * The apply's rows and, when it applied, its branch: chosen (r->branch
+ * becomes the name used), recorded and written in one transaction, the
+ * branch put back when the commit fails.  0, -1 or APPLY_EINFRA.
+ */
+static int record(sqlite3 *db, git_repository *repo, long series,
+		  const char *path, const char *content,
+		  struct apply_result *r, long *id)
+{
+	struct left_ctx lc = { db, series, path };
+	struct apply_branch b = { 0 };
 	sqlite3_stmt *st = NULL;
+	git_oid head;
 	size_t i;
+	int ret = -1, set = 0;
 
 	if (db_begin(db))
 		return -1;
+	if (r->ok) {
+		if (git_oid_fromstr(&head, r->head)) {
+			error("apply: bad head %s", r->head);
+			goto out;
+		}
+		ret = apply_place_branch(repo, r->branch, &head, branch_left,
+					 &lc, &b);
+		if (ret)
+			goto out;
+		ret = -1;
+		free(r->branch);
+		r->branch = xstrdup(b.name);
+	}
 	if (db_prepare(db, &st, "INSERT INTO applies (series_id, repo_path, "
 		       "base, base_rule, branch, head, status, reused_from, "
 		       "created_at, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?)"))
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(st, 1, series);
 	db_bind_text(st, 2, path);
 	db_bind_text(st, 3, r->base);
@@ -151,14 +214,15 @@ static int record(sqlite3 *db, long series, const char *path,
 	db_bind_text(st, 10, content);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		db_error(db, "record apply");
-		goto fail;
+		goto out;
 	}
 	*id = (long)sqlite3_last_insert_rowid(db);
 	sqlite3_finalize(st);
+	st = NULL;
 	if (db_prepare(db, &st, "INSERT INTO apply_patches (apply_id, idx, "
 		       "status, strategy, offset, commit_id, error) "
 		       "VALUES (?,?,?,?,?,?,?)"))
-		goto fail;
+		goto out;
 	for (i = 0; i < r->npatches; i++) {
 		const struct patch_result *p = &r->patches[i];
 
@@ -172,15 +236,31 @@ static int record(sqlite3 *db, long series, const char *path,
 		db_bind_text(st, 7, p->error);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			db_error(db, "record patch result");
-			goto fail;
+			goto out;
 		}
 	}
+	if (r->ok) {
+		ret = apply_set_branch(repo, &b, &head, r->reused ?
+				       "pwb apply (reused)" : "pwb apply");
+		if (ret)
+			goto out;
+		set = 1;
+		ret = -1;
+	}
+	if (db_commit(db))
+		goto out;
+	if (b.why)
+		notice("%s; applied on %s instead", b.why, b.name);
+	ret = 0;
+out:
 	sqlite3_finalize(st);
-	return db_commit(db);
-fail:
-	sqlite3_finalize(st);
-	db_rollback(db);
-	return -1;
+	if (ret) {
+		if (set)
+			apply_unset_branch(repo, &b, &head);
+		db_rollback(db);
+	}
+	apply_branch_release(&b);
+	return ret;
 }
 
 static void print_text(const struct stored_series *s,
@@ -188,7 +268,7 @@ static void print_text(const struct stored_series *s,
 {
 	size_t i;
 
-	printf("series %ld v%d on %s\n", s->id, s->version, path);
+	printf("series %ld v%d on %s\n", s->id, s->version, vis(path));
 	printf("  base:   %s (%s)\n", r->base, !strcmp(r->base_rule, "option") ?
 	       "--base" : !strcmp(r->base_rule, "fallback") ?
 	       "apply.fallbackbase" : "the series' base-commit");
@@ -201,14 +281,14 @@ static void print_text(const struct stored_series *s,
 			if (p->strategy == STRAT_OFFSET && p->offset)
 				printf(" (offset %d line%s)", p->offset,
 				       p->offset == 1 ? "" : "s");
-			printf("  %s\n", s->patches[i].subject);
+			printf("  %s\n", vis(s->patches[i].subject));
 		} else if (p->status == PR_FAILED) {
 			printf("  %d/%zu FAILED    %s\n", p->idx, r->npatches,
-			       s->patches[i].subject);
-			printf("        %s\n", p->error ? p->error : "");
+			       vis(s->patches[i].subject));
+			printf("        %s\n", vis(p->error));
 		} else {
 			printf("  %d/%zu skipped   %s\n", p->idx, r->npatches,
-			       s->patches[i].subject);
+			       vis(s->patches[i].subject));
 		}
 	}
 	if (r->ok)
@@ -239,7 +319,7 @@ static json_t *to_json(const struct apply_result *r)
 		json_object_set_new(po, "offset", json_integer(p->offset));
 		json_object_set_new(po, "commit", p->commit[0] ?
 				    json_string(p->commit) : json_null());
-		json_object_set_new(po, "error", p->error ? json_string(p->error) :
+		json_object_set_new(po, "error", p->error ? json_text(p->error) :
 				    json_null());
 		json_array_append_new(arr, po);
 	}
@@ -294,10 +374,6 @@ int apply_to_tree(struct pwb_ctx *ctx, long sid, const char *tree_arg,
 		prev = find_previous(ctx->db, repo, s->id, path, probe.base,
 				     content, prev_head);
 		if (prev >= 0) {
-			git_oid oid;
-			git_reference *ref = NULL;
-			struct buf rn = BUF_INIT;
-
 			*r = probe;
 			r->ok = 1;
 			r->reused = 1;
@@ -308,24 +384,16 @@ int apply_to_tree(struct pwb_ctx *ctx, long sid, const char *tree_arg,
 			r->npatches = s->npatches;
 			r->patches = xcalloc(s->npatches, sizeof(*r->patches));
 			load_previous(ctx->db, prev, r);
-			buf_addf(&rn, "refs/heads/%s", r->branch);
-			git_oid_fromstr(&oid, prev_head);
-			if (git_reference_create(&ref, repo, rn.buf, &oid, 1,
-						 "pwb apply (reused)") < 0) {
-				error("cannot update %s: %s", rn.buf, git_errmsg());
-				buf_release(&rn);
-				goto out;
-			}
-			git_reference_free(ref);
-			buf_release(&rn);
 			ran = 1;
 		}
 	}
-	if (!ran && apply_series(repo, s, &ao, r))
-		goto out;
-	if (record(ctx->db, s->id, path, content, r, apply_id))
-		goto out;
-	ret = 0;
+	if (!ran) {
+		ret = apply_series(repo, s, &ao, r);
+		if (ret)
+			goto out;
+	}
+	/* the branch is placed there, with the record */
+	ret = record(ctx->db, repo, s->id, path, content, r, apply_id);
 out:
 	if (ret) {
 		apply_result_release(r);
@@ -355,7 +423,7 @@ int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
 	char *path = NULL, *name = NULL;
 	struct stored_series s;
 	struct apply_result r;
-	int c, json = 0, ret = EXIT_FAIL;
+	int c, rc, json = 0, ret = EXIT_FAIL;
 	long sid, run_id;
 
 	memset(&r, 0, sizeof(r));
@@ -377,8 +445,11 @@ int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
 		return EXIT_FAIL;
 	if (tree_resolve(ctx->db, tree_arg, &path, &name))
 		return EXIT_FAIL;
-	if (apply_to_tree(ctx, sid, tree_arg, base, &s, &r, &run_id))
+	rc = apply_to_tree(ctx, sid, tree_arg, base, &s, &r, &run_id);
+	if (rc) {
+		ret = rc == APPLY_EINFRA ? EXIT_INFRA : EXIT_FAIL;
 		goto out;
+	}
 	if (json) {
 		json_t *j = to_json(&r);
 

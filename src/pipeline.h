@@ -8,7 +8,11 @@
  *
  * apply_to_tree: pwb apply's work (reusing an earlier identical apply)
  * and its record.  Returns 0 when it ran (r->ok says whether every patch
- * applied), -1 on an error (printed).  The caller releases r with
+ * applied; r->branch is the name actually used, which is not
+ * pwb/<id>-v<N> when that branch has commits pwb did not make or is
+ * checked out), APPLY_EINFRA when writing objects or the branch failed
+ * (a full disk, an I/O error: not the series' fault), -1 on another
+ * error (printed).  The caller releases r with
  * apply_result_release and s with stored_series_release.
  */
 #ifndef PWB_PIPELINE_H

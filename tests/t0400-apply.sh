@@ -209,6 +209,151 @@ index 587be6b..0000001 100644
 Binary files a/file and b/file differ" "binary patch without data"
 '
 
+# The branch pwb/<id>-v<N> is moved only where pwb left it and when no
+# worktree has it checked out; else pwb applies on pwb/<id>-v<N>-2, -3...
+test_expect_success 'setup: a tree with two more bases' '
+	make_fixture_repo own &&
+	(cd own && git checkout -q -b newbase base && echo one >newfile &&
+	 git add newfile && git commit -qm "newbase" &&
+	 git checkout -q -b newbase2 base && echo two >newfile2 &&
+	 git add newfile2 && git commit -qm "newbase2" && git checkout -q base) &&
+	"$PWB" tree add own own >/dev/null &&
+	"$PWB" apply 1 --tree own >/dev/null &&
+	git -C own rev-parse pwb/1-v2 >h1
+'
+
+test_expect_success 're-apply: a branch where pwb left it moves, same name' '
+	"$PWB" apply 1 --tree own --base newbase --json >m.json 2>m.err &&
+	python3 -c "
+import json; a = json.load(open(\"m.json\"))
+assert a[\"branch\"] == \"pwb/1-v2\" and not a[\"reused\"], a
+open(\"h2\", \"w\").write(a[\"head\"] + \"\\n\")" &&
+	test ! -s m.err &&
+	test "$(git -C own rev-parse pwb/1-v2)" = "$(cat h2)" &&
+	test "$(git -C own rev-parse pwb/1-v2)" != "$(cat h1)" &&
+	git -C own merge-base --is-ancestor newbase pwb/1-v2 &&
+	"$PWB" apply 1 --tree own --base newbase >out 2>err &&
+	grep -q "branch: pwb/1-v2 at .* (commits reused" out && test ! -s err &&
+	test "$(git -C own rev-parse pwb/1-v2)" = "$(cat h2)"
+'
+
+test_expect_success 'a branch the user committed to is not moved: another name' '
+	git -C own worktree add -q ../own-wt pwb/1-v2 &&
+	(cd own-wt && echo mine >>mm/oom_kill.c && git commit -qam "my own work") &&
+	mine=$(git -C own rev-parse pwb/1-v2) &&
+	"$PWB" apply 1 --tree own --base newbase >out 2>err &&
+	echo "pwb: branch pwb/1-v2 has commits pwb did not make; applied on pwb/1-v2-2 instead" >expect &&
+	test_cmp expect err &&
+	grep -q "branch: pwb/1-v2-2 at" out &&
+	test "$(git -C own rev-parse pwb/1-v2)" = "$mine" &&
+	test "$(git -C own rev-parse pwb/1-v2-2)" = "$(cat h2)" &&
+	test -z "$(git -C own-wt status --porcelain)" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT branch FROM applies ORDER BY id DESC LIMIT 1")" = pwb/1-v2-2 &&
+	git -C own worktree remove ../own-wt &&
+	"$PWB" apply 1 --tree own --base newbase --json >j 2>err &&
+	grep -q "\"branch\": \"pwb/1-v2-2\"" j && grep -q "applied on pwb/1-v2-2 instead" err &&
+	test "$(git -C own rev-parse pwb/1-v2)" = "$mine"
+'
+
+test_expect_success 'a checked-out branch is not moved, the index stays clean' '
+	cur=$(sqlite3 "$PWB_DB" "SELECT branch FROM applies ORDER BY id DESC LIMIT 1") &&
+	at=$(git -C own rev-parse "$cur") &&
+	git -C own checkout -q --ignore-other-worktrees "$cur" &&
+	"$PWB" apply 1 --tree own --base newbase2 --json >j 2>err &&
+	new=$(python3 -c "import json; print(json.load(open(\"j\"))[\"branch\"])") &&
+	test "$(git -C own rev-parse "$cur")" = "$at" &&
+	test "$(git -C own symbolic-ref HEAD)" = "refs/heads/$cur" &&
+	test -z "$(git -C own status --porcelain)" &&
+	test "$cur" = pwb/1-v2-2 && test "$new" = pwb/1-v2-3 &&
+	echo "pwb: branch pwb/1-v2 has commits pwb did not make, pwb/1-v2-2 is checked out; applied on pwb/1-v2-3 instead" >expect &&
+	test_cmp expect err &&
+	git -C own merge-base --is-ancestor newbase2 pwb/1-v2-3 &&
+	git -C own checkout -q base
+'
+
+test_expect_success 'every name taken by branches pwb did not make: refused, one line' '
+	make_fixture_repo full && "$PWB" tree add full full >/dev/null &&
+	rows=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies") &&
+	{ echo "create refs/heads/pwb/1-v2 base"; for i in $(seq 2 99); do
+		echo "create refs/heads/pwb/1-v2-$i base"; done; } |
+		git -C full update-ref --stdin &&
+	git -C full for-each-ref refs/heads/pwb >before &&
+	test_fails_with "apply: branches pwb/1-v2 to pwb/1-v2-99 are all checked out or not where pwb left them" \
+		"$PWB" apply 1 --tree full &&
+	test ! -s .out &&
+	git -C full for-each-ref refs/heads/pwb >after && test_cmp before after &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = "$rows"
+'
+
+# A trigger whose deferred foreign key fails at COMMIT, after the branch
+# was written: the branch is put back (or removed), nothing recorded.
+test_expect_success 'the record fails at commit: the branch is put back' '
+	git -C moved commit -q --allow-empty -m "main moves on" &&
+	before=$(git -C moved rev-parse pwb/1-v2) &&
+	make_fixture_repo fresh && "$PWB" tree add fresh fresh >/dev/null &&
+	rows=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies") &&
+	sqlite3 "$PWB_DB" "CREATE TABLE t_fail (x INTEGER REFERENCES trees(id)
+			DEFERRABLE INITIALLY DEFERRED);
+		CREATE TRIGGER t_fail AFTER INSERT ON applies
+			BEGIN INSERT INTO t_fail VALUES (-1); END;" &&
+	test_fails_with "FOREIGN KEY" "$PWB" apply 1 --tree moved --base main &&
+	test "$(git -C moved rev-parse pwb/1-v2)" = "$before" &&
+	test_fails_with "FOREIGN KEY" "$PWB" apply 1 --tree fresh &&
+	test_must_fail_quiet git -C fresh rev-parse -q --verify pwb/1-v2 &&
+	sqlite3 "$PWB_DB" "DROP TRIGGER t_fail; DROP TABLE t_fail" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = "$rows" &&
+	"$PWB" apply 1 --tree moved --base main >out &&
+	grep -q "branch: pwb/1-v2 at" out &&
+	test "$(git -C moved rev-parse pwb/1-v2)" != "$before"
+'
+
+# The repository on a small tmpfs: libgit2's object writes fail there.
+small_fs() {
+	mkdir -p small && mount -t tmpfs -o size=2m tmpfs small 2>/dev/null &&
+	test_at_exit "umount -l $TRASH/small"
+}
+
+if small_fs; then
+	test_expect_success 'disk full while applying: exit 3, one error, nothing recorded' '
+		make_fixture_repo small/r && "$PWB" tree add small small/r >/dev/null &&
+		rows=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies") &&
+		dd if=/dev/zero of=small/fill bs=4k 2>/dev/null;
+		"$PWB" apply 1 --tree small >out 2>err;
+		test $? = 3 &&
+		test "$(grep -c "^pwb: error:" err)" = 1 &&
+		grep -q "^pwb: error: apply: .*: No space left on device" err &&
+		test "$(wc -l <err)" = 1 &&
+		test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = "$rows" &&
+		test_must_fail_quiet git -C small/r rev-parse -q --verify pwb/1-v2 &&
+		rm small/fill &&
+		"$PWB" apply 1 --tree small >out &&
+		grep -q "branch: pwb/1-v2 at" out &&
+		test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = $((rows + 1))
+	'
+
+	test_expect_success 'a read-only repository (the branch write fails): exit 3, nothing recorded' '
+		rows=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies") &&
+		mount -o remount,ro small &&
+		test_at_exit "mount -o remount,rw $TRASH/small" &&
+		"$PWB" apply 1 --tree small --base HEAD >out 2>err;
+		rc=$? && mount -o remount,rw small && test $rc = 3 &&
+		test "$(wc -l <err)" = 1 &&
+		grep -q "^pwb: error: apply: .*Read-only file system" err &&
+		test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = "$rows"
+	'
+
+	test_expect_success 'disk full during pwb check: could not check (exit 3), not does-not-apply' '
+		make_fixture_repo small/r2 && "$PWB" tree add small2 small/r2 >/dev/null &&
+		dd if=/dev/zero of=small/fill bs=4k 2>/dev/null;
+		"$PWB" check 1 --tree small2 --suite mmn-pairing >out 2>err;
+		rc=$? && rm -f small/fill && test $rc = 3 &&
+		grep -q "No space left on device" err &&
+		test "$(sqlite3 "$PWB_DB" "SELECT verdict || \" \" || exit_code FROM checks ORDER BY id DESC LIMIT 1")" = "infra-error 3"
+	'
+else
+	test_skip "disk-full and read-only repository cases" "cannot mount a tmpfs here (not root?)"
+fi
+
 test_expect_success 'checkout: files of a commit on disk, repository untouched' '
 	"$PWB" checkout base --tree fixture >p 2>err &&
 	co=$(cat p) && test -f "$co/mm/oom_kill.c" &&
