@@ -21,13 +21,17 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 BUILD   ?= build
 BIN     ?= bin/pwb
 SRCS    := $(wildcard src/*.c src/util/*.c)
-LIB_SRCS := $(filter-out src/pwb.c,$(SRCS))
+# The layers (docs/design.md): pwb.c and cmd-*.c turn argv into library
+# calls and print; the library (libpwb.a) never calls into them.
+CMD_SRCS := src/pwb.c $(wildcard src/cmd-*.c)
+CMD_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(CMD_SRCS))
+LIB_SRCS := $(filter-out $(CMD_SRCS),$(SRCS))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/migrations.gen.o
 MIGRATIONS := $(sort $(wildcard db/*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast unit demo demo-intake clean bench kernel-tree
+.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast check-layers unit demo demo-intake clean bench kernel-tree
 all: $(BIN) $(UNIT_BINS)
 
 # The same with AddressSanitizer and UBSan: build-san/, bin/pwb-san.
@@ -39,9 +43,13 @@ san:
 deps:
 	@sh ci/deps.sh
 
-$(BIN): $(BUILD)/pwb.o $(BUILD)/libpwb.a
+$(BIN): $(CMD_OBJS) $(BUILD)/libpwb.a
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Fails when a library object refers to a symbol a command file defines.
+check-layers: $(CMD_OBJS) $(LIB_OBJS)
+	@sh ci/check-layers.sh $(BUILD)
 
 $(BUILD)/libpwb.a: $(LIB_OBJS)
 	@rm -f $@
@@ -79,6 +87,7 @@ fuzz: fuzz-build
 # Every test: unit (cmocka) and end-to-end (tests/t*.sh).
 check: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check-layers
 	@$(MAKE) --no-print-directory san
 	@$(MAKE) --no-print-directory fuzz-build
 	@PWB_SANITIZE=1 sh ci/run-tests.sh
@@ -87,7 +96,7 @@ check: deps
 # The fuzz targets are built when clang is there (make deps installs it), so
 # that t0950 replays their seeds and saved crashes; without clang t0950
 # says why it skips.
-check-fast: all
+check-fast: all check-layers
 	@if command -v clang >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory fuzz-build; \
 	fi

@@ -9,6 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *patch_status_name(enum patch_status s)
+{
+	switch (s) {
+	case PR_APPLIED: return "applied";
+	case PR_FAILED: return "failed";
+	default: return "skipped";
+	}
+}
+
 const char *apply_strategy_name(enum apply_strategy s)
 {
 	switch (s) {

@@ -37,13 +37,17 @@ enum apply_strategy { STRAT_NONE, STRAT_EXACT, STRAT_OFFSET, STRAT_THREEWAY };
 
 const char *apply_strategy_name(enum apply_strategy s);
 
+enum patch_status {
+	PR_SKIPPED,	/* not tried: an earlier patch failed */
+	PR_APPLIED,
+	PR_FAILED,
+};
+/* "applied", "failed", "skipped": as the database and JSON keep them */
+const char *patch_status_name(enum patch_status s);
+
 struct patch_result {
 	int idx;
-	enum {
-		PR_SKIPPED,	/* not tried: an earlier patch failed */
-		PR_APPLIED,
-		PR_FAILED,
-	} status;
+	enum patch_status status;
 	enum apply_strategy strategy;
 	int offset;		/* largest |hunk offset| with STRAT_OFFSET */
 	char commit[GIT_OID_HEXSZ + 1];

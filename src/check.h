@@ -49,33 +49,6 @@ struct check_cell {
 };
 
 /*
- * The options pwb check and pwb matrix take alike: --tree, --base,
- * --suite (repeatable), --repeat, --config (matrix: repeatable, check:
- * the last wins), --on, --json, --help.  check_args_parse() leaves the
- * sources at argv[optind...]; check_args_setup() reads the backend and
- * loads the suites (every argument checked before any work).  Both return
- * -1 to go on, else the exit status (the error said).  The strings are
- * argv's; the arrays and suites are released by check_args_release().
- */
-struct check_args {
-	struct check_opts o;	/* suites, nsuites, slurm, progress set by
-				 * check_args_setup */
-	const char **configs;	/* --config given, in order, no repeats;
-				 * after setup at least one (the suites') */
-	size_t nconfigs;
-	const char *on;
-	int json;
-	char **names;		/* --suite */
-	size_t nnames;
-	struct suite *suites;
-	size_t nsuites;
-};
-int check_args_parse(int argc, char **argv, const char *usage,
-		     int many_configs, struct check_args *a);
-int check_args_setup(struct pwb_ctx *ctx, struct check_args *a);
-void check_args_release(struct check_args *a);
-
-/*
  * Load the suites named (none: config check.suites, else every suite
  * under bench/suites).  Without a config given they must agree on one
  * (*config is then theirs).  Returns 0, or -1 with the error said.

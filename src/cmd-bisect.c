@@ -20,7 +20,8 @@
 #include "kbuild.h"
 #include "lore.h"
 #include "output.h"
-#include "pipeline.h"
+#include "applydb.h"
+#include "intake.h"
 #include "slurm.h"
 #include "suiterun.h"
 #include "tree.h"
@@ -130,7 +131,7 @@ static int ensure_runs_slurm(struct bisect *b, const char *commit,
 	} else if (known_build(b, commit, sr.build_id, br)) {
 		rc = 2;		/* no build row: the build job gave nothing */
 	} else if (strcmp(br->status, "ok")) {
-		rc = build_exit_status(br) == 3 ? 4 : 2;
+		rc = kbuild_outcome(br->status) == BUILD_OUT_INFRA ? 4 : 2;
 	} else {
 		rc = sr.exit == 2 ? 2 : sr.exit == 3 ? 4 : 0;
 	}

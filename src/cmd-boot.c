@@ -135,7 +135,7 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 		built = 1;
 		if (strcmp(br.status, "ok")) {
 			error("build %s: %s", br.status, br.error ? br.error : "");
-			ret = build_exit_status(&br);
+			ret = build_exit(kbuild_outcome(br.status));
 			goto out;
 		}
 		kernel = br.bzimage;

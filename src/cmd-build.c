@@ -24,41 +24,6 @@ static const char usage[] =
 	"\n"
 	"config: build.jobs (cores), build.timeout (7200 s), build.cachesize (2g)\n";
 
-json_t *json_build(const struct kbuild_result *r)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_integer(r->id));
-	json_object_set_new(o, "status", json_string(r->status));
-	json_object_set_new(o, "commit", json_string(r->commit));
-	json_object_set_new(o, "tree", json_string(r->tree));
-	json_object_set_new(o, "config", json_string(r->config_name));
-	json_object_set_new(o, "config_hash", json_string(r->config_hash));
-	json_object_set_new(o, "toolchain", json_string(r->toolchain ? r->toolchain : ""));
-	json_object_set_new(o, "cached", json_boolean(r->cached));
-	json_object_set_new(o, "seconds", json_real(r->seconds));
-	json_object_set_new(o, "vmlinux_size", r->vmlinux_size >= 0 ?
-			    json_integer(r->vmlinux_size) : json_null());
-	json_object_set_new(o, "bzimage_size", r->bzimage_size >= 0 ?
-			    json_integer(r->bzimage_size) : json_null());
-	json_object_set_new(o, "warnings", json_integer(r->warnings));
-	json_object_set_new(o, "new_warnings", json_integer(r->new_warnings));
-	json_object_set_new(o, "bzimage", r->bzimage ? json_string(r->bzimage) : json_null());
-	json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
-	return o;
-}
-
-int build_exit_status(const struct kbuild_result *r)
-{
-	if (!strcmp(r->status, "ok"))
-		return EXIT_OK;
-	if (!strcmp(r->status, "interrupted"))
-		return 130;
-	if (!strcmp(r->status, "infra-error") || !strcmp(r->status, "timeout"))
-		return 3;
-	return 2;
-}
-
 int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -114,7 +79,7 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 		if (r.error)
 			printf("  error    %s\n", vis(r.error));
 	}
-	ret = build_exit_status(&r);
+	ret = build_exit(kbuild_outcome(r.status));
 	if (ret && r.error)
 		error("build %s: %s", r.status, strtok(r.error, "\n"));
 	kbuild_result_release(&r);

@@ -37,35 +37,6 @@ static int read_input(const char *path, struct buf *b)
 	return 0;
 }
 
-json_t *json_findings(const struct triage *t)
-{
-	json_t *arr = json_array();
-	size_t i;
-
-	for (i = 0; i < t->nr; i++) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "kind", json_text(t->f[i].kind));
-		json_object_set_new(o, "title", json_text(t->f[i].title));
-		json_object_set_new(o, "failure",
-				    json_boolean(triage_is_failure(t->f[i].kind)));
-		json_object_set_new(o, "line", json_integer(t->f[i].first_line));
-		json_object_set_new(o, "lines", json_text(t->f[i].lines.buf));
-		json_array_append_new(arr, o);
-	}
-	return arr;
-}
-
-void text_findings(FILE *f, const struct triage *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->nr; i++)
-		fprintf(f, "%-8s %-17s %s (line %ld)\n",
-			triage_is_failure(t->f[i].kind) ? "FAILURE" : "info",
-			t->f[i].kind, vis(t->f[i].title), t->f[i].first_line);
-}
-
 int cmd_triage(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct buf in = BUF_INIT;

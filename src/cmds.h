@@ -5,7 +5,9 @@
 #ifndef PWB_CMDS_H
 #define PWB_CMDS_H
 
+#include "check.h"
 #include "ctx.h"
+#include "kbuild.h"
 
 int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_series(int argc, char **argv, struct pwb_ctx *ctx);
@@ -28,9 +30,43 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_history(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_job(int argc, char **argv, struct pwb_ctx *ctx);
 
+/* pwb build's exit status for a build outcome (pwb boot --tree shares it). */
+static inline int build_exit(enum build_outcome o)
+{
+	return o == BUILD_OUT_OK ? 0 : o == BUILD_OUT_INTERRUPTED ? 130 :
+	       o == BUILD_OUT_INFRA ? 3 : 2;
+}
+
 /* Print usage to stdout (help) or stderr (misuse) and return the status. */
 int usage_help(const char *usage);
 int usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * The options pwb check and pwb matrix take alike: --tree, --base,
+ * --suite (repeatable), --repeat, --config (matrix: repeatable, check:
+ * the last wins), --on, --json, --help.  check_args_parse() leaves the
+ * sources at argv[optind...]; check_args_setup() reads the backend and
+ * loads the suites (every argument checked before any work).  Both return
+ * -1 to go on, else the exit status (the error said).  The strings are
+ * argv's; the arrays and suites are released by check_args_release().
+ */
+struct check_args {
+	struct check_opts o;	/* suites, nsuites, slurm, progress set by
+				 * check_args_setup */
+	const char **configs;	/* --config given, in order, no repeats;
+				 * after setup at least one (the suites') */
+	size_t nconfigs;
+	const char *on;
+	int json;
+	char **names;		/* --suite */
+	size_t nnames;
+	struct suite *suites;
+	size_t nsuites;
+};
+int check_args_parse(int argc, char **argv, const char *usage,
+		     int many_configs, struct check_args *a);
+int check_args_setup(struct pwb_ctx *ctx, struct check_args *a);
+void check_args_release(struct check_args *a);
 
 #endif

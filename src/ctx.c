@@ -205,3 +205,14 @@ int ctx_configure_sandbox(struct pwb_ctx *ctx)
 	run_sandbox_set(on);
 	return 0;
 }
+
+char *pwb_datadir(struct pwb_ctx *ctx)
+{
+	const char *e = getenv("PWB_DATADIR");
+	char *c;
+
+	if (e && *e)
+		return xstrdup(e);
+	c = ctx_config_get(ctx, "core.datadir");
+	return c ? c : xstrdup(PWB_SRCDIR);
+}

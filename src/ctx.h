@@ -64,4 +64,8 @@ int ctx_open_db(struct pwb_ctx *ctx, int only_reads);
 /* $XDG_DATA_HOME, $XDG_CACHE_HOME... with the usual ~/.local fallbacks. */
 char *xdg_dir(const char *env, const char *fallback_under_home);
 
+/* Where bench/ and friends are: $PWB_DATADIR, config core.datadir, or
+ * the source tree pwb was built from.  Newly allocated. */
+char *pwb_datadir(struct pwb_ctx *ctx);
+
 #endif

@@ -261,7 +261,10 @@ int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
 		r->build_id = br.id;
 		if (strcmp(br.status, "ok")) {
 			error("build %s: %s", br.status, br.error ? br.error : "");
-			set_status(r, build_exit_status(&br), "no-kernel");
+			/* a job's exit follows pwb build's (docs/cli.md) */
+			set_status(r, kbuild_outcome(br.status) == BUILD_OUT_INFRA ?
+				   3 : kbuild_outcome(br.status) ==
+				   BUILD_OUT_INTERRUPTED ? 130 : 2, "no-kernel");
 			goto out;
 		}
 	}

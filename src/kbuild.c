@@ -25,17 +25,6 @@
 #define PWB_SRCDIR "."
 #endif
 
-char *pwb_datadir(struct pwb_ctx *ctx)
-{
-	const char *e = getenv("PWB_DATADIR");
-	char *c;
-
-	if (e && *e)
-		return xstrdup(e);
-	c = ctx_config_get(ctx, "core.datadir");
-	return c ? c : xstrdup(PWB_SRCDIR);
-}
-
 void kbuild_unlock(struct kbuild_result *r)
 {
 	if (r->lock_fd > 0)
@@ -890,4 +879,15 @@ out:
 	free(base);
 	free(cache_key);
 	return ret;
+}
+
+enum build_outcome kbuild_outcome(const char *status)
+{
+	if (!strcmp(status, "ok"))
+		return BUILD_OUT_OK;
+	if (!strcmp(status, "interrupted"))
+		return BUILD_OUT_INTERRUPTED;
+	if (!strcmp(status, "infra-error") || !strcmp(status, "timeout"))
+		return BUILD_OUT_INFRA;
+	return BUILD_OUT_BROKEN;
 }

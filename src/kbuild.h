@@ -69,10 +69,18 @@ void kbuild_unlock(struct kbuild_result *r);
  * status a command gives for it. */
 struct json_t;
 struct json_t *json_build(const struct kbuild_result *r);
-int build_exit_status(const struct kbuild_result *r);
+/*
+ * What a build's status (the string the database keeps) means to the
+ * callers: built; the kernel does not build or configure (the code's
+ * fault); infra-error or timeout (not the code's); interrupted.
+ */
+enum build_outcome {
+	BUILD_OUT_OK,
+	BUILD_OUT_BROKEN,
+	BUILD_OUT_INFRA,
+	BUILD_OUT_INTERRUPTED,
+};
+enum build_outcome kbuild_outcome(const char *status);
 
-/* Where bench/ and friends are: $PWB_DATADIR, config core.datadir, or
- * the source tree pwb was built from. */
-char *pwb_datadir(struct pwb_ctx *ctx);
 
 #endif

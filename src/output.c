@@ -1,5 +1,7 @@
 #include "output.h"
+#include "kbuild.h"
 #include "lore.h"
+#include "triage.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
 #include "util/vis.h"
@@ -173,4 +175,57 @@ out:
 	free(dump);
 	buf_release(&out);
 	return ret;
+}
+
+json_t *json_findings(const struct triage *t)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < t->nr; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "kind", json_text(t->f[i].kind));
+		json_object_set_new(o, "title", json_text(t->f[i].title));
+		json_object_set_new(o, "failure",
+				    json_boolean(triage_is_failure(t->f[i].kind)));
+		json_object_set_new(o, "line", json_integer(t->f[i].first_line));
+		json_object_set_new(o, "lines", json_text(t->f[i].lines.buf));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+void text_findings(FILE *f, const struct triage *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nr; i++)
+		fprintf(f, "%-8s %-17s %s (line %ld)\n",
+			triage_is_failure(t->f[i].kind) ? "FAILURE" : "info",
+			t->f[i].kind, vis(t->f[i].title), t->f[i].first_line);
+}
+
+json_t *json_build(const struct kbuild_result *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "status", json_string(r->status));
+	json_object_set_new(o, "commit", json_string(r->commit));
+	json_object_set_new(o, "tree", json_string(r->tree));
+	json_object_set_new(o, "config", json_string(r->config_name));
+	json_object_set_new(o, "config_hash", json_string(r->config_hash));
+	json_object_set_new(o, "toolchain", json_string(r->toolchain ? r->toolchain : ""));
+	json_object_set_new(o, "cached", json_boolean(r->cached));
+	json_object_set_new(o, "seconds", json_real(r->seconds));
+	json_object_set_new(o, "vmlinux_size", r->vmlinux_size >= 0 ?
+			    json_integer(r->vmlinux_size) : json_null());
+	json_object_set_new(o, "bzimage_size", r->bzimage_size >= 0 ?
+			    json_integer(r->bzimage_size) : json_null());
+	json_object_set_new(o, "warnings", json_integer(r->warnings));
+	json_object_set_new(o, "new_warnings", json_integer(r->new_warnings));
+	json_object_set_new(o, "bzimage", r->bzimage ? json_string(r->bzimage) : json_null());
+	json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
+	return o;
 }

@@ -28,4 +28,7 @@ struct triage;
 json_t *json_findings(const struct triage *t);
 void text_findings(FILE *f, const struct triage *t);
 
+struct kbuild_result;
+json_t *json_build(const struct kbuild_result *r);
+
 #endif

@@ -1,0 +1,202 @@
+/*
+ * intake: SOURCE as pwb fetch takes it (a message-id, a lore URL, an mbox
+ * file or "-") turned into a stored series.
+ */
+#include "intake.h"
+#include "lore.h"
+#include "series.h"
+#include "store.h"
+#include "util/gz.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int read_local(const char *path, struct pwb_ctx *ctx, struct buf *raw,
+		      struct buf *mbox)
+{
+	uint64_t cap;
+	int rc;
+
+	if (ctx_config_size(ctx, "lore.maxsize", 64ull << 20, &cap))
+		return -1;
+	rc = strcmp(path, "-") ? buf_read_file(raw, path, cap) :
+				 buf_read_fd(raw, 0, cap);
+	if (rc == -2)
+		return error("%s is larger than lore.maxsize (%llu bytes)",
+			     strcmp(path, "-") ? path : "standard input",
+			     (unsigned long long)cap);
+	if (rc)
+		return error("cannot read %s: %s",
+			     strcmp(path, "-") ? path : "standard input",
+			     strerror(errno));
+	if (gz_is_gzip(raw->buf, raw->len)) {
+		rc = gz_decompress(raw->buf, raw->len, cap, mbox);
+		if (rc)
+			return error("%s: %s", path, rc == GZ_ERR_TOO_BIG ?
+				     "larger than lore.maxsize once decompressed" :
+				     rc == GZ_ERR_TRUNCATED ? "truncated gzip data" :
+				     "corrupt gzip data");
+	} else {
+		buf_addbuf(mbox, raw);
+		buf_reset(raw);
+		if (gz_compress(mbox->buf, mbox->len, raw))
+			return error("cannot compress %s", path);
+	}
+	return 0;
+}
+
+int intake_lore_options(struct pwb_ctx *ctx, struct lore_opts *lo, char **base)
+{
+	long v;
+	uint64_t sz;
+
+	memset(lo, 0, sizeof(*lo));
+	if (!*base) {
+		*base = ctx_config_get(ctx, "lore.url");
+		if (!*base)
+			*base = xstrdup(LORE_DEFAULT_BASE);
+	}
+	if (!**base || (*base)[strlen(*base) - 1] != '/') {
+		char *b = xmalloc(strlen(*base) + 2);
+
+		sprintf(b, "%s/", *base);
+		free(*base);
+		*base = b;
+	}
+	lo->base = *base;
+	if (ctx_config_long(ctx, "lore.timeout", 60, &v))
+		return -1;
+	lo->timeout = v > 0 ? v : 60;
+	if (ctx_config_long(ctx, "lore.connecttimeout", 15, &v))
+		return -1;
+	lo->connect_timeout = v > 0 ? v : 15;
+	if (ctx_config_long(ctx, "lore.retries", 3, &v))
+		return -1;
+	lo->retries = v >= 0 ? (v > 10 ? 10 : v) : 0;
+	if (ctx_config_long(ctx, "lore.maxwait", 60, &v))
+		return -1;
+	lo->max_wait = v >= 0 ? v : 0;
+	if (ctx_config_size(ctx, "lore.maxsize", 64ull << 20, &sz))
+		return -1;
+	lo->max_size = sz;
+	return lore_check_base(lo->base);
+}
+
+static int looks_like_msgid(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at && at != s && !strpbrk(s, " \t\n/") ;
+}
+
+static char *strip_angle(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
+		return xstrndup(s + 1, n - 2);
+	return xstrdup(s);
+}
+
+int fetch_source(struct pwb_ctx *ctx, const char *src,
+		 const struct fetch_opts *o, struct fetch_result *res)
+{
+	struct thread_opts topts = { 0, MBOX_AUTO };
+	struct buf gz = BUF_INIT, mbox = BUF_INIT;
+	struct thread t;
+	const struct series *sel;
+	char *base = NULL, *msgid = NULL, *source_desc = NULL;
+	int ret = -1, built = 0;
+
+	memset(&t, 0, sizeof(t));
+	memset(res, 0, sizeof(*res));
+	res->series_id = -1;
+	topts.format = o->format;
+	if (!strcmp(src, "-") || (src[0] != '<' && !starts_with(src, "http://") &&
+				  !starts_with(src, "https://") &&
+				  (access(src, F_OK) == 0 || strchr(src, '/') ||
+				   !looks_like_msgid(src)))) {
+		if (strcmp(src, "-") && access(src, R_OK)) {
+			if (!looks_like_msgid(src))
+				error("'%s' is not a message-id, a lore URL or a "
+				      "readable mbox file", src);
+			else
+				error("cannot read %s: %s", src, strerror(errno));
+			goto out;
+		}
+		if (read_local(src, ctx, &gz, &mbox))
+			goto out;
+		if (strcmp(src, "-")) {
+			char *abs = realpath(src, NULL);
+
+			source_desc = xstrdup(abs ? abs : src);
+			free(abs);
+		} else {
+			source_desc = xstrdup("stdin");
+		}
+	} else {
+		struct lore_opts lo;
+		struct buf url = BUF_INIT;
+
+		if (starts_with(src, "http://") || starts_with(src, "https://")) {
+			if (lore_parse_url(src, &base, &msgid)) {
+				error("'%s' is not a lore URL of a message "
+				      "(https://host/list/<message-id>/)", src);
+				goto out;
+			}
+			if (o->lore) {
+				free(base);
+				base = xstrdup(o->lore);
+			}
+		} else {
+			msgid = strip_angle(src);
+			base = o->lore ? xstrdup(o->lore) : NULL;
+		}
+		if (intake_lore_options(ctx, &lo, &base))
+			goto out;
+		if (lore_fetch_thread(&lo, msgid, &gz, &mbox))
+			goto out;
+		topts.require_msgid = 1;
+		topts.format = MBOX_RD;
+		lore_msg_url(&url, base, msgid);
+		source_desc = buf_detach(&url, NULL);
+	}
+
+	{
+		size_t mlen;
+		char *mdata = buf_detach(&mbox, &mlen);
+
+		built = 1;
+		if (thread_build(&t, mdata, mlen, &topts))
+			goto out;
+	}
+	if (thread_select(&t, o->version, o->allow_incomplete, &sel))
+		goto out;
+	if (store_thread(ctx->db, &t, sel, source_desc, base, &gz, &res->stats))
+		goto out;
+	res->series_id = res->stats.selected_id;
+	res->source = source_desc;
+	res->base = base;
+	source_desc = base = NULL;
+	ret = 0;
+out:
+	if (built)
+		thread_release(&t);
+	buf_release(&gz);
+	buf_release(&mbox);
+	free(base);
+	free(msgid);
+	free(source_desc);
+	return ret;
+}
+
+void fetch_result_release(struct fetch_result *r)
+{
+	free(r->source);
+	free(r->base);
+	memset(r, 0, sizeof(*r));
+}
