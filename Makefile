@@ -18,6 +18,20 @@ endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPWB_SRCDIR=\"$(CURDIR)\" $(WARN) $(PKG_CFLAGS) -Isrc $(CFLAGS) $(SAN)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
+# One short line per step (as kbuild and git's QUIET_CC); V=1 for the
+# full commands.
+ifeq ($(V),1)
+QUIET_CC   =
+QUIET_LINK =
+QUIET_AR   =
+QUIET_GEN  =
+else
+QUIET_CC   = @echo "  CC      $<";
+QUIET_LINK = @echo "  LINK    $@";
+QUIET_AR   = @echo "  AR      $@";
+QUIET_GEN  = @echo "  GEN     $@";
+endif
+
 BUILD   ?= build
 BIN     ?= bin/pwb
 SRCS    := $(wildcard src/*.c src/util/*.c)
@@ -45,7 +59,7 @@ deps:
 
 $(BIN): $(CMD_OBJS) $(BUILD)/libpwb.a
 	@mkdir -p bin
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Fails when a library object refers to a symbol a command file defines.
 check-layers: $(CMD_OBJS) $(LIB_OBJS)
@@ -53,22 +67,22 @@ check-layers: $(CMD_OBJS) $(LIB_OBJS)
 
 $(BUILD)/libpwb.a: $(LIB_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(QUIET_AR)$(AR) rcs $@ $^
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h src/util/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/migrations.gen.c: $(MIGRATIONS) ci/embed-sql.sh
 	@mkdir -p $(BUILD)
-	sh ci/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+	$(QUIET_GEN)sh ci/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/migrations.gen.o: $(BUILD)/migrations.gen.c src/db.h
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpwb.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libpwb.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libpwb.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
 
 # libFuzzer targets (clang): build-fuzz/fuzz/fuzz-*; ci/fuzz.sh runs them.
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
@@ -80,7 +94,7 @@ fuzz-build:
 fuzz-bins: $(FUZZ_BINS)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libpwb.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libpwb.a $(PKG_LIBS) $(ALL_LDFLAGS)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libpwb.a $(PKG_LIBS) $(ALL_LDFLAGS)
 fuzz: fuzz-build
 	@sh ci/fuzz.sh
 

@@ -810,6 +810,29 @@ out:
 	return ret;
 }
 
+int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
+		    char *hex)
+{
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if (db_prepare(db, &st, "SELECT base_commit FROM checks WHERE "
+		       "series_id = ? AND repo_path = ? AND base_commit IS NOT "
+		       "NULL ORDER BY id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(st, 1, series_id);
+	db_bind_text(st, 2, repo_path);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(hex, 41, "%s", (const char *)sqlite3_column_text(st, 0));
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = db_error(db, "find the base of the last check");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
 int check_load_suites(struct pwb_ctx *ctx, char **names, size_t nnames,
 		      const char **config, struct suite **suites, size_t *n)
 {

@@ -54,6 +54,13 @@ struct check_cell {
  * (*config is then theirs).  Returns 0, or -1 with the error said.
  * The caller frees with check_suites_release.
  */
+/*
+ * The base the newest check of series_id on repo_path applied it to,
+ * into hex (41 bytes): 1 found, 0 no such check, -1 database (said).
+ */
+int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
+		    char *hex);
+
 int check_load_suites(struct pwb_ctx *ctx, char **names, size_t nnames,
 		      const char **config, struct suite **suites, size_t *n);
 void check_suites_release(struct suite *suites, size_t n);

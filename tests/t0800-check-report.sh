@@ -28,6 +28,8 @@ test_expect_success 'usage errors and bad suites: before any work, nothing recor
 	test_expect_code 129 "$PWB" bisect 1 --tree t 2>/dev/null &&
 	test_expect_code 129 "$PWB" bisect 1 --tree t --suite mmn-pairing --good a --bad b 2>/dev/null &&
 	test_expect_code 129 "$PWB" bisect 1 --tree t --suite mmn-pairing --case a --metric b 2>/dev/null &&
+	test_expect_code 129 "$PWB" bisect --tree t --suite mmn-pairing --good HEAD --bad HEAD --base HEAD 2>/dev/null &&
+	test_expect_code 3 "$PWB" bisect 1 --tree t --suite nope 2>/dev/null &&
 	test_fails_with "no checks yet" "$PWB" report &&
 	test_expect_code 129 "$PWB" report --format xml 2>/dev/null
 '
@@ -69,6 +71,20 @@ assert r[\"series\"][\"patches\"] == 3 and r[\"builds\"] == [] and r[\"suites\"]
 	! grep -q "built and booted\|ran the suites\|^Per patch" mail.txt &&
 	! grep -q "?" mail.txt &&
 	test_fails_with "no check 7" "$PWB" report 7
+'
+
+test_expect_success 'bisect takes --base; a series that does not apply is an error (3), not "no culprit" (1)' '
+	"$PWB" bisect 1 --tree t --suite mmn-pairing --base HEAD >out 2>err;
+	test $? = 3 &&
+	grep -q "series 1 does not apply; nothing to bisect" err &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM builds")" = 0 &&
+	# without --base: the base the check of the series used (HEAD), not
+	# its base-commit (not in this tree)
+	"$PWB" bisect 1 --tree t --suite mmn-pairing >out 2>err;
+	test $? = 3 &&
+	grep -q "series 1 does not apply; nothing to bisect" err &&
+	"$PWB" -q apply 1 --tree t >/dev/null 2>err;
+	grep -qi "base" err
 '
 
 test_expect_success 'a check left running by a pwb that is gone is marked interrupted' '

@@ -1,0 +1,501 @@
+#include "bisect.h"
+#include "applydb.h"
+#include "check.h"
+#include "compare.h"
+#include "db.h"
+#include "kbuild.h"
+#include "slurm.h"
+#include "suiterun.h"
+#include "tree.h"
+#include "util/run.h"
+#include "util/util.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *bisect_mark_name(enum bisect_mark m)
+{
+	switch (m) {
+	case BISECT_GOOD: return "good";
+	case BISECT_BAD: return "bad";
+	case BISECT_SKIP: return "skip";
+	default: return "untested";
+	}
+}
+
+/* The untested commit strictly between lo and hi nearest to the middle. */
+static long pick(const enum bisect_mark *marks, size_t lo, size_t hi)
+{
+	size_t mid = lo + (hi - lo) / 2, d;
+
+	for (d = 0; d < hi - lo; d++) {
+		if (mid + d < hi && mid + d > lo && marks[mid + d] == BISECT_UNTESTED)
+			return (long)(mid + d);
+		if (mid >= d && mid - d > lo && mid - d < hi &&
+		    marks[mid - d] == BISECT_UNTESTED)
+			return (long)(mid - d);
+	}
+	return -1;
+}
+
+static int judge_one(enum bisect_mark *marks, size_t i, bisect_judge_fn judge,
+		     bisect_step_fn step, void *ud, int *steps)
+{
+	char why[512] = "";
+	int rc;
+
+	marks[i] = BISECT_SKIP;
+	rc = judge(ud, i, &marks[i], why, sizeof(why));
+	if (rc)
+		return rc;
+	(*steps)++;
+	if (step)
+		step(ud, *steps, i, marks[i], why);
+	return 0;
+}
+
+enum bisect_result bisect_search(enum bisect_mark *marks, size_t n,
+				 bisect_judge_fn judge, bisect_step_fn step,
+				 void *ud, size_t *lo, size_t *hi, int *steps)
+{
+	long next;
+	int rc;
+
+	*steps = 0;
+	*lo = 0;
+	*hi = n ? n - 1 : 0;
+	if (n < 2)
+		return BISECT_NOT_BAD;
+	/* both ends first: the good end is the reference, the bad end must be bad */
+	if ((rc = judge_one(marks, 0, judge, step, ud, steps)))
+		return rc;
+	if (marks[0] != BISECT_GOOD)
+		return BISECT_GOOD_UNTESTABLE;
+	if ((rc = judge_one(marks, n - 1, judge, step, ud, steps)))
+		return rc;
+	if (marks[n - 1] != BISECT_BAD)
+		return BISECT_NOT_BAD;
+	while (*hi - *lo > 1 && (next = pick(marks, *lo, *hi)) >= 0) {
+		if ((rc = judge_one(marks, (size_t)next, judge, step, ud, steps)))
+			return rc;
+		if (marks[next] == BISECT_BAD)
+			*hi = (size_t)next;
+		else if (marks[next] == BISECT_GOOD)
+			*lo = (size_t)next;
+	}
+	/* what is left between the last good and the first bad: skipped */
+	return *hi - *lo > 1 ? BISECT_ONLY_SKIPPED : BISECT_FOUND;
+}
+
+void bisect_init(struct bisect *b, struct pwb_ctx *ctx,
+		 const struct bisect_opts *o)
+{
+	memset(b, 0, sizeof(*b));
+	b->ctx = ctx;
+	b->o = *o;
+}
+
+void bisect_release(struct bisect *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->commits[i]);
+		free(b->labels[i]);
+	}
+	free(b->commits);
+	free(b->labels);
+	free(b->marks);
+	free(b->good_config);
+	free(b->tree_path);
+	free(b->tree_name);
+	memset(b, 0, sizeof(*b));
+}
+
+
+
+/* The newest build of commit with the suite's config (or build id), as
+ * a kbuild result.  0 found, 1 none, -1 database. */
+static int known_build(struct bisect *b, const char *commit, long id,
+		       struct kbuild_result *br)
+{
+	int rc = id > 0 ? 0 : kbuild_find(b->ctx->db, commit, b->o.s->config, &id);
+
+	return rc ? rc : kbuild_load(b->ctx->db, id, br);
+}
+
+/* How many more runs a built kernel needs; -1 database. */
+static long runs_needed(struct bisect *b, const struct kbuild_result *br)
+{
+	struct cmp_side side = { br->tree, br->config_hash };
+	long need;
+
+	if (compare_runs_needed(b->ctx->db, b->o.s->name, b->o.s->hash, &side,
+				b->o.repeat, &need))
+		return -1;
+	return need;
+}
+
+/* What ensure_runs found of a commit. */
+enum runs {
+	RUNS_OK,		/* built, with its runs */
+	RUNS_NO_KERNEL,		/* does not build: a result, never built again */
+	RUNS_SUITE_BROKEN,	/* the suite could not run on it */
+	RUNS_EINFRA,		/* the database, a job or QEMU failed */
+	RUNS_INTERRUPTED,
+	RUNS_MORE = -1,		/* more_runs: *need more (br released) */
+};
+
+/* A kernel built (or not): whether it needs more runs. */
+static enum runs more_runs(struct bisect *b, struct kbuild_result *br,
+			   long *need)
+{
+	if (strcmp(br->status, "ok"))
+		return RUNS_NO_KERNEL;
+	*need = runs_needed(b, br);
+	if (*need <= 0)
+		return *need < 0 ? RUNS_EINFRA : RUNS_OK;
+	kbuild_result_release(br);
+	return RUNS_MORE;
+}
+
+/* ensure_runs with Slurm: what the database knows first, else the build
+ * and the boots as jobs (the build row comes back with them). */
+static enum runs ensure_runs_slurm(struct bisect *b, const char *commit,
+				   struct kbuild_result *br, int *ran)
+{
+	struct slurm_run sr;
+	long need = b->o.repeat;
+	int rc = known_build(b, commit, 0, br);
+	enum runs ret;
+
+	if (rc < 0)
+		return RUNS_EINFRA;
+	if (!rc && (ret = more_runs(b, br, &need)) != RUNS_MORE)
+		return ret;
+	memset(&sr, 0, sizeof(sr));
+	sr.tree = b->tree_path;
+	sr.tree_name = b->tree_name;
+	sr.commit = commit;
+	sr.config = b->o.s->config;
+	sr.repeat = need;
+	sr.progress = b->o.progress;
+	*ran = 1;
+	rc = slurm_run_suite(b->ctx, b->o.s, &sr);
+	if (rc || sr.exit == 130)
+		ret = sr.exit == 130 ? RUNS_INTERRUPTED : RUNS_EINFRA;
+	else if (known_build(b, commit, sr.build_id, br))
+		ret = RUNS_NO_KERNEL;	/* no build row: the job gave nothing */
+	else if (strcmp(br->status, "ok"))
+		ret = kbuild_outcome(br->status) == BUILD_OUT_INFRA ?
+		      RUNS_SUITE_BROKEN : RUNS_NO_KERNEL;
+	else	/* the job's exit follows pwb run's: 2 no kernel, 3 infra */
+		ret = sr.exit == 2 ? RUNS_NO_KERNEL : sr.exit == 3 ?
+		      RUNS_SUITE_BROKEN : RUNS_OK;
+	slurm_run_release(&sr);
+	return ret;
+}
+
+/* Completed runs of the suite on this commit's tree, ensured to `repeat`. */
+static enum runs ensure_runs(struct bisect *b, const char *commit,
+			     struct kbuild_result *br, int *ran)
+{
+	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 0 };
+	struct suite_prep prep;
+	long need, r;
+	char *qemu;
+	enum runs ret;
+
+	*ran = 0;
+	if (b->o.slurm)
+		return ensure_runs_slurm(b, commit, br, ran);
+	q.tree_arg = b->o.tree_arg;
+	q.rev = commit;
+	q.config = b->o.s->config;
+	q.progress = b->o.progress;
+	/* a cached build answers without make: enough to know the tree */
+	if (kbuild(b->ctx, &q, br))
+		return run_interrupted() ? RUNS_INTERRUPTED : RUNS_EINFRA;
+	if ((ret = more_runs(b, br, &need)) != RUNS_MORE)
+		return ret;
+	ret = RUNS_OK;
+	q.need_build_dir = 1;
+	if (kbuild(b->ctx, &q, br))
+		return run_interrupted() ? RUNS_INTERRUPTED : RUNS_EINFRA;
+	if (strcmp(br->status, "ok"))
+		return RUNS_NO_KERNEL;
+	if (suite_prepare(b->o.s, br, &prep)) {
+		long id;
+
+		kbuild_unlock(br);
+		suite_record_infra(b->ctx->db, b->o.s, br->id, prep.why, &id);
+		warning("suite %s does not build against %.12s: %.200s",
+			b->o.s->name, commit, prep.why);
+		suite_prep_release(&prep);
+		return RUNS_SUITE_BROKEN;
+	}
+	kbuild_unlock(br);
+	*ran = 1;
+	qemu = ctx_config_get(b->ctx, "boot.qemu");
+	for (r = 0; r < need && ret == RUNS_OK; r++) {
+		struct suite_outcome o;
+
+		if (suite_boot(b->ctx->db, b->o.s, br, &prep, qemu, (int)r, &o))
+			ret = RUNS_EINFRA;
+		else if (o.verdict == SUITE_INTERRUPTED)
+			ret = RUNS_INTERRUPTED;
+		else if (o.verdict == SUITE_INFRA)
+			ret = RUNS_SUITE_BROKEN;
+		suite_outcome_release(&o);
+	}
+	free(qemu);
+	suite_prep_release(&prep);
+	return ret;
+}
+
+/* bisect_judge_fn: commit i against the good end. */
+static int test_commit(struct bisect *b, size_t i, enum bisect_mark *mark,
+		       char *why, size_t whylen)
+{
+	struct kbuild_result br;
+	struct suite_cmp c;
+	struct cmp_side good, cand;
+	struct cmp_opts o = { STATS_NONE, 0.05 };
+	size_t k;
+	enum runs rc;
+	int ran;
+
+	memset(&br, 0, sizeof(br));
+	rc = ensure_runs(b, b->commits[i], &br, &ran);
+	b->cycles += ran;
+	if (rc == RUNS_INTERRUPTED || rc == RUNS_EINFRA) {
+		kbuild_result_release(&br);
+		return rc == RUNS_INTERRUPTED ? BISECT_INTERRUPTED : BISECT_EINFRA;
+	}
+	if (rc != RUNS_OK) {
+		*mark = BISECT_SKIP;
+		snprintf(why, whylen, "%s", rc == RUNS_NO_KERNEL ?
+			 "does not build" : "the suite could not run");
+		kbuild_result_release(&br);
+		return 0;
+	}
+	if (i == 0) {
+		snprintf(b->good_tree, sizeof(b->good_tree), "%s", br.tree);
+		free(b->good_config);
+		b->good_config = xstrdup_or_null(br.config_hash);
+		*mark = BISECT_GOOD;
+		snprintf(why, whylen, "the good end");
+		kbuild_result_release(&br);
+		return 0;
+	}
+	good.tree_id = b->good_tree;
+	good.config_hash = b->good_config;
+	cand.tree_id = br.tree;
+	cand.config_hash = br.config_hash;
+	/* one question at a time: no correction over several metrics */
+	if (!b->o.metric_name)
+		o.correction = STATS_BH;
+	if (compare_suite(b->ctx->db, b->o.s, b->o.s->hash, &good, &cand, &o, &c)) {
+		kbuild_result_release(&br);
+		return BISECT_EINFRA;
+	}
+	*mark = BISECT_GOOD;
+	snprintf(why, whylen, "no regression");
+	if (!c.comparable) {
+		*mark = BISECT_SKIP;
+		snprintf(why, whylen, "not comparable: %s", c.why_not);
+	} else if (b->o.case_name) {
+		for (k = 0; k < c.ncases; k++)
+			if (!strcmp(c.cases[k].name, b->o.case_name)) {
+				if (c.cases[k].verdict == CASE_NEW_FAILURE) {
+					*mark = BISECT_BAD;
+					snprintf(why, whylen, "%s fails", b->o.case_name);
+				} else {
+					snprintf(why, whylen, "%s: %s", b->o.case_name,
+						 case_verdict_name(c.cases[k].verdict));
+				}
+			}
+	} else if (b->o.metric_name) {
+		for (k = 0; k < c.nmetrics; k++)
+			if (!strcmp(c.metrics[k].name, b->o.metric_name)) {
+				const struct metric_cmp *m = &c.metrics[k];
+
+				if (m->verdict == METRIC_REGRESSION)
+					*mark = BISECT_BAD;
+				else if (m->verdict == METRIC_NOT_ENOUGH)
+					*mark = BISECT_SKIP;
+				snprintf(why, whylen, "%s median %g -> %g %s: %s",
+					 m->name, m->mbase, m->mcand, m->unit,
+					 metric_verdict_name(m->verdict));
+			}
+	} else if (c.regressions) {
+		*mark = BISECT_BAD;
+		for (k = 0; k < c.ncases; k++)
+			if (c.cases[k].verdict == CASE_NEW_FAILURE)
+				break;
+		if (k < c.ncases)
+			snprintf(why, whylen, "%d regression%s, e.g. %s fails",
+				 c.regressions, c.regressions == 1 ? "" : "s",
+				 c.cases[k].name);
+		else
+			snprintf(why, whylen, "%d regression%s", c.regressions,
+				 c.regressions == 1 ? "" : "s");
+	}
+	suite_cmp_release(&c);
+	kbuild_result_release(&br);
+	return 0;
+}
+
+static int add_commit(struct bisect *b, const char *oid, const char *label)
+{
+	b->commits = xrealloc(b->commits, (b->n + 1) * sizeof(char *));
+	b->labels = xrealloc(b->labels, (b->n + 1) * sizeof(char *));
+	b->commits[b->n] = xstrdup(oid);
+	b->labels[b->n] = xstrdup(label);
+	b->n++;
+	return 0;
+}
+
+static void commit_label(git_commit *c, char *out, size_t n)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+	snprintf(out, n, "%.12s %s", hex, git_commit_summary(c) ?
+		 git_commit_summary(c) : "");
+}
+
+/* good, then the first-parent commits after it up to bad, oldest first */
+int bisect_load_range(struct bisect *b, const char *good, const char *bad)
+{
+	git_repository *repo = NULL;
+	git_revwalk *w = NULL;
+	git_commit *c = NULL, *cg = NULL, *cb = NULL;
+	git_oid oid;
+	char *path = NULL, label[256], hex[GIT_OID_HEXSZ + 1];
+	int ret = -1;
+
+	if (tree_resolve(b->ctx->db, b->o.tree_arg, &path, NULL) ||
+	    tree_open(path, &repo))
+		goto out;
+	if (tree_peel_commit(repo, good, &cg) || tree_peel_commit(repo, bad, &cb)) {
+		error("%s %s: not a commit in %s", cg ? "--bad" : "--good",
+		      cg ? bad : good, path);
+		goto out;
+	}
+	commit_label(cg, label, sizeof(label));
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(cg));
+	add_commit(b, hex, label);
+	if (git_revwalk_new(&w, repo) ||
+	    git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) ||
+	    git_revwalk_simplify_first_parent(w) ||
+	    git_revwalk_push(w, git_commit_id(cb)) ||
+	    git_revwalk_hide(w, git_commit_id(cg))) {
+		error("walking %s..%s: %s", good, bad, git_errmsg());
+		goto out;
+	}
+	while (!git_revwalk_next(&oid, w)) {
+		if (git_commit_lookup(&c, repo, &oid))
+			continue;
+		commit_label(c, label, sizeof(label));
+		git_oid_tostr(hex, sizeof(hex), &oid);
+		add_commit(b, hex, label);
+		git_commit_free(c);
+		c = NULL;
+	}
+	if (b->n < 2) {
+		error("--bad %s is not a descendant of --good %s", bad, good);
+		goto out;
+	}
+	ret = 0;
+out:
+	git_commit_free(c);
+	git_revwalk_free(w);
+	git_commit_free(cg);
+	git_commit_free(cb);
+	git_repository_free(repo);
+	free(path);
+	return ret;
+}
+
+int bisect_load_series(struct bisect *b, const char *arg,
+		       struct stored_series *ss, int *loaded)
+{
+	struct apply_result ar;
+	long sid, apply_id;
+	char label[512];
+	size_t i;
+
+	const char *base = b->o.base_rev;
+	char last[GIT_OID_HEXSZ + 1];
+	char *path = NULL;
+	int rc;
+
+	if (store_find_series(b->ctx->db, arg, &sid))
+		return -1;
+	/* no --base: the base the newest check of the series on this tree used */
+	if (!base) {
+		if (tree_resolve(b->ctx->db, b->o.tree_arg, &path, NULL))
+			return -1;
+		rc = check_last_base(b->ctx->db, sid, path, last);
+		free(path);
+		if (rc < 0)
+			return -1;
+		if (rc)
+			base = last;
+	}
+	/* the same apply pwb check made (reused when nothing changed) */
+	if (apply_to_tree(b->ctx, sid, b->o.tree_arg, base, ss, &ar, &apply_id))
+		return -1;
+	*loaded = 1;
+	if (!ar.ok) {
+		apply_result_release(&ar);
+		return error("series %ld does not apply; nothing to bisect", sid);
+	}
+	snprintf(label, sizeof(label), "base %.12s", ar.base);
+	add_commit(b, ar.base, label);
+	for (i = 0; i < ar.npatches; i++) {
+		snprintf(label, sizeof(label), "%d/%zu %s", ar.patches[i].idx,
+			 ar.npatches, ss->patches[i].subject);
+		add_commit(b, ar.patches[i].commit, label);
+	}
+	apply_result_release(&ar);
+	return 0;
+}
+
+struct run_ctx {
+	struct bisect *b;
+	bisect_step_fn step;
+	void *ud;
+};
+
+static int run_judge(void *ud, size_t i, enum bisect_mark *mark, char *why,
+		     size_t whylen)
+{
+	return test_commit(((struct run_ctx *)ud)->b, i, mark, why, whylen);
+}
+
+static void run_step(void *ud, int stepno, size_t i, enum bisect_mark mark,
+		     const char *why)
+{
+	struct run_ctx *rc = ud;
+
+	if (rc->step)
+		rc->step(rc->ud, stepno, i, mark, why);
+}
+
+enum bisect_result bisect_run(struct bisect *b, bisect_step_fn step, void *ud)
+{
+	struct run_ctx rc = { b, step, ud };
+
+	/* the jobs get the tree's path; the cluster must answer before work */
+	if (b->o.slurm && (tree_resolve(b->ctx->db, b->o.tree_arg, &b->tree_path,
+					&b->tree_name) || slurm_check(b->ctx)))
+		return BISECT_EINFRA;
+	free(b->marks);
+	b->marks = xcalloc(b->n, sizeof(*b->marks));
+	return bisect_search(b->marks, b->n, run_judge, run_step, &rc,
+			     &b->lo, &b->hi, &b->steps);
+}
