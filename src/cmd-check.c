@@ -68,7 +68,7 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 				json_print(j);
 				json_decref(j);
 			} else {
-				report_text(stdout, &rep, isatty(1));
+				report_text(stdout, &rep, use_colour(1));
 			}
 			check_report_release(&rep);
 		}

@@ -10,6 +10,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "job.h"
+#include "util/parse-options.h"
 #include "util/util.h"
 
 #include <getopt.h>
@@ -51,17 +52,22 @@ static int job_run(int argc, char **argv, struct pwb_ctx *ctx)
 
 static int job_import_cmd(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	int i, ret = EXIT_OK;
+	static const char *const import_usage[] = { "pwb job import DIR...", NULL };
+	static const struct opt opts[] = { OPT_END() };
+	int i, n, ret = EXIT_OK;
 
-	if (argc < 2)
+	n = parse_options(argc, argv, import_usage,
+			  "Merges finished bundles into the database; one already\n"
+			  "imported is left as it is.\n", opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (n < 1)
 		return usage_error(usage, "job import needs bundle directories");
 	if (ctx_resolve_db_path(ctx) || db_open(ctx->db_path, &ctx->db))
 		return EXIT_FAIL;
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i <= n; i++) {
 		int added;
 
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return usage_help(usage);
 		if (job_import(ctx->db, argv[i], "import", 1, &added, NULL)) {
 			ret = EXIT_FAIL;
 			continue;

@@ -6,6 +6,7 @@
 #include "cmds.h"
 #include "mail.h"
 #include "series.h"
+#include "util/parse-options.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -13,21 +14,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char mailinfo_usage[] =
-	"usage: pwb mailinfo MSG PATCH < mail\n"
-	"\n"
+static const char *const mailinfo_usage[] = { "pwb mailinfo MSG PATCH < mail", NULL };
+static const char mailinfo_text[] =
 	"Like 'git mailinfo -u': prints Author/Email/Subject/Date, writes the\n"
 	"commit message to MSG and the patch to PATCH.\n";
 
-static const char mailsplit_usage[] =
-	"usage: pwb mailsplit [--mboxrd] MBOX DIR\n"
-	"\n"
+static const char *const mailsplit_usage[] = { "pwb mailsplit [--mboxrd] MBOX DIR", NULL };
+static const char mailsplit_text[] =
 	"Like 'git mailsplit': writes each message to DIR/0001, DIR/0002...\n";
 
-static const char patchid_usage[] =
-	"usage: pwb patch-id < diff\n"
-	"\n"
+static const char *const patchid_usage[] = { "pwb patch-id < diff", NULL };
+static const char patchid_text[] =
 	"Prints the stable patch-id ('git patch-id --stable') of the diff.\n";
+
+static const struct opt no_opts[] = { OPT_END() };
 
 static int save_file(const char *path, const char *data, size_t len)
 {
@@ -41,14 +41,16 @@ int cmd_mailinfo(int argc, char **argv, struct pwb_ctx *ctx)
 	struct buf in = BUF_INIT;
 	struct mail m;
 	struct mailinfo mi;
-	int ret = EXIT_FAIL;
+	int ret = EXIT_FAIL, n;
 	const char *p;
 
 	(void)ctx;
-	if (argc == 2 && !strcmp(argv[1], "--help"))
-		return usage_help(mailinfo_usage);
-	if (argc != 3)
-		return usage_error(mailinfo_usage, "mailinfo takes MSG and PATCH");
+	n = parse_options(argc, argv, mailinfo_usage, mailinfo_text, no_opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (n != 2)
+		return usage_with_options_error(mailinfo_usage, mailinfo_text,
+						no_opts, "mailinfo takes MSG and PATCH");
 	if (buf_read_fd(&in, 0, 256u << 20))
 		{
 		error("cannot read standard input");
@@ -87,18 +89,22 @@ int cmd_mailsplit(int argc, char **argv, struct pwb_ctx *ctx)
 	struct buf in = BUF_INIT;
 	struct mbox mb;
 	enum mbox_format fmt = MBOX_O;
-	int ret = EXIT_FAIL, a = 1;
+	int ret = EXIT_FAIL, a = 1, n, rd = 0;
 	size_t i;
+	const struct opt opts[] = {
+		OPT_FLAG(0, "mboxrd", &rd, "the mbox is mboxrd (>From unquoted)"),
+		OPT_END(),
+	};
 
 	(void)ctx;
-	if (argc == 2 && !strcmp(argv[1], "--help"))
-		return usage_help(mailsplit_usage);
-	if (argc > 1 && !strcmp(argv[1], "--mboxrd")) {
+	n = parse_options(argc, argv, mailsplit_usage, mailsplit_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (rd)
 		fmt = MBOX_RD;
-		a++;
-	}
-	if (argc - a != 2)
-		return usage_error(mailsplit_usage, "mailsplit takes MBOX and DIR");
+	if (n != 2)
+		return usage_with_options_error(mailsplit_usage, mailsplit_text,
+						opts, "mailsplit takes MBOX and DIR");
 	if (buf_read_file(&in, argv[a], 1024u << 20))
 	{
 		error("cannot read %s: %s", argv[a], strerror(errno));
@@ -132,12 +138,15 @@ int cmd_patch_id(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct buf in = BUF_INIT;
 	char id[41];
+	int n;
 
 	(void)ctx;
-	if (argc == 2 && !strcmp(argv[1], "--help"))
-		return usage_help(patchid_usage);
-	if (argc != 1)
-		return usage_error(patchid_usage, "patch-id takes no arguments");
+	n = parse_options(argc, argv, patchid_usage, patchid_text, no_opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (n != 0)
+		return usage_with_options_error(patchid_usage, patchid_text,
+						no_opts, "patch-id takes no arguments");
 	if (buf_read_fd(&in, 0, 256u << 20)) {
 		buf_release(&in);
 		error("cannot read standard input");

@@ -86,7 +86,7 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 		else
 			report_email(stdout, &r);
 	} else {
-		report_text(stdout, &r, isatty(1));
+		report_text(stdout, &r, use_colour(1));
 	}
 	check_report_release(&r);
 	if (ret == EXIT_OK && (fflush(stdout) || ferror(stdout)))

@@ -6,25 +6,35 @@
 #include "ktap.h"
 #include "output.h"
 #include "triage.h"
+#include "util/parse-options.h"
 #include "util/util.h"
 #include "util/vis.h"
 
 #include <errno.h>
 #include <string.h>
 
-static const char triage_usage[] =
-	"usage: pwb triage [--json] LOGFILE\n"
-	"\n"
+static const char *const triage_usage[] = {
+	"pwb triage [--json] LOGFILE",
+	NULL,
+};
+static const char triage_text[] =
 	"Kernel failures in a console log (panic, Oops, BUG, WARNING, KASAN,\n"
 	"UBSAN, lockdep, soft lockup, RCU stall, hung task; OOM kills and\n"
-	"oom_reaper outcomes as information).  Exit 0: no kernel failure;\n"
-	"1: at least one.  - reads standard input.\n";
+	"oom_reaper outcomes as information).  - reads standard input.\n"
+	"Exit 0: no kernel failure; 1: at least one; 3: the log cannot be\n"
+	"read.\n";
 
-static const char ktap_usage[] =
-	"usage: pwb ktap [--json] FILE\n"
-	"\n"
-	"The cases of KTAP or TAP output.  Exit 0: no failure; 1: a case\n"
-	"failed or crashed; 2: no KTAP at all.\n";
+static const char *const ktap_usage[] = {
+	"pwb ktap [--json] FILE",
+	NULL,
+};
+static const char ktap_text[] =
+	"The cases of KTAP or TAP output.  - reads standard input.\n"
+	"Exit 0: no failure; 1: a case failed or crashed; 2: no KTAP at all;\n"
+	"3: the file cannot be read.\n";
+
+/* what the file was not: an error, not a finding */
+#define EXIT_UNREADABLE 3
 
 static int read_input(const char *path, struct buf *b)
 {
@@ -41,17 +51,21 @@ int cmd_triage(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct buf in = BUF_INIT;
 	struct triage t;
-	int json = 0, a = 1, ret;
+	int json = 0, n, ret;
+	const struct opt opts[] = {
+		OPT_JSON(&json),
+		OPT_END(),
+	};
 
 	(void)ctx;
-	if (argc == 2 && !strcmp(argv[1], "--help"))
-		return usage_help(triage_usage);
-	if (argc > 1 && !strcmp(argv[1], "--json"))
-		json = 1, a++;
-	if (argc - a != 1)
-		return usage_error(triage_usage, "triage takes one LOGFILE");
-	if (read_input(argv[a], &in))
-		return EXIT_FAIL;
+	n = parse_options(argc, argv, triage_usage, triage_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (n != 1)
+		return usage_with_options_error(triage_usage, triage_text, opts,
+						"triage takes one LOGFILE");
+	if (read_input(argv[1], &in))
+		return EXIT_UNREADABLE;
 	triage_init(&t);
 	triage_feed(&t, in.buf, in.len);
 	triage_finish(&t, TRIAGE_ENDED);
@@ -78,19 +92,23 @@ int cmd_ktap(int argc, char **argv, struct pwb_ctx *ctx)
 	struct buf in = BUF_INIT;
 	struct ktap k;
 	size_t i;
-	int json = 0, a = 1, ret;
+	int json = 0, n, ret;
+	const struct opt opts[] = {
+		OPT_JSON(&json),
+		OPT_END(),
+	};
 
 	(void)ctx;
-	if (argc == 2 && !strcmp(argv[1], "--help"))
-		return usage_help(ktap_usage);
-	if (argc > 1 && !strcmp(argv[1], "--json"))
-		json = 1, a++;
-	if (argc - a != 1)
-		return usage_error(ktap_usage, "ktap takes one FILE");
-	if (read_input(argv[a], &in))
-		return EXIT_FAIL;
+	n = parse_options(argc, argv, ktap_usage, ktap_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (n != 1)
+		return usage_with_options_error(ktap_usage, ktap_text, opts,
+						"ktap takes one FILE");
+	if (read_input(argv[1], &in))
+		return EXIT_UNREADABLE;
 	if (ktap_parse(in.buf, &k)) {
-		error("%s: %s", argv[a], k.error);
+		error("%s: %s", argv[1], k.error);
 		ktap_release(&k);
 		buf_release(&in);
 		return 2;

@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <git2.h>
 #include <stdlib.h>
@@ -215,4 +216,104 @@ char *pwb_datadir(struct pwb_ctx *ctx)
 		return xstrdup(e);
 	c = ctx_config_get(ctx, "core.datadir");
 	return c ? c : xstrdup(PWB_SRCDIR);
+}
+
+const struct config_key config_keys[] = {
+	{ "apply.fallbackbase", "", "base when --base is not given and the "
+	  "series' base-commit is not in the tree" },
+	{ "boot.cpus", "1", "guest CPUs" },
+	{ "boot.idletimeout", "60", "seconds without console output" },
+	{ "boot.mem", "256", "guest memory, MiB" },
+	{ "boot.qemu", "qemu-system-x86_64", "QEMU binary" },
+	{ "boot.timeout", "300", "seconds for a whole boot" },
+	{ "build.cachesize", "2g", "kept bzImages (least recently used evicted)" },
+	{ "build.jobs", "cores", "make -j" },
+	{ "build.timeout", "7200", "seconds for one build" },
+	{ "check.suites", "every suite", "suites pwb check runs without --suite" },
+	{ "compare.alpha", "0.05", "significance level after adjustment" },
+	{ "compare.correction", "bh", "p-value adjustment: bh, holm or none" },
+	{ "core.datadir", "the source tree", "where bench/ is (also $PWB_DATADIR)" },
+	{ "core.db", "", "database path" },
+	{ "core.workdir", "$XDG_CACHE_HOME/pwb", "checkouts and build directories" },
+	{ "lore.connecttimeout", "15", "seconds to connect" },
+	{ "lore.maxsize", "64m", "cap on a thread, compressed and decompressed" },
+	{ "lore.maxwait", "60", "the longest Retry-After honoured, seconds" },
+	{ "lore.retries", "3", "further attempts on 429/5xx and transfer errors" },
+	{ "lore.timeout", "60", "seconds for a whole transfer" },
+	{ "lore.url", "https://lore.kernel.org/all/", "archive base for message-ids" },
+	{ "run.backend", "local", "where builds and boots run: local or slurm" },
+	{ "sandbox.enabled", "true", "run make and QEMU in bubblewrap" },
+	{ "slurm.options", "", "more sbatch options, split on blanks" },
+	{ "slurm.partition", "", "sbatch --partition" },
+	{ "slurm.poll", "2", "seconds between squeue polls" },
+	{ "slurm.time", "", "sbatch --time" },
+	{ "slurm.workdir", "", "a directory every node sees at the same path" },
+	{ "user.email", "pwb@localhost", "committer of the commits pwb apply makes" },
+	{ "user.name", "pwb", "committer of the commits pwb apply makes" },
+};
+const size_t nconfig_keys = sizeof(config_keys) / sizeof(config_keys[0]);
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
+
+	row = xcalloc(lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			best = prev + (tolower((unsigned char)a[i - 1]) !=
+				       tolower((unsigned char)b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+static void check_key(const char *key, const char *where)
+{
+	size_t i, d, best = (size_t)-1;
+	const char *near = NULL;
+
+	for (i = 0; i < nconfig_keys; i++) {
+		if (!strcasecmp(config_keys[i].key, key))
+			return;
+		d = edit_distance(key, config_keys[i].key);
+		if (d < best) {
+			best = d;
+			near = config_keys[i].key;
+		}
+	}
+	if (near && best <= 3)
+		warning("unknown config key %s (%s); did you mean %s?", key,
+			where, near);
+	else
+		warning("unknown config key %s (%s); 'pwb help config' lists "
+			"them", key, where);
+}
+
+static int check_entry(const git_config_entry *e, void *payload)
+{
+	check_key(e->name, payload);
+	return 0;
+}
+
+void ctx_check_config_keys(struct pwb_ctx *ctx)
+{
+	size_t i;
+
+	if (ctx->cfg)
+		git_config_foreach(ctx->cfg, check_entry, ctx->config_path);
+	for (i = 0; i < ctx->noverrides; i++)
+		check_key(ctx->overrides[i].key, "-c");
 }

@@ -64,6 +64,22 @@ int ctx_open_db(struct pwb_ctx *ctx, int only_reads);
 /* $XDG_DATA_HOME, $XDG_CACHE_HOME... with the usual ~/.local fallbacks. */
 char *xdg_dir(const char *env, const char *fallback_under_home);
 
+/*
+ * Every config key pwb reads, with its default as text and what it does:
+ * `pwb help config` prints it; a key in the file or -c that is not here is
+ * warned about, with the nearest known key.
+ */
+struct config_key {
+	const char *key;
+	const char *def;
+	const char *help;
+};
+extern const struct config_key config_keys[];
+extern const size_t nconfig_keys;
+/* Warn (once per key) about keys in the file and -c that pwb does not
+ * know; never an error, so that an older pwb reads a newer config. */
+void ctx_check_config_keys(struct pwb_ctx *ctx);
+
 /* Where bench/ and friends are: $PWB_DATADIR, config core.datadir, or
  * the source tree pwb was built from.  Newly allocated. */
 char *pwb_datadir(struct pwb_ctx *ctx);

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 char *series_link(const char *base, const char *msgid)
 {
@@ -101,6 +102,13 @@ void text_series(FILE *f, const struct stored_series *s, int verbose)
 		if (verbose)
 			fprintf(f, "       <%s>\n", vis(p->msgid));
 	}
+}
+
+int use_colour(int fd)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(fd) && !(nc && *nc);
 }
 
 json_t *json_text(const char *s)

@@ -21,6 +21,9 @@ int json_print(json_t *j);
  * goes missing); here each such byte becomes U+FFFD.  NULL gives null.
  */
 json_t *json_text(const char *s);
+
+/* Colours on fd: only a terminal, and never with NO_COLOR set (no-color.org). */
+int use_colour(int fd);
 /* "<base><msgid>/" for a series' links; base falls back to lore.url. */
 char *series_link(const char *base, const char *msgid);
 

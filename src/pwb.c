@@ -9,6 +9,7 @@
 #include "lore.h"
 #include "mail.h"
 #include "util/run.h"
+#include "util/parse-options.h"
 #include "util/util.h"
 #include "version.h"
 
@@ -147,8 +148,19 @@ static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx)
 	const struct cmd *c;
 	char *sub[] = { NULL, "--help", NULL };
 
-	if (argc < 2) {
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		list_commands(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "config")) {
+		size_t k;
+
+		printf("config keys (file: $PWB_CONFIG or $XDG_CONFIG_HOME/pwb/config, "
+		       "git config syntax; -c key=value wins):\n");
+		for (k = 0; k < nconfig_keys; k++)
+			printf("  %-20s %-22s %s\n", config_keys[k].key,
+			       *config_keys[k].def ? config_keys[k].def : "-",
+			       config_keys[k].help);
 		return EXIT_OK;
 	}
 	c = find_cmd(argv[1]);
@@ -166,9 +178,20 @@ static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx)
 
 static int cmd_version(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	int maj, min, rev;
+	static const char *const usage[] = { "pwb version", NULL };
+	static const struct opt opts[] = { OPT_END() };
+	int maj, min, rev, n;
 
-	(void)argc, (void)argv, (void)ctx;
+	(void)ctx;
+	if (argc > 0) {
+		n = parse_options(argc, argv, usage,
+				  "The versions of pwb and its libraries.\n", opts);
+		if (n < 0)
+			return parse_options_exit(n);
+		if (n)
+			return usage_with_options_error(usage, NULL, opts,
+							"version takes no arguments");
+	}
 	git_libgit2_version(&maj, &min, &rev);
 	printf("pwb %s (libgit2 %d.%d.%d, sqlite %s, gmime %u.%u.%u)\n",
 	       PWB_VERSION, maj, min, rev, sqlite3_libversion(),
@@ -257,6 +280,7 @@ int main(int argc, char **argv)
 	}
 	if (ctx_load_config(&ctx))
 		goto out;
+	ctx_check_config_keys(&ctx);
 	if (ctx_configure_sandbox(&ctx))
 		goto out;
 	if (c->flags & NEED_DB) {

@@ -17,6 +17,45 @@ test_expect_success 'pwb help lists the commands; pwb CMD --help works for each'
 	done
 '
 
+test_expect_success '-h and --help on every command and sub-command, exit 0, usage on stdout' '
+	cmds=$(sed -n "s/^  \([a-z-]*\) .*/\1/p" h) &&
+	test "$(echo $cmds | wc -w)" -ge 20 &&
+	for c in $cmds; do
+		for h in -h --help; do
+			"$PWB" $c $h >ch 2>che || { echo "$c $h: exit $?"; return 1; }
+			grep -q "^usage: pwb" ch || { echo "$c $h: no usage"; return 1; }
+		done
+	done &&
+	"$PWB" tree add --help >ch && grep -q "^usage: pwb tree add" ch &&
+	"$PWB" tree list -h >ch && grep -q "^usage: pwb tree" ch &&
+	"$PWB" job import --help >ch && grep -q "^usage: pwb job import" ch &&
+	"$PWB" help --help >ch && grep -q "^commands:" ch &&
+	"$PWB" help config >ch && grep -q "^  sandbox.enabled  *true" ch
+'
+
+test_expect_success 'options may follow operands; read errors are not findings' '
+	printf "[ 1.0] BUG: kernel NULL pointer dereference, address: 0\n" >oops.log &&
+	"$PWB" triage oops.log --json >t.json; test $? = 1 &&
+	python3 -c "import json; assert json.load(open(\"t.json\"))[\"failure\"]" &&
+	printf "KTAP version 1\n1..1\nok 1 fine\n" >ok.tap &&
+	"$PWB" ktap ok.tap --json >k.json &&
+	python3 -c "import json; assert json.load(open(\"k.json\"))[0][\"status\"] == \"pass\"" &&
+	"$PWB" triage /no/such.log 2>err; test $? = 3 &&
+	grep -q "cannot read /no/such.log" err &&
+	"$PWB" ktap /no/such.tap 2>err; test $? = 3 &&
+	test_expect_code 129 "$PWB" triage oops.log --bogus 2>/dev/null &&
+	test_expect_code 129 "$PWB" triage 2>/dev/null
+'
+
+test_expect_success 'an unknown config key is warned about, with the nearest known key' '
+	"$PWB" -c sandbox.enable=0 triage ok.tap >/dev/null 2>err;
+	grep -q "^pwb: warning: unknown config key sandbox.enable (-c); did you mean sandbox.enabled?" err &&
+	"$PWB" -c bogus.key=1 triage ok.tap >/dev/null 2>err;
+	grep -q "^pwb: warning: unknown config key bogus.key" err &&
+	"$PWB" -c lore.timeout=5 triage ok.tap >/dev/null 2>err;
+	test ! -s err
+'
+
 test_expect_success 'usage errors exit 129 with one error line' '
 	test_fails_with "not a pwb command" "$PWB" frobnicate &&
 	{ "$PWB" frobnicate 2>/dev/null; test $? = 129; } &&

@@ -96,6 +96,16 @@ test_expect_success 'a check left running by a pwb that is gone is marked interr
 	test "$(sqlite3 "$PWB_DB" "SELECT status FROM checks WHERE id = 2")" = interrupted
 '
 
+test_expect_success 'colours only on a terminal, and never with NO_COLOR' '
+	"$PWB" report 1 >plain.txt &&
+	! grep -q "$(printf "\033")" plain.txt &&
+	script -qec "\"$PWB\" report 1" /dev/null >tty.txt &&
+	grep -q "$(printf "\033")\[" tty.txt &&
+	NO_COLOR=1 script -qec "\"$PWB\" report 1" /dev/null >nc.txt &&
+	grep -q "^verdict: does-not-apply" nc.txt &&
+	! grep -q "$(printf "\033")" nc.txt
+'
+
 test_expect_success 'a check with no result gets no reply unless --force' '
 	id=$(sqlite3 "$PWB_DB" "SELECT max(id) FROM checks WHERE status = \"interrupted\"") &&
 	test -n "$id" &&
