@@ -333,6 +333,7 @@ static int intake(struct check_state *cs)
 	struct fetch_opts fo = { NULL, 0, 0, MBOX_AUTO };
 	struct check_cell *c = cs->cell;
 	long sid = -1;
+	int rc;
 
 	stage(cs, "intake %s", c->source);
 	if (!parse_long(c->source, &sid)) {
@@ -340,7 +341,10 @@ static int intake(struct check_state *cs)
 			return -1;
 		stored_series_release(&cs->ss);
 	} else {
-		if (fetch_source(ctx, c->source, &fo, &cs->fr))
+		fo.lore = cs->o->lore ? xstrdup(cs->o->lore) : NULL;
+		rc = fetch_source(ctx, c->source, &fo, &cs->fr);
+		free(fo.lore);
+		if (rc)
 			return -1;
 		cs->fetched = 1;
 		sid = cs->fr.series_id;

@@ -29,6 +29,8 @@
 struct check_opts {
 	const char *tree_arg;	/* registered tree name or path */
 	const char *base_rev;	/* NULL: the series' base */
+	const char *lore;	/* archive base for a message-id SOURCE, as
+				 * pwb fetch --lore (NULL: lore.url) */
 	const struct suite *suites;
 	size_t nsuites;
 	long repeat;		/* 0: each suite's own */

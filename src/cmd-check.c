@@ -25,10 +25,11 @@
 
 static const char usage[] =
 	"usage: pwb check SOURCE --tree T [--base REV] [--suite S]... [--repeat N]\n"
-	"                 [--config C] [--on local|slurm] [--json]\n"
+	"                 [--config C] [--lore URL] [--on local|slurm] [--json]\n"
 	"\n"
 	"SOURCE is what pwb fetch takes (message-id, lore URL, mbox file) or\n"
-	"the id of a stored series.  Applies the series to tree T, builds the\n"
+	"the id of a stored series (--lore URL: the archive of a message-id,\n"
+	"as pwb fetch --lore).  Applies the series to tree T, builds the\n"
 	"base and every patch, runs the suites (default: every suite under\n"
 	"bench/suites, or config check.suites) on the base and on the last\n"
 	"patch, compares and prints the report.  Exit 0 no regression,\n"

@@ -19,6 +19,7 @@ int check_args_parse(int argc, char **argv, const char *usage,
 	static const struct option longopts[] = {
 		{ "tree", required_argument, NULL, 't' },
 		{ "base", required_argument, NULL, 'b' },
+		{ "lore", required_argument, NULL, 'l' },
 		{ "suite", required_argument, NULL, 's' },
 		{ "repeat", required_argument, NULL, 'n' },
 		{ "config", required_argument, NULL, 'c' },
@@ -37,6 +38,7 @@ int check_args_parse(int argc, char **argv, const char *usage,
 		switch (c) {
 		case 't': a->o.tree_arg = optarg; break;
 		case 'b': a->o.base_rev = optarg; break;
+		case 'l': a->o.lore = optarg; break;
 		case 's':
 			a->names = xrealloc(a->names, (a->nnames + 1) * sizeof(char *));
 			a->names[a->nnames++] = optarg;

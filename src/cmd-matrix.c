@@ -24,7 +24,8 @@
 
 static const char usage[] =
 	"usage: pwb matrix SOURCE... --tree T [--config C]... [--suite S]...\n"
-	"                  [--repeat N] [--base REV] [--on local|slurm] [--json]\n"
+	"                  [--repeat N] [--base REV] [--lore URL] [--on local|slurm]\n"
+	"                  [--json]\n"
 	"\n"
 	"Checks every SOURCE (as pwb check takes it) with every config C\n"
 	"(default: the suites' own) on tree T: apply, build, the suites on\n"

@@ -7,26 +7,16 @@
 #include "output.h"
 #include "store.h"
 #include "util/timefmt.h"
+#include "util/parse-options.h"
 #include "util/util.h"
 #include "util/vis.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <gmime/gmime.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char usage[] =
-	"usage: pwb series list [--json]\n"
-	"       pwb series show SERIES [--json]\n"
-	"       pwb series export SERIES [-o FILE]\n"
-	"\n"
-	"SERIES is a series id (from 'pwb series list'), a message-id of the\n"
-	"cover letter, a patch or any message of the thread, or a lore URL.\n"
-	"export writes an mbox that 'git am' applies, with the collected\n"
-	"trailers added under each patch's own.\n";
 
 static int series_list(struct pwb_ctx *ctx, int json)
 {
@@ -203,41 +193,51 @@ out:
 
 int cmd_series(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	static const char *const usage_lines[] = {
+		"pwb series list [--json]",
+		"pwb series show SERIES [--json]",
+		"pwb series export SERIES [-o FILE]",
+		NULL,
 	};
+	static const char text[] =
+		"SERIES is a series id (from 'pwb series list'), a message-id of the\n"
+		"cover letter, a patch or any message of the thread, or a lore URL.\n"
+		"export writes an mbox that 'git am' applies, with the collected\n"
+		"trailers added under each patch's own.\n";
 	const char *sub, *out = NULL;
-	int c, json = 0;
+	int json = 0, n;
+	const struct opt opts[] = {
+		OPT_JSON(&json),
+		OPT_STRING('o', "output", &out, "FILE", "export: write the mbox to FILE"),
+		OPT_END(),
+	};
 
-	if (argc < 2)
-		return usage_error(usage, "series needs a subcommand");
-	sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
-		return usage_help(usage);
-	optind = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'o': out = optarg; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
-	optind++; /* back to argv indices */
+	n = parse_options(argc, argv, usage_lines, text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	sub = n ? argv[1] : "";
 	if (!strcmp(sub, "list")) {
-		if (optind != argc)
-			return usage_error(usage, "series list takes no arguments");
+		if (n != 1 || out)
+			return usage_with_options_error(usage_lines, text, opts,
+				"series list takes only --json");
 		return series_list(ctx, json);
 	}
-	if (!strcmp(sub, "show") || !strcmp(sub, "export")) {
-		if (optind != argc - 1)
-			return usage_error(usage, "series %s takes one SERIES", sub);
-		if (!strcmp(sub, "show"))
-			return series_show(ctx, argv[optind], json);
-		return series_export(ctx, argv[optind], out);
+	if (!strcmp(sub, "show")) {
+		if (n != 2 || out)
+			return usage_with_options_error(usage_lines, text, opts,
+				"series show takes one SERIES and --json");
+		return series_show(ctx, argv[2], json);
 	}
-	return usage_error(usage, "unknown series subcommand '%s'", sub);
+	if (!strcmp(sub, "export")) {
+		if (n != 2 || json)
+			return usage_with_options_error(usage_lines, text, opts,
+				"series export takes one SERIES and -o FILE "
+				"(an mbox, not JSON: pwb series show --json)");
+		return series_export(ctx, argv[2], out);
+	}
+	if (!*sub)
+		return usage_with_options_error(usage_lines, text, opts,
+						"series needs a subcommand");
+	return usage_with_options_error(usage_lines, text, opts,
+					"unknown series subcommand '%s'", sub);
 }

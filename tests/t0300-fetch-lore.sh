@@ -17,6 +17,16 @@ test_expect_success 'fetch by message-id with <> from the local lore' '
 	test "$(sqlite3 "$PWB_DB" "SELECT DISTINCT list_id FROM messages")" = "<test.example.com>"
 '
 
+test_expect_success 'pwb check takes --lore as pwb fetch does' '
+	git init -q t && (cd t && echo hello >README &&
+		git add README && git -c user.name=t -c user.email=t@t commit -qm one) &&
+	"$PWB" --db "$TRASH/check.sqlite" check "<$V2>" --lore "$PI_URL" --tree t \
+		--base HEAD --suite mmn-pairing >out 2>err;
+	test $? = 2 &&
+	test "$(sqlite3 "$TRASH/check.sqlite" "SELECT verdict FROM checks")" = does-not-apply &&
+	test "$(sqlite3 "$TRASH/check.sqlite" "SELECT source FROM threads")" = "$PI_URL$V2/"
+'
+
 test_expect_success 'fetch by a lore URL of a reply finds the same thread' '
 	"$PWB" fetch "${PI_URL}20190815091500.bbbb@example.com/T/#u" >out &&
 	grep -q "12 messages (0 new)" out &&
