@@ -82,13 +82,14 @@ static int load_previous(sqlite3 *db, long id, struct apply_result *r)
 {
 	sqlite3_stmt *st;
 	size_t i = 0;
+	int rc = 0;
 
 	if (db_prepare(db, &st, "SELECT idx, status, strategy, offset, "
 		       "commit_id FROM apply_patches WHERE apply_id = ? "
 		       "ORDER BY idx"))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW && i < r->npatches) {
+	while (i < r->npatches && (rc = db_row(db, st, "load an earlier apply")) > 0) {
 		struct patch_result *p = &r->patches[i++];
 		const char *strat = (const char *)sqlite3_column_text(st, 2);
 		const char *c = (const char *)sqlite3_column_text(st, 4);
@@ -103,7 +104,7 @@ static int load_previous(sqlite3 *db, long id, struct apply_result *r)
 		snprintf(p->commit, sizeof(p->commit), "%s", c ? c : "");
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 struct left_ctx {
@@ -294,7 +295,8 @@ int apply_to_tree(struct pwb_ctx *ctx, long sid, const char *tree_arg,
 			snprintf(r->head, sizeof(r->head), "%s", prev_head);
 			r->npatches = s->npatches;
 			r->patches = xcalloc(s->npatches, sizeof(*r->patches));
-			load_previous(ctx->db, prev, r);
+			if (load_previous(ctx->db, prev, r))
+				goto out;
 			ran = 1;
 		}
 	}

@@ -33,7 +33,7 @@ static void reap_stale(sqlite3 *db)
 
 	if (db_prepare(db, &st, "SELECT id, pid FROM checks WHERE status = 'running'"))
 		return;
-	while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
+	while (n < 64 && db_row(db, st, "find stale checks") > 0) {
 		long pid = (long)sqlite3_column_int64(st, 1);
 
 		if (!pid_alive(pid))

@@ -89,7 +89,7 @@ static json_t *json_rows(sqlite3 *db, const char *sql, long id,
 	if (db_prepare(db, &st, sql))
 		return a;
 	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_row(db, st, "load run rows") > 0) {
 		json_t *o = json_object();
 		int k;
 

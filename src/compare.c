@@ -120,14 +120,15 @@ static int load_cases(sqlite3 *db, struct suite_cmp *c, const long *ids,
 {
 	sqlite3_stmt *st;
 	size_t i;
+	int rc = 0;
 
 	if (db_prepare(db, &st, "SELECT name, status, diag FROM case_results "
 		       "WHERE run_id = ? ORDER BY rowid"))
 		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && rc >= 0; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, ids[i]);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		while ((rc = db_row(db, st, "load case results")) > 0) {
 			struct case_cmp *k = case_get(c, (const char *)
 						      sqlite3_column_text(st, 0));
 			const char *s = (const char *)sqlite3_column_text(st, 1);
@@ -150,7 +151,7 @@ static int load_cases(sqlite3 *db, struct suite_cmp *c, const long *ids,
 		}
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 static void judge_case(struct case_cmp *k)
@@ -195,14 +196,15 @@ static int load_metrics(sqlite3 *db, struct suite_cmp *c, const long *ids,
 {
 	sqlite3_stmt *st;
 	size_t i;
+	int rc = 0;
 
 	if (db_prepare(db, &st, "SELECT name, value, unit FROM metric_samples "
 		       "WHERE run_id = ? ORDER BY name"))
 		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && rc >= 0; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, ids[i]);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		while ((rc = db_row(db, st, "load metric samples")) > 0) {
 			struct metric_cmp *m = metric_get(c,
 				(const char *)sqlite3_column_text(st, 0),
 				(const char *)sqlite3_column_text(st, 2));
@@ -218,7 +220,7 @@ static int load_metrics(sqlite3 *db, struct suite_cmp *c, const long *ids,
 		}
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 static void judge_metrics(struct suite_cmp *c, const struct suite *s)

@@ -289,6 +289,14 @@ int db_execf(sqlite3 *db, const char *what, const char *sql,
 
 	if (db_prepare(db, &st, sql))
 		return -1;
+	/* a letter for every parameter, no more: a mismatch is a bug here */
+	if ((size_t)sqlite3_bind_parameter_count(st) != strlen(types)) {
+		rc = error("db_execf (%s): %d parameters, %zu type letters \"%s\"",
+			   what, sqlite3_bind_parameter_count(st), strlen(types),
+			   types);
+		sqlite3_finalize(st);
+		return rc;
+	}
 	va_start(ap, types);
 	for (k = 1; types[k - 1]; k++) {
 		switch (types[k - 1]) {
@@ -321,4 +329,15 @@ int db_execf(sqlite3 *db, const char *what, const char *sql,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_error(db, what);
+}
+
+int db_row(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(db, what);
 }

@@ -44,6 +44,13 @@ void db_rollback(sqlite3 *db);
 int db_error(sqlite3 *db, const char *what);
 
 /*
+ * Step st once: 1 a row, 0 done, -1 an error (said, naming what).  The
+ * loop `while ((rc = db_row(db, st, "load x")) > 0)` then `if (rc < 0)`
+ * never mistakes a busy or failing database for the end of the rows.
+ */
+int db_row(sqlite3 *db, sqlite3_stmt *st, const char *what);
+
+/*
  * One statement with its parameters, stepped once: types has a letter per
  * parameter: 't' const char * (NULL binds NULL), 'i' int, 'I' sqlite3_int64,
  * 'L' long, bound NULL when <= 0 (an optional row id), 'd' double.

@@ -548,7 +548,7 @@ static void mark_new(sqlite3 *db, const char *repo, const char *config,
 	db_bind_text(st, 1, repo);
 	db_bind_text(st, 2, config);
 	db_bind_text(st, 3, tree);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_row(db, st, "load the last build's warnings") > 0) {
 		const char *f = (const char *)sqlite3_column_text(st, 0);
 		const char *m = (const char *)sqlite3_column_text(st, 1);
 
