@@ -1,4 +1,5 @@
 #include "kbuild.h"
+#include "arch.h"
 #include "checkout.h"
 #include "ctx.h"
 #include "db.h"
@@ -583,7 +584,8 @@ int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 	double t0;
 	int ret = -1, ccache;
 	long cached_from = -1;
-	const char *cfg = q->config ? q->config : "qemu-x86_64";
+	const struct arch *arch = arch_default();
+	const char *cfg = q->config ? q->config : arch->default_config;
 
 	memset(r, 0, sizeof(*r));
 	r->vmlinux_size = r->bzimage_size = -1;
@@ -797,7 +799,7 @@ configfail:
 	}
 built_config:
 	{
-		const char *targets[] = { "bzImage", "modules", NULL };
+		const char *targets[] = { arch->image_target, "modules", NULL };
 		char d[128];
 
 		if (run_make(co.dir, r->build_dir, targets, (int)jobs, ccache,
@@ -826,7 +828,7 @@ built_config:
 	if (!strcmp(r->status, "ok")) {
 		struct buf from = BUF_INIT, to = BUF_INIT;
 
-		buf_addf(&from, "%s/arch/x86/boot/bzImage", r->build_dir);
+		buf_addf(&from, "%s/%s", r->build_dir, arch->image_path);
 		r->bzimage_size = file_size(from.buf);
 		buf_addf(&to, "%s/artifacts/%s", workdir, cache_key);
 		if (!mkdir_p(to.buf, 0777)) {

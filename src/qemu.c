@@ -1,4 +1,5 @@
 #include "qemu.h"
+#include "arch.h"
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -92,10 +93,11 @@ static void on_console(const char *data, size_t len, void *ud)
 
 int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 {
-	const char *qemu = o->qemu ? o->qemu : "qemu-system-x86_64";
+	const struct arch *a = arch_default();
+	const char *qemu = o->qemu ? o->qemu : a->qemu;
 	struct buf append = BUF_INIT, mem = BUF_INIT, smp = BUF_INIT,
 		   cmd = BUF_INIT;
-	const char *argv[32];
+	const char *argv[40];
 	struct echo_ctx ec;
 	struct run_opts ro;
 	const char *ro_files[3];
@@ -120,19 +122,21 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 	r->qemu_version = qemu_version(qemu);
 	if (!r->qemu_version) {
 		r->status = BOOT_INFRA;
-		r->error = xstrdup("QEMU is missing or does not run "
-				   "(apt-get install qemu-system-x86)");
+		r->error = xstrfmt("QEMU is missing or does not run "
+				   "(apt-get install %s)", a->qemu_package);
 		return 0;
 	}
 again:
 	r->kvm = kvm_usable();
-	buf_addstr(&append, "console=ttyS0,115200 panic=-1 printk.time=1 "
-		   "oops=panic softlockup_panic=0");
+	buf_addf(&append, "console=%s panic=-1 printk.time=1 "
+		 "oops=panic softlockup_panic=0", a->console);
 	if (o->append && *o->append)
 		buf_addf(&append, " %s", o->append);
 	buf_addf(&mem, "%ld", o->mem_mb > 0 ? o->mem_mb : 256);
 	buf_addf(&smp, "%d", o->cpus > 0 ? o->cpus : 1);
 	argv[n++] = qemu;
+	for (i = 0; a->qemu_args[i] && n < 24; i++)
+		argv[n++] = a->qemu_args[i];
 	argv[n++] = "-nodefaults";
 	argv[n++] = "-nographic";
 	argv[n++] = "-no-reboot";

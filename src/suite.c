@@ -1,4 +1,5 @@
 #include "suite.h"
+#include "arch.h"
 #include "tree.h"
 #include "util/buf.h"
 #include "util/run.h"
@@ -290,7 +291,7 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 	}
 	s->hash = xstrdup(g_checksum_get_string(ck));
 	if (!s->config)
-		s->config = xstrdup("qemu-x86_64");
+		s->config = xstrdup(arch_default()->default_config);
 	ret = 0;
 out:
 	if (ck)
