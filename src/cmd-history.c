@@ -11,16 +11,18 @@
 #include "output.h"
 #include "store.h"
 #include "util/timefmt.h"
+#include "util/parse-options.h"
 #include "util/util.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
-	"usage: pwb history SERIES [--json]\n"
-	"   or: pwb history --case NAME [--suite S] [--json]\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb history SERIES [--json]",
+	"pwb history --case NAME [--suite S] [--json]",
+	NULL,
+};
+static const char usage_text[] =
 	"Every version of a series with its checks and verdicts, or one test\n"
 	"case's results on every commit it ran on.\n";
 
@@ -141,32 +143,25 @@ static int case_history(sqlite3 *db, const char *name, const char *suite, int js
 
 int cmd_history(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "case", required_argument, NULL, 'c' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *case_name = NULL, *suite = NULL;
-	int c, json = 0;
+	int n, json = 0;
 	long sid;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c': case_name = optarg; break;
-		case 's': suite = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
-	if ((optind == argc - 1) == !!case_name || argc - optind > 1)
-		return usage_error(usage, "history takes a SERIES or --case NAME");
+	const struct opt opts[] = {
+		OPT_STRING(0, "case", &case_name, "NAME", "one test case's results"),
+		OPT_STRING(0, "suite", &suite, "S", "with --case: only suite S"),
+		OPT_JSON(&json),
+		OPT_END(),
+	};
+
+	n = parse_options(argc, argv, usage, usage_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if ((n == 1) == !!case_name || n > 1)
+		return usage_with_options_error(usage, usage_text, opts, "history takes a SERIES or --case NAME");
 	if (case_name)
 		return case_history(ctx->db, case_name, suite, json) ? EXIT_FAIL : EXIT_OK;
-	if (store_find_series(ctx->db, argv[optind], &sid))
+	if (store_find_series(ctx->db, argv[1], &sid))
 		return EXIT_FAIL;
 	return series_history(ctx->db, sid, json) ? EXIT_FAIL : EXIT_OK;
 }

@@ -7,17 +7,19 @@
 #include "db.h"
 #include "output.h"
 #include "report.h"
+#include "util/parse-options.h"
 #include "util/util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-	"usage: pwb report [CHECK | SERIES] [--format text|json|email] [--force]\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb report [CHECK | SERIES] [--format text|json|email] [--force]",
+	NULL,
+};
+static const char usage_text[] =
 	"CHECK is a check id; SERIES anything pwb series takes (its newest\n"
 	"check).  Without either: the newest check.  --format email prints a\n"
 	"plain-text reply to the series for the mailing list; it says only\n"
@@ -26,35 +28,30 @@ static const char usage[] =
 
 int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *format = "text";
 	struct check_report r;
 	long id = -1;
-	int c, force = 0, ret = EXIT_OK;
+	int n, json = 0, force = 0, ret = EXIT_OK;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f': format = optarg; break;
-		case 'j': format = "json"; break;
-		case 'F': force = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
+	const struct opt opts[] = {
+		OPT_STRING(0, "format", &format, "F", "text, json or email"),
+		OPT_FLAG(0, "json", &json, "the same as --format json"),
+		OPT_FLAG(0, "force", &force, "email: a reply even for a check with no result"),
+		OPT_END(),
+	};
+
+	n = parse_options(argc, argv, usage, usage_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (json)
+		format = "json";
 	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "email"))
-		return usage_error(usage, "--format is text, json or email, not '%s'",
+		return usage_with_options_error(usage, usage_text, opts, "--format is text, json or email, not '%s'",
 				   format);
-	if (argc - optind > 1)
-		return usage_error(usage, "report takes at most one CHECK or SERIES");
-	if (optind < argc) {
-		if (report_find_check(ctx, argv[optind], &id))
+	if (n > 1)
+		return usage_with_options_error(usage, usage_text, opts, "report takes at most one CHECK or SERIES");
+	if (n == 1) {
+		if (report_find_check(ctx, argv[1], &id))
 			return EXIT_FAIL;
 	} else {
 		sqlite3_stmt *st;

@@ -7,17 +7,19 @@
 #include "output.h"
 #include "store.h"
 #include "util/timefmt.h"
+#include "util/parse-options.h"
 #include "util/util.h"
 #include "util/vis.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-	"usage: pwb thread [--json] MSGID\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb thread MSGID [--json]",
+	NULL,
+};
+static const char usage_text[] =
 	"MSGID is any message of a stored thread (or a lore URL of one).\n";
 
 struct tnode {
@@ -64,29 +66,24 @@ static void print_tree(struct tnode *n, size_t nr, long parent, int depth,
 
 int cmd_thread(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	sqlite3_stmt *st = NULL;
 	struct tnode *n = NULL;
 	size_t nr = 0, i, j;
 	long tid;
-	int c, json = 0, ret = EXIT_FAIL, rc;
+	int nargs, json = 0, ret = EXIT_FAIL, rc;
 	json_t *arr = NULL;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return usage_error(usage, "thread takes one MSGID");
-	if (store_find_thread(ctx->db, argv[optind], &tid))
+	const struct opt opts[] = {
+		OPT_JSON(&json),
+		OPT_END(),
+	};
+
+	nargs = parse_options(argc, argv, usage, usage_text, opts);
+	if (nargs < 0)
+		return parse_options_exit(nargs);
+	if (nargs != 1)
+		return usage_with_options_error(usage, usage_text, opts, "thread takes one MSGID");
+	if (store_find_thread(ctx->db, argv[1], &tid))
 		return EXIT_FAIL;
 	if (db_prepare(ctx->db, &st, "SELECT msgid, parent_msgid, from_name, "
 		       "from_email, subject, date, date_tz FROM messages "
