@@ -10,13 +10,14 @@
 #include "util/util.h"
 #include "util/vis.h"
 
-#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-	"usage: pwb build --tree T --rev REV [--config NAME] [--slot N] [--json]\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb build --tree T --rev REV [--config NAME] [--slot N] [--json]",
+	NULL,
+};
+static const char usage_text[] =
 	"Builds REV of tree T out of tree (O=) with bench/configs/NAME.config\n"
 	"(default qemu-x86_64) merged over its base target.  The build\n"
 	"directory is reused across revisions; a tree, config and toolchain\n"
@@ -26,38 +27,26 @@ static const char usage[] =
 
 int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "tree", required_argument, NULL, 't' },
-		{ "rev", required_argument, NULL, 'r' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "slot", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 0 };
 	struct kbuild_result r;
-	int c, json = 0, ret;
-	long v;
+	int n, json = 0, ret;
+	long slot = 0;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': q.tree_arg = optarg; break;
-		case 'r': q.rev = optarg; break;
-		case 'c': q.config = optarg; break;
-		case 's':
-			if (parse_long(optarg, &v) || v < 0 || v > 999)
-				return usage_error(usage, "--slot takes 0..999");
-			q.slot = (int)v;
-			break;
-		case 'j': json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
-	if (optind != argc || !q.tree_arg || !q.rev)
-		return usage_error(usage, "build needs --tree and --rev");
+	const struct opt opts[] = {
+		OPT_TREE(&q.tree_arg),
+		OPT_STRING(0, "rev", &q.rev, "REV", "the revision to build"),
+		OPT_STRING(0, "config", &q.config, "NAME", "bench/configs/NAME.config"),
+		OPT_SLOT(&slot),
+		OPT_JSON(&json),
+		OPT_END(),
+	};
+
+	n = parse_options(argc, argv, usage, usage_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	q.slot = (int)slot;
+	if (n || !q.tree_arg || !q.rev)
+		return usage_with_options_error(usage, usage_text, opts, "build needs --tree and --rev");
 	q.progress = !json && isatty(2);
 	run_install_signal_handlers();
 	if (kbuild(ctx, &q, &r))

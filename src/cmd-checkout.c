@@ -8,26 +8,20 @@
 #include "tree.h"
 #include "util/util.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-	"usage: pwb checkout REV --tree T [--slot N] [--json]\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb checkout REV --tree T [--slot N] [--json]",
+	NULL,
+};
+static const char usage_text[] =
 	"Prints the path of the checkout of tree T in slot N (default 0) after\n"
 	"moving it to REV; only files that differ are rewritten.  The\n"
 	"repository's own HEAD, index and work tree are not touched.\n";
 
 int cmd_checkout(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "tree", required_argument, NULL, 't' },
-		{ "slot", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *tree_arg = NULL;
 	char *path = NULL, *name = NULL, *key = NULL, *workdir = NULL;
 	git_repository *repo = NULL;
@@ -36,30 +30,27 @@ int cmd_checkout(int argc, char **argv, struct pwb_ctx *ctx)
 	struct checkout co = { NULL, NULL, NULL, -1 };
 	struct checkout_stats st;
 	long slot = 0;
-	int c, json = 0, ret = EXIT_FAIL;
+	int n, json = 0, ret = EXIT_FAIL;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': tree_arg = optarg; break;
-		case 's':
-			if (parse_long(optarg, &slot) || slot < 0 || slot > 999)
-				return usage_error(usage, "--slot takes 0..999");
-			break;
-		case 'j': json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return usage_error(usage, "checkout takes one REV");
+	const struct opt opts[] = {
+		OPT_TREE(&tree_arg),
+		OPT_SLOT(&slot),
+		OPT_JSON(&json),
+		OPT_END(),
+	};
+
+	n = parse_options(argc, argv, usage, usage_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (n != 1)
+		return usage_with_options_error(usage, usage_text, opts, "checkout takes one REV");
 	if (!tree_arg)
-		return usage_error(usage, "checkout needs --tree");
+		return usage_with_options_error(usage, usage_text, opts, "checkout needs --tree");
 	if (tree_resolve(ctx->db, tree_arg, &path, &name) || tree_open(path, &repo))
 		goto out;
-	if (git_revparse_single(&obj, repo, argv[optind]) ||
+	if (git_revparse_single(&obj, repo, argv[1]) ||
 	    git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE)) {
-		error("%s: not a commit or tree in %s", argv[optind], path);
+		error("%s: not a commit or tree in %s", argv[1], path);
 		goto out;
 	}
 	key = checkout_key(name, path);
@@ -80,7 +71,7 @@ int cmd_checkout(int argc, char **argv, struct pwb_ctx *ctx)
 		json_print(o);
 		json_decref(o);
 	} else {
-		notice("checkout %s: %ld written, %ld removed%s", argv[optind],
+		notice("checkout %s: %ld written, %ld removed%s", argv[1],
 		       st.written, st.removed,
 		       st.repaired ? " (compared by content)" : "");
 		printf("%s\n", co.dir);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "ctx.h"
 #include "kbuild.h"
+#include "util/parse-options.h"
 
 int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_series(int argc, char **argv, struct pwb_ctx *ctx);
@@ -29,6 +30,18 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_history(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_job(int argc, char **argv, struct pwb_ctx *ctx);
+
+/* Option groups the commands share, so that each is spelled alike. */
+#define OPT_TREE(v) OPT_STRING(0, "tree", (v), "T", \
+	"the kernel tree: a registered NAME or a path")
+#define OPT_BASE(v) OPT_STRING(0, "base", (v), "REV", \
+	"apply on REV, not on the series' base-commit")
+#define OPT_SUITES(v) OPT_LIST(0, "suite", (v), "S", "a suite of bench/suites")
+#define OPT_REPEAT(v) OPT_LONG(0, "repeat", (v), "N", \
+	"runs per side (default: the suite's)", 1, 1000)
+#define OPT_ON(v) OPT_STRING(0, "on", (v), "local|slurm", \
+	"where builds and boots run (config run.backend)")
+#define OPT_SLOT(v) OPT_LONG(0, "slot", (v), "N", "checkout slot (0..999)", 0, 999)
 
 /* pwb build's exit status for a build outcome (pwb boot --tree shares it). */
 static inline int build_exit(enum build_outcome o)
