@@ -15,15 +15,16 @@
 #include "util/util.h"
 #include "util/vis.h"
 
-#include <getopt.h>
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static const char usage[] =
-	"usage: pwb apply SERIES --tree T [--base REV] [--json]\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb apply SERIES --tree T [--base REV] [--json]",
+	NULL,
+};
+static const char usage_text[] =
 	"Makes one commit per patch on branch pwb/<series-id>-v<version> of\n"
 	"tree T (a registered name or a path), without touching its HEAD,\n"
 	"index or work tree.  A branch that is checked out, or that moved\n"
@@ -101,36 +102,31 @@ static json_t *to_json(const struct apply_result *r)
 
 int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "tree", required_argument, NULL, 't' },
-		{ "base", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *tree_arg = NULL, *base = NULL;
 	char *path = NULL, *name = NULL;
 	struct stored_series s;
 	struct apply_result r;
-	int c, rc, json = 0, ret = EXIT_FAIL;
+	int n, rc, json = 0, ret = EXIT_FAIL;
 	long sid, run_id;
 
 	memset(&r, 0, sizeof(r));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': tree_arg = optarg; break;
-		case 'b': base = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return usage_error(usage, "apply takes one SERIES");
+	const struct opt opts[] = {
+		OPT_TREE(&tree_arg),
+		OPT_BASE(&base),
+		OPT_JSON(&json),
+		OPT_END(),
+	};
+
+	n = parse_options(argc, argv, usage, usage_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (n != 1)
+		return usage_with_options_error(usage, usage_text, opts,
+							"apply takes one SERIES");
 	if (!tree_arg)
-		return usage_error(usage, "apply needs --tree");
-	if (store_find_series(ctx->db, argv[optind], &sid))
+		return usage_with_options_error(usage, usage_text, opts,
+							"apply needs --tree");
+	if (store_find_series(ctx->db, argv[1], &sid))
 		return EXIT_FAIL;
 	if (tree_resolve(ctx->db, tree_arg, &path, &name))
 		return EXIT_FAIL;

@@ -46,7 +46,8 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 		return parse_options_exit(n);
 	q.slot = (int)slot;
 	if (n || !q.tree_arg || !q.rev)
-		return usage_with_options_error(usage, usage_text, opts, "build needs --tree and --rev");
+		return usage_with_options_error(usage, usage_text, opts,
+							"build needs --tree and --rev");
 	q.progress = !json && isatty(2);
 	run_install_signal_handlers();
 	if (kbuild(ctx, &q, &r))

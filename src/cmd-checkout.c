@@ -43,9 +43,11 @@ int cmd_checkout(int argc, char **argv, struct pwb_ctx *ctx)
 	if (n < 0)
 		return parse_options_exit(n);
 	if (n != 1)
-		return usage_with_options_error(usage, usage_text, opts, "checkout takes one REV");
+		return usage_with_options_error(usage, usage_text, opts,
+							"checkout takes one REV");
 	if (!tree_arg)
-		return usage_with_options_error(usage, usage_text, opts, "checkout needs --tree");
+		return usage_with_options_error(usage, usage_text, opts,
+							"checkout needs --tree");
 	if (tree_resolve(ctx->db, tree_arg, &path, &name) || tree_open(path, &repo))
 		goto out;
 	if (git_revparse_single(&obj, repo, argv[1]) ||

@@ -13,24 +13,18 @@
 #include "util/vis.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-	"usage: pwb fetch [options] SOURCE\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb fetch [options] SOURCE",
+	NULL,
+};
+static const char usage_text[] =
 	"SOURCE is a message-id (with or without <>), a lore URL of any message\n"
 	"of the thread, a path to an mbox file, or - for standard input.\n"
-	"\n"
-	"  --lore URL           archive base for message-ids (config lore.url,\n"
-	"                       default " LORE_DEFAULT_BASE ")\n"
-	"  --version N          take version N of the series, not the newest\n"
-	"  --allow-incomplete   accept a series with missing patches\n"
-	"  --mboxrd / --mbox    force the mbox flavour of a local file\n"
-	"  --json               print the stored series as JSON\n"
 	"\n"
 	"config: lore.url, lore.timeout (s, 60), lore.connecttimeout (s, 15),\n"
 	"        lore.maxsize (64m), lore.retries (3), lore.maxwait (s, 60)\n";
@@ -48,49 +42,42 @@ static void print_text(const struct stored_series *s, const char *source,
 
 int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "lore", required_argument, NULL, 'l' },
-		{ "version", required_argument, NULL, 'V' },
-		{ "allow-incomplete", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "mboxrd", no_argument, NULL, 'r' },
-		{ "mbox", no_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct fetch_opts o = { NULL, 0, 0, MBOX_AUTO };
 	struct fetch_result fr;
 	struct stored_series ss;
-	int c, ret = EXIT_FAIL, json = 0;
-	long v;
+	int n, ret = EXIT_FAIL, json = 0, rd = 0, mbo = 0;
+	long version = 0;
+	const char *lore = NULL;
 
 	memset(&fr, 0, sizeof(fr));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l': free(o.lore); o.lore = xstrdup(optarg); break;
-		case 'V':
-			if (parse_long(optarg, &v) || v < 1 || v > 999) {
-				ret = usage_error(usage, "--version needs a "
-						  "positive number, got '%s'",
-						  optarg);
-				goto out;
-			}
-			o.version = (int)v;
-			break;
-		case 'a': o.allow_incomplete = 1; break;
-		case 'j': json = 1; break;
-		case 'r': o.format = MBOX_RD; break;
-		case 'o': o.format = MBOX_O; break;
-		case 'h': ret = usage_help(usage); goto out;
-		default: ret = usage_error(usage, "bad option"); goto out;
-		}
-	}
-	if (optind != argc - 1) {
-		ret = usage_error(usage, "fetch takes one SOURCE");
+	const struct opt opts[] = {
+		OPT_STRING(0, "lore", &lore, "URL", "archive base for message-ids "
+			   "(config lore.url, default " LORE_DEFAULT_BASE ")"),
+		OPT_LONG(0, "version", &version, "N",
+			 "take version N of the series, not the newest", 1, 999),
+		OPT_FLAG(0, "allow-incomplete", &o.allow_incomplete,
+			 "accept a series with missing patches"),
+		OPT_FLAG(0, "mboxrd", &rd, "the file is mboxrd"),
+		OPT_FLAG(0, "mbox", &mbo, "the file is mboxo"),
+		OPT_JSON(&json),
+		OPT_END(),
+	};
+
+	n = parse_options(argc, argv, usage, usage_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (rd && mbo)
+		return usage_with_options_error(usage, usage_text, opts,
+						"--mboxrd or --mbox, not both");
+	o.format = rd ? MBOX_RD : mbo ? MBOX_O : MBOX_AUTO;
+	o.version = (int)version;
+	o.lore = lore ? xstrdup(lore) : NULL;
+	if (n != 1) {
+		ret = usage_with_options_error(usage, usage_text, opts,
+					       "fetch takes one SOURCE");
 		goto out;
 	}
-	if (fetch_source(ctx, argv[optind], &o, &fr))
+	if (fetch_source(ctx, argv[1], &o, &fr))
 		goto out;
 	if (store_load_series(ctx->db, fr.series_id, &ss))
 		goto out;

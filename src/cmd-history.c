@@ -158,7 +158,8 @@ int cmd_history(int argc, char **argv, struct pwb_ctx *ctx)
 	if (n < 0)
 		return parse_options_exit(n);
 	if ((n == 1) == !!case_name || n > 1)
-		return usage_with_options_error(usage, usage_text, opts, "history takes a SERIES or --case NAME");
+		return usage_with_options_error(usage, usage_text, opts,
+							"history takes a SERIES or --case NAME");
 	if (case_name)
 		return case_history(ctx->db, case_name, suite, json) ? EXIT_FAIL : EXIT_OK;
 	if (store_find_series(ctx->db, argv[1], &sid))

@@ -46,10 +46,12 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 	if (json)
 		format = "json";
 	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "email"))
-		return usage_with_options_error(usage, usage_text, opts, "--format is text, json or email, not '%s'",
+		return usage_with_options_error(usage, usage_text, opts,
+							"--format is text, json or email, not '%s'",
 				   format);
 	if (n > 1)
-		return usage_with_options_error(usage, usage_text, opts, "report takes at most one CHECK or SERIES");
+		return usage_with_options_error(usage, usage_text, opts,
+							"report takes at most one CHECK or SERIES");
 	if (n == 1) {
 		if (report_find_check(ctx, argv[1], &id))
 			return EXIT_FAIL;

@@ -82,7 +82,8 @@ int cmd_thread(int argc, char **argv, struct pwb_ctx *ctx)
 	if (nargs < 0)
 		return parse_options_exit(nargs);
 	if (nargs != 1)
-		return usage_with_options_error(usage, usage_text, opts, "thread takes one MSGID");
+		return usage_with_options_error(usage, usage_text, opts,
+							"thread takes one MSGID");
 	if (store_find_thread(ctx->db, argv[1], &tid))
 		return EXIT_FAIL;
 	if (db_prepare(ctx->db, &st, "SELECT msgid, parent_msgid, from_name, "
