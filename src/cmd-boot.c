@@ -17,18 +17,16 @@
 #include "util/util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static const char usage[] =
-	"usage: pwb boot (--kernel IMAGE | --tree T --rev REV [--config NAME])\n"
-	"                [--run CMD] [--file SRC:DST]... [--mem MB] [--cpus N]\n"
-	"                [--timeout S] [--idle-timeout S] [--append ARGS]\n"
-	"                [--log FILE] [--echo] [--json]\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb boot (--kernel IMAGE | --tree T --rev REV [--config NAME]) [options]",
+	NULL,
+};
+static const char usage_text[] =
 	"/init runs CMD (a shell command in the guest, default: nothing)\n"
 	"between start and end markers, then powers off.  The console is\n"
 	"triaged (see pwb triage) and recorded with the boot.\n"
@@ -39,24 +37,6 @@ static const char usage[] =
 
 int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "tree", required_argument, NULL, 't' },
-		{ "rev", required_argument, NULL, 'r' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "run", required_argument, NULL, 'R' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "cpus", required_argument, NULL, 'p' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "idle-timeout", required_argument, NULL, 'I' },
-		{ "append", required_argument, NULL, 'a' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "echo", no_argument, NULL, 'e' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 0 };
 	struct kbuild_result br;
 	struct qemu_opts qo;
@@ -66,9 +46,11 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 	char dir[4096], initrd[4200];
 	const char *kernel = NULL, *run_cmd = NULL, *logpath = NULL;
 	char *qemu = NULL;
-	int c, json = 0, ret = EXIT_FAIL, built = 0, booted = 0;
+	const char *append = NULL;
+	struct opt_list filel = { NULL, 0 };
+	int json = 0, ret = EXIT_FAIL, built = 0, booted = 0;
 	size_t nfiles = 0;
-	long v, id = -1, mem, cpus, tmo, idle;
+	long id = -1, mem, cpus, tmo, idle;
 
 	memset(&qo, 0, sizeof(qo));
 	memset(&br, 0, sizeof(br));
@@ -78,51 +60,57 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 	    ctx_config_long(ctx, "boot.timeout", 300, &tmo) ||
 	    ctx_config_long(ctx, "boot.idletimeout", 60, &idle))
 		return EXIT_FAIL;
-	qo.mem_mb = mem;
-	qo.cpus = (int)cpus;
-	qo.timeout = (double)tmo;
-	qo.idle_timeout = (double)idle;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'k': kernel = optarg; break;
-		case 't': q.tree_arg = optarg; break;
-		case 'r': q.rev = optarg; break;
-		case 'c': q.config = optarg; break;
-		case 'R': run_cmd = optarg; break;
-		case 'f': {
-			char *colon = strchr(optarg, ':');
+	{
+		const struct opt opts[] = {
+			OPT_STRING(0, "kernel", &kernel, "IMAGE", "boot this kernel image"),
+			OPT_TREE(&q.tree_arg),
+			OPT_STRING(0, "rev", &q.rev, "REV", "with --tree: build and boot REV"),
+			OPT_STRING(0, "config", &q.config, "NAME", "bench/configs/NAME.config"),
+			OPT_STRING(0, "run", &run_cmd, "CMD", "the shell command /init runs"),
+			OPT_LIST(0, "file", &filel, "SRC:/DST", "put SRC at /DST in the initramfs"),
+			OPT_LONG(0, "mem", &mem, "MB", "guest memory", 1, 1L << 20),
+			OPT_LONG(0, "cpus", &cpus, "N", "guest CPUs", 1, 1024),
+			OPT_LONG(0, "timeout", &tmo, "S", "seconds in all", 1, 1L << 30),
+			OPT_LONG(0, "idle-timeout", &idle, "S", "seconds without console output",
+				 1, 1L << 30),
+			OPT_STRING(0, "append", &append, "ARGS", "more kernel parameters"),
+			OPT_STRING(0, "log", &logpath, "FILE", "write the console to FILE"),
+			OPT_FLAG(0, "echo", &qo.echo, "copy the console to stderr"),
+			OPT_JSON(&json),
+			OPT_END(),
+		};
+		size_t k;
+		int n = parse_options(argc, argv, usage, usage_text, opts);
 
-			if (!colon || colon == optarg || colon[1] != '/' ||
-			    nfiles == ARRAY_SIZE(files))
-				return usage_error(usage, "--file takes SRC:/DST");
+		if (n < 0) {
+			free(filel.v);
+			return parse_options_exit(n);
+		}
+		for (k = 0; k < filel.n; k++) {
+			char *colon = strchr(filel.v[k], ':');
+
+			if (!colon || colon == filel.v[k] || colon[1] != '/' ||
+			    nfiles == ARRAY_SIZE(files)) {
+				free(filel.v);
+				return usage_with_options_error(usage, usage_text, opts,
+								"--file takes SRC:/DST");
+			}
 			*colon = '\0';
-			files[nfiles].src = optarg;
+			files[nfiles].src = filel.v[k];
 			files[nfiles].dst = colon + 1;
 			files[nfiles].mode = 0;
 			nfiles++;
-			break;
 		}
-		case 'm': case 'p': case 'T': case 'I':
-			if (parse_long(optarg, &v) || v <= 0)
-				return usage_error(usage, "--%s takes a positive number",
-						   c == 'm' ? "mem" : c == 'p' ? "cpus" :
-						   c == 'T' ? "timeout" : "idle-timeout");
-			if (c == 'm') qo.mem_mb = v;
-			if (c == 'p') qo.cpus = (int)v;
-			if (c == 'T') qo.timeout = (double)v;
-			if (c == 'I') qo.idle_timeout = (double)v;
-			break;
-		case 'a': qo.append = optarg; break;
-		case 'l': logpath = optarg; break;
-		case 'e': qo.echo = 1; break;
-		case 'j': json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
+		free(filel.v);
+		qo.mem_mb = mem;
+		qo.cpus = (int)cpus;
+		qo.timeout = (double)tmo;
+		qo.idle_timeout = (double)idle;
+		qo.append = append;
+		if (n || (!kernel == !q.tree_arg) || (q.tree_arg && !q.rev))
+			return usage_with_options_error(usage, usage_text, opts,
+				"boot needs --kernel, or --tree and --rev");
 	}
-	if (optind != argc || (!kernel == !q.tree_arg) || (q.tree_arg && !q.rev))
-		return usage_error(usage, "boot needs --kernel, or --tree and --rev");
 	run_install_signal_handlers();
 	qemu = ctx_config_get(ctx, "boot.qemu");
 	qo.qemu = qemu;
