@@ -22,16 +22,16 @@
 #include "util/vis.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-	"usage: pwb run (--tree T --rev REV | --kernel IMAGE) --suite NAME\n"
-	"               [--repeat N] [--on local|slurm] [--json]\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb run (--tree T --rev REV | --kernel IMAGE) --suite NAME [--repeat N] [--on local|slurm] [--json]",
+	NULL,
+};
+static const char usage_text[] =
 	"Runs suite bench/suites/NAME on REV of tree T: the kernel is built\n"
 	"(or reused), the suite's module and programs are built against it,\n"
 	"and each repetition is a new boot.  --kernel boots a prebuilt kernel\n"
@@ -203,17 +203,6 @@ static void on_boot(const struct suite *s, const struct kbuild_result *br,
 
 int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "tree", required_argument, NULL, 't' },
-		{ "rev", required_argument, NULL, 'r' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "repeat", required_argument, NULL, 'n' },
-		{ "on", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct job_spec j;
 	struct job_result jr;
 	struct printer pr;
@@ -224,35 +213,31 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	char *datadir = NULL, *tree_path = NULL;
 	char *tree_name = NULL;
 	char commit[GIT_OID_HEXSZ + 1] = "";
-	int c, json = 0, ret = 3, loaded = 0, slurm = 0;
-	long repeat = 0, v, build_id = -1;
+	int n, json = 0, ret = 3, loaded = 0, slurm = 0;
+	long repeat = 0, build_id = -1;
 
 	memset(&j, 0, sizeof(j));
 	memset(&jr, 0, sizeof(jr));
 	memset(&pr, 0, sizeof(pr));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': tree_arg = optarg; break;
-		case 'r': rev = optarg; break;
-		case 'k': kernel = optarg; break;
-		case 's': suite_name = optarg; break;
-		case 'n':
-			if (parse_long(optarg, &v) || v < 1 || v > 1000)
-				return usage_error(usage, "--repeat takes 1..1000");
-			repeat = v;
-			break;
-		case 'o': on = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
+	const struct opt opts[] = {
+		OPT_TREE(&tree_arg),
+		OPT_STRING(0, "rev", &rev, "REV", "with --tree: the revision"),
+		OPT_STRING(0, "kernel", &kernel, "IMAGE", "a prebuilt kernel instead"),
+		OPT_STRING(0, "suite", &suite_name, "NAME", "the suite (bench/suites/NAME)"),
+		OPT_REPEAT(&repeat),
+		OPT_ON(&on),
+		OPT_JSON(&json),
+		OPT_END(),
+	};
+
+	n = parse_options(argc, argv, usage, usage_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
 	if (ctx_backend(ctx, on, &slurm))
 		return on ? EXIT_USAGE : 3;
-	if (optind != argc || !suite_name || (kernel ? tree_arg || rev :
+	if (n || !suite_name || (kernel ? tree_arg || rev :
 					      !tree_arg || !rev)) {
-		ret = usage_error(usage, "run needs --suite and either --tree "
+		ret = usage_with_options_error(usage, usage_text, opts, "run needs --suite and either --tree "
 				  "and --rev, or --kernel");
 		goto out;
 	}
