@@ -26,25 +26,25 @@
 #include "util/util.h"
 #include "util/vis.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-	"usage: pwb bisect SERIES --tree T --suite S [--case NAME | --metric NAME]\n"
-	"                  [--base REV] [--repeat N] [--on local|slurm] [--json]\n"
-	"   or: pwb bisect --tree T --good REV --bad REV --suite S [...]\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb bisect SERIES --tree T --suite S [--case NAME | --metric NAME] [--base REV] [--repeat N] [--on local|slurm] [--json]",
+	"pwb bisect --tree T --good REV --bad REV --suite S [...]",
+	NULL,
+};
+static const char usage_text[] =
 	"Finds the first patch of SERIES (or the first commit on the first-parent\n"
 	"path from REV good to REV bad) that makes the case fail, moves the\n"
 	"metric beyond its threshold, or (neither given) regresses anything.\n"
 	"SERIES is applied on --base, else on the base the newest pwb check of\n"
 	"it on T used, else on its base-commit (as pwb apply).\n"
 	"--on slurm (config run.backend): each commit's build and boots are\n"
-	"Slurm jobs.\n";
+	"Slurm jobs.  Exit 0 culprit found, 1 none, 3 could not bisect.\n";
 
 struct printer {
 	const struct bisect *b;
@@ -114,20 +114,6 @@ static void print_result(const struct bisect *b, enum bisect_result res,
 
 int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "tree", required_argument, NULL, 't' },
-		{ "good", required_argument, NULL, 'g' },
-		{ "bad", required_argument, NULL, 'b' },
-		{ "base", required_argument, NULL, 'B' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "case", required_argument, NULL, 'c' },
-		{ "metric", required_argument, NULL, 'm' },
-		{ "repeat", required_argument, NULL, 'n' },
-		{ "on", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct bisect_opts bo;
 	struct bisect b;
 	struct suite s;
@@ -135,41 +121,36 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 	struct printer pr = { NULL, NULL };
 	const char *good = NULL, *bad = NULL, *suite_name = NULL, *on = NULL;
 	char *datadir = NULL;
-	long v;
-	int c, ret = 3, loaded_suite = 0, loaded_series = 0, json = 0;
+	int n, ret = 3, loaded_suite = 0, loaded_series = 0, json = 0;
 	enum bisect_result res;
 
 	memset(&bo, 0, sizeof(bo));
 	memset(&b, 0, sizeof(b));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': bo.tree_arg = optarg; break;
-		case 'g': good = optarg; break;
-		case 'b': bad = optarg; break;
-		case 'B': bo.base_rev = optarg; break;
-		case 's': suite_name = optarg; break;
-		case 'c': bo.case_name = optarg; break;
-		case 'm': bo.metric_name = optarg; break;
-		case 'n':
-			if (parse_long(optarg, &v) || v < 1 || v > 1000)
-				return usage_error(usage, "--repeat takes 1..1000");
-			bo.repeat = v;
-			break;
-		case 'o': on = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
+	const struct opt opts[] = {
+		OPT_TREE(&bo.tree_arg),
+		OPT_STRING(0, "good", &good, "REV", "a range: the good end"),
+		OPT_STRING(0, "bad", &bad, "REV", "a range: the bad end"),
+		OPT_BASE(&bo.base_rev),
+		OPT_STRING(0, "suite", &suite_name, "S", "the suite that judges"),
+		OPT_STRING(0, "case", &bo.case_name, "NAME", "bad: this case fails"),
+		OPT_STRING(0, "metric", &bo.metric_name, "NAME", "bad: this metric regresses"),
+		OPT_REPEAT(&bo.repeat),
+		OPT_ON(&on),
+		OPT_JSON(&json),
+		OPT_END(),
+	};
+
+	n = parse_options(argc, argv, usage, usage_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
 	if (!bo.tree_arg || !suite_name)
-		return usage_error(usage, "bisect needs --tree and --suite");
-	if ((optind == argc - 1) == (good || bad) || (!good != !bad))
-		return usage_error(usage, "bisect takes a SERIES, or --good and --bad");
+		return usage_with_options_error(usage, usage_text, opts, "bisect needs --tree and --suite");
+	if ((n == 1) == (good || bad) || (!good != !bad) || n > 1)
+		return usage_with_options_error(usage, usage_text, opts, "bisect takes a SERIES, or --good and --bad");
 	if (bo.base_rev && good)
-		return usage_error(usage, "--base goes with a SERIES, not --good/--bad");
+		return usage_with_options_error(usage, usage_text, opts, "--base goes with a SERIES, not --good/--bad");
 	if (bo.case_name && bo.metric_name)
-		return usage_error(usage, "--case or --metric, not both");
+		return usage_with_options_error(usage, usage_text, opts, "--case or --metric, not both");
 	if (ctx_backend(ctx, on, &bo.slurm))
 		return on ? EXIT_USAGE : 3;
 	run_install_signal_handlers();
@@ -183,7 +164,7 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 	bo.progress = !json && isatty(2);
 	bisect_init(&b, ctx, &bo);
 	if (good ? bisect_load_range(&b, good, bad) :
-		   bisect_load_series(&b, argv[optind], &ss, &loaded_series)) {
+		   bisect_load_series(&b, argv[1], &ss, &loaded_series)) {
 		ret = 3;	/* could not bisect: not a finding */
 		goto out;
 	}

@@ -13,7 +13,6 @@
 #include "util/parse-options.h"
 #include "util/util.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,25 +28,24 @@ static const char usage[] =
 
 static int job_run(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char *const run_usage[] = { "pwb job run SPEC --out DIR", NULL };
+	static const char run_text[] =
+		"Executes the job described by SPEC (JSON, written by the pwb that\n"
+		"submits it) and writes a bundle into DIR: bundle.sqlite with the\n"
+		"job's rows and result.json, last.  Exit as pwb run.\n";
 	const char *out = NULL;
-	int c;
+	const struct opt opts[] = {
+		OPT_STRING(0, "out", &out, "DIR", "the bundle directory"),
+		OPT_END(),
+	};
+	int n = parse_options(argc, argv, run_usage, run_text, opts);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': out = optarg; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
-		}
-	}
-	if (optind != argc - 1 || !out)
-		return usage_error(usage, "job run needs SPEC and --out DIR");
-	return job_run_bundle(ctx, argv[optind], out);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (n != 1 || !out)
+		return usage_with_options_error(run_usage, run_text, opts,
+						"job run needs SPEC and --out DIR");
+	return job_run_bundle(ctx, argv[1], out);
 }
 
 static int job_import_cmd(int argc, char **argv, struct pwb_ctx *ctx)
