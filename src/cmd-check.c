@@ -23,10 +23,12 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-	"usage: pwb check SOURCE --tree T [--base REV] [--suite S]... [--repeat N]\n"
-	"                 [--config C] [--lore URL] [--on local|slurm] [--json]\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb check SOURCE --tree T [--base REV] [--suite S]... [--repeat N] "
+	"[--config C] [--lore URL] [--on local|slurm] [--json]",
+	NULL,
+};
+static const char usage_text[] =
 	"SOURCE is what pwb fetch takes (message-id, lore URL, mbox file) or\n"
 	"the id of a stored series (--lore URL: the archive of a message-id,\n"
 	"as pwb fetch --lore).  Applies the series to tree T, builds the\n"
@@ -45,15 +47,15 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 	int ret;
 
 	memset(&cell, 0, sizeof(cell));
-	if ((ret = check_args_parse(argc, argv, usage, 0, &a)) >= 0)
+	if ((ret = check_args_parse(argc, argv, usage, usage_text, 0, &a)) >= 0)
 		goto out;
-	if (optind != argc - 1 || !a.o.tree_arg) {
-		ret = usage_error(usage, "check takes one SOURCE and --tree");
+	if (a.nargs != 1 || !a.o.tree_arg) {
+		ret = check_args_error(&a, "check takes one SOURCE and --tree");
 		goto out;
 	}
 	if ((ret = check_args_setup(ctx, &a)) >= 0)
 		goto out;
-	cell.source = argv[optind];
+	cell.source = argv[1];
 	cell.config = a.configs[0];
 	ret = CHECK_INFRA;
 	if (check_run(ctx, &a.o, &cell, 1) || cell.id < 0)

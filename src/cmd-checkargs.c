@@ -8,64 +8,72 @@
 #include "util/run.h"
 #include "util/util.h"
 
-#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-int check_args_parse(int argc, char **argv, const char *usage,
-		     int many_configs, struct check_args *a)
+int check_args_parse(int argc, char **argv, const char *const *usage,
+		     const char *text, int many_configs, struct check_args *a)
 {
-	static const struct option longopts[] = {
-		{ "tree", required_argument, NULL, 't' },
-		{ "base", required_argument, NULL, 'b' },
-		{ "lore", required_argument, NULL, 'l' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "repeat", required_argument, NULL, 'n' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "on", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const struct opt opts[] = {
+		OPT_TREE(&a->o.tree_arg),
+		OPT_BASE(&a->o.base_rev),
+		OPT_STRING(0, "lore", &a->o.lore, "URL",
+			   "archive of a message-id SOURCE (as pwb fetch --lore)"),
+		OPT_SUITES(&a->suite_l),
+		OPT_REPEAT(&a->o.repeat),
+		OPT_LIST(0, "config", &a->config_l, "C", many_configs ?
+			 "a config fragment (bench/configs/C.config)" :
+			 "the config fragment, bench/configs/C.config (the last given wins)"),
+		OPT_ON(&a->on),
+		OPT_JSON(&a->json),
+		OPT_END(),
 	};
-	size_t i;
-	long v;
-	int c;
+	size_t i, k;
+	int n;
 
 	memset(a, 0, sizeof(*a));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': a->o.tree_arg = optarg; break;
-		case 'b': a->o.base_rev = optarg; break;
-		case 'l': a->o.lore = optarg; break;
-		case 's':
-			a->names = xrealloc(a->names, (a->nnames + 1) * sizeof(char *));
-			a->names[a->nnames++] = optarg;
-			break;
-		case 'n':
-			if (parse_long(optarg, &v) || v < 1 || v > 1000)
-				return usage_error(usage, "--repeat takes 1..1000");
-			a->o.repeat = v;
-			break;
-		case 'c':
-			if (!many_configs)
-				a->nconfigs = 0;
-			for (i = 0; i < a->nconfigs && strcmp(a->configs[i], optarg); i++)
-				;
-			if (i == a->nconfigs) {
-				a->configs = xrealloc(a->configs, (a->nconfigs + 1) *
-						      sizeof(char *));
-				a->configs[a->nconfigs++] = optarg;
-			}
-			break;
-		case 'o': a->on = optarg; break;
-		case 'j': a->json = 1; break;
-		case 'h': return usage_help(usage);
-		default: return usage_error(usage, "bad option");
+	memcpy(a->opts, opts, sizeof(opts));
+	a->usage = usage;
+	a->text = text;
+	n = parse_options(argc, argv, usage, text, a->opts);
+	if (n < 0) {
+		free(a->suite_l.v);
+		free(a->config_l.v);
+		a->suite_l.v = a->config_l.v = NULL;
+		return parse_options_exit(n);
+	}
+	a->nargs = n;
+	a->names = (char **)a->suite_l.v;
+	a->nnames = a->suite_l.n;
+	a->suite_l.v = NULL;
+	/* matrix: every config once, in order; check: the last one */
+	for (k = many_configs ? 0 : (a->config_l.n ? a->config_l.n - 1 : 0);
+	     k < a->config_l.n; k++) {
+		for (i = 0; i < a->nconfigs && strcmp(a->configs[i], a->config_l.v[k]); i++)
+			;
+		if (i == a->nconfigs) {
+			a->configs = xrealloc(a->configs, (a->nconfigs + 1) *
+					      sizeof(char *));
+			a->configs[a->nconfigs++] = a->config_l.v[k];
 		}
 	}
+	free(a->config_l.v);
+	a->config_l.v = NULL;
 	return -1;
+}
+
+int check_args_error(const struct check_args *a, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return usage_with_options_error(a->usage, a->text, a->opts, "%s", msg);
 }
 
 int check_args_setup(struct pwb_ctx *ctx, struct check_args *a)

@@ -22,11 +22,12 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-	"usage: pwb matrix SOURCE... --tree T [--config C]... [--suite S]...\n"
-	"                  [--repeat N] [--base REV] [--lore URL] [--on local|slurm]\n"
-	"                  [--json]\n"
-	"\n"
+static const char *const usage[] = {
+	"pwb matrix SOURCE... --tree T [--config C]... [--suite S]... [--repeat N] "
+	"[--base REV] [--lore URL] [--on local|slurm] [--json]",
+	NULL,
+};
+static const char usage_text[] =
 	"Checks every SOURCE (as pwb check takes it) with every config C\n"
 	"(default: the suites' own) on tree T: apply, build, the suites on\n"
 	"base and tip, compare.  --on slurm (config run.backend): the suites'\n"
@@ -95,16 +96,16 @@ int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
 	size_t nsources, nconfigs, ncells = 0, i, k;
 	int ret;
 
-	if ((ret = check_args_parse(argc, argv, usage, 1, &a)) >= 0)
+	if ((ret = check_args_parse(argc, argv, usage, usage_text, 1, &a)) >= 0)
 		goto out;
-	nsources = optind < argc ? (size_t)(argc - optind) : 0;
+	nsources = (size_t)a.nargs;
 	nconfigs = a.nconfigs ? a.nconfigs : 1;
 	if (!nsources || !a.o.tree_arg) {
-		ret = usage_error(usage, "matrix takes one SOURCE or more and --tree");
+		ret = check_args_error(&a, "matrix takes one SOURCE or more and --tree");
 		goto out;
 	}
 	if (nsources * nconfigs > MAX_CELLS) {
-		ret = usage_error(usage, "%zu series x %zu configs: at most %d cells",
+		ret = check_args_error(&a, "%zu series x %zu configs: at most %d cells",
 				  nsources, nconfigs, MAX_CELLS);
 		goto out;
 	}
@@ -114,7 +115,7 @@ int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
 	cells = xcalloc(nsources * a.nconfigs, sizeof(*cells));
 	for (i = 0; i < nsources; i++)
 		for (k = 0; k < a.nconfigs; k++) {
-			cells[ncells].source = argv[optind + (int)i];
+			cells[ncells].source = argv[1 + (int)i];
 			cells[ncells].config = a.configs[k];
 			ncells++;
 		}

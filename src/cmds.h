@@ -76,9 +76,18 @@ struct check_args {
 	size_t nnames;
 	struct suite *suites;
 	size_t nsuites;
+	int nargs;		/* the sources: argv[1..nargs] */
+	/* the option table, for errors about the operands (check_args_error) */
+	const char *const *usage;
+	const char *text;
+	struct opt opts[12];
+	struct opt_list suite_l, config_l;
 };
-int check_args_parse(int argc, char **argv, const char *usage,
-		     int many_configs, struct check_args *a);
+int check_args_parse(int argc, char **argv, const char *const *usage,
+		     const char *text, int many_configs, struct check_args *a);
+/* An error about the operands: the message and the generated usage; 129. */
+int check_args_error(const struct check_args *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int check_args_setup(struct pwb_ctx *ctx, struct check_args *a);
 void check_args_release(struct check_args *a);
 
