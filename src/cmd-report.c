@@ -4,7 +4,6 @@
  * newest of a series given as pwb series takes it).
  */
 #include "cmds.h"
-#include "db.h"
 #include "output.h"
 #include "report.h"
 #include "util/parse-options.h"
@@ -55,19 +54,8 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 	if (n == 1) {
 		if (report_find_check(ctx, argv[1], &id))
 			return EXIT_FAIL;
-	} else {
-		sqlite3_stmt *st;
-
-		if (db_prepare(ctx->db, &st, "SELECT max(id) FROM checks"))
-			return EXIT_FAIL;
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    sqlite3_column_type(st, 0) != SQLITE_NULL)
-			id = (long)sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		if (id < 0) {
-			error("no checks yet (pwb check)");
-			return EXIT_FAIL;
-		}
+	} else if (report_find_check(ctx, NULL, &id)) {
+		return EXIT_FAIL;
 	}
 	if (report_load(ctx, id, &r))
 		return EXIT_FAIL;

@@ -23,9 +23,7 @@ static const char usage_text[] =
 	"MSGID is any message of a stored thread (or a lore URL of one).\n";
 
 struct tnode {
-	char *msgid, *parent, *name, *email, *subject;
-	int64_t date;
-	int tz;
+	const struct thread_msg *m;
 	long parent_idx;
 	int printed;
 };
@@ -44,21 +42,21 @@ static void print_tree(struct tnode *n, size_t nr, long parent, int depth,
 		if (arr) {
 			json_t *o = json_object();
 
-			fmt_iso8601(date, n[i].date, n[i].tz);
-			json_object_set_new(o, "msgid", json_text(n[i].msgid));
+			fmt_iso8601(date, n[i].m->date, n[i].m->tz);
+			json_object_set_new(o, "msgid", json_text(n[i].m->msgid));
 			json_object_set_new(o, "parent", n[i].parent_idx >= 0 ?
-				json_text(n[parent].msgid) : json_null());
+				json_text(n[parent].m->msgid) : json_null());
 			json_object_set_new(o, "depth", json_integer(depth));
 			json_object_set_new(o, "date", json_text(date));
-			json_object_set_new(o, "from", json_text(n[i].name));
-			json_object_set_new(o, "email", json_text(n[i].email));
-			json_object_set_new(o, "subject", json_text(n[i].subject));
+			json_object_set_new(o, "from", json_text(n[i].m->from_name));
+			json_object_set_new(o, "email", json_text(n[i].m->from_email));
+			json_object_set_new(o, "subject", json_text(n[i].m->subject));
 			json_array_append_new(arr, o);
 		} else {
-			fmt_short(date, n[i].date, n[i].tz);
-			printf("%s  %-24.24s %*s%s\n", date, vis(n[i].name),
+			fmt_short(date, n[i].m->date, n[i].m->tz);
+			printf("%s  %-24.24s %*s%s\n", date, vis(n[i].m->from_name),
 			       depth * 2 > 40 ? 40 : depth * 2, "",
-			       vis(n[i].subject));
+			       vis(n[i].m->subject));
 		}
 		print_tree(n, nr, (long)i, depth + 1, arr);
 	}
@@ -66,11 +64,11 @@ static void print_tree(struct tnode *n, size_t nr, long parent, int depth,
 
 int cmd_thread(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	struct thread_msg *msgs = NULL;
 	struct tnode *n = NULL;
 	size_t nr = 0, i, j;
 	long tid;
-	int nargs, json = 0, ret = EXIT_FAIL, rc;
+	int nargs, json = 0, ret = EXIT_FAIL;
 	json_t *arr = NULL;
 
 	const struct opt opts[] = {
@@ -86,33 +84,15 @@ int cmd_thread(int argc, char **argv, struct pwb_ctx *ctx)
 							"thread takes one MSGID");
 	if (store_find_thread(ctx->db, argv[1], &tid))
 		return EXIT_FAIL;
-	if (db_prepare(ctx->db, &st, "SELECT msgid, parent_msgid, from_name, "
-		       "from_email, subject, date, date_tz FROM messages "
-		       "WHERE thread_id = ? ORDER BY date, id"))
+	if (store_load_thread(ctx->db, tid, &msgs, &nr))
 		goto out;
-	sqlite3_bind_int64(st, 1, tid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *p = (const char *)sqlite3_column_text(st, 1);
-
-		n = xrealloc(n, (nr + 1) * sizeof(*n));
-		memset(&n[nr], 0, sizeof(*n));
-		n[nr].msgid = xstrdup((const char *)sqlite3_column_text(st, 0));
-		n[nr].parent = xstrdup_or_null(p);
-		n[nr].name = xstrdup((const char *)sqlite3_column_text(st, 2));
-		n[nr].email = xstrdup((const char *)sqlite3_column_text(st, 3));
-		n[nr].subject = xstrdup((const char *)sqlite3_column_text(st, 4));
-		n[nr].date = sqlite3_column_int64(st, 5);
-		n[nr].tz = sqlite3_column_int(st, 6);
-		nr++;
-	}
-	if (rc != SQLITE_DONE) {
-		db_error(ctx->db, "read thread");
-		goto out;
-	}
+	n = xcalloc(nr, sizeof(*n));
+	for (i = 0; i < nr; i++)
+		n[i].m = &msgs[i];
 	for (i = 0; i < nr; i++) {
 		n[i].parent_idx = -1;
-		for (j = 0; n[i].parent && j < nr; j++)
-			if (j != i && !strcmp(n[j].msgid, n[i].parent))
+		for (j = 0; n[i].m->parent && j < nr; j++)
+			if (j != i && !strcmp(n[j].m->msgid, n[i].m->parent))
 				n[i].parent_idx = (long)j;
 	}
 	if (json)
@@ -128,15 +108,8 @@ int cmd_thread(int argc, char **argv, struct pwb_ctx *ctx)
 		goto out;
 	ret = EXIT_OK;
 out:
-	sqlite3_finalize(st);
 	json_decref(arr);
-	for (i = 0; i < nr; i++) {
-		free(n[i].msgid);
-		free(n[i].parent);
-		free(n[i].name);
-		free(n[i].email);
-		free(n[i].subject);
-	}
+	thread_msgs_free(msgs, nr);
 	free(n);
 	return ret;
 }

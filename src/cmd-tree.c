@@ -2,7 +2,6 @@
  * pwb tree add NAME PATH | list
  */
 #include "cmds.h"
-#include "db.h"
 #include "output.h"
 #include "tree.h"
 #include "util/parse-options.h"
@@ -20,40 +19,32 @@ static const char text[] =
 	"Registers a kernel git repository under a name; every --tree option\n"
 	"takes a registered NAME or a path.\n";
 
-static int tree_list(struct pwb_ctx *ctx, int json)
+static int list(struct pwb_ctx *ctx, int json)
 {
-	sqlite3_stmt *st;
+	struct tree_entry *t;
 	json_t *arr = json ? json_array() : NULL;
-	int rc;
+	size_t n, i;
+	int rc = 0;
 
-	if (db_prepare(ctx->db, &st, "SELECT name, path FROM trees ORDER BY name"))
+	if (tree_list(ctx->db, &t, &n))
 		return EXIT_FAIL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *n = (const char *)sqlite3_column_text(st, 0);
-		const char *p = (const char *)sqlite3_column_text(st, 1);
-
+	for (i = 0; i < n; i++) {
 		if (json) {
 			json_t *o = json_object();
 
-			json_object_set_new(o, "name", json_text(n));
-			json_object_set_new(o, "path", json_text(p));
+			json_object_set_new(o, "name", json_text(t[i].name));
+			json_object_set_new(o, "path", json_text(t[i].path));
 			json_array_append_new(arr, o);
 		} else {
-			printf("%-16s %s\n", vis(n), vis(p));
+			printf("%-16s %s\n", vis(t[i].name), vis(t[i].path));
 		}
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		db_error(ctx->db, "list trees");
-		return EXIT_FAIL;
-	}
+	tree_entries_free(t, n);
 	if (json) {
 		rc = json_print(arr);
 		json_decref(arr);
-		return rc ? EXIT_FAIL : EXIT_OK;
 	}
-	return EXIT_OK;
+	return rc ? EXIT_FAIL : EXIT_OK;
 }
 
 int cmd_tree(int argc, char **argv, struct pwb_ctx *ctx)
@@ -82,7 +73,7 @@ int cmd_tree(int argc, char **argv, struct pwb_ctx *ctx)
 		if (n != 1)
 			return usage_with_options_error(usage, text, opts,
 				"tree list takes only --json");
-		return tree_list(ctx, json);
+		return list(ctx, json);
 	}
 	return usage_with_options_error(usage, text, opts,
 					"tree needs 'add NAME PATH' or 'list'");

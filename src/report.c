@@ -42,11 +42,33 @@ void check_report_release(struct check_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+static int newest_check(sqlite3 *db, long *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*id = -1;
+	if (db_prepare(db, &st, "SELECT max(id) FROM checks"))
+		return -1;
+	rc = db_row(db, st, "find the newest check");
+	if (rc > 0 && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*id = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc < 0)
+		return -1;
+	if (*id < 0)
+		return error("no checks yet (pwb check)");
+	return 0;
+}
+
 int report_find_check(struct pwb_ctx *ctx, const char *arg, long *id)
 {
 	sqlite3_stmt *st;
 	long v, sid;
 	int found = 0;
+
+	if (!arg)
+		return newest_check(ctx->db, id);
 
 	if (!parse_long(arg, &v)) {
 		if (db_prepare(ctx->db, &st, "SELECT id FROM checks WHERE id = ?"))

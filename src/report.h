@@ -44,7 +44,8 @@ struct check_report {
 int report_load(struct pwb_ctx *ctx, long check_id, struct check_report *r);
 void check_report_release(struct check_report *r);
 
-/* The check id for "CHECK" (a number) or the newest check of SERIES. */
+/* The check id for "CHECK" (a number) or the newest check of SERIES;
+ * arg NULL: the newest check of all ("no checks yet" when none). */
 int report_find_check(struct pwb_ctx *ctx, const char *arg, long *id);
 
 void report_text(FILE *out, const struct check_report *r, int colour);

@@ -577,3 +577,53 @@ void store_message_with_trailers(struct buf *out, const char *message,
 	buf_addbuf(out, &m);
 	buf_release(&m);
 }
+
+int store_load_thread(sqlite3 *db, long thread_id, struct thread_msg **out,
+		      size_t *n)
+{
+	sqlite3_stmt *st;
+	struct thread_msg *m = NULL;
+	size_t nr = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db, &st, "SELECT msgid, parent_msgid, from_name, "
+		       "from_email, subject, date, date_tz FROM messages "
+		       "WHERE thread_id = ? ORDER BY date, id"))
+		return -1;
+	sqlite3_bind_int64(st, 1, thread_id);
+	while ((rc = db_row(db, st, "read thread")) > 0) {
+		m = xrealloc(m, (nr + 1) * sizeof(*m));
+		m[nr].msgid = db_column_dup(st, 0);
+		m[nr].parent = db_column_dup(st, 1);
+		m[nr].from_name = db_column_dup(st, 2);
+		m[nr].from_email = db_column_dup(st, 3);
+		m[nr].subject = db_column_dup(st, 4);
+		m[nr].date = sqlite3_column_int64(st, 5);
+		m[nr].tz = sqlite3_column_int(st, 6);
+		nr++;
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		thread_msgs_free(m, nr);
+		return -1;
+	}
+	*out = m;
+	*n = nr;
+	return 0;
+}
+
+void thread_msgs_free(struct thread_msg *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i].msgid);
+		free(m[i].parent);
+		free(m[i].from_name);
+		free(m[i].from_email);
+		free(m[i].subject);
+	}
+	free(m);
+}

@@ -86,6 +86,18 @@ void stored_series_release(struct stored_series *s);
 /* Row id of the thread holding msgid, or -1 with an error printed. */
 int store_find_thread(sqlite3 *db, const char *msgid, long *thread_id);
 
+/* One message of a stored thread, as pwb thread shows it (owned strings). */
+struct thread_msg {
+	char *msgid, *parent, *from_name, *from_email, *subject;
+	int64_t date;
+	int tz;
+};
+/* The messages of a thread, by date: 0 or -1 (said); free with
+ * thread_msgs_free. */
+int store_load_thread(sqlite3 *db, long thread_id, struct thread_msg **out,
+		      size_t *n);
+void thread_msgs_free(struct thread_msg *m, size_t n);
+
 /*
  * The patch's commit message with its collected trailers added to the
  * trailer block (a new block when the message has none); a trailer the

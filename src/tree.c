@@ -138,3 +138,41 @@ int tree_rev_commit(const char *path, const char *rev, char *hex)
 	git_repository_free(repo);
 	return ret;
 }
+
+int tree_list(sqlite3 *db, struct tree_entry **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct tree_entry *t = NULL;
+	size_t nr = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db, &st, "SELECT name, path FROM trees ORDER BY name"))
+		return -1;
+	while ((rc = db_row(db, st, "list trees")) > 0) {
+		t = xrealloc(t, (nr + 1) * sizeof(*t));
+		t[nr].name = db_column_dup(st, 0);
+		t[nr].path = db_column_dup(st, 1);
+		nr++;
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		tree_entries_free(t, nr);
+		return -1;
+	}
+	*out = t;
+	*n = nr;
+	return 0;
+}
+
+void tree_entries_free(struct tree_entry *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(t[i].name);
+		free(t[i].path);
+	}
+	free(t);
+}

@@ -12,6 +12,13 @@
 #include <sqlite3.h>
 
 int tree_add(sqlite3 *db, const char *name, const char *path);
+
+struct tree_entry {
+	char *name, *path;
+};
+/* The registered trees by name: 0 or -1 (said); free with tree_entries_free. */
+int tree_list(sqlite3 *db, struct tree_entry **out, size_t *n);
+void tree_entries_free(struct tree_entry *t, size_t n);
 /* NAME of a registered tree, or a path to a repository. */
 int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name);
 int tree_open(const char *path, git_repository **repo);
