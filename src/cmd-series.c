@@ -20,62 +20,44 @@
 
 static int series_list(struct pwb_ctx *ctx, int json)
 {
-	sqlite3_stmt *st;
+	struct series_row *r;
 	json_t *arr = json ? json_array() : NULL;
-	int rc, ret = EXIT_FAIL;
+	size_t n, i;
+	int ret = EXIT_OK;
 
-	if (db_prepare(ctx->db, &st, "SELECT s.id, s.version, s.prefixes, "
-		       "s.subject, s.total, s.complete, s.date, s.msgid, "
-		       "(SELECT coalesce(m.date_tz, 0) FROM messages m WHERE "
-		       "m.msgid = s.msgid), "
-		       "(SELECT count(*) FROM patches p WHERE p.series_id = s.id), "
-		       "(SELECT count(*) FROM trailers t JOIN patches p ON "
-		       "p.id = t.patch_row WHERE p.series_id = s.id) "
-		       "FROM series s ORDER BY s.date, s.id"))
-		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long id = (long)sqlite3_column_int64(st, 0);
-		int ver = sqlite3_column_int(st, 1);
-		const char *pfx = (const char *)sqlite3_column_text(st, 2);
-		const char *subj = (const char *)sqlite3_column_text(st, 3);
-		int total = sqlite3_column_int(st, 4);
-		int complete = sqlite3_column_int(st, 5);
+	if (store_list_series(ctx->db, &r, &n)) {
+		json_decref(arr);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < n; i++) {
+		const char *pfx = r[i].prefixes;
 		char date[40];
-		int have = sqlite3_column_int(st, 9);
 
-		fmt_short(date, sqlite3_column_int64(st, 6),
-			  sqlite3_column_int(st, 8));
+		fmt_short(date, r[i].date, r[i].date_tz);
 		if (json) {
 			json_t *o = json_object();
 
-			json_object_set_new(o, "id", json_integer(id));
-			json_object_set_new(o, "version", json_integer(ver));
+			json_object_set_new(o, "id", json_integer(r[i].id));
+			json_object_set_new(o, "version", json_integer(r[i].version));
 			json_object_set_new(o, "prefixes", json_text(pfx));
-			json_object_set_new(o, "subject", json_text(subj));
-			json_object_set_new(o, "total", json_integer(total));
-			json_object_set_new(o, "patches", json_integer(have));
-			json_object_set_new(o, "complete", json_boolean(complete));
-			json_object_set_new(o, "msgid", json_text(
-				(const char *)sqlite3_column_text(st, 7)));
-			json_object_set_new(o, "trailers", json_integer(
-				sqlite3_column_int(st, 10)));
+			json_object_set_new(o, "subject", json_text(r[i].subject));
+			json_object_set_new(o, "total", json_integer(r[i].total));
+			json_object_set_new(o, "patches", json_integer(r[i].npatches));
+			json_object_set_new(o, "complete", json_boolean(r[i].complete));
+			json_object_set_new(o, "msgid", json_text(r[i].msgid));
+			json_object_set_new(o, "trailers", json_integer(r[i].ntrailers));
 			json_array_append_new(arr, o);
 		} else {
-			printf("%4ld  %s  v%-2d %2d/%-2d %s%s%s%s%s\n", id, date,
-			       ver, have, total, complete ? "" : "(incomplete) ",
+			printf("%4ld  %s  v%-2d %2d/%-2d %s%s%s%s%s\n", r[i].id, date,
+			       r[i].version, r[i].npatches, r[i].total,
+			       r[i].complete ? "" : "(incomplete) ",
 			       *pfx ? "[" : "", vis(pfx), *pfx ? "] " : "",
-			       vis(subj));
+			       vis(r[i].subject));
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		db_error(ctx->db, "list series");
-		goto out;
-	}
+	series_rows_free(r, n);
 	if (json && json_print(arr))
-		goto out;
-	ret = EXIT_OK;
-out:
-	sqlite3_finalize(st);
+		ret = EXIT_FAIL;
 	json_decref(arr);
 	return ret;
 }

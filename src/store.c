@@ -627,3 +627,60 @@ void thread_msgs_free(struct thread_msg *m, size_t n)
 	}
 	free(m);
 }
+
+int store_list_series(sqlite3 *db, struct series_row **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct series_row *r = NULL;
+	size_t nr = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db, &st, "SELECT s.id, s.version, s.prefixes, "
+		       "s.subject, s.total, s.complete, s.date, s.msgid, "
+		       "(SELECT coalesce(m.date_tz, 0) FROM messages m WHERE "
+		       "m.msgid = s.msgid), "
+		       "(SELECT count(*) FROM patches p WHERE p.series_id = s.id), "
+		       "(SELECT count(*) FROM trailers t JOIN patches p ON "
+		       "p.id = t.patch_row WHERE p.series_id = s.id) "
+		       "FROM series s ORDER BY s.date, s.id"))
+		return -1;
+	while ((rc = db_row(db, st, "list series")) > 0) {
+		r = xrealloc(r, (nr + 1) * sizeof(*r));
+		r[nr].id = (long)sqlite3_column_int64(st, 0);
+		r[nr].version = sqlite3_column_int(st, 1);
+		r[nr].prefixes = db_column_dup(st, 2);
+		r[nr].subject = db_column_dup(st, 3);
+		r[nr].total = sqlite3_column_int(st, 4);
+		r[nr].complete = sqlite3_column_int(st, 5);
+		r[nr].date = sqlite3_column_int64(st, 6);
+		r[nr].msgid = db_column_dup(st, 7);
+		r[nr].date_tz = sqlite3_column_int(st, 8);
+		r[nr].npatches = sqlite3_column_int(st, 9);
+		r[nr].ntrailers = sqlite3_column_int(st, 10);
+		if (!r[nr].prefixes)
+			r[nr].prefixes = xstrdup("");
+		nr++;
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		series_rows_free(r, nr);
+		return -1;
+	}
+	*out = r;
+	*n = nr;
+	return 0;
+}
+
+void series_rows_free(struct series_row *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(r[i].prefixes);
+		free(r[i].subject);
+		free(r[i].msgid);
+	}
+	free(r);
+}

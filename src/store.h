@@ -86,6 +86,18 @@ void stored_series_release(struct stored_series *s);
 /* Row id of the thread holding msgid, or -1 with an error printed. */
 int store_find_thread(sqlite3 *db, const char *msgid, long *thread_id);
 
+/* One stored series, as pwb series list shows it (owned strings). */
+struct series_row {
+	long id;
+	int version, total, complete, npatches, ntrailers;
+	char *prefixes, *subject, *msgid;
+	int64_t date;
+	int date_tz;		/* the sender's offset, minutes east of UTC */
+};
+/* Every stored series, by date: 0 or -1 (said); free with series_rows_free. */
+int store_list_series(sqlite3 *db, struct series_row **out, size_t *n);
+void series_rows_free(struct series_row *r, size_t n);
+
 /* One message of a stored thread, as pwb thread shows it (owned strings). */
 struct thread_msg {
 	char *msgid, *parent, *from_name, *from_email, *subject;
