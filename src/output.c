@@ -219,12 +219,12 @@ json_t *json_build(const struct kbuild_result *r)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "id", json_integer(r->id));
-	json_object_set_new(o, "status", json_string(r->status));
-	json_object_set_new(o, "commit", json_string(r->commit));
-	json_object_set_new(o, "tree", json_string(r->tree));
-	json_object_set_new(o, "config", json_string(r->config_name));
-	json_object_set_new(o, "config_hash", json_string(r->config_hash));
-	json_object_set_new(o, "toolchain", json_string(r->toolchain ? r->toolchain : ""));
+	json_object_set_new(o, "status", json_text(r->status));
+	json_object_set_new(o, "commit", json_text(r->commit));
+	json_object_set_new(o, "tree", json_text(r->tree));
+	json_object_set_new(o, "config", json_text(r->config_name));
+	json_object_set_new(o, "config_hash", json_text(r->config_hash));
+	json_object_set_new(o, "toolchain", json_text(r->toolchain ? r->toolchain : ""));
 	json_object_set_new(o, "cached", json_boolean(r->cached));
 	json_object_set_new(o, "seconds", json_real(r->seconds));
 	json_object_set_new(o, "vmlinux_size", r->vmlinux_size >= 0 ?
@@ -233,7 +233,7 @@ json_t *json_build(const struct kbuild_result *r)
 			    json_integer(r->bzimage_size) : json_null());
 	json_object_set_new(o, "warnings", json_integer(r->warnings));
 	json_object_set_new(o, "new_warnings", json_integer(r->new_warnings));
-	json_object_set_new(o, "bzimage", r->bzimage ? json_string(r->bzimage) : json_null());
-	json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
+	json_object_set_new(o, "bzimage", r->bzimage ? json_text(r->bzimage) : json_null());
+	json_object_set_new(o, "error", r->error ? json_text(r->error) : json_null());
 	return o;
 }
