@@ -152,7 +152,7 @@ enum runs {
 static enum runs more_runs(struct bisect *b, struct kbuild_result *br,
 			   long *need)
 {
-	if (strcmp(br->status, "ok"))
+	if (kbuild_outcome(br->status) != BUILD_OUT_OK)
 		return RUNS_NO_KERNEL;
 	*need = runs_needed(b, br);
 	if (*need <= 0)
@@ -188,7 +188,7 @@ static enum runs ensure_runs_slurm(struct bisect *b, const char *commit,
 		ret = sr.exit == 130 ? RUNS_INTERRUPTED : RUNS_EINFRA;
 	else if (known_build(b, commit, sr.build_id, br))
 		ret = RUNS_NO_KERNEL;	/* no build row: the job gave nothing */
-	else if (strcmp(br->status, "ok"))
+	else if (kbuild_outcome(br->status) != BUILD_OUT_OK)
 		ret = kbuild_outcome(br->status) == BUILD_OUT_INFRA ?
 		      RUNS_SUITE_BROKEN : RUNS_NO_KERNEL;
 	else	/* the job's exit follows pwb run's: 2 no kernel, 3 infra */
@@ -224,7 +224,7 @@ static enum runs ensure_runs(struct bisect *b, const char *commit,
 	q.need_build_dir = 1;
 	if (kbuild(b->ctx, &q, br))
 		return run_interrupted() ? RUNS_INTERRUPTED : RUNS_EINFRA;
-	if (strcmp(br->status, "ok"))
+	if (kbuild_outcome(br->status) != BUILD_OUT_OK)
 		return RUNS_NO_KERNEL;
 	if (suite_prepare(b->o.s, br, &prep)) {
 		long id;

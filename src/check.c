@@ -25,6 +25,17 @@
 #include <unistd.h>
 
 /* Checks left "running" by a pwb that is gone (kill -9, crash, reboot). */
+const char *check_status_name(enum check_status s)
+{
+	switch (s) {
+	case CHECK_ST_RUNNING: return "running";
+	case CHECK_ST_DONE: return "done";
+	case CHECK_ST_ERROR: return "error";
+	case CHECK_ST_INTERRUPTED: return "interrupted";
+	}
+	return "error";
+}
+
 static void reap_stale(sqlite3 *db)
 {
 	sqlite3_stmt *st;
@@ -174,7 +185,7 @@ struct check_state {
 	int fetched, loaded, applied;
 	int to_build;		/* applied: its commits are built next */
 	int ready;		/* applied and built: its suites run */
-	const char *status;	/* running, done, error, interrupted */
+	enum check_status status;
 	int *suite_rc;		/* per suite: 0 or CHECK_INFRA */
 };
 
@@ -314,7 +325,7 @@ out:
 	return ret;
 }
 
-static void set_outcome(struct check_state *cs, const char *status,
+static void set_outcome(struct check_state *cs, enum check_status status,
 			const char *verdict, int code)
 {
 	cs->status = status;
@@ -372,12 +383,12 @@ static void prepare(struct check_state *cs)
 			   &cs->ar, &apply_id);
 	if (rc == APPLY_EINFRA) {
 		/* a full disk or an I/O error is not the series' fault */
-		set_outcome(cs, "error", "infra-error", CHECK_INFRA);
+		set_outcome(cs, CHECK_ST_ERROR, "infra-error", CHECK_INFRA);
 		return;
 	}
 	if (rc) {
 		/* no base, an incomplete series: it cannot be applied */
-		set_outcome(cs, "done", "does-not-apply", CHECK_NOT_APPLIED);
+		set_outcome(cs, CHECK_ST_DONE, "does-not-apply", CHECK_NOT_APPLIED);
 		return;
 	}
 	cs->applied = cs->loaded = 1;
@@ -391,7 +402,7 @@ static void prepare(struct check_state *cs)
 				error("patch %d/%zu does not apply: %s",
 				      cs->ar.patches[i].idx, cs->ar.npatches,
 				      cs->ar.patches[i].error);
-		set_outcome(cs, "done", "does-not-apply", CHECK_NOT_APPLIED);
+		set_outcome(cs, CHECK_ST_DONE, "does-not-apply", CHECK_NOT_APPLIED);
 		return;
 	}
 
@@ -411,20 +422,20 @@ static int judge_build(struct check_state *cs, size_t i, int *failed)
 
 	record_build(cs->ctx->db, cs->cell->id, (int)i, build_commit(cs, i),
 		     b->id, b->status);
-	if (!strcmp(b->status, "interrupted")) {
-		set_outcome(cs, "interrupted", NULL, CHECK_INTERRUPTED);
+	if (kbuild_outcome(b->status) == BUILD_OUT_INTERRUPTED) {
+		set_outcome(cs, CHECK_ST_INTERRUPTED, NULL, CHECK_INTERRUPTED);
 		return 1;
 	}
-	if (!strcmp(b->status, "ok"))
+	if (kbuild_outcome(b->status) == BUILD_OUT_OK)
 		return 0;
 	if (kbuild_outcome(b->status) == BUILD_OUT_INFRA) {
-		set_outcome(cs, "done", "infra-error", CHECK_INFRA);
+		set_outcome(cs, CHECK_ST_DONE, "infra-error", CHECK_INFRA);
 		return 1;
 	}
 	if (!i) {
 		error("the base %.12s does not build: %s", b->commit,
 		      b->error ? b->error : b->status);
-		set_outcome(cs, "done", "infra-error", CHECK_INFRA);
+		set_outcome(cs, CHECK_ST_DONE, "infra-error", CHECK_INFRA);
 		return 1;
 	}
 	*failed = 1;
@@ -434,7 +445,7 @@ static int judge_build(struct check_state *cs, size_t i, int *failed)
 static void builds_judged(struct check_state *cs, int failed)
 {
 	if (failed)
-		set_outcome(cs, "done", "does-not-build", CHECK_NOT_APPLIED);
+		set_outcome(cs, CHECK_ST_DONE, "does-not-build", CHECK_NOT_APPLIED);
 	else
 		cs->ready = 1;
 }
@@ -451,9 +462,9 @@ static void builds_local(struct check_state *cs)
 	for (i = 0; i <= cs->ar.npatches; i++) {
 		if (build_one(cs, build_commit(cs, i), 0, &cs->builds[i])) {
 			if (run_interrupted())
-				set_outcome(cs, "interrupted", NULL, CHECK_INTERRUPTED);
+				set_outcome(cs, CHECK_ST_INTERRUPTED, NULL, CHECK_INTERRUPTED);
 			else
-				set_outcome(cs, "error", "infra-error", CHECK_INFRA);
+				set_outcome(cs, CHECK_ST_ERROR, "infra-error", CHECK_INFRA);
 			return;
 		}
 		cs->nbuilds++;
@@ -523,7 +534,7 @@ static void builds_slurm(struct check_state *st, size_t n)
 		if (!cs->to_build)
 			continue;
 		if (rc) {
-			set_outcome(cs, "error", "infra-error", CHECK_INFRA);
+			set_outcome(cs, CHECK_ST_ERROR, "infra-error", CHECK_INFRA);
 			continue;
 		}
 		cs->builds = xcalloc(cs->ar.npatches + 1, sizeof(*cs->builds));
@@ -534,7 +545,7 @@ static void builds_slurm(struct check_state *st, size_t n)
 			if (id <= 0 || kbuild_load(cs->ctx->db, id, &cs->builds[i])) {
 				error("no build of %.12s came back from the cluster",
 				      build_commit(cs, i));
-				set_outcome(cs, "error", "infra-error", CHECK_INFRA);
+				set_outcome(cs, CHECK_ST_ERROR, "infra-error", CHECK_INFRA);
 				break;
 			}
 			cs->nbuilds++;
@@ -563,7 +574,7 @@ static void suite_done(struct check_state *cs, size_t i, int rc)
 		     rc ? "the suite could not run (see the errors above)" : NULL);
 	cs->suite_rc[i] = rc;
 	if (rc)
-		set_outcome(cs, "done", "infra-error", CHECK_INFRA);
+		set_outcome(cs, CHECK_ST_DONE, "infra-error", CHECK_INFRA);
 }
 
 /* Every suite on base and tip of every ready cell, here. */
@@ -684,10 +695,10 @@ static void finish(struct check_state *cs)
 	struct check_cell *c = cs->cell;
 	struct check_report rep;
 	int regressions = 0, not_comparable = 0;
-	int running = !strcmp(cs->status, "running");
+	int running = cs->status == CHECK_ST_RUNNING;
 	size_t i;
 
-	if (cs->ready && (running || !strcmp(cs->status, "done"))) {
+	if (cs->ready && (running || cs->status == CHECK_ST_DONE)) {
 		if (running) {
 			cs->step = cs->steps - 1;
 			stage(cs, "compare");
@@ -695,7 +706,7 @@ static void finish(struct check_state *cs)
 		/* verdicts come from the same code the report uses */
 		if (report_load(cs->ctx, c->id, &rep)) {
 			if (running)
-				set_outcome(cs, "error", "infra-error", CHECK_INFRA);
+				set_outcome(cs, CHECK_ST_ERROR, "infra-error", CHECK_INFRA);
 		} else {
 			for (i = 0; i < rep.nsuites; i++) {
 				regressions += rep.suites[i].regressions;
@@ -704,15 +715,16 @@ static void finish(struct check_state *cs)
 			}
 			check_report_release(&rep);
 			if (regressions)
-				set_outcome(cs, "done", "regression", CHECK_REGRESSION);
+				set_outcome(cs, CHECK_ST_DONE, "regression", CHECK_REGRESSION);
 			else if (running && not_comparable)
-				set_outcome(cs, "done", "not-comparable", CHECK_INFRA);
+				set_outcome(cs, CHECK_ST_DONE, "not-comparable", CHECK_INFRA);
 			else if (running)
-				set_outcome(cs, "done", "no-regression",
+				set_outcome(cs, CHECK_ST_DONE, "no-regression",
 					    CHECK_NO_REGRESSION);
 		}
 	}
-	finish_check(cs->ctx->db, c->id, cs->status, c->verdict, c->exit);
+	finish_check(cs->ctx->db, c->id, check_status_name(cs->status), c->verdict,
+		     c->exit);
 }
 
 static void state_release(struct check_state *cs)
@@ -764,7 +776,7 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 		cs->repo = repo;
 		cs->repo_name = repo_name;
 		cs->steps = 4 + (int)o->nsuites;
-		cs->status = "running";
+		cs->status = CHECK_ST_RUNNING;
 		cs->suite_rc = xcalloc(o->nsuites + 1, sizeof(int));
 	}
 	ret = 0;
@@ -798,10 +810,10 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 				cells[k].exit = CHECK_INTERRUPTED;
 			continue;
 		}
-		if (run_interrupted() && (!strcmp(cs->status, "running") ||
+		if (run_interrupted() && (cs->status == CHECK_ST_RUNNING ||
 					  cs->ready))
-			set_outcome(cs, "interrupted", NULL, CHECK_INTERRUPTED);
-		if (!strcmp(cs->status, "interrupted"))
+			set_outcome(cs, CHECK_ST_INTERRUPTED, NULL, CHECK_INTERRUPTED);
+		if (cs->status == CHECK_ST_INTERRUPTED)
 			cs->cell->verdict = NULL;
 		finish(cs);
 	}

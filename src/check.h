@@ -19,6 +19,15 @@
 #include "ctx.h"
 #include "suite.h"
 
+/* A checks row's status, as the database keeps it (check_status_name). */
+enum check_status {
+	CHECK_ST_RUNNING,
+	CHECK_ST_DONE,		/* a verdict was reached */
+	CHECK_ST_ERROR,		/* could not check */
+	CHECK_ST_INTERRUPTED,
+};
+const char *check_status_name(enum check_status s);
+
 /* pwb check's exit statuses (and each cell's) */
 #define CHECK_NO_REGRESSION 0
 #define CHECK_REGRESSION 1

@@ -121,7 +121,7 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 			goto out;
 		}
 		built = 1;
-		if (strcmp(br.status, "ok")) {
+		if (kbuild_outcome(br.status) != BUILD_OUT_OK) {
 			error("build %s: %s", br.status, br.error ? br.error : "");
 			ret = build_exit(kbuild_outcome(br.status));
 			goto out;
