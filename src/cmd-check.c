@@ -58,9 +58,11 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 	cell.source = argv[1];
 	cell.config = a.configs[0];
 	ret = CHECK_INFRA;
-	if (check_run(ctx, &a.o, &cell, 1) || cell.id < 0)
+	if (check_run(ctx, &a.o, &cell, 1))
 		goto out;
-	ret = cell.exit;
+	ret = cell.exit;	/* no row (intake failed or interrupted): 3 or 130 */
+	if (cell.id < 0)
+		goto out;
 	if (ret != CHECK_INTERRUPTED || a.json) {
 		struct check_report rep;
 
