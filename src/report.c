@@ -699,18 +699,22 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 		r->base_commit, vis(r->config_name));
 	if (!base || strcmp(base->status, "ok"))
 		fprintf(out, "The base did not build (%s)", base ? base->status : "not built");
+	else if (built == npatches && npatches == 1)
+		fprintf(out, "The base and the patch built");
 	else if (built == npatches)
-		fprintf(out, "The base and all %d patch%s built", npatches,
-			npatches == 1 ? "" : "es");
+		fprintf(out, "The base and all %d patches built", npatches);
 	else
 		fprintf(out, "The base built; %d of %d patches built (patch %d/%d: %s)",
 			built, npatches, broken->idx, npatches, broken->status);
-	if (!boots)
+	if (!boots) {
 		fprintf(out, "; nothing was booted.\n\n");
-	else
-		fprintf(out, ";\nthe base and the last patch were booted in QEMU and the\n"
-			"suites ran on both (%d boot%s in all).\n\n", boots,
-			boots == 1 ? "" : "s");
+		return;
+	}
+	fprintf(out, ";\nthe base and the last patch were booted in QEMU (runs, base/candidate:");
+	for (i = 0; i < r->nsuites; i++)
+		fprintf(out, "%s %s %d/%d", i ? "," : "", r->suites[i].suite,
+			r->suites[i].base_runs, r->suites[i].cand_runs);
+	fprintf(out, ").\n\n");
 }
 
 void report_email(FILE *out, const struct check_report *r)
