@@ -213,7 +213,10 @@ test_expect_success 'report: text, and an email reply to the patch' '
 	grep -q "^Subject: Re: \[PATCH\] mm/mmu_notifier: refuse non-blocking" reply.txt &&
 	grep -q "^In-Reply-To: <20190812101500.4242-1-hammer@example.org>" reply.txt &&
 	grep -q "^Verdict: regression" reply.txt &&
-	grep -q "^  pwb check " reply.txt
+	grep -q "^  pwb check " reply.txt &&
+	grep -q "^pwb applied this series to [0-9a-f]\{12\} (config " reply.txt &&
+	grep -q "^The base and the patch built;" reply.txt &&
+	grep -q "^the base and the last patch were booted in QEMU (runs, base/candidate:.* oom-reaper [1-9][0-9]*/[1-9][0-9]*)" reply.txt
 '
 
 test_expect_success 'check mmn-3-series: every patch builds, the tip regresses' '
