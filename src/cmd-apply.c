@@ -92,8 +92,7 @@ static json_t *to_json(const struct apply_result *r)
 		json_object_set_new(po, "offset", json_integer(p->offset));
 		json_object_set_new(po, "commit", p->commit[0] ?
 				    json_string(p->commit) : json_null());
-		json_object_set_new(po, "error", p->error ? json_text(p->error) :
-				    json_null());
+		json_object_set_new(po, "error", json_text(p->error));
 		json_array_append_new(arr, po);
 	}
 	json_object_set_new(o, "patches", arr);

@@ -166,7 +166,7 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 				    json_real(r.start_seconds) : json_null());
 		json_object_set_new(o, "qemu", r.qemu_version ?
 				    json_text(r.qemu_version) : json_null());
-		json_object_set_new(o, "error", r.error ? json_text(r.error) : json_null());
+		json_object_set_new(o, "error", json_text(r.error));
 		json_object_set_new(o, "findings", json_findings(&r.triage));
 		if (built)
 			json_object_set_new(o, "build", json_build(&br));

@@ -61,8 +61,7 @@ static json_t *cell_json(struct pwb_ctx *ctx, const struct check_cell *c)
 	json_object_set_new(o, "check", c->id > 0 ? json_integer(c->id) : json_null());
 	json_object_set_new(o, "series", c->series_id > 0 ?
 			    json_integer(c->series_id) : json_null());
-	json_object_set_new(o, "verdict", c->verdict ? json_text(c->verdict) :
-			    json_null());
+	json_object_set_new(o, "verdict", json_text(c->verdict));
 	json_object_set_new(o, "exit", json_integer(c->exit));
 	if (c->id > 0 && !report_load(ctx, c->id, &rep)) {
 		json_object_set_new(o, "report", report_json(&rep));

@@ -19,11 +19,6 @@ char *series_link(const char *base, const char *msgid)
 	return buf_detach(&b, NULL);
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_text(s) : json_null();
-}
-
 json_t *json_series(const struct stored_series *s, const char *lore_base)
 {
 	json_t *o = json_object(), *arr = json_array();
@@ -36,8 +31,8 @@ json_t *json_series(const struct stored_series *s, const char *lore_base)
 	json_object_set_new(o, "subject", json_text(s->subject));
 	json_object_set_new(o, "prefixes", json_text(s->prefixes));
 	json_object_set_new(o, "msgid", json_text(s->msgid));
-	json_object_set_new(o, "cover", str_or_null(s->cover_msgid));
-	json_object_set_new(o, "base_commit", str_or_null(s->base_commit));
+	json_object_set_new(o, "cover", json_text(s->cover_msgid));
+	json_object_set_new(o, "base_commit", json_text(s->base_commit));
 	json_object_set_new(o, "total", json_integer(s->total));
 	json_object_set_new(o, "complete", json_boolean(s->complete));
 	json_object_set_new(o, "link", json_text(link));
@@ -233,7 +228,7 @@ json_t *json_build(const struct kbuild_result *r)
 			    json_integer(r->bzimage_size) : json_null());
 	json_object_set_new(o, "warnings", json_integer(r->warnings));
 	json_object_set_new(o, "new_warnings", json_integer(r->new_warnings));
-	json_object_set_new(o, "bzimage", r->bzimage ? json_text(r->bzimage) : json_null());
-	json_object_set_new(o, "error", r->error ? json_text(r->error) : json_null());
+	json_object_set_new(o, "bzimage", json_text(r->bzimage));
+	json_object_set_new(o, "error", json_text(r->error));
 	return o;
 }

@@ -559,7 +559,7 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 
 	json_object_set_new(o, "suite", json_text(c->suite));
 	json_object_set_new(o, "suite_hash", json_text(c->suite_hash));
-	json_object_set_new(o, "error", err ? json_text(err) : json_null());
+	json_object_set_new(o, "error", json_text(err));
 	if (err) {
 		json_decref(cases);
 		json_decref(ms);
@@ -567,7 +567,7 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 	}
 	json_object_set_new(o, "format", json_text(c->format));
 	json_object_set_new(o, "comparable", json_boolean(c->comparable));
-	json_object_set_new(o, "why_not", c->why_not ? json_text(c->why_not) : json_null());
+	json_object_set_new(o, "why_not", json_text(c->why_not));
 	json_object_set_new(o, "runs", json_pack("{s:i,s:i}", "base", c->base_runs,
 						 "candidate", c->cand_runs));
 	json_object_set_new(o, "failed_boots", json_pack("{s:i,s:i}", "base",
@@ -623,14 +623,14 @@ json_t *report_json(const struct check_report *r)
 
 	json_object_set_new(o, "check", json_integer(r->id));
 	json_object_set_new(o, "status", json_text(r->status));
-	json_object_set_new(o, "verdict", r->verdict ? json_text(r->verdict) : json_null());
+	json_object_set_new(o, "verdict", json_text(r->verdict));
 	json_object_set_new(o, "exit_code", r->exit_code >= 0 ?
 			    json_integer(r->exit_code) : json_null());
 	json_object_set_new(o, "source", json_text(r->source));
 	json_object_set_new(o, "tree", json_text(r->repo_path));
 	json_object_set_new(o, "config", json_text(r->config_name));
-	json_object_set_new(o, "base", r->base_commit ? json_text(r->base_commit) : json_null());
-	json_object_set_new(o, "tip", r->tip_commit ? json_text(r->tip_commit) : json_null());
+	json_object_set_new(o, "base", json_text(r->base_commit));
+	json_object_set_new(o, "tip", json_text(r->tip_commit));
 	json_object_set_new(o, "repeat", json_integer(r->repeat));
 	if (r->have_series) {
 		struct buf link = BUF_INIT;
@@ -649,8 +649,8 @@ json_t *report_json(const struct check_report *r)
 
 		json_array_append_new(builds, json_pack("{s:i,s:s,s:s,s:o,s:o,s:i,s:i,s:b,s:f}",
 			"idx", b->idx, "commit", b->commit, "status", b->status,
-			"apply", b->apply_strategy ? json_text(b->apply_strategy) : json_null(),
-			"error", b->error ? json_text(b->error) : json_null(),
+			"apply", json_text(b->apply_strategy),
+			"error", json_text(b->error),
 			"warnings", b->warnings, "new_warnings", b->new_warnings,
 			"cached", b->cached, "seconds", b->seconds));
 	}
