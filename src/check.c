@@ -24,7 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Checks left "running" by a pwb that is gone (kill -9, crash, reboot). */
 const char *check_status_name(enum check_status s)
 {
 	switch (s) {
@@ -36,6 +35,7 @@ const char *check_status_name(enum check_status s)
 	return "error";
 }
 
+/* Checks left "running" by a pwb that is gone (kill -9, crash, reboot). */
 static void reap_stale(sqlite3 *db)
 {
 	sqlite3_stmt *st;
@@ -61,24 +61,6 @@ static void reap_stale(sqlite3 *db)
 		notice("check %ld was left running by a pwb that is gone: "
 		       "marked interrupted", ids[i]);
 	}
-}
-
-static int base_resolves(const char *repo_path, const char *rev)
-{
-	git_repository *repo = NULL;
-	git_commit *c = NULL;
-	int ret = -1;
-
-	if (tree_open(repo_path, &repo))
-		return -1;
-	if (tree_peel_commit(repo, rev, &c))
-		error("--base %s: not a commit in %s: %s", rev, repo_path,
-		      git_errmsg());
-	else
-		ret = 0;
-	git_commit_free(c);
-	git_repository_free(repo);
-	return ret;
 }
 
 static int start_check(sqlite3 *db, const char *source, const char *repo,
@@ -344,7 +326,6 @@ static int intake(struct check_state *cs)
 	struct fetch_opts fo = { NULL, 0, 0, MBOX_AUTO };
 	struct check_cell *c = cs->cell;
 	long sid = -1;
-	int rc;
 
 	stage(cs, "intake %s", c->source);
 	if (!parse_long(c->source, &sid)) {
@@ -352,10 +333,8 @@ static int intake(struct check_state *cs)
 			return -1;
 		stored_series_release(&cs->ss);
 	} else {
-		fo.lore = cs->o->lore ? xstrdup(cs->o->lore) : NULL;
-		rc = fetch_source(ctx, c->source, &fo, &cs->fr);
-		free(fo.lore);
-		if (rc)
+		fo.lore = cs->o->lore;
+		if (fetch_source(ctx, c->source, &fo, &cs->fr))
 			return -1;
 		cs->fetched = 1;
 		sid = cs->fr.series_id;
@@ -419,16 +398,18 @@ static const char *build_commit(const struct check_state *cs, size_t i)
 static int judge_build(struct check_state *cs, size_t i, int *failed)
 {
 	struct kbuild_result *b = &cs->builds[i];
+	enum build_outcome outcome;
 
 	record_build(cs->ctx->db, cs->cell->id, (int)i, build_commit(cs, i),
 		     b->id, b->status);
-	if (kbuild_outcome(b->status) == BUILD_OUT_INTERRUPTED) {
+	outcome = kbuild_outcome(b->status);
+	if (outcome == BUILD_OUT_INTERRUPTED) {
 		set_outcome(cs, CHECK_ST_INTERRUPTED, NULL, CHECK_INTERRUPTED);
 		return 1;
 	}
-	if (kbuild_outcome(b->status) == BUILD_OUT_OK)
+	if (outcome == BUILD_OUT_OK)
 		return 0;
-	if (kbuild_outcome(b->status) == BUILD_OUT_INFRA) {
+	if (outcome == BUILD_OUT_INFRA) {
 		set_outcome(cs, CHECK_ST_DONE, "infra-error", CHECK_INFRA);
 		return 1;
 	}
@@ -761,7 +742,7 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 	if (tree_resolve(ctx->db, o->tree_arg, &repo, &repo_name))
 		goto out;
 	/* a --base that does not resolve is bad input, not a verdict */
-	if (o->base_rev && base_resolves(repo, o->base_rev))
+	if (o->base_rev && tree_rev_commit(repo, o->base_rev, "--base", NULL))
 		goto out;
 	/* a cluster that does not answer: said before any work */
 	if (o->slurm && slurm_check(ctx))
@@ -830,7 +811,7 @@ int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
 		    char *hex)
 {
 	sqlite3_stmt *st;
-	int rc, ret = 0;
+	int rc;
 
 	if (db_prepare(db, &st, "SELECT base_commit FROM checks WHERE "
 		       "series_id = ? AND repo_path = ? AND base_commit IS NOT "
@@ -838,15 +819,11 @@ int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
 		return -1;
 	sqlite3_bind_int64(st, 1, series_id);
 	db_bind_text(st, 2, repo_path);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = db_row(db, st, "find the base of the last check");
+	if (rc > 0)
 		snprintf(hex, 41, "%s", (const char *)sqlite3_column_text(st, 0));
-		ret = 1;
-	} else if (rc != SQLITE_DONE) {
-		ret = db_error(db, "find the base of the last check");
-	}
 	sqlite3_finalize(st);
-	return ret;
+	return rc;
 }
 
 int check_load_suites(struct pwb_ctx *ctx, char **names, size_t nnames,

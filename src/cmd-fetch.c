@@ -47,11 +47,10 @@ int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx)
 	struct stored_series ss;
 	int n, ret = EXIT_FAIL, json = 0, rd = 0, mbo = 0;
 	long version = 0;
-	const char *lore = NULL;
 
 	memset(&fr, 0, sizeof(fr));
 	const struct opt opts[] = {
-		OPT_STRING(0, "lore", &lore, "URL", "archive base for message-ids "
+		OPT_STRING(0, "lore", &o.lore, "URL", "archive base for message-ids "
 			   "(config lore.url, default " LORE_DEFAULT_BASE ")"),
 		OPT_LONG(0, "version", &version, "N",
 			 "take version N of the series, not the newest", 1, 999),
@@ -71,7 +70,6 @@ int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx)
 						"--mboxrd or --mbox, not both");
 	o.format = rd ? MBOX_RD : mbo ? MBOX_O : MBOX_AUTO;
 	o.version = (int)version;
-	o.lore = lore ? xstrdup(lore) : NULL;
 	if (n != 1) {
 		ret = usage_with_options_error(usage, usage_text, opts,
 					       "fetch takes one SOURCE");
@@ -97,6 +95,5 @@ int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx)
 	ret = EXIT_OK;
 out:
 	fetch_result_release(&fr);
-	free(o.lore);
 	return ret;
 }

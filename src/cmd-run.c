@@ -276,7 +276,7 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 		/* the jobs get a commit, not a name that may move meanwhile */
 		if (!kernel) {
 			if (tree_resolve(ctx->db, tree_arg, &tree_path, &tree_name) ||
-			    tree_rev_commit(tree_path, rev, commit))
+			    tree_rev_commit(tree_path, rev, "--rev", commit))
 				goto out;
 			sr.tree = tree_path;
 			sr.tree_name = tree_name;

@@ -19,7 +19,8 @@
 struct lore_opts;
 
 struct fetch_opts {
-	char *lore;		/* archive base, or NULL for config/default */
+	const char *lore;	/* archive base, or NULL for config/default
+				 * (the caller's) */
 	int version;		/* 0: the newest */
 	int allow_incomplete;
 	enum mbox_format format;

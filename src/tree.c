@@ -120,7 +120,8 @@ int tree_peel_commit(git_repository *repo, const char *rev, git_commit **out)
 	return ret;
 }
 
-int tree_rev_commit(const char *path, const char *rev, char *hex)
+int tree_rev_commit(const char *path, const char *rev, const char *what,
+		    char *hex)
 {
 	git_repository *repo = NULL;
 	git_commit *c = NULL;
@@ -129,9 +130,11 @@ int tree_rev_commit(const char *path, const char *rev, char *hex)
 	if (tree_open(path, &repo))
 		return -1;
 	if (tree_peel_commit(repo, rev, &c))
-		error("--rev %s: not a commit in %s: %s", rev, path, git_errmsg());
+		error("%s %s: not a commit in %s: %s", what, rev, path,
+		      git_errmsg());
 	else {
-		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, git_commit_id(c));
+		if (hex)
+			git_oid_tostr(hex, GIT_OID_HEXSZ + 1, git_commit_id(c));
 		ret = 0;
 	}
 	git_commit_free(c);

@@ -25,8 +25,13 @@ int tree_open(const char *path, git_repository **repo);
 /* REV (a commit, a tag, anything git rev-parse takes) peeled to a commit
  * (caller frees with git_commit_free).  0, or -1 without a message. */
 int tree_peel_commit(git_repository *repo, const char *rev, git_commit **out);
-/* REV of the repository at path as a commit id (hex, 41 bytes). */
-int tree_rev_commit(const char *path, const char *rev, char *hex);
+/*
+ * REV of the repository at path as a commit id into hex (41 bytes; NULL:
+ * only check that it is one).  0, or -1 said, naming REV as `what REV`
+ * ("--rev", "--base").
+ */
+int tree_rev_commit(const char *path, const char *rev, const char *what,
+		    char *hex);
 
 /* The last libgit2 error as text (never NULL). */
 const char *git_errmsg(void);
