@@ -285,9 +285,11 @@ static void check_key(const char *key, const char *where)
 	size_t i, d, best = (size_t)-1;
 	const char *near = NULL;
 
-	for (i = 0; i < nconfig_keys; i++) {
+	for (i = 0; i < nconfig_keys; i++)
 		if (!strcasecmp(config_keys[i].key, key))
 			return;
+	/* unknown: only now the distances, for the nearest known key */
+	for (i = 0; i < nconfig_keys; i++) {
 		d = edit_distance(key, config_keys[i].key);
 		if (d < best) {
 			best = d;
