@@ -7,7 +7,7 @@
  * test case across every build it ran on (pass/fail counts per commit).
  */
 #include "cmds.h"
-#include "db.h"
+#include "history.h"
 #include "output.h"
 #include "store.h"
 #include "util/timefmt.h"
@@ -26,118 +26,98 @@ static const char usage_text[] =
 	"Every version of a series with its checks and verdicts, or one test\n"
 	"case's results on every commit it ran on.\n";
 
-static const char *text_or(sqlite3_stmt *st, int i, const char *def)
+static const char *or_(const char *s, const char *def)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
-
 	return s ? s : def;
 }
 
-static int series_history(sqlite3 *db, long sid, int json)
+static void print_series_history(const struct series_history *h, int json)
 {
-	sqlite3_stmt *st;
 	json_t *arr = json ? json_array() : NULL;
-	int rc, n = 0;
+	size_t i;
 
-	/* versions: the same thread or the same subject elsewhere */
-	if (db_prepare(db, &st, "SELECT s.id, s.version, s.subject, s.date, "
-		       "c.id, c.verdict, c.status, c.started_at, c.tip_commit, "
-		       "(SELECT count(*) FROM check_builds b WHERE b.check_id = c.id "
-		       "AND b.idx > 0 AND b.status != 'ok') "
-		       "FROM series s LEFT JOIN checks c ON c.series_id = s.id "
-		       "WHERE s.thread_id = (SELECT thread_id FROM series WHERE id = ?1) "
-		       "OR s.subject = (SELECT subject FROM series WHERE id = ?1) "
-		       "ORDER BY s.version, s.id, c.id"))
-		return -1;
-	sqlite3_bind_int64(st, 1, sid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long id = (long)sqlite3_column_int64(st, 0);
-		int has_check = sqlite3_column_type(st, 4) != SQLITE_NULL;
+	for (i = 0; i < h->n; i++) {
+		const struct history_version *v = &h->v[i];
 		char when[48] = "";
 
-		if (has_check)
-			fmt_short(when, sqlite3_column_int64(st, 7), 0);
+		if (v->checked)
+			fmt_short(when, v->started_at, 0);
 		if (json) {
 			json_array_append_new(arr, json_pack("{s:I,s:i,s:s,s:o,s:o,s:o,s:o,s:i}",
-				"series", (json_int_t)id, "version", sqlite3_column_int(st, 1),
-				"subject", text_or(st, 2, ""),
-				"check", has_check ? json_integer(sqlite3_column_int64(st, 4)) : json_null(),
-				"verdict", has_check && sqlite3_column_text(st, 5) ?
-					json_text(text_or(st, 5, "")) : json_null(),
-				"status", has_check ? json_text(text_or(st, 6, "")) : json_null(),
-				"tip", has_check && sqlite3_column_text(st, 8) ?
-					json_text(text_or(st, 8, "")) : json_null(),
-				"patches_not_building", sqlite3_column_int(st, 9)));
-		} else if (has_check) {
+				"series", (json_int_t)v->series, "version", v->version,
+				"subject", or_(v->subject, ""),
+				"check", v->checked ? json_integer(v->check) : json_null(),
+				"verdict", v->checked && v->verdict ?
+					json_text(v->verdict) : json_null(),
+				"status", v->checked ? json_text(or_(v->status, "")) : json_null(),
+				"tip", v->checked && v->tip ? json_text(v->tip) : json_null(),
+				"patches_not_building", v->patches_not_building));
+		} else if (v->checked) {
 			printf("v%-2d series %-4ld check %-4lld %s  %-15s %-11s %.12s  %s\n",
-			       sqlite3_column_int(st, 1), id,
-			       (long long)sqlite3_column_int64(st, 4), when,
-			       text_or(st, 5, "-"), text_or(st, 6, ""),
-			       text_or(st, 8, "-"), text_or(st, 2, ""));
+			       v->version, v->series, (long long)v->check, when,
+			       or_(v->verdict, "-"), or_(v->status, ""),
+			       or_(v->tip, "-"), or_(v->subject, ""));
 		} else {
 			printf("v%-2d series %-4ld (not checked)%32s%s\n",
-			       sqlite3_column_int(st, 1), id, "", text_or(st, 2, ""));
+			       v->version, v->series, "", or_(v->subject, ""));
 		}
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_error(db, "series history");
 	}
 	if (json) {
 		json_print(arr);
 		json_decref(arr);
 	}
+}
+
+static void print_case_history(const struct case_history *h, int json)
+{
+	json_t *arr = json ? json_array() : NULL;
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		const struct history_case_row *r = &h->rows[i];
+		char when[48];
+
+		fmt_short(when, r->last, 0);
+		if (json)
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:i,s:i,s:i,s:s}",
+				"suite", or_(r->suite, ""), "commit", or_(r->commit, ""),
+				"rev", or_(r->rev, ""), "pass", r->pass, "fail", r->fail,
+				"runs", r->runs, "result", r->result));
+		else
+			printf("%-12s %.12s  %-5s pass %d/%d  last %s  (%s)\n",
+			       or_(r->suite, ""), or_(r->commit, ""), r->result,
+			       r->pass, r->runs, when, or_(r->rev, ""));
+	}
+	if (json) {
+		json_print(arr);
+		json_decref(arr);
+	}
+}
+
+static int series_history(sqlite3 *db, long sid, int json)
+{
+	struct series_history h;
+
+	if (history_series(db, sid, &h))
+		return -1;
+	print_series_history(&h, json);
+	series_history_release(&h);
 	return 0;
 }
 
 static int case_history(sqlite3 *db, const char *name, const char *suite, int json)
 {
-	sqlite3_stmt *st;
-	json_t *arr = json ? json_array() : NULL;
-	int rc, n = 0;
+	struct case_history h;
+	size_t n;
 
-	if (db_prepare(db, &st, "SELECT r.suite, b.commit_id, b.rev, "
-		       "sum(c.status = 'pass'), sum(c.status IN ('fail', 'crashed')), "
-		       "count(*), min(r.started_at), max(r.started_at) "
-		       "FROM case_results c JOIN suite_runs r ON r.id = c.run_id "
-		       "JOIN builds b ON b.id = r.build_id WHERE c.name = ? AND "
-		       "(?2 IS NULL OR r.suite = ?2) GROUP BY r.suite, b.commit_id "
-		       "ORDER BY min(r.started_at)"))
+	if (history_case(db, name, suite, &h))
 		return -1;
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, suite);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int pass = sqlite3_column_int(st, 3), fail = sqlite3_column_int(st, 4);
-		int runs = sqlite3_column_int(st, 5);
-		const char *v = fail && pass ? "flaky" : fail ? "fail" : pass ? "pass" : "skip";
-		char when[48];
-
-		fmt_short(when, sqlite3_column_int64(st, 7), 0);
-		if (json)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:i,s:i,s:i,s:s}",
-				"suite", text_or(st, 0, ""), "commit", text_or(st, 1, ""),
-				"rev", text_or(st, 2, ""), "pass", pass, "fail", fail,
-				"runs", runs, "result", v));
-		else
-			printf("%-12s %.12s  %-5s pass %d/%d  last %s  (%s)\n",
-			       text_or(st, 0, ""), text_or(st, 1, ""), v, pass, runs,
-			       when, text_or(st, 2, ""));
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_error(db, "case history");
-	}
-	if (json) {
-		json_print(arr);
-		json_decref(arr);
-	} else if (!n) {
+	print_case_history(&h, json);
+	n = h.n;
+	case_history_release(&h);
+	if (!json && !n)
 		return error("no results for case '%s'%s%s", name,
 			     suite ? " in suite " : "", suite ? suite : "");
-	}
 	return 0;
 }
 

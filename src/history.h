@@ -1,0 +1,66 @@
+/*
+ * history: a series or a test case across versions and runs, read from
+ * the tables other modules own (series, checks and check_builds;
+ * case_results, suite_runs and builds).  It only reads; nothing here
+ * writes a row.
+ *
+ * history_series() gives every version of a series (the same thread, or
+ * the same subject in another thread), one entry per check of it and one
+ * for a version never checked.  history_case() gives one test case's
+ * results per suite and commit it ran on.
+ *
+ * Both return 0, or -1 with the error printed (a database error stops
+ * the rows; it is never a shorter list).  The result owns all its
+ * strings; series_history_release() and case_history_release() free them
+ * (and may be called on a result that failed or was zeroed).
+ */
+#ifndef PWB_HISTORY_H
+#define PWB_HISTORY_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One version of a series with one of its checks (or none). */
+struct history_version {
+	long series;
+	int version;
+	char *subject;			/* NULL when the series has none */
+	int checked;			/* 0: no check; the fields below unset */
+	int64_t check;			/* the check's row id */
+	char *verdict;			/* NULL when none yet */
+	char *status;
+	int64_t started_at;
+	char *tip;			/* tip commit, NULL when none */
+	int patches_not_building;	/* builds after the base, not ok */
+};
+
+struct series_history {
+	struct history_version *v;	/* by version, series, check */
+	size_t n;
+};
+
+/* Every version of series_id with its checks. */
+int history_series(sqlite3 *db, long series_id, struct series_history *out);
+void series_history_release(struct series_history *h);
+
+/* One test case on one commit of one suite. */
+struct history_case_row {
+	char *suite, *commit, *rev;	/* NULL when the column is */
+	int pass, fail, runs;		/* fail counts fail and crashed */
+	int64_t first, last;		/* started_at of the first/last run */
+	const char *result;		/* "flaky", "fail", "pass" or "skip" */
+};
+
+struct case_history {
+	struct history_case_row *rows;	/* by first run */
+	size_t n;
+};
+
+/* The results of case name, in every suite or (suite not NULL) one;
+ * no results is 0 with out->n == 0. */
+int history_case(sqlite3 *db, const char *name, const char *suite,
+		 struct case_history *out);
+void case_history_release(struct case_history *h);
+
+#endif
