@@ -562,324 +562,482 @@ static void mark_new(sqlite3 *db, const char *repo, const char *config,
 	sqlite3_finalize(st);
 }
 
-int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
-	   struct kbuild_result *r)
-{
-	char *path = NULL, *name = NULL, *key = NULL, *workdir = NULL;
-	char *datadir = NULL, *fragpath = NULL, *base = NULL, *cache_key = NULL;
-	git_repository *repo = NULL;
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	struct checkout co = { NULL, NULL, NULL, -1 };
-	struct checkout_stats cst;
-	struct buf frag = BUF_INIT, tmp = BUF_INIT, log = BUF_INIT, dotcfg = BUF_INIT;
-	/* the configure step's stamp: released at out (configfail jumps) */
-	struct buf stamp = BUF_INIT, have = BUF_INIT, want = BUF_INIT;
-	struct progress pg = { q->progress, BUF_INIT };
-	struct run_result rr;
-	struct warn *w = NULL;
-	size_t nw = 0, i;
+/*
+ * kbuild() in stages, in this order (each says why it stops with an
+ * error() of its own, or leaves r->status and r->error set):
+ *
+ *   kb_resolve        the tree, the commit and its tree id
+ *   kb_fragment       the config fragment, its name and base target
+ *   kb_cache_key      the toolchain, the fragment's hash, the cache key
+ *   kb_settings       the build directory's path, build.* settings
+ *   kb_find_cached    an OK build of the same cache key with its artifact
+ *   kb_prepare        the checkout slot at the tree, the build directory
+ *   kb_configure      base + merge_config.sh + olddefconfig, check_config
+ *   kb_make           the image and modules
+ *   kb_collect        warnings, sizes, the artifacts kept
+ *   kb_record         the builds row
+ *
+ * What the stages share is in struct kbuild_state; kb_state_release()
+ * frees it whichever stage stopped.
+ */
+struct kbuild_state {
+	struct pwb_ctx *ctx;
+	const struct kbuild_request *q;
+	struct kbuild_result *r;
+	const struct arch *arch;
+	const char *cfg;		/* q->config or the arch's default */
+	/* kb_resolve */
+	char *path, *name;		/* the tree (tree_resolve) */
+	git_repository *repo;
+	git_commit *commit;
+	git_tree *tree;
+	/* kb_fragment, kb_cache_key */
+	char *datadir, *fragpath, *base, *cache_key;
+	struct buf frag;
+	/* kb_settings */
+	char *key, *workdir;		/* checkout_key, checkout_workdir */
 	long jobs, timeout;
 	uint64_t cachecap;
+	/* kb_find_cached: the builds row reused, else -1 */
+	long cached_from;
+	/* kb_prepare and after */
+	struct checkout co;
+	int ccache;
 	double t0;
-	int ret = -1, ccache;
-	long cached_from = -1;
-	const struct arch *arch = arch_default();
-	const char *cfg = q->config ? q->config : arch->default_config;
+	struct progress pg;
+	struct buf log;			/* every make and merge_config's output */
+	struct warn *w;			/* kb_collect */
+	size_t nw;
+};
+
+static void kb_state_init(struct kbuild_state *s, struct pwb_ctx *ctx,
+			  const struct kbuild_request *q, struct kbuild_result *r)
+{
+	memset(s, 0, sizeof(*s));
+	s->ctx = ctx;
+	s->q = q;
+	s->r = r;
+	s->arch = arch_default();
+	s->cfg = q->config ? q->config : s->arch->default_config;
+	s->frag = (struct buf)BUF_INIT;
+	s->cached_from = -1;
+	s->co.lock_fd = -1;
+	s->pg.on = q->progress;
+	s->pg.line = (struct buf)BUF_INIT;
+	s->log = (struct buf)BUF_INIT;
 
 	memset(r, 0, sizeof(*r));
 	r->vmlinux_size = r->bzimage_size = -1;
 	r->lock_fd = -1;
-	memset(&rr, 0, sizeof(rr));
-	if (tree_resolve(ctx->db, q->tree_arg, &path, &name) ||
-	    tree_open(path, &repo))
-		goto out;
-	if (tree_peel_commit(repo, q->rev, &commit) ||
-	    git_commit_tree(&tree, commit)) {
-		error("%s: not a commit in %s", q->rev, path);
-		goto out;
-	}
-	git_oid_tostr(r->commit, sizeof(r->commit), git_commit_id(commit));
-	git_oid_tostr(r->tree, sizeof(r->tree), git_tree_id(tree));
+}
 
-	/* the config fragment */
-	datadir = pwb_datadir(ctx);
+static void kb_state_release(struct kbuild_state *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nw; i++) {
+		free(s->w[i].file);
+		free(s->w[i].msg);
+	}
+	free(s->w);
+	checkout_close(&s->co);
+	git_tree_free(s->tree);
+	git_commit_free(s->commit);
+	git_repository_free(s->repo);
+	buf_release(&s->frag);
+	buf_release(&s->log);
+	buf_release(&s->pg.line);
+	free(s->path);
+	free(s->name);
+	free(s->key);
+	free(s->workdir);
+	free(s->datadir);
+	free(s->fragpath);
+	free(s->base);
+	free(s->cache_key);
+}
+
+/* The tree, the revision's commit and its tree id into r. */
+static int kb_resolve(struct kbuild_state *s)
+{
+	struct kbuild_result *r = s->r;
+
+	if (tree_resolve(s->ctx->db, s->q->tree_arg, &s->path, &s->name) ||
+	    tree_open(s->path, &s->repo))
+		return -1;
+	if (tree_peel_commit(s->repo, s->q->rev, &s->commit) ||
+	    git_commit_tree(&s->tree, s->commit)) {
+		error("%s: not a commit in %s", s->q->rev, s->path);
+		return -1;
+	}
+	git_oid_tostr(r->commit, sizeof(r->commit), git_commit_id(s->commit));
+	git_oid_tostr(r->tree, sizeof(r->tree), git_tree_id(s->tree));
+	return 0;
+}
+
+/* The config fragment: a path, or NAME under bench/configs; its name
+ * (the file's without ".config") and base target. */
+static int kb_fragment(struct kbuild_state *s)
+{
+	const char *cfg = s->cfg, *slash, *b;
+	struct buf tmp = BUF_INIT;
+	size_t n;
+
+	s->datadir = pwb_datadir(s->ctx);
 	if (strchr(cfg, '/')) {
-		fragpath = xstrdup(cfg);
+		s->fragpath = xstrdup(cfg);
 	} else {
-		buf_addf(&tmp, "%s/bench/configs/%s.config", datadir, cfg);
-		fragpath = buf_detach(&tmp, NULL);
+		buf_addf(&tmp, "%s/bench/configs/%s.config", s->datadir, cfg);
+		s->fragpath = buf_detach(&tmp, NULL);
 	}
-	if (buf_read_file(&frag, fragpath, 1u << 20)) {
-		error("config %s: cannot read %s: %s", cfg, fragpath, strerror(errno));
-		goto out;
+	if (buf_read_file(&s->frag, s->fragpath, 1u << 20)) {
+		error("config %s: cannot read %s: %s", cfg, s->fragpath,
+		      strerror(errno));
+		return -1;
 	}
-	{
-		const char *slash = strrchr(cfg, '/');
-		size_t n = strlen(slash ? slash + 1 : cfg);
-		const char *b = slash ? slash + 1 : cfg;
+	slash = strrchr(cfg, '/');
+	b = slash ? slash + 1 : cfg;
+	n = strlen(b);
+	if (n > 7 && !strcmp(b + n - 7, ".config"))
+		n -= 7;
+	s->r->config_name = xstrndup(b, n);
+	s->base = base_target(s->frag.buf);
+	return 0;
+}
 
-		if (n > 7 && !strcmp(b + n - 7, ".config"))
-			n -= 7;
-		r->config_name = xstrndup(b, n);
-	}
-	base = base_target(frag.buf);
+/* What a build's result depends on: tree, base, fragment, toolchain. */
+static int kb_cache_key(struct kbuild_state *s)
+{
+	struct kbuild_result *r = s->r;
+	struct buf tmp = BUF_INIT;
+
 	r->toolchain = toolchain();
 	if (!r->toolchain) {
 		error("no C compiler: gcc --version failed");
-		goto out;
+		return -1;
 	}
-	r->config_hash = sha1_hex(frag.buf, frag.len);
-	buf_addf(&tmp, "%s\n%s\n%s\n%s", r->tree, base, r->config_hash, r->toolchain);
-	cache_key = sha1_hex(tmp.buf, tmp.len);
-	buf_reset(&tmp);
+	r->config_hash = sha1_hex(s->frag.buf, s->frag.len);
+	buf_addf(&tmp, "%s\n%s\n%s\n%s", r->tree, s->base, r->config_hash,
+		 r->toolchain);
+	s->cache_key = sha1_hex(tmp.buf, tmp.len);
+	buf_release(&tmp);
+	return 0;
+}
 
-	key = checkout_key(name, path);
-	workdir = checkout_workdir(ctx);
-	buf_addf(&tmp, "%s/build/%s/%s", workdir, key, r->config_name);
-	r->build_dir = buf_detach(&tmp, NULL);
-	if (ctx_config_long(ctx, "build.jobs", sysconf(_SC_NPROCESSORS_ONLN), &jobs) ||
-	    ctx_config_long(ctx, "build.timeout", 7200, &timeout) ||
-	    ctx_config_size(ctx, "build.cachesize", 2ull << 30, &cachecap))
+/* The build directory's path (into r, made later) and the settings. */
+static int kb_settings(struct kbuild_state *s)
+{
+	struct buf tmp = BUF_INIT;
+
+	s->key = checkout_key(s->name, s->path);
+	s->workdir = checkout_workdir(s->ctx);
+	buf_addf(&tmp, "%s/build/%s/%s", s->workdir, s->key, s->r->config_name);
+	s->r->build_dir = buf_detach(&tmp, NULL);
+	if (ctx_config_long(s->ctx, "build.jobs", sysconf(_SC_NPROCESSORS_ONLN),
+			    &s->jobs) ||
+	    ctx_config_long(s->ctx, "build.timeout", 7200, &s->timeout) ||
+	    ctx_config_size(s->ctx, "build.cachesize", 2ull << 30, &s->cachecap))
+		return -1;
+	return 0;
+}
+
+/* Built before with the same tree, config and toolchain, the artifact
+ * still there?  Sets s->cached_from and fills r from that row (a
+ * database error is no cached build). */
+static void kb_find_cached(struct kbuild_state *s)
+{
+	struct kbuild_result *r = s->r;
+	sqlite3_stmt *st;
+	const char *a;
+
+	if (db_prepare(s->ctx->db, &st, "SELECT id, artifacts, vmlinux_size, "
+		       "bzimage_size, warnings, new_warnings FROM builds "
+		       "WHERE cache_key = ? AND status = 'ok' AND "
+		       "artifacts IS NOT NULL ORDER BY id DESC LIMIT 1"))
+		return;
+	db_bind_text(st, 1, s->cache_key);
+	if (sqlite3_step(st) != SQLITE_ROW)
 		goto out;
-
-	/* built before with the same tree, config and toolchain? */
-	{
-		sqlite3_stmt *st;
-
-		if (!db_prepare(ctx->db, &st, "SELECT id, artifacts, vmlinux_size, "
-				"bzimage_size, warnings, new_warnings FROM builds "
-				"WHERE cache_key = ? AND status = 'ok' AND "
-				"artifacts IS NOT NULL ORDER BY id DESC LIMIT 1")) {
-			db_bind_text(st, 1, cache_key);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				const char *a = (const char *)sqlite3_column_text(st, 1);
-
-				if (a && access(a, R_OK) == 0) {
-					cached_from = (long)sqlite3_column_int64(st, 0);
-					r->bzimage = xstrdup(a);
-					r->vmlinux_size = (long)sqlite3_column_int64(st, 2);
-					r->bzimage_size = (long)sqlite3_column_int64(st, 3);
-					r->warnings = sqlite3_column_int(st, 4);
-					r->new_warnings = sqlite3_column_int(st, 5);
-				}
-			}
-			sqlite3_finalize(st);
-		}
-	}
-	/* out-of-tree modules need the checkout and the build directory at
-	 * this tree: go through make (a no-op when nothing changed) */
-	if (q->need_build_dir)
-		cached_from = -1;
-	if (cached_from > 0) {
-		r->cached = 1;
-		r->status = xstrdup("ok");
-		utimensat(AT_FDCWD, r->bzimage, NULL, 0); /* recently used */
-		ret = record(ctx->db, q, path, r, cache_key, &log, NULL, 0,
-			     cached_from);
+	a = (const char *)sqlite3_column_text(st, 1);
+	if (!a || access(a, R_OK))
 		goto out;
-	}
+	s->cached_from = (long)sqlite3_column_int64(st, 0);
+	r->bzimage = xstrdup(a);
+	r->vmlinux_size = (long)sqlite3_column_int64(st, 2);
+	r->bzimage_size = (long)sqlite3_column_int64(st, 3);
+	r->warnings = sqlite3_column_int(st, 4);
+	r->new_warnings = sqlite3_column_int(st, 5);
+out:
+	sqlite3_finalize(st);
+}
 
-	t0 = (double)time(NULL);
-	if (checkout_open(&co, workdir, key, q->slot) ||
-	    checkout_move(&co, repo, tree, &cst))
-		goto out;
-	r->src_dir = xstrdup(co.dir);
+/* A build of the cached result: a row of its own, no make. */
+static int kb_record_cached(struct kbuild_state *s)
+{
+	struct kbuild_result *r = s->r;
+
+	r->cached = 1;
+	r->status = xstrdup("ok");
+	utimensat(AT_FDCWD, r->bzimage, NULL, 0); /* recently used */
+	return record(s->ctx->db, s->q, s->path, r, s->cache_key, &s->log,
+		      NULL, 0, s->cached_from);
+}
+
+/* The checkout slot (locked) at the tree, and the build directory. */
+static int kb_prepare(struct kbuild_state *s)
+{
+	struct kbuild_result *r = s->r;
+	struct checkout_stats cst;
+
+	if (checkout_open(&s->co, s->workdir, s->key, s->q->slot) ||
+	    checkout_move(&s->co, s->repo, s->tree, &cst))
+		return -1;
+	r->src_dir = xstrdup(s->co.dir);
 	if (mkdir_p(r->build_dir, 0777)) {
 		error("cannot create %s: %s", r->build_dir, strerror(errno));
+		return -1;
+	}
+	s->ccache = have_ccache();
+	return 0;
+}
+
+/* A fresh .config: make the base target, merge the fragment over it.
+ * 0, or -1 with rr saying how the last step ended. */
+static int kb_merge_config(struct kbuild_state *s, const char *dotconfig,
+			   struct run_result *rr)
+{
+	const char *bdir = s->r->build_dir;
+	const char *t1[] = { s->base, NULL };
+	const char *argv[] = { "sh", NULL, "-m", "-O", bdir, dotconfig,
+			       s->fragpath, NULL };
+	const char *rw[2] = { bdir, NULL };
+	/* the fragment may live anywhere (datadir under /tmp) */
+	const char *rop[3] = { s->co.dir, s->fragpath, NULL };
+	struct buf script = BUF_INIT;
+	struct run_opts ro;
+	int ret = -1;
+
+	if (run_make(s->co.dir, bdir, t1, 1, 0, 600, &s->pg, &s->log, rr))
+		return -1;
+	run_result_release(rr);
+	buf_addf(&script, "%s/scripts/kconfig/merge_config.sh", s->co.dir);
+	argv[1] = script.buf;
+	memset(&ro, 0, sizeof(ro));
+	ro.argv = argv;
+	ro.cwd = bdir;
+	ro.timeout = 600;
+	ro.capture_cap = 4u << 20;
+	ro.sandbox = 1;
+	ro.sandbox_rw = rw;
+	ro.sandbox_ro = rop;
+	run_command(&ro, rr);
+	buf_addbuf(&s->log, &rr->output);
+	if (rr->end == RUN_EXITED && !rr->code)
+		ret = 0;
+	run_result_release(rr);
+	buf_release(&script);
+	return ret;
+}
+
+/* merge_config when fresh (or no .config), then olddefconfig, then the
+ * resulting .config read into dotcfg (after a newline, for check_config).
+ * 0, or -1 with rr saying how the last command ended. */
+static int kb_make_config(struct kbuild_state *s, const char *stamp,
+			  const char *dotconfig, int fresh, struct buf *dotcfg,
+			  struct run_result *rr)
+{
+	const char *t2[] = { "olddefconfig", NULL };
+
+	if (fresh || access(dotconfig, R_OK)) {
+		unlink(stamp);
+		if (kb_merge_config(s, dotconfig, rr))
+			return -1;
+	}
+	if (run_make(s->co.dir, s->r->build_dir, t2, 1, 0, 600, &s->pg, &s->log, rr))
+		return -1;
+	run_result_release(rr);
+	buf_addch(dotcfg, '\n');
+	if (buf_read_file(dotcfg, dotconfig, 16u << 20))
+		return -1;
+	return 0;
+}
+
+/* configure: base + fragment + olddefconfig; a fragment or base that
+ * changed since the last configure of this directory starts over.
+ * 0 configured; 1 not (r->status and r->error say why). */
+static int kb_configure(struct kbuild_state *s)
+{
+	struct kbuild_result *r = s->r;
+	struct buf stamp = BUF_INIT, have = BUF_INIT, want = BUF_INIT;
+	struct buf dotconfig = BUF_INIT, dotcfg = BUF_INIT, e = BUF_INIT;
+	struct run_result rr;
+	char *miss;
+	char d[128];
+	int fresh, ret = 1;
+	FILE *f;
+
+	memset(&rr, 0, sizeof(rr));
+	buf_addf(&stamp, "%s/.pwb-config", r->build_dir);
+	buf_addf(&want, "%s %s\n", s->base, r->config_hash);
+	buf_read_file(&have, stamp.buf, 4096);
+	fresh = strncmp(have.buf, want.buf, want.len) != 0;
+	buf_addf(&dotconfig, "%s/.config", r->build_dir);
+	/* the same tree configured already: nothing to redo (a no-op
+	 * rebuild costs what plain make costs) */
+	if (!fresh && !strcmp(have.buf + want.len, r->tree) &&
+	    access(dotconfig.buf, R_OK) == 0) {
+		ret = 0;
 		goto out;
 	}
-	ccache = have_ccache();
-
-	/* configure: base + fragment + olddefconfig; a fragment or base that
-	 * changed since the last configure of this directory starts over */
-	{
-		const char *t1[] = { NULL, NULL };
-		const char *t2[] = { "olddefconfig", NULL };
-		int fresh;
-
-		buf_addf(&stamp, "%s/.pwb-config", r->build_dir);
-		buf_addf(&want, "%s %s\n", base, r->config_hash);
-		buf_read_file(&have, stamp.buf, 4096);
-		fresh = strncmp(have.buf, want.buf, want.len) != 0;
-		buf_reset(&tmp);
-		buf_addf(&tmp, "%s/.config", r->build_dir);
-		/* the same tree configured already: nothing to redo (a no-op
-		 * rebuild costs what plain make costs) */
-		if (!fresh && !strcmp(have.buf + want.len, r->tree) &&
-		    access(tmp.buf, R_OK) == 0) {
-			buf_release(&stamp);
-			buf_release(&have);
-			buf_release(&want);
-			goto built_config;
-		}
-		if (fresh || access(tmp.buf, R_OK)) {
-			const char *argv[] = { "sh", NULL, "-m", "-O", r->build_dir,
-					       tmp.buf, fragpath, NULL };
-			struct buf script = BUF_INIT;
-			struct run_opts ro;
-
-			unlink(stamp.buf);
-			t1[0] = base;
-			if (run_make(co.dir, r->build_dir, t1, 1, 0, 600, &pg, &log, &rr))
-				goto configfail;
-			run_result_release(&rr);
-			buf_addf(&script, "%s/scripts/kconfig/merge_config.sh", co.dir);
-			argv[1] = script.buf;
-			const char *rw[2] = { r->build_dir, NULL };
-			/* the fragment may live anywhere (datadir under /tmp) */
-			const char *rop[3] = { co.dir, fragpath, NULL };
-
-			memset(&ro, 0, sizeof(ro));
-			ro.argv = argv;
-			ro.cwd = r->build_dir;
-			ro.timeout = 600;
-			ro.capture_cap = 4u << 20;
-			ro.sandbox = 1;
-			ro.sandbox_rw = rw;
-			ro.sandbox_ro = rop;
-			run_command(&ro, &rr);
-			buf_addbuf(&log, &rr.output);
-			buf_release(&script);
-			if (rr.end != RUN_EXITED || rr.code) {
-				run_result_release(&rr);
-				goto configfail;
-			}
-			run_result_release(&rr);
-		}
-		if (run_make(co.dir, r->build_dir, t2, 1, 0, 600, &pg, &log, &rr))
-			goto configfail;
-		run_result_release(&rr);
-		buf_reset(&dotcfg);
-		buf_addch(&dotcfg, '\n');
-		if (buf_read_file(&dotcfg, tmp.buf, 16u << 20))
-			goto configfail;
-		{
-			char *miss = check_config(frag.buf, dotcfg.buf);
-
-			if (miss) {
-				r->status = xstrdup("config-error");
-				buf_reset(&tmp);
-				buf_addf(&tmp, "options of %s that did not take (unmet "
-					 "dependency or unknown): %s", r->config_name, miss);
-				r->error = buf_detach(&tmp, NULL);
-				free(miss);
-				buf_release(&stamp);
-				buf_release(&have);
-				buf_release(&want);
-				goto finish;
-			}
-		}
-		{
-			FILE *f = fopen(stamp.buf, "w");
-
-			if (f) {
-				fputs(want.buf, f);
-				fputs(r->tree, f);
-				fclose(f);
-			}
-		}
-		buf_release(&stamp);
-		buf_release(&have);
-		buf_release(&want);
-		goto built_config;
-configfail:
-		{
-			char d[128];
-
-			r->status = xstrdup(rr.end == RUN_INTERRUPTED ? "interrupted" :
-					    "config-error");
-			buf_reset(&tmp);
-			buf_addf(&tmp, "configuring %s (%s): %s", r->config_name, base,
-				 run_describe(&rr, d, sizeof(d)));
-			r->error = buf_detach(&tmp, NULL);
-			run_result_release(&rr);
-			goto finish;
-		}
+	if (kb_make_config(s, stamp.buf, dotconfig.buf, fresh, &dotcfg, &rr)) {
+		r->status = xstrdup(rr.end == RUN_INTERRUPTED ? "interrupted" :
+				    "config-error");
+		buf_addf(&e, "configuring %s (%s): %s", r->config_name, s->base,
+			 run_describe(&rr, d, sizeof(d)));
+		r->error = buf_detach(&e, NULL);
+		goto out;
 	}
-built_config:
-	{
-		const char *targets[] = { arch->image_target, "modules", NULL };
-		char d[128];
-
-		if (run_make(co.dir, r->build_dir, targets, (int)jobs, ccache,
-			     (double)timeout, &pg, &log, &rr)) {
-			/* make itself killed by a signal: from outside, not the
-			 * series (a crashing compiler makes make exit 2) */
-			r->status = xstrdup(rr.end == RUN_TIMEOUT || rr.end == RUN_IDLE ?
-					    "timeout" : rr.end == RUN_INTERRUPTED ?
-					    "interrupted" : rr.end == RUN_NOSTART ||
-					    rr.end == RUN_SIGNALED ? "infra-error" : "failed");
-			if (rr.end == RUN_EXITED)
-				r->error = first_errors(&rr.output);
-			else
-				r->error = xstrdup(run_describe(&rr, d, sizeof(d)));
-		} else {
-			r->status = xstrdup("ok");
-		}
-		run_result_release(&rr);
+	miss = check_config(s->frag.buf, dotcfg.buf);
+	if (miss) {
+		r->status = xstrdup("config-error");
+		buf_addf(&e, "options of %s that did not take (unmet "
+			 "dependency or unknown): %s", r->config_name, miss);
+		r->error = buf_detach(&e, NULL);
+		free(miss);
+		goto out;
 	}
-	parse_warnings(&log, &w, &nw);
-	r->warnings = (int)nw;
-	mark_new(ctx->db, path, r->config_name, r->tree, w, nw, &r->new_warnings);
-	buf_reset(&tmp);
-	buf_addf(&tmp, "%s/vmlinux", r->build_dir);
-	r->vmlinux_size = file_size(tmp.buf);
-	if (!strcmp(r->status, "ok")) {
-		struct buf from = BUF_INIT, to = BUF_INIT;
-
-		buf_addf(&from, "%s/%s", r->build_dir, arch->image_path);
-		r->bzimage_size = file_size(from.buf);
-		buf_addf(&to, "%s/artifacts/%s", workdir, cache_key);
-		if (!mkdir_p(to.buf, 0777)) {
-			buf_addstr(&to, "/bzImage");
-			if (!copy_file(from.buf, to.buf)) {
-				r->bzimage = xstrdup(to.buf);
-				buf_setlen(&to, to.len - 7);
-				buf_addstr(&to, "config");
-				buf_reset(&from);
-				buf_addf(&from, "%s/.config", r->build_dir);
-				copy_file(from.buf, to.buf);
-			}
-		}
-		buf_release(&from);
-		buf_release(&to);
-		buf_reset(&tmp);
-		buf_addf(&tmp, "%s/artifacts", workdir);
-		evict(tmp.buf, cachecap);
+	f = fopen(stamp.buf, "w");
+	if (f) {
+		fputs(want.buf, f);
+		fputs(r->tree, f);
+		fclose(f);
 	}
-finish:
-	r->seconds = (double)time(NULL) - t0;
-	ret = record(ctx->db, q, path, r, cache_key, &log, w, nw, -1);
+	ret = 0;
 out:
-	for (i = 0; i < nw; i++) {
-		free(w[i].file);
-		free(w[i].msg);
-	}
-	free(w);
-	/* the caller builds modules in the build directory: keep it ours */
-	if (!ret && q->need_build_dir && co.lock_fd >= 0)
-		r->lock_fd = dup(co.lock_fd);
-	checkout_close(&co);
-	git_tree_free(tree);
-	git_commit_free(commit);
-	git_repository_free(repo);
-	buf_release(&frag);
-	buf_release(&tmp);
-	buf_release(&log);
-	buf_release(&dotcfg);
+	run_result_release(&rr);
 	buf_release(&stamp);
 	buf_release(&have);
 	buf_release(&want);
-	buf_release(&pg.line);
-	free(path);
-	free(name);
-	free(key);
-	free(workdir);
-	free(datadir);
-	free(fragpath);
-	free(base);
-	free(cache_key);
+	buf_release(&dotconfig);
+	buf_release(&dotcfg);
+	buf_release(&e);
+	return ret;
+}
+
+/* The image and the modules: r->status (and r->error unless ok). */
+static void kb_make(struct kbuild_state *s)
+{
+	struct kbuild_result *r = s->r;
+	const char *targets[] = { s->arch->image_target, "modules", NULL };
+	struct run_result rr;
+	char d[128];
+
+	if (!run_make(s->co.dir, r->build_dir, targets, (int)s->jobs, s->ccache,
+		      (double)s->timeout, &s->pg, &s->log, &rr)) {
+		r->status = xstrdup("ok");
+		goto out;
+	}
+	/* make itself killed by a signal: from outside, not the series (a
+	 * crashing compiler makes make exit 2) */
+	r->status = xstrdup(rr.end == RUN_TIMEOUT || rr.end == RUN_IDLE ?
+			    "timeout" : rr.end == RUN_INTERRUPTED ?
+			    "interrupted" : rr.end == RUN_NOSTART ||
+			    rr.end == RUN_SIGNALED ? "infra-error" : "failed");
+	if (rr.end == RUN_EXITED)
+		r->error = first_errors(&rr.output);
+	else
+		r->error = xstrdup(run_describe(&rr, d, sizeof(d)));
+out:
+	run_result_release(&rr);
+}
+
+/* An OK build's bzImage and .config under <workdir>/artifacts/<cache
+ * key>, the oldest beyond build.cachesize evicted. */
+static void kb_keep_artifacts(struct kbuild_state *s)
+{
+	struct kbuild_result *r = s->r;
+	struct buf from = BUF_INIT, to = BUF_INIT;
+
+	buf_addf(&from, "%s/%s", r->build_dir, s->arch->image_path);
+	r->bzimage_size = file_size(from.buf);
+	buf_addf(&to, "%s/artifacts/%s", s->workdir, s->cache_key);
+	if (mkdir_p(to.buf, 0777))
+		goto out;
+	buf_addstr(&to, "/bzImage");
+	if (copy_file(from.buf, to.buf))
+		goto out;
+	r->bzimage = xstrdup(to.buf);
+	buf_setlen(&to, to.len - 7);
+	buf_addstr(&to, "config");
+	buf_reset(&from);
+	buf_addf(&from, "%s/.config", r->build_dir);
+	copy_file(from.buf, to.buf);
+out:
+	buf_reset(&to);
+	buf_addf(&to, "%s/artifacts", s->workdir);
+	evict(to.buf, s->cachecap);
+	buf_release(&from);
+	buf_release(&to);
+}
+
+/* After make: the warnings (new ones against the last OK build of
+ * another tree), vmlinux's size, the artifacts of an OK build. */
+static void kb_collect(struct kbuild_state *s)
+{
+	struct kbuild_result *r = s->r;
+	struct buf vmlinux = BUF_INIT;
+
+	parse_warnings(&s->log, &s->w, &s->nw);
+	r->warnings = (int)s->nw;
+	mark_new(s->ctx->db, s->path, r->config_name, r->tree, s->w, s->nw,
+		 &r->new_warnings);
+	buf_addf(&vmlinux, "%s/vmlinux", r->build_dir);
+	r->vmlinux_size = file_size(vmlinux.buf);
+	buf_release(&vmlinux);
+	if (!strcmp(r->status, "ok"))
+		kb_keep_artifacts(s);
+}
+
+/* The builds row of a build that ran (or stopped configuring). */
+static int kb_record(struct kbuild_state *s)
+{
+	s->r->seconds = (double)time(NULL) - s->t0;
+	return record(s->ctx->db, s->q, s->path, s->r, s->cache_key, &s->log,
+		      s->w, s->nw, -1);
+}
+
+int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
+	   struct kbuild_result *r)
+{
+	struct kbuild_state s;
+	int ret = -1;
+
+	kb_state_init(&s, ctx, q, r);
+	if (kb_resolve(&s) || kb_fragment(&s) || kb_cache_key(&s) ||
+	    kb_settings(&s))
+		goto out;
+	kb_find_cached(&s);
+	/* out-of-tree modules need the checkout and the build directory at
+	 * this tree: go through make (a no-op when nothing changed) */
+	if (q->need_build_dir)
+		s.cached_from = -1;
+	if (s.cached_from > 0) {
+		ret = kb_record_cached(&s);
+		goto out;
+	}
+	s.t0 = (double)time(NULL);
+	if (kb_prepare(&s))
+		goto out;
+	if (!kb_configure(&s)) {
+		kb_make(&s);
+		kb_collect(&s);
+	}
+	ret = kb_record(&s);
+out:
+	/* the caller builds modules in the build directory: keep it ours */
+	if (!ret && q->need_build_dir && s.co.lock_fd >= 0)
+		r->lock_fd = dup(s.co.lock_fd);
+	kb_state_release(&s);
 	return ret;
 }
 
