@@ -4,8 +4,7 @@
 #include "compare.h"
 #include "db.h"
 #include "kbuild.h"
-#include "slurm.h"
-#include "suiterun.h"
+#include "exec.h"
 #include "tree.h"
 #include "util/run.h"
 #include "util/util.h"
@@ -126,17 +125,6 @@ static int known_build(struct bisect *b, const char *commit, long id,
 	return rc ? rc : kbuild_load(b->ctx->db, id, br);
 }
 
-/* How many more runs a built kernel needs; -1 database. */
-static long runs_needed(struct bisect *b, const struct kbuild_result *br)
-{
-	struct cmp_side side = { br->tree, br->config_hash };
-	long need;
-
-	if (compare_runs_needed(b->ctx->db, b->o.s->name, b->o.s->hash, &side,
-				b->o.repeat, &need))
-		return -1;
-	return need;
-}
 
 /* What ensure_runs found of a commit. */
 enum runs {
@@ -145,113 +133,55 @@ enum runs {
 	RUNS_SUITE_BROKEN,	/* the suite could not run on it */
 	RUNS_EINFRA,		/* the database, a job or QEMU failed */
 	RUNS_INTERRUPTED,
-	RUNS_MORE = -1,		/* more_runs: *need more (br released) */
 };
 
-/* A kernel built (or not): whether it needs more runs. */
-static enum runs more_runs(struct bisect *b, struct kbuild_result *br,
-			   long *need)
-{
-	if (kbuild_outcome(br->status) != BUILD_OUT_OK)
-		return RUNS_NO_KERNEL;
-	*need = runs_needed(b, br);
-	if (*need <= 0)
-		return *need < 0 ? RUNS_EINFRA : RUNS_OK;
-	kbuild_result_release(br);
-	return RUNS_MORE;
-}
-
-/* ensure_runs with Slurm: what the database knows first, else the build
- * and the boots as jobs (the build row comes back with them). */
-static enum runs ensure_runs_slurm(struct bisect *b, const char *commit,
-				   struct kbuild_result *br, int *ran)
-{
-	struct slurm_run sr;
-	long need = b->o.repeat;
-	int rc = known_build(b, commit, 0, br);
-	enum runs ret;
-
-	if (rc < 0)
-		return RUNS_EINFRA;
-	if (!rc && (ret = more_runs(b, br, &need)) != RUNS_MORE)
-		return ret;
-	memset(&sr, 0, sizeof(sr));
-	sr.tree = b->tree_path;
-	sr.tree_name = b->tree_name;
-	sr.commit = commit;
-	sr.config = b->o.s->config;
-	sr.repeat = need;
-	sr.progress = b->o.progress;
-	*ran = 1;
-	rc = slurm_run_suite(b->ctx, b->o.s, &sr);
-	if (rc || sr.exit == 130)
-		ret = sr.exit == 130 ? RUNS_INTERRUPTED : RUNS_EINFRA;
-	else if (known_build(b, commit, sr.build_id, br))
-		ret = RUNS_NO_KERNEL;	/* no build row: the job gave nothing */
-	else if (kbuild_outcome(br->status) != BUILD_OUT_OK)
-		ret = kbuild_outcome(br->status) == BUILD_OUT_INFRA ?
-		      RUNS_SUITE_BROKEN : RUNS_NO_KERNEL;
-	else	/* the job's exit follows pwb run's: 2 no kernel, 3 infra */
-		ret = sr.exit == 2 ? RUNS_NO_KERNEL : sr.exit == 3 ?
-		      RUNS_SUITE_BROKEN : RUNS_OK;
-	slurm_run_release(&sr);
-	return ret;
-}
-
-/* Completed runs of the suite on this commit's tree, ensured to `repeat`. */
+/*
+ * Completed runs of the suite on this commit's tree, ensured to `repeat`
+ * by the executor (a commit tested before is neither built nor booted
+ * again); br is its build.
+ */
 static enum runs ensure_runs(struct bisect *b, const char *commit,
 			     struct kbuild_result *br, int *ran)
 {
-	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 0 };
-	struct suite_prep prep;
-	long need, r;
-	char *qemu;
-	enum runs ret;
+	struct executor e;
+	struct exec_request q;
+	enum runs ret = RUNS_EINFRA;
 
-	*ran = 0;
-	if (b->o.slurm)
-		return ensure_runs_slurm(b, commit, br, ran);
-	q.tree_arg = b->o.tree_arg;
-	q.rev = commit;
+	executor_init(&e, b->ctx, b->o.backend);
+	e.progress = b->o.progress;
+	e.build_progress = b->o.progress;
+	exec_request_init(&q);
+	q.suite = b->o.s;
+	q.tree = b->tree_path;
+	q.tree_name = b->tree_name;
+	q.commit = commit;
 	q.config = b->o.s->config;
-	q.progress = b->o.progress;
-	/* a cached build answers without make: enough to know the tree */
-	if (kbuild(b->ctx, &q, br))
-		return run_interrupted() ? RUNS_INTERRUPTED : RUNS_EINFRA;
-	if ((ret = more_runs(b, br, &need)) != RUNS_MORE)
-		return ret;
-	ret = RUNS_OK;
-	q.need_build_dir = 1;
-	if (kbuild(b->ctx, &q, br))
-		return run_interrupted() ? RUNS_INTERRUPTED : RUNS_EINFRA;
-	if (kbuild_outcome(br->status) != BUILD_OUT_OK)
-		return RUNS_NO_KERNEL;
-	if (suite_prepare(b->o.s, br, &prep)) {
-		long id;
-
-		kbuild_unlock(br);
-		suite_record_infra(b->ctx->db, b->o.s, br->id, prep.why, &id);
-		warning("suite %s does not build against %.12s: %.200s",
-			b->o.s->name, commit, prep.why);
-		suite_prep_release(&prep);
-		return RUNS_SUITE_BROKEN;
+	q.repeat = b->o.repeat;
+	q.reuse = 1;
+	exec_run(&e, &q, 1);
+	*ran = q.worked;
+	switch (q.status) {
+	case EXEC_DONE:
+		/* no build row: the job gave nothing */
+		ret = known_build(b, commit, q.build_id, br) ? RUNS_NO_KERNEL :
+		      RUNS_OK;
+		break;
+	case EXEC_NO_KERNEL:
+		ret = RUNS_NO_KERNEL;
+		break;
+	case EXEC_INFRA:
+	case EXEC_SKIPPED:
+		ret = RUNS_SUITE_BROKEN;
+		break;
+	case EXEC_INTERRUPTED:
+		ret = RUNS_INTERRUPTED;
+		break;
+	case EXEC_PENDING:
+	case EXEC_ERROR:
+		ret = run_interrupted() ? RUNS_INTERRUPTED : RUNS_EINFRA;
+		break;
 	}
-	kbuild_unlock(br);
-	*ran = 1;
-	qemu = ctx_config_get(b->ctx, "boot.qemu");
-	for (r = 0; r < need && ret == RUNS_OK; r++) {
-		struct suite_outcome o;
-
-		if (suite_boot(b->ctx->db, b->o.s, br, &prep, qemu, (int)r, &o))
-			ret = RUNS_EINFRA;
-		else if (o.verdict == SUITE_INTERRUPTED)
-			ret = RUNS_INTERRUPTED;
-		else if (o.verdict == SUITE_INFRA)
-			ret = RUNS_SUITE_BROKEN;
-		suite_outcome_release(&o);
-	}
-	free(qemu);
-	suite_prep_release(&prep);
+	exec_request_release(&q);
 	return ret;
 }
 
@@ -490,9 +420,14 @@ enum bisect_result bisect_run(struct bisect *b, bisect_step_fn step, void *ud)
 {
 	struct run_ctx rc = { b, step, ud };
 
-	/* the jobs get the tree's path; the cluster must answer before work */
-	if (b->o.slurm && (tree_resolve(b->ctx->db, b->o.tree_arg, &b->tree_path,
-					&b->tree_name) || slurm_check(b->ctx)))
+	struct executor e;
+
+	/* the requests get the tree's path; a cluster must answer before work */
+	executor_init(&e, b->ctx, b->o.backend);
+	if (!b->tree_path && tree_resolve(b->ctx->db, b->o.tree_arg,
+					  &b->tree_path, &b->tree_name))
+		return BISECT_EINFRA;
+	if (exec_check(&e))
 		return BISECT_EINFRA;
 	free(b->marks);
 	b->marks = xcalloc(b->n, sizeof(*b->marks));

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "ctx.h"
+#include "exec.h"
 #include "store.h"
 #include "suite.h"
 
@@ -70,7 +71,7 @@ struct bisect_opts {
 	const struct suite *s;
 	const char *case_name, *metric_name;	/* at most one */
 	long repeat;		/* runs per side */
-	int slurm;		/* builds and boots as Slurm jobs */
+	enum exec_backend backend;	/* where builds and boots run */
 	int progress;		/* build progress on stderr */
 };
 

@@ -6,7 +6,7 @@
 #include "applydb.h"
 #include "intake.h"
 #include "report.h"
-#include "slurm.h"
+#include "exec.h"
 #include "suiterun.h"
 #include "tree.h"
 #include "util/buf.h"
@@ -194,119 +194,6 @@ static void stage(struct check_state *cs, const char *fmt, ...)
 	buf_release(&b);
 }
 
-/* kbuild of one commit; -1 when pwb could not even try */
-static int build_one(struct check_state *cs, const char *commit, int need_dir,
-		     struct kbuild_result *br)
-{
-	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 0 };
-
-	q.tree_arg = cs->o->tree_arg;
-	q.rev = commit;
-	q.config = cs->cell->config;
-	q.progress = cs->o->progress && isatty(2);	/* \r lines: terminals only */
-	q.need_build_dir = need_dir;
-	memset(br, 0, sizeof(*br));
-	return kbuild(cs->ctx, &q, br);
-}
-
-/* How many more runs of s one side needs to have `repeat`. */
-static int side_need(sqlite3 *db, const struct suite *s,
-		     const struct kbuild_result *br, long repeat, long *need)
-{
-	struct cmp_side cmp = { br->tree, br->config_hash };
-
-	return compare_runs_needed(db, s->name, s->hash, &cmp, repeat, need);
-}
-
-static long suite_repeat(const struct check_opts *o, const struct suite *s)
-{
-	return o->repeat ? o->repeat : s->repeat;
-}
-
-/*
- * One suite: prepare what each side still needs, boot base and candidate
- * in turn until each side has `repeat` completed runs.  Returns 0, or
- * CHECK_INFRA / CHECK_INTERRUPTED / -1 (database).
- */
-static int run_suite_local(struct check_state *cs, const struct suite *s,
-		     const char *base, const char *tip, long repeat,
-		     const struct kbuild_result *bb, const struct kbuild_result *tb)
-{
-	const char *commits[2] = { base, tip };
-	const struct kbuild_result *known[2] = { bb, tb };
-	struct kbuild_result br[2];
-	struct suite_prep prep[2];
-	long need[2], r;
-	char *qemu = ctx_config_get(cs->ctx, "boot.qemu");
-	int side, ret = 0, built[2] = { 0, 0 };
-
-	memset(prep, 0, sizeof(prep));
-	for (side = 0; side < 2; side++)
-		if (side_need(cs->ctx->db, s, known[side], repeat, &need[side])) {
-			ret = -1;
-			goto out;
-		}
-	for (side = 0; side < 2; side++) {
-		if (!need[side])
-			continue;
-		/* the build directory must hold this side for the module */
-		if (build_one(cs, commits[side], 1, &br[side])) {
-			ret = run_interrupted() ? CHECK_INTERRUPTED : CHECK_INFRA;
-			goto out;
-		}
-		built[side] = 1;
-		if (strcmp(br[side].status, "ok")) {
-			ret = CHECK_INFRA;
-			goto out;
-		}
-		if (suite_prepare(s, &br[side], &prep[side])) {
-			long id;
-
-			error("suite %s does not build against %.12s: %.300s",
-			      s->name, br[side].commit, prep[side].why);
-			suite_record_infra(cs->ctx->db, s, br[side].id, prep[side].why, &id);
-			ret = CHECK_INFRA;
-			goto out;
-		}
-		/* the module is built: boots only need the artifacts */
-		kbuild_unlock(&br[side]);
-	}
-	/* interleaved, so that drift over time hits both sides alike */
-	for (r = 0; r < need[0] || r < need[1]; r++) {
-		for (side = 0; side < 2; side++) {
-			struct suite_outcome o;
-
-			if (r >= need[side])
-				continue;
-			if (cs->o->progress)
-				fprintf(stderr, "pwb check %ld   %s %s run %ld/%ld\n",
-					cs->cell->id, s->name, side ? "candidate" : "base",
-					repeat - need[side] + r + 1, repeat);
-			if (suite_boot(cs->ctx->db, s, &br[side], &prep[side], qemu,
-				       (int)r, &o)) {
-				suite_outcome_release(&o);
-				ret = -1;
-				goto out;
-			}
-			if (o.verdict == SUITE_INTERRUPTED)
-				ret = CHECK_INTERRUPTED;
-			else if (o.verdict == SUITE_INFRA)
-				ret = CHECK_INFRA;
-			suite_outcome_release(&o);
-			if (ret)
-				goto out;
-		}
-	}
-out:
-	for (side = 0; side < 2; side++) {
-		suite_prep_release(&prep[side]);
-		if (built[side])
-			kbuild_result_release(&br[side]);
-	}
-	free(qemu);
-	return ret;
-}
-
 static void set_outcome(struct check_state *cs, enum check_status status,
 			const char *verdict, int code)
 {
@@ -431,48 +318,20 @@ static void builds_judged(struct check_state *cs, int failed)
 		cs->ready = 1;
 }
 
-/* 3. build the base and every patch, here */
-static void builds_local(struct check_state *cs)
-{
-	size_t i;
-	int failed = 0;
-
-	stage(cs, "build the base and %zu patch%s", cs->ar.npatches,
-	      cs->ar.npatches == 1 ? "" : "es");
-	cs->builds = xcalloc(cs->ar.npatches + 1, sizeof(*cs->builds));
-	for (i = 0; i <= cs->ar.npatches; i++) {
-		if (build_one(cs, build_commit(cs, i), 0, &cs->builds[i])) {
-			if (run_interrupted())
-				set_outcome(cs, CHECK_ST_INTERRUPTED, NULL, CHECK_INTERRUPTED);
-			else
-				set_outcome(cs, CHECK_ST_ERROR, "infra-error", CHECK_INFRA);
-			return;
-		}
-		cs->nbuilds++;
-		if (judge_build(cs, i, &failed))
-			return;
-	}
-	builds_judged(cs, failed);
-}
-
 /*
- * 3. with Slurm: the base and every patch of every cell as one array of
- * build jobs (a commit several cells share is one job), then each build
- * judged as a local one.
+ * 3. build the base and every patch of the cells st[0..n-1] that are
+ * applied, as one batch (a commit several cells share is built once),
+ * then judge each build.  A patch is built only once the base is.
  */
-static void builds_slurm(struct check_state *st, size_t n)
+static void builds_run(struct executor *e, struct check_state *st, size_t n)
 {
-	struct slurm_run *reqs;
-	size_t k, i, nreq = 0, total = 0, *first = xcalloc(n + 1, sizeof(size_t));
-	long *map, *known;
-	int rc = 0;
+	struct exec_request *q;
+	size_t k, i, total = 0, *first = xcalloc(n + 1, sizeof(size_t));
 
 	for (k = 0; k < n; k++)
 		if (st[k].to_build)
 			total += st[k].ar.npatches + 1;
-	reqs = xcalloc(total + 1, sizeof(*reqs));
-	map = xcalloc(total + 1, sizeof(long));
-	known = xcalloc(total + 1, sizeof(long));
+	q = xcalloc(total + 1, sizeof(*q));
 	total = 0;
 	for (k = 0; k < n; k++) {
 		struct check_state *cs = &st[k];
@@ -480,66 +339,52 @@ static void builds_slurm(struct check_state *st, size_t n)
 		first[k] = total;
 		if (!cs->to_build)
 			continue;
-		stage(cs, "build the base and %zu patch%s, on slurm",
-		      cs->ar.npatches, cs->ar.npatches == 1 ? "" : "es");
-		for (i = 0; i <= cs->ar.npatches; i++) {
-			const char *commit = build_commit(cs, i);
-			size_t q;
-
-			/* built before (a rerun, a shared base): not again */
-			if (!kbuild_find(cs->ctx->db, commit, cs->cell->config,
-					 &known[total])) {
-				map[total++] = -1;
-				continue;
-			}
-			for (q = 0; q < nreq; q++)
-				if (!strcmp(reqs[q].commit, commit) &&
-				    !strcmp(reqs[q].config, cs->cell->config))
-					break;
-			if (q == nreq) {
-				reqs[q].tree = cs->repo;
-				reqs[q].tree_name = cs->repo_name;
-				reqs[q].commit = commit;
-				reqs[q].config = cs->cell->config;
-				nreq++;
-			}
-			map[total++] = (long)q;
+		stage(cs, "build the base and %zu patch%s%s", cs->ar.npatches,
+		      cs->ar.npatches == 1 ? "" : "es", exec_where(e));
+		for (i = 0; i <= cs->ar.npatches; i++, total++) {
+			exec_request_init(&q[total]);
+			q[total].tree = cs->repo;
+			q[total].tree_name = cs->repo_name;
+			q[total].commit = build_commit(cs, i);
+			q[total].config = cs->cell->config;
+			q[total].after = i ? first[k] + 1 : 0;
 		}
 	}
-	if (nreq && slurm_run_suites(st[0].ctx, reqs, nreq, st[0].o->progress))
-		rc = reqs[0].exit == 130 ? CHECK_INTERRUPTED : CHECK_INFRA;
-	for (k = 0; k < n && rc != CHECK_INTERRUPTED; k++) {
+	exec_run(e, q, total);
+	for (k = 0; k < n; k++) {
 		struct check_state *cs = &st[k];
 		int failed = 0, stop = 0;
 
 		if (!cs->to_build)
 			continue;
-		if (rc) {
-			set_outcome(cs, CHECK_ST_ERROR, "infra-error", CHECK_INFRA);
-			continue;
-		}
 		cs->builds = xcalloc(cs->ar.npatches + 1, sizeof(*cs->builds));
 		for (i = 0; i <= cs->ar.npatches && !stop; i++) {
-			long q = map[first[k] + i];
-			long id = q < 0 ? known[first[k] + i] : reqs[q].build_id;
+			struct exec_request *r = &q[first[k] + i];
 
-			if (id <= 0 || kbuild_load(cs->ctx->db, id, &cs->builds[i])) {
-				error("no build of %.12s came back from the cluster",
-				      build_commit(cs, i));
-				set_outcome(cs, CHECK_ST_ERROR, "infra-error", CHECK_INFRA);
-				break;
+			if (r->build_id > 0 &&
+			    !kbuild_load(cs->ctx->db, r->build_id, &cs->builds[i])) {
+				cs->nbuilds++;
+				stop = judge_build(cs, i, &failed);
+				continue;
 			}
-			cs->nbuilds++;
-			stop = judge_build(cs, i, &failed);
+			if (r->status == EXEC_INTERRUPTED || run_interrupted()) {
+				set_outcome(cs, CHECK_ST_INTERRUPTED, NULL,
+					    CHECK_INTERRUPTED);
+			} else {
+				if (r->status != EXEC_ERROR)
+					error("no build of %.12s came back%s",
+					      build_commit(cs, i), exec_where(e));
+				set_outcome(cs, CHECK_ST_ERROR, "infra-error",
+					    CHECK_INFRA);
+			}
+			stop = 1;
 		}
-		if (i > cs->ar.npatches && !stop)
+		if (!stop)
 			builds_judged(cs, failed);
 	}
-	for (i = 0; i < nreq; i++)
-		slurm_run_release(&reqs[i]);
-	free(reqs);
-	free(map);
-	free(known);
+	for (i = 0; i < total; i++)
+		exec_request_release(&q[i]);
+	free(q);
 	free(first);
 }
 
@@ -558,114 +403,97 @@ static void suite_done(struct check_state *cs, size_t i, int rc)
 		set_outcome(cs, CHECK_ST_DONE, "infra-error", CHECK_INFRA);
 }
 
-/* Every suite on base and tip of every ready cell, here. */
-static void suites_local(struct check_state *st, size_t n)
+static long suite_repeat(const struct check_opts *o, const struct suite *s)
 {
-	size_t k, i;
+	return o->repeat ? o->repeat : s->repeat;
+}
 
-	for (k = 0; k < n; k++) {
-		struct check_state *cs = &st[k];
+/* A suite of a cell while its sides run. */
+struct suite_job {
+	struct check_state *cs;
+	size_t suite;		/* index in the options' suites */
+};
 
-		for (i = 0; cs->ready && i < cs->o->nsuites; i++) {
-			const struct suite *s = &cs->o->suites[i];
-			long rep = suite_repeat(cs->o, s);
-			int rc;
+/* check's progress line before each boot of a cell run piece by piece */
+static void boot_progress(void *ud, const struct exec_request *q, long nth,
+			  long of, long run_id, const struct suite_outcome *o)
+{
+	struct check_state *cs = ud;
 
-			stage(cs, "suite %s: base and candidate, %ld run%s each",
-			      s->name, rep, rep == 1 ? "" : "s");
-			rc = run_suite_local(cs, s, cs->ar.base, cs->ar.head, rep,
-					     &cs->builds[0],
-					     &cs->builds[cs->nbuilds - 1]);
-			if (rc == CHECK_INTERRUPTED)
-				return;
-			suite_done(cs, i, rc ? CHECK_INFRA : 0);
-		}
-	}
+	(void)o;
+	if (cs && cs->o->progress && run_id < 0)
+		fprintf(stderr, "pwb check %ld   %s %s run %ld/%ld\n",
+			cs->cell->id, q->suite->name, q->label, nth, of);
 }
 
 /*
- * Every suite on base and tip of every ready cell as one Slurm
- * submission.  A base shared by several cells (same commit, config and
- * suite) is one request: its runs are recorded once and found by all.
+ * 4. suites j[0..n-1] on base and tip, as one batch: each side until it
+ * has `repeat` completed runs (runs recorded before count, so a rerun
+ * resumes and cells with the same base share its runs).  1 when
+ * interrupted.
  */
-static void suites_slurm(struct check_state *st, size_t n)
+static int suites_run(struct executor *e, const struct suite_job *j, size_t n)
 {
-	const struct check_opts *o = st[0].o;
-	struct slurm_run *reqs;
-	size_t k, i, nreq = 0, nmap = n * o->nsuites * 2, m;
-	long *map = xcalloc(nmap, sizeof(long));
-	int side, rc, interrupted = 0, failed = 0;
+	struct exec_request *q = xcalloc(2 * n + 1, sizeof(*q));
+	size_t i, side;
+	int interrupted = 0;
 
-	reqs = xcalloc(nmap, sizeof(*reqs));
-	for (m = 0; m < nmap; m++)
-		map[m] = -1;
-	for (k = 0; k < n; k++) {
-		struct check_state *cs = &st[k];
+	for (i = 0; i < n; i++) {
+		struct check_state *cs = j[i].cs;
+		const struct suite *s = &cs->o->suites[j[i].suite];
+		long rep = suite_repeat(cs->o, s);
 
-		for (i = 0; cs->ready && i < o->nsuites; i++) {
-			const struct suite *s = &o->suites[i];
-			long rep = suite_repeat(o, s), need;
+		stage(cs, "suite %s: base and candidate, %ld run%s each%s",
+		      s->name, rep, rep == 1 ? "" : "s", exec_where(e));
+		for (side = 0; side < 2; side++) {
+			struct exec_request *r = &q[2 * i + side];
 
-			stage(cs, "suite %s: base and candidate, %ld run%s each, "
-			      "on slurm", s->name, rep, rep == 1 ? "" : "s");
-			for (side = 0; side < 2; side++) {
-				const char *commit = side ? cs->ar.head : cs->ar.base;
-				size_t q;
-
-				if (side_need(cs->ctx->db, s, side ?
-					      &cs->builds[cs->nbuilds - 1] :
-					      &cs->builds[0], rep, &need)) {
-					cs->suite_rc[i] = CHECK_INFRA;
-					continue;
-				}
-				if (!need)
-					continue;
-				for (q = 0; q < nreq; q++)
-					if (reqs[q].suite == s &&
-					    !strcmp(reqs[q].commit, commit) &&
-					    !strcmp(reqs[q].config, cs->cell->config))
-						break;
-				if (q == nreq) {
-					reqs[q].suite = s;
-					reqs[q].tree = cs->repo;
-					reqs[q].tree_name = cs->repo_name;
-					reqs[q].commit = commit;
-					reqs[q].config = cs->cell->config;
-					nreq++;
-				}
-				if (reqs[q].repeat < need)
-					reqs[q].repeat = need;
-				map[(k * o->nsuites + i) * 2 + side] = (long)q;
-			}
+			exec_request_init(r);
+			r->suite = s;
+			r->tree = cs->repo;
+			r->tree_name = cs->repo_name;
+			r->commit = side ? cs->ar.head : cs->ar.base;
+			r->config = cs->cell->config;
+			r->repeat = rep;
+			r->reuse = 1;
+			r->label = side ? "candidate" : "base";
 		}
 	}
-	if (nreq && slurm_run_suites(st[0].ctx, reqs, nreq, o->progress)) {
-		failed = 1;
-		interrupted = reqs[0].exit == 130;
-	}
-	for (k = 0; k < n && !interrupted; k++) {
-		struct check_state *cs = &st[k];
+	e->ud = n == 1 ? j[0].cs : NULL;
+	if (exec_run(e, q, 2 * n))
+		for (i = 0; i < 2 * n; i++)
+			q[i].status = EXEC_ERROR;
+	for (i = 0; i < 2 * n; i++)
+		if (q[i].status == EXEC_INTERRUPTED)
+			interrupted = 1;
+	for (i = 0; i < n && !interrupted; i++)
+		suite_done(j[i].cs, j[i].suite,
+			   q[2 * i].status == EXEC_DONE &&
+			   q[2 * i + 1].status == EXEC_DONE ? 0 : CHECK_INFRA);
+	for (i = 0; i < 2 * n; i++)
+		exec_request_release(&q[i]);
+	free(q);
+	return interrupted;
+}
 
-		for (i = 0; cs->ready && i < o->nsuites; i++) {
-			rc = cs->suite_rc[i];
-			for (side = 0; side < 2; side++) {
-				long q = map[(k * o->nsuites + i) * 2 + side];
+/* Every suite of every ready cell: all at once where the backend batches,
+ * else one suite of one cell after the other. */
+static void suites_all(struct executor *e, struct check_state *st, size_t n)
+{
+	struct suite_job *j = xcalloc(n * st[0].o->nsuites + 1, sizeof(*j));
+	size_t k, i, nj = 0;
 
-				if (q < 0)
-					continue;
-				if (reqs[q].exit == 130)
-					interrupted = 1;
-				else if (failed || reqs[q].exit == 2 || reqs[q].exit == 3)
-					rc = CHECK_INFRA;
-			}
-			if (!interrupted)
-				suite_done(cs, i, rc);
+	for (k = 0; k < n; k++)
+		for (i = 0; st[k].ready && i < st[k].o->nsuites; i++) {
+			j[nj].cs = &st[k];
+			j[nj++].suite = i;
 		}
-	}
-	for (m = 0; m < nreq; m++)
-		slurm_run_release(&reqs[m]);
-	free(reqs);
-	free(map);
+	if (exec_batches(e))
+		suites_run(e, j, nj);
+	else
+		for (i = 0; i < nj && !suites_run(e, &j[i], 1); i++)
+			;
+	free(j);
 }
 
 /* Compare and record the verdict.  A cell whose suite could not run
@@ -728,6 +556,7 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 	      struct check_cell *cells, size_t n)
 {
 	struct check_state *st = NULL;
+	struct executor e;
 	char *repo = NULL, *repo_name = NULL;
 	size_t k;
 	int ret = -1;
@@ -744,8 +573,12 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 	/* a --base that does not resolve is bad input, not a verdict */
 	if (o->base_rev && tree_rev_commit(repo, o->base_rev, "--base", NULL))
 		goto out;
+	executor_init(&e, ctx, o->backend);
+	e.progress = o->progress;
+	e.build_progress = o->progress && isatty(2);	/* \r lines: terminals */
+	e.on_boot = boot_progress;
 	/* a cluster that does not answer: said before any work */
-	if (o->slurm && slurm_check(ctx))
+	if (exec_check(&e))
 		goto out;
 	st = xcalloc(n, sizeof(*st));
 	for (k = 0; k < n; k++) {
@@ -772,17 +605,14 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 			continue;
 		}
 		prepare(cs);
-		if (cs->to_build && !o->slurm)
-			builds_local(cs);
+		/* piece by piece: each cell's builds right after its apply */
+		if (cs->to_build && !exec_batches(&e))
+			builds_run(&e, cs, 1);
 	}
-	if (o->slurm && !run_interrupted())
-		builds_slurm(st, n);
-	if (!run_interrupted()) {
-		if (o->slurm)
-			suites_slurm(st, n);
-		else
-			suites_local(st, n);
-	}
+	if (exec_batches(&e) && !run_interrupted())
+		builds_run(&e, st, n);
+	if (!run_interrupted())
+		suites_all(&e, st, n);
 	for (k = 0; k < n; k++) {
 		struct check_state *cs = &st[k];
 

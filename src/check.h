@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "ctx.h"
+#include "exec.h"
 #include "suite.h"
 
 /* A checks row's status, as the database keeps it (check_status_name). */
@@ -43,7 +44,7 @@ struct check_opts {
 	const struct suite *suites;
 	size_t nsuites;
 	long repeat;		/* 0: each suite's own */
-	int slurm;		/* the suites' builds and boots as jobs */
+	enum exec_backend backend;	/* where builds and boots run */
 	int progress;		/* stage lines on stderr */
 };
 

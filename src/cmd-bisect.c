@@ -151,7 +151,7 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 		return usage_with_options_error(usage, usage_text, opts, "--base goes with a SERIES, not --good/--bad");
 	if (bo.case_name && bo.metric_name)
 		return usage_with_options_error(usage, usage_text, opts, "--case or --metric, not both");
-	if (ctx_backend(ctx, on, &bo.slurm))
+	if (exec_backend_get(ctx, on, &bo.backend))
 		return on ? EXIT_USAGE : 3;
 	run_install_signal_handlers();
 	datadir = pwb_datadir(ctx);

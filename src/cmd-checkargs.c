@@ -80,7 +80,7 @@ int check_args_setup(struct pwb_ctx *ctx, struct check_args *a)
 {
 	const char *config = a->nconfigs ? a->configs[0] : NULL;
 
-	if (ctx_backend(ctx, a->on, &a->o.slurm))
+	if (exec_backend_get(ctx, a->on, &a->o.backend))
 		return a->on ? EXIT_USAGE : CHECK_INFRA;
 	run_install_signal_handlers();
 	if (check_load_suites(ctx, a->names, a->nnames, &config, &a->suites,

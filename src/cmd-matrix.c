@@ -126,7 +126,7 @@ int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
 		json_t *j = json_object(), *arr = json_array();
 
 		json_object_set_new(j, "tree", json_text(a.o.tree_arg));
-		json_object_set_new(j, "backend", json_text(a.o.slurm ? "slurm" : "local"));
+		json_object_set_new(j, "backend", json_text(exec_backend_name(a.o.backend)));
 		json_object_set_new(j, "exit", json_integer(ret));
 		for (i = 0; i < ncells; i++)
 			json_array_append_new(arr, cell_json(ctx, &cells[i]));
@@ -136,7 +136,8 @@ int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
 	} else {
 		printf("%zu series x %zu config%s x %zu suite%s, on %s\n", nsources,
 		       a.nconfigs, a.nconfigs == 1 ? "" : "s", a.nsuites,
-		       a.nsuites == 1 ? "" : "s", a.o.slurm ? "slurm" : "this machine");
+		       a.nsuites == 1 ? "" : "s", a.o.backend == EXEC_LOCAL ? "this machine" :
+		       exec_backend_name(a.o.backend));
 		printf("%6s %6s  %-16s %-15s %s\n", "check", "series", "config",
 		       "verdict", "subject");
 		for (i = 0; i < ncells; i++)

@@ -11,10 +11,9 @@
 #include "cmds.h"
 #include "ctx.h"
 #include "db.h"
-#include "job.h"
+#include "exec.h"
 #include "kbuild.h"
 #include "output.h"
-#include "slurm.h"
 #include "suiterun.h"
 #include "tree.h"
 #include "util/run.h"
@@ -187,37 +186,58 @@ static void show_run(struct printer *p, long idx, long run)
 		text_run(p, idx, run);
 }
 
-static void on_boot(const struct suite *s, const struct kbuild_result *br,
-		    long idx, long n, const struct suite_outcome *o, void *ud)
+/* exec_boot_fn: each run as it is recorded (here, or imported) */
+static void on_boot(void *ud, const struct exec_request *q, long nth, long of,
+		    long run_id, const struct suite_outcome *o)
 {
 	struct printer *p = ud;
 
-	(void)s;
-	if (br->commit[0] && !p->kernel)
-		p->label = br->commit;
-	p->n = n;
-	show_run(p, idx, o->run_id);
-	if (!p->json && o->metrics.bad)
+	(void)q;
+	if (run_id < 0)
+		return;
+	p->n = of;
+	show_run(p, nth - 1, run_id);
+	if (!p->json && o && o->metrics.bad)
 		printf("  %zu malformed pwb-metric line(s) ignored\n", o->metrics.bad);
+}
+
+/* pwb run's exit for how the request ended (docs/cli.md) */
+static int run_exit(const struct exec_request *q)
+{
+	switch (q->status) {
+	case EXEC_DONE:
+		return q->any_fail ? 1 : 0;
+	case EXEC_NO_KERNEL:
+		return 2;
+	case EXEC_INTERRUPTED:
+		return 130;
+	case EXEC_INFRA:
+		return 3;
+	case EXEC_PENDING:
+	case EXEC_ERROR:
+	case EXEC_SKIPPED:
+		break;
+	}
+	return run_interrupted() ? 130 : 3;
 }
 
 int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	struct job_spec j;
-	struct job_result jr;
+	struct executor e;
+	struct exec_request q;
 	struct printer pr;
 	struct suite s;
 	const char *suite_name = NULL, *tree_arg = NULL, *rev = NULL;
 	const char *kernel = NULL;
 	const char *on = NULL;
-	char *datadir = NULL, *tree_path = NULL;
-	char *tree_name = NULL;
+	char *datadir = NULL, *tree_path = NULL, *tree_name = NULL;
+	char *kernel_path = NULL;
 	char commit[GIT_OID_HEXSZ + 1] = "";
-	int n, json = 0, ret = 3, loaded = 0, slurm = 0;
-	long repeat = 0, build_id = -1;
+	enum exec_backend backend;
+	int n, json = 0, ret = 3, loaded = 0;
+	long repeat = 0;
 
-	memset(&j, 0, sizeof(j));
-	memset(&jr, 0, sizeof(jr));
+	exec_request_init(&q);
 	memset(&pr, 0, sizeof(pr));
 	const struct opt opts[] = {
 		OPT_TREE(&tree_arg),
@@ -233,7 +253,7 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	n = parse_options(argc, argv, usage, usage_text, opts);
 	if (n < 0)
 		return parse_options_exit(n);
-	if (ctx_backend(ctx, on, &slurm))
+	if (exec_backend_get(ctx, on, &backend))
 		return on ? EXIT_USAGE : 3;
 	if (n || !suite_name || (kernel ? tree_arg || rev :
 					      !tree_arg || !rev)) {
@@ -250,8 +270,8 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	if (!repeat)
 		repeat = s.repeat;
 	if (kernel) {
-		j.kernel = realpath(kernel, NULL);
-		if (!j.kernel) {
+		kernel_path = realpath(kernel, NULL);
+		if (!kernel_path) {
 			error("--kernel %s: %s", kernel, strerror(errno));
 			goto out;
 		}
@@ -260,60 +280,48 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 			      "give --tree and --rev, not --kernel", s.name);
 			goto out;
 		}
+	} else if (tree_resolve(ctx->db, tree_arg, &tree_path, &tree_name) ||
+		   /* a commit, not a name that may move meanwhile */
+		   tree_rev_commit(tree_path, rev, "--rev", commit)) {
+		goto out;
 	}
 	pr.db = ctx->db;
 	pr.s = &s;
 	pr.json = json;
 	pr.runs = json ? json_array() : NULL;
-	pr.label = kernel ? kernel : rev;
+	pr.label = kernel ? kernel : commit;
 	pr.kernel = kernel != NULL;
 	pr.n = repeat;
-	if (slurm) {
-		struct slurm_run sr;
-		size_t i;
-
-		memset(&sr, 0, sizeof(sr));
-		/* the jobs get a commit, not a name that may move meanwhile */
-		if (!kernel) {
-			if (tree_resolve(ctx->db, tree_arg, &tree_path, &tree_name) ||
-			    tree_rev_commit(tree_path, rev, "--rev", commit))
-				goto out;
-			sr.tree = tree_path;
-			sr.tree_name = tree_name;
-			sr.commit = commit;
-			pr.label = commit;
-		}
-		sr.kernel = j.kernel;
-		sr.repeat = repeat;
-		sr.progress = !json && isatty(2);
-		if (slurm_run_suite(ctx, &s, &sr)) {
-			ret = sr.exit == 130 ? 130 : 3;
-			slurm_run_release(&sr);
-			goto out;
-		}
-		for (i = 0; i < sr.nruns; i++)
-			show_run(&pr, (long)i, sr.runs[i]);
-		build_id = sr.build_id;
-		ret = sr.exit;
-		slurm_run_release(&sr);
-	} else {
-		j.kind = "suite";
-		j.tree = (char *)tree_arg;
-		j.rev = (char *)rev;
-		j.repeats = (int)repeat;
-		if (job_execute(ctx, &j, &s, !json && isatty(2), on_boot, &pr, &jr))
-			goto out;
-		build_id = jr.build_id;
-		ret = jr.exit;
-	}
+	executor_init(&e, ctx, backend);
+	e.progress = !json && isatty(2);
+	e.build_progress = e.progress;
+	e.keep_going = 1;	/* every repeat asked for, each one shown */
+	e.on_boot = on_boot;
+	e.ud = &pr;
+	if (exec_check(&e))
+		goto out;
+	q.suite = &s;
+	q.tree = tree_path;
+	q.tree_name = tree_name;
+	q.commit = kernel ? NULL : commit;
+	q.kernel = kernel_path;
+	q.repeat = repeat;
+	if (exec_run(&e, &q, 1))
+		goto out;
+	if (q.no_kernel && q.why)
+		error("%s", vis(q.why));
+	ret = run_exit(&q);
+	/* could not even try: said, nothing to show */
+	if (q.status == EXEC_ERROR)
+		goto out;
 	if (json) {
 		json_t *o = json_object();
 
 		json_object_set_new(o, "suite", json_text(s.name));
 		json_object_set_new(o, "suite_hash", json_text(s.hash));
-		json_object_set_new(o, "build", json_build_row(ctx->db, build_id));
+		json_object_set_new(o, "build", json_build_row(ctx->db, q.build_id));
 		if (kernel)
-			json_object_set_new(o, "kernel", json_text(j.kernel));
+			json_object_set_new(o, "kernel", json_text(kernel_path));
 		json_object_set_new(o, "runs", pr.runs);
 		pr.runs = NULL;
 		json_print(o);
@@ -321,8 +329,8 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	}
 out:
 	json_decref(pr.runs);
-	job_result_release(&jr);
-	free(j.kernel);
+	exec_request_release(&q);
+	free(kernel_path);
 	free(datadir);
 	free(tree_path);
 	free(tree_name);

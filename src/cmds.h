@@ -39,7 +39,7 @@ int cmd_job(int argc, char **argv, struct pwb_ctx *ctx);
 #define OPT_SUITES(v) OPT_LIST(0, "suite", (v), "S", "a suite of bench/suites")
 #define OPT_REPEAT(v) OPT_LONG(0, "repeat", (v), "N", \
 	"runs per side (default: the suite's)", 1, 1000)
-#define OPT_ON(v) OPT_STRING(0, "on", (v), "local|slurm", \
+#define OPT_ON(v) OPT_STRING(0, "on", (v), "local|slurm|recorded", \
 	"where builds and boots run (config run.backend)")
 #define OPT_SLOT(v) OPT_LONG(0, "slot", (v), "N", "checkout slot (0..999)", 0, 999)
 

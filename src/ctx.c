@@ -113,18 +113,6 @@ char *ctx_config_get(struct pwb_ctx *ctx, const char *key)
 	return v;
 }
 
-int ctx_backend(struct pwb_ctx *ctx, const char *opt, int *slurm)
-{
-	char *v = opt ? xstrdup(opt) : ctx_config_get(ctx, "run.backend");
-	int rc = 0;
-
-	*slurm = v && !strcmp(v, "slurm");
-	if (v && !*slurm && strcmp(v, "local"))
-		rc = error("%s %s: local or slurm", opt ? "--on" : "run.backend =", v);
-	free(v);
-	return rc;
-}
-
 int ctx_config_long(struct pwb_ctx *ctx, const char *key, long def, long *out)
 {
 	char *v = ctx_config_get(ctx, key);
@@ -241,7 +229,7 @@ const struct config_key config_keys[] = {
 	{ "lore.retries", "3", "further attempts on 429/5xx and transfer errors" },
 	{ "lore.timeout", "60", "seconds for a whole transfer" },
 	{ "lore.url", "https://lore.kernel.org/all/", "archive base for message-ids" },
-	{ "run.backend", "local", "where builds and boots run: local or slurm" },
+	{ "run.backend", "local", "where builds and boots run: local, slurm or recorded (tests)" },
 	{ "sandbox.enabled", "true", "run make and QEMU in bubblewrap" },
 	{ "slurm.options", "", "more sbatch options, split on blanks" },
 	{ "slurm.partition", "", "sbatch --partition" },

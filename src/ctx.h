@@ -46,11 +46,6 @@ int ctx_config_long(struct pwb_ctx *ctx, const char *key, long def, long *out);
 int ctx_config_size(struct pwb_ctx *ctx, const char *key, uint64_t def,
 		    uint64_t *out);
 
-/* Where jobs run: opt (--on) when given, else config run.backend, else
- * local.  *slurm is set; -1 (said, naming --on or run.backend) on a value
- * that is neither local nor slurm. */
-int ctx_backend(struct pwb_ctx *ctx, const char *opt, int *slurm);
-
 /* Sandbox make and QEMU (util/run.h) unless $PWB_SANDBOX or config
  * sandbox.enabled turns it off; -1 on a value that is not a boolean. */
 int ctx_configure_sandbox(struct pwb_ctx *ctx);

@@ -1,6 +1,7 @@
 /* Jobs: one build or one suite's boots, run here or on a cluster node,
  * and the bundles that carry their rows back. */
 #include "job.h"
+#include "exec.h"
 #include "db.h"
 #include "tree.h"
 #include "util/buf.h"
@@ -209,110 +210,66 @@ static void set_status(struct job_result *r, int exit, const char *status)
 }
 
 int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
-		const struct suite *s, int progress, job_outcome_fn fn,
-		void *ud, struct job_result *r)
+		const struct suite *s, int progress, struct job_result *r)
 {
-	struct kbuild_result br;
-	struct suite_prep prep;
-	char *qemu = NULL;
+	struct executor e;
+	struct exec_request q;
 	int is_suite = !strcmp(j->kind, "suite"), ret = 0;
-	long i;
 
 	memset(r, 0, sizeof(*r));
-	memset(&br, 0, sizeof(br));
-	memset(&prep, 0, sizeof(prep));
-	br.lock_fd = -1;
-	br.id = -1;
 	r->build_id = -1;
 	set_status(r, 3, "infra-error");
 	if (is_suite && j->suite_hash && strcmp(j->suite_hash, s->hash)) {
 		error("suite %s: its files here (%s) differ from the submitter's "
 		      "(%s): is core.datadir shared?", s->name, s->hash,
 		      j->suite_hash);
+		return 0;
+	}
+	/* a job runs here, whoever submitted it */
+	executor_init(&e, ctx, EXEC_LOCAL);
+	e.build_progress = progress;
+	e.keep_going = 1;	/* every repeat the job was given is booted */
+	exec_request_init(&q);
+	q.suite = is_suite ? s : NULL;
+	q.tree = j->tree;
+	q.tree_name = j->tree_name;
+	q.commit = j->rev;
+	q.kernel = j->kernel;
+	q.config = j->config;
+	q.repeat = j->repeats;
+	q.first_idx = j->repeat_idx;
+	if (exec_run(&e, &q, 1))
+		ret = -1;
+	r->build_id = q.build_id;
+	if (q.no_kernel) {
+		error("%s", q.why);
+		/* a job's exit follows pwb build's (docs/cli.md) */
+		set_status(r, q.status == EXEC_NO_KERNEL ? 2 :
+			   q.status == EXEC_INTERRUPTED ? 130 : 3, "no-kernel");
 		goto out;
 	}
-	if (j->kernel) {
-		if (s->module) {
-			error("suite %s builds a module against its kernel's tree: "
-			      "it needs a tree and a revision, not a prebuilt kernel",
-			      s->name);
-			goto out;
-		}
-		if (access(j->kernel, R_OK)) {
-			error("kernel %s: %s", j->kernel, strerror(errno));
-			goto out;
-		}
-		br.bzimage = xstrdup(j->kernel);
-		br.status = xstrdup("ok");
-	} else {
-		struct kbuild_request q;
-
-		memset(&q, 0, sizeof(q));
-		q.tree_arg = j->tree_name ? j->tree_name : j->tree;
-		q.rev = j->rev;
-		q.config = j->config ? j->config : is_suite ? s->config : NULL;
-		q.progress = progress;
-		q.need_build_dir = is_suite;
-		if (kbuild(ctx, &q, &br)) {
-			if (run_interrupted())
-				set_status(r, 130, "interrupted");
-			goto out;
-		}
-		r->build_id = br.id;
-		if (strcmp(br.status, "ok")) {
-			error("build %s: %s", br.status, br.error ? br.error : "");
-			/* a job's exit follows pwb build's (docs/cli.md) */
-			set_status(r, kbuild_outcome(br.status) == BUILD_OUT_INFRA ?
-				   3 : kbuild_outcome(br.status) ==
-				   BUILD_OUT_INTERRUPTED ? 130 : 2, "no-kernel");
-			goto out;
-		}
-	}
-	if (!is_suite) {
-		set_status(r, 0, "ok");
-		goto out;
-	}
-	if (suite_prepare(s, &br, &prep)) {
-		long id;
-
-		error("suite %s does not build against %.12s: %.300s", s->name,
-		      j->kernel ? j->kernel : br.commit, prep.why);
-		suite_record_infra(ctx->db, s, br.id, prep.why, &id);
-		goto out;
-	}
-	kbuild_unlock(&br);
-	qemu = ctx_config_get(ctx, "boot.qemu");
-	for (i = j->repeat_idx; i < j->repeat_idx + j->repeats &&
-	     !r->interrupted; i++) {
-		struct suite_outcome o;
-
-		if (suite_boot(ctx->db, s, &br, &prep, qemu, (int)i, &o)) {
-			suite_outcome_release(&o);
-			ret = -1;
-			goto out;
-		}
-		switch (o.verdict) {
-		case SUITE_PASSED: break;
-		case SUITE_FAILED: r->any_fail = 1; break;
-		case SUITE_INFRA: r->any_infra = 1; break;
-		case SUITE_INTERRUPTED: r->interrupted = 1; break;
-		}
-		if (fn)
-			fn(s, &br, i, j->repeat_idx + j->repeats, &o, ud);
-		suite_outcome_release(&o);
-	}
-	if (r->interrupted)
+	switch (q.status) {
+	case EXEC_DONE:
+		r->any_fail = q.any_fail;
+		set_status(r, q.any_fail ? 1 : 0, q.any_fail ? "failed" : "ok");
+		break;
+	case EXEC_INTERRUPTED:
+		r->interrupted = 1;
 		set_status(r, 130, "interrupted");
-	else if (r->any_infra)
+		break;
+	case EXEC_INFRA:
+		r->any_infra = 1;
 		set_status(r, 3, "infra-error");
-	else if (r->any_fail)
-		set_status(r, 1, "failed");
-	else
-		set_status(r, 0, "ok");
+		break;
+	default:
+		if (run_interrupted()) {
+			r->interrupted = 1;
+			set_status(r, 130, "interrupted");
+		}
+		break;
+	}
 out:
-	suite_prep_release(&prep);
-	free(qemu);
-	kbuild_result_release(&br);
+	exec_request_release(&q);
 	return ret;
 }
 
@@ -429,7 +386,7 @@ int job_run_bundle(struct pwb_ctx *ctx, const char *spec_path, const char *out)
 	run_install_signal_handlers();
 	if (j.after && run_after(ctx, &j, &r)) {
 		/* the build job failed or never finished: so does this one */
-	} else if (job_execute(ctx, &j, loaded ? &s : NULL, 0, NULL, NULL, &r)) {
+	} else if (job_execute(ctx, &j, loaded ? &s : NULL, 0, &r)) {
 		goto out;
 	}
 	sqlite3_close(ctx->db);

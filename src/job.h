@@ -61,11 +61,6 @@ int job_spec_write(const struct job_spec *j, const char *path);
 /* A fresh random job id (32 hex digits; caller frees). */
 char *job_new_id(void);
 
-/* Called after each boot of a suite job (o belongs to the caller). */
-typedef void (*job_outcome_fn)(const struct suite *s,
-			       const struct kbuild_result *br, long idx,
-			       long n, const struct suite_outcome *o, void *ud);
-
 struct job_result {
 	int exit;		/* as pwb run: 0, 1, 2 no kernel, 3, 130 */
 	char *status;		/* ok, failed, no-kernel, infra-error, interrupted */
@@ -75,14 +70,14 @@ struct job_result {
 void job_result_release(struct job_result *r);
 
 /*
- * Run j on ctx->db.  s is the suite, loaded by the caller (suite jobs; NULL
- * for build jobs); fn (may be NULL) sees each boot; progress: a progress
- * line for builds on stderr.  Returns 0 when the job ran (r->exit says
- * how it went), -1 when nothing could be recorded (database).
+ * Run j here, on ctx->db, through the executor's local backend (exec.h).
+ * s is the suite, loaded by the caller (suite jobs; NULL for build jobs);
+ * progress: a progress line for builds on stderr.  Returns 0 when the job
+ * ran (r->exit says how it went), -1 when nothing could be recorded
+ * (database).
  */
 int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
-		const struct suite *s, int progress, job_outcome_fn fn,
-		void *ud, struct job_result *r);
+		const struct suite *s, int progress, struct job_result *r);
 
 /* `pwb job run`: execute the spec at spec_path into bundle directory out
  * (created; must not hold a finished bundle).  Returns the job's exit. */

@@ -1006,6 +1006,17 @@ static int kb_record(struct kbuild_state *s)
 		      s->w, s->nw, -1);
 }
 
+int kbuild_record(sqlite3 *db, const char *repo, const char *rev,
+		  struct kbuild_result *r)
+{
+	struct kbuild_request q;
+	struct buf log = BUF_INIT;
+
+	memset(&q, 0, sizeof(q));
+	q.rev = rev;
+	return record(db, &q, repo, r, NULL, &log, NULL, 0, -1);
+}
+
 int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,
 	   struct kbuild_result *r)
 {

@@ -62,6 +62,13 @@ int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r);
  * failed, config-error: not an interrupted or infrastructure one).
  * 0 with *id set, 1 none, -1 database. */
 int kbuild_find(sqlite3 *db, const char *commit, const char *config, long *id);
+/*
+ * A build made elsewhere (the executor's recorded backend), recorded as
+ * kbuild records its own: r's status, error, commit, tree, config and
+ * toolchain fields; r->id is set.  0, or -1 (database, said).
+ */
+int kbuild_record(sqlite3 *db, const char *repo, const char *rev,
+		  struct kbuild_result *r);
 /* Let other pwb processes use the checkout slot and build directory. */
 void kbuild_unlock(struct kbuild_result *r);
 

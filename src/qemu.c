@@ -91,6 +91,47 @@ static void on_console(const char *data, size_t len, void *ud)
 		e->echo = 0;
 }
 
+/*
+ * How a boot ended, from how QEMU ended (r->run) and what triage saw on
+ * the console: the same for a real boot and a replayed one.
+ */
+static void classify(struct boot_result *r)
+{
+	triage_finish(&r->triage, r->run.end == RUN_TIMEOUT ||
+		      r->run.end == RUN_IDLE ? TRIAGE_TIMED_OUT :
+		      r->run.end == RUN_INTERRUPTED ||
+		      r->run.end == RUN_SIGNALED ? TRIAGE_CUT_SHORT : TRIAGE_ENDED);
+	r->end_status = r->triage.saw_end ? r->triage.end_status : -1;
+
+	if (r->run.end == RUN_NOSTART) {
+		r->status = BOOT_INFRA;
+		r->error = xstrdup(strerror(r->run.code));
+	} else if (r->run.end == RUN_INTERRUPTED) {
+		r->status = BOOT_INTERRUPTED;
+	} else if (r->run.end == RUN_SIGNALED) {
+		/* killed from outside (OOM killer, an admin): not the kernel's doing */
+		r->status = BOOT_INFRA;
+		r->error = xstrfmt("QEMU was killed by signal %d", r->run.code);
+	} else if (r->run.end == RUN_TIMEOUT || r->run.end == RUN_IDLE) {
+		r->status = triage_has_failure(&r->triage) &&
+			    r->triage.nr > 1 ? BOOT_KERNEL_FAILURE : BOOT_TIMEOUT;
+	} else if (r->run.end == RUN_EXITED && r->run.code != 0 &&
+		   !r->triage.linux_banners) {
+		/* QEMU refused before the kernel said anything */
+		struct buf b = BUF_INIT;
+		size_t len = r->run.output.len;
+
+		buf_addf(&b, "QEMU exited with %d: %.*s", r->run.code,
+			 (int)(len > 300 ? 300 : len), r->run.output.buf);
+		r->error = buf_detach(&b, NULL);
+		r->status = BOOT_INFRA;
+	} else if (triage_has_failure(&r->triage)) {
+		r->status = BOOT_KERNEL_FAILURE;
+	} else {
+		r->status = BOOT_OK;
+	}
+}
+
 int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 {
 	const struct arch *a = arch_default();
@@ -187,39 +228,7 @@ again:
 	ro.ud = &ec;
 	run_result_release(&r->run);
 	run_command(&ro, &r->run);
-	triage_finish(&r->triage, r->run.end == RUN_TIMEOUT ||
-		      r->run.end == RUN_IDLE ? TRIAGE_TIMED_OUT :
-		      r->run.end == RUN_INTERRUPTED ||
-		      r->run.end == RUN_SIGNALED ? TRIAGE_CUT_SHORT : TRIAGE_ENDED);
-	r->end_status = r->triage.saw_end ? r->triage.end_status : -1;
-
-	if (r->run.end == RUN_NOSTART) {
-		r->status = BOOT_INFRA;
-		r->error = xstrdup(strerror(r->run.code));
-	} else if (r->run.end == RUN_INTERRUPTED) {
-		r->status = BOOT_INTERRUPTED;
-	} else if (r->run.end == RUN_SIGNALED) {
-		/* killed from outside (OOM killer, an admin): not the kernel's doing */
-		r->status = BOOT_INFRA;
-		r->error = xstrfmt("QEMU was killed by signal %d", r->run.code);
-	} else if (r->run.end == RUN_TIMEOUT || r->run.end == RUN_IDLE) {
-		r->status = triage_has_failure(&r->triage) &&
-			    r->triage.nr > 1 ? BOOT_KERNEL_FAILURE : BOOT_TIMEOUT;
-	} else if (r->run.end == RUN_EXITED && r->run.code != 0 &&
-		   !r->triage.linux_banners) {
-		/* QEMU refused before the kernel said anything */
-		struct buf b = BUF_INIT;
-		size_t len = r->run.output.len;
-
-		buf_addf(&b, "QEMU exited with %d: %.*s", r->run.code,
-			 (int)(len > 300 ? 300 : len), r->run.output.buf);
-		r->error = buf_detach(&b, NULL);
-		r->status = BOOT_INFRA;
-	} else if (triage_has_failure(&r->triage)) {
-		r->status = BOOT_KERNEL_FAILURE;
-	} else {
-		r->status = BOOT_OK;
-	}
+	classify(r);
 	if (r->kvm && r->status == BOOT_INFRA && r->run.end == RUN_EXITED &&
 	    strstr(r->run.output.buf, "kvm")) {
 		notice("KVM does not run guests here (%.*s); using TCG",
@@ -239,5 +248,25 @@ again:
 	buf_release(&append);
 	buf_release(&mem);
 	buf_release(&smp);
+	return 0;
+}
+
+int qemu_replay(const char *console, size_t len, const char *what,
+		int timed_out, struct boot_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->end_status = -1;
+	r->start_seconds = -1;
+	triage_init(&r->triage);
+	buf_init(&r->run.output, 0);
+	buf_add(&r->run.output, console, len);
+	r->qemu_version = xstrdup(what);
+	r->cmdline = xstrdup(what);
+	r->run.end = timed_out ? RUN_TIMEOUT : RUN_EXITED;
+	r->run.code = 0;
+	triage_feed(&r->triage, console, len);
+	if (r->triage.saw_start)
+		r->start_seconds = 0;
+	classify(r);
 	return 0;
 }

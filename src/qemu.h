@@ -53,4 +53,13 @@ const char *boot_status_name(enum boot_status s);
 int qemu_boot(const struct qemu_opts *o, struct boot_result *r);
 void boot_result_release(struct boot_result *r);
 
+/*
+ * A console recorded before (console[0..len)), judged as if QEMU had just
+ * printed it and exited: the same triage and classification as
+ * qemu_boot.  what names the recording (qemu_version and cmdline);
+ * timed_out: the guest was still running when the recording ends.
+ */
+int qemu_replay(const char *console, size_t len, const char *what,
+		int timed_out, struct boot_result *r);
+
 #endif

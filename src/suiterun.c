@@ -223,6 +223,21 @@ static void judge(const struct suite *s, struct suite_outcome *o)
 	}
 }
 
+int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
+		      const struct qemu_opts *qo, int idx,
+		      struct suite_outcome *o)
+{
+	o->run_id = o->boot_id = -1;
+	if (boot_record(db, build_id, qo, &o->boot, &o->boot_id))
+		return -1;
+	if (!strcmp(s->format, "ktap"))
+		o->have_ktap = !ktap_parse(o->boot.run.output.buf, &o->ktap);
+	else
+		metrics_parse(o->boot.run.output.buf, &o->metrics);
+	judge(s, o);
+	return record(db, s, build_id, idx, o);
+}
+
 int suite_boot(sqlite3 *db, const struct suite *s,
 	       const struct kbuild_result *br, const struct suite_prep *p,
 	       const char *qemu, int idx, struct suite_outcome *o)
@@ -230,7 +245,6 @@ int suite_boot(sqlite3 *db, const struct suite *s,
 	struct qemu_opts qo;
 
 	memset(o, 0, sizeof(*o));
-	o->run_id = o->boot_id = -1;
 	memset(&qo, 0, sizeof(qo));
 	qo.qemu = qemu;
 	qo.kernel = br->bzimage;
@@ -240,14 +254,7 @@ int suite_boot(sqlite3 *db, const struct suite *s,
 	qo.timeout = (double)s->timeout;
 	qo.idle_timeout = (double)s->idle_timeout;
 	qemu_boot(&qo, &o->boot);
-	if (boot_record(db, br->id, &qo, &o->boot, &o->boot_id))
-		return -1;
-	if (!strcmp(s->format, "ktap"))
-		o->have_ktap = !ktap_parse(o->boot.run.output.buf, &o->ktap);
-	else
-		metrics_parse(o->boot.run.output.buf, &o->metrics);
-	judge(s, o);
-	return record(db, s, br->id, idx, o);
+	return suite_boot_record(db, s, br->id, &qo, idx, o);
 }
 
 void suite_outcome_release(struct suite_outcome *o)

@@ -59,6 +59,14 @@ struct suite_outcome {
 int suite_boot(sqlite3 *db, const struct suite *s,
 	       const struct kbuild_result *br, const struct suite_prep *p,
 	       const char *qemu, int idx, struct suite_outcome *o);
+/*
+ * The rest of suite_boot, for a boot that already happened (o zeroed but
+ * for o->boot, which it takes over): the boot, the suite's results and
+ * the run recorded as suite_boot records them.  0 or -1 (database).
+ */
+int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
+		      const struct qemu_opts *qo, int idx,
+		      struct suite_outcome *o);
 void suite_outcome_release(struct suite_outcome *o);
 
 /* A run the suite could not even start (its build failed): recorded. */

@@ -131,10 +131,10 @@ test_expect_success 'a killed pwb that stays a zombie (PID 1 does not reap) coun
 
 test_expect_success 'matrix: a check per series and config, the worst exit wins' '
 	test_expect_code 129 "$PWB" matrix --tree t 2>/dev/null &&
-	test_fails_with "--on elsewhere: local or slurm" \
+	test_fails_with "--on elsewhere: local, slurm or recorded" \
 		"$PWB" matrix 1 --tree t --on elsewhere &&
 	test_expect_code 3 "$PWB" -c run.backend=elsewhere matrix 1 --tree t 2>err &&
-	grep -q "run.backend = elsewhere: local or slurm" err &&
+	grep -q "run.backend = elsewhere: local, slurm or recorded" err &&
 	test_fails_with "suite nope: .*suite.conf" "$PWB" matrix 1 --tree t --suite nope &&
 	n=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks") &&
 	"$PWB" matrix 1 "$SRCDIR/patches/mmn-doc-fix.mbox" /no/such.mbox --tree t \

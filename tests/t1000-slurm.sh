@@ -131,7 +131,7 @@ test_expect_success 'bad input: no slurm.workdir, a module suite on a prebuilt k
 	(export PWB_DATADIR="$SRCDIR" &&
 	 test_fails_with "builds a module against its kernel" \
 		"$PWB" run --kernel "$KERNEL" --suite mmn-pairing) &&
-	test_fails_with "--on elsewhere: local or slurm" \
+	test_fails_with "--on elsewhere: local, slurm or recorded" \
 		"$PWB" run --kernel "$KERNEL" --suite fast-ktap --on elsewhere &&
 	echo "{\"pwb_job\": 1, \"id\": \"../x\", \"kind\": \"suite\"}" >bad.json &&
 	test_fails_with "job spec bad.json: id: 8 to 64 lowercase hex digits" \

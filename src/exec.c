@@ -1,0 +1,545 @@
+/* The executor and its backends (see exec.h). */
+#include "exec.h"
+#include "compare.h"
+#include "db.h"
+#include "exec-recorded.h"
+#include "kbuild.h"
+#include "slurm.h"
+#include "util/run.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * A backend.  One that runs a batch itself (a cluster) sets run; the
+ * others give the three steps of one request and share the driver below
+ * (here()).
+ */
+struct exec_ops {
+	const char *name;
+	const char *where;	/* for stage lines */
+	int batches;		/* a batch is cheaper all at once */
+	int (*check)(struct executor *e);
+	int (*run)(struct executor *e, struct exec_request *q, size_t n);
+	/* 0 when a result was recorded (br->status), -1 could not try */
+	int (*build)(struct executor *e, const struct exec_request *q,
+		     int need_dir, struct kbuild_result *br);
+	/* 0 ready, -1 p->why says why the suite cannot run on br */
+	int (*prepare)(struct executor *e, const struct exec_request *q,
+		       const struct kbuild_result *br, struct suite_prep *p);
+	/* one boot, recorded: 0, or -1 (database) */
+	int (*boot)(struct executor *e, const struct exec_request *q,
+		    const struct kbuild_result *br, const struct suite_prep *p,
+		    int idx, struct suite_outcome *o);
+};
+
+const char *exec_backend_name(enum exec_backend b)
+{
+	switch (b) {
+	case EXEC_LOCAL: return "local";
+	case EXEC_SLURM: return "slurm";
+	case EXEC_RECORDED: return "recorded";
+	}
+	return "local";
+}
+
+int exec_backend_parse(const char *s, enum exec_backend *b)
+{
+	static const enum exec_backend all[] = { EXEC_LOCAL, EXEC_SLURM,
+						 EXEC_RECORDED };
+	size_t i;
+
+	for (i = 0; s && i < ARRAY_SIZE(all); i++)
+		if (!strcmp(s, exec_backend_name(all[i]))) {
+			*b = all[i];
+			return 0;
+		}
+	return -1;
+}
+
+int exec_backend_get(struct pwb_ctx *ctx, const char *opt, enum exec_backend *b)
+{
+	char *v = opt ? xstrdup(opt) : ctx_config_get(ctx, "run.backend");
+	int rc = 0;
+
+	*b = EXEC_LOCAL;
+	if (v && exec_backend_parse(v, b))
+		rc = error("%s %s: local, slurm or recorded",
+			   opt ? "--on" : "run.backend =", v);
+	free(v);
+	return rc;
+}
+
+const char *exec_status_name(enum exec_status s)
+{
+	switch (s) {
+	case EXEC_PENDING: return "pending";
+	case EXEC_DONE: return "done";
+	case EXEC_NO_KERNEL: return "no-kernel";
+	case EXEC_INFRA: return "infra-error";
+	case EXEC_ERROR: return "error";
+	case EXEC_INTERRUPTED: return "interrupted";
+	case EXEC_SKIPPED: return "skipped";
+	}
+	return "error";
+}
+
+void exec_request_init(struct exec_request *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->build_id = -1;
+}
+
+void exec_request_release(struct exec_request *q)
+{
+	free(q->runs);
+	free(q->why);
+	q->runs = NULL;
+	q->nruns = 0;
+	q->why = NULL;
+}
+
+static const char *req_config(const struct exec_request *q)
+{
+	return q->config ? q->config : q->suite ? q->suite->config : NULL;
+}
+
+static void add_run(struct exec_request *q, long id)
+{
+	q->runs = xrealloc(q->runs, (q->nruns + 1) * sizeof(long));
+	q->runs[q->nruns++] = id;
+}
+
+static void set_why(struct exec_request *q, char *why)
+{
+	free(q->why);
+	q->why = why;
+}
+
+/* ---- local: kbuild and QEMU here ---- */
+
+static int local_build(struct executor *e, const struct exec_request *q,
+		       int need_dir, struct kbuild_result *br)
+{
+	struct kbuild_request kq;
+
+	memset(&kq, 0, sizeof(kq));
+	kq.tree_arg = q->tree_name ? q->tree_name : q->tree;
+	kq.rev = q->commit;
+	kq.config = req_config(q);
+	kq.progress = e->build_progress;
+	kq.need_build_dir = need_dir;
+	memset(br, 0, sizeof(*br));
+	return kbuild(e->ctx, &kq, br);
+}
+
+static int local_prepare(struct executor *e, const struct exec_request *q,
+			 const struct kbuild_result *br, struct suite_prep *p)
+{
+	(void)e;
+	return suite_prepare(q->suite, br, p);
+}
+
+static int local_boot(struct executor *e, const struct exec_request *q,
+		      const struct kbuild_result *br, const struct suite_prep *p,
+		      int idx, struct suite_outcome *o)
+{
+	char *qemu = ctx_config_get(e->ctx, "boot.qemu");
+	int rc = suite_boot(e->ctx->db, q->suite, br, p, qemu, idx, o);
+
+	free(qemu);
+	return rc;
+}
+
+/* ---- the driver of the backends that run requests here ---- */
+
+struct side {
+	struct kbuild_result br;
+	struct suite_prep prep;
+	int have_br;
+	long need;		/* boots still to do */
+	int any_infra;
+};
+
+/* A built kernel's runs recorded before: how many more it needs. */
+static int runs_needed(struct executor *e, const struct exec_request *q,
+		       const struct kbuild_result *br, long *need)
+{
+	struct cmp_side cmp = { br->tree, br->config_hash };
+
+	return compare_runs_needed(e->ctx->db, q->suite->name, q->suite->hash,
+				   &cmp, q->repeat, need);
+}
+
+/* Judge a build: 0 it gave a kernel, 1 the request ends (status set). */
+static int built(struct exec_request *q, int rc, struct kbuild_result *br)
+{
+	if (rc) {
+		q->status = run_interrupted() ? EXEC_INTERRUPTED : EXEC_ERROR;
+		return 1;
+	}
+	q->build_id = br->id;
+	switch (kbuild_outcome(br->status)) {
+	case BUILD_OUT_OK:
+		return 0;
+	case BUILD_OUT_BROKEN:
+		q->status = EXEC_NO_KERNEL;
+		break;
+	case BUILD_OUT_INFRA:
+		q->status = EXEC_INFRA;
+		break;
+	case BUILD_OUT_INTERRUPTED:
+		q->status = EXEC_INTERRUPTED;
+		break;
+	}
+	q->no_kernel = 1;
+	set_why(q, xstrfmt("build %s: %s", br->status, br->error ? br->error : ""));
+	return 1;
+}
+
+/*
+ * A request the database already answers (reuse, or a build request):
+ * 1 answered (status set), 0 it needs jobs (*need boots), -1 database.
+ */
+static int known(struct executor *e, struct exec_request *q, long *need)
+{
+	struct kbuild_result br;
+	long id;
+	int rc;
+
+	*need = q->repeat;
+	if (!q->tree || (q->suite && !q->reuse))
+		return 0;
+	rc = kbuild_find(e->ctx->db, q->commit, req_config(q), &id);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	if (kbuild_load(e->ctx->db, id, &br))
+		return -1;
+	rc = 1;
+	if (!built(q, 0, &br) && !q->suite) {
+		q->status = EXEC_DONE;
+	} else if (q->status == EXEC_PENDING) {
+		if (runs_needed(e, q, &br, need))
+			rc = -1;
+		else if (*need)
+			rc = 0;
+		else
+			q->status = EXEC_DONE;
+		q->had = q->repeat - *need;
+	}
+	kbuild_result_release(&br);
+	return rc;
+}
+
+/* Build what request q needs and prepare its suite; sd->need boots follow.
+ * 0, or -1 (database). */
+static int get_ready(struct executor *e, struct exec_request *q, struct side *sd)
+{
+	const struct suite *s = q->suite;
+	struct kbuild_result *br = &sd->br;
+	int rc;
+
+	br->lock_fd = -1;
+	br->id = -1;
+	if (q->kernel) {
+		if (!s || s->module || e->backend == EXEC_RECORDED) {
+			q->status = EXEC_ERROR;
+			set_why(q, s && s->module ?
+				xstrfmt("suite %s builds a module against its "
+					"kernel's tree: it needs a tree and a "
+					"revision, not a prebuilt kernel", s->name) :
+				xstrfmt("the %s backend needs a tree and a "
+					"revision, not a prebuilt kernel",
+					e->ops->name));
+			error("%s", q->why);
+			return 0;
+		}
+		if (access(q->kernel, R_OK)) {
+			q->status = EXEC_ERROR;
+			set_why(q, xstrfmt("kernel %s: %s", q->kernel, strerror(errno)));
+			error("%s", q->why);
+			return 0;
+		}
+		br->bzimage = xstrdup(q->kernel);
+		br->status = xstrdup("ok");
+		sd->have_br = 1;
+		sd->need = q->repeat;
+		goto prepare;
+	}
+	if (!s) {
+		rc = e->ops->build(e, q, 0, br);
+		sd->have_br = !rc;
+		if (!built(q, rc, br))
+			q->status = EXEC_DONE;
+		return 0;
+	}
+	/* built before, with runs: what is missing */
+	rc = q->reuse ? known(e, q, &sd->need) : 0;
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	sd->need = q->reuse ? sd->need : q->repeat;
+	/* the build directory must hold this kernel for the suite's module */
+	rc = e->ops->build(e, q, 1, br);
+	sd->have_br = !rc;
+	if (built(q, rc, br))
+		return 0;
+prepare:
+	if (e->ops->prepare(e, q, br, &sd->prep)) {
+		long id;
+
+		error("suite %s does not build against %.12s: %.300s", s->name,
+		      q->kernel ? q->kernel : br->commit, sd->prep.why);
+		if (suite_record_infra(e->ctx->db, s, br->id, sd->prep.why, &id))
+			return -1;
+		q->status = EXEC_INFRA;
+		set_why(q, xstrfmt("suite %s does not build: %s", s->name,
+				   sd->prep.why));
+		sd->need = 0;
+		return 0;
+	}
+	/* the module is built: the boots only need the artifacts */
+	kbuild_unlock(br);
+	q->worked = 1;
+	return 0;
+}
+
+/* Boot r of request q: 0, or -1 (database). */
+static int boot_one(struct executor *e, struct exec_request *q,
+		    struct side *sd, long r)
+{
+	struct suite_outcome o;
+	long nth = q->had + r + 1, of = q->had + sd->need;
+
+	if (e->on_boot)
+		e->on_boot(e->ud, q, nth, of, -1, NULL);
+	if (e->ops->boot(e, q, &sd->br, &sd->prep, (int)(q->first_idx + r), &o)) {
+		suite_outcome_release(&o);
+		return -1;
+	}
+	if (o.run_id > 0)
+		add_run(q, o.run_id);
+	switch (o.verdict) {
+	case SUITE_PASSED:
+		break;
+	case SUITE_FAILED:
+		q->any_fail = 1;
+		break;
+	case SUITE_INFRA:
+		sd->any_infra = 1;
+		if (!q->why)
+			set_why(q, xstrdup(o.error ? o.error : "infra-error"));
+		break;
+	case SUITE_INTERRUPTED:
+		q->status = EXEC_INTERRUPTED;
+		break;
+	}
+	if (e->on_boot)
+		e->on_boot(e->ud, q, nth, of, o.run_id, &o);
+	suite_outcome_release(&o);
+	return 0;
+}
+
+static void stop_pending(struct exec_request *q, size_t n, enum exec_status st)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (q[i].status == EXEC_PENDING)
+			q[i].status = st;
+}
+
+static int here(struct executor *e, struct exec_request *q, size_t n)
+{
+	struct side *sd = xcalloc(n + 1, sizeof(*sd));
+	long r, most = 0;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		if (run_interrupted()) {
+			q[i].status = EXEC_INTERRUPTED;
+			continue;
+		}
+		if (q[i].after && q[i].after <= i &&
+		    q[q[i].after - 1].status != EXEC_DONE) {
+			q[i].status = EXEC_SKIPPED;
+			continue;
+		}
+		if (get_ready(e, &q[i], &sd[i])) {
+			ret = -1;
+			goto out;
+		}
+		if (q[i].status == EXEC_PENDING && sd[i].need > most)
+			most = sd[i].need;
+	}
+	/* in turn, so that drift over time hits every side alike */
+	for (r = 0; r < most; r++)
+		for (i = 0; i < n; i++) {
+			if (q[i].status != EXEC_PENDING || r >= sd[i].need)
+				continue;
+			if (boot_one(e, &q[i], &sd[i], r)) {
+				ret = -1;
+				goto out;
+			}
+			if (q[i].status == EXEC_INTERRUPTED) {
+				stop_pending(q, n, EXEC_INTERRUPTED);
+				goto out;
+			}
+			if (sd[i].any_infra && !e->keep_going) {
+				q[i].status = EXEC_INFRA;
+				stop_pending(q, n, EXEC_SKIPPED);
+				goto out;
+			}
+		}
+	for (i = 0; i < n; i++)
+		if (q[i].status == EXEC_PENDING)
+			q[i].status = sd[i].any_infra ? EXEC_INFRA : EXEC_DONE;
+out:
+	if (ret)
+		stop_pending(q, n, EXEC_ERROR);
+	for (i = 0; i < n; i++) {
+		suite_prep_release(&sd[i].prep);
+		if (sd[i].have_br)
+			kbuild_result_release(&sd[i].br);
+	}
+	free(sd);
+	return ret;
+}
+
+/* ---- slurm: the batch as job arrays (slurm.h) ---- */
+
+static int slurm_ok(struct executor *e)
+{
+	return slurm_check(e->ctx);
+}
+
+static int same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static int slurm_batch(struct executor *e, struct exec_request *q, size_t n)
+{
+	struct slurm_run *reqs = xcalloc(n + 1, sizeof(*reqs));
+	long *map = xcalloc(n + 1, sizeof(long)), need;
+	size_t i, k, nreq = 0, j;
+	int rc = 0, ret = 0;
+
+	for (i = 0; i < n; i++) {
+		map[i] = -1;
+		rc = known(e, &q[i], &need);
+		if (rc < 0) {
+			ret = -1;
+			goto out;
+		}
+		if (rc)
+			continue;
+		/* a request several sides share is one submission */
+		for (k = 0; k < nreq; k++)
+			if (reqs[k].suite == q[i].suite &&
+			    same(reqs[k].commit, q[i].commit) &&
+			    same(reqs[k].kernel, q[i].kernel) &&
+			    same(reqs[k].config, req_config(&q[i])))
+				break;
+		if (k == nreq) {
+			reqs[k].suite = q[i].suite;
+			reqs[k].tree = q[i].tree;
+			reqs[k].tree_name = q[i].tree_name;
+			reqs[k].commit = q[i].commit;
+			reqs[k].kernel = q[i].kernel;
+			reqs[k].config = req_config(&q[i]);
+			nreq++;
+		}
+		if (q[i].suite && reqs[k].repeat < need)
+			reqs[k].repeat = need;
+		map[i] = (long)k;
+		q[i].worked = 1;
+	}
+	rc = nreq ? slurm_run_suites(e->ctx, reqs, nreq, e->progress) : 0;
+	for (i = 0; i < n; i++) {
+		struct slurm_run *sr;
+
+		if (map[i] < 0)
+			continue;
+		sr = &reqs[map[i]];
+		if (rc) {
+			q[i].status = sr->exit == 130 ? EXEC_INTERRUPTED : EXEC_ERROR;
+			continue;
+		}
+		q[i].build_id = sr->build_id;
+		/* a job's exit follows pwb run's (docs/cli.md) */
+		switch (sr->exit) {
+		case 0: q[i].status = EXEC_DONE; break;
+		case 1: q[i].status = EXEC_DONE; q[i].any_fail = 1; break;
+		case 2: q[i].status = EXEC_NO_KERNEL; q[i].no_kernel = 1; break;
+		case 3: q[i].status = EXEC_INFRA; break;
+		case 130: q[i].status = EXEC_INTERRUPTED; break;
+		default: q[i].status = EXEC_ERROR; break;
+		}
+		for (j = 0; j < sr->nruns; j++) {
+			add_run(&q[i], sr->runs[j]);
+			if (e->on_boot)
+				e->on_boot(e->ud, &q[i], q[i].had + (long)j + 1,
+					   q[i].had + (long)sr->nruns,
+					   sr->runs[j], NULL);
+		}
+	}
+out:
+	if (ret)
+		stop_pending(q, n, EXEC_ERROR);
+	for (k = 0; k < nreq; k++)
+		slurm_run_release(&reqs[k]);
+	free(reqs);
+	free(map);
+	return ret;
+}
+
+/* ---- the table of backends ---- */
+
+static const struct exec_ops backends[] = {
+	[EXEC_LOCAL] = { "local", "", 0, NULL, NULL, local_build,
+			 local_prepare, local_boot },
+	[EXEC_SLURM] = { "slurm", ", on slurm", 1, slurm_ok, slurm_batch,
+			 NULL, NULL, NULL },
+	[EXEC_RECORDED] = { "recorded", ", recorded", 0, NULL, NULL,
+			    recorded_build, recorded_prepare, recorded_boot },
+};
+
+void executor_init(struct executor *e, struct pwb_ctx *ctx,
+		   enum exec_backend backend)
+{
+	memset(e, 0, sizeof(*e));
+	e->ctx = ctx;
+	e->backend = backend;
+	e->ops = &backends[backend];
+}
+
+int exec_batches(const struct executor *e)
+{
+	return e->ops->batches;
+}
+
+const char *exec_where(const struct executor *e)
+{
+	return e->ops->where;
+}
+
+int exec_check(struct executor *e)
+{
+	return e->ops->check ? e->ops->check(e) : 0;
+}
+
+int exec_run(struct executor *e, struct exec_request *q, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		q[i].status = EXEC_PENDING;
+		q[i].build_id = -1;
+	}
+	return e->ops->run ? e->ops->run(e, q, n) : here(e, q, n);
+}

@@ -1,0 +1,147 @@
+/*
+ * exec: the one executor of pwb's expensive steps, with its backends
+ * behind one interface (kunit_tool's LinuxSourceTreeOperations, curl's
+ * struct Curl_ssl).  pwb check, matrix, bisect and run, and `pwb job run`
+ * on a cluster node, hand it requests:
+ *
+ *   build request   (tree + commit, config)            -> a builds row
+ *   suite request   (tree + commit or a prebuilt kernel, suite, repeat)
+ *                   -> the build, the suite built against it, `repeat`
+ *                      boots, each recorded (suiterun.h)
+ *
+ * A batch of requests is one call.  The executor builds what each
+ * request needs, then boots the requests of the batch in turn (base,
+ * candidate, base, candidate...), so that drift over time hits every side
+ * alike.  With `reuse`, runs the database already holds for the same
+ * tree, config and suite revision count towards `repeat`, and a kernel
+ * built before is not built again.
+ *
+ * Backends:
+ *   local     kbuild here, QEMU here;
+ *   slurm     the batch as Slurm job arrays (slurm.h), results imported;
+ *   recorded  no compiler, no QEMU: each commit's tree carries the results
+ *             a real kernel would have given (.pwb-recorded/, see
+ *             docs/design.md), replayed through the same triage, KTAP and
+ *             metric parsers and the same records as a real boot.  For
+ *             the fast tests of check verdicts and bisection.
+ *
+ * Ownership: a request's inputs are borrowed (they must outlive exec_run);
+ * its outputs (runs, why) are owned by the request (exec_request_release).
+ */
+#ifndef PWB_EXEC_H
+#define PWB_EXEC_H
+
+#include <stddef.h>
+
+#include "ctx.h"
+#include "suite.h"
+#include "suiterun.h"
+
+enum exec_backend {
+	EXEC_LOCAL,
+	EXEC_SLURM,
+	EXEC_RECORDED,
+};
+const char *exec_backend_name(enum exec_backend b);
+/* "local", "slurm", "recorded": 0, or -1 (nothing said). */
+int exec_backend_parse(const char *s, enum exec_backend *b);
+/* --on OPT, else config run.backend, else local; -1 said. */
+int exec_backend_get(struct pwb_ctx *ctx, const char *opt,
+		     enum exec_backend *b);
+
+/* How one request ended. */
+enum exec_status {
+	EXEC_PENDING,		/* not run (yet) */
+	EXEC_DONE,		/* built; a suite request's runs are in (each
+				 * passed or failed: any_fail) */
+	EXEC_NO_KERNEL,		/* the kernel does not build or configure:
+				 * a result about the code */
+	EXEC_INFRA,		/* not the code's fault: the build's
+				 * infra-error or timeout, a suite that does
+				 * not build against it, a boot's infra-error,
+				 * a job that did not come back */
+	EXEC_ERROR,		/* pwb could not try: database, checkout,
+				 * cluster */
+	EXEC_INTERRUPTED,
+	EXEC_SKIPPED,		/* the request it comes after did not build */
+};
+const char *exec_status_name(enum exec_status s);
+
+struct exec_request {
+	/* in (borrowed) */
+	const struct suite *suite;	/* NULL: a build request */
+	const char *tree;	/* repository path (absolute), or NULL */
+	const char *tree_name;	/* its registered name, or NULL */
+	const char *commit;	/* with tree: a commit id */
+	const char *kernel;	/* a prebuilt kernel instead (no module) */
+	const char *config;	/* config name; NULL: the suite's */
+	long repeat;		/* boots (suite requests) */
+	long first_idx;		/* repeat number of the first boot */
+	int reuse;		/* recorded runs count towards repeat */
+	size_t after;		/* 0: none; k: request k-1 of the batch must
+				 * build first (here only: a cluster builds
+				 * every commit at once) */
+	const char *label;	/* "base", "candidate": progress lines */
+	/* out (owned) */
+	enum exec_status status;
+	long build_id;		/* -1: no build row */
+	long *runs;		/* suite_runs ids made here, repeat order */
+	size_t nruns;
+	long had;		/* with reuse: runs recorded before */
+	int no_kernel;		/* the build gave no kernel (status says
+				 * whose fault: NO_KERNEL, INFRA...) */
+	int any_fail;		/* a run failed (the kernel's doing) */
+	int worked;		/* built or booted anything new */
+	char *why;		/* EXEC_INFRA / EXEC_ERROR: what, or NULL */
+};
+
+/* The request as zeroed inputs and pending outputs. */
+void exec_request_init(struct exec_request *q);
+void exec_request_release(struct exec_request *q);
+
+struct executor;
+
+/*
+ * Called before each boot (run_id -1, o NULL) and after it (its run; o
+ * is the outcome when the boot ran in this process, NULL when its results
+ * were imported).  nth counts from 1 up to of (runs recorded before
+ * included with reuse).
+ */
+typedef void (*exec_boot_fn)(void *ud, const struct exec_request *q,
+			     long nth, long of, long run_id,
+			     const struct suite_outcome *o);
+
+struct exec_ops;
+
+struct executor {
+	struct pwb_ctx *ctx;
+	enum exec_backend backend;
+	int progress;		/* cluster: what was submitted and a status
+				 * line on stderr while waiting */
+	int build_progress;	/* kbuild's progress line (terminals) */
+	int keep_going;		/* boot every repeat even after an
+				 * infrastructure error (pwb run); otherwise
+				 * the batch stops at the first */
+	exec_boot_fn on_boot;	/* may be NULL */
+	void *ud;
+	/* private */
+	const struct exec_ops *ops;
+};
+
+void executor_init(struct executor *e, struct pwb_ctx *ctx,
+		   enum exec_backend backend);
+/* Whether a batch is better all at once (a cluster) than piece by piece. */
+int exec_batches(const struct executor *e);
+/* ", on slurm" / "" for stage lines. */
+const char *exec_where(const struct executor *e);
+/* The backend can run (the cluster answers...): 0, or -1 said. */
+int exec_check(struct executor *e);
+
+/*
+ * Run the batch q[0..n-1]: every request's status says how it ended.
+ * Returns 0, or -1 when the database failed (the requests not finished
+ * are EXEC_ERROR).  An interrupt leaves the rest EXEC_INTERRUPTED.
+ */
+int exec_run(struct executor *e, struct exec_request *q, size_t n);
+
+#endif

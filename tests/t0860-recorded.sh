@@ -1,0 +1,223 @@
+#!/bin/sh
+# pwb check, matrix, bisect and run through the executor's recorded
+# backend (--on recorded): no compiler, no QEMU, but the same executor,
+# triage, KTAP and metric parsers, comparison and verdicts as the kernel
+# tier.  Each commit of a small tree carries the consoles a kernel would
+# have printed (.pwb-recorded/SUITE/N, src/exec-recorded.h); the series
+# are made with git format-patch and fetched from their mbox.
+. "$(dirname "$0")/lib.sh"
+
+# ktap FAILING... : the mmn-pairing console with those cases failing
+ktap() {
+	printf '[    0.000000] Linux version 6.1.0 (recorded)\n'
+	printf '[    1.000000] Run /init as init process\n### pwb-init: start\n'
+	printf 'KTAP version 1\n1..4\n'
+	n=0
+	for c in blockable_1 blockable_2_fail oom_2_fail_first oom_4_fail_middle; do
+		n=$((n + 1))
+		case " $* " in
+		*" $c "*) printf 'not ok %d %s\n# a start without its end\n' $n $c ;;
+		*) printf 'ok %d %s\n' $n $c ;;
+		esac
+	done
+	printf '### pwb-init: end status=0\n[    2.000000] reboot: Restarting system\n'
+}
+
+# oom REAPED_AT_2_AND_4 JITTER: one oom-reaper boot's console
+oom() {
+	printf '[    0.000000] Linux version 6.1.0 (recorded)\n### pwb-init: start\n'
+	for s in 0 1 2 4; do
+		r=1 k=1 rss=0
+		if [ "$s" -ge 2 ] && [ "$1" = 0 ]; then r=0 k=2 rss=180000; fi
+		printf 'pwb-metric reaped/subs=%d %d bool\n' $s $r
+		printf 'pwb-metric anon_rss/subs=%d %d kB\n' $s $rss
+		printf 'pwb-metric hog_ms/subs=%d %d ms\n' $s $((300 + $2))
+		printf 'pwb-metric oom_kills/subs=%d %d count\n' $s $k
+	done
+	printf '### pwb-init: end status=0\n'
+}
+
+# the mmn-pairing console of a kernel that oopses during case 3
+ktap_oops() {
+	ktap | sed -n "/^ok 3/q;p"
+	printf '[    1.500000] BUG: kernel NULL pointer dereference, address: 0000000000000008\n'
+	printf '[    1.500001] Oops: 0000 [#1] PREEMPT SMP NOPTI\n'
+	printf '[    1.500002] RIP: 0010:mn_itree_inv_start_range+0x12/0x80\n'
+	printf '[    1.500003] Kernel panic - not syncing: Fatal exception\n'
+}
+
+record_oom() {
+	mkdir -p .pwb-recorded/oom-reaper &&
+	i=0 && for j in 3 -4 8 0 -7; do
+		oom "$1" $j >.pwb-recorded/oom-reaper/$i && i=$((i + 1))
+	done
+}
+
+# series NAME SUBJECT-FILE-CMD...: commits on branch NAME from base, as an
+# mbox NAME.mbox with a cover letter and base-commit
+series() {
+	(cd t && git format-patch -q --thread --cover-letter --base=base \
+		-o "../$1.d" base.."$1" &&
+		# covers made in the same second share a message-id
+		sed -e "s/<cover\./<cover-$1./" -e "s/\*\*\* SUBJECT HERE \*\*\*/$1/" \
+			../"$1".d/*.patch >../"$1".mbox)
+}
+
+commit() {
+	(cd t && eval "$2" && git add -A && git commit -qm "$1")
+}
+
+test_expect_success 'setup: a tree whose commits carry their consoles, series made from it' '
+	git init -q -b master t &&
+	mkdir -p t/mm t/.pwb-recorded/mmn-pairing &&
+	echo "int x;" >t/mm/mmu_notifier.c &&
+	ktap >t/.pwb-recorded/mmn-pairing/0 &&
+	(cd t && record_oom 1) &&
+	commit base : && (cd t && git tag base) &&
+	(cd t && git checkout -q -b three base) &&
+	commit "mm/mmu_notifier: tidy" "echo /\* tidy \*/ >>mm/mmu_notifier.c" &&
+	commit "mm/mmu_notifier: stop at the first failed non-blocking start" \
+		"ktap oom_4_fail_middle >.pwb-recorded/mmn-pairing/0" &&
+	commit "mm/mmu_notifier: document" "echo /\* doc \*/ >>mm/mmu_notifier.c" &&
+	series three &&
+	(cd t && git checkout -q -b hammer base) &&
+	commit "mm/mmu_notifier: refuse non-blocking with several subscriptions" \
+		"record_oom 0" &&
+	series hammer &&
+	(cd t && git checkout -q -b nobuild base) &&
+	commit "mm: one" "echo 1 >mm/one.c" &&
+	commit "mm: two, which does not build" \
+		"printf \"failed\nmm/two.c:1:1: error: expected ; before }\n\" >.pwb-recorded/build" &&
+	series nobuild &&
+	(cd t && git checkout -q -b config base) &&
+	commit "mm: select a debug option" "echo other-config >.pwb-recorded/config" &&
+	series config &&
+	(cd t && git checkout -q -b oops base) &&
+	commit "mm: corrupt the interval tree" "ktap_oops >.pwb-recorded/mmn-pairing/0" &&
+	series oops &&
+	(cd t && git checkout -q master) &&
+	"$PWB" tree add t t >/dev/null &&
+	test -s three.mbox && test -s hammer.mbox && test -s nobuild.mbox
+'
+
+boots() { sqlite3 "$PWB_DB" "SELECT count(*) FROM boots"; }
+
+test_expect_success 'check: a new KTAP failure is a regression (exit 1) that names its case' '
+	PWB_PROGRESS=1 "$PWB" check three.mbox --tree t --suite mmn-pairing \
+		--on recorded --json >three.json 2>three.err;
+	test $? = 1 &&
+	grep -q "build the base and 3 patches, recorded" three.err &&
+	grep -q "mmn-pairing candidate run 1/1" three.err &&
+	python3 -c "
+import json; r = json.load(open(\"three.json\"))
+assert r[\"verdict\"] == \"regression\" and r[\"exit_code\"] == 1, r[\"verdict\"]
+assert [(b[\"idx\"], b[\"status\"]) for b in r[\"builds\"]] == [(0, \"ok\"), (1, \"ok\"), (2, \"ok\"), (3, \"ok\")]
+c = {x[\"name\"]: x[\"verdict\"] for x in r[\"suites\"][0][\"cases\"]}
+assert c == {\"blockable_1\": \"pass\", \"blockable_2_fail\": \"pass\",
+             \"oom_2_fail_first\": \"pass\", \"oom_4_fail_middle\": \"new-failure\"}, c" &&
+	"$PWB" report >three.txt &&
+	grep -q "new-failure *oom_4_fail_middle" three.txt &&
+	grep -q "^verdict: regression" three.txt
+'
+
+test_expect_success 'check again: the runs recorded count, nothing is booted again' '
+	n=$(boots) &&
+	"$PWB" check three.mbox --tree t --suite mmn-pairing --on recorded >/dev/null 2>&1;
+	test $? = 1 &&
+	test "$(boots)" = "$n"
+'
+
+test_expect_success 'bisect the series: patch 2/3, base and tip reused from the check' '
+	"$PWB" bisect "$(sed -n "s/^Message-Id: <cover\./<cover-three./p" three.d/0000-cover-letter.patch)" \
+		--tree t --suite mmn-pairing --on recorded --json >bisect.json &&
+	python3 -c "
+import json; r = json.load(open(\"bisect.json\"))
+assert r[\"culprit\"][\"label\"].startswith(\"2/3 \"), r[\"culprit\"]
+assert r[\"cycles\"] <= 2, r[\"cycles\"]"
+'
+
+test_expect_success 'bisect a range for one case: the first bad commit, exit 0; no culprit is exit 1' '
+	"$PWB" bisect --tree t --good base --bad three --suite mmn-pairing \
+		--case oom_4_fail_middle --on recorded >range.txt &&
+	grep -q "^first bad: [0-9a-f]* mm/mmu_notifier: stop at the first failed" range.txt &&
+	test_expect_code 1 "$PWB" bisect --tree t --good base --bad three \
+		--suite mmn-pairing --case blockable_1 --on recorded >none.txt 2>&1
+'
+
+test_expect_success 'metrics: the OOM reaper stops reaping with two subscriptions: regression' '
+	"$PWB" check hammer.mbox --tree t --suite oom-reaper --on recorded \
+		--json >hammer.json 2>/dev/null;
+	test $? = 1 &&
+	python3 -c "
+import json; r = json.load(open(\"hammer.json\"))
+o = r[\"suites\"][0]
+assert r[\"verdict\"] == \"regression\"
+assert o[\"runs\"] == {\"base\": 5, \"candidate\": 5}, o[\"runs\"]
+bad = sorted(m[\"name\"] for m in o[\"metrics\"] if m[\"verdict\"] == \"regression\")
+assert bad == [\"anon_rss/subs=2\", \"anon_rss/subs=4\", \"oom_kills/subs=2\",
+               \"oom_kills/subs=4\", \"reaped/subs=2\", \"reaped/subs=4\"], bad
+assert all(m[\"verdict\"] != \"regression\" for m in o[\"metrics\"] if m[\"name\"].startswith(\"hog_ms\"))"
+'
+
+test_expect_success 'a patch that does not build (exit 2); a patch that changes no result (exit 0)' '
+	"$PWB" check nobuild.mbox --tree t --suite mmn-pairing --on recorded \
+		--json >nb.json 2>nb.err;
+	test $? = 2 &&
+	python3 -c "
+import json; r = json.load(open(\"nb.json\"))
+assert r[\"verdict\"] == \"does-not-build\", r[\"verdict\"]
+assert [b[\"status\"] for b in r[\"builds\"]] == [\"ok\", \"ok\", \"failed\"], r[\"builds\"]" &&
+	(cd t && git checkout -q -b harmless base) &&
+	commit "mm: a comment" "echo /\* c \*/ >>mm/mmu_notifier.c" &&
+	series harmless &&
+	"$PWB" check harmless.mbox --tree t --suite mmn-pairing --suite oom-reaper \
+		--on recorded --json >ok.json 2>/dev/null &&
+	python3 -c "
+import json; r = json.load(open(\"ok.json\"))
+assert r[\"verdict\"] == \"no-regression\" and r[\"exit_code\"] == 0, r[\"verdict\"]"
+'
+
+test_expect_success 'sides built with different configs are not comparable (exit 3)' '
+	test_expect_code 3 "$PWB" check config.mbox --tree t --suite mmn-pairing \
+		--on recorded --json >cfg.json 2>/dev/null &&
+	python3 -c "
+import json; r = json.load(open(\"cfg.json\"))
+assert r[\"verdict\"] == \"not-comparable\", r[\"verdict\"]"
+'
+
+test_expect_success 'an oops on the candidate: a kernel-failure run with its finding, a regression' '
+	test_expect_code 1 "$PWB" check oops.mbox --tree t --suite mmn-pairing \
+		--on recorded >/dev/null 2>&1 &&
+	id=$(sqlite3 "$PWB_DB" "SELECT max(id) FROM checks") &&
+	test "$(sqlite3 "$PWB_DB" "SELECT r.status FROM suite_runs r JOIN boots b ON b.id = r.boot_id
+		JOIN builds u ON u.id = b.build_id JOIN checks c ON c.tip_commit = u.commit_id
+		WHERE c.id = $id")" = kernel-failure &&
+	sqlite3 "$PWB_DB" "SELECT title FROM findings" | grep -q "NULL pointer dereference"
+'
+
+test_expect_success 'matrix: two series, one batch each, the worst exit wins' '
+	"$PWB" matrix harmless.mbox three.mbox --tree t --suite mmn-pairing \
+		--on recorded --json >m.json 2>/dev/null;
+	test $? = 1 &&
+	python3 -c "
+import json; m = json.load(open(\"m.json\"))
+assert m[\"backend\"] == \"recorded\"
+assert [c[\"verdict\"] for c in m[\"cells\"]] == [\"no-regression\", \"regression\"], m"
+'
+
+test_expect_success 'run --on recorded: per-case results; a suite with no recording is an infrastructure error' '
+	test_expect_code 1 "$PWB" run --tree t --rev three --suite mmn-pairing \
+		--repeat 2 --on recorded >run.txt &&
+	test "$(grep -c "^mmn-pairing run ./2 on [0-9a-f]\{12\}: failed" run.txt)" = 2 &&
+	grep -q "^  fail     oom_4_fail_middle" run.txt &&
+	mkdir -p data/bench/suites && cp -r "$SRCDIR/bench/suites/mmn-pairing" data/bench/suites/unrecorded &&
+	sed -i "/module =/d" data/bench/suites/unrecorded/suite.conf &&
+	test_expect_code 3 "$PWB" -c core.datadir="$TRASH/data" run --tree t --rev base \
+		--suite unrecorded --on recorded >/dev/null 2>err &&
+	grep -q "no recorded console .pwb-recorded/unrecorded/0" err &&
+	test_fails_with "recorded backend needs a tree and a revision" \
+		"$PWB" -c core.datadir="$TRASH/data" run --kernel t/mm/mmu_notifier.c \
+		--suite unrecorded --on recorded
+'
+
+test_done
