@@ -288,7 +288,7 @@ static int judge_build(struct check_state *cs, size_t i, int *failed)
 	enum build_outcome outcome;
 
 	record_build(cs->ctx->db, cs->cell->id, (int)i, build_commit(cs, i),
-		     b->id, b->status);
+		     b->id, build_status_name(b->status));
 	outcome = kbuild_outcome(b->status);
 	if (outcome == BUILD_OUT_INTERRUPTED) {
 		set_outcome(cs, CHECK_ST_INTERRUPTED, NULL, CHECK_INTERRUPTED);
@@ -302,7 +302,7 @@ static int judge_build(struct check_state *cs, size_t i, int *failed)
 	}
 	if (!i) {
 		error("the base %.12s does not build: %s", b->commit,
-		      b->error ? b->error : b->status);
+		      b->error ? b->error : build_status_name(b->status));
 		set_outcome(cs, CHECK_ST_DONE, "infra-error", CHECK_INFRA);
 		return 1;
 	}

@@ -122,7 +122,7 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 		}
 		built = 1;
 		if (kbuild_outcome(br.status) != BUILD_OUT_OK) {
-			error("build %s: %s", br.status, br.error ? br.error : "");
+			error("build %s: %s", build_status_name(br.status), br.error ? br.error : "");
 			ret = build_exit(kbuild_outcome(br.status));
 			goto out;
 		}

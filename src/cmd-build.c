@@ -58,7 +58,7 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 		json_print(o);
 		json_decref(o);
 	} else {
-		printf("build %ld: %s %.12s (%s) %s", r.id, r.status, r.commit,
+		printf("build %ld: %s %.12s (%s) %s", r.id, build_status_name(r.status), r.commit,
 		       r.config_name, r.cached ? "already built" : "");
 		if (!r.cached)
 			printf("in %.0f s", r.seconds);
@@ -71,7 +71,7 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 	}
 	ret = build_exit(kbuild_outcome(r.status));
 	if (ret && r.error)
-		error("build %s: %s", r.status, strtok(r.error, "\n"));
+		error("build %s: %s", build_status_name(r.status), strtok(r.error, "\n"));
 	kbuild_result_release(&r);
 	return ret;
 }

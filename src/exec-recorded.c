@@ -102,11 +102,18 @@ int recorded_build(struct executor *e, const struct exec_request *q,
 	if (rc) {
 		size_t n = strcspn(f.buf, "\n");
 
-		br->status = xstrndup(f.buf, n);
+		char *st = xstrndup(f.buf, n);
+
 		br->error = xstrdup(f.buf[n] ? f.buf + n + 1 : "");
 		br->error[strcspn(br->error, "\n")] = '\0';
+		if (build_status_parse(st, &br->status)) {
+			free(br->error);
+			br->error = xstrfmt("%.12s:" RECORDED_DIR "/build: '%.40s' is "
+					    "not a build status", q->commit, st);
+		}
+		free(st);
 	} else {
-		br->status = xstrdup("ok");
+		br->status = BUILD_OK;
 	}
 	buf_reset(&f);
 	rc = read_at(q->tree, q->commit, RECORDED_DIR "/config", &f, NULL);

@@ -197,7 +197,8 @@ static int built(struct exec_request *q, int rc, struct kbuild_result *br)
 		break;
 	}
 	q->no_kernel = 1;
-	set_why(q, xstrfmt("build %s: %s", br->status, br->error ? br->error : ""));
+	set_why(q, xstrfmt("build %s: %s", build_status_name(br->status),
+			   br->error ? br->error : ""));
 	return 1;
 }
 
@@ -265,7 +266,7 @@ static int get_ready(struct executor *e, struct exec_request *q, struct side *sd
 			return 0;
 		}
 		br->bzimage = xstrdup(q->kernel);
-		br->status = xstrdup("ok");
+		br->status = BUILD_OK;
 		sd->have_br = 1;
 		sd->need = q->repeat;
 		goto prepare;

@@ -36,7 +36,6 @@ void kbuild_unlock(struct kbuild_result *r)
 void kbuild_result_release(struct kbuild_result *r)
 {
 	kbuild_unlock(r);
-	free(r->status);
 	free(r->error);
 	free(r->config_name);
 	free(r->config_hash);
@@ -63,7 +62,8 @@ int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		r->id = (long)sqlite3_column_int64(st, 0);
-		r->status = db_column_dup(st, 1);
+		build_status_parse((const char *)sqlite3_column_text(st, 1),
+				   &r->status);
 		r->error = db_column_dup(st, 2);
 		snprintf(r->commit, sizeof(r->commit), "%s", sqlite3_column_text(st, 3));
 		snprintf(r->tree, sizeof(r->tree), "%s", sqlite3_column_text(st, 4));
@@ -483,7 +483,7 @@ static int record(sqlite3 *db, const struct kbuild_request *q, const char *repo,
 	db_bind_text(st, 6, r->config_hash);
 	db_bind_text(st, 7, r->toolchain);
 	db_bind_text(st, 8, key);
-	db_bind_text(st, 9, r->status);
+	db_bind_text(st, 9, build_status_name(r->status));
 	db_bind_text(st, 10, r->error);
 	sqlite3_bind_double(st, 11, r->seconds);
 	if (r->vmlinux_size >= 0)
@@ -777,7 +777,7 @@ static int kb_record_cached(struct kbuild_state *s)
 	struct kbuild_result *r = s->r;
 
 	r->cached = 1;
-	r->status = xstrdup("ok");
+	r->status = BUILD_OK;
 	utimensat(AT_FDCWD, r->bzimage, NULL, 0); /* recently used */
 	return record(s->ctx->db, s->q, s->path, r, s->cache_key, &s->log,
 		      NULL, 0, s->cached_from);
@@ -890,8 +890,8 @@ static int kb_configure(struct kbuild_state *s)
 		goto out;
 	}
 	if (kb_make_config(s, stamp.buf, dotconfig.buf, fresh, &dotcfg, &rr)) {
-		r->status = xstrdup(rr.end == RUN_INTERRUPTED ? "interrupted" :
-				    "config-error");
+		r->status = rr.end == RUN_INTERRUPTED ? BUILD_INTERRUPTED :
+			    BUILD_CONFIG_ERROR;
 		buf_addf(&e, "configuring %s (%s): %s", r->config_name, s->base,
 			 run_describe(&rr, d, sizeof(d)));
 		r->error = buf_detach(&e, NULL);
@@ -899,7 +899,7 @@ static int kb_configure(struct kbuild_state *s)
 	}
 	miss = check_config(s->frag.buf, dotcfg.buf);
 	if (miss) {
-		r->status = xstrdup("config-error");
+		r->status = BUILD_CONFIG_ERROR;
 		buf_addf(&e, "options of %s that did not take (unmet "
 			 "dependency or unknown): %s", r->config_name, miss);
 		r->error = buf_detach(&e, NULL);
@@ -934,15 +934,15 @@ static void kb_make(struct kbuild_state *s)
 
 	if (!run_make(s->co.dir, r->build_dir, targets, (int)s->jobs, s->ccache,
 		      (double)s->timeout, &s->pg, &s->log, &rr)) {
-		r->status = xstrdup("ok");
+		r->status = BUILD_OK;
 		goto out;
 	}
 	/* make itself killed by a signal: from outside, not the series (a
 	 * crashing compiler makes make exit 2) */
-	r->status = xstrdup(rr.end == RUN_TIMEOUT || rr.end == RUN_IDLE ?
-			    "timeout" : rr.end == RUN_INTERRUPTED ?
-			    "interrupted" : rr.end == RUN_NOSTART ||
-			    rr.end == RUN_SIGNALED ? "infra-error" : "failed");
+	r->status = rr.end == RUN_TIMEOUT || rr.end == RUN_IDLE ?
+		    BUILD_TIMEOUT : rr.end == RUN_INTERRUPTED ?
+		    BUILD_INTERRUPTED : rr.end == RUN_NOSTART ||
+		    rr.end == RUN_SIGNALED ? BUILD_INFRA_ERROR : BUILD_FAILED;
 	if (rr.end == RUN_EXITED)
 		r->error = first_errors(&rr.output);
 	else
@@ -994,7 +994,7 @@ static void kb_collect(struct kbuild_state *s)
 	buf_addf(&vmlinux, "%s/vmlinux", r->build_dir);
 	r->vmlinux_size = file_size(vmlinux.buf);
 	buf_release(&vmlinux);
-	if (!strcmp(r->status, "ok"))
+	if (r->status == BUILD_OK)
 		kb_keep_artifacts(s);
 }
 
@@ -1052,13 +1052,49 @@ out:
 	return ret;
 }
 
-enum build_outcome kbuild_outcome(const char *status)
+static const char *const build_status_names[] = {
+	[BUILD_NONE] = "none",
+	[BUILD_OK] = "ok",
+	[BUILD_FAILED] = "failed",
+	[BUILD_CONFIG_ERROR] = "config-error",
+	[BUILD_TIMEOUT] = "timeout",
+	[BUILD_INFRA_ERROR] = "infra-error",
+	[BUILD_INTERRUPTED] = "interrupted",
+};
+
+const char *build_status_name(enum build_status s)
 {
-	if (!strcmp(status, "ok"))
+	return (size_t)s < ARRAY_SIZE(build_status_names) ?
+	       build_status_names[s] : "infra-error";
+}
+
+int build_status_parse(const char *s, enum build_status *out)
+{
+	size_t i;
+
+	for (i = BUILD_OK; s && i < ARRAY_SIZE(build_status_names); i++)
+		if (!strcmp(s, build_status_names[i])) {
+			*out = (enum build_status)i;
+			return 0;
+		}
+	*out = BUILD_INFRA_ERROR;
+	return -1;
+}
+
+enum build_outcome kbuild_outcome(enum build_status status)
+{
+	switch (status) {
+	case BUILD_OK:
 		return BUILD_OUT_OK;
-	if (!strcmp(status, "interrupted"))
+	case BUILD_INTERRUPTED:
 		return BUILD_OUT_INTERRUPTED;
-	if (!strcmp(status, "infra-error") || !strcmp(status, "timeout"))
+	case BUILD_NONE:
+	case BUILD_TIMEOUT:
+	case BUILD_INFRA_ERROR:
 		return BUILD_OUT_INFRA;
+	case BUILD_FAILED:
+	case BUILD_CONFIG_ERROR:
+		break;
+	}
 	return BUILD_OUT_BROKEN;
 }

@@ -31,9 +31,24 @@ struct kbuild_request {
 				 * slot stays locked (kbuild_result.lock_fd) */
 };
 
+/* A build's status; the database keeps build_status_name(). */
+enum build_status {
+	BUILD_NONE,		/* no result (nothing was recorded) */
+	BUILD_OK,
+	BUILD_FAILED,		/* make failed: the code's fault */
+	BUILD_CONFIG_ERROR,	/* the config does not configure or an option
+				 * it asks for did not take */
+	BUILD_TIMEOUT,		/* build.timeout or no output for too long */
+	BUILD_INFRA_ERROR,	/* make could not start or was killed */
+	BUILD_INTERRUPTED,
+};
+const char *build_status_name(enum build_status s);
+/* 0, or -1 when s is no status (*out is then BUILD_INFRA_ERROR). */
+int build_status_parse(const char *s, enum build_status *out);
+
 struct kbuild_result {
 	long id;		/* builds row */
-	char *status;		/* ok, failed, config-error, timeout, ... */
+	enum build_status status;
 	char *error;
 	char commit[GIT_OID_HEXSZ + 1];
 	char tree[GIT_OID_HEXSZ + 1];
@@ -87,7 +102,7 @@ enum build_outcome {
 	BUILD_OUT_INFRA,
 	BUILD_OUT_INTERRUPTED,
 };
-enum build_outcome kbuild_outcome(const char *status);
+enum build_outcome kbuild_outcome(enum build_status status);
 
 
 #endif

@@ -214,7 +214,7 @@ json_t *json_build(const struct kbuild_result *r)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "id", json_integer(r->id));
-	json_object_set_new(o, "status", json_text(r->status));
+	json_object_set_new(o, "status", json_text(build_status_name(r->status)));
 	json_object_set_new(o, "commit", json_text(r->commit));
 	json_object_set_new(o, "tree", json_text(r->tree));
 	json_object_set_new(o, "config", json_text(r->config_name));
