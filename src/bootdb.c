@@ -4,6 +4,8 @@
 #include "util/gz.h"
 #include "util/util.h"
 
+#include <jansson.h>
+
 #include <time.h>
 
 int boot_record(sqlite3 *db, long build_id, const struct qemu_opts *o,
@@ -71,3 +73,20 @@ fail0:
 	return -1;
 }
 
+
+json_t *boot_findings_json(sqlite3 *db, long boot_id)
+{
+	static const char *fk[] = { "kind", "title", "failure", "line", "lines" };
+	json_t *f = db_rows_json(db, "SELECT kind, title, failure, first_line, "
+				 "coalesce(lines, '') FROM findings WHERE "
+				 "boot_id = ? ORDER BY id", boot_id, fk, 5);
+	size_t i;
+
+	for (i = 0; i < json_array_size(f); i++) {
+		json_t *x = json_array_get(f, i);
+
+		json_object_set_new(x, "failure", json_boolean(
+			json_integer_value(json_object_get(x, "failure"))));
+	}
+	return f;
+}

@@ -13,4 +13,9 @@
 int boot_record(sqlite3 *db, long build_id, const struct qemu_opts *o,
 		const struct boot_result *r, long *id);
 
+/* A boot's findings as pwb run --json shows them (a JSON array, caller
+ * decrefs; empty for boot_id <= 0). */
+struct json_t;
+struct json_t *boot_findings_json(sqlite3 *db, long boot_id);
+
 #endif

@@ -50,102 +50,22 @@ struct printer {
 	long n;
 };
 
+/* The build as pwb build --json shows it, or null. */
 static json_t *json_build_row(sqlite3 *db, long id)
 {
-	sqlite3_stmt *st;
-	json_t *o = NULL;
+	struct kbuild_result br;
+	json_t *o;
 
-	if (id <= 0 || db_prepare(db, &st, "SELECT id, status, commit_id, tree_id, "
-				  "config_name, config_hash, toolchain, "
-				  "cached_from IS NOT NULL, seconds, vmlinux_size, "
-				  "bzimage_size, warnings, new_warnings, artifacts, "
-				  "error FROM builds WHERE id = ?"))
+	if (id <= 0 || kbuild_load(db, id, &br))
 		return json_null();
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		static const char *keys[] = { "id", "status", "commit", "tree",
-			"config", "config_hash", "toolchain", "cached", "seconds",
-			"vmlinux_size", "bzimage_size", "warnings", "new_warnings",
-			"bzimage", "error" };
-		int k;
-
-		o = json_object();
-		for (k = 0; k < (int)ARRAY_SIZE(keys); k++)
-			json_object_set_new(o, keys[k], k == 7 ?
-				json_boolean(sqlite3_column_int(st, k)) :
-				db_column_json(st, k));
-	}
-	sqlite3_finalize(st);
-	return o ? o : json_null();
-}
-
-static json_t *json_rows(sqlite3 *db, const char *sql, long id,
-			 const char *const *keys, int nkeys)
-{
-	sqlite3_stmt *st;
-	json_t *a = json_array();
-
-	if (db_prepare(db, &st, sql))
-		return a;
-	sqlite3_bind_int64(st, 1, id);
-	while (db_row(db, st, "load run rows") > 0) {
-		json_t *o = json_object();
-		int k;
-
-		for (k = 0; k < nkeys; k++)
-			json_object_set_new(o, keys[k], db_column_json(st, k));
-		json_array_append_new(a, o);
-	}
-	sqlite3_finalize(st);
-	return a;
-}
-
-/* One run as pwb run --json shows it (docs/cli.md). */
-static json_t *json_run_row(sqlite3 *db, long run)
-{
-	static const char *rk[] = { "run", "boot", "status", "seconds", "error" };
-	static const char *ck[] = { "name", "status", "diag" };
-	static const char *mk[] = { "name", "value", "unit" };
-	static const char *fk[] = { "kind", "title", "failure", "line", "lines" };
-	json_t *o = json_object(), *f;
-	sqlite3_stmt *st;
-	long boot = -1;
-	size_t i;
-	int k;
-
-	if (!db_prepare(db, &st, "SELECT r.id, r.boot_id, r.status, b.seconds, "
-			"r.error FROM suite_runs r LEFT JOIN boots b ON "
-			"b.id = r.boot_id WHERE r.id = ?")) {
-		sqlite3_bind_int64(st, 1, run);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			for (k = 0; k < 5; k++)
-				json_object_set_new(o, rk[k], db_column_json(st, k));
-			if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-				boot = (long)sqlite3_column_int64(st, 1);
-		}
-		sqlite3_finalize(st);
-	}
-	json_object_set_new(o, "cases", json_rows(db, "SELECT name, status, "
-		"coalesce(diag, '') FROM case_results WHERE run_id = ? ORDER BY rowid",
-		run, ck, 3));
-	json_object_set_new(o, "metrics", json_rows(db, "SELECT name, value, unit "
-		"FROM metric_samples WHERE run_id = ? ORDER BY rowid", run, mk, 3));
-	f = json_rows(db, "SELECT kind, title, failure, first_line, "
-		      "coalesce(lines, '') FROM findings WHERE boot_id = ? ORDER BY id",
-		      boot, fk, 5);
-	for (i = 0; i < json_array_size(f); i++) {
-		json_t *x = json_array_get(f, i);
-
-		json_object_set_new(x, "failure", json_boolean(
-			json_integer_value(json_object_get(x, "failure"))));
-	}
-	json_object_set_new(o, "findings", f);
+	o = json_build(&br);
+	kbuild_result_release(&br);
 	return o;
 }
 
 static void text_run(const struct printer *p, long idx, long run)
 {
-	json_t *o = json_run_row(p->db, run), *a;
+	json_t *o = suite_run_json(p->db, run), *a;
 	size_t i;
 
 	printf("%s run %ld/%ld on %.*s: %s", p->s->name, idx + 1, p->n,
@@ -181,7 +101,7 @@ static void text_run(const struct printer *p, long idx, long run)
 static void show_run(struct printer *p, long idx, long run)
 {
 	if (p->json)
-		json_array_append_new(p->runs, json_run_row(p->db, run));
+		json_array_append_new(p->runs, suite_run_json(p->db, run));
 	else
 		text_run(p, idx, run);
 }

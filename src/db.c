@@ -341,3 +341,25 @@ int db_row(sqlite3 *db, sqlite3_stmt *st, const char *what)
 		return 0;
 	return db_error(db, what);
 }
+
+json_t *db_rows_json(sqlite3 *db, const char *sql, long id,
+		     const char *const *keys, int nkeys)
+{
+	sqlite3_stmt *st;
+	json_t *a = json_array();
+
+	if (db_prepare(db, &st, sql))
+		return a;
+	sqlite3_bind_int64(st, 1, id);
+	while (db_row(db, st, "load rows") > 0) {
+		json_t *o = json_object();
+		int k;
+
+		for (k = 0; k < nkeys; k++)
+			json_object_set_new(o, keys[k], db_column_json(st, k));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+

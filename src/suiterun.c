@@ -6,6 +6,8 @@
 #include "util/run.h"
 #include "util/util.h"
 
+#include <jansson.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,3 +267,37 @@ void suite_outcome_release(struct suite_outcome *o)
 	boot_result_release(&o->boot);
 	memset(o, 0, sizeof(*o));
 }
+
+/* One run as pwb run --json shows it (docs/cli.md). */
+json_t *suite_run_json(sqlite3 *db, long run)
+{
+	static const char *rk[] = { "run", "boot", "status", "seconds", "error" };
+	static const char *ck[] = { "name", "status", "diag" };
+	static const char *mk[] = { "name", "value", "unit" };
+	json_t *o = json_object(), *f;
+	sqlite3_stmt *st;
+	long boot = -1;
+	int k;
+
+	if (!db_prepare(db, &st, "SELECT r.id, r.boot_id, r.status, b.seconds, "
+			"r.error FROM suite_runs r LEFT JOIN boots b ON "
+			"b.id = r.boot_id WHERE r.id = ?")) {
+		sqlite3_bind_int64(st, 1, run);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			for (k = 0; k < 5; k++)
+				json_object_set_new(o, rk[k], db_column_json(st, k));
+			if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+				boot = (long)sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	json_object_set_new(o, "cases", db_rows_json(db, "SELECT name, status, "
+		"coalesce(diag, '') FROM case_results WHERE run_id = ? ORDER BY rowid",
+		run, ck, 3));
+	json_object_set_new(o, "metrics", db_rows_json(db, "SELECT name, value, unit "
+		"FROM metric_samples WHERE run_id = ? ORDER BY rowid", run, mk, 3));
+	f = boot_findings_json(db, boot);
+	json_object_set_new(o, "findings", f);
+	return o;
+}
+

@@ -69,6 +69,11 @@ int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
 		      struct suite_outcome *o);
 void suite_outcome_release(struct suite_outcome *o);
 
+/* One recorded run as pwb run --json shows it (docs/cli.md): run, boot,
+ * status, seconds, error, cases, metrics, findings.  Caller decrefs. */
+struct json_t;
+struct json_t *suite_run_json(sqlite3 *db, long run);
+
 /* A run the suite could not even start (its build failed): recorded. */
 int suite_record_infra(sqlite3 *db, const struct suite *s, long build_id,
 		       const char *why, long *run_id);
