@@ -468,19 +468,16 @@ static int slurm_batch(struct executor *e, struct exec_request *q, size_t n)
 			continue;
 		sr = &reqs[map[i]];
 		if (rc) {
-			q[i].status = sr->exit == 130 ? EXEC_INTERRUPTED : EXEC_ERROR;
+			q[i].status = sr->status == EXEC_INTERRUPTED ?
+				      EXEC_INTERRUPTED : EXEC_ERROR;
 			continue;
 		}
 		q[i].build_id = sr->build_id;
-		/* a job's exit follows pwb run's (docs/cli.md) */
-		switch (sr->exit) {
-		case 0: q[i].status = EXEC_DONE; break;
-		case 1: q[i].status = EXEC_DONE; q[i].any_fail = 1; break;
-		case 2: q[i].status = EXEC_NO_KERNEL; q[i].no_kernel = 1; break;
-		case 3: q[i].status = EXEC_INFRA; break;
-		case 130: q[i].status = EXEC_INTERRUPTED; break;
-		default: q[i].status = EXEC_ERROR; break;
-		}
+		q[i].status = sr->status;
+		if (sr->any_fail)
+			q[i].any_fail = 1;
+		if (sr->no_kernel)
+			q[i].no_kernel = 1;
 		for (j = 0; j < sr->nruns; j++) {
 			add_run(&q[i], sr->runs[j]);
 			if (e->on_boot)

@@ -1,6 +1,7 @@
 /* pwb's jobs as Slurm job arrays (see slurm.h). */
 #include "slurm.h"
 #include "db.h"
+#include "exec.h"
 #include "job.h"
 #include "kbuild.h"
 #include "suiterun.h"
@@ -323,7 +324,9 @@ static const char *run_status(sqlite3 *db, long run, char *buf, size_t len)
 struct sbuild {
 	const struct slurm_run *req;	/* the first request that needs it */
 	int attempt;
-	int no_kernel;			/* exit when it gave no kernel, else 0 */
+	int failed;			/* it gave no kernel; then its outcome: */
+	enum exec_status status;
+	int any_fail, no_kernel;
 	long id;			/* imported builds row, -1 */
 };
 
@@ -333,6 +336,27 @@ struct stask {
 	long idx;
 	char *id;			/* its job id */
 	int attempt;
+};
+
+/* What the stages of one slurm_run_suites() share. */
+struct srun {
+	struct pwb_ctx *ctx;
+	struct slurm_run *reqs;
+	size_t nreq;
+	int progress;
+	int interrupted;		/* while waiting: the jobs are cancelled */
+	struct sopts o;
+	char *bid, *batch;		/* <slurm.workdir>/jobs/<bid> */
+	char *bdir, *sdir;		/* its build/ and suite/ */
+	char *datadir, *workdir;	/* as the jobs' specs give them */
+	struct sbuild *builds;		/* nb build jobs */
+	size_t nb;
+	size_t *bof;			/* request k's build job, SIZE_MAX none */
+	struct stask *tasks;		/* nt boot jobs */
+	size_t nt;
+	char *jb, *js;			/* Slurm's ids of the last build and
+					 * boot arrays submitted, or NULL */
+	int *rebuilt;			/* build job i runs again */
 };
 
 static const char *req_config(const struct slurm_run *r)
@@ -363,6 +387,24 @@ static void spec_from_req(struct job_spec *j, const struct slurm_run *r,
 	forward_settings(ctx, j);
 }
 
+/*
+ * A failed build bundle's exit (job.c writes it as pwb build's, docs/cli.md:
+ * a file format between pwb processes) as the outcome of its requests.
+ */
+static void build_outcome(struct sbuild *b, int exit)
+{
+	b->failed = 1;
+	b->any_fail = exit == 1;
+	b->no_kernel = exit == 2;
+	switch (exit) {
+	case 0: case 1: b->status = EXEC_DONE; break;
+	case 2: b->status = EXEC_NO_KERNEL; break;
+	case 3: b->status = EXEC_INFRA; break;
+	case 130: b->status = EXEC_INTERRUPTED; break;
+	default: b->status = EXEC_ERROR; break;
+	}
+}
+
 /* Import a finished build, or record that it never finished. */
 static int import_build(sqlite3 *db, const char *d, struct sbuild *b)
 {
@@ -382,7 +424,7 @@ static int import_build(sqlite3 *db, const char *d, struct sbuild *b)
 			job_spec_release(&bs);
 		}
 		free(sp);
-		b->no_kernel = 3;
+		build_outcome(b, 3);
 		error("the build job in %s did not finish in %d attempts", d,
 		      b->attempt);
 		return 0;
@@ -395,7 +437,7 @@ static int import_build(sqlite3 *db, const char *d, struct sbuild *b)
 	job_imported_release(&got);
 	if (!job_bundle_result(bundle, &info)) {
 		if (strcmp(info.status, "ok")) {
-			b->no_kernel = info.exit ? info.exit : 3;
+			build_outcome(b, info.exit ? info.exit : 3);
 			notice("the build of %.12s on the cluster ended %s",
 			       b->req->commit, info.status);
 		}
@@ -411,285 +453,405 @@ static void add_run(struct slurm_run *r, long run)
 	r->runs[r->nruns++] = run;
 }
 
-int slurm_run_suites(struct pwb_ctx *ctx, struct slurm_run *reqs, size_t nreq,
-		     int progress)
+/* The batch directory with its run.sh; the options; a cluster that answers. */
+static int setup_batch(struct srun *s)
 {
-	struct sopts o;
+	char *p = NULL;
+	int ret = -1;
+
+	if (load_opts(s->ctx, &s->o) || ping())
+		goto out;
+	s->bid = job_new_id();
+	s->batch = xstrfmt("%s/jobs/%s", s->o.workdir, s->bid);
+	s->bdir = xstrfmt("%s/build", s->batch);
+	s->sdir = xstrfmt("%s/suite", s->batch);
+	if (mkdir_p(s->batch, 0777)) {
+		error("cannot create %s: %s", s->batch, strerror(errno));
+		goto out;
+	}
+	p = xstrfmt("%s/run.sh", s->batch);
+	if (write_file(p, run_sh, strlen(run_sh)) || chmod(p, 0755)) {
+		error("cannot write %s: %s", p, strerror(errno));
+		goto out;
+	}
+	s->datadir = abs_datadir(s->ctx);
+	s->workdir = xstrfmt("%s/cache", s->o.workdir);
+	ret = 0;
+out:
+	free(p);
+	return ret;
+}
+
+/* The spec of build job s->nb, for request r. */
+static int add_build(struct srun *s, const struct slurm_run *r)
+{
 	struct job_spec spec;
-	struct sbuild *builds = NULL;
-	struct stask *tasks = NULL;
-	size_t nb = 0, nt = 0, i, k, *bof = NULL;
-	char *batch = NULL, *bid = NULL, *jb = NULL, *js = NULL, *ids = NULL;
-	char *bdir = NULL, *sdir = NULL, *datadir = NULL, *workdir = NULL;
-	int ret = -1, *rebuilt = NULL;
-	struct buf retry = BUF_INIT, rb = BUF_INIT, range = BUF_INIT;
+	char *d = xstrfmt("%s/%zu", s->bdir, s->nb);
+	int ret;
 
-	for (k = 0; k < nreq; k++) {
-		reqs[k].build_id = -1;
-		reqs[k].runs = NULL;
-		reqs[k].nruns = 0;
-		reqs[k].exit = 3;
-	}
-	memset(&spec, 0, sizeof(spec));
-	if (load_opts(ctx, &o) || ping())
-		goto out;
-	bid = job_new_id();
-	batch = xstrfmt("%s/jobs/%s", o.workdir, bid);
-	bdir = xstrfmt("%s/build", batch);
-	sdir = xstrfmt("%s/suite", batch);
-	if (mkdir_p(batch, 0777)) {
-		error("cannot create %s: %s", batch, strerror(errno));
-		goto out;
-	}
-	{
-		char *p = xstrfmt("%s/run.sh", batch);
-		int bad = write_file(p, run_sh, strlen(run_sh)) || chmod(p, 0755);
+	s->builds[s->nb].req = r;
+	s->builds[s->nb].attempt = 1;
+	spec_from_req(&spec, r, s->datadir, s->workdir, s->ctx);
+	spec.id = job_new_id();
+	spec.kind = xstrdup("build");
+	ret = write_spec(&spec, d);
+	job_spec_release(&spec);
+	free(d);
+	if (!ret)
+		s->nb++;
+	return ret;
+}
 
-		if (bad)
-			error("cannot write %s: %s", p, strerror(errno));
-		free(p);
-		if (bad)
-			goto out;
-	}
-	datadir = abs_datadir(ctx);
-	workdir = xstrfmt("%s/cache", o.workdir);
+/* One build job per tree, commit and config. */
+static int plan_builds(struct srun *s)
+{
+	size_t i, k;
 
-	/* one build job per tree, commit and config; then every boot */
-	builds = xcalloc(nreq + 1, sizeof(*builds));
-	bof = xcalloc(nreq + 1, sizeof(*bof));
-	for (k = 0; k < nreq; k++) {
-		bof[k] = SIZE_MAX;
-		if (!reqs[k].tree)
+	s->builds = xcalloc(s->nreq + 1, sizeof(*s->builds));
+	s->bof = xcalloc(s->nreq + 1, sizeof(*s->bof));
+	for (k = 0; k < s->nreq; k++) {
+		s->bof[k] = SIZE_MAX;
+		if (!s->reqs[k].tree)
 			continue;
-		for (i = 0; i < nb && !same_build(builds[i].req, &reqs[k]); i++)
+		for (i = 0; i < s->nb && !same_build(s->builds[i].req, &s->reqs[k]); i++)
 			;
-		if (i == nb) {
-			char *d = xstrfmt("%s/%zu", bdir, nb);
-			int bad;
-
-			builds[nb].req = &reqs[k];
-			builds[nb].attempt = 1;
-			spec_from_req(&spec, &reqs[k], datadir, workdir, ctx);
-			spec.id = job_new_id();
-			spec.kind = xstrdup("build");
-			bad = write_spec(&spec, d);
-			job_spec_release(&spec);
-			free(d);
-			if (bad)
-				goto out;
-			nb++;
-		}
-		bof[k] = i;
-		nt += (size_t)reqs[k].repeat;
+		if (i == s->nb && add_build(s, &s->reqs[k]))
+			return -1;
+		s->bof[k] = i;
 	}
-	for (k = 0; k < nreq; k++)
-		if (!reqs[k].tree)
-			nt += (size_t)reqs[k].repeat;
-	tasks = xcalloc(nt + 1, sizeof(*tasks));
-	nt = 0;
-	for (k = 0; k < nreq; k++) {
-		long r;
+	return 0;
+}
 
-		for (r = 0; r < reqs[k].repeat; r++) {
-			char *d = xstrfmt("%s/%zu", sdir, nt);
-			int bad;
+/* The spec of boot job s->nt: repeat idx of request k. */
+static int add_boot(struct srun *s, size_t k, long idx)
+{
+	const struct slurm_run *r = &s->reqs[k];
+	struct stask *t = &s->tasks[s->nt];
+	struct job_spec spec;
+	char *d = xstrfmt("%s/%zu", s->sdir, s->nt);
+	int ret;
 
-			spec_from_req(&spec, &reqs[k], datadir, workdir, ctx);
-			spec.kind = xstrdup("suite");
-			spec.suite = xstrdup(reqs[k].suite->name);
-			spec.suite_hash = xstrdup(reqs[k].suite->hash);
-			spec.repeat_idx = (int)r;
-			if (bof[k] != SIZE_MAX)
-				spec.after = xstrfmt("%s/%zu", bdir, bof[k]);
-			spec.id = job_new_id();
-			tasks[nt].id = xstrdup(spec.id);
-			tasks[nt].req = k;
-			tasks[nt].idx = r;
-			tasks[nt].attempt = 1;
-			bad = write_spec(&spec, d);
-			job_spec_release(&spec);
-			free(d);
-			nt++;
-			if (bad)
-				goto out;
-		}
-	}
-	if (!nt && !nb) {
-		ret = 0;
-		goto out;
-	}
-	if (progress)
+	spec_from_req(&spec, r, s->datadir, s->workdir, s->ctx);
+	spec.kind = xstrdup("suite");
+	spec.suite = xstrdup(r->suite->name);
+	spec.suite_hash = xstrdup(r->suite->hash);
+	spec.repeat_idx = (int)idx;
+	if (s->bof[k] != SIZE_MAX)
+		spec.after = xstrfmt("%s/%zu", s->bdir, s->bof[k]);
+	spec.id = job_new_id();
+	t->id = xstrdup(spec.id);
+	t->req = k;
+	t->idx = idx;
+	t->attempt = 1;
+	s->nt++;
+	ret = write_spec(&spec, d);
+	job_spec_release(&spec);
+	free(d);
+	return ret;
+}
+
+/* Every boot of every request, each after its build job. */
+static int plan_boots(struct srun *s)
+{
+	size_t k, n = 0;
+	long r;
+
+	for (k = 0; k < s->nreq; k++)
+		n += (size_t)s->reqs[k].repeat;
+	s->tasks = xcalloc(n + 1, sizeof(*s->tasks));
+	for (k = 0; k < s->nreq; k++)
+		for (r = 0; r < s->reqs[k].repeat; r++)
+			if (add_boot(s, k, r))
+				return -1;
+	return 0;
+}
+
+/* sbatch the build jobs in tasks ("0-3", "1,4"); s->jb is the array. */
+static int submit_builds(struct srun *s, const char *tasks, int attempt)
+{
+	free(s->jb);
+	s->jb = NULL;
+	return submit(&s->o, s->batch, "build", tasks, NULL, attempt, &s->jb);
+}
+
+/* sbatch the boot jobs in tasks, after Slurm job after if not NULL. */
+static int submit_boots(struct srun *s, const char *tasks, const char *after,
+			int attempt)
+{
+	char *j = NULL;
+
+	if (submit(&s->o, s->batch, "suite", tasks, after, attempt, &j))
+		return -1;
+	free(s->js);
+	s->js = j;
+	return 0;
+}
+
+/* The build array, then the boot array that depends on it. */
+static int submit_all(struct srun *s)
+{
+	struct buf range = BUF_INIT;
+	int ret = -1;
+
+	if (s->progress)
 		fprintf(stderr, "slurm: %zu build job%s, %zu boot job%s in %s\n",
-			nb, nb == 1 ? "" : "s", nt, nt == 1 ? "" : "s", batch);
-	if (nb) {
-		buf_addf(&range, "0-%zu", nb - 1);
-		if (submit(&o, batch, "build", range.buf, NULL, 1, &jb))
+			s->nb, s->nb == 1 ? "" : "s", s->nt,
+			s->nt == 1 ? "" : "s", s->batch);
+	if (s->nb) {
+		buf_addf(&range, "0-%zu", s->nb - 1);
+		if (submit_builds(s, range.buf, 1))
 			goto out;
 	}
-	if (nt) {
+	if (s->nt) {
 		buf_reset(&range);
-		buf_addf(&range, "0-%zu", nt - 1);
-		if (submit(&o, batch, "suite", range.buf, jb, 1, &js)) {
-			if (jb)
-				cancel(jb);
+		buf_addf(&range, "0-%zu", s->nt - 1);
+		if (submit_boots(s, range.buf, s->jb, 1)) {
+			if (s->jb)
+				cancel(s->jb);
 			goto out;
 		}
 	}
-	ids = jb && js ? xstrfmt("%s,%s", jb, js) : xstrdup(jb ? jb : js);
-	if (wait_jobs(&o, ids, progress))
-		goto interrupted;
+	ret = 0;
+out:
+	buf_release(&range);
+	return ret;
+}
 
-	/* once more what did not finish for infrastructure reasons; the
-	 * boots of a build that runs again wait for it */
-	rebuilt = xcalloc(nb + 1, sizeof(int));
-	for (i = 0; i < nb; i++) {
-		char *d = xstrfmt("%s/%zu", bdir, i);
+/* Until the arrays jb and js (either may be NULL) have left the queue. */
+static int wait_arrays(struct srun *s, const char *jb, const char *js)
+{
+	char *ids = jb && js ? xstrfmt("%s,%s", jb, js) : xstrdup(jb ? jb : js);
+	int ret = 0;
+
+	if (wait_jobs(&s->o, ids, s->progress)) {
+		s->interrupted = 1;
+		ret = -1;
+	}
+	free(ids);
+	return ret;
+}
+
+/* The build jobs to run again, into list ("1,4"); s->rebuilt says which. */
+static void pick_builds(struct srun *s, struct buf *list)
+{
+	size_t i;
+
+	s->rebuilt = xcalloc(s->nb + 1, sizeof(int));
+	for (i = 0; i < s->nb; i++) {
+		char *d = xstrfmt("%s/%zu", s->bdir, i);
 
 		if (needs_retry(d)) {
-			char *why = task_state(jb, (long)i);
+			char *why = task_state(s->jb, (long)i);
 
 			notice("%s; submitting it again", why);
 			free(why);
-			buf_addf(&rb, "%s%zu", rb.len ? "," : "", i);
-			builds[i].attempt = 2;
-			rebuilt[i] = 1;
+			buf_addf(list, "%s%zu", list->len ? "," : "", i);
+			s->builds[i].attempt = 2;
+			s->rebuilt[i] = 1;
 		}
 		free(d);
 	}
-	for (i = 0; i < nt; i++) {
-		char *d = xstrfmt("%s/%zu", sdir, i);
-		size_t b = bof[tasks[i].req];
-		int again = b != SIZE_MAX && rebuilt[b];
+}
+
+/* The boot jobs to run again: their own, or their build job's, did not
+ * finish. */
+static void pick_boots(struct srun *s, struct buf *list)
+{
+	size_t i;
+
+	for (i = 0; i < s->nt; i++) {
+		char *d = xstrfmt("%s/%zu", s->sdir, i);
+		size_t b = s->bof[s->tasks[i].req];
+		int again = b != SIZE_MAX && s->rebuilt[b];
 
 		if (!again && needs_retry(d)) {
-			char *why = task_state(js, (long)i);
+			char *why = task_state(s->js, (long)i);
 
 			notice("%s; submitting it again", why);
 			free(why);
 			again = 1;
 		}
 		if (again) {
-			buf_addf(&retry, "%s%zu", retry.len ? "," : "", i);
-			tasks[i].attempt = 2;
+			buf_addf(list, "%s%zu", list->len ? "," : "", i);
+			s->tasks[i].attempt = 2;
 		}
 		free(d);
 	}
-	free(ids);
-	ids = NULL;
-	if (rb.len) {
-		free(jb);
-		jb = NULL;
-		if (submit(&o, batch, "build", rb.buf, NULL, 2, &jb))
-			goto out;
-	}
-	if (retry.len) {
-		char *j2 = NULL;
+}
 
-		if (submit(&o, batch, "suite", retry.buf, rb.len ? jb : NULL, 2, &j2))
-			goto out;
-		free(js);
-		js = j2;
-		ids = rb.len ? xstrfmt("%s,%s", jb, js) : xstrdup(js);
-	} else if (rb.len) {
-		ids = xstrdup(jb);
-	}
-	if (ids && wait_jobs(&o, ids, progress))
-		goto interrupted;
+/* Once more what did not finish for infrastructure reasons; the boots of
+ * a build that runs again wait for it. */
+static int resubmit(struct srun *s)
+{
+	struct buf rb = BUF_INIT, retry = BUF_INIT;
+	int ret = -1;
 
-	/* import: the builds, then each boot (or why it has none) */
-	for (i = 0; i < nb; i++) {
-		char *d = xstrfmt("%s/%zu", bdir, i);
-		int bad = import_build(ctx->db, d, &builds[i]);
-
-		free(d);
-		if (bad)
-			goto out;
-	}
-	for (k = 0; k < nreq; k++)
-		if (bof[k] != SIZE_MAX)
-			reqs[k].build_id = builds[bof[k]].id;
-	for (i = 0; i < nt; i++) {
-		struct slurm_run *r = &reqs[tasks[i].req];
-		size_t b = bof[tasks[i].req];
-		char *d = xstrfmt("%s/%zu", sdir, i), *bundle = job_last_bundle(d, NULL);
-		struct job_imported got;
-		int added;
-
-		if (bundle) {
-			if (job_import(ctx->db, bundle, "slurm", tasks[i].attempt,
-				       &added, &got)) {
-				free(bundle);
-				free(d);
-				goto out;
-			}
-			if (r->build_id < 0)
-				r->build_id = got.build_id;
-			for (k = 0; k < got.nruns; k++)
-				add_run(r, got.runs[k]);
-			job_imported_release(&got);
-		} else if (b == SIZE_MAX || !builds[b].no_kernel) {
-			char *why = task_state(js, (long)i);
-			long run = -1;
-
-			job_record_unfinished(ctx->db, tasks[i].id, "suite", "slurm",
-					      tasks[i].attempt, d);
-			suite_record_infra(ctx->db, r->suite, r->build_id, why, &run);
-			if (run > 0)
-				add_run(r, run);
-			free(why);
-		}
-		free(bundle);
-		free(d);
-	}
-	for (k = 0; k < nreq; k++) {
-		int any_fail = 0, any_infra = 0;
-		char st[64];
-
-		for (i = 0; i < reqs[k].nruns; i++) {
-			run_status(ctx->db, reqs[k].runs[i], st, sizeof(st));
-			if (!strcmp(st, "infra-error") || !strcmp(st, "interrupted"))
-				any_infra = 1;
-			else if (strcmp(st, "passed"))
-				any_fail = 1;
-		}
-		reqs[k].exit = bof[k] != SIZE_MAX && builds[bof[k]].no_kernel ?
-			       builds[bof[k]].no_kernel : any_infra ? 3 :
-			       any_fail ? 1 : 0;
-	}
+	pick_builds(s, &rb);
+	pick_boots(s, &retry);
+	if (rb.len && submit_builds(s, rb.buf, 2))
+		goto out;
+	if (retry.len && submit_boots(s, retry.buf, rb.len ? s->jb : NULL, 2))
+		goto out;
+	if ((rb.len || retry.len) &&
+	    wait_arrays(s, rb.len ? s->jb : NULL, retry.len ? s->js : NULL))
+		goto out;
 	ret = 0;
-	goto out;
-interrupted:
-	for (k = 0; k < nreq; k++)
-		reqs[k].exit = 130;
 out:
-	for (i = 0; tasks && i < nt; i++)
-		free(tasks[i].id);
-	free(tasks);
-	free(builds);
-	free(bof);
-	free(rebuilt);
-	job_spec_release(&spec);
-	buf_release(&retry);
 	buf_release(&rb);
-	buf_release(&range);
-	free(batch);
-	free(bid);
-	free(jb);
-	free(js);
-	free(ids);
-	free(bdir);
-	free(sdir);
-	free(datadir);
-	free(workdir);
-	sopts_release(&o);
+	buf_release(&retry);
 	return ret;
 }
 
-int slurm_run_suite(struct pwb_ctx *ctx, const struct suite *s,
-		    struct slurm_run *r)
+static int import_builds(struct srun *s)
 {
-	r->suite = s;
-	return slurm_run_suites(ctx, r, 1, r->progress);
+	size_t i, k;
+
+	for (i = 0; i < s->nb; i++) {
+		char *d = xstrfmt("%s/%zu", s->bdir, i);
+		int bad = import_build(s->ctx->db, d, &s->builds[i]);
+
+		free(d);
+		if (bad)
+			return -1;
+	}
+	for (k = 0; k < s->nreq; k++)
+		if (s->bof[k] != SIZE_MAX)
+			s->reqs[k].build_id = s->builds[s->bof[k]].id;
+	return 0;
+}
+
+/* Boot job i's runs into its request, or an infra-error run saying why it
+ * has none (unless its build gave no kernel). */
+static int import_boot(struct srun *s, size_t i)
+{
+	const struct stask *t = &s->tasks[i];
+	struct slurm_run *r = &s->reqs[t->req];
+	size_t b = s->bof[t->req], k;
+	char *d = xstrfmt("%s/%zu", s->sdir, i), *bundle = job_last_bundle(d, NULL);
+	struct job_imported got;
+	int added, ret = -1;
+
+	if (bundle) {
+		if (job_import(s->ctx->db, bundle, "slurm", t->attempt, &added,
+			       &got))
+			goto out;
+		if (r->build_id < 0)
+			r->build_id = got.build_id;
+		for (k = 0; k < got.nruns; k++)
+			add_run(r, got.runs[k]);
+		job_imported_release(&got);
+	} else if (b == SIZE_MAX || !s->builds[b].failed) {
+		char *why = task_state(s->js, (long)i);
+		long run = -1;
+
+		job_record_unfinished(s->ctx->db, t->id, "suite", "slurm",
+				      t->attempt, d);
+		suite_record_infra(s->ctx->db, r->suite, r->build_id, why, &run);
+		if (run > 0)
+			add_run(r, run);
+		free(why);
+	}
+	ret = 0;
+out:
+	free(bundle);
+	free(d);
+	return ret;
+}
+
+/* Request k's outcome: its build's when that gave no kernel, else its
+ * runs' (an infra-error or interrupted run: infra; a failed one: any_fail). */
+static void judge(struct srun *s, size_t k)
+{
+	struct slurm_run *r = &s->reqs[k];
+	const struct sbuild *b = s->bof[k] != SIZE_MAX ? &s->builds[s->bof[k]] :
+				 NULL;
+	int any_fail = 0, any_infra = 0;
+	char st[64];
+	size_t i;
+
+	for (i = 0; i < r->nruns; i++) {
+		run_status(s->ctx->db, r->runs[i], st, sizeof(st));
+		if (!strcmp(st, "infra-error") || !strcmp(st, "interrupted"))
+			any_infra = 1;
+		else if (strcmp(st, "passed"))
+			any_fail = 1;
+	}
+	if (b && b->failed) {
+		r->status = b->status;
+		r->any_fail = b->any_fail;
+		r->no_kernel = b->no_kernel;
+	} else {
+		r->status = any_infra ? EXEC_INFRA : EXEC_DONE;
+		r->any_fail = !any_infra && any_fail;
+	}
+}
+
+static void srun_release(struct srun *s)
+{
+	size_t i;
+
+	for (i = 0; s->tasks && i < s->nt; i++)
+		free(s->tasks[i].id);
+	free(s->tasks);
+	free(s->builds);
+	free(s->bof);
+	free(s->rebuilt);
+	free(s->batch);
+	free(s->bid);
+	free(s->jb);
+	free(s->js);
+	free(s->bdir);
+	free(s->sdir);
+	free(s->datadir);
+	free(s->workdir);
+	sopts_release(&s->o);
+}
+
+/* Write, submit, wait, resubmit, wait, import, judge. */
+static int run_batch(struct srun *s)
+{
+	size_t i;
+
+	if (setup_batch(s) || plan_builds(s) || plan_boots(s))
+		return -1;
+	if (!s->nt && !s->nb)
+		return 0;
+	if (submit_all(s) || wait_arrays(s, s->jb, s->js) || resubmit(s) ||
+	    import_builds(s))
+		return -1;
+	for (i = 0; i < s->nt; i++)
+		if (import_boot(s, i))
+			return -1;
+	for (i = 0; i < s->nreq; i++)
+		judge(s, i);
+	return 0;
+}
+
+int slurm_run_suites(struct pwb_ctx *ctx, struct slurm_run *reqs, size_t nreq,
+		     int progress)
+{
+	struct srun s;
+	size_t k;
+	int ret;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	s.reqs = reqs;
+	s.nreq = nreq;
+	s.progress = progress;
+	for (k = 0; k < nreq; k++) {
+		reqs[k].build_id = -1;
+		reqs[k].runs = NULL;
+		reqs[k].nruns = 0;
+		reqs[k].status = EXEC_INFRA;
+		reqs[k].any_fail = 0;
+		reqs[k].no_kernel = 0;
+	}
+	ret = run_batch(&s);
+	for (k = 0; ret && k < nreq; k++)
+		reqs[k].status = s.interrupted ? EXEC_INTERRUPTED : EXEC_ERROR;
+	srun_release(&s);
+	return ret;
 }
 
 int slurm_check(struct pwb_ctx *ctx)

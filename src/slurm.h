@@ -17,46 +17,54 @@
 #define PWB_SLURM_H
 
 #include "ctx.h"
+#include "exec.h"
 #include "suite.h"
 
+/* One request of a batch (exec.c's slurm backend fills them in). */
 struct slurm_run {
 	/* in */
-	const struct suite *suite;	/* set by slurm_run_suite; NULL with
-					 * repeat 0: a build job only */
+	const struct suite *suite;	/* NULL with repeat 0: a build job
+					 * only (then config is set) */
 	const char *tree;	/* repository path (absolute), or NULL */
 	const char *tree_name;	/* its registered name, or NULL */
 	const char *commit;	/* with tree */
 	const char *kernel;	/* a prebuilt kernel instead */
 	const char *config;	/* config name; NULL: the suite's */
 	long repeat;
-	int progress;		/* a status line on stderr while waiting */
 	/* out (owned: slurm_run_release) */
+	enum exec_status status;	/* EXEC_DONE: the runs are in (any_fail
+					 * says whether one failed);
+					 * EXEC_NO_KERNEL (no_kernel set): the
+					 * kernel does not build; EXEC_INFRA: an
+					 * infra-error or interrupted run, a job
+					 * or build job that did not finish or
+					 * ended infra-error, a batch with no
+					 * job to run; EXEC_INTERRUPTED;
+					 * EXEC_ERROR: pwb could not try */
+	int any_fail;		/* with EXEC_DONE: a run failed */
+	int no_kernel;		/* with EXEC_NO_KERNEL */
 	long build_id;		/* -1 none */
 	long *runs;		/* imported suite_runs ids, repeat order */
 	size_t nruns;
-	int exit;		/* as pwb run */
 };
-
-/*
- * Run suite s as jobs on the cluster and import the results into ctx->db.
- * Returns 0 when the jobs were submitted and their results are in (see
- * r->exit), -1 when nothing could be submitted (the cluster does not
- * answer, no slurm.workdir...) or the import failed; the error is printed.
- */
-int slurm_run_suite(struct pwb_ctx *ctx, const struct suite *s,
-		    struct slurm_run *r);
-void slurm_run_release(struct slurm_run *r);
 
 /*
  * Every request at once: one array of build jobs (one per tree, commit and
  * config), one array of boots that waits for it, one resubmission of what
- * did not finish, then the import.  reqs[k].suite must be set; each
- * request's out fields are set as slurm_run_suite sets them (exit 130 for
- * all when interrupted).  progress: what was submitted and a status line
- * on stderr while waiting.  Returns 0 or -1 as slurm_run_suite.
+ * did not finish, then the import into ctx->db.  reqs[k].suite must be set
+ * for a request with repeat > 0.  progress: what was submitted and a
+ * status line on stderr while waiting.
+ *
+ * Returns 0 when the jobs were submitted and their results are in (each
+ * request's out fields say how it went), -1 when nothing could be
+ * submitted (the cluster does not answer, no slurm.workdir...), the import
+ * failed (the error is printed; every status EXEC_ERROR) or pwb was
+ * interrupted while waiting (the jobs are cancelled; every status
+ * EXEC_INTERRUPTED).
  */
 int slurm_run_suites(struct pwb_ctx *ctx, struct slurm_run *reqs, size_t nreq,
 		     int progress);
+void slurm_run_release(struct slurm_run *r);
 
 /* slurm.* config usable and the cluster answering?  0, or -1 (said). */
 int slurm_check(struct pwb_ctx *ctx);
