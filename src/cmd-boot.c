@@ -55,10 +55,10 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 	memset(&qo, 0, sizeof(qo));
 	memset(&br, 0, sizeof(br));
 	memset(&io, 0, sizeof(io));
-	if (ctx_config_long(ctx, "boot.mem", 256, &mem) ||
-	    ctx_config_long(ctx, "boot.cpus", 1, &cpus) ||
-	    ctx_config_long(ctx, "boot.timeout", 300, &tmo) ||
-	    ctx_config_long(ctx, "boot.idletimeout", 60, &idle))
+	if (ctx_config_long(ctx, "boot.mem", &mem) ||
+	    ctx_config_long(ctx, "boot.cpus", &cpus) ||
+	    ctx_config_long(ctx, "boot.timeout", &tmo) ||
+	    ctx_config_long(ctx, "boot.idletimeout", &idle))
 		return EXIT_FAIL;
 	{
 		const struct opt opts[] = {

@@ -113,25 +113,42 @@ char *ctx_config_get(struct pwb_ctx *ctx, const char *key)
 	return v;
 }
 
-int ctx_config_long(struct pwb_ctx *ctx, const char *key, long def, long *out)
+/* The table's default of key (config_keys), which must be there. */
+static const char *key_default(const char *key)
 {
+	size_t i;
+
+	for (i = 0; i < nconfig_keys; i++)
+		if (!strcmp(config_keys[i].key, key))
+			return config_keys[i].def;
+	die("config key %s is not in the table of keys (ctx.c)", key);
+	return NULL;
+}
+
+int ctx_config_long(struct pwb_ctx *ctx, const char *key, long *out)
+{
+	const char *def = key_default(key);
 	char *v = ctx_config_get(ctx, key);
 	int rc = 0;
 
-	*out = def;
+	if (!strcmp(def, "cores"))
+		*out = sysconf(_SC_NPROCESSORS_ONLN);
+	else if (parse_long(def, out))
+		die("config key %s: its default '%s' is not a number", key, def);
 	if (v && parse_long(v, out))
 		rc = error("config %s: '%s' is not a number", key, v);
 	free(v);
 	return rc;
 }
 
-int ctx_config_size(struct pwb_ctx *ctx, const char *key, uint64_t def,
-		    uint64_t *out)
+int ctx_config_size(struct pwb_ctx *ctx, const char *key, uint64_t *out)
 {
+	const char *def = key_default(key);
 	char *v = ctx_config_get(ctx, key);
 	int rc = 0;
 
-	*out = def;
+	if (parse_size(def, out))
+		die("config key %s: its default '%s' is not a size", key, def);
 	if (v && parse_size(v, out))
 		rc = error("config %s: '%s' is not a size", key, v);
 	free(v);

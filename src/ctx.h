@@ -40,11 +40,12 @@ int ctx_add_override(struct pwb_ctx *ctx, const char *arg);
 
 /* Config lookup: -c overrides first, then the file.  NULL when unset. */
 char *ctx_config_get(struct pwb_ctx *ctx, const char *key);
-/* Integer or size (k/m/g) lookup with a default; an unparsable value is an
- * error naming the key. */
-int ctx_config_long(struct pwb_ctx *ctx, const char *key, long def, long *out);
-int ctx_config_size(struct pwb_ctx *ctx, const char *key, uint64_t def,
-		    uint64_t *out);
+/* Integer or size (k/m/g) lookup; unset, the default is the one in the
+ * table of keys (config_keys: what --help and README show; "cores" is
+ * the number of CPUs).  An unparsable value is an error naming the key;
+ * a key that is not in the table is a bug (die). */
+int ctx_config_long(struct pwb_ctx *ctx, const char *key, long *out);
+int ctx_config_size(struct pwb_ctx *ctx, const char *key, uint64_t *out);
 
 /* Sandbox make and QEMU (util/run.h) unless $PWB_SANDBOX or config
  * sandbox.enabled turns it off; -1 on a value that is not a boolean. */

@@ -21,7 +21,7 @@ static int read_local(const char *path, struct pwb_ctx *ctx, struct buf *raw,
 	uint64_t cap;
 	int rc;
 
-	if (ctx_config_size(ctx, "lore.maxsize", 64ull << 20, &cap))
+	if (ctx_config_size(ctx, "lore.maxsize", &cap))
 		return -1;
 	rc = strcmp(path, "-") ? buf_read_file(raw, path, cap) :
 				 buf_read_fd(raw, 0, cap);
@@ -68,19 +68,19 @@ int intake_lore_options(struct pwb_ctx *ctx, struct lore_opts *lo, char **base)
 		*base = b;
 	}
 	lo->base = *base;
-	if (ctx_config_long(ctx, "lore.timeout", 60, &v))
+	if (ctx_config_long(ctx, "lore.timeout", &v))
 		return -1;
 	lo->timeout = v > 0 ? v : 60;
-	if (ctx_config_long(ctx, "lore.connecttimeout", 15, &v))
+	if (ctx_config_long(ctx, "lore.connecttimeout", &v))
 		return -1;
 	lo->connect_timeout = v > 0 ? v : 15;
-	if (ctx_config_long(ctx, "lore.retries", 3, &v))
+	if (ctx_config_long(ctx, "lore.retries", &v))
 		return -1;
 	lo->retries = v >= 0 ? (v > 10 ? 10 : v) : 0;
-	if (ctx_config_long(ctx, "lore.maxwait", 60, &v))
+	if (ctx_config_long(ctx, "lore.maxwait", &v))
 		return -1;
 	lo->max_wait = v >= 0 ? v : 0;
-	if (ctx_config_size(ctx, "lore.maxsize", 64ull << 20, &sz))
+	if (ctx_config_size(ctx, "lore.maxsize", &sz))
 		return -1;
 	lo->max_size = sz;
 	return lore_check_base(lo->base);

@@ -733,10 +733,9 @@ static int kb_settings(struct kbuild_state *s)
 	s->workdir = checkout_workdir(s->ctx);
 	buf_addf(&tmp, "%s/build/%s/%s", s->workdir, s->key, s->r->config_name);
 	s->r->build_dir = buf_detach(&tmp, NULL);
-	if (ctx_config_long(s->ctx, "build.jobs", sysconf(_SC_NPROCESSORS_ONLN),
-			    &s->jobs) ||
-	    ctx_config_long(s->ctx, "build.timeout", 7200, &s->timeout) ||
-	    ctx_config_size(s->ctx, "build.cachesize", 2ull << 30, &s->cachecap))
+	if (ctx_config_long(s->ctx, "build.jobs", &s->jobs) ||
+	    ctx_config_long(s->ctx, "build.timeout", &s->timeout) ||
+	    ctx_config_size(s->ctx, "build.cachesize", &s->cachecap))
 		return -1;
 	return 0;
 }
