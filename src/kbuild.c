@@ -49,7 +49,7 @@ void kbuild_result_release(struct kbuild_result *r)
 int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
 {
 	sqlite3_stmt *st;
-	int ret = 1;
+	int ret = 1, rc;
 
 	memset(r, 0, sizeof(*r));
 	r->lock_fd = -1;
@@ -60,7 +60,10 @@ int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
 		       "cached_from IS NOT NULL FROM builds WHERE id = ?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	rc = db_row(db, st, "load build");
+	if (rc < 0)
+		ret = -1;
+	if (rc > 0) {
 		r->id = (long)sqlite3_column_int64(st, 0);
 		build_status_parse((const char *)sqlite3_column_text(st, 1),
 				   &r->status);
@@ -86,7 +89,7 @@ int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
 int kbuild_find(sqlite3 *db, const char *commit, const char *config, long *id)
 {
 	sqlite3_stmt *st;
-	int ret = 1;
+	int ret = 1, rc;
 
 	if (db_prepare(db, &st, "SELECT id FROM builds WHERE commit_id = ? AND "
 		       "config_name = ? AND status IN ('ok', 'failed', "
@@ -94,7 +97,10 @@ int kbuild_find(sqlite3 *db, const char *commit, const char *config, long *id)
 		return -1;
 	db_bind_text(st, 1, commit);
 	db_bind_text(st, 2, config);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	rc = db_row(db, st, "find a build");
+	if (rc < 0)
+		ret = -1;
+	if (rc > 0) {
 		*id = (long)sqlite3_column_int64(st, 0);
 		ret = 0;
 	}
