@@ -1,3 +1,18 @@
+/*
+ * ktap: a port of the kernel's own KTAP parser (kunit_tool,
+ * tools/testing/kunit/kunit_parser.py in 6.1) to the cases pwb stores.
+ *
+ * The structure follows kunit_parser.py function for function:
+ * extract_tap_lines (stream_*), parse_diagnostic, parse_ktap_header,
+ * parse_test_header, parse_test_plan, parse_test_result and parse_test.
+ * Indentation means nothing, as in kunit_tool: a test is a parent when it
+ * opens with a version line or "# Subtest:", and it ends after its plan's
+ * count of subtests, or (without a plan) at the result line that carries
+ * its name.  What pwb does besides, on purpose, is in
+ * docs/conformance-ktap.md: bounds for a hostile console, "# TODO",
+ * a failed parent whose subtests all passed, further KTAP documents after
+ * the first, lines without the prefix, diagnostics kept with their case.
+ */
 #include "ktap.h"
 #include "triage.h"
 #include "util/util.h"
@@ -45,29 +60,257 @@ void ktap_release(struct ktap *k)
 
 /* Bounds on what a console may make the parser do: a log from an untrusted
  * kernel may claim plans of any size and nest without end. */
-#define KTAP_MAX_DEPTH 32	/* deeper indents stay in the deepest level */
-#define KTAP_MAX_PLAN 100000	/* larger plans are ignored */
-#define KTAP_MAX_MISSING 100	/* "case N" crashed entries per level */
-#define KTAP_MAX_NAME 256	/* bytes of a "# Subtest:" name kept */
+#define KTAP_MAX_DEPTH 32	/* levels with the main test; deeper version
+				   and "# Subtest:" lines are diagnostics */
+#define KTAP_MAX_PLAN 100000	/* larger plans are read as no plan */
+#define KTAP_MAX_MISSING 100	/* "case N" crashed entries per test */
+#define KTAP_MAX_NAME 256	/* bytes of a name kept */
 
-struct level {
-	int indent;
-	int plan;		/* -1: none */
-	unsigned char *seen;	/* seen[n] for n in 1..plan */
-	int seen_cap;
-	int seen_nr;		/* distinct n marked in seen */
-	char *name;		/* from "# Subtest:" */
-	size_t first_case;	/* cases from here on are this level's */
-	int results;
+/* kunit_tool's statuses (TestStatus); FAILURE_TO_PARSE_TESTS is an error */
+enum kstatus { K_SUCCESS, K_FAILURE, K_SKIPPED, K_CRASHED, K_NO_TESTS };
+
+/* extract_tap_lines: the lines from the first version line on, each with
+ * the prefix that version line had taken off */
+struct stream {
+	const char *p;		/* next raw line */
+	const char *peeked_raw;	/* where the peeked line started */
+	char *line;		/* the peeked line, prefix off; NULL: none */
+	char *prefix;
+	size_t plen;
+	int started, found, ended, eof;
 };
+
+/* Python's str.isspace() for ASCII, which \s and rstrip() use */
+static int kspace(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+static const char *skip_space(const char *s)
+{
+	while (kspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/* "KTAP version N" (or "TAP version N") ending the line: where the first
+ * "KTAP version" (or "TAP version") of the line starts, else NULL */
+static const char *version_at_end(const char *s, const char *word)
+{
+	size_t n = strlen(s), w = strlen(word);
+	const char *d = s + n;
+
+	while (d > s && isdigit((unsigned char)d[-1]))
+		d--;
+	if (d == s + n || (size_t)(d - s) < w + 1 || d[-1] != ' ' ||
+	    memcmp(d - 1 - w, word, w))
+		return NULL;
+	return strstr(s, word);
+}
+
+static int is_end_line(const char *s)
+{
+	return strstr(s, "List of all partitions:") ||
+	       strstr(s, "Kernel panic - not syncing: VFS:") ||
+	       strstr(s, "reboot: System halted");
+}
+
+/* the prefix of the version line also ends a line that has the same shape
+ * in its place: the same bytes, except that digits and spaces stand for
+ * each other (timestamps, log levels and caller ids change); a line without
+ * it is read whole (kunit_tool cuts as many bytes off any line) */
+static size_t prefix_len_of(const struct stream *st, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < st->plen; i++) {
+		int a = (unsigned char)st->prefix[i], b = (unsigned char)s[i];
+
+		if (!b)
+			return i;	/* shorter than the prefix: nothing left */
+		if (a != b && !((isdigit(a) || a == ' ') &&
+				(isdigit(b) || b == ' ')))
+			return 0;
+	}
+	return st->plen;
+}
+
+static void stream_init(struct stream *st, const char *text)
+{
+	memset(st, 0, sizeof(*st));
+	st->p = text;
+}
+
+static const char *stream_peek(struct stream *st)
+{
+	while (!st->line && !st->ended && !st->eof) {
+		const char *raw = st->p, *v;
+		size_t n = strcspn(raw, "\n");
+		char *s;
+
+		if (!*raw) {
+			st->eof = 1;
+			break;
+		}
+		st->p = raw + n + (raw[n] == '\n');
+		s = xstrndup(raw, n);
+		while (n && kspace((unsigned char)s[n - 1]))
+			s[--n] = '\0';
+		if (!st->started) {
+			if ((v = version_at_end(s, "KTAP version")) ||
+			    (v = version_at_end(s, "TAP version"))) {
+				free(st->prefix);
+				st->plen = (size_t)(v - s);
+				st->prefix = xstrndup(s, st->plen);
+				st->started = st->found = 1;
+				st->peeked_raw = raw;
+				st->line = xstrdup(v);
+			} else if (strstr(s, "kunit executor: ")) {
+				st->peeked_raw = raw;
+				st->line = xstrdup(s);
+			}
+		} else if (is_end_line(s)) {
+			st->ended = 1;
+		} else {
+			st->peeked_raw = raw;
+			st->line = xstrdup(s + prefix_len_of(st, s));
+		}
+		free(s);
+	}
+	return st->line;
+}
+
+static void stream_pop(struct stream *st)
+{
+	free(st->line);
+	st->line = NULL;
+}
+
+/* pwb: after a top-level test is complete, look for another version line
+ * (the next KTAP document of the console) from the line not yet read */
+static void stream_restart(struct stream *st)
+{
+	if (st->line) {
+		st->p = st->peeked_raw;
+		stream_pop(st);
+	}
+	st->started = 0;
+}
+
+static void stream_release(struct stream *st)
+{
+	free(st->line);
+	free(st->prefix);
+}
+
+/* KTAP_START / TAP_START .match: the whole line, after blanks */
+static int is_version(const char *s)
+{
+	s = skip_space(s);
+	if (!skip_prefix(s, "KTAP version ", &s) &&
+	    !skip_prefix(s, "TAP version ", &s))
+		return 0;
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	while (isdigit((unsigned char)*s))
+		s++;
+	return !*s;
+}
+
+/* TEST_HEADER: "# Subtest: NAME" */
+static const char *header_name(const char *s)
+{
+	const char *name;
+
+	return skip_prefix(skip_space(s), "# Subtest: ", &name) ? name : NULL;
+}
+
+/* TEST_PLAN: "1..N", anything after N ignored; -1: no plan */
+static int is_plan(const char *s, long *count)
+{
+	const char *d;
+	long n = 0;
+
+	if (!skip_prefix(skip_space(s), "1..", &d) || !isdigit((unsigned char)*d))
+		return 0;
+	for (; isdigit((unsigned char)*d); d++)
+		if (n <= KTAP_MAX_PLAN)
+			n = n * 10 + (*d - '0');
+	*count = n > KTAP_MAX_PLAN ? -1 : n;
+	return 1;
+}
+
+struct result {
+	int ok, skip;
+	long num;
+	char *name;		/* TEST_RESULT's name (the one matched) */
+	char *skip_name;	/* TEST_RESULT_SKIP's, which a SKIP result takes */
+	char *directive;	/* after " # ", or NULL */
+};
+
+static char *name_dup(const char *s, size_t n)
+{
+	return xstrndup(s, n < KTAP_MAX_NAME ? n : KTAP_MAX_NAME);
+}
+
+/* TEST_RESULT: "(ok|not ok) N (- )?NAME( # .*)?", NAME without '#' */
+static int parse_result_line(const char *s, struct result *r)
+{
+	const char *hash, *skip, *q;
+
+	memset(r, 0, sizeof(*r));
+	s = skip_space(s);
+	if (skip_prefix(s, "ok ", &s))
+		r->ok = 1;
+	else if (!skip_prefix(s, "not ok ", &s))
+		return 0;
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	for (; isdigit((unsigned char)*s); s++)
+		if (r->num < 1000000000)
+			r->num = r->num * 10 + (*s - '0');
+	if (*s++ != ' ')
+		return 0;
+	/* "(- )?" gives way when what follows it would fail: "ok 1 - # x"
+	 * is the case "-" */
+	if (starts_with(s, "- ") && s[2] != '#')
+		s += 2;
+	hash = strchr(s, '#');
+	if (hash && (hash == s || hash[-1] != ' ' || hash[1] != ' '))
+		return 0;
+	/* TEST_RESULT_SKIP: the name ends at the last " # SKIP" */
+	for (skip = NULL, q = s; (q = strstr(q, " # SKIP")); q++)
+		skip = q;
+	r->skip = skip != NULL;
+	r->name = name_dup(s, hash ? (size_t)(hash - 1 - s) : strlen(s));
+	r->skip_name = skip ? name_dup(s, (size_t)(skip - s)) : NULL;
+	r->directive = hash ? xstrdup(hash + 2) : NULL;
+	return 1;
+}
+
+static void result_release(struct result *r)
+{
+	free(r->name);
+	free(r->skip_name);
+	free(r->directive);
+}
 
 struct parser {
 	struct ktap *k;
-	struct level *lv;
-	int depth, cap;
-	long last_case;		/* for diagnostics, -1 none */
-	int last_indent;
-	char *pending_name;	/* "# Subtest:" before the level opened */
+	struct stream st;
+	long last_case;		/* where "# ..." diagnostics go, -1 none */
+	size_t last_indent;
+};
+
+/* a parsed test: kunit_tool's Test, less what pwb does not keep */
+struct test {
+	char *name;
+	enum kstatus status;
+	int failed_line;	/* its own result said "not ok" (no SKIP) */
+	char *directive;
+	size_t indent;		/* of its result line */
+	size_t first_case;	/* its leaf cases are first_case.. */
+	long subtests;
 };
 
 static struct ktap_case *add_case(struct ktap *k, char *name,
@@ -87,250 +330,259 @@ static struct ktap_case *add_case(struct ktap *k, char *name,
 	return c;
 }
 
-static void mark_seen(struct level *l, int n)
+/* parse_diagnostic: the lines up to the next result, header or version
+ * line; below the depth bound, header and version lines are diagnostics
+ * too.  pwb keeps "# ..." lines with the case before them. */
+static void parse_diagnostic(struct parser *p, int flat)
 {
-	if (n <= 0 || n > KTAP_MAX_PLAN)
-		return;
-	if (n >= l->seen_cap) {
-		int cap = n + 16;
+	const char *s;
+	struct result r;
 
-		l->seen = xrealloc(l->seen, (size_t)cap);
-		memset(l->seen + l->seen_cap, 0, (size_t)(cap - l->seen_cap));
-		l->seen_cap = cap;
-	}
-	if (!l->seen[n])
-		l->seen_nr++;
-	l->seen[n] = 1;
-}
+	while ((s = stream_peek(&p->st))) {
+		const char *b = skip_space(s);
 
-static void open_level(struct parser *p, int indent)
-{
-	struct level *l;
-
-	if (p->depth == KTAP_MAX_DEPTH)
-		return;
-	if (p->depth == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 8;
-		p->lv = xrealloc(p->lv, (size_t)p->cap * sizeof(*p->lv));
-	}
-	l = &p->lv[p->depth++];
-	memset(l, 0, sizeof(*l));
-	l->indent = indent;
-	l->plan = -1;
-	l->first_case = p->k->nr;
-	l->name = p->pending_name;
-	p->pending_name = NULL;
-}
-
-/* Close the innermost level; its cases get its name as a prefix. */
-static void close_level(struct parser *p, const char *name_from_result)
-{
-	struct level *l = &p->lv[--p->depth];
-	const char *name = l->name ? l->name : name_from_result;
-	size_t i;
-	int n, missing = 0, listed = 0;
-
-	/* walk only as far as the listed ones need: the walk passes seen
-	 * results, one per input line, and at most KTAP_MAX_MISSING others */
-	if (l->plan > 0 && l->plan <= KTAP_MAX_PLAN) {
-		missing = l->plan - l->seen_nr;
-		/* results numbered beyond the plan fill no gap (the scan costs
-		 * no more than allocating seen did) */
-		for (n = l->plan + 1; n < l->seen_cap; n++)
-			missing += l->seen[n];
-	}
-	for (n = 1; n <= l->plan && listed < missing &&
-		    listed < KTAP_MAX_MISSING; n++) {
-		if (n < l->seen_cap && l->seen[n])
-			continue;
-		add_case(p->k, xstrfmt("case %d", n), KTAP_CRASHED, NULL);
-		listed++;
-	}
-	if (missing > KTAP_MAX_MISSING)
-		add_case(p->k, xstrfmt("%d more missing cases",
-				       missing - KTAP_MAX_MISSING),
-			 KTAP_CRASHED, NULL);
-	if (name && p->depth > 0) {
-		for (i = l->first_case; i < p->k->nr; i++) {
-			struct buf b = BUF_INIT;
-
-			buf_addf(&b, "%s.%s", name, p->k->cases[i].name);
-			free(p->k->cases[i].name);
-			p->k->cases[i].name = buf_detach(&b, NULL);
+		if (parse_result_line(s, &r)) {
+			result_release(&r);
+			break;
 		}
+		if (!flat && (header_name(s) || is_version(s)))
+			break;
+		if (*b == '#' && p->last_case >= 0 &&
+		    (size_t)(b - s) >= p->last_indent &&
+		    !starts_with(b, TRIAGE_START_MARKER) &&
+		    !starts_with(b, TRIAGE_END_MARKER)) {
+			buf_addstr(&p->k->cases[p->last_case].diag, b);
+			buf_addch(&p->k->cases[p->last_case].diag, '\n');
+		}
+		stream_pop(&p->st);
 	}
-	free(l->seen);
-	free(l->name);
 }
 
-static int parse_result(const char *s, int *ok, int *num, char **desc,
-			char **directive)
+static int parse_ktap_header(struct parser *p)
 {
-	const char *p = s, *hash;
-	char *end;
+	const char *s = stream_peek(&p->st);
+
+	if (!s || !is_version(s))
+		return 0;
+	p->k->versions++;
+	stream_pop(&p->st);
+	return 1;
+}
+
+static int parse_test_header(struct parser *p, struct test *t)
+{
+	const char *s = stream_peek(&p->st), *name;
+
+	if (!s || !(name = header_name(s)))
+		return 0;
+	free(t->name);
+	t->name = name_dup(name, strlen(name));
+	stream_pop(&p->st);
+	return 1;
+}
+
+static long parse_test_plan(struct parser *p)
+{
+	const char *s = stream_peek(&p->st);
 	long n;
 
-	if (starts_with(p, "ok ")) {
-		*ok = 1;
-		p += 3;
-	} else if (starts_with(p, "not ok ")) {
-		*ok = 0;
-		p += 7;
-	} else {
-		return 0;
-	}
-	n = strtol(p, &end, 10);
-	if (end == p || n < 0)
-		return 0;
-	*num = (int)n;
-	p = end;
-	while (*p == ' ')
-		p++;
-	if (*p == '-' && p[1] == ' ')
-		p += 2;
-	hash = strstr(p, " # ");
-	if (!hash && *p == '#')
-		hash = p - 1;
-	if (hash) {
-		const char *d = hash + 3;
+	if (!s || !is_plan(s, &n))
+		return -1;
+	stream_pop(&p->st);
+	return n;
+}
 
-		if (hash == p - 1)
-			d = p + 1;
-		while (*d == ' ')
-			d++;
-		*directive = xstrdup(d);
-		*desc = xstrndup(p, hash >= p ? (size_t)(hash - p) : 0);
-	} else {
-		*directive = NULL;
-		*desc = xstrdup(p);
-	}
-	{
-		size_t l = strlen(*desc);
+/* peek_test_name_match */
+static int peek_name_match(struct parser *p, const char *name)
+{
+	const char *s = stream_peek(&p->st);
+	struct result r;
+	int match;
 
-		while (l && isspace((unsigned char)(*desc)[l - 1]))
-			(*desc)[--l] = '\0';
+	if (!s || !parse_result_line(s, &r))
+		return 0;
+	match = !strcmp(r.name, name);
+	result_release(&r);
+	return match;
+}
+
+static void parse_test_result(struct parser *p, struct test *t)
+{
+	const char *s = stream_peek(&p->st);
+	struct result r;
+
+	if (!s || !parse_result_line(s, &r))
+		return;
+	t->indent = (size_t)(skip_space(s) - s);
+	stream_pop(&p->st);
+	free(t->name);
+	if (r.skip) {
+		t->name = r.skip_name;
+		r.skip_name = NULL;
+		t->status = K_SKIPPED;
+	} else {
+		t->name = r.name;
+		r.name = NULL;
+		t->status = r.ok ? K_SUCCESS : K_FAILURE;
+		t->failed_line = !r.ok;
 	}
-	return 1;
+	/* the number is only checked by kunit_tool (an error, no case) */
+	free(t->directive);
+	t->directive = r.directive;
+	r.directive = NULL;
+	result_release(&r);
+}
+
+static enum ktap_status case_status(const struct test *t)
+{
+	switch (t->status) {
+	case K_SUCCESS: return KTAP_PASS;
+	case K_FAILURE:
+		return t->directive && istarts_with(t->directive, "TODO") ?
+			KTAP_TODO : KTAP_FAIL;
+	case K_SKIPPED: return KTAP_SKIP;
+	case K_NO_TESTS: return KTAP_SKIP;	/* a suite that ran nothing */
+	case K_CRASHED: break;
+	}
+	return KTAP_CRASHED;
+}
+
+/* the subtests that never came: kunit_tool's nameless crashed Test()s */
+static void add_missing(struct parser *p, long from, long to)
+{
+	long n, listed = 0;
+
+	for (n = from; n <= to && listed < KTAP_MAX_MISSING; n++, listed++)
+		add_case(p->k, xstrfmt("case %ld", n), KTAP_CRASHED, NULL);
+	if (to - from + 1 > KTAP_MAX_MISSING)
+		add_case(p->k, xstrfmt("%ld more missing cases",
+				       to - from + 1 - KTAP_MAX_MISSING),
+			 KTAP_CRASHED, NULL);
+}
+
+/* A subtest is done: a leaf becomes a case; a parent's cases take its
+ * name before theirs. */
+static void close_subtest(struct parser *p, struct test *t, long num)
+{
+	struct ktap *k = p->k;
+	size_t i;
+	int child_failed = 0;
+
+	if (!t->subtests) {
+		/* a nameless one (a suite that printed no name and no result)
+		 * is named as a missing one is */
+		add_case(k, *t->name ? t->name : xstrfmt("case %ld", num),
+			 case_status(t), t->directive);
+		if (!*t->name)
+			free(t->name);
+		t->name = NULL;
+		p->last_case = (long)k->nr - 1;
+		p->last_indent = t->indent;
+		return;
+	}
+	for (i = t->first_case; i < k->nr; i++) {
+		if (k->cases[i].status == KTAP_FAIL ||
+		    k->cases[i].status == KTAP_CRASHED)
+			child_failed = 1;
+		if (*t->name) {
+			char *n = xstrfmt("%s.%s", t->name, k->cases[i].name);
+
+			free(k->cases[i].name);
+			k->cases[i].name = n;
+		}
+	}
+	/* pwb: "not ok" for a parent whose subtests all passed is a failure
+	 * of its own (kunit_tool counts only the subtests) */
+	if (t->failed_line && !child_failed && *t->name) {
+		add_case(k, t->name, KTAP_FAIL, t->directive);
+		t->name = NULL;
+		p->last_case = (long)k->nr - 1;
+		p->last_indent = t->indent;
+	}
+}
+
+static void test_release(struct test *t)
+{
+	free(t->name);
+	free(t->directive);
+}
+
+/* parse_test; depth 0 is the main (top-level) test */
+static void parse_test(struct parser *p, int is_subtest, int depth,
+		       struct test *t)
+{
+	int parent, flat = depth >= KTAP_MAX_DEPTH;
+	long expected = -1, num = 1;
+
+	memset(t, 0, sizeof(*t));
+	t->status = K_CRASHED;
+	t->name = xstrdup("");
+	t->first_case = p->k->nr;
+	parse_diagnostic(p, flat);
+	if (!is_subtest) {
+		parse_ktap_header(p);
+		expected = parse_test_plan(p);
+		parent = 1;
+	} else if (flat) {
+		parent = 0;
+	} else {
+		int ktap_line = parse_ktap_header(p);
+		int subtest_line = parse_test_header(p, t);
+
+		parent = ktap_line || subtest_line;
+		if (parent)
+			expected = parse_test_plan(p);
+	}
+	while (parent && (expected < 0 || num <= expected)) {
+		struct test sub;
+
+		parse_diagnostic(p, depth + 1 >= KTAP_MAX_DEPTH);
+		if (!stream_peek(&p->st) ||
+		    (is_subtest && peek_name_match(p, t->name))) {
+			if (expected > 0 && num <= expected) {
+				/* kunit_tool: one crashed subtest a turn, to
+				 * the end of the plan */
+				add_missing(p, num, expected);
+				t->subtests += expected - num + 1;
+			}
+			break;
+		}
+		parse_test(p, 1, depth + 1, &sub);
+		close_subtest(p, &sub, num);
+		test_release(&sub);
+		t->subtests++;
+		num++;
+	}
+	if (is_subtest) {
+		parse_diagnostic(p, 0);
+		if (!*t->name || peek_name_match(p, t->name))
+			parse_test_result(p, t);
+		/* else: "missing subtest result line!" */
+	}
+	if (parent && !t->subtests &&
+	    (t->status == K_CRASHED || t->status == K_SUCCESS))
+		t->status = K_NO_TESTS;
 }
 
 int ktap_parse(const char *text, struct ktap *k)
 {
 	struct parser p;
-	const char *line = text;
 
 	memset(k, 0, sizeof(*k));
 	memset(&p, 0, sizeof(p));
 	p.k = k;
 	p.last_case = -1;
-	while (*line) {
-		size_t n = strcspn(line, "\n");
-		char *raw = xstrndup(line, n), *s;
-		const char *body;
-		int indent = 0, ok, num;
-		char *desc, *directive;
-		long v;
+	stream_init(&p.st, text);
+	/* kunit_tool reads one top-level test; pwb reads every one */
+	while (stream_peek(&p.st)) {
+		struct test main;
 
-		line += n;
-		if (*line)
-			line++;
-		if (n && raw[n - 1] == '\r')
-			raw[n - 1] = '\0';
-		body = triage_strip_prefix(raw);
-		while (body[indent] == ' ')
-			indent++;
-		s = (char *)body + indent;
-
-		if ((starts_with(s, "KTAP version ") || starts_with(s, "TAP version ")) &&
-		    !parse_long(strchr(s, 'n') + 2, &v)) {
-			k->versions++;
-			/* a version line opens a (sub)test at its indent */
-			while (p.depth && p.lv[p.depth - 1].indent >= indent &&
-			       !(p.lv[p.depth - 1].indent == indent &&
-				 p.lv[p.depth - 1].results == 0 &&
-				 p.lv[p.depth - 1].plan < 0))
-				close_level(&p, NULL);
-			if (!p.depth || p.lv[p.depth - 1].indent < indent)
-				open_level(&p, indent);
-		} else if (skip_prefix(s, "# Subtest: ", (const char **)&desc)) {
-			free(p.pending_name);
-			p.pending_name = xstrndup(desc, KTAP_MAX_NAME);
-			/* KUnit: right after the nested version line, it names
-			 * that level; TAP 14: after the parent's plan, it names
-			 * the level that follows, indented deeper */
-			if (p.depth && p.lv[p.depth - 1].indent == indent &&
-			    !p.lv[p.depth - 1].name && p.lv[p.depth - 1].results == 0 &&
-			    p.lv[p.depth - 1].plan < 0) {
-				p.lv[p.depth - 1].name = p.pending_name;
-				p.pending_name = NULL;
-			}
-		} else if (s[0] == '1' && s[1] == '.' && s[2] == '.' &&
-			   !parse_long(s + 3, &v)) {
-			if (!p.depth || p.lv[p.depth - 1].indent < indent)
-				open_level(&p, indent); /* TAP without a version */
-			p.lv[p.depth - 1].plan = (int)v;
-		} else if (parse_result(s, &ok, &num, &desc, &directive)) {
-			enum ktap_status st = ok ? KTAP_PASS : KTAP_FAIL;
-			size_t children = k->nr;
-
-			if (directive && istarts_with(directive, "SKIP"))
-				st = KTAP_SKIP;
-			else if (directive && istarts_with(directive, "TODO") && !ok)
-				st = KTAP_TODO;
-			/* deeper levels end: this result is their parent's */
-			while (p.depth && p.lv[p.depth - 1].indent > indent) {
-				/* the result names the level right below it only;
-				 * deeper ones that never got their result keep none */
-				int outermost = p.depth == 1 ||
-					p.lv[p.depth - 2].indent <= indent;
-
-				if (p.lv[p.depth - 1].first_case < children)
-					children = p.lv[p.depth - 1].first_case;
-				close_level(&p, outermost ? desc : NULL);
-			}
-			if (!p.depth)
-				open_level(&p, indent);
-			mark_seen(&p.lv[p.depth - 1], num);
-			p.lv[p.depth - 1].results++;
-			if (children < k->nr && st != KTAP_FAIL) {
-				/* the children carry the detail */
-				free(desc);
-				free(directive);
-			} else if (children < k->nr) {
-				/* a failed parent whose children all passed: keep it */
-				size_t i;
-				int child_failed = 0;
-
-				for (i = children; i < k->nr; i++)
-					if (k->cases[i].status == KTAP_FAIL ||
-					    k->cases[i].status == KTAP_CRASHED)
-						child_failed = 1;
-				if (!child_failed) {
-					add_case(k, desc, st, directive);
-					p.last_case = (long)k->nr - 1;
-				} else {
-					free(desc);
-				}
-				free(directive);
-			} else {
-				add_case(k, desc, st, directive);
-				free(directive);
-				p.last_case = (long)k->nr - 1;
-				p.last_indent = indent;
-			}
-		} else if (starts_with(s, TRIAGE_START_MARKER) ||
-			   starts_with(s, TRIAGE_END_MARKER)) {
-			/* pwb's own markers are no diagnostics */
-		} else if (s[0] == '#' && p.last_case >= 0 && indent >= p.last_indent) {
-			buf_addstr(&k->cases[p.last_case].diag, s);
-			buf_addch(&k->cases[p.last_case].diag, '\n');
-		}
-		free(raw);
+		parse_test(&p, 0, 0, &main);
+		test_release(&main);
+		stream_restart(&p.st);
 	}
-	while (p.depth)
-		close_level(&p, NULL);
-	free(p.lv);
-	free(p.pending_name);
-	if (!k->versions && !k->nr) {
+	stream_release(&p.st);
+	if (!p.st.found) {
 		k->error = xstrdup("no KTAP or TAP output");
 		return -1;
 	}

@@ -1,11 +1,17 @@
 /*
  * ktap: results of a test run in KTAP 1 or TAP 13/14, as kselftests and
- * KUnit print them, possibly interleaved with other kernel lines.
+ * KUnit print them, possibly interleaved with other kernel lines: read as
+ * the kernel's own parser (kunit_tool's kunit_parser.py) reads them, from
+ * the first version line on, with the prefix that line had (a timestamp,
+ * "<6>", "kernel: "...) taken off the lines after it; indentation (spaces
+ * or tabs) means nothing.  tests/t0510 checks it against kunit_tool on
+ * its own test logs; docs/conformance-ktap.md lists what differs.
  *
- * Nested subtests at any indentation (KUnit indents by 4) are flattened
- * into cases named "parent.child"; "# SKIP" and "# TODO" directives are
- * kept; a plan whose results did not all arrive gives "crashed" cases for
- * the missing ones; output with no KTAP at all is an error, never a pass.
+ * Nested subtests are flattened into cases named "parent.child"; "# SKIP"
+ * and "# TODO" directives are kept; the subtests a plan promised that
+ * never came are "crashed" cases named "case N"; a suite that ran none is
+ * a "skip" case; output with no version line at all is an error, never a
+ * pass.
  *
  * struct ktap owns its cases; ktap_release() frees them.
  */
