@@ -103,6 +103,70 @@ static char *header_encode(const char *s)
 	return r;
 }
 
+static int is_from_line(const char *l, size_t n)
+{
+	size_t q = 0;
+
+	while (q < n && l[q] == '>')
+		q++;
+	return n - q >= 5 && !memcmp(l + q, "From ", 5);
+}
+
+/* Does the body from offset `from` hold a line /^>*From /? */
+static int has_from_line(const struct buf *b, size_t from)
+{
+	size_t i = from;
+
+	while (i < b->len) {
+		const char *l = b->buf + i;
+		const char *nl = memchr(l, '\n', b->len - i);
+		size_t n = nl ? (size_t)(nl - l) : b->len - i;
+
+		if (is_from_line(l, n))
+			return 1;
+		i += n + 1;
+	}
+	return 0;
+}
+
+/*
+ * A body with a line /^>*From / goes out quoted-printable: the first
+ * character of such a line is written =46 or =3E, '=' as =3D, white space
+ * ending a line as =20/=09; other bytes as they are.  No line can then pass
+ * for a separator or be unescaped, and both readers of mbox files (git am,
+ * plain mboxo; git am --patch-format=mboxrd, lore's mboxrd) give every
+ * line back as it was, where mboxrd's ">From " stays in a commit that
+ * plain git am makes.
+ */
+static void qp_encode(struct buf *b, size_t from)
+{
+	struct buf out = BUF_INIT;
+	size_t i = from;
+
+	while (i < b->len) {
+		const char *l = b->buf + i;
+		const char *nl = memchr(l, '\n', b->len - i);
+		size_t n = nl ? (size_t)(nl - l) : b->len - i, k, end = n;
+
+		while (end > 0 && (l[end - 1] == ' ' || l[end - 1] == '\t'))
+			end--;
+		for (k = 0; k < n; k++) {
+			unsigned char c = (unsigned char)l[k];
+
+			if (c == '=' || k >= end || (k == 0 && is_from_line(l, n)))
+				buf_addf(&out, "=%02X", c);
+			else
+				buf_addch(&out, (char)c);
+		}
+		if (nl)
+			buf_addch(&out, '\n');
+		i += n + (nl ? 1 : 0);
+	}
+	buf_setlen(b, from);
+	buf_addbuf(b, &out);
+	buf_release(&out);
+}
+
 static int series_export(struct pwb_ctx *ctx, const char *arg,
 			 const char *outpath)
 {
@@ -121,6 +185,7 @@ static int series_export(struct pwb_ctx *ctx, const char *arg,
 		const struct stored_patch *p = &s.patches[i];
 		char date[40], *name, *subj;
 		struct buf tmp = BUF_INIT;
+		size_t body_start, cte;
 
 		fmt_rfc2822(date, p->date, p->date_tz);
 		name = header_encode(p->author_name);
@@ -132,21 +197,34 @@ static int series_export(struct pwb_ctx *ctx, const char *arg,
 				 p->subject);
 		subj = header_encode(tmp.buf);
 		buf_release(&tmp);
-		buf_addstr(&mbox, "From 0000000000000000000000000000000000000000 "
-			   "Mon Sep 17 00:00:00 2001\n");
+		buf_addstr(&mbox, "From mboxrd@z Thu Jan  1 00:00:00 1970\n");
 		buf_addf(&mbox, "From: %s <%s>\nDate: %s\nSubject: %s\n"
 			 "Message-ID: <%s>\nMIME-Version: 1.0\n"
 			 "Content-Type: text/plain; charset=UTF-8\n"
-			 "Content-Transfer-Encoding: 8bit\n\n",
+			 "Content-Transfer-Encoding: ",
 			 name, p->author_email, date, subj, p->msgid);
+		cte = mbox.len;
+		buf_addstr(&mbox, "8bit\n\n");
 		free(name);
 		free(subj);
+		body_start = mbox.len;
 		store_message_with_trailers(&mbox, p->message, p);
 		buf_addstr(&mbox, "---\n");
 		if (*p->diffstat)
 			buf_addf(&mbox, "%s\n", p->diffstat);
 		buf_addstr(&mbox, p->diff);
-		buf_addstr(&mbox, "-- \npwb\n\n");
+		buf_addstr(&mbox, "-- \npwb\n");
+		if (has_from_line(&mbox, body_start)) {
+			struct buf body = BUF_INIT;
+
+			buf_add(&body, mbox.buf + body_start, mbox.len - body_start);
+			qp_encode(&body, 0);
+			buf_setlen(&mbox, cte);
+			buf_addstr(&mbox, "quoted-printable\n\n");
+			buf_addbuf(&mbox, &body);
+			buf_release(&body);
+		}
+		buf_addch(&mbox, '\n');
 	}
 	if (!s.complete)
 		warning("series %ld v%d is incomplete: exporting %zu of %d "
@@ -185,7 +263,9 @@ int cmd_series(int argc, char **argv, struct pwb_ctx *ctx)
 		"SERIES is a series id (from 'pwb series list'), a message-id of the\n"
 		"cover letter, a patch or any message of the thread, or a lore URL.\n"
 		"export writes an mbox that 'git am' applies, with the collected\n"
-		"trailers added under each patch's own.\n";
+		"trailers added under each patch's own.  A patch with a line starting\n"
+		"\"From \" (or \">From \") goes out quoted-printable, so that git am\n"
+		"and mboxrd readers alike give it back as it was.\n";
 	const char *sub, *out = NULL;
 	int json = 0, n;
 	const struct opt opts[] = {

@@ -147,7 +147,29 @@ static char *normalise_kind(const char *k, size_t n)
 	return r;
 }
 
-/* "Kind-by: Person <addr>" or "Fixes: <sha> (\"subject\")". */
+/*
+ * Outlook writes "Name <a@b<mailto:a@b>>": when the mailto: target is the
+ * address before it, drop it (b4 does the same), in place.
+ */
+static void unmangle_mailto(char *v)
+{
+	char *m = strstr(v, "<mailto:"), *lt, *gt;
+	size_t alen;
+
+	if (!m || !(gt = strchr(m, '>')))
+		return;
+	*m = '\0';
+	lt = strrchr(v, '<');
+	*m = '<';
+	if (!lt)
+		return;
+	alen = (size_t)(m - lt - 1);
+	if ((size_t)(gt - m - 8) != alen || strncasecmp(lt + 1, m + 8, alen))
+		return;
+	memmove(m, gt + 1, strlen(gt + 1) + 1);
+}
+
+/* "Kind-by: Person <addr>", "Fixes: <sha> (\"subject\")", "Link: URL". */
 static int parse_trailer(const char *line, size_t len, char **kind,
 			 char **person)
 {
@@ -179,6 +201,14 @@ static int parse_trailer(const char *line, size_t len, char **kind,
 			return 0; /* the author's business, never collected */
 		if (!lt || !at || at < lt || v[vlen - 1] != '>')
 			return 0;
+	} else if ((klen == 4 && !strncasecmp(line, "Link", 4)) ||
+		   (klen == 6 && !strncasecmp(line, "Closes", 6))) {
+		/* b4 0.13 and later collect these from replies too */
+		if (!(vlen > 8 && !strncmp(v, "https://", 8)) &&
+		    !(vlen > 7 && !strncmp(v, "http://", 7)))
+			return 0;
+		if (memchr(v, ' ', vlen))
+			return 0;
 	} else if (klen == 5 && !strncasecmp(line, "Fixes", 5)) {
 		size_t h = 0;
 
@@ -191,7 +221,26 @@ static int parse_trailer(const char *line, size_t len, char **kind,
 	}
 	*kind = normalise_kind(line, klen);
 	*person = xstrndup(v, vlen);
+	unmangle_mailto(*person);
 	return 1;
+}
+
+/*
+ * The address of a "Name <addr>" trailer (newly allocated, lower case),
+ * or NULL when it has none.
+ */
+char *trailer_address(const char *person)
+{
+	const char *lt = strrchr(person, '<'), *gt;
+	char *r;
+	size_t i;
+
+	if (!lt || !(gt = strchr(lt, '>')) || gt == lt + 1)
+		return NULL;
+	r = xstrndup(lt + 1, (size_t)(gt - lt - 1));
+	for (i = 0; r[i]; i++)
+		r[i] = (char)tolower((unsigned char)r[i]);
+	return r;
 }
 
 void trailers_extract(const char *body, const char *from_msgid,
@@ -391,7 +440,23 @@ void patch_split(const char *patch, struct buf *diffstat, struct buf *diff)
 			buf_add(diffstat, p, nl ? l + 1 : l);
 		p = nl ? nl + 1 : end;
 	}
-	buf_trim(diffstat);
+	/* blank lines around it go, the first line keeps its leading space
+	 * (" f.c | 2 +-" as git writes it) */
+	{
+		size_t skip = 0, i;
+
+		for (i = 0; i < diffstat->len; i++) {
+			if (diffstat->buf[i] == '\n')
+				skip = i + 1;
+			else if (!isspace((unsigned char)diffstat->buf[i]))
+				break;
+		}
+		if (i == diffstat->len)
+			skip = diffstat->len;
+		memmove(diffstat->buf, diffstat->buf + skip, diffstat->len - skip + 1);
+		diffstat->len -= skip;
+	}
+	buf_rtrim(diffstat);
 	if (diffstat->len)
 		buf_addch(diffstat, '\n');
 
@@ -439,20 +504,32 @@ void patch_split(const char *patch, struct buf *diffstat, struct buf *diff)
 		}
 		buf_add(diff, start, (size_t)(good_end - start));
 	}
+	/*
+	 * The text ended inside a hunk owing only context lines: blank context
+	 * lines that lost their space at the end of a mail (trailing blank
+	 * lines are cut from the text).  Give them back, as git apply reads an
+	 * empty line in a hunk, so the hunk stays whole.
+	 */
+	if (p >= end && before > 0 && before == after && before <= 1000)
+		while (before-- > 0)
+			buf_addch(diff, '\n');
 }
 
 /* ---- threads ---- */
 
-static long find_msg(const struct thread *t, const char *id)
+/*
+ * Message-id -> index + 1 of its first copy (GHashTable: thread assembly is
+ * linear in the messages; a linear scan per lookup made a 50,000-message
+ * reply chain take minutes).  Keys point into the mails (not owned).
+ */
+static long find_msg(GHashTable *ix, const char *id)
 {
-	size_t i;
+	gpointer v;
 
 	if (!id)
 		return -1;
-	for (i = 0; i < t->nr; i++)
-		if (!strcmp(t->msgs[i].mail.msgid, id))
-			return (long)i;
-	return -1;
+	v = g_hash_table_lookup(ix, id);
+	return v ? (long)GPOINTER_TO_SIZE(v) - 1 : -1;
 }
 
 static int has_diff(const char *patch)
@@ -545,19 +622,61 @@ static int cmp_series(const void *a, const void *b)
 	return y->version - x->version;
 }
 
-/* Which patch or cover letter is this reply about?  The nearest ancestor. */
-static long owner_of(const struct thread *t, long i)
+/*
+ * Which patch or cover letter is this reply about?  The nearest ancestor.
+ * memo[i] is -2 until known; each message is resolved once (linear).
+ */
+static long owner_of(const struct thread *t, long *memo, long i)
 {
-	long p = t->msgs[i].parent;
-	int guard = 0;
+	long p, q, o;
 
-	while (p >= 0 && guard++ < 10000) {
-		if (t->msgs[p].role == ROLE_PATCH ||
-		    t->msgs[p].role == ROLE_COVER)
-			return p;
-		p = t->msgs[p].parent;
+	for (p = t->msgs[i].parent; p >= 0 && memo[p] == -2 &&
+	     t->msgs[p].role != ROLE_PATCH && t->msgs[p].role != ROLE_COVER;
+	     p = t->msgs[p].parent)
+		;
+	if (p < 0)
+		o = -1;
+	else if (t->msgs[p].role == ROLE_PATCH || t->msgs[p].role == ROLE_COVER)
+		o = p;
+	else
+		o = memo[p];
+	/* everything on the way up has the same owner */
+	for (q = i; q >= 0 && q != p; q = t->msgs[q].parent)
+		memo[q] = o;
+	return o;
+}
+
+/*
+ * Cut reference cycles (hostile headers): parents form a forest after it.
+ * A cycle is cut at its lowest-index message, which becomes a root.
+ * Linear: every message is walked once (state 0 new, 1 on the walk, 2 done).
+ */
+static void break_cycles(struct thread *t)
+{
+	unsigned char *state = xcalloc(t->nr ? t->nr : 1, 1);
+	size_t i;
+
+	for (i = 0; i < t->nr; i++) {
+		long p = (long)i, q, low;
+
+		if (state[i])
+			continue;
+		while (p >= 0 && !state[p]) {
+			state[p] = 1;
+			p = t->msgs[p].parent;
+		}
+		if (p >= 0 && state[p] == 1) {
+			/* p is on this walk: p .. back to p is the cycle */
+			low = p;
+			for (q = t->msgs[p].parent; q != p; q = t->msgs[q].parent)
+				if (q < low)
+					low = q;
+			t->msgs[low].parent = -1;
+		}
+		for (q = (long)i; q >= 0 && state[q] == 1; q = t->msgs[q].parent)
+			state[q] = 2;
 	}
-	return -1;
+	free(state);
 }
 
 static void add_trailers(struct spatch *sp, const struct trailer *tr, size_t n)
@@ -582,6 +701,35 @@ static void add_trailers(struct spatch *sp, const struct trailer *tr, size_t n)
 	}
 }
 
+/*
+ * A person's trailer whose address is not the sender's is left out, as b4
+ * does (someone else's Reviewed-by, or a typo): a notice says which and
+ * why.  Trailers without an address (Fixes:, Link:) are the sender's word.
+ */
+static void drop_mismatched(const struct tmsg *m, struct trailer *tr,
+			    size_t *ntr)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < *ntr; i++) {
+		char *a = trailer_address(tr[i].person);
+		int bad = a && m->mail.from_email &&
+			  strcasecmp(a, m->mail.from_email);
+
+		free(a);
+		if (bad) {
+			notice("NOTE: %s: %s from <%s> left out: the address is "
+			       "not the sender's (%s)", tr[i].kind,
+			       tr[i].person, m->mail.msgid, m->mail.from_email);
+			free(tr[i].kind);
+			free(tr[i].person);
+			continue;
+		}
+		tr[k++] = tr[i];
+	}
+	*ntr = k;
+}
+
 static struct series *series_of(struct thread *t, long msg)
 {
 	size_t i;
@@ -604,6 +752,8 @@ int thread_build(struct thread *t, char *data, size_t len,
 {
 	size_t i;
 	int k, ret = 0;
+	GHashTable *ix = NULL;
+	long *memo = NULL;
 
 	memset(t, 0, sizeof(*t));
 	t->data = data;
@@ -612,46 +762,58 @@ int thread_build(struct thread *t, char *data, size_t len,
 	if (mbox_split(data, len, opts->format, !opts->require_msgid, &t->mbox))
 		return -1;
 	t->msgs = xcalloc(t->mbox.nr, sizeof(*t->msgs));
+	ix = g_hash_table_new(g_str_hash, g_str_equal);
 	for (i = 0; i < t->mbox.nr; i++) {
 		struct tmsg *m = &t->msgs[i];
 		const struct mbox_msg *mm = &t->mbox.msgs[i];
 
 		m->parent = -1;
 		mailinfo_init(&m->mi);
-		if (mail_parse(mm->data + mm->hdr, mm->len - mm->hdr, &m->mail))
-			return error("message %zu of the thread cannot be "
-				     "parsed", i + 1);
+		if (mail_parse(mm->data + mm->hdr, mm->len - mm->hdr, &m->mail)) {
+			ret = error("message %zu of the thread cannot be "
+				    "parsed", i + 1);
+			goto out;
+		}
 		t->nr++;
 		{
 			char why[128];
 
-			if (mail_check_caps(&m->mail, why, sizeof(why)))
-				return error("message %zu of the thread (<%.80s>): "
-					     "%s; nothing stored", i + 1,
-					     m->mail.msgid, why);
+			if (mail_check_caps(&m->mail, why, sizeof(why))) {
+				ret = error("message %zu of the thread (<%.80s>): "
+					    "%s; nothing stored", i + 1,
+					    m->mail.msgid, why);
+				goto out;
+			}
 		}
 		if (m->mail.msgid_derived) {
-			if (opts->require_msgid)
-				return error("message %zu of the thread (\"%.60s\") "
-					     "has no Message-ID", i + 1,
-					     m->mail.subject);
+			if (opts->require_msgid) {
+				ret = error("message %zu of the thread (\"%.60s\") "
+					    "has no Message-ID", i + 1,
+					    m->mail.subject);
+				goto out;
+			}
 			notice("message %zu (\"%.60s\") has no Message-ID; "
 			       "using <%s>", i + 1, m->mail.subject,
 			       m->mail.msgid);
 		}
-		if (find_msg(t, m->mail.msgid) != (long)i) {
+		if (find_msg(ix, m->mail.msgid) >= 0) {
 			/* an identical copy (a re-delivery) is harmless */
-			long j = find_msg(t, m->mail.msgid);
+			long j = find_msg(ix, m->mail.msgid);
 
 			if (t->msgs[j].mail.raw_len != m->mail.raw_len ||
 			    memcmp(t->msgs[j].mail.raw, m->mail.raw,
-				   m->mail.raw_len))
-				return error("duplicate Message-ID <%s> with "
-					     "different content in the thread",
-					     m->mail.msgid);
+				   m->mail.raw_len)) {
+				ret = error("duplicate Message-ID <%s> with "
+					    "different content in the thread",
+					    m->mail.msgid);
+				goto out;
+			}
 			notice("message <%s> appears twice; using the first",
 			       m->mail.msgid);
 			m->role = -1; /* ignored below */
+		} else {
+			g_hash_table_insert(ix, m->mail.msgid,
+					    GSIZE_TO_POINTER((size_t)i + 1));
 		}
 		subject_parse(m->mail.subject, &m->si);
 	}
@@ -659,27 +821,18 @@ int thread_build(struct thread *t, char *data, size_t len,
 	/* parents: In-Reply-To, else the nearest known References entry */
 	for (i = 0; i < t->nr; i++) {
 		struct tmsg *m = &t->msgs[i];
-		long p = find_msg(t, m->mail.in_reply_to);
+		long p = find_msg(ix, m->mail.in_reply_to);
 		size_t r = m->mail.nrefs;
 
 		while (p < 0 && r--)
-			p = find_msg(t, m->mail.refs[r]);
+			p = find_msg(ix, m->mail.refs[r]);
 		if (p == (long)i)
 			p = -1;
 		m->parent = p;
 		if (p < 0 && t->root < 0 && m->role >= 0)
 			t->root = (long)i;
 	}
-	/* break reference cycles (hostile input) by cutting at the repeat */
-	for (i = 0; i < t->nr; i++) {
-		long p = t->msgs[i].parent;
-		size_t steps = 0;
-
-		while (p >= 0 && steps++ <= t->nr)
-			p = t->msgs[p].parent;
-		if (p >= 0)
-			t->msgs[i].parent = -1;
-	}
+	break_cycles(t);
 	if (t->root < 0)
 		t->root = 0;
 
@@ -765,6 +918,9 @@ int thread_build(struct thread *t, char *data, size_t len,
 		}
 	}
 	/* trailers from replies */
+	memo = xmalloc((t->nr ? t->nr : 1) * sizeof(*memo));
+	for (i = 0; i < t->nr; i++)
+		memo[i] = -2;
 	for (i = 0; i < t->nr; i++) {
 		struct trailer *tr = NULL;
 		size_t ntr = 0;
@@ -773,11 +929,12 @@ int thread_build(struct thread *t, char *data, size_t len,
 
 		if (t->msgs[i].role != ROLE_OTHER)
 			continue;
-		owner = owner_of(t, (long)i);
+		owner = owner_of(t, memo, (long)i);
 		if (owner < 0 || !(s = series_of(t, owner)))
 			continue;
 		trailers_extract(t->msgs[i].mail.body, t->msgs[i].mail.msgid,
 				 &tr, &ntr);
+		drop_mismatched(&t->msgs[i], tr, &ntr);
 		if (t->msgs[owner].role == ROLE_COVER) {
 			for (k = 0; k < s->total; k++)
 				if (s->patches[k].msg >= 0)
@@ -791,6 +948,9 @@ int thread_build(struct thread *t, char *data, size_t len,
 	}
 	qsort(t->series, t->nseries, sizeof(*t->series), cmp_series);
 out:
+	free(memo);
+	if (ix)
+		g_hash_table_destroy(ix);
 	return ret;
 }
 

@@ -44,6 +44,8 @@ struct trailer {
 void trailers_extract(const char *body, const char *from_msgid,
 		      struct trailer **arr, size_t *nr);
 void trailers_free(struct trailer *arr, size_t nr);
+/* The address of a "Name <addr>" trailer, lower case, malloc'd; or NULL. */
+char *trailer_address(const char *person);
 
 /* 40 hex digits + NUL into out; -1 when diff holds no diff. */
 int patch_id_stable(const char *diff, char out[41]);

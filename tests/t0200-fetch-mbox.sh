@@ -57,7 +57,8 @@ test_expect_success 'patch-ids equal git patch-id --stable' '
 	for i in 1 2 3; do
 		sqlite3 "$PWB_DB" "SELECT patch_id FROM patches WHERE series_id = 1 AND idx = $i" >ours
 		mkdir -p "split$i" && git mailsplit -o"split$i" v2.mbox >/dev/null
-		git patch-id --stable <"split$i/000$i" | cut -d" " -f1 >theirs
+		git mailinfo /dev/null "patch$i" <"split$i/000$i" >/dev/null &&
+		git patch-id --stable <"patch$i" | cut -d" " -f1 >theirs
 		test_cmp theirs ours || return 1
 	done
 '
@@ -195,6 +196,49 @@ test_expect_success 'unknown source and bad usage fail clearly' '
 	test_fails_with "fetch takes one SOURCE" "$PWB" fetch &&
 	test_fails_with "no series known for <nobody@example.com>" \
 		"$PWB" series show nobody@example.com
+'
+
+# issue 15: export as mboxrd, the diffstat as git writes it, and blank
+# context lines cut from the end of a mail given back
+mk_repo() { # dir
+	rm -rf "$1" && mkdir "$1" && (cd "$1" && git init -q &&
+	 git config user.name "E X" && git config user.email e@example.com &&
+	 printf "a\nb\nc\n\n\n" >f && git add f && git commit -qm base)
+}
+
+test_expect_success 'export: no body line passes for "From "; git am (mbox and mboxrd) round-trips' '
+	mk_repo rd &&
+	(cd rd && printf "a\nB\nc\n\n\n" >f &&
+	 printf "f: B\n\nFrom the top:\n>From quoted\nx=1 \n" >msg &&
+	 git commit -qaF msg && git format-patch -1 --stdout >../rd.mbox &&
+	 git log -1 --format=%B >../rd.want && git reset -q --hard HEAD~1) &&
+	"$PWB" --db rd.sqlite fetch --mbox rd.mbox >/dev/null &&
+	"$PWB" --db rd.sqlite series export 1 -o rd.exp &&
+	test "$(grep -c "^>*From " rd.exp)" = 1 &&
+	grep -q "^Content-Transfer-Encoding: quoted-printable" rd.exp &&
+	(cd rd && git am -q ../rd.exp && git log -1 --format=%B >../rd.got &&
+	 git reset -q --hard HEAD~1 && git am -q --patch-format=mboxrd ../rd.exp &&
+	 git log -1 --format=%B >../rd.got2) &&
+	test_cmp rd.want rd.got && test_cmp rd.want rd.got2 &&
+	"$PWB" --db rd2.sqlite fetch rd.exp >/dev/null &&
+	"$PWB" --db rd2.sqlite series export 1 -o rd2.exp && test_cmp rd.exp rd2.exp
+'
+
+test_expect_success 'export keeps the leading space of the first diffstat line' '
+	sed -n "/^---\$/{n;p;}" rd.exp >stat1 &&
+	grep -q "^ f | 2 +-\$" stat1
+'
+
+test_expect_success 'blank context lines that lost their space at the end of a mail are kept' '
+	mk_repo bl &&
+	(cd bl && printf "a\nB\nc\n\n\n" >f && git commit -qam "f: B" &&
+	 git format-patch -1 --stdout | sed "s/^ \$//" |
+	 sed -e "/^-- \$/,\$d" >../bl.mbox && git reset -q --hard HEAD~1) &&
+	"$PWB" --db bl.sqlite fetch bl.mbox >/dev/null &&
+	"$PWB" --db bl.sqlite series export 1 -o bl.exp &&
+	sed -n "/^@@/,/^-- \$/p" bl.exp >hunk &&
+	test "$(wc -l <hunk)" = 8 &&
+	(cd bl && git am -q ../bl.exp && test "$(git diff HEAD~1 --stat | wc -l)" = 2)
 '
 
 test_done

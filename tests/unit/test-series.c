@@ -104,7 +104,8 @@ static void test_patch_split(void **state)
 
 	(void)state;
 	patch_split(patch, &stat, &diff);
-	assert_string_equal(stat.buf, "a | 2 +-\n 1 file changed\n");
+	/* the first line keeps its leading space, as git writes it (issue 15) */
+	assert_string_equal(stat.buf, " a | 2 +-\n 1 file changed\n");
 	assert_true(strstr(diff.buf, "--- old line") != NULL);
 	assert_true(strstr(diff.buf, "base-commit") == NULL);
 	assert_true(strstr(diff.buf, "2.39.2") == NULL);
@@ -132,6 +133,87 @@ static void test_patch_id(void **state)
 	assert_int_equal(patch_id_stable("no diff here\n", c), -1);
 }
 
+/* issue 15: Link:/Closes: collected, Outlook's <a@b<mailto:a@b>> undone */
+static void test_trailers_b4(void **state)
+{
+	struct trailer *t = NULL;
+	size_t n = 0;
+	char *a;
+
+	(void)state;
+	trailers_extract("ok\n\nLink: https://lore.kernel.org/r/x@y\n"
+			 "Closes: https://bugzilla.example.org/1\n"
+			 "Link: not a url\n"
+			 "Reviewed-by: H J <h@example.com<mailto:h@example.com>>\n"
+			 "Acked-by: O <o@example.com<mailto:other@example.com>>\n",
+			 "m@x", &t, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(t[0].kind, "Link");
+	assert_string_equal(t[0].person, "https://lore.kernel.org/r/x@y");
+	assert_string_equal(t[1].kind, "Closes");
+	assert_string_equal(t[2].person, "H J <h@example.com>");
+	/* a mailto: that is another address is left as written */
+	assert_string_equal(t[3].person,
+			    "O <o@example.com<mailto:other@example.com>>");
+	a = trailer_address("H J <H@Example.com>");
+	assert_string_equal(a, "h@example.com");
+	free(a);
+	assert_null(trailer_address("https://x/y"));
+	trailers_free(t, n);
+}
+
+static char *chain_mbox(size_t n, int cycle)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_addstr(&b, "From mboxrd@z Thu Jan  1 00:00:00 1970\n"
+		   "From: A <a@example.com>\nSubject: [PATCH] x: y\n"
+		   "Message-ID: <m0@x>\n");
+	if (cycle)
+		buf_addf(&b, "In-Reply-To: <m%zu@x>\n", n - 1);
+	buf_addstr(&b, "\nmsg\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n"
+		   "@@ -1 +1 @@\n-a\n+b\n\n");
+	for (i = 1; i < n; i++) {
+		buf_addf(&b, "From mboxrd@z Thu Jan  1 00:00:00 1970\n"
+			 "From: R%zu <r%zu@example.com>\nSubject: Re: [PATCH] x: y\n"
+			 "Message-ID: <m%zu@x>\nIn-Reply-To: <m%zu@x>\n\nok\n",
+			 i, i, i, i - 1);
+		if (i == n - 1)
+			buf_addf(&b, "\nAcked-by: R%zu <r%zu@example.com>\n", i, i);
+		buf_addch(&b, '\n');
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* issue 15: a deep chain (past the old 10,000-step guard) still feeds
+ * its patch; a cycle through the patch is cut at its lowest message. */
+static void test_thread_chain(void **state)
+{
+	struct thread_opts o = { 0, MBOX_AUTO };
+	struct thread t;
+	char *d;
+
+	(void)state;
+	d = chain_mbox(10050, 0);
+	assert_int_equal(thread_build(&t, d, strlen(d), &o), 0);
+	assert_int_equal(t.nr, 10050);
+	assert_int_equal(t.msgs[10049].parent, 10048);
+	assert_int_equal(t.nseries, 1);
+	assert_int_equal(t.series[0].patches[0].ntrailers, 1);
+	assert_string_equal(t.series[0].patches[0].trailers[0].person,
+			    "R10049 <r10049@example.com>");
+	thread_release(&t);
+
+	d = chain_mbox(5, 1);
+	assert_int_equal(thread_build(&t, d, strlen(d), &o), 0);
+	assert_int_equal(t.msgs[0].parent, -1);	/* cut here */
+	assert_int_equal(t.msgs[1].parent, 0);
+	assert_int_equal(t.msgs[4].parent, 3);
+	assert_int_equal(t.series[0].patches[0].ntrailers, 1);
+	thread_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +221,8 @@ int main(void)
 		cmocka_unit_test(test_trailers),
 		cmocka_unit_test(test_patch_split),
 		cmocka_unit_test(test_patch_id),
+		cmocka_unit_test(test_thread_chain),
+		cmocka_unit_test(test_trailers_b4),
 	};
 
 	return cmocka_run_group_tests_name("series", tests, NULL, NULL);
