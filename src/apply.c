@@ -93,14 +93,21 @@ static int libgit2_failed(char **why, const char *f, ...)
 	return io ? APPLY_EINFRA : -1;
 }
 
+/*
+ * A path git would write inside the tree on any system: not empty, not
+ * absolute, no empty, "." or ".." component and none naming .git (in any
+ * case, with the dots and spaces NTFS and HFS drop), components split at
+ * "/" and, as Windows splits them, at "\\" too.  Any other byte is a
+ * file name byte, as git has it on Linux.
+ */
 int apply_path_is_safe(const char *path)
 {
 	const char *p = path;
 
-	if (!path || !*path || *path == '/')
+	if (!path || !*path || *path == '/' || *path == '\\')
 		return 0;
-	while (*p) {
-		size_t n = strcspn(p, "/");
+	for (;;) {
+		size_t n = strcspn(p, "/\\");
 
 		if (n == 0 || (n == 1 && p[0] == '.') ||
 		    (n == 2 && p[0] == '.' && p[1] == '.'))
@@ -115,16 +122,119 @@ int apply_path_is_safe(const char *path)
 				return 0;
 		}
 		p += n;
-		if (*p == '/')
-			p++;
-		else
-			break;
+		if (!*p)
+			return 1;
+		p++;
 	}
-	return strchr(path, '\\') == NULL;
 }
 
-/* Is any leading directory of path a symlink in tree? */
-static int under_symlink(git_tree *tree, const char *path)
+/*
+ * git's unquote_c_style(): s starts with '"'; the name up to the closing
+ * quote into *out (allocated) and the byte after the quote into *end.
+ * -1 on what git refuses (an unknown escape, no closing quote) and on a
+ * NUL written as \000.
+ */
+int apply_unquote_c_style(const char *s, char **out, const char **end)
+{
+	struct buf b = BUF_INIT;
+	const char *p = s + 1;
+
+	*out = NULL;
+	if (*s != '"')
+		return -1;
+	for (;;) {
+		unsigned char c = (unsigned char)*p++;
+
+		if (!c || c == '\n')
+			break;
+		if (c == '"') {
+			if (end)
+				*end = p;
+			*out = buf_detach(&b, NULL);
+			return 0;
+		}
+		if (c != '\\') {
+			buf_addch(&b, (char)c);
+			continue;
+		}
+		c = (unsigned char)*p++;
+		switch (c) {
+		case 'a': buf_addch(&b, '\a'); break;
+		case 'b': buf_addch(&b, '\b'); break;
+		case 'f': buf_addch(&b, '\f'); break;
+		case 'n': buf_addch(&b, '\n'); break;
+		case 'r': buf_addch(&b, '\r'); break;
+		case 't': buf_addch(&b, '\t'); break;
+		case 'v': buf_addch(&b, '\v'); break;
+		case '\\': case '"': buf_addch(&b, (char)c); break;
+		case '0': case '1': case '2': case '3': {
+			unsigned v = c - '0';
+			int i;
+
+			for (i = 0; i < 2; i++) {
+				c = (unsigned char)*p++;
+				if (c < '0' || c > '7')
+					goto bad;
+				v = v * 8 + (c - '0');
+			}
+			if (!v)
+				goto bad;
+			buf_addch(&b, (char)v);
+			break;
+		}
+		default:
+			goto bad;
+		}
+	}
+bad:
+	buf_release(&b);
+	return -1;
+}
+
+struct check_ctx {
+	git_tree *tree;
+	char *why;
+	/* symlinks the patch makes, and symlinks of the tree it removes */
+	const char **made, **removed;
+	size_t nmade, nremoved;
+};
+
+static int in_list(const char **v, size_t n, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], path))
+			return 1;
+	return 0;
+}
+
+/* The symlinks the diff makes and those it deletes, renames away or turns
+ * into files: a path under the first is refused, one under the second
+ * (a symlink replaced by a directory) is not. */
+static void note_links(git_diff *diff, struct check_ctx *c)
+{
+	size_t i, nd = git_diff_num_deltas(diff);
+
+	c->made = xcalloc(nd + 1, sizeof(*c->made));
+	c->removed = xcalloc(nd + 1, sizeof(*c->removed));
+	for (i = 0; i < nd; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (d->status != GIT_DELTA_DELETED && d->new_file.path &&
+		    d->new_file.mode == GIT_FILEMODE_LINK)
+			c->made[c->nmade++] = d->new_file.path;
+		if (d->status != GIT_DELTA_ADDED && d->old_file.path &&
+		    (d->status == GIT_DELTA_DELETED ||
+		     (d->new_file.path && strcmp(d->new_file.path, d->old_file.path)) ||
+		     (d->new_file.mode && d->new_file.mode != GIT_FILEMODE_LINK)))
+			c->removed[c->nremoved++] = d->old_file.path;
+	}
+}
+
+/* Is any leading directory of path a symlink, in the tree (and left there
+ * by the patch) or made by the patch? */
+static int under_symlink(const struct check_ctx *c, const char *path)
 {
 	char *copy = xstrdup(path), *slash;
 	int found = 0;
@@ -134,8 +244,11 @@ static int under_symlink(git_tree *tree, const char *path)
 		git_tree_entry *e = NULL;
 
 		*slash = '\0';
-		if (!git_tree_entry_bypath(&e, tree, copy)) {
-			if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
+		if (in_list(c->made, c->nmade, copy)) {
+			found = 1;
+		} else if (!git_tree_entry_bypath(&e, c->tree, copy)) {
+			if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK &&
+			    !in_list(c->removed, c->nremoved, copy))
 				found = 1;
 			git_tree_entry_free(e);
 		}
@@ -144,11 +257,6 @@ static int under_symlink(git_tree *tree, const char *path)
 	free(copy);
 	return found;
 }
-
-struct check_ctx {
-	git_tree *tree;
-	char *why;
-};
 
 static int check_file(const git_diff_delta *d, float progress, void *payload)
 {
@@ -166,7 +274,7 @@ static int check_file(const git_diff_delta *d, float progress, void *payload)
 				     "'.git')", paths[i]);
 			return -1;
 		}
-		if (under_symlink(c->tree, paths[i])) {
+		if (under_symlink(c, paths[i])) {
 			c->why = fmt("refused path '%s': it is under a symlink",
 				     paths[i]);
 			return -1;
@@ -188,9 +296,38 @@ static int check_binary(const git_diff_delta *d, const git_diff_binary *b,
 	return 0;
 }
 
+/* A name of a diff --git line: "a/x", or "\"a/x\"" quoted; NULL at the
+ * end or when the quoting is bad.  *p moves past it. */
+static char *git_line_name(const char **p)
+{
+	const char *s = *p, *e;
+	char *name;
+
+	while (*s == ' ')
+		s++;
+	if (!*s)
+		return NULL;
+	if (*s == '"') {
+		if (apply_unquote_c_style(s, &name, &e))
+			return NULL;
+		*p = e;
+		return name;
+	}
+	e = s + strcspn(s, " ");
+	*p = e;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+static int refuse_raw(const char *path, char **why)
+{
+	*why = fmt("refused path '%s' (absolute, '..' or '.git')", path);
+	return -1;
+}
+
 /*
  * The paths as the mail wrote them: libgit2 normalises "b//etc/x" into
  * "etc/x", so an absolute or escaping path is caught on the text too.
+ * Names git quoted ("b/\303\251.txt") are unquoted as git does first.
  */
 static int check_raw_paths(const char *text, char **why)
 {
@@ -200,41 +337,76 @@ static int check_raw_paths(const char *text, char **why)
 
 	while (*p) {
 		size_t n = strcspn(p, "\n"), i;
+		char *line = xstrndup(p, n);
 
 		for (i = 0; i < ARRAY_SIZE(pfx); i++) {
 			size_t k = strlen(pfx[i]);
 			char *path;
+			const char *q;
 
-			if (n <= k || strncmp(p, pfx[i], k))
+			if (n <= k || strncmp(line, pfx[i], k))
 				continue;
-			path = xstrndup(p + k, n - k);
-			path[strcspn(path, "\t")] = '\0';
+			if (line[k] == '"') {
+				if (apply_unquote_c_style(line + k, &path, NULL)) {
+					*why = fmt("cannot unquote the path in '%.*s'",
+						   (int)(n > 80 ? 80 : n), line);
+					free(line);
+					return -1;
+				}
+			} else {
+				path = xstrdup(line + k);
+				path[strcspn(path, "\t")] = '\0';
+			}
+			q = path;
 			if (strcmp(path, "/dev/null")) {
-				const char *q = path;
-
 				if (i < 2 && (starts_with(q, "a/") || starts_with(q, "b/")))
 					q += 2;
 				if (!apply_path_is_safe(q)) {
-					*why = fmt("refused path '%s' (absolute, "
-						   "'..' or '.git')", q);
+					refuse_raw(q, why);
 					free(path);
+					free(line);
 					return -1;
 				}
 			}
 			free(path);
 		}
-		if (!strncmp(p, "diff --git ", 11)) {
-			char *line = xstrndup(p, n);
+		if (!strncmp(line, "diff --git ", 11) && strchr(line, '"')) {
+			/* quoted: both names unquoted, then checked */
+			const char *s = line + 11;
+			int k;
+
+			for (k = 0; k < 2; k++) {
+				char *name = git_line_name(&s);
+				const char *q = name;
+
+				if (!name) {
+					*why = fmt("cannot unquote the paths in '%.*s'",
+						   (int)(n > 80 ? 80 : n), line);
+					free(line);
+					return -1;
+				}
+				if (starts_with(q, "a/") || starts_with(q, "b/"))
+					q += 2;
+				if (!apply_path_is_safe(q)) {
+					refuse_raw(q, why);
+					free(name);
+					free(line);
+					return -1;
+				}
+				free(name);
+			}
+		} else if (!strncmp(line, "diff --git ", 11)) {
 			int bad = strstr(line, " a//") || strstr(line, " b//") ||
 				  strstr(line, "/../") || strstr(line, " a/../") ||
 				  strstr(line, " b/../");
 
-			free(line);
 			if (bad) {
 				*why = fmt("refused path in '%.*s'", (int)(n > 80 ? 80 : n), p);
+				free(line);
 				return -1;
 			}
 		}
+		free(line);
 		p += n;
 		if (*p)
 			p++;
@@ -641,34 +813,50 @@ out:
 	return ret;
 }
 
-/* base with the touched paths set as they are in idx. */
+/*
+ * base with the touched paths set as they are in idx: the removals first,
+ * then the rest, so that a file or symlink replaced by a directory of the
+ * same name is no D/F conflict.
+ */
 static int update_base(git_repository *repo, git_tree *base, git_index *idx,
 		       char **paths, size_t n, git_oid *out)
 {
 	git_tree_update *up = xcalloc(n + 1, sizeof(*up));
-	size_t i, nu = 0;
-	int ret;
+	git_tree *mid = NULL;
+	git_oid mid_id;
+	size_t i, nu = 0, nrm = 0;
+	int ret, pass;
 
-	for (i = 0; i < n; i++) {
-		const git_index_entry *e = git_index_get_bypath(idx, paths[i], 0);
-		git_tree_entry *be = NULL;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			const git_index_entry *e = git_index_get_bypath(idx, paths[i], 0);
+			git_tree_entry *be = NULL;
 
-		if (e) {
-			up[nu].action = GIT_TREE_UPDATE_UPSERT;
-			git_oid_cpy(&up[nu].id, &e->id);
-			up[nu].filemode = e->mode;
-		} else if (!git_tree_entry_bypath(&be, base, paths[i])) {
-			up[nu].action = GIT_TREE_UPDATE_REMOVE;
-			git_tree_entry_free(be);
-		} else {
-			continue;
+			if (e && pass == 1) {
+				up[nu].action = GIT_TREE_UPDATE_UPSERT;
+				git_oid_cpy(&up[nu].id, &e->id);
+				up[nu].filemode = e->mode;
+			} else if (!e && pass == 0 &&
+				   !git_tree_entry_bypath(&be, base, paths[i])) {
+				up[nu].action = GIT_TREE_UPDATE_REMOVE;
+				git_tree_entry_free(be);
+				nrm++;
+			} else {
+				continue;
+			}
+			up[nu].path = paths[i];
+			nu++;
 		}
-		up[nu].path = paths[i];
-		nu++;
 	}
-	ret = git_tree_create_updated(out, repo, base, nu, up);
+	if (!nrm || nrm == nu)
+		ret = git_tree_create_updated(out, repo, base, nu, up);
+	else
+		ret = git_tree_create_updated(&mid_id, repo, base, nrm, up) ||
+		      git_tree_lookup(&mid, repo, &mid_id) ||
+		      git_tree_create_updated(out, repo, mid, nu - nrm, up + nrm);
+	git_tree_free(mid);
 	free(up);
-	return ret;
+	return ret ? -1 : 0;
 }
 
 int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *text,
@@ -678,7 +866,7 @@ int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *text,
 	git_diff *diff = NULL;
 	git_index *idx = NULL;
 	git_tree *mini = NULL;
-	struct check_ctx cc = { base, NULL };
+	struct check_ctx cc = { base, NULL, NULL, NULL, 0, 0 };
 	char **paths = NULL;
 	size_t i, n, np = 0;
 	int ret = -1;
@@ -698,6 +886,7 @@ int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *text,
 		goto out;
 	}
 	/* every path checked before anything is written */
+	note_links(diff, &cc);
 	if (git_diff_foreach(diff, check_file, check_binary, NULL, NULL, &cc)) {
 		*why = cc.why ? cc.why : fmt("%s", git_errmsg());
 		cc.why = NULL;
@@ -755,6 +944,8 @@ int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *text,
 	ret = 0;
 out:
 	free(cc.why);
+	free(cc.made);
+	free(cc.removed);
 	for (i = 0; i < np; i++)
 		free(paths[i]);
 	free(paths);

@@ -145,4 +145,12 @@ int apply_diff_to_tree(git_repository *repo, git_tree *base, const char *diff,
 /* The checks apply makes on every path of a patch (exposed for tests). */
 int apply_path_is_safe(const char *path);
 
+/*
+ * A path git quoted ("b/\303\251.txt"), unquoted as git's
+ * unquote_c_style() does: s starts with '"'; *out is allocated, *end (if
+ * not NULL) the byte after the closing quote.  -1 when git would refuse
+ * it, or when it holds a NUL.
+ */
+int apply_unquote_c_style(const char *s, char **out, const char **end);
+
 #endif

@@ -393,25 +393,83 @@ static char *header_text(GMimeHeaderList *hl, const char *name, int decode)
 	return r;
 }
 
+/*
+ * A message-id as stored: no control characters, no <>, and within
+ * public-inbox's limit.  Spaces are kept inside (some mailers write
+ * "<a b@c>"; public-inbox keeps them and serves the thread at a%20b@c).
+ */
 static int msgid_ok(const char *id)
 {
 	const unsigned char *p = (const unsigned char *)id;
 	size_t n = 0;
 
-	if (!*p)
+	if (!*p || *p == ' ')
 		return 0;
 	for (; *p; p++, n++)
-		if (*p <= ' ' || *p == '<' || *p == '>' || *p == 0x7f)
+		if (*p < ' ' || *p == '<' || *p == '>' || *p == 0x7f)
 			return 0;
-	return n <= 500;
+	return n <= 500 && id[n - 1] != ' ';
+}
+
+/*
+ * The ids between <> in an (unfolded) header, as public-inbox takes them:
+ * the text inside the brackets with tabs, CR and LF removed.  Ids that are
+ * not valid (msgid_ok, UTF-8) are skipped.  Returns how many were found.
+ */
+static size_t bracket_ids(const char *s, char ***out)
+{
+	char **ids = NULL;
+	size_t n = 0, alloc = 0;
+	const char *p = s;
+
+	while ((p = strchr(p, '<'))) {
+		const char *q = strchr(p + 1, '>');
+		struct buf b = BUF_INIT;
+		const char *c;
+
+		if (!q)
+			break;
+		for (c = p + 1; c < q; c++)
+			if (*c != '\t' && *c != '\r' && *c != '\n')
+				buf_addch(&b, *c);
+		p = q + 1;
+		if (!b.len || !msgid_ok(b.buf) || !g_utf8_validate(b.buf, -1, NULL)) {
+			buf_release(&b);
+			continue;
+		}
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 4;
+			ids = xrealloc(ids, alloc * sizeof(*ids));
+		}
+		ids[n++] = buf_detach(&b, NULL);
+	}
+	*out = ids;
+	return n;
+}
+
+static void free_ids(char **ids, size_t n, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < n; i++)
+		free(ids[i]);
+	free(ids);
 }
 
 static char *clean_msgid(const char *raw)
 {
-	char *dec, *r = NULL;
+	char *dec, *r = NULL, **ids;
+	size_t n;
 
 	if (!raw)
 		return NULL;
+	n = bracket_ids(raw, &ids);
+	if (n) {
+		r = ids[0];
+		free_ids(ids, n, 1);
+		return r;
+	}
+	/* no bracketed id: what GMime makes of it (a bare id, say) */
 	dec = g_mime_utils_decode_message_id(raw);
 	if (dec && msgid_ok(dec) && g_utf8_validate(dec, -1, NULL))
 		r = xstrdup(dec);
@@ -614,7 +672,27 @@ static int charset_is_utf8ish(const char *cs)
 	       !g_ascii_strcasecmp(cs, "ascii");
 }
 
-static void add_text_part(struct mail *m, struct buf *body, GMimeTextPart *tp)
+/*
+ * Text in charset cs (NULL: undeclared) as UTF-8, newly allocated (g_free);
+ * NULL when it has bytes not valid in cs.  UTF-8 and ASCII text is taken as
+ * it is when valid; undeclared 8-bit text is Latin-1, as most MUAs do.
+ */
+static char *to_utf8(const char *bytes, size_t len, const char *cs)
+{
+	if (charset_is_utf8ish(cs)) {
+		if (g_utf8_validate(bytes, (gssize)len, NULL))
+			return g_strndup(bytes, len);
+		if (!cs)
+			return g_convert(bytes, (gssize)len, "UTF-8",
+					 "ISO-8859-1", NULL, NULL, NULL);
+		return NULL;
+	}
+	return g_convert(bytes, (gssize)len, "UTF-8",
+			 g_mime_charset_iconv_name(cs), NULL, NULL, NULL);
+}
+
+static void add_text_part(struct mail *m, struct buf *body, struct buf *raw,
+			  GMimeTextPart *tp)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(GMIME_PART(tp));
 	GMimeStream *mem;
@@ -641,16 +719,15 @@ static void add_text_part(struct mail *m, struct buf *body, GMimeTextPart *tp)
 	g_object_unref(mem);
 	if (!bytes.len)
 		return;
-	if (charset_is_utf8ish(cs)) {
-		if (g_utf8_validate(bytes.buf, (gssize)bytes.len, NULL))
-			text = g_strdup(bytes.buf);
-		else if (!cs) /* undeclared 8-bit: Latin-1, as most MUAs do */
-			text = g_convert(bytes.buf, (gssize)bytes.len, "UTF-8",
-					 "ISO-8859-1", NULL, NULL, NULL);
-	} else {
-		text = g_convert(bytes.buf, (gssize)bytes.len, "UTF-8",
-				 g_mime_charset_iconv_name(cs), NULL, NULL, NULL);
-	}
+	if (bytes.buf[bytes.len - 1] != '\n')
+		buf_addch(&bytes, '\n');
+	m->texts = xrealloc(m->texts, (m->ntexts + 1) * sizeof(*m->texts));
+	m->texts[m->ntexts].charset = cs ? xstrdup(cs) : NULL;
+	m->texts[m->ntexts].off = raw->len;
+	m->texts[m->ntexts].len = bytes.len;
+	m->ntexts++;
+	buf_add(raw, bytes.buf, bytes.len);
+	text = to_utf8(bytes.buf, bytes.len, cs);
 	if (!text) {
 		m->body_bad_utf8 = 1;
 		text = g_utf8_make_valid(bytes.buf, (gssize)bytes.len);
@@ -662,14 +739,16 @@ static void add_text_part(struct mail *m, struct buf *body, GMimeTextPart *tp)
 		buf_addch(body, '\n');
 }
 
-static void collect_text(struct mail *m, struct buf *body, GMimeObject *o)
+static void collect_text(struct mail *m, struct buf *body, struct buf *raw,
+			 GMimeObject *o)
 {
 	if (GMIME_IS_MULTIPART(o)) {
 		GMimeMultipart *mp = GMIME_MULTIPART(o);
 		int i, n = g_mime_multipart_get_count(mp);
 
 		for (i = 0; i < n; i++)
-			collect_text(m, body, g_mime_multipart_get_part(mp, i));
+			collect_text(m, body, raw,
+				     g_mime_multipart_get_part(mp, i));
 		return;
 	}
 	if (GMIME_IS_TEXT_PART(o)) {
@@ -677,7 +756,7 @@ static void collect_text(struct mail *m, struct buf *body, GMimeObject *o)
 
 		if (ct && g_mime_content_type_is_type(ct, "text", "html"))
 			return;
-		add_text_part(m, body, GMIME_TEXT_PART(o));
+		add_text_part(m, body, raw, GMIME_TEXT_PART(o));
 	}
 }
 
@@ -731,7 +810,7 @@ int mail_parse(const char *data, size_t len, struct mail *out)
 	GMimeMessage *msg;
 	GMimeHeaderList *hl;
 	GMimeObject *part;
-	struct buf body = BUF_INIT;
+	struct buf body = BUF_INIT, raw = BUF_INIT;
 	char *s;
 
 	memset(out, 0, sizeof(*out));
@@ -768,18 +847,29 @@ int mail_parse(const char *data, size_t len, struct mail *out)
 	free(s);
 	s = header_text(hl, "References", 0);
 	if (s) {
-		GMimeReferences *refs = g_mime_references_parse(NULL, s);
-		int i, n = refs ? g_mime_references_length(refs) : 0;
+		char **ids;
+		size_t n = bracket_ids(s, &ids);
 
-		out->refs = xcalloc((size_t)n + 1, sizeof(char *));
-		for (i = 0; i < n; i++) {
-			const char *id = g_mime_references_get_message_id(refs, i);
+		if (n) {
+			out->refs = ids;
+			out->nrefs = n;
+		} else {
+			GMimeReferences *refs = g_mime_references_parse(NULL, s);
+			int i, k = refs ? g_mime_references_length(refs) : 0;
 
-			if (id && msgid_ok(id) && g_utf8_validate(id, -1, NULL))
-				out->refs[out->nrefs++] = xstrdup(id);
+			free(ids);
+			out->refs = xcalloc((size_t)k + 1, sizeof(char *));
+			for (i = 0; i < k; i++) {
+				const char *id =
+					g_mime_references_get_message_id(refs, i);
+
+				if (id && msgid_ok(id) &&
+				    g_utf8_validate(id, -1, NULL))
+					out->refs[out->nrefs++] = xstrdup(id);
+			}
+			if (refs)
+				g_mime_references_free(refs);
 		}
-		if (refs)
-			g_mime_references_free(refs);
 		free(s);
 	}
 	out->from_raw = header_text(hl, "From", 1);
@@ -808,8 +898,9 @@ int mail_parse(const char *data, size_t len, struct mail *out)
 
 	part = g_mime_message_get_mime_part(msg);
 	if (part)
-		collect_text(out, &body, part);
+		collect_text(out, &body, &raw, part);
 	out->body = buf_detach(&body, NULL);
+	out->body_raw = buf_detach(&raw, &out->body_raw_len);
 	g_object_unref(msg);
 	return 0;
 }
@@ -831,6 +922,10 @@ void mail_release(struct mail *m)
 	free(m->list_id);
 	free(m->headers);
 	free(m->body);
+	free(m->body_raw);
+	for (i = 0; i < m->ntexts; i++)
+		free(m->texts[i].charset);
+	free(m->texts);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -901,32 +996,75 @@ static void flush_accum(struct buf *accum, char **seen)
 	buf_reset(accum);
 }
 
+/*
+ * The next line of the mail's text: as sent (*raw, *rlen) and, for the
+ * commit message, converted to UTF-8 one line at a time as git mailinfo
+ * does (into conv).  Returns 0 at the end.
+ */
+struct text_walk {
+	const struct mail *m;
+	size_t part, pos;	/* pos: offset in body_raw */
+};
+
+static int next_line(struct text_walk *w, const char **raw, size_t *rlen,
+		     const char **cs)
+{
+	const struct mail *m = w->m;
+
+	while (w->part < m->ntexts) {
+		const struct mail_text *t = &m->texts[w->part];
+		const char *p, *end = m->body_raw + t->off + t->len, *nl;
+
+		if (w->pos < t->off)
+			w->pos = t->off;
+		p = m->body_raw + w->pos;
+		if (p >= end) {
+			w->part++;
+			continue;
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
+		*raw = p;
+		*rlen = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		*cs = t->charset;
+		w->pos += *rlen + (nl ? 1 : 0);
+		return 1;
+	}
+	return 0;
+}
+
 int mail_info(const struct mail *m, struct mailinfo *mi)
 {
-	const char *p = m->body, *end = m->body + strlen(m->body);
 	char *seen[IB_MAX] = { NULL, NULL, NULL };
 	struct buf accum = BUF_INIT;
 	int header_stage = 1, in_patch = 0, i;
-	const char *from, *subject, *date;
+	const char *from, *subject, *date, *raw, *cs;
+	struct text_walk w = { m, 0, 0 };
+	size_t rlen;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		const char *next = nl ? nl + 1 : end;
+	while (next_line(&w, &raw, &rlen, &cs)) {
+		char *conv;
+		const char *p;
+		size_t l;
 
 		if (in_patch) {
-			buf_add(&mi->patch, p, l);
+			buf_add(&mi->patch, raw, rlen);
 			buf_addch(&mi->patch, '\n');
-			p = next;
 			continue;
 		}
+		conv = to_utf8(raw, rlen, cs);
+		if (!conv) {
+			mi->message_lossy = 1;
+			conv = g_utf8_make_valid(raw, (gssize)rlen);
+		}
+		p = conv;
+		l = strlen(conv);
 		if (header_stage) {
 			if (!l) {
 				if (accum.len) {
 					flush_accum(&accum, seen);
 					header_stage = 0;
 				}
-				p = next;
+				g_free(conv);
 				continue;
 			}
 			if (accum.len && (*p == ' ' || *p == '\t')) {
@@ -934,37 +1072,40 @@ int mail_info(const struct mail *m, struct mailinfo *mi)
 				buf_setlen(&accum, accum.len - 1);
 				buf_add(&accum, p, l);
 				buf_addch(&accum, '\n');
-				p = next;
+				g_free(conv);
 				continue;
 			}
 			flush_accum(&accum, seen);
 			if (l > 6 && !memcmp(p, ">From", 5) &&
 			    isspace((unsigned char)p[5]) &&
 			    is_format_patch_sep(p + 1, l - 1)) {
-				p = next;
+				g_free(conv);
 				continue;
 			}
 			if (l > 8 && !memcmp(p, "[PATCH]", 7) &&
 			    isspace((unsigned char)p[7]) && !seen[IB_SUBJECT]) {
 				seen[IB_SUBJECT] = xstrndup(p, l);
-				p = next;
+				g_free(conv);
 				continue;
 			}
 			if (inbody_header(p, l, seen) >= 0) {
 				buf_add(&accum, p, l);
 				buf_addch(&accum, '\n');
-				p = next;
+				g_free(conv);
 				continue;
 			}
 			header_stage = 0;
 		}
 		if (mail_is_patchbreak(p, l)) {
+			/* this line and all after it: the bytes as sent */
 			in_patch = 1;
-			continue;
+			buf_add(&mi->patch, raw, rlen);
+			buf_addch(&mi->patch, '\n');
+		} else {
+			buf_add(&mi->message, p, l);
+			buf_addch(&mi->message, '\n');
 		}
-		buf_add(&mi->message, p, l);
-		buf_addch(&mi->message, '\n');
-		p = next;
+		g_free(conv);
 	}
 	flush_accum(&accum, seen);
 	buf_release(&accum);

@@ -71,6 +71,19 @@ struct mail {
 	char *headers;		/* the header block, as text */
 	char *body;		/* text parts, UTF-8, LF line ends */
 	int body_bad_utf8;	/* body had bytes invalid in its charset */
+	/*
+	 * The same text parts as sent: transfer-decoded, CRLF made LF, NULs
+	 * dropped, but not converted from their charset.  mail_info() takes
+	 * the patch from here (git mailinfo writes the patch's bytes as they
+	 * are) and converts only the commit message.
+	 */
+	char *body_raw;
+	size_t body_raw_len;
+	struct mail_text {
+		char *charset;	/* as declared, or NULL */
+		size_t off, len; /* in body_raw */
+	} *texts;
+	size_t ntexts;
 	int body_has_nul;	/* body had NUL bytes (dropped) */
 	const char *raw;	/* the message bytes (not owned) */
 	size_t raw_len;
@@ -105,8 +118,10 @@ struct mailinfo {
 	char *date_raw;
 	int64_t date;
 	int date_tz;
-	struct buf message;	/* the commit message */
-	struct buf patch;	/* from the patch break on */
+	struct buf message;	/* the commit message, UTF-8 */
+	struct buf patch;	/* from the patch break on, bytes as sent */
+	int message_lossy;	/* message bytes invalid in their charset
+				   (shown as U+FFFD; git mailinfo fails) */
 };
 
 void mailinfo_init(struct mailinfo *mi);

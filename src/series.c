@@ -348,12 +348,59 @@ static void flush_file(GChecksum *ck, unsigned char *result)
 	add_sum(result, h);
 }
 
+/* git's scan_hunk_header(), its partial results on bad input included */
+static void scan_hunk_header(const char *p, int *before, int *after)
+{
+	static const char digits[] = "0123456789";
+	const char *q = p + 4, *r;
+	size_t n = strspn(q, digits);
+
+	if (q[n] == ',') {
+		q += n + 1;
+		*before = atoi(q);
+		n = strspn(q, digits);
+	} else {
+		*before = 1;
+	}
+	if (n == 0 || q[n] != ' ' || q[n + 1] != '+')
+		return;
+	r = q + n + 2;
+	n = strspn(r, digits);
+	if (r[n] == ',') {
+		r += n + 1;
+		*after = atoi(r);
+	} else {
+		*after = 1;
+	}
+}
+
+/* A line that starts another commit for git patch-id: "<hex40>",
+ * "commit <hex40>" or "From <hex40>". */
+static int starts_commit(const char *line)
+{
+	const char *p = line;
+	int i;
+
+	if (!skip_prefix(line, "commit ", &p))
+		skip_prefix(line, "From ", &p);
+	for (i = 0; i < 40; i++)
+		if (!isxdigit((unsigned char)p[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * As git 2.39's get_one_patchid() with --stable, for the first commit of
+ * the text: white space taken out, "\ No newline" lines skipped, the
+ * index line's object names hashed in place of a binary patch's data.
+ */
 int patch_id_stable(const char *diff, char out[41])
 {
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
 	unsigned char result[20] = { 0 };
 	const char *p = diff;
-	int before = -1, after = -1, seen = 0, in_file = 0;
+	int before = -1, after = -1, seen = 0, binary = 0;
+	char pre[65] = "", post[65] = "";
 	char *line = NULL;
 	size_t cap = 0;
 
@@ -361,6 +408,7 @@ int patch_id_stable(const char *diff, char out[41])
 		const char *nl = strchr(p, '\n');
 		size_t l = nl ? (size_t)(nl + 1 - p) : strlen(p);
 		size_t i, n = 0;
+		const char *v;
 
 		if (l + 1 > cap) {
 			cap = l + 1;
@@ -370,23 +418,54 @@ int patch_id_stable(const char *diff, char out[41])
 		line[l] = '\0';
 		p += l;
 
-		if (!in_file) {
-			if (!starts_with(line, "diff "))
-				continue;
-			in_file = 1;
+		if (starts_with(line, "\\ ") && l > 12)
+			continue;
+		if (starts_commit(line)) {
+			if (seen)
+				break;
+			continue;
 		}
+		if (!seen && !starts_with(line, "diff "))
+			continue;
 		if (before == -1) {
-			if (starts_with(line, "index "))
+			if (starts_with(line, "GIT binary patch") ||
+			    starts_with(line, "Binary files")) {
+				binary = 1;
+				before = 0;
+				g_checksum_update(ck, (const guchar *)pre, strlen(pre));
+				g_checksum_update(ck, (const guchar *)post, strlen(post));
+				flush_file(ck, result);
 				continue;
+			}
+			if (skip_prefix(line, "index ", &v)) {
+				char *e1 = strstr(line, ".."), *e2 = NULL;
+
+				if (e1)
+					e2 = strchr(e1, ' ');
+				if (!e2)
+					e2 = line + l - 1;
+				if (e1) {
+					*e1 = *e2 = '\0';
+					g_strlcpy(pre, v, sizeof(pre));
+					g_strlcpy(post, e1 + 2, sizeof(post));
+				}
+				continue;
+			}
 			if (starts_with(line, "--- "))
 				before = after = 1;
 			else if (!isalpha((unsigned char)line[0]))
 				break;
 		}
+		if (binary) {
+			if (starts_with(line, "diff ")) {
+				binary = 0;
+				before = -1;
+			}
+			continue;
+		}
 		if (before == 0 && after == 0) {
 			if (starts_with(line, "@@ -")) {
-				if (!hunk_counts(line, &before, &after))
-					break;
+				scan_hunk_header(line, &before, &after);
 				continue;
 			}
 			if (!starts_with(line, "diff "))
@@ -420,11 +499,26 @@ static int is_diff_start(const char *p, size_t l)
 	       (l >= 4 && !memcmp(p, "--- ", 4));
 }
 
+/*
+ * A line of a GIT binary patch after its header: "literal N", "delta N",
+ * a base85 line (length character A-Za-z, then 5-character groups), or
+ * the blank line that ends a literal/delta (state 2: after data).
+ */
+static int binary_line(const char *p, size_t l, int state)
+{
+	if (l == 0)
+		return state == 2;
+	if ((l > 8 && !memcmp(p, "literal ", 8)) ||
+	    (l > 6 && !memcmp(p, "delta ", 6)))
+		return 1;
+	return l >= 6 && (l - 1) % 5 == 0 && isalpha((unsigned char)p[0]);
+}
+
 void patch_split(const char *patch, struct buf *diffstat, struct buf *diff)
 {
 	const char *p = patch, *end = patch + strlen(patch);
 	const char *good_end;
-	int before = 0, after = 0, in_header = 0;
+	int before = 0, after = 0, in_header = 0, in_binary = 0;
 
 	/* the "---" separator line, then the diffstat */
 	while (p < end) {
@@ -494,8 +588,17 @@ void patch_split(const char *patch, struct buf *diffstat, struct buf *diff)
 				good_end = next; /* "\ No newline at end of file" */
 			} else if (is_diff_start(p, l)) {
 				in_header = 1;
+				in_binary = 0;
 				good_end = next;
+			} else if (in_binary && binary_line(p, l, in_binary)) {
+				/* literal/delta, base85 lines, a blank after each */
+				in_binary = l ? 2 : 1;
+				good_end = next;
+			} else if (in_binary) {
+				break;
 			} else if (in_header && l > 0) {
+				if (l == 16 && !memcmp(p, "GIT binary patch", 16))
+					in_binary = 1;
 				good_end = next; /* index, mode, rename, binary */
 			} else {
 				break;
@@ -503,6 +606,13 @@ void patch_split(const char *patch, struct buf *diffstat, struct buf *diff)
 			p = next;
 		}
 		buf_add(diff, start, (size_t)(good_end - start));
+	}
+	/* a binary patch at the end of the mail lost its final blank line
+	 * (git apply and libgit2 want one after each literal/delta) */
+	if (in_binary == 2) {
+		if (diff->len && diff->buf[diff->len - 1] != '\n')
+			buf_addch(diff, '\n');
+		buf_addch(diff, '\n');
 	}
 	/*
 	 * The text ended inside a hunk owing only context lines: blank context
@@ -747,10 +857,126 @@ static struct series *series_of(struct thread *t, long msg)
 	return NULL;
 }
 
+/*
+ * A cover letter without "0/N" (b4's "naked" cover): a message that is not
+ * a patch, not a reply ("Re:") and has no diff, to which patch 1 of a
+ * series without a cover replies, sent by that patch's author.  A bug
+ * report the fix replies to is someone else's and stays a plain message.
+ */
+static void find_naked_covers(struct thread *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nseries; i++) {
+		struct series *s = &t->series[i];
+		const struct tmsg *pm;
+		struct tmsg *c;
+		long first = -1;
+		int k;
+
+		if (s->cover >= 0)
+			continue;
+		for (k = 0; k < s->total && first < 0; k++)
+			if (s->patches[k].diff)
+				first = s->patches[k].msg;
+		if (first < 0)
+			continue;
+		pm = &t->msgs[first];
+		if (pm->parent < 0)
+			continue;
+		c = &t->msgs[pm->parent];
+		if (c->role != ROLE_OTHER || c->si.is_reply ||
+		    (c->si.is_patch && c->si.has_counter) ||
+		    !c->mail.from_email || !*c->mail.from_email ||
+		    !pm->mail.from_email ||
+		    strcasecmp(c->mail.from_email, pm->mail.from_email) ||
+		    has_diff(c->mail.body) || series_of(t, pm->parent))
+			continue;
+		mail_info(&c->mail, &c->mi);
+		c->role = ROLE_COVER;
+		s->cover = pm->parent;
+	}
+}
+
+/*
+ * A partial reroll: "[PATCH v3 2/2]" sent in reply to v2 2/2 (and no v3
+ * 1/2).  As b4 does, v3 is v2 with the rerolled patches replaced: the
+ * missing ones (and the cover, when v3 has none) are v2's, with their
+ * trailers; the rerolled patch has only its own (the old ones are for the
+ * version it replaces).  Series are done oldest first so that a v4 on a
+ * partial v3 builds on the filled v3.
+ */
+static int cmp_version_asc(const void *a, const void *b)
+{
+	const struct series *const *x = a, *const *y = b;
+
+	return (*x)->version - (*y)->version;
+}
+
+static void fill_partial_rerolls(struct thread *t)
+{
+	struct series **ord;
+	size_t i, j;
+	int k;
+
+	if (t->nseries < 2)
+		return;
+	ord = xmalloc(t->nseries * sizeof(*ord));
+	for (i = 0; i < t->nseries; i++)
+		ord[i] = &t->series[i];
+	qsort(ord, t->nseries, sizeof(*ord), cmp_version_asc);
+	for (i = 1; i < t->nseries; i++) {
+		struct series *s = ord[i], *base = NULL;
+		int missing = 0;
+
+		for (k = 0; k < s->total; k++)
+			missing += !s->patches[k].diff;
+		if (!missing)
+			continue;
+		/* a patch of s that replies to the same patch of an older one */
+		for (k = 0; k < s->total && !base; k++) {
+			long par;
+
+			if (!s->patches[k].diff || s->patches[k].inherited)
+				continue;
+			par = t->msgs[s->patches[k].msg].parent;
+			for (j = 0; j < i && par >= 0; j++)
+				if (ord[j]->total == s->total &&
+				    ord[j]->patches[k].diff &&
+				    ord[j]->patches[k].msg == par)
+					base = ord[j];
+		}
+		if (!base)
+			continue;
+		for (k = 0; k < s->total; k++) {
+			struct spatch *sp = &s->patches[k];
+			const struct spatch *bp = &base->patches[k];
+
+			if (sp->diff || !bp->diff)
+				continue;
+			sp->msg = bp->msg;
+			sp->diffstat = xstrdup(bp->diffstat);
+			sp->diff = xstrdup(bp->diff);
+			sp->message = xstrdup(bp->message);
+			memcpy(sp->patch_id, bp->patch_id, sizeof(sp->patch_id));
+			sp->inherited = 1;
+		}
+		if (s->cover < 0 && base->cover >= 0) {
+			s->cover = base->cover;
+			s->cover_inherited = 1;
+		}
+		s->reroll_of = base->version;
+		notice("v%d is a partial reroll of v%d: the patches it does not "
+		       "resend are taken from v%d", s->version, base->version,
+		       base->version);
+	}
+	free(ord);
+}
+
 int thread_build(struct thread *t, char *data, size_t len,
 		 const struct thread_opts *opts)
 {
-	size_t i;
+	size_t i, sj;
 	int k, ret = 0;
 	GHashTable *ix = NULL;
 	long *memo = NULL;
@@ -844,14 +1070,24 @@ int thread_build(struct thread *t, char *data, size_t len,
 
 		if (m->role < 0 || !m->si.is_patch || m->si.is_reply)
 			continue;
-		if (m->mail.body_bad_utf8 || m->mail.body_has_nul) {
-			ret = error("<%s> (\"%.60s\"): %s", m->mail.msgid,
-				    m->mail.subject, m->mail.body_has_nul ?
-				    "NUL bytes in the text of a patch" :
-				    "text is not valid in its declared charset");
+		if (m->mail.body_has_nul) {
+			ret = error("<%s> (\"%.60s\"): NUL bytes in the text of "
+				    "a patch", m->mail.msgid, m->mail.subject);
 			goto out;
 		}
+		/*
+		 * The patch keeps its bytes as sent, valid in the charset or
+		 * not (git mailinfo writes them so and git am applies them);
+		 * only the commit message (or cover letter), which is shown
+		 * and stored as text, has to be valid.
+		 */
 		mail_info(&m->mail, &m->mi);
+		if (m->mi.message_lossy) {
+			ret = error("<%s> (\"%.60s\"): text is not valid in its "
+				    "declared charset (in the message, before "
+				    "the patch)", m->mail.msgid, m->mail.subject);
+			goto out;
+		}
 		idx = m->si.has_counter ? m->si.index : 1;
 		if (idx > 0 && !has_diff(m->mi.patch.buf)) {
 			notice("<%s> (\"%.60s\") has no diff; not taken as a "
@@ -895,6 +1131,8 @@ int thread_build(struct thread *t, char *data, size_t len,
 			    t->msgs[t->root].mail.msgid);
 		goto out;
 	}
+	find_naked_covers(t);
+	fill_partial_rerolls(t);
 	for (i = 0; i < t->nseries; i++) {
 		struct series *s = &t->series[i];
 
@@ -930,18 +1168,17 @@ int thread_build(struct thread *t, char *data, size_t len,
 		if (t->msgs[i].role != ROLE_OTHER)
 			continue;
 		owner = owner_of(t, memo, (long)i);
-		if (owner < 0 || !(s = series_of(t, owner)))
+		if (owner < 0 || !series_of(t, owner))
 			continue;
 		trailers_extract(t->msgs[i].mail.body, t->msgs[i].mail.msgid,
 				 &tr, &ntr);
 		drop_mismatched(&t->msgs[i], tr, &ntr);
-		if (t->msgs[owner].role == ROLE_COVER) {
+		/* every series the message is in (a partial reroll shares) */
+		for (sj = 0; sj < t->nseries; sj++) {
+			s = &t->series[sj];
 			for (k = 0; k < s->total; k++)
-				if (s->patches[k].msg >= 0)
-					add_trailers(&s->patches[k], tr, ntr);
-		} else {
-			for (k = 0; k < s->total; k++)
-				if (s->patches[k].msg == owner)
+				if (s->patches[k].msg >= 0 &&
+				    (s->cover == owner || s->patches[k].msg == owner))
 					add_trailers(&s->patches[k], tr, ntr);
 		}
 		trailers_free(tr, ntr);
@@ -991,6 +1228,11 @@ const char *series_msgid(const struct thread *t, const struct series *s)
 {
 	int k;
 
+	if (s->cover >= 0 && !s->cover_inherited)
+		return t->msgs[s->cover].mail.msgid;
+	for (k = 0; k < s->total; k++)
+		if (s->patches[k].msg >= 0 && !s->patches[k].inherited)
+			return t->msgs[s->patches[k].msg].mail.msgid;
 	if (s->cover >= 0)
 		return t->msgs[s->cover].mail.msgid;
 	for (k = 0; k < s->total; k++)

@@ -72,6 +72,7 @@ struct spatch {
 	char patch_id[41];
 	struct trailer *trailers;
 	size_t ntrailers;
+	int inherited;		/* taken from an earlier version (partial reroll) */
 };
 
 struct series {
@@ -81,6 +82,8 @@ struct series {
 	char *prefixes;
 	char *subject;
 	long cover;		/* message index or -1 */
+	int cover_inherited;	/* the cover is an earlier version's */
+	int reroll_of;		/* partial reroll: the version it builds on, or 0 */
 	char *base_commit;
 	char *prerequisites;	/* newline-separated prerequisite-patch-ids */
 	struct spatch *patches;	/* [0..total-1] for patches 1..total */
@@ -111,7 +114,11 @@ void thread_release(struct thread *t);
 int thread_select(const struct thread *t, int version, int allow_incomplete,
 		  const struct series **out);
 
-/* The msgid a series is known by: its cover letter, else its first patch. */
+/*
+ * The msgid a series is known by: its cover letter, else its first patch;
+ * a partial reroll's own messages before what it took from the earlier
+ * version.
+ */
 const char *series_msgid(const struct thread *t, const struct series *s);
 
 #endif

@@ -162,15 +162,13 @@ test_expect_success 'duplicate Message-IDs with different content are refused' '
 	test "$(db_digest)" = "$before"
 '
 
-test_expect_success 'invalid UTF-8 in a patch is refused' '
+test_expect_success 'invalid UTF-8 in a message (not the diff) is refused' '
 	before=$(db_digest) &&
-	printf "s/pairing rule/pairing \\\\xff\\\\xfe rule/\n" >bad.sed &&
-	sed -f bad.sed "$F/no-patch.mbox" >/dev/null &&
 	python3 -c "
 d = open(\"$F/mmn-pairing.mbox\", \"rb\").read()
 d = d.replace(b\"document the pairing rule\n\", b\"document the pairing \xff\xfe rule\n\", 1)
 open(\"badutf.mbox\", \"wb\").write(d)" &&
-	test_fails_with "not valid in its declared charset" "$PWB" fetch badutf.mbox &&
+	test_fails_with "not valid in its declared charset (in the message" "$PWB" fetch badutf.mbox &&
 	test "$(db_digest)" = "$before"
 '
 
@@ -239,6 +237,39 @@ test_expect_success 'blank context lines that lost their space at the end of a m
 	sed -n "/^@@/,/^-- \$/p" bl.exp >hunk &&
 	test "$(wc -l <hunk)" = 8 &&
 	(cd bl && git am -q ../bl.exp && test "$(git diff HEAD~1 --stat | wc -l)" = 2)
+'
+
+test_expect_success 'bytes not valid in the declared charset: the diff is kept as sent (as git am)' '
+	B5="$F/big5-staging.mbox" &&
+	rm -rf b5 && mkdir -p b5/drivers/staging/foo &&
+	printf "/* \244\244\244\345 */\nint foo(void)\n{\n\treturn 0;\n}\n" >b5/drivers/staging/foo/foo.c &&
+	(cd b5 && git init -q && git add -A &&
+		git -c user.name=t -c user.email=t@t commit -qm base) &&
+	rm -rf b5am && git clone -q b5 b5am &&
+	(cd b5am && git -c user.name=t -c user.email=t@t am -q "$B5") &&
+	"$PWB" --db b5.sqlite fetch "$B5" >out &&
+	grep -q "patches:  2/2" out &&
+	test "$(sqlite3 b5.sqlite "SELECT instr(hex(diff), \"2F2A20A4A4A4E5202A2F\") > 0 AND instr(hex(diff), \"A4E5FF\") = 0 FROM patches WHERE idx = 1")" = 1 &&
+	test "$(sqlite3 b5.sqlite "SELECT instr(hex(diff), \"2F2A20A4E5FF202A2F\") > 0 FROM patches WHERE idx = 2")" = 1 &&
+	"$PWB" --db b5.sqlite apply 1 --tree b5 --base HEAD >out &&
+	test "$(git -C b5 rev-parse pwb/1-v1^{tree})" = "$(git -C b5am rev-parse HEAD^{tree})" &&
+	git -C b5 log --format=%B -1 pwb/1-v1 | grep -q "message (中文) is Big5" &&
+	"$PWB" --db b5.sqlite series export 1 -o b5.exp &&
+	rm -rf b5exp && git clone -q b5 b5exp &&
+	(cd b5exp && git -c user.name=t -c user.email=t@t am -q ../b5.exp) &&
+	test "$(git -C b5exp rev-parse HEAD^{tree})" = "$(git -C b5am rev-parse HEAD^{tree})"
+'
+
+test_expect_success 'pwb mailinfo matches git mailinfo on those mails' '
+	rm -rf b5split && mkdir b5split &&
+	git mailsplit -ob5split "$F/big5-staging.mbox" >/dev/null &&
+	for m in b5split/0001 b5split/0002; do
+		git mailinfo $m.gmsg $m.gpatch <$m >$m.ginfo &&
+		"$PWB" mailinfo $m.pmsg $m.ppatch <$m >$m.pinfo &&
+		test_cmp $m.ginfo $m.pinfo &&
+		test_cmp $m.gmsg $m.pmsg &&
+		test_cmp $m.gpatch $m.ppatch || return 1
+	done
 '
 
 test_done

@@ -84,4 +84,20 @@ test_expect_success 'plain http is refused unless the host is loopback' '
 	test_fails_with "https is required" "$PWB" fetch http://lore.example.com/all/x@y/
 '
 
+test_expect_success 'a Message-ID with a space fetches from lore as from the file' '
+	pi_stop &&
+	pi_start test3 "$F/space-msgid.mbox" &&
+	"$PWB" --db "$TRASH/sp-file.sqlite" fetch "$F/space-msgid.mbox" >file.out &&
+	"$PWB" --db "$TRASH/sp-lore.sqlite" fetch --lore "$PI_URL" "<a b@example.com>" >lore.out &&
+	grep -q "2 messages (2 new)" lore.out &&
+	q="SELECT p.msgid, t.kind, t.person FROM patches p JOIN trailers t ON t.patch_row = p.id ORDER BY 1, 2, 3" &&
+	sqlite3 "$TRASH/sp-file.sqlite" "$q" >file.rows &&
+	sqlite3 "$TRASH/sp-lore.sqlite" "$q" >lore.rows &&
+	test_cmp file.rows lore.rows &&
+	grep -q "^a b@example.com|Reviewed-by|Rex Reviewer <rex@example.com>$" lore.rows &&
+	test "$(sqlite3 "$TRASH/sp-lore.sqlite" "SELECT source FROM threads")" = "${PI_URL}a%20b@example.com/" &&
+	"$PWB" --db "$TRASH/sp-lore.sqlite" fetch "${PI_URL}a%20b@example.com/T/#u" >url.out &&
+	grep -q "2 messages (0 new)" url.out
+'
+
 test_done

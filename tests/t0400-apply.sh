@@ -209,6 +209,123 @@ index 587be6b..0000001 100644
 Binary files a/file and b/file differ" "binary patch without data"
 '
 
+# Issue 15: what git am applies, pwb applies to the same tree.
+# t_like_am NAME REPO RANGE: the commits RANGE of REPO as an mbox, applied
+# by git am and by pwb on copies of REPO at RANGE's base; same tree.
+t_like_am() {
+	git -C "$2" format-patch -q --stdout "$3" >"$1.mbox" &&
+	base=${3%%..*} &&
+	rm -rf "$1.am" "$1.pwb" && git clone -q "$2" "$1.am" && git clone -q "$2" "$1.pwb" &&
+	git -C "$1.am" checkout -q "$base" && git -C "$1.pwb" checkout -q "$base" &&
+	(cd "$1.am" && git am -q "../$1.mbox") &&
+	"$PWB" fetch --json "$1.mbox" >"$1.json" &&
+	id=$(python3 -c "import json; print(json.load(open(\"$1.json\"))[\"id\"])") &&
+	"$PWB" apply "$id" --tree "$TRASH/$1.pwb" --base HEAD --json >"$1.apply" &&
+	test "$(git -C "$1.pwb" rev-parse "pwb/$id-v1^{tree}")" = "$(git -C "$1.am" rev-parse HEAD^{tree})"
+}
+
+test_expect_success 'quoted paths (UTF-8, a quote, a tab, a backslash) apply as git am applies them' '
+	git init -q qp && (cd qp && echo base >README && git add README &&
+	 git commit -qm base && git tag base &&
+	 printf "e\n" >"$(printf "\303\251.txt")" && echo q >"q\"uote.txt" &&
+	 printf "t\n" >"$(printf "tab\there")" && echo b >"back\\slash" &&
+	 mkdir "$(printf "d\303\256r")" && echo n >"$(printf "d\303\256r/n")" &&
+	 git add -A && git commit -qm "quoted names" &&
+	 echo more >>"q\"uote.txt" && git mv "$(printf "\303\251.txt")" "$(printf "\303\251-2.txt")" &&
+	 git commit -qam "rename and change") &&
+	git -C qp format-patch -q --stdout base..master | grep -q "^diff --git \"a/\\\\303\\\\251.txt\"" &&
+	t_like_am qp qp base..master
+'
+
+test_expect_success 'quoted paths that are really unsafe are still refused' '
+	t_refused qdotdot "diff --git \"a/\056\056/outside\" \"b/\056\056/outside\"
+new file mode 100644
+--- /dev/null
++++ \"b/\056\056/outside\"
+@@ -0,0 +1 @@
++pwned" "refused path .\.\./outside." &&
+	t_refused qgit "diff --git \"a/sub/.Git/\303\251\" \"b/sub/.Git/\303\251\"
+new file mode 100644
+--- /dev/null
++++ \"b/sub/.Git/\303\251\"
+@@ -0,0 +1 @@
++x" "refused path .sub/.Git/" &&
+	t_refused qbad "diff --git \"a/x\q\" \"b/x\q\"
+new file mode 100644
+--- /dev/null
++++ \"b/x\q\"
+@@ -0,0 +1 @@
++x" "cannot unquote" &&
+	t_refused qnul "diff --git \"a/x\000y\" \"b/x\000y\"
+new file mode 100644
+--- /dev/null
++++ \"b/x\000y\"
+@@ -0,0 +1 @@
++x" "cannot unquote"
+'
+
+test_expect_success 'a symlink replaced by a directory in the same patch applies as with git am' '
+	git init -q sl && (cd sl && echo t >target && ln -s target ln &&
+	 git add -A && git commit -qm base && git tag base &&
+	 git rm -q ln && mkdir ln && echo f >ln/f && echo g >ln/g &&
+	 git add -A && git commit -qm "ln: a directory now") &&
+	t_like_am sl sl base..master &&
+	git -C sl.pwb ls-tree -r "pwb/$id-v1" >lt && grep -q "	ln/f\$" lt &&
+	! grep -q "120000" lt
+'
+
+test_expect_success 'a path under a symlink the same patch makes is refused' '
+	t_refused newlink "diff --git a/nl b/nl
+new file mode 120000
+--- /dev/null
++++ b/nl
+@@ -0,0 +1 @@
++/tmp
+\ No newline at end of file
+diff --git a/nl/pwned b/nl/pwned
+new file mode 100644
+--- /dev/null
++++ b/nl/pwned
+@@ -0,0 +1 @@
++pwned" "under a symlink"
+'
+
+test_expect_success 'GIT binary patches: whole, applied as git am does, exported for git am' '
+	git init -q bin && (cd bin && printf "text\n" >t &&
+	 head -c 3000 /dev/urandom >old.bin && git add -A && git commit -qm base && git tag base &&
+	 printf "\000\001\002\n\n\nzero\000" >new.bin && head -c 100 old.bin >>new.bin &&
+	 { head -c 1000 old.bin; printf "\000changed\000"; tail -c 1500 old.bin; } >o2 && mv o2 old.bin &&
+	 printf "text\nmore\n" >t && git add -A && git commit -qm "binary and text") &&
+	git -C bin format-patch -q --stdout base..master >bin-fp.mbox &&
+	grep -q "^GIT binary patch" bin-fp.mbox && grep -q "^delta " bin-fp.mbox &&
+	t_like_am bin bin base..master &&
+	"$PWB" series export "$id" -o bin-export.mbox &&
+	rm -rf bin.am2 && git clone -q bin bin.am2 && git -C bin.am2 checkout -q base &&
+	(cd bin.am2 && git am -q ../bin-export.mbox) &&
+	test "$(git -C bin.am2 rev-parse HEAD^{tree})" = "$(git -C bin.am rev-parse HEAD^{tree})"
+'
+
+test_expect_success 'patch-id equals git patch-id --stable (binary, no newline at end, mbox)' '
+	printf "a\nb" >nonl.base && (cd bin && git checkout -q master &&
+	 printf "x\ny" >nonl && git add nonl && git commit -qm nonl &&
+	 printf "x\nz" >nonl && git commit -qam "nonl 2") &&
+	for r in base..master~2 master~2..master~1 master~1..master base..master; do
+		git -C bin format-patch -q --stdout "$r" >pid.mbox &&
+		git -C bin diff "${r%%..*}" "${r##*..}" --binary >pid.diff &&
+		for f in pid.mbox pid.diff; do
+			want=$(git patch-id --stable <$f | head -n 1 | cut -d" " -f1) &&
+			got=$("$PWB" patch-id <$f) &&
+			test "$got" = "$want" || { echo "$r $f: $got != $want"; return 1; }
+		done
+	done &&
+	git -C bin format-patch -q --stdout master~1..master >pid.mbox &&
+	"$PWB" fetch --json pid.mbox >pid.json &&
+	python3 -c "import json; print(json.load(open(\"pid.json\"))[\"patches\"][0][\"patch_id\"])" >got &&
+	git patch-id --stable <pid.mbox | cut -d" " -f1 >want && test_cmp want got &&
+	python3 -c "import json; print(json.load(open(\"bin.json\"))[\"patches\"][0][\"patch_id\"])" >got &&
+	git patch-id --stable <bin-fp.mbox | cut -d" " -f1 >want && test_cmp want got
+'
+
 # The branch pwb/<id>-v<N> is moved only where pwb left it and when no
 # worktree has it checked out; else pwb applies on pwb/<id>-v<N>-2, -3...
 test_expect_success 'setup: a tree with two more bases' '

@@ -142,12 +142,62 @@ static void test_mailinfo_inbody(void **state)
 	mail_global_release();
 }
 
+/* Message-IDs with spaces are kept as public-inbox keeps them. */
+static void test_msgid_spaces(void **state)
+{
+	const char *in =
+		"From: A <a@example.com>\n"
+		"Subject: x\n"
+		"Message-ID: <a b@c>\n"
+		"In-Reply-To: <p q@c> (comment)\n"
+		"References: <r@c>\n <p q@c>\n\n"
+		"Body.\n";
+	struct mail m;
+
+	(void)state;
+	assert_int_equal(mail_parse(in, strlen(in), &m), 0);
+	assert_string_equal(m.msgid, "a b@c");
+	assert_false(m.msgid_derived);
+	assert_string_equal(m.in_reply_to, "p q@c");
+	assert_int_equal(m.nrefs, 2);
+	assert_string_equal(m.refs[0], "r@c");
+	assert_string_equal(m.refs[1], "p q@c");
+	mail_release(&m);
+}
+
+/* git mailinfo: the message converted to UTF-8, the patch's bytes as sent. */
+static void test_mailinfo_raw_patch(void **state)
+{
+	const char *in =
+		"From: A <a@example.com>\n"
+		"Subject: [PATCH] big5\n"
+		"Content-Type: text/plain; charset=big5\n"
+		"Content-Transfer-Encoding: quoted-printable\n\n"
+		"Text =A4=A4.\n---\n"
+		"diff --git a/x b/x\n+=A4=E5=FF\n";
+	struct mail m;
+	struct mailinfo mi;
+
+	(void)state;
+	assert_int_equal(mail_parse(in, strlen(in), &m), 0);
+	assert_true(m.body_bad_utf8);
+	mailinfo_init(&mi);
+	mail_info(&m, &mi);
+	assert_string_equal(mi.message.buf, "Text \xe4\xb8\xad.\n");
+	assert_string_equal(mi.patch.buf, "---\ndiff --git a/x b/x\n+\xa4\xe5\xff\n");
+	assert_false(mi.message_lossy);
+	mailinfo_release(&mi);
+	mail_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_from_line),
 		cmocka_unit_test(test_mboxrd),
 		cmocka_unit_test(test_mime),
+		cmocka_unit_test(test_msgid_spaces),
+		cmocka_unit_test(test_mailinfo_raw_patch),
 		cmocka_unit_test(test_mailinfo_inbody),
 	};
 
