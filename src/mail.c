@@ -1041,6 +1041,9 @@ int mail_info(const struct mail *m, struct mailinfo *mi)
 	struct text_walk w = { m, 0, 0 };
 	size_t rlen;
 
+	/* a second call on the same mi starts afresh (no leak, no append) */
+	mailinfo_release(mi);
+	mailinfo_init(mi);
 	while (next_line(&w, &raw, &rlen, &cs)) {
 		char *conv;
 		const char *p;
