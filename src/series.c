@@ -767,7 +767,7 @@ static void break_cycles(struct thread *t)
 	size_t i;
 
 	for (i = 0; i < t->nr; i++) {
-		long p = (long)i, q, low;
+		long p = (long)i, q, low, cyc;
 
 		if (state[i])
 			continue;
@@ -775,16 +775,19 @@ static void break_cycles(struct thread *t)
 			state[p] = 1;
 			p = t->msgs[p].parent;
 		}
-		if (p >= 0 && state[p] == 1) {
-			/* p is on this walk: p .. back to p is the cycle */
-			low = p;
-			for (q = t->msgs[p].parent; q != p; q = t->msgs[q].parent)
+		/* p on this walk (state 1): p .. back to p is a cycle */
+		cyc = p >= 0 && state[p] == 1 ? p : -1;
+		/* done with the walk, the cycle included (before it is cut:
+		 * a node left at 1 would look like part of a later walk) */
+		for (q = (long)i; q >= 0 && state[q] == 1; q = t->msgs[q].parent)
+			state[q] = 2;
+		if (cyc >= 0) {
+			low = cyc;
+			for (q = t->msgs[cyc].parent; q != cyc; q = t->msgs[q].parent)
 				if (q < low)
 					low = q;
 			t->msgs[low].parent = -1;
 		}
-		for (q = (long)i; q >= 0 && state[q] == 1; q = t->msgs[q].parent)
-			state[q] = 2;
 	}
 	free(state);
 }
