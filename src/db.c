@@ -79,6 +79,13 @@ int db_bind_text(sqlite3_stmt *st, int idx, const char *s)
 	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
 }
 
+int db_bind_text_static(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
+}
+
 static int user_version(sqlite3 *db, int *out)
 {
 	sqlite3_stmt *st;

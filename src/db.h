@@ -71,5 +71,7 @@ struct json_t *db_rows_json(sqlite3 *db, const char *sql, long id,
 char *db_column_dup(sqlite3_stmt *st, int k);
 /* Bind helpers that bind NULL for a NULL string. */
 int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+/* The same, without sqlite's copy: s must outlive the statement's step. */
+int db_bind_text_static(sqlite3_stmt *st, int idx, const char *s);
 
 #endif

@@ -10,13 +10,58 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/*
+ * A local mbox's gzip copy (threads.mbox_gz) is made on a second thread
+ * while the messages are parsed: deflating a 50,000-message mbox was a
+ * tenth of the fetch.  Only the mbox bytes (read-only) and out are shared.
+ */
+struct gz_job {
+	const char *data;
+	size_t len;
+	struct buf *out;
+	int rc;
+	GThread *th;
+};
+
+static gpointer gz_job_run(gpointer p)
+{
+	struct gz_job *j = p;
+
+	j->rc = gz_compress(j->data, j->len, j->out);
+	return NULL;
+}
+
+static void gz_job_start(struct gz_job *j, const char *data, size_t len,
+			 struct buf *out)
+{
+	j->data = data;
+	j->len = len;
+	j->out = out;
+	j->rc = 0;
+	j->th = g_thread_try_new("pwb-gzip", gz_job_run, j, NULL);
+	if (!j->th)
+		gz_job_run(j);
+}
+
+/* 0, or the gz_compress() error; idempotent */
+static int gz_job_finish(struct gz_job *j)
+{
+	if (j->th) {
+		g_thread_join(j->th);
+		j->th = NULL;
+	}
+	return j->rc;
+}
+
+/* *compress: the caller gzips mbox into raw (it was not gzip) */
 static int read_local(const char *path, struct pwb_ctx *ctx, struct buf *raw,
-		      struct buf *mbox)
+		      struct buf *mbox, int *compress)
 {
 	uint64_t cap;
 	int rc;
@@ -43,8 +88,7 @@ static int read_local(const char *path, struct pwb_ctx *ctx, struct buf *raw,
 	} else {
 		buf_addbuf(mbox, raw);
 		buf_reset(raw);
-		if (gz_compress(mbox->buf, mbox->len, raw))
-			return error("cannot compress %s", path);
+		*compress = 1;
 	}
 	return 0;
 }
@@ -110,7 +154,8 @@ int fetch_source(struct pwb_ctx *ctx, const char *src,
 	struct thread t;
 	const struct series *sel;
 	char *base = NULL, *msgid = NULL, *source_desc = NULL;
-	int ret = -1, built = 0;
+	int ret = -1, built = 0, compress = 0;
+	struct gz_job gzj = { NULL, 0, NULL, 0, NULL };
 
 	memset(&t, 0, sizeof(t));
 	memset(res, 0, sizeof(*res));
@@ -128,7 +173,7 @@ int fetch_source(struct pwb_ctx *ctx, const char *src,
 				error("cannot read %s: %s", src, strerror(errno));
 			goto out;
 		}
-		if (read_local(src, ctx, &gz, &mbox))
+		if (read_local(src, ctx, &gz, &mbox, &compress))
 			goto out;
 		if (strcmp(src, "-")) {
 			char *abs = realpath(src, NULL);
@@ -171,11 +216,17 @@ int fetch_source(struct pwb_ctx *ctx, const char *src,
 		char *mdata = buf_detach(&mbox, &mlen);
 
 		built = 1;
+		if (compress)
+			gz_job_start(&gzj, mdata, mlen, &gz);
 		if (thread_build(&t, mdata, mlen, &topts))
 			goto out;
 	}
 	if (thread_select(&t, o->version, o->allow_incomplete, &sel))
 		goto out;
+	if (compress && gz_job_finish(&gzj)) {
+		error("cannot compress %s", src);
+		goto out;
+	}
 	if (store_thread(ctx->db, &t, sel, source_desc, base, &gz, &res->stats))
 		goto out;
 	res->series_id = res->stats.selected_id;
@@ -184,6 +235,7 @@ int fetch_source(struct pwb_ctx *ctx, const char *src,
 	source_desc = base = NULL;
 	ret = 0;
 out:
+	gz_job_finish(&gzj);	/* before the mbox bytes are freed */
 	if (built)
 		thread_release(&t);
 	buf_release(&gz);

@@ -37,7 +37,10 @@ int mbox_is_from_line(const char *line, size_t len)
 
 static void mbox_push(struct mbox *mb, struct buf *msg, size_t hdr)
 {
-	mb->msgs = xrealloc(mb->msgs, (mb->nr + 1) * sizeof(*mb->msgs));
+	/* capacity doubles at each power of two (no realloc per message) */
+	if (!(mb->nr & (mb->nr - 1)))
+		mb->msgs = xrealloc(mb->msgs, (mb->nr ? 2 * mb->nr : 1) *
+				    sizeof(*mb->msgs));
 	mb->msgs[mb->nr].data = buf_detach(msg, &mb->msgs[mb->nr].len);
 	mb->msgs[mb->nr].hdr = hdr;
 	mb->nr++;
@@ -129,6 +132,11 @@ void mbox_release(struct mbox *mb)
 /* ---- header helpers ---- */
 
 static int gmime_ready;
+/*
+ * One parser for every message (g_mime_parser_init_with_stream resets it):
+ * a parser per message was a tenth of parsing a long thread.
+ */
+static GMimeParser *gmime_parser;
 
 void mail_global_init(void)
 {
@@ -141,6 +149,9 @@ void mail_global_init(void)
 void mail_global_release(void)
 {
 	if (gmime_ready) {
+		if (gmime_parser)
+			g_object_unref(gmime_parser);
+		gmime_parser = NULL;
 		g_mime_shutdown();
 		gmime_ready = 0;
 	}
@@ -803,13 +814,79 @@ int mail_check_caps(const struct mail *m, char *why, size_t n)
 	return 0;
 }
 
-int mail_parse(const char *data, size_t len, struct mail *out)
+/*
+ * The message's header block as g_mime_header_list_to_string() writes a
+ * GMimeMessage's list: "name:raw value" for each header but the Content-*
+ * ones (the parser gives those to the MIME part), CR dropped before LF and
+ * at the end (GMime's dos2unix filter).  hl is the top part's list, which
+ * holds every header in order.
+ */
+static char *headers_block(GMimeHeaderList *hl)
+{
+	struct buf b = BUF_INIT;
+	int i, n = g_mime_header_list_get_count(hl);
+	size_t j, k;
+
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *rn = g_mime_header_get_raw_name(h);
+		const char *rv = g_mime_header_get_raw_value(h);
+
+		if (!rv || !g_ascii_strncasecmp(name, "Content-", 8))
+			continue;
+		buf_addstr(&b, rn);
+		buf_addch(&b, ':');
+		buf_addstr(&b, rv);
+	}
+	buf_grow(&b, 0);
+	for (j = k = 0; j < b.len; j++)
+		if (b.buf[j] != '\r' || (j + 1 < b.len && b.buf[j + 1] != '\n'))
+			b.buf[k++] = b.buf[j];
+	buf_setlen(&b, k);
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * Parse data with the shared parser: as a MIME part when that succeeds
+ * (*top; the same headers and the same parts as a message, without the
+ * GMimeMessage, whose address, date and id parsing of every header and
+ * teardown were half of parsing a reply), else as a message (*msg).  The
+ * part parse is stricter only at the start: it fails where the message
+ * parse skips leading "From " lines, and there the message parse is used.
+ */
+static int parse_gmime(const char *data, size_t len, GMimeObject **top,
+		       GMimeMessage **msg)
 {
 	GMimeStream *stream;
-	GMimeParser *parser;
+	int pass;
+
+	*top = NULL;
+	*msg = NULL;
+	if (!gmime_parser)
+		gmime_parser = g_mime_parser_new();
+	for (pass = 0; pass < 2; pass++) {
+		stream = g_mime_stream_mem_new_with_buffer(data, len);
+		g_mime_parser_init_with_stream(gmime_parser, stream);
+		g_object_unref(stream);
+		g_mime_parser_set_format(gmime_parser, GMIME_FORMAT_MESSAGE);
+		if (!pass) {
+			*top = g_mime_parser_construct_part(gmime_parser, NULL);
+			if (*top)
+				return 0;
+		} else {
+			*msg = g_mime_parser_construct_message(gmime_parser,
+							       NULL);
+		}
+	}
+	return *msg ? 0 : -1;
+}
+
+int mail_parse(const char *data, size_t len, struct mail *out)
+{
 	GMimeMessage *msg;
 	GMimeHeaderList *hl;
-	GMimeObject *part;
+	GMimeObject *part, *top;
 	struct buf body = BUF_INIT, raw = BUF_INIT;
 	char *s;
 
@@ -823,15 +900,9 @@ int mail_parse(const char *data, size_t len, struct mail *out)
 			data = nl + 1;
 		}
 	}
-	stream = g_mime_stream_mem_new_with_buffer(data, len);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_object_unref(stream);
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	msg = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
-	if (!msg)
+	if (parse_gmime(data, len, &top, &msg))
 		return error("cannot parse message (%zu bytes)", len);
-	hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	hl = g_mime_object_get_header_list(top ? top : GMIME_OBJECT(msg));
 
 	out->raw = data;
 	out->raw_len = len;
@@ -894,14 +965,28 @@ int mail_parse(const char *data, size_t len, struct mail *out)
 		out->subject = xstrdup("");
 	collapse_space(out->subject);
 	out->list_id = header_text(hl, "List-Id", 1);
-	out->headers = take_utf8(g_mime_header_list_to_string(hl, NULL));
+	if (top) {
+		char *h = headers_block(hl);
 
-	part = g_mime_message_get_mime_part(msg);
+		if (g_utf8_validate(h, -1, NULL)) {
+			out->headers = h;
+		} else {
+			char *v = g_utf8_make_valid(h, -1);
+
+			out->headers = xstrdup(v);
+			g_free(v);
+			free(h);
+		}
+	} else {
+		out->headers = take_utf8(g_mime_header_list_to_string(hl, NULL));
+	}
+
+	part = top ? top : g_mime_message_get_mime_part(msg);
 	if (part)
 		collect_text(out, &body, &raw, part);
 	out->body = buf_detach(&body, NULL);
 	out->body_raw = buf_detach(&raw, &out->body_raw_len);
-	g_object_unref(msg);
+	g_object_unref(top ? top : GMIME_OBJECT(msg));
 	return 0;
 }
 

@@ -114,8 +114,10 @@ static int gz_message(struct gz_streams *g, const void *data, size_t len,
 
 	if (!g->ready[k]) {
 		memset(zs, 0, sizeof(*zs));
-		if (deflateInit2(zs, k ? 6 : 0, Z_DEFLATED, 16 + MAX_WBITS, 8,
-				 Z_DEFAULT_STRATEGY) != Z_OK)
+		/* level 0 (stored) never reads the hash table deflateReset
+		 * clears for every message: the smallest (memLevel 1) */
+		if (deflateInit2(zs, k ? 6 : 0, Z_DEFLATED, 16 + MAX_WBITS,
+				 k ? 8 : 1, Z_DEFAULT_STRATEGY) != Z_OK)
 			return -1;
 		g->ready[k] = 1;
 	} else if (deflateReset(zs) != Z_OK) {
@@ -170,8 +172,11 @@ static int store_messages(sqlite3 *db, const struct thread *t, long tid,
 			continue;
 		stats->messages++;
 		buf_reset(&refs);
-		for (r = 0; r < m->mail.nrefs; r++)
-			buf_addf(&refs, "%s%s", r ? " " : "", m->mail.refs[r]);
+		for (r = 0; r < m->mail.nrefs; r++) {
+			if (r)
+				buf_addch(&refs, ' ');
+			buf_addstr(&refs, m->mail.refs[r]);
+		}
 		buf_reset(&raw);
 		if (gz_message(&gzs, m->mail.raw, m->mail.raw_len, &raw)) {
 			error("cannot compress message <%s>", m->mail.msgid);
@@ -179,22 +184,22 @@ static int store_messages(sqlite3 *db, const struct thread *t, long tid,
 		}
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, tid);
-		db_bind_text(ins, 2, m->mail.msgid);
+		db_bind_text_static(ins, 2, m->mail.msgid);
 		sqlite3_bind_int(ins, 3, m->mail.msgid_derived);
-		db_bind_text(ins, 4, m->mail.in_reply_to);
-		db_bind_text(ins, 5, refs.len ? refs.buf : NULL);
-		db_bind_text(ins, 6, parent);
-		db_bind_text(ins, 7, m->mail.from_name);
-		db_bind_text(ins, 8, m->mail.from_email);
+		db_bind_text_static(ins, 4, m->mail.in_reply_to);
+		db_bind_text_static(ins, 5, refs.len ? refs.buf : NULL);
+		db_bind_text_static(ins, 6, parent);
+		db_bind_text_static(ins, 7, m->mail.from_name);
+		db_bind_text_static(ins, 8, m->mail.from_email);
 		if (m->mail.date)
 			sqlite3_bind_int64(ins, 9, m->mail.date);
 		else
 			sqlite3_bind_null(ins, 9);
 		sqlite3_bind_int(ins, 10, m->mail.date_tz);
-		db_bind_text(ins, 11, m->mail.subject);
-		db_bind_text(ins, 12, m->mail.list_id);
-		db_bind_text(ins, 13, m->mail.headers ? m->mail.headers : "");
-		db_bind_text(ins, 14, m->mail.body);
+		db_bind_text_static(ins, 11, m->mail.subject);
+		db_bind_text_static(ins, 12, m->mail.list_id);
+		db_bind_text_static(ins, 13, m->mail.headers ? m->mail.headers : "");
+		db_bind_text_static(ins, 14, m->mail.body);
 		sqlite3_bind_blob64(ins, 15, raw.buf, raw.len, SQLITE_STATIC);
 		if (step_done(db, ins, "store message"))
 			goto out;
