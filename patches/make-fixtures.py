@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write the fixture threads mmn-big-hammer, mmn-3-series and mmn-doc-fix.
+"""Write the fixture threads mmn-big-hammer, mmn-3-series, mmn-doc-fix and
+mmn-kasan-oob.
 
 usage: patches/make-fixtures.py REFERENCE_TREE [OUTDIR]
 
@@ -160,6 +161,34 @@ DOC_EDITS = [
 	 */"""),
 ]
 
+# one byte past the end of a 15-byte kmalloc: kmalloc rounds the object up
+# (SLOB, SLUB, arm64's 128-byte alignment), so only KASAN sees the write.
+# The context is the same in v6.1 and v6.12.
+KASAN_EDITS = [
+    ("""		INIT_HLIST_HEAD(&subscriptions->deferred_list);
+	}
+
+	ret = mm_take_all_locks(mm);
+""",
+     """		INIT_HLIST_HEAD(&subscriptions->deferred_list);
+	}
+
+	{
+		/* the registering task's name, for the debug message */
+		char *who = kmalloc(TASK_COMM_LEN - 1, GFP_KERNEL);
+
+		if (who) {
+			memcpy(who, current->comm, TASK_COMM_LEN - 1);
+			who[TASK_COMM_LEN - 1] = '\\0';
+			pr_debug("mmu_notifier: %s registers\\n", who);
+			kfree(who);
+		}
+	}
+
+	ret = mm_take_all_locks(mm);
+"""),
+]
+
 SERIES = [
     {
         "file": "mmn-big-hammer.mbox",
@@ -243,6 +272,22 @@ SERIES = [
              "20190903080000.GE1@example.org", 0,
              "Reviewed-by: Ada Reaper <ada.reaper@example.org>\n"),
         ],
+    },
+    {
+        "file": "mmn-kasan-oob.mbox",
+        "msgid": "20190910083000.55-%d-who@example.org",
+        "from": "Walt Who <walt.who@example.org>",
+        "to": "linux-mm@kvack.org",
+        "cc": "",
+        "date": "Tue, 10 Sep 2019 10:30:00 +0200",
+        "epoch": 1568104200,
+        "patches": [
+            ("mm/mmu_notifier: name the registering task in a debug message",
+             "mm/mmu_notifier.c", KASAN_EDITS,
+             "When chasing a missing invalidate_range_end it helps to know who\n"
+             "registered.  Say so with pr_debug().\n"),
+        ],
+        "replies": [],
     },
 ]
 
