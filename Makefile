@@ -45,7 +45,7 @@ MIGRATIONS := $(sort $(wildcard db/*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast check-layers unit demo demo-intake clean bench kernel-tree
+.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast check-matrix check-layers unit demo demo-intake clean bench kernel-tree
 all: $(BIN) $(UNIT_BINS)
 
 # The same with AddressSanitizer and UBSan: build-san/, bin/pwb-san.
@@ -118,6 +118,15 @@ check-fast: all check-layers
 
 unit: all
 	@sh ci/run-tests.sh --unit
+
+# tests/t9400 over the full cross product of the axes: 2 trees x 2 arches x
+# 2 toolchains x (plain, debug) = 16 cells, each a cold kernel build (5 to 8
+# minutes here) before its boots; it prints a table of cells x series x
+# verdicts x seconds.  make check covers every axis in t9400's two cells.
+MATRIX_CELLS := $(foreach b,v6.1-debian v6.12-debian,$(foreach a,x86_64 arm64,\
+	$(foreach t,gcc clang,$(foreach c,qemu-$(a) qemu-$(a)-debug,$(b):$(a):$(t):$(c)))))
+check-matrix: deps all
+	@PWB_CELLS="$(MATRIX_CELLS)" PWB_TESTS=t9400 sh ci/run-tests.sh
 
 # The main job on every fixture series in patches/ (about 20 minutes: the
 # first 6.1 build, then two suites on base and candidate per series).

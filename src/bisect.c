@@ -107,7 +107,7 @@ void bisect_release(struct bisect *b)
 	free(b->commits);
 	free(b->labels);
 	free(b->marks);
-	free(b->good_config);
+	kbuild_result_release(&b->good);
 	free(b->tree_path);
 	free(b->tree_name);
 	memset(b, 0, sizeof(*b));
@@ -115,14 +115,11 @@ void bisect_release(struct bisect *b)
 
 
 
-/* The newest build of commit with the suite's config (or build id), as
- * a kbuild result.  0 found, 1 none, -1 database. */
-static int known_build(struct bisect *b, const char *commit, long id,
-		       struct kbuild_result *br)
+/* The build the executor used (q.build_id), as a kbuild result.
+ * 0 found, 1 none, -1 database. */
+static int known_build(struct bisect *b, long id, struct kbuild_result *br)
 {
-	int rc = id > 0 ? 0 : kbuild_find(b->ctx->db, commit, b->o.s->config, &id);
-
-	return rc ? rc : kbuild_load(b->ctx->db, id, br);
+	return id > 0 ? kbuild_load(b->ctx->db, id, br) : 1;
 }
 
 
@@ -155,7 +152,9 @@ static enum runs ensure_runs(struct bisect *b, const char *commit,
 	q.tree = b->tree_path;
 	q.tree_name = b->tree_name;
 	q.commit = commit;
-	q.config = b->o.s->config;
+	q.config = b->o.config;
+	q.arch = b->o.arch;
+	q.toolchain = b->o.toolchain;
 	q.repeat = b->o.repeat;
 	q.reuse = 1;
 	exec_run(&e, &q, 1);
@@ -163,7 +162,7 @@ static enum runs ensure_runs(struct bisect *b, const char *commit,
 	switch (q.status) {
 	case EXEC_DONE:
 		/* no build row: the job gave nothing */
-		ret = known_build(b, commit, q.build_id, br) ? RUNS_NO_KERNEL :
+		ret = known_build(b, q.build_id, br) ? RUNS_NO_KERNEL :
 		      RUNS_OK;
 		break;
 	case EXEC_NO_KERNEL:
@@ -212,18 +211,14 @@ static int test_commit(struct bisect *b, size_t i, enum bisect_mark *mark,
 		return 0;
 	}
 	if (i == 0) {
-		snprintf(b->good_tree, sizeof(b->good_tree), "%s", br.tree);
-		free(b->good_config);
-		b->good_config = xstrdup_or_null(br.config_hash);
+		kbuild_result_release(&b->good);
+		b->good = br;	/* taken over */
 		*mark = BISECT_GOOD;
 		snprintf(why, whylen, "the good end");
-		kbuild_result_release(&br);
 		return 0;
 	}
-	good.tree_id = b->good_tree;
-	good.config_hash = b->good_config;
-	cand.tree_id = br.tree;
-	cand.config_hash = br.config_hash;
+	good = cmp_side_of(&b->good);
+	cand = cmp_side_of(&br);
 	/* one question at a time: no correction over several metrics */
 	if (!b->o.metric_name)
 		o.correction = STATS_BH;

@@ -71,6 +71,8 @@ struct bisect_opts {
 	const struct suite *s;
 	const char *case_name, *metric_name;	/* at most one */
 	long repeat;		/* runs per side */
+	const char *config;	/* NULL: the suite's (for the arch) */
+	const char *arch, *toolchain;	/* NULL: x86_64, gcc */
 	enum exec_backend backend;	/* where builds and boots run */
 	int progress;		/* build progress on stderr */
 };
@@ -86,8 +88,7 @@ struct bisect {
 	size_t lo, hi;		/* after bisect_run: the last good, the first bad */
 	int steps;
 	/* private */
-	char good_tree[41];
-	char *good_config;
+	struct kbuild_result good;	/* the good end's build */
 	char *tree_path, *tree_name;	/* for the jobs */
 };
 

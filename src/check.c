@@ -1,5 +1,6 @@
 /* pwb check's work for one cell or many (see check.h). */
 #include "check.h"
+#include "arch.h"
 #include "compare.h"
 #include "db.h"
 #include "kbuild.h"
@@ -63,14 +64,17 @@ static void reap_stale(sqlite3 *db)
 	}
 }
 
-static int start_check(sqlite3 *db, const char *source, const char *repo,
-		       const char *config, long repeat, long *id)
+static int start_check(sqlite3 *db, const struct check_cell *c,
+		       const char *repo, const char *config, long repeat,
+		       long *id)
 {
 	if (db_execf(db, "record check", "INSERT INTO checks (source, repo_path, "
-		     "config_name, repeat, status, pid, started_at) "
-		     "VALUES (?,?,?,?,'running',?,?)", "tttIII", source, repo,
-		     config, (sqlite3_int64)repeat, (sqlite3_int64)getpid(),
-		     (sqlite3_int64)time(NULL)))
+		     "config_name, repeat, status, pid, started_at, arch, "
+		     "compiler) VALUES (?,?,?,?,'running',?,?,?,?)", "tttIIItt",
+		     c->source, repo, config, (sqlite3_int64)repeat,
+		     (sqlite3_int64)getpid(), (sqlite3_int64)time(NULL),
+		     c->arch ? c->arch : arch_default()->name,
+		     c->toolchain ? c->toolchain : toolchain_default()->name))
 		return -1;
 	*id = (long)sqlite3_last_insert_rowid(db);
 	return 0;
@@ -156,6 +160,8 @@ struct check_state {
 	struct check_cell *cell;
 	const char *repo;	/* the tree's path */
 	const char *repo_name;	/* its registered name, or NULL */
+	const char *config;	/* the cell's, for its arch */
+	const char *base_rev;	/* the cell's, else the options' */
 	int step, steps;
 	time_t t0;
 	/* what the cell has got so far */
@@ -245,7 +251,7 @@ static void prepare(struct check_state *cs)
 
 	/* 2. apply */
 	stage(cs, "apply series %ld to %s", sid, cs->o->tree_arg);
-	rc = apply_to_tree(ctx, sid, cs->o->tree_arg, cs->o->base_rev, &cs->ss,
+	rc = apply_to_tree(ctx, sid, cs->o->tree_arg, cs->base_rev, &cs->ss,
 			   &cs->ar, &apply_id);
 	if (rc == APPLY_EINFRA) {
 		/* a full disk or an I/O error is not the series' fault */
@@ -346,7 +352,9 @@ static void builds_run(struct executor *e, struct check_state *st, size_t n)
 			q[total].tree = cs->repo;
 			q[total].tree_name = cs->repo_name;
 			q[total].commit = build_commit(cs, i);
-			q[total].config = cs->cell->config;
+			q[total].config = cs->config;
+			q[total].arch = cs->cell->arch;
+			q[total].toolchain = cs->cell->toolchain;
 			q[total].after = i ? first[k] + 1 : 0;
 		}
 	}
@@ -453,7 +461,9 @@ static int suites_run(struct executor *e, const struct suite_job *j, size_t n)
 			r->tree = cs->repo;
 			r->tree_name = cs->repo_name;
 			r->commit = side ? cs->ar.head : cs->ar.base;
-			r->config = cs->cell->config;
+			r->config = cs->config;
+			r->arch = cs->cell->arch;
+			r->toolchain = cs->cell->toolchain;
 			r->repeat = rep;
 			r->reuse = 1;
 			r->label = side ? "candidate" : "base";
@@ -570,9 +580,24 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 	reap_stale(ctx->db);
 	if (tree_resolve(ctx->db, o->tree_arg, &repo, &repo_name))
 		goto out;
-	/* a --base that does not resolve is bad input, not a verdict */
-	if (o->base_rev && tree_rev_commit(repo, o->base_rev, "--base", NULL))
-		goto out;
+	/* a --base that does not resolve, an arch or toolchain pwb does not
+	 * know: bad input, not a verdict */
+	for (k = 0; k < n; k++) {
+		const char *b = cells[k].base_rev ? cells[k].base_rev : o->base_rev;
+
+		if (b && tree_rev_commit(repo, b, "--base", NULL))
+			goto out;
+		if (cells[k].arch && !arch_find(cells[k].arch)) {
+			error("--arch %s: not an arch pwb builds for (%s)",
+			      cells[k].arch, arch_names());
+			goto out;
+		}
+		if (cells[k].toolchain && !toolchain_find(cells[k].toolchain)) {
+			error("--toolchain %s: not a toolchain pwb builds with "
+			      "(%s)", cells[k].toolchain, toolchain_names());
+			goto out;
+		}
+	}
 	executor_init(&e, ctx, o->backend);
 	e.progress = o->progress;
 	e.build_progress = o->progress && isatty(2);	/* \r lines: terminals */
@@ -589,6 +614,9 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 		cs->cell = &cells[k];
 		cs->repo = repo;
 		cs->repo_name = repo_name;
+		cs->config = arch_config(cells[k].arch ? arch_find(cells[k].arch) :
+					 arch_default(), cells[k].config);
+		cs->base_rev = cells[k].base_rev ? cells[k].base_rev : o->base_rev;
 		cs->steps = 4 + (int)o->nsuites;
 		cs->status = CHECK_ST_RUNNING;
 		cs->suite_rc = xcalloc(o->nsuites + 1, sizeof(int));
@@ -599,8 +627,8 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 
 		cs->t0 = time(NULL);
 		if (intake(cs) ||
-		    start_check(ctx->db, cells[k].source, repo, cells[k].config,
-				o->repeat, &cells[k].id)) {
+		    start_check(ctx->db, &cells[k], repo, cs->config, o->repeat,
+				&cells[k].id)) {
 			cells[k].verdict = "infra-error";
 			continue;
 		}

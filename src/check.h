@@ -51,7 +51,11 @@ struct check_opts {
 struct check_cell {
 	/* in */
 	const char *source;	/* what pwb fetch takes, or a series id */
-	const char *config;	/* config fragment for every suite */
+	const char *config;	/* config fragment for every suite (a
+				 * default config follows the arch) */
+	const char *base_rev;	/* NULL: check_opts.base_rev */
+	const char *arch;	/* arch.h names; NULL: x86_64 */
+	const char *toolchain;	/* gcc, clang; NULL: gcc */
 	/* out */
 	long id;		/* the checks row, -1 never started */
 	long series_id;		/* -1 before intake */

@@ -19,6 +19,7 @@
  */
 #include "bisect.h"
 #include "cmds.h"
+#include "arch.h"
 #include "lore.h"
 #include "output.h"
 #include "util/buf.h"
@@ -115,6 +116,9 @@ static void print_result(const struct bisect *b, enum bisect_result res,
 int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct bisect_opts bo;
+	const char *arch = NULL, *toolchain = NULL;
+	const struct arch *ta;
+	const struct toolchain *tt;
 	struct bisect b;
 	struct suite s;
 	struct stored_series ss;
@@ -135,6 +139,10 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 		OPT_STRING(0, "case", &bo.case_name, "NAME", "bad: this case fails"),
 		OPT_STRING(0, "metric", &bo.metric_name, "NAME", "bad: this metric regresses"),
 		OPT_REPEAT(&bo.repeat),
+		OPT_STRING(0, "config", &bo.config, "C",
+			   "bench/configs/C.config (default: the suite's)"),
+		OPT_ARCH(&arch),
+		OPT_TOOLCHAIN(&toolchain),
 		OPT_ON(&on),
 		OPT_JSON(&json),
 		OPT_END(),
@@ -153,6 +161,10 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 		return usage_with_options_error(usage, usage_text, opts, "--case or --metric, not both");
 	if (exec_backend_get(ctx, on, &bo.backend))
 		return on ? EXIT_USAGE : 3;
+	if (target_resolve(ctx, arch, toolchain, &ta, &tt))
+		return 3;
+	bo.arch = ta->name;
+	bo.toolchain = tt->name;
 	run_install_signal_handlers();
 	datadir = pwb_datadir(ctx);
 	if (suite_load(datadir, suite_name, &s))

@@ -2,10 +2,11 @@
  * pwb boot: boot a kernel in QEMU with a pwb initramfs and judge the
  * console.  Either --kernel IMAGE (a prebuilt bzImage, e.g. Debian's
  * /boot/vmlinuz-*) or --tree T --rev REV [--config NAME] (built first,
- * cached).  Exit 0 booted fine, 1 kernel failure or timeout, 2 the kernel
+ * cached); --arch A boots the arch's QEMU (arch.h).  Exit 0 booted fine, 1 kernel failure or timeout, 2 the kernel
  * did not build, 3 infrastructure error, 130 interrupted.
  */
 #include "cmds.h"
+#include "arch.h"
 #include "bootdb.h"
 #include "db.h"
 #include "initramfs.h"
@@ -23,7 +24,8 @@
 #include <unistd.h>
 
 static const char *const usage[] = {
-	"pwb boot (--kernel IMAGE | --tree T --rev REV [--config NAME]) [options]",
+	"pwb boot (--kernel IMAGE | --tree T --rev REV [--config NAME]) "
+	"[--arch A] [options]",
 	NULL,
 };
 static const char usage_text[] =
@@ -32,12 +34,14 @@ static const char usage_text[] =
 	"triaged (see pwb triage) and recorded with the boot.\n"
 	"\n"
 	"config: boot.mem (256), boot.cpus (1), boot.timeout (300 s),\n"
-	"        boot.idletimeout (60 s), boot.qemu (qemu-system-x86_64)\n";
+	"        boot.idletimeout (60 s), boot.qemu (the arch's QEMU)\n";
 
 
 int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 0 };
+	struct kbuild_request q = { 0 };
+	const struct arch *ta;
+	const struct toolchain *tt;
 	struct kbuild_result br;
 	struct qemu_opts qo;
 	struct boot_result r;
@@ -45,7 +49,7 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 	struct initramfs_opts io;
 	char dir[4096], initrd[4200];
 	const char *kernel = NULL, *run_cmd = NULL, *logpath = NULL;
-	char *qemu = NULL;
+	char *qemu = NULL, *busybox = NULL;
 	const char *append = NULL;
 	struct opt_list filel = { NULL, 0 };
 	int json = 0, ret = EXIT_FAIL, built = 0, booted = 0;
@@ -66,6 +70,8 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 			OPT_TREE(&q.tree_arg),
 			OPT_STRING(0, "rev", &q.rev, "REV", "with --tree: build and boot REV"),
 			OPT_STRING(0, "config", &q.config, "NAME", "bench/configs/NAME.config"),
+			OPT_ARCH(&q.arch),
+			OPT_TOOLCHAIN(&q.toolchain),
 			OPT_STRING(0, "run", &run_cmd, "CMD", "the shell command /init runs"),
 			OPT_LIST(0, "file", &filel, "SRC:/DST", "put SRC at /DST in the initramfs"),
 			OPT_LONG(0, "mem", &mem, "MB", "guest memory", 1, 1L << 20),
@@ -111,9 +117,16 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 			return usage_with_options_error(usage, usage_text, opts,
 				"boot needs --kernel, or --tree and --rev");
 	}
+	if (target_resolve(ctx, q.arch, q.toolchain, &ta, &tt))
+		return 3;
+	q.arch = ta->name;
+	q.toolchain = tt->name;
 	run_install_signal_handlers();
 	qemu = ctx_config_get(ctx, "boot.qemu");
 	qo.qemu = qemu;
+	qo.arch = ta->name;
+	busybox = arch_busybox(ta);
+	io.busybox = busybox;
 	if (q.tree_arg) {
 		q.progress = !json && isatty(2);
 		if (kbuild(ctx, &q, &br)) {
@@ -198,5 +211,6 @@ out:
 	if (built)
 		kbuild_result_release(&br);
 	free(qemu);
+	free(busybox);
 	return ret;
 }

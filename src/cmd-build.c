@@ -4,6 +4,7 @@
  * configure, 3 infrastructure trouble, 130 interrupted.
  */
 #include "cmds.h"
+#include "arch.h"
 #include "kbuild.h"
 #include "output.h"
 #include "util/run.h"
@@ -27,7 +28,9 @@ static const char usage_text[] =
 
 int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	struct kbuild_request q = { NULL, NULL, NULL, 0, 0, 0 };
+	struct kbuild_request q = { 0 };
+	const struct arch *ta;
+	const struct toolchain *tt;
 	struct kbuild_result r;
 	int n, json = 0, ret;
 	long slot = 0;
@@ -36,6 +39,8 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 		OPT_TREE(&q.tree_arg),
 		OPT_STRING(0, "rev", &q.rev, "REV", "the revision to build"),
 		OPT_STRING(0, "config", &q.config, "NAME", "bench/configs/NAME.config"),
+			OPT_ARCH(&q.arch),
+			OPT_TOOLCHAIN(&q.toolchain),
 		OPT_SLOT(&slot),
 		OPT_JSON(&json),
 		OPT_END(),
@@ -49,6 +54,10 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 		return usage_with_options_error(usage, usage_text, opts,
 							"build needs --tree and --rev");
 	q.progress = !json && isatty(2);
+	if (target_resolve(ctx, q.arch, q.toolchain, &ta, &tt))
+		return EXIT_FAIL;
+	q.arch = ta->name;
+	q.toolchain = tt->name;
 	run_install_signal_handlers();
 	if (kbuild(ctx, &q, &r))
 		return run_interrupted() ? 130 : EXIT_FAIL;
@@ -58,13 +67,14 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 		json_print(o);
 		json_decref(o);
 	} else {
-		printf("build %ld: %s %.12s (%s) %s", r.id, build_status_name(r.status), r.commit,
-		       r.config_name, r.cached ? "already built" : "");
+		printf("build %ld: %s %.12s (%s, %s, %s) %s", r.id,
+		       build_status_name(r.status), r.commit, r.config_name,
+		       r.arch, r.compiler, r.cached ? "already built" : "");
 		if (!r.cached)
 			printf("in %.0f s", r.seconds);
 		printf("\n");
 		if (r.bzimage)
-			printf("  bzImage  %s (%ld bytes)\n", r.bzimage, r.bzimage_size);
+			printf("  image    %s (%ld bytes)\n", r.bzimage, r.bzimage_size);
 		printf("  warnings %d (%d new)\n", r.warnings, r.new_warnings);
 		if (r.error)
 			printf("  error    %s\n", vis(r.error));

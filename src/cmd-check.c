@@ -1,6 +1,6 @@
 /*
  * pwb check SOURCE --tree T [--base REV] [--suite S]... [--repeat N]
- *           [--config C] [--json]
+ *           [--config C] [--arch A] [--toolchain gcc|clang] [--json]
  *
  * From "a series on the list" to "merge it or not": intake, apply, build
  * the base and every patch (bisectability), run the suites on the base and
@@ -25,7 +25,8 @@
 
 static const char *const usage[] = {
 	"pwb check SOURCE --tree T [--base REV] [--suite S]... [--repeat N] "
-	"[--config C] [--lore URL] [--on local|slurm] [--json]",
+	"[--config C] [--arch A] [--toolchain gcc|clang] [--lore URL] "
+	"[--on local|slurm|recorded] [--json]",
 	NULL,
 };
 static const char usage_text[] =
@@ -57,6 +58,9 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 		goto out;
 	cell.source = argv[1];
 	cell.config = a.configs[0];
+	cell.base_rev = a.bases[0];
+	cell.arch = a.arches[0];
+	cell.toolchain = a.toolchains[0];
 	ret = CHECK_INFRA;
 	if (check_run(ctx, &a.o, &cell, 1))
 		goto out;

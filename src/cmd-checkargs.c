@@ -3,6 +3,7 @@
  * check.c): parsed into struct check_args, checked before any work.
  */
 #include "check.h"
+#include "arch.h"
 #include "cmds.h"
 #include "ctx.h"
 #include "util/run.h"
@@ -14,12 +15,43 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The values of l in order without repeats into *out (matrix: all; check:
+ * the last one); l's array is freed. */
+static void uniq(struct opt_list *l, int many, const char ***out, size_t *n)
+{
+	size_t i, k;
+
+	for (k = many ? 0 : (l->n ? l->n - 1 : 0); k < l->n; k++) {
+		for (i = 0; i < *n && strcmp((*out)[i], l->v[k]); i++)
+			;
+		if (i == *n) {
+			*out = xrealloc(*out, (*n + 1) * sizeof(char *));
+			(*out)[(*n)++] = l->v[k];
+		}
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* a list with one entry v when empty */
+static void one_if_none(const char ***out, size_t *n, const char *v)
+{
+	if (*n)
+		return;
+	*out = xrealloc(*out, sizeof(char *));
+	(*out)[(*n)++] = v;
+}
+
 int check_args_parse(int argc, char **argv, const char *const *usage,
 		     const char *text, int many_configs, struct check_args *a)
 {
 	const struct opt opts[] = {
 		OPT_TREE(&a->o.tree_arg),
-		OPT_BASE(&a->o.base_rev),
+		OPT_LIST(0, "base", &a->base_l, "REV", many_configs ?
+			 "apply on REV, not on the series' base-commit (each "
+			 "one a cell)" :
+			 "apply on REV, not on the series' base-commit"),
 		OPT_STRING(0, "lore", &a->o.lore, "URL",
 			   "archive of a message-id SOURCE (as pwb fetch --lore)"),
 		OPT_SUITES(&a->suite_l),
@@ -27,11 +59,16 @@ int check_args_parse(int argc, char **argv, const char *const *usage,
 		OPT_LIST(0, "config", &a->config_l, "C", many_configs ?
 			 "a config fragment (bench/configs/C.config)" :
 			 "the config fragment, bench/configs/C.config (the last given wins)"),
+		OPT_LIST(0, "arch", &a->arch_l, "A", many_configs ?
+			 "an arch: x86_64, arm64 (config build.arch)" :
+			 "x86_64 or arm64 (config build.arch)"),
+		OPT_LIST(0, "toolchain", &a->tc_l, "gcc|clang", many_configs ?
+			 "a toolchain (config build.toolchain)" :
+			 "compiler, clang with LLVM=1 (config build.toolchain)"),
 		OPT_ON(&a->on),
 		OPT_JSON(&a->json),
 		OPT_END(),
 	};
-	size_t i, k;
 	int n;
 
 	memset(a, 0, sizeof(*a));
@@ -42,26 +79,22 @@ int check_args_parse(int argc, char **argv, const char *const *usage,
 	if (n < 0) {
 		free(a->suite_l.v);
 		free(a->config_l.v);
-		a->suite_l.v = a->config_l.v = NULL;
+		free(a->base_l.v);
+		free(a->arch_l.v);
+		free(a->tc_l.v);
+		a->suite_l.v = a->config_l.v = a->base_l.v = NULL;
+		a->arch_l.v = a->tc_l.v = NULL;
 		return parse_options_exit(n);
 	}
 	a->nargs = n;
 	a->names = (char **)a->suite_l.v;
 	a->nnames = a->suite_l.n;
 	a->suite_l.v = NULL;
-	/* matrix: every config once, in order; check: the last one */
-	for (k = many_configs ? 0 : (a->config_l.n ? a->config_l.n - 1 : 0);
-	     k < a->config_l.n; k++) {
-		for (i = 0; i < a->nconfigs && strcmp(a->configs[i], a->config_l.v[k]); i++)
-			;
-		if (i == a->nconfigs) {
-			a->configs = xrealloc(a->configs, (a->nconfigs + 1) *
-					      sizeof(char *));
-			a->configs[a->nconfigs++] = a->config_l.v[k];
-		}
-	}
-	free(a->config_l.v);
-	a->config_l.v = NULL;
+	/* matrix: every value once, in order; check: the last one */
+	uniq(&a->config_l, many_configs, &a->configs, &a->nconfigs);
+	uniq(&a->base_l, many_configs, &a->bases, &a->nbases);
+	uniq(&a->arch_l, many_configs, &a->arches, &a->narches);
+	uniq(&a->tc_l, many_configs, &a->toolchains, &a->ntoolchains);
 	return -1;
 }
 
@@ -86,9 +119,17 @@ int check_args_setup(struct pwb_ctx *ctx, struct check_args *a)
 	if (check_load_suites(ctx, a->names, a->nnames, &config, &a->suites,
 			      &a->nsuites))
 		return CHECK_INFRA;
-	if (!a->nconfigs) {
-		a->configs = xrealloc(a->configs, sizeof(char *));
-		a->configs[a->nconfigs++] = config;
+	one_if_none(&a->configs, &a->nconfigs, config);
+	one_if_none(&a->bases, &a->nbases, NULL);
+	/* no --arch / --toolchain: the configured ones (checked there) */
+	if (!a->narches || !a->ntoolchains) {
+		const struct arch *ar;
+		const struct toolchain *tc;
+
+		if (target_resolve(ctx, NULL, NULL, &ar, &tc))
+			return CHECK_INFRA;
+		one_if_none(&a->arches, &a->narches, ar->name);
+		one_if_none(&a->toolchains, &a->ntoolchains, tc->name);
 	}
 	a->o.suites = a->suites;
 	a->o.nsuites = a->nsuites;
@@ -102,6 +143,9 @@ void check_args_release(struct check_args *a)
 {
 	check_suites_release(a->suites, a->nsuites);
 	free(a->configs);
+	free(a->bases);
+	free(a->arches);
+	free(a->toolchains);
 	free(a->names);
 	memset(a, 0, sizeof(*a));
 }

@@ -1,15 +1,19 @@
 /*
- * pwb matrix SOURCE... --tree T [--config C]... [--suite S]... [--repeat N]
- *            [--base REV] [--on local|slurm] [--json]
+ * pwb matrix SOURCE... --tree T [--base REV]... [--arch A]...
+ *            [--toolchain C]... [--config C]... [--suite S]... [--repeat N]
+ *            [--on local|slurm|recorded] [--json]
  *
- * The cross product of series and configs, each cell a pwb check (check.h)
- * with the same suites and repeats.  With Slurm the cells' suite builds
+ * The cross product of series, bases, arches, toolchains and configs, each
+ * cell a pwb check (check.h) with the same suites and repeats; a base
+ * shared by cells is built once per arch, toolchain and config (the build
+ * cache), and its runs are shared.  With Slurm the cells' suite builds
  * and boots go out as one submission; verdicts are computed here as for
  * a local run.  Exit 1 when a cell regresses, else 2 when a series does
  * not apply or build, else 3 when a cell could not be checked, else 0;
  * 130 interrupted.
  */
 #include "check.h"
+#include "arch.h"
 #include "cmds.h"
 #include "output.h"
 #include "report.h"
@@ -23,14 +27,16 @@
 #include <unistd.h>
 
 static const char *const usage[] = {
-	"pwb matrix SOURCE... --tree T [--config C]... [--suite S]... [--repeat N] "
-	"[--base REV] [--lore URL] [--on local|slurm] [--json]",
+	"pwb matrix SOURCE... --tree T [--base REV]... [--arch A]... "
+	"[--toolchain C]... [--config C]... [--suite S]... [--repeat N] "
+	"[--lore URL] [--on local|slurm|recorded] [--json]",
 	NULL,
 };
 static const char usage_text[] =
-	"Checks every SOURCE (as pwb check takes it) with every config C\n"
-	"(default: the suites' own) on tree T: apply, build, the suites on\n"
-	"base and tip, compare.  --on slurm (config run.backend): the suites'\n"
+	"Checks every SOURCE (as pwb check takes it) on every base REV (default:\n"
+	"the series'), for every arch A, with every toolchain and every config\n"
+	"C (default: the suites' own, for the arch) on tree T: apply, build,\n"
+	"the suites on base and tip, compare.  --on slurm (config run.backend): the suites'\n"
 	"builds and boots of all cells as one Slurm submission.  Exit 1 a cell\n"
 	"regresses, else 2 a series does not apply or build, else 3 a cell\n"
 	"could not be checked, else 0.\n";
@@ -57,6 +63,9 @@ static json_t *cell_json(struct pwb_ctx *ctx, const struct check_cell *c)
 	struct check_report rep;
 
 	json_object_set_new(o, "source", json_text(c->source));
+	json_object_set_new(o, "base", json_text(c->base_rev));
+	json_object_set_new(o, "arch", json_text(c->arch));
+	json_object_set_new(o, "toolchain", json_text(c->toolchain));
 	json_object_set_new(o, "config", json_text(c->config));
 	json_object_set_new(o, "check", c->id > 0 ? json_integer(c->id) : json_null());
 	json_object_set_new(o, "series", c->series_id > 0 ?
@@ -83,7 +92,10 @@ static void cell_text(struct pwb_ctx *ctx, const struct check_cell *c)
 		snprintf(sid, sizeof(sid), "%ld", c->series_id);
 	if (loaded && rep.have_series && rep.series.subject)
 		subject = rep.series.subject;
-	printf("%6s %6s  %-16s %-15s %.80s\n", id, sid, c->config, c->verdict ? c->verdict : "interrupted", vis(subject));
+	printf("%6s %6s  %-14s %-7s %-5s %-18s %-15s %.60s\n", id, sid,
+	       c->base_rev ? vis(c->base_rev) : "(series')", c->arch,
+	       c->toolchain, vis(c->config),
+	       c->verdict ? c->verdict : "interrupted", vis(subject));
 	if (loaded)
 		check_report_release(&rep);
 }
@@ -92,32 +104,44 @@ int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct check_args a;
 	struct check_cell *cells = NULL;
-	size_t nsources, nconfigs, ncells = 0, i, k;
+	size_t nsources, ncells = 0, i, k, b, ar, t;
 	int ret;
 
 	if ((ret = check_args_parse(argc, argv, usage, usage_text, 1, &a)) >= 0)
 		goto out;
 	nsources = (size_t)a.nargs;
-	nconfigs = a.nconfigs ? a.nconfigs : 1;
 	if (!nsources || !a.o.tree_arg) {
 		ret = check_args_error(&a, "matrix takes one SOURCE or more and --tree");
 		goto out;
 	}
-	if (nsources * nconfigs > MAX_CELLS) {
-		ret = check_args_error(&a, "%zu series x %zu configs: at most %d cells",
-				  nsources, nconfigs, MAX_CELLS);
+	if (nsources * (a.nconfigs ? a.nconfigs : 1) * (a.nbases ? a.nbases : 1) *
+	    (a.narches ? a.narches : 1) * (a.ntoolchains ? a.ntoolchains : 1) >
+	    MAX_CELLS) {
+		ret = check_args_error(&a, "%zu series x %zu bases x %zu arches x "
+				       "%zu toolchains x %zu configs: at most "
+				       "%d cells", nsources, a.nbases, a.narches,
+				       a.ntoolchains, a.nconfigs, MAX_CELLS);
 		goto out;
 	}
 	/* every suite and config named must be there before any work */
 	if ((ret = check_args_setup(ctx, &a)) >= 0)
 		goto out;
-	cells = xcalloc(nsources * a.nconfigs, sizeof(*cells));
+	cells = xcalloc(nsources * a.nbases * a.narches * a.ntoolchains *
+			a.nconfigs, sizeof(*cells));
 	for (i = 0; i < nsources; i++)
-		for (k = 0; k < a.nconfigs; k++) {
-			cells[ncells].source = argv[1 + (int)i];
-			cells[ncells].config = a.configs[k];
-			ncells++;
-		}
+	for (b = 0; b < a.nbases; b++)
+	for (ar = 0; ar < a.narches; ar++)
+	for (t = 0; t < a.ntoolchains; t++)
+	for (k = 0; k < a.nconfigs; k++) {
+		struct check_cell *c = &cells[ncells++];
+
+		c->source = argv[1 + (int)i];
+		c->base_rev = a.bases[b];
+		c->arch = a.arches[ar];
+		c->toolchain = a.toolchains[t];
+		c->config = arch_config(arch_find(c->arch) ? arch_find(c->arch) :
+					arch_default(), a.configs[k]);
+	}
 	ret = CHECK_INFRA;
 	if (check_run(ctx, &a.o, cells, ncells))
 		goto out;
@@ -134,12 +158,17 @@ int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
 		json_print(j);
 		json_decref(j);
 	} else {
-		printf("%zu series x %zu config%s x %zu suite%s, on %s\n", nsources,
+		printf("%zu series x %zu base%s x %zu arch%s x %zu toolchain%s x "
+		       "%zu config%s x %zu suite%s, on %s\n", nsources,
+		       a.nbases, a.nbases == 1 ? "" : "s",
+		       a.narches, a.narches == 1 ? "" : "es",
+		       a.ntoolchains, a.ntoolchains == 1 ? "" : "s",
 		       a.nconfigs, a.nconfigs == 1 ? "" : "s", a.nsuites,
 		       a.nsuites == 1 ? "" : "s", a.o.backend == EXEC_LOCAL ? "this machine" :
 		       exec_backend_name(a.o.backend));
-		printf("%6s %6s  %-16s %-15s %s\n", "check", "series", "config",
-		       "verdict", "subject");
+		printf("%6s %6s  %-14s %-7s %-5s %-18s %-15s %s\n", "check",
+		       "series", "base", "arch", "tc", "config", "verdict",
+		       "subject");
 		for (i = 0; i < ncells; i++)
 			cell_text(ctx, &cells[i]);
 		if (ret == CHECK_INTERRUPTED)

@@ -9,6 +9,7 @@
  * interrupted.
  */
 #include "cmds.h"
+#include "arch.h"
 #include "ctx.h"
 #include "db.h"
 #include "exec.h"
@@ -149,7 +150,9 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	struct suite s;
 	const char *suite_name = NULL, *tree_arg = NULL, *rev = NULL;
 	const char *kernel = NULL;
-	const char *on = NULL;
+	const char *on = NULL, *arch = NULL, *toolchain = NULL;
+	const struct arch *ta;
+	const struct toolchain *tt;
 	char *datadir = NULL, *tree_path = NULL, *tree_name = NULL;
 	char *kernel_path = NULL;
 	char commit[GIT_OID_HEXSZ + 1] = "";
@@ -165,6 +168,8 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 		OPT_STRING(0, "kernel", &kernel, "IMAGE", "a prebuilt kernel instead"),
 		OPT_STRING(0, "suite", &suite_name, "NAME", "the suite (bench/suites/NAME)"),
 		OPT_REPEAT(&repeat),
+		OPT_ARCH(&arch),
+		OPT_TOOLCHAIN(&toolchain),
 		OPT_ON(&on),
 		OPT_JSON(&json),
 		OPT_END(),
@@ -175,6 +180,8 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 		return parse_options_exit(n);
 	if (exec_backend_get(ctx, on, &backend))
 		return on ? EXIT_USAGE : 3;
+	if (target_resolve(ctx, arch, toolchain, &ta, &tt))
+		return 3;
 	if (n || !suite_name || (kernel ? tree_arg || rev :
 					      !tree_arg || !rev)) {
 		ret = usage_with_options_error(usage, usage_text, opts, "run needs --suite and either --tree "
@@ -225,6 +232,8 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	q.tree_name = tree_name;
 	q.commit = kernel ? NULL : commit;
 	q.kernel = kernel_path;
+	q.arch = ta->name;
+	q.toolchain = tt->name;
 	q.repeat = repeat;
 	if (exec_run(&e, &q, 1))
 		goto out;

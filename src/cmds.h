@@ -41,6 +41,10 @@ int cmd_job(int argc, char **argv, struct pwb_ctx *ctx);
 	"runs per side (default: the suite's)", 1, 1000)
 #define OPT_ON(v) OPT_STRING(0, "on", (v), "local|slurm|recorded", \
 	"where builds and boots run (config run.backend)")
+#define OPT_ARCH(v) OPT_STRING(0, "arch", (v), "A", \
+	"x86_64 or arm64 (config build.arch)")
+#define OPT_TOOLCHAIN(v) OPT_STRING(0, "toolchain", (v), "gcc|clang", \
+	"compiler, clang with LLVM=1 (config build.toolchain)")
 #define OPT_SLOT(v) OPT_LONG(0, "slot", (v), "N", "checkout slot (0..999)", 0, 999)
 
 /* pwb build's exit status for a build outcome (pwb boot --tree shares it). */
@@ -70,6 +74,10 @@ struct check_args {
 	const char **configs;	/* --config given, in order, no repeats;
 				 * after setup at least one (the suites') */
 	size_t nconfigs;
+	/* --base, --arch, --toolchain the same way (check: the last one);
+	 * after setup at least one each (a NULL base: the series') */
+	const char **bases, **arches, **toolchains;
+	size_t nbases, narches, ntoolchains;
 	const char *on;
 	int json;
 	char **names;		/* --suite */
@@ -80,8 +88,8 @@ struct check_args {
 	/* the option table, for errors about the operands (check_args_error) */
 	const char *const *usage;
 	const char *text;
-	struct opt opts[12];
-	struct opt_list suite_l, config_l;
+	struct opt opts[14];
+	struct opt_list suite_l, config_l, base_l, arch_l, tc_l;
 };
 int check_args_parse(int argc, char **argv, const char *const *usage,
 		     const char *text, int many_configs, struct check_args *a);

@@ -1,5 +1,7 @@
 #include "compare.h"
+#include "arch.h"
 #include "db.h"
+#include "kbuild.h"
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -25,6 +27,21 @@ const char *metric_verdict_name(enum metric_verdict v)
 	return n[v];
 }
 
+struct cmp_side cmp_side_of(const struct kbuild_result *br)
+{
+	struct cmp_side s = { br->tree, br->config_hash, br->arch, br->compiler,
+			      br->toolchain };
+
+	return s;
+}
+
+const char *finding_verdict_name(enum finding_verdict v)
+{
+	static const char *const n[] = { "new-finding", "pre-existing", "gone" };
+
+	return n[v];
+}
+
 int compare_find_runs(sqlite3 *db, const char *suite, const char *suite_hash,
 		      const struct cmp_side *side, long **ids, size_t *n)
 {
@@ -35,14 +52,19 @@ int compare_find_runs(sqlite3 *db, const char *suite, const char *suite_hash,
 	*n = 0;
 	if (db_prepare(db, &st, "SELECT r.id FROM suite_runs r JOIN builds b ON "
 		       "b.id = r.build_id WHERE r.suite = ? AND r.suite_hash = ? "
-		       "AND b.tree_id = ? AND b.config_hash IS ? AND r.status IN "
-		       "('passed', 'failed', 'kernel-failure', 'timeout') "
-		       "ORDER BY r.id"))
+		       "AND b.tree_id = ? AND b.config_hash IS ? AND b.arch = ? "
+		       "AND b.compiler = ? AND (?7 IS NULL OR b.toolchain IS ?7) "
+		       "AND r.status IN ('passed', 'failed', 'kernel-failure', "
+		       "'timeout') ORDER BY r.id"))
 		return -1;
 	db_bind_text(st, 1, suite);
 	db_bind_text(st, 2, suite_hash);
 	db_bind_text(st, 3, side->tree_id);
 	db_bind_text(st, 4, side->config_hash);
+	db_bind_text(st, 5, side->arch ? side->arch : arch_default()->name);
+	db_bind_text(st, 6, side->compiler ? side->compiler :
+			    toolchain_default()->name);
+	db_bind_text(st, 7, side->toolchain);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*ids = xrealloc(*ids, (*n + 1) * sizeof(long));
 		(*ids)[(*n)++] = (long)sqlite3_column_int64(st, 0);
@@ -152,6 +174,74 @@ static int load_cases(sqlite3 *db, struct suite_cmp *c, const long *ids,
 	}
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : 0;
+}
+
+static struct finding_cmp *finding_get(struct suite_cmp *c, const char *kind,
+				       const char *title)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfindings; i++)
+		if (!strcmp(c->findings[i].title, title) &&
+		    !strcmp(c->findings[i].kind, kind))
+			return &c->findings[i];
+	c->findings = xrealloc(c->findings, (c->nfindings + 1) *
+			       sizeof(*c->findings));
+	memset(&c->findings[c->nfindings], 0, sizeof(*c->findings));
+	c->findings[c->nfindings].kind = xstrdup(kind);
+	c->findings[c->nfindings].title = xstrdup(title);
+	return &c->findings[c->nfindings++];
+}
+
+/* The kernel failures on the consoles of runs ids (one count per run). */
+static int load_findings(sqlite3 *db, struct suite_cmp *c, const long *ids,
+			 size_t n, int cand)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = 0;
+
+	if (db_prepare(db, &st, "SELECT f.kind, f.title, min(f.lines) FROM "
+		       "suite_runs r JOIN findings f ON f.boot_id = r.boot_id "
+		       "WHERE r.id = ? AND f.failure GROUP BY f.kind, f.title "
+		       "ORDER BY min(f.id)"))
+		return -1;
+	for (i = 0; i < n && rc >= 0; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ids[i]);
+		while ((rc = db_row(db, st, "load findings")) > 0) {
+			struct finding_cmp *f = finding_get(c,
+				(const char *)sqlite3_column_text(st, 0),
+				(const char *)sqlite3_column_text(st, 1));
+			const char *l = (const char *)sqlite3_column_text(st, 2);
+
+			if (cand)
+				f->cand_runs++;
+			else
+				f->base_runs++;
+			/* the candidate's lines are the ones to show */
+			if (l && (!f->lines || (cand && f->cand_runs == 1))) {
+				free(f->lines);
+				f->lines = xstrdup(l);
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static void judge_findings(struct suite_cmp *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfindings; i++) {
+		struct finding_cmp *f = &c->findings[i];
+
+		f->verdict = !f->base_runs ? FINDING_NEW : !f->cand_runs ?
+			     FINDING_GONE : FINDING_PRE_EXISTING;
+		if (f->verdict == FINDING_NEW)
+			c->new_findings++;
+	}
 }
 
 static void judge_case(struct case_cmp *k)
@@ -290,6 +380,17 @@ static void judge_metrics(struct suite_cmp *c, const struct suite *s)
 	free(adj);
 }
 
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* an arch (tc 0) or compiler name, NULL meaning the default */
+static const char *or_default(const char *v, int tc)
+{
+	return v ? v : tc ? toolchain_default()->name : arch_default()->name;
+}
+
 int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 		  const struct cmp_side *base, const struct cmp_side *cand,
 		  const struct cmp_opts *o, struct suite_cmp *c)
@@ -320,6 +421,19 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 		 (!base->config_hash || !cand->config_hash ||
 		  strcmp(base->config_hash, cand->config_hash)))
 		c->why_not = xstrdup("the kernel configs differ");
+	else if (strcmp(or_default(base->arch, 0), or_default(cand->arch, 0)))
+		c->why_not = xstrfmt("built for different arches: base %s, "
+				     "candidate %s", or_default(base->arch, 0),
+				     or_default(cand->arch, 0));
+	else if (strcmp(or_default(base->compiler, 1),
+			or_default(cand->compiler, 1)) ||
+		 !same_str(base->toolchain, cand->toolchain))
+		c->why_not = xstrfmt("built with different toolchains: base %s, "
+				     "candidate %s",
+				     base->toolchain ? base->toolchain :
+				     or_default(base->compiler, 1),
+				     cand->toolchain ? cand->toolchain :
+				     or_default(cand->compiler, 1));
 	else if (mixed_b || mixed_c)
 		c->why_not = xstrfmt("the %s runs are from different QEMU versions "
 				     "or machines", mixed_b ? "base" : "candidate");
@@ -329,8 +443,10 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 	if (c->why_not)
 		c->comparable = 0;
 	if (load_cases(db, c, bi, nb, 0) || load_cases(db, c, ci, nc, 1) ||
-	    load_metrics(db, c, bi, nb, 0) || load_metrics(db, c, ci, nc, 1))
+	    load_metrics(db, c, bi, nb, 0) || load_metrics(db, c, ci, nc, 1) ||
+	    load_findings(db, c, bi, nb, 0) || load_findings(db, c, ci, nc, 1))
 		goto out;
+	judge_findings(c);
 	for (i = 0; i < c->ncases; i++) {
 		judge_case(&c->cases[i]);
 		if (!c->comparable)
@@ -342,8 +458,12 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 		default: break;
 		}
 	}
-	/* a kernel that fails or hangs where the base did not */
-	if (c->comparable && c->cand_bad_runs && !c->base_bad_runs)
+	/* a kernel failure the base does not show (by title), even when
+	 * every case passes; else a kernel that fails or hangs where the
+	 * base did not */
+	if (c->comparable && c->new_findings)
+		c->regressions += c->new_findings;
+	else if (c->comparable && c->cand_bad_runs && !c->base_bad_runs)
 		c->regressions++;
 	judge_metrics(c, s);
 	ret = 0;
@@ -371,6 +491,12 @@ void suite_cmp_release(struct suite_cmp *c)
 		free(c->metrics[i].cand);
 	}
 	free(c->metrics);
+	for (i = 0; i < c->nfindings; i++) {
+		free(c->findings[i].kind);
+		free(c->findings[i].title);
+		free(c->findings[i].lines);
+	}
+	free(c->findings);
 	free(c->suite);
 	free(c->format);
 	free(c->suite_hash);

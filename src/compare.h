@@ -31,10 +31,19 @@
 #include "stats.h"
 #include "suite.h"
 
+/* One side of a comparison: runs on kernels built from this source with
+ * this config for this arch with this toolchain.  NULL arch/compiler:
+ * x86_64, gcc; NULL toolchain: any version. */
 struct cmp_side {
 	const char *tree_id;	/* git tree id of the kernel source */
 	const char *config_hash;
+	const char *arch;
+	const char *compiler;	/* gcc, clang */
+	const char *toolchain;	/* the compiler's version line */
 };
+struct kbuild_result;
+/* The side of a build (borrows from br). */
+struct cmp_side cmp_side_of(const struct kbuild_result *br);
 
 enum case_verdict {
 	CASE_PASS, CASE_NEW_FAILURE, CASE_FIXED, CASE_STILL_FAILING,
@@ -46,6 +55,22 @@ struct case_cmp {
 	enum case_verdict verdict;
 	int base_pass, base_fail, cand_pass, cand_fail;
 	char *cand_diag;	/* diagnostics of a failing candidate run */
+};
+
+/*
+ * A kernel failure triage found on a side's consoles (KASAN, lockdep,
+ * WARNING, BUG, Oops...), matched across runs by its normalised title:
+ * new on the candidate (a regression even when every case passes), on
+ * both (pre-existing), or only on the base (gone).
+ */
+enum finding_verdict { FINDING_NEW, FINDING_PRE_EXISTING, FINDING_GONE };
+
+struct finding_cmp {
+	char *kind, *title;
+	char *lines;		/* the report's log lines (candidate's first,
+				 * else the base's) */
+	enum finding_verdict verdict;
+	int base_runs, cand_runs;	/* runs that showed it */
 };
 
 enum metric_verdict {
@@ -78,6 +103,9 @@ struct suite_cmp {
 	size_t ncases;
 	struct metric_cmp *metrics;
 	size_t nmetrics;
+	struct finding_cmp *findings;
+	size_t nfindings;
+	int new_findings;
 	enum stats_correction correction;
 	double alpha;
 	int regressions, improvements, fixed, flaky, not_enough;
@@ -104,5 +132,6 @@ int compare_runs_needed(sqlite3 *db, const char *suite, const char *suite_hash,
 
 const char *case_verdict_name(enum case_verdict v);
 const char *metric_verdict_name(enum metric_verdict v);
+const char *finding_verdict_name(enum finding_verdict v);
 
 #endif

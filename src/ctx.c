@@ -229,11 +229,17 @@ const struct config_key config_keys[] = {
 	{ "boot.cpus", "1", "guest CPUs" },
 	{ "boot.idletimeout", "60", "seconds without console output" },
 	{ "boot.mem", "256", "guest memory, MiB" },
-	{ "boot.qemu", "qemu-system-x86_64", "QEMU binary" },
+	{ "boot.parallel", "cores", "boots side by side (base and candidate, "
+	  "cells): 1 boots one at a time" },
+	{ "boot.qemu", "the arch's", "QEMU binary (qemu-system-x86_64, "
+	  "qemu-system-aarch64)" },
 	{ "boot.timeout", "300", "seconds for a whole boot" },
+	{ "build.arch", "x86_64", "arch built for without --arch: x86_64, arm64" },
 	{ "build.cachesize", "2g", "kept bzImages (least recently used evicted)" },
 	{ "build.jobs", "cores", "make -j" },
 	{ "build.timeout", "7200", "seconds for one build" },
+	{ "build.toolchain", "gcc", "toolchain without --toolchain: gcc, clang "
+	  "(LLVM=1)" },
 	{ "check.suites", "every suite", "suites pwb check runs without --suite" },
 	{ "compare.alpha", "0.05", "significance level after adjustment" },
 	{ "compare.correction", "bh", "p-value adjustment: bh, holm or none" },

@@ -1,5 +1,6 @@
 /* The recorded backend (see exec-recorded.h). */
 #include "exec-recorded.h"
+#include "arch.h"
 #include "db.h"
 #include "qemu.h"
 #include "util/buf.h"
@@ -73,7 +74,11 @@ out:
 
 static const char *config_of(const struct exec_request *q)
 {
-	return q->config ? q->config : q->suite ? q->suite->config : "qemu-x86_64";
+	const struct arch *a = q->arch ? arch_find(q->arch) : arch_default();
+	const char *c = q->config ? q->config : q->suite ? q->suite->config :
+			a ? a->default_config : NULL;
+
+	return a ? arch_config(a, c) : c;
 }
 
 int recorded_build(struct executor *e, const struct exec_request *q,
@@ -90,7 +95,8 @@ int recorded_build(struct executor *e, const struct exec_request *q,
 	if (!q->tree || !q->commit)
 		return error("the recorded backend needs a tree and a commit");
 	/* recorded before: the same row, as kbuild's cache answers */
-	rc = kbuild_find(e->ctx->db, q->commit, config, &id);
+	rc = kbuild_find(e->ctx->db, q->commit, config, q->arch, q->toolchain,
+			 &id);
 	if (rc < 0)
 		return -1;
 	if (!rc)
@@ -122,7 +128,15 @@ int recorded_build(struct executor *e, const struct exec_request *q,
 	br->config_hash = rc ? xstrndup(f.buf, strcspn(f.buf, "\n")) :
 			       xstrfmt("recorded:%s", config);
 	br->config_name = xstrdup(config);
-	br->toolchain = xstrdup("recorded");
+	buf_reset(&f);
+	rc = read_at(q->tree, q->commit, RECORDED_DIR "/toolchain", &f, NULL);
+	if (rc < 0)
+		goto out;
+	br->toolchain = rc ? xstrndup(f.buf, strcspn(f.buf, "\n")) :
+			     xstrdup("recorded");
+	br->arch = xstrdup(q->arch ? q->arch : arch_default()->name);
+	br->compiler = xstrdup(q->toolchain ? q->toolchain :
+			       toolchain_default()->name);
 	br->vmlinux_size = br->bzimage_size = -1;
 	ret = kbuild_record(e->ctx->db, q->tree, q->commit, br);
 out:
@@ -138,45 +152,39 @@ static char *console_path(const struct exec_request *q, long n)
 int recorded_prepare(struct executor *e, const struct exec_request *q,
 		     const struct kbuild_result *br, struct suite_prep *p)
 {
-	struct buf f = BUF_INIT;
 	char *path = console_path(q, 0);
-	int rc = read_at(q->tree, br->commit, path, &f, NULL);
+	int rc;
 
 	(void)e;
 	memset(p, 0, sizeof(*p));
-	if (rc == 0)
-		p->why = xstrfmt("no recorded console %s at %.12s", path, br->commit);
-	else if (rc < 0)
-		p->why = xstrfmt("cannot read %s at %.12s", path, br->commit);
+	/* how many recordings: 0, 1, ... (the boots take them in turn) */
+	while ((rc = read_at(q->tree, br->commit, path, NULL, NULL)) == 1) {
+		p->recordings++;
+		free(path);
+		path = console_path(q, p->recordings);
+	}
 	free(path);
-	buf_release(&f);
-	return rc == 1 ? 0 : -1;
+	path = console_path(q, 0);
+	if (rc < 0)
+		p->why = xstrfmt("cannot read %s at %.12s", path, br->commit);
+	else if (!p->recordings)
+		p->why = xstrfmt("no recorded console %s at %.12s", path, br->commit);
+	free(path);
+	return p->why ? -1 : 0;
 }
 
-int recorded_boot(struct executor *e, const struct exec_request *q,
-		  const struct kbuild_result *br, const struct suite_prep *p,
-		  int idx, struct suite_outcome *o)
+void recorded_boot(struct executor *e, const struct exec_request *q,
+		   const struct kbuild_result *br, const struct suite_prep *p,
+		   int idx, struct exec_boot *b)
 {
 	static const char cut[] = "### pwb-recorded: timeout";
-	struct qemu_opts qo;
 	struct buf f = BUF_INIT;
-	long n = 0, k;
-	char *path = NULL;
+	long n = p->recordings, k;
+	char *path;
 	int rc, timed_out;
 
-	(void)p;
-	memset(o, 0, sizeof(*o));
-	/* how many recordings: 0, 1, ... */
-	for (;;) {
-		free(path);
-		path = console_path(q, n);
-		rc = read_at(q->tree, br->commit, path, NULL, NULL);
-		if (rc <= 0)
-			break;
-		n++;
-	}
+	(void)e;
 	k = n ? idx % n : 0;
-	free(path);
 	path = console_path(q, k);
 	rc = n ? read_at(q->tree, br->commit, path, &f, NULL) : 0;
 	if (rc == 1) {
@@ -189,21 +197,20 @@ int recorded_boot(struct executor *e, const struct exec_request *q,
 				    sizeof(cut) - 1) &&
 			    (len == sizeof(cut) - 1 ||
 			     f.buf[len - sizeof(cut)] == '\n');
-		qemu_replay(f.buf, f.len, "recorded", timed_out, &o->boot);
+		qemu_replay(f.buf, f.len, "recorded", timed_out, &b->boot);
 	} else {
-		triage_init(&o->boot.triage);
-		o->boot.status = BOOT_INFRA;
-		o->boot.end_status = -1;
-		o->boot.error = xstrfmt("no recorded console %s at %.12s", path,
+		memset(&b->boot, 0, sizeof(b->boot));
+		triage_init(&b->boot.triage);
+		b->boot.status = BOOT_INFRA;
+		b->boot.end_status = -1;
+		b->boot.error = xstrfmt("no recorded console %s at %.12s", path,
 					br->commit);
 	}
-	memset(&qo, 0, sizeof(qo));
-	qo.qemu = "recorded";
-	qo.kernel = path;
-	qo.mem_mb = q->suite->mem;
-	qo.cpus = 1;
-	rc = suite_boot_record(e->ctx->db, q->suite, br->id, &qo, idx, o);
-	free(path);
+	memset(&b->qo, 0, sizeof(b->qo));
+	b->qo.qemu = "recorded";
+	b->qo.kernel = path;
+	b->qo.mem_mb = q->suite->mem;
+	b->qo.cpus = 1;
+	b->own = path;
 	buf_release(&f);
-	return rc;
 }

@@ -29,8 +29,8 @@ int recorded_build(struct executor *e, const struct exec_request *q,
 		   int need_dir, struct kbuild_result *br);
 int recorded_prepare(struct executor *e, const struct exec_request *q,
 		     const struct kbuild_result *br, struct suite_prep *p);
-int recorded_boot(struct executor *e, const struct exec_request *q,
-		  const struct kbuild_result *br, const struct suite_prep *p,
-		  int idx, struct suite_outcome *o);
+void recorded_boot(struct executor *e, const struct exec_request *q,
+		   const struct kbuild_result *br, const struct suite_prep *p,
+		   int idx, struct exec_boot *b);
 
 #endif

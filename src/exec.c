@@ -1,5 +1,6 @@
 /* The executor and its backends (see exec.h). */
 #include "exec.h"
+#include "arch.h"
 #include "compare.h"
 #include "db.h"
 #include "exec-recorded.h"
@@ -9,6 +10,7 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +33,11 @@ struct exec_ops {
 	/* 0 ready, -1 p->why says why the suite cannot run on br */
 	int (*prepare)(struct executor *e, const struct exec_request *q,
 		       const struct kbuild_result *br, struct suite_prep *p);
-	/* one boot, recorded: 0, or -1 (database) */
-	int (*boot)(struct executor *e, const struct exec_request *q,
-		    const struct kbuild_result *br, const struct suite_prep *p,
-		    int idx, struct suite_outcome *o);
+	/* one boot into b, not recorded: no database, no config reads (it
+	 * may run in a thread beside others) */
+	void (*boot)(struct executor *e, const struct exec_request *q,
+		     const struct kbuild_result *br, const struct suite_prep *p,
+		     int idx, struct exec_boot *b);
 };
 
 const char *exec_backend_name(enum exec_backend b)
@@ -105,7 +108,10 @@ void exec_request_release(struct exec_request *q)
 
 static const char *req_config(const struct exec_request *q)
 {
-	return q->config ? q->config : q->suite ? q->suite->config : NULL;
+	const struct arch *a = q->arch ? arch_find(q->arch) : arch_default();
+	const char *c = q->config ? q->config : q->suite ? q->suite->config : NULL;
+
+	return a ? arch_config(a, c) : c;
 }
 
 static void add_run(struct exec_request *q, long id)
@@ -131,6 +137,8 @@ static int local_build(struct executor *e, const struct exec_request *q,
 	kq.tree_arg = q->tree_name ? q->tree_name : q->tree;
 	kq.rev = q->commit;
 	kq.config = req_config(q);
+	kq.arch = q->arch;
+	kq.toolchain = q->toolchain;
 	kq.progress = e->build_progress;
 	kq.need_build_dir = need_dir;
 	memset(br, 0, sizeof(*br));
@@ -144,15 +152,13 @@ static int local_prepare(struct executor *e, const struct exec_request *q,
 	return suite_prepare(q->suite, br, p);
 }
 
-static int local_boot(struct executor *e, const struct exec_request *q,
-		      const struct kbuild_result *br, const struct suite_prep *p,
-		      int idx, struct suite_outcome *o)
+static void local_boot(struct executor *e, const struct exec_request *q,
+		       const struct kbuild_result *br, const struct suite_prep *p,
+		       int idx, struct exec_boot *b)
 {
-	char *qemu = ctx_config_get(e->ctx, "boot.qemu");
-	int rc = suite_boot(e->ctx->db, q->suite, br, p, qemu, idx, o);
-
-	free(qemu);
-	return rc;
+	(void)idx;
+	suite_boot_opts(q->suite, br, p, e->qemu, &b->qo);
+	qemu_boot(&b->qo, &b->boot);
 }
 
 /* ---- the driver of the backends that run requests here ---- */
@@ -169,7 +175,7 @@ struct side {
 static int runs_needed(struct executor *e, const struct exec_request *q,
 		       const struct kbuild_result *br, long *need)
 {
-	struct cmp_side cmp = { br->tree, br->config_hash };
+	struct cmp_side cmp = cmp_side_of(br);
 
 	return compare_runs_needed(e->ctx->db, q->suite->name, q->suite->hash,
 				   &cmp, q->repeat, need);
@@ -215,7 +221,8 @@ static int known(struct executor *e, struct exec_request *q, long *need)
 	*need = q->repeat;
 	if (!q->tree || (q->suite && !q->reuse))
 		return 0;
-	rc = kbuild_find(e->ctx->db, q->commit, req_config(q), &id);
+	rc = kbuild_find(e->ctx->db, q->commit, req_config(q), q->arch,
+			 q->toolchain, &id);
 	if (rc)
 		return rc < 0 ? -1 : 0;
 	if (kbuild_load(e->ctx->db, id, &br))
@@ -266,6 +273,8 @@ static int get_ready(struct executor *e, struct exec_request *q, struct side *sd
 			return 0;
 		}
 		br->bzimage = xstrdup(q->kernel);
+		br->arch = xstrdup_or_null(q->arch);
+		br->compiler = xstrdup_or_null(q->toolchain);
 		br->status = BUILD_OK;
 		sd->have_br = 1;
 		sd->need = q->repeat;
@@ -308,16 +317,59 @@ prepare:
 	return 0;
 }
 
-/* Boot r of request q: 0, or -1 (database). */
-static int boot_one(struct executor *e, struct exec_request *q,
-		    struct side *sd, long r)
-{
-	struct suite_outcome o;
-	long nth = q->had + r + 1, of = q->had + sd->need;
+struct boot_slot {
+	struct executor *e;
+	struct exec_request *q;
+	struct side *sd;
+	long r;
+	struct exec_boot b;
+};
 
-	if (e->on_boot)
-		e->on_boot(e->ud, q, nth, of, -1, NULL);
-	if (e->ops->boot(e, q, &sd->br, &sd->prep, (int)(q->first_idx + r), &o)) {
+static void *boot_thread(void *arg)
+{
+	struct boot_slot *bs = arg;
+
+	bs->e->ops->boot(bs->e, bs->q, &bs->sd->br, &bs->sd->prep,
+			 (int)(bs->q->first_idx + bs->r), &bs->b);
+	return NULL;
+}
+
+/* Boot the slots bs[0..n-1] side by side (threads; one runs here). */
+static void boot_group(struct boot_slot *bs, size_t n)
+{
+	pthread_t *t = xcalloc(n + 1, sizeof(*t));
+	int *started = xcalloc(n + 1, sizeof(int));
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		started[i] = !pthread_create(&t[i], NULL, boot_thread, &bs[i]);
+	boot_thread(&bs[0]);
+	for (i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(t[i], NULL);
+		else	/* no thread: boot it here */
+			boot_thread(&bs[i]);
+	}
+	free(t);
+	free(started);
+}
+
+/* Record boot bs of its request: 0, or -1 (database). */
+static int boot_done(struct boot_slot *bs)
+{
+	struct executor *e = bs->e;
+	struct exec_request *q = bs->q;
+	struct side *sd = bs->sd;
+	struct suite_outcome o;
+	long nth = q->had + bs->r + 1, of = q->had + sd->need;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.boot = bs->b.boot;	/* taken over */
+	rc = suite_boot_record(e->ctx->db, q->suite, sd->br.id, &bs->b.qo,
+			       (int)(q->first_idx + bs->r), &o);
+	free(bs->b.own);
+	if (rc) {
 		suite_outcome_release(&o);
 		return -1;
 	}
@@ -356,6 +408,7 @@ static void stop_pending(struct exec_request *q, size_t n, enum exec_status st)
 static int here(struct executor *e, struct exec_request *q, size_t n)
 {
 	struct side *sd = xcalloc(n + 1, sizeof(*sd));
+	struct boot_slot *bs = NULL;
 	long r, most = 0;
 	size_t i;
 	int ret = 0;
@@ -377,25 +430,52 @@ static int here(struct executor *e, struct exec_request *q, size_t n)
 		if (q[i].status == EXEC_PENDING && sd[i].need > most)
 			most = sd[i].need;
 	}
-	/* in turn, so that drift over time hits every side alike */
-	for (r = 0; r < most; r++)
-		for (i = 0; i < n; i++) {
-			if (q[i].status != EXEC_PENDING || r >= sd[i].need)
-				continue;
-			if (boot_one(e, &q[i], &sd[i], r)) {
-				ret = -1;
-				goto out;
+	/* in rounds (base 1, candidate 1, base 2...), so that drift over
+	 * time hits every side alike; up to e->parallel boots of that order
+	 * at once (the repeats of a lone request too), so that the load does */
+	bs = xcalloc((size_t)e->parallel + 1, sizeof(*bs));
+	for (r = 0, i = 0; r < most;) {
+		size_t k = 0, j;
+
+		while (r < most && k < (size_t)e->parallel) {
+			if (q[i].status == EXEC_PENDING && r < sd[i].need) {
+				memset(&bs[k], 0, sizeof(bs[k]));
+				bs[k].e = e;
+				bs[k].q = &q[i];
+				bs[k].sd = &sd[i];
+				bs[k].r = r;
+				if (e->on_boot)
+					e->on_boot(e->ud, &q[i], q[i].had + r + 1,
+						   q[i].had + sd[i].need, -1, NULL);
+				k++;
 			}
-			if (q[i].status == EXEC_INTERRUPTED) {
+			if (++i == n) {
+				i = 0;
+				r++;
+			}
+		}
+		if (!k)
+			continue;
+		boot_group(bs, k);
+		for (j = 0; j < k; j++)
+			if (boot_done(&bs[j]))
+				ret = -1;
+		if (ret)
+			goto out;
+		for (j = 0; j < k; j++) {
+			struct exec_request *qq = bs[j].q;
+
+			if (qq->status == EXEC_INTERRUPTED) {
 				stop_pending(q, n, EXEC_INTERRUPTED);
 				goto out;
 			}
-			if (sd[i].any_infra && !e->keep_going) {
-				q[i].status = EXEC_INFRA;
+			if (bs[j].sd->any_infra && !e->keep_going) {
+				qq->status = EXEC_INFRA;
 				stop_pending(q, n, EXEC_SKIPPED);
 				goto out;
 			}
 		}
+	}
 	for (i = 0; i < n; i++)
 		if (q[i].status == EXEC_PENDING)
 			q[i].status = sd[i].any_infra ? EXEC_INFRA : EXEC_DONE;
@@ -408,6 +488,7 @@ out:
 			kbuild_result_release(&sd[i].br);
 	}
 	free(sd);
+	free(bs);
 	return ret;
 }
 
@@ -444,7 +525,9 @@ static int slurm_batch(struct executor *e, struct exec_request *q, size_t n)
 			if (reqs[k].suite == q[i].suite &&
 			    same(reqs[k].commit, q[i].commit) &&
 			    same(reqs[k].kernel, q[i].kernel) &&
-			    same(reqs[k].config, req_config(&q[i])))
+			    same(reqs[k].config, req_config(&q[i])) &&
+			    same(reqs[k].arch, q[i].arch) &&
+			    same(reqs[k].toolchain, q[i].toolchain))
 				break;
 		if (k == nreq) {
 			reqs[k].suite = q[i].suite;
@@ -453,6 +536,8 @@ static int slurm_batch(struct executor *e, struct exec_request *q, size_t n)
 			reqs[k].commit = q[i].commit;
 			reqs[k].kernel = q[i].kernel;
 			reqs[k].config = req_config(&q[i]);
+			reqs[k].arch = q[i].arch;
+			reqs[k].toolchain = q[i].toolchain;
 			nreq++;
 		}
 		if (q[i].suite && reqs[k].repeat < need)
@@ -534,10 +619,22 @@ int exec_check(struct executor *e)
 int exec_run(struct executor *e, struct exec_request *q, size_t n)
 {
 	size_t i;
+	int ret;
 
 	for (i = 0; i < n; i++) {
 		q[i].status = EXEC_PENDING;
 		q[i].build_id = -1;
 	}
-	return e->ops->run ? e->ops->run(e, q, n) : here(e, q, n);
+	if (ctx_config_long(e->ctx, "boot.parallel", &e->parallel)) {
+		stop_pending(q, n, EXEC_ERROR);
+		return -1;
+	}
+	if (e->parallel < 1)
+		e->parallel = 1;
+	free(e->qemu);
+	e->qemu = ctx_config_get(e->ctx, "boot.qemu");
+	ret = e->ops->run ? e->ops->run(e, q, n) : here(e, q, n);
+	free(e->qemu);
+	e->qemu = NULL;
+	return ret;
 }

@@ -10,9 +10,10 @@
  *                      boots, each recorded (suiterun.h)
  *
  * A batch of requests is one call.  The executor builds what each
- * request needs, then boots the requests of the batch in turn (base,
- * candidate, base, candidate...), so that drift over time hits every side
- * alike.  With `reuse`, runs the database already holds for the same
+ * request needs, then boots the requests of the batch in rounds (base,
+ * candidate, base, candidate...), up to boot.parallel boots of a round
+ * side by side, so that drift over time and the machine's load hit every
+ * side alike.  With `reuse`, runs the database already holds for the same
  * tree, config and suite revision count towards `repeat`, and a kernel
  * built before is not built again.
  *
@@ -74,7 +75,10 @@ struct exec_request {
 	const char *tree_name;	/* its registered name, or NULL */
 	const char *commit;	/* with tree: a commit id */
 	const char *kernel;	/* a prebuilt kernel instead (no module) */
-	const char *config;	/* config name; NULL: the suite's */
+	const char *config;	/* config name; NULL: the suite's (a suite's
+				 * "qemu-x86_64" is the arch's default) */
+	const char *arch;	/* arch.h names; NULL: x86_64 */
+	const char *toolchain;	/* gcc, clang; NULL: gcc */
 	long repeat;		/* boots (suite requests) */
 	long first_idx;		/* repeat number of the first boot */
 	int reuse;		/* recorded runs count towards repeat */
@@ -113,6 +117,14 @@ typedef void (*exec_boot_fn)(void *ud, const struct exec_request *q,
 
 struct exec_ops;
 
+/* One boot in flight: what a backend's boot step fills (it touches no
+ * database and may run beside other boots); the driver records it. */
+struct exec_boot {
+	struct qemu_opts qo;	/* as booted (the boots row keeps them) */
+	struct boot_result boot;
+	char *own;		/* a string qo points to, or NULL */
+};
+
 struct executor {
 	struct pwb_ctx *ctx;
 	enum exec_backend backend;
@@ -122,10 +134,13 @@ struct executor {
 	int keep_going;		/* boot every repeat even after an
 				 * infrastructure error (pwb run); otherwise
 				 * the batch stops at the first */
+	long parallel;		/* boots side by side (config boot.parallel,
+				 * read by exec_run; 1: one at a time) */
 	exec_boot_fn on_boot;	/* may be NULL */
 	void *ud;
 	/* private */
 	const struct exec_ops *ops;
+	char *qemu;		/* config boot.qemu during exec_run */
 };
 
 void executor_init(struct executor *e, struct pwb_ctx *ctx,

@@ -93,8 +93,9 @@ int initramfs_write(const char *path, const struct initramfs_opts *o)
 
 	buf_addch(&made, '\n');
 	if (buf_read_file(&bb, busybox, 64u << 20)) {
-		error("initramfs: cannot read %s: %s (apt-get install "
-		      "busybox-static)", busybox, strerror(errno));
+		error("initramfs: cannot read %s: %s (make deps installs "
+		      "busybox-static, and the arm64 one into pwb's cache)",
+		      busybox, strerror(errno));
 		goto out;
 	}
 	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||

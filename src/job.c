@@ -30,6 +30,8 @@ void job_spec_release(struct job_spec *j)
 	free(j->tree_name);
 	free(j->rev);
 	free(j->config);
+	free(j->arch);
+	free(j->toolchain);
 	free(j->kernel);
 	free(j->suite);
 	free(j->suite_hash);
@@ -98,6 +100,8 @@ int job_spec_load(const char *path, struct job_spec *j)
 	j->tree_name = jstr(o, "tree_name");
 	j->rev = jstr(o, "rev");
 	j->config = jstr(o, "config");
+	j->arch = jstr(o, "arch");
+	j->toolchain = jstr(o, "toolchain");
 	j->kernel = jstr(o, "kernel");
 	j->suite = jstr(o, "suite");
 	j->suite_hash = jstr(o, "suite_hash");
@@ -188,6 +192,8 @@ int job_spec_write(const struct job_spec *j, const char *path)
 	set_str(o, "tree_name", j->tree_name);
 	set_str(o, "rev", j->rev);
 	set_str(o, "config", j->config);
+	set_str(o, "arch", j->arch);
+	set_str(o, "toolchain", j->toolchain);
 	set_str(o, "kernel", j->kernel);
 	set_str(o, "suite", j->suite);
 	set_str(o, "suite_hash", j->suite_hash);
@@ -236,6 +242,8 @@ int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
 	q.commit = j->rev;
 	q.kernel = j->kernel;
 	q.config = j->config;
+	q.arch = j->arch;
+	q.toolchain = j->toolchain;
 	q.repeat = j->repeats;
 	q.first_idx = j->repeat_idx;
 	if (exec_run(&e, &q, 1))
@@ -532,12 +540,13 @@ static int copy_all(sqlite3 *db)
 		      "commit_id, tree_id, config_name, config_hash, toolchain, "
 		      "cache_key, status, error, seconds, vmlinux_size, "
 		      "bzimage_size, warnings, new_warnings, artifacts, "
-		      "cached_from, log_gz, started_at) SELECT repo_path, rev, "
+		      "cached_from, log_gz, started_at, arch, compiler) SELECT "
+		      "repo_path, rev, "
 		      "commit_id, tree_id, config_name, config_hash, toolchain, "
 		      "cache_key, status, error, seconds, vmlinux_size, "
 		      "bzimage_size, warnings, new_warnings, artifacts, "
-		      MAPPED("builds", "cached_from") ", log_gz, started_at "
-		      "FROM b.builds x WHERE x.id = ?",
+		      MAPPED("builds", "cached_from") ", log_gz, started_at, "
+		      "arch, compiler FROM b.builds x WHERE x.id = ?",
 		      "SELECT m.id FROM main.builds m, b.builds x WHERE x.id = ? "
 		      "AND m.repo_path = x.repo_path AND m.commit_id IS x.commit_id "
 		      "AND m.cache_key IS x.cache_key AND m.started_at = "

@@ -42,6 +42,7 @@ struct job_spec {
 				 * submitter's own (NULL: keyed by path) */
 	char *rev;		/* a commit id when tree is set */
 	char *config;		/* config fragment name, or NULL (the suite's) */
+	char *arch, *toolchain;	/* the build target, or NULL (x86_64, gcc) */
 	char *kernel;		/* a prebuilt kernel instead of tree + rev */
 	char *suite;		/* suite jobs */
 	char *suite_hash;	/* the suite's files must hash to this, or NULL */

@@ -40,6 +40,8 @@ void kbuild_result_release(struct kbuild_result *r)
 	free(r->config_name);
 	free(r->config_hash);
 	free(r->toolchain);
+	free(r->arch);
+	free(r->compiler);
 	free(r->bzimage);
 	free(r->build_dir);
 	free(r->src_dir);
@@ -57,7 +59,8 @@ int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
 		       "tree_id, config_name, config_hash, toolchain, artifacts, "
 		       "seconds, coalesce(vmlinux_size, -1), "
 		       "coalesce(bzimage_size, -1), warnings, new_warnings, "
-		       "cached_from IS NOT NULL FROM builds WHERE id = ?"))
+		       "cached_from IS NOT NULL, arch, compiler FROM builds "
+		       "WHERE id = ?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = db_row(db, st, "load build");
@@ -80,23 +83,29 @@ int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
 		r->warnings = sqlite3_column_int(st, 12);
 		r->new_warnings = sqlite3_column_int(st, 13);
 		r->cached = sqlite3_column_int(st, 14);
+		r->arch = db_column_dup(st, 15);
+		r->compiler = db_column_dup(st, 16);
 		ret = 0;
 	}
 	sqlite3_finalize(st);
 	return ret;
 }
 
-int kbuild_find(sqlite3 *db, const char *commit, const char *config, long *id)
+int kbuild_find(sqlite3 *db, const char *commit, const char *config,
+		const char *arch, const char *compiler, long *id)
 {
 	sqlite3_stmt *st;
 	int ret = 1, rc;
 
 	if (db_prepare(db, &st, "SELECT id FROM builds WHERE commit_id = ? AND "
-		       "config_name = ? AND status IN ('ok', 'failed', "
-		       "'config-error') ORDER BY id DESC LIMIT 1"))
+		       "config_name = ? AND arch = ? AND compiler = ? AND "
+		       "status IN ('ok', 'failed', 'config-error') "
+		       "ORDER BY id DESC LIMIT 1"))
 		return -1;
 	db_bind_text(st, 1, commit);
 	db_bind_text(st, 2, config);
+	db_bind_text(st, 3, arch ? arch : arch_default()->name);
+	db_bind_text(st, 4, compiler ? compiler : toolchain_default()->name);
 	rc = db_row(db, st, "find a build");
 	if (rc < 0)
 		ret = -1;
@@ -118,9 +127,10 @@ static char *sha1_hex(const char *data, size_t len)
 	return r;
 }
 
-static char *toolchain(void)
+/* The first line of cc --version, or NULL when cc does not run. */
+static char *toolchain_version(const char *cc)
 {
-	const char *argv[] = { "gcc", "--version", NULL };
+	const char *argv[] = { cc, "--version", NULL };
 	struct run_opts o = { argv, NULL, NULL, 30, 0, 4096, NULL, NULL, 1 };
 	struct run_result r;
 	char *v = NULL;
@@ -131,7 +141,7 @@ static char *toolchain(void)
 	return v;
 }
 
-static int have_ccache(void)
+int kbuild_have_ccache(void)
 {
 	const char *path = getenv("PATH");
 	char *p, *dir, *save = NULL;
@@ -206,9 +216,11 @@ static const char *const *kbuild_writable(const char *bdir, int ccache,
 	return rw;
 }
 
+/* make -C src O=bdir -jN VARS... TARGETS...; vars: the target's make
+ * variables (arch_make_vars), ccache: its directory is writable. */
 static int run_make(const char *src, const char *bdir, const char *const *targets,
-		    int jobs, int ccache, double timeout, struct progress *pg,
-		    struct buf *log, struct run_result *rr)
+		    int jobs, char *const *vars, int ccache, double timeout,
+		    struct progress *pg, struct buf *log, struct run_result *rr)
 {
 	const char *argv[24], *rw[4], *ro_paths[2];
 	struct buf j = BUF_INIT, c = BUF_INIT, o = BUF_INIT;
@@ -222,8 +234,8 @@ static int run_make(const char *src, const char *bdir, const char *const *target
 	argv[n++] = c.buf;
 	argv[n++] = o.buf;
 	argv[n++] = j.buf;
-	if (ccache)
-		argv[n++] = "CC=ccache gcc";
+	for (i = 0; vars && vars[i] && n < 16; i++)
+		argv[n++] = vars[i];
 	for (i = 0; targets[i] && n < 22; i++)
 		argv[n++] = targets[i];
 	argv[n] = NULL;
@@ -479,7 +491,8 @@ static int record(sqlite3 *db, const struct kbuild_request *q, const char *repo,
 		       "tree_id, config_name, config_hash, toolchain, cache_key, "
 		       "status, error, seconds, vmlinux_size, bzimage_size, "
 		       "warnings, new_warnings, artifacts, cached_from, log_gz, "
-		       "started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+		       "started_at, arch, compiler) "
+		       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
 		goto out;
 	db_bind_text(st, 1, repo);
 	db_bind_text(st, 2, q->rev);
@@ -504,6 +517,9 @@ static int record(sqlite3 *db, const struct kbuild_request *q, const char *repo,
 	if (gz.len)
 		sqlite3_bind_blob64(st, 18, gz.buf, gz.len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 19, (sqlite3_int64)time(NULL));
+	db_bind_text(st, 20, r->arch ? r->arch : arch_default()->name);
+	db_bind_text(st, 21, r->compiler ? r->compiler :
+			     toolchain_default()->name);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		db_error(db, "record build");
 		goto out;
@@ -591,7 +607,10 @@ struct kbuild_state {
 	const struct kbuild_request *q;
 	struct kbuild_result *r;
 	const struct arch *arch;
+	const struct toolchain *tc;
 	const char *cfg;		/* q->config or the arch's default */
+	char *cfgvars[8];		/* make variables: configure */
+	char *makevars[8];		/* and build (with CC=ccache...) */
 	/* kb_resolve */
 	char *path, *name;		/* the tree (tree_resolve) */
 	git_repository *repo;
@@ -623,8 +642,9 @@ static void kb_state_init(struct kbuild_state *s, struct pwb_ctx *ctx,
 	s->ctx = ctx;
 	s->q = q;
 	s->r = r;
-	s->arch = arch_default();
-	s->cfg = q->config ? q->config : s->arch->default_config;
+	s->arch = q->arch ? arch_find(q->arch) : arch_default();
+	s->tc = q->toolchain ? toolchain_find(q->toolchain) : toolchain_default();
+	s->cfg = q->config || !s->arch ? q->config : s->arch->default_config;
 	s->frag = (struct buf)BUF_INIT;
 	s->cached_from = -1;
 	s->co.lock_fd = -1;
@@ -646,6 +666,8 @@ static void kb_state_release(struct kbuild_state *s)
 		free(s->w[i].msg);
 	}
 	free(s->w);
+	arch_make_vars_free(s->cfgvars);
+	arch_make_vars_free(s->makevars);
 	checkout_close(&s->co);
 	git_tree_free(s->tree);
 	git_commit_free(s->commit);
@@ -668,6 +690,12 @@ static int kb_resolve(struct kbuild_state *s)
 {
 	struct kbuild_result *r = s->r;
 
+	if (!s->arch)
+		return error("--arch %s: not an arch pwb builds for (%s)",
+			     s->q->arch, arch_names());
+	if (!s->tc)
+		return error("--toolchain %s: not a toolchain pwb builds with "
+			     "(%s)", s->q->toolchain, toolchain_names());
 	if (tree_resolve(s->ctx->db, s->q->tree_arg, &s->path, &s->name) ||
 	    tree_open(s->path, &s->repo))
 		return -1;
@@ -711,20 +739,29 @@ static int kb_fragment(struct kbuild_state *s)
 	return 0;
 }
 
-/* What a build's result depends on: tree, base, fragment, toolchain. */
+/* What a build's result depends on: tree, base, fragment, arch,
+ * toolchain (its version line). */
 static int kb_cache_key(struct kbuild_state *s)
 {
 	struct kbuild_result *r = s->r;
 	struct buf tmp = BUF_INIT;
+	char *cc = toolchain_cc(s->tc, s->arch);
 
-	r->toolchain = toolchain();
+	r->arch = xstrdup(s->arch->name);
+	r->compiler = xstrdup(s->tc->name);
+	r->toolchain = toolchain_version(cc);
 	if (!r->toolchain) {
-		error("no C compiler: gcc --version failed");
+		error("no %s compiler for %s: %s --version failed (apt-get "
+		      "install %s)", s->tc->name, s->arch->name, cc,
+		      *arch_cross(s->arch) && s->tc->cross_prefixed ?
+		      s->arch->cross_package : s->tc->package);
+		free(cc);
 		return -1;
 	}
+	free(cc);
 	r->config_hash = sha1_hex(s->frag.buf, s->frag.len);
-	buf_addf(&tmp, "%s\n%s\n%s\n%s", r->tree, s->base, r->config_hash,
-		 r->toolchain);
+	buf_addf(&tmp, "%s\n%s\n%s\n%s\n%s %s", r->tree, s->base,
+		 r->config_hash, r->toolchain, r->arch, r->compiler);
 	s->cache_key = sha1_hex(tmp.buf, tmp.len);
 	buf_release(&tmp);
 	return 0;
@@ -737,7 +774,9 @@ static int kb_settings(struct kbuild_state *s)
 
 	s->key = checkout_key(s->name, s->path);
 	s->workdir = checkout_workdir(s->ctx);
-	buf_addf(&tmp, "%s/build/%s/%s", s->workdir, s->key, s->r->config_name);
+	/* one build directory per tree x arch x toolchain x config */
+	buf_addf(&tmp, "%s/build/%s/%s-%s/%s", s->workdir, s->key,
+		 s->arch->name, s->tc->name, s->r->config_name);
 	s->r->build_dir = buf_detach(&tmp, NULL);
 	if (ctx_config_long(s->ctx, "build.jobs", &s->jobs) ||
 	    ctx_config_long(s->ctx, "build.timeout", &s->timeout) ||
@@ -802,7 +841,10 @@ static int kb_prepare(struct kbuild_state *s)
 		error("cannot create %s: %s", r->build_dir, strerror(errno));
 		return -1;
 	}
-	s->ccache = have_ccache();
+	s->ccache = kbuild_have_ccache();
+	arch_make_vars(s->arch, s->tc, 0, s->cfgvars, ARRAY_SIZE(s->cfgvars));
+	arch_make_vars(s->arch, s->tc, s->ccache, s->makevars,
+		       ARRAY_SIZE(s->makevars));
 	return 0;
 }
 
@@ -822,7 +864,8 @@ static int kb_merge_config(struct kbuild_state *s, const char *dotconfig,
 	struct run_opts ro;
 	int ret = -1;
 
-	if (run_make(s->co.dir, bdir, t1, 1, 0, 600, &s->pg, &s->log, rr))
+	if (run_make(s->co.dir, bdir, t1, 1, s->cfgvars, 0, 600, &s->pg,
+		     &s->log, rr))
 		return -1;
 	run_result_release(rr);
 	buf_addf(&script, "%s/scripts/kconfig/merge_config.sh", s->co.dir);
@@ -858,7 +901,8 @@ static int kb_make_config(struct kbuild_state *s, const char *stamp,
 		if (kb_merge_config(s, dotconfig, rr))
 			return -1;
 	}
-	if (run_make(s->co.dir, s->r->build_dir, t2, 1, 0, 600, &s->pg, &s->log, rr))
+	if (run_make(s->co.dir, s->r->build_dir, t2, 1, s->cfgvars, 0, 600,
+		     &s->pg, &s->log, rr))
 		return -1;
 	run_result_release(rr);
 	buf_addch(dotcfg, '\n');
@@ -937,7 +981,8 @@ static void kb_make(struct kbuild_state *s)
 	struct run_result rr;
 	char d[128];
 
-	if (!run_make(s->co.dir, r->build_dir, targets, (int)s->jobs, s->ccache,
+	if (!run_make(s->co.dir, r->build_dir, targets, (int)s->jobs,
+		      s->makevars, s->ccache,
 		      (double)s->timeout, &s->pg, &s->log, &rr)) {
 		r->status = BUILD_OK;
 		goto out;
@@ -1020,6 +1065,19 @@ int kbuild_record(sqlite3 *db, const char *repo, const char *rev,
 	memset(&q, 0, sizeof(q));
 	q.rev = rev;
 	return record(db, &q, repo, r, NULL, &log, NULL, 0, -1);
+}
+
+int kbuild_make_vars(const struct kbuild_result *r, int ccache, char **argv,
+		     size_t max)
+{
+	const struct arch *a = r->arch ? arch_find(r->arch) : arch_default();
+	const struct toolchain *t = r->compiler ? toolchain_find(r->compiler) :
+				    toolchain_default();
+
+	argv[0] = NULL;
+	if (!a || !t)
+		return -1;
+	return (int)arch_make_vars(a, t, ccache, argv, max);
 }
 
 int kbuild(struct pwb_ctx *ctx, const struct kbuild_request *q,

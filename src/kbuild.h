@@ -23,7 +23,9 @@ struct pwb_ctx;
 struct kbuild_request {
 	const char *tree_arg;	/* --tree */
 	const char *rev;
-	const char *config;	/* NAME or path; default qemu-x86_64 */
+	const char *config;	/* NAME or path; default: the arch's */
+	const char *arch;	/* arch.h name; NULL: x86_64 */
+	const char *toolchain;	/* gcc, clang; NULL: gcc */
 	int slot;
 	int progress;		/* a progress line on stderr */
 	int need_build_dir;	/* the build directory must hold this tree
@@ -54,8 +56,10 @@ struct kbuild_result {
 	char tree[GIT_OID_HEXSZ + 1];
 	char *config_name;
 	char *config_hash;
-	char *toolchain;
-	char *bzimage;		/* artifact path when ok */
+	char *toolchain;	/* the compiler's version line */
+	char *arch;		/* the target (arch.h names) */
+	char *compiler;		/* the toolchain's name: gcc, clang */
+	char *bzimage;		/* artifact path when ok (the arch's image) */
 	char *build_dir;
 	char *src_dir;
 	double seconds;
@@ -73,19 +77,30 @@ void kbuild_result_release(struct kbuild_result *r);
 /* A recorded build (builds row id) as a result: no build or source
  * directory, nothing locked.  0, 1 no such row, -1 database. */
 int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r);
-/* The newest recorded build of commit with config that is a result (ok,
- * failed, config-error: not an interrupted or infrastructure one).
- * 0 with *id set, 1 none, -1 database. */
-int kbuild_find(sqlite3 *db, const char *commit, const char *config, long *id);
+/* The newest recorded build of commit with config for arch with compiler
+ * (NULL: x86_64, gcc) that is a result (ok, failed, config-error: not an
+ * interrupted or infrastructure one).  0 with *id set, 1 none, -1 database. */
+int kbuild_find(sqlite3 *db, const char *commit, const char *config,
+		const char *arch, const char *compiler, long *id);
 /*
  * A build made elsewhere (the executor's recorded backend), recorded as
- * kbuild records its own: r's status, error, commit, tree, config and
- * toolchain fields; r->id is set.  0, or -1 (database, said).
+ * kbuild records its own: r's status, error, commit, tree, config,
+ * toolchain, arch and compiler fields; r->id is set.  0, or -1 (database,
+ * said).
  */
 int kbuild_record(sqlite3 *db, const char *repo, const char *rev,
 		  struct kbuild_result *r);
 /* Let other pwb processes use the checkout slot and build directory. */
 void kbuild_unlock(struct kbuild_result *r);
+/*
+ * The make variables for building against r (out-of-tree modules): its
+ * arch and toolchain's (arch_make_vars), into argv[max].  Returns the
+ * count, or -1 when r names an arch or toolchain pwb does not know.
+ */
+int kbuild_make_vars(const struct kbuild_result *r, int ccache, char **argv,
+		     size_t max);
+/* Whether ccache is on PATH (pwb builds through it when it is). */
+int kbuild_have_ccache(void);
 
 /* The build as JSON (jansson reference, caller decrefs), and the exit
  * status a command gives for it. */

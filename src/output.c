@@ -220,6 +220,8 @@ json_t *json_build(const struct kbuild_result *r)
 	json_object_set_new(o, "config", json_text(r->config_name));
 	json_object_set_new(o, "config_hash", json_text(r->config_hash));
 	json_object_set_new(o, "toolchain", json_text(r->toolchain ? r->toolchain : ""));
+	json_object_set_new(o, "arch", json_text(r->arch));
+	json_object_set_new(o, "compiler", json_text(r->compiler));
 	json_object_set_new(o, "cached", json_boolean(r->cached));
 	json_object_set_new(o, "seconds", json_real(r->seconds));
 	json_object_set_new(o, "vmlinux_size", r->vmlinux_size >= 0 ?

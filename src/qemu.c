@@ -132,10 +132,20 @@ static void classify(struct boot_result *r)
 	}
 }
 
+/* A result before anything ran, as qemu_boot and qemu_replay start. */
+static void result_start(struct boot_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->end_status = -1;
+	r->start_seconds = -1;
+	triage_init(&r->triage);
+	buf_init(&r->run.output, 0);
+}
+
 int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 {
-	const struct arch *a = arch_default();
-	const char *qemu = o->qemu ? o->qemu : a->qemu;
+	const struct arch *a = o->arch ? arch_find(o->arch) : arch_default();
+	const char *qemu;
 	struct buf append = BUF_INIT, mem = BUF_INIT, smp = BUF_INIT,
 		   cmd = BUF_INIT;
 	const char *argv[40];
@@ -144,10 +154,14 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 	const char *ro_files[3];
 	int n = 0, i;
 
-	memset(r, 0, sizeof(*r));
-	r->end_status = -1;
-	triage_init(&r->triage);
-	buf_init(&r->run.output, 0);
+	result_start(r);
+	if (!a) {
+		r->status = BOOT_INFRA;
+		r->error = xstrfmt("arch %s: not one pwb boots (%s)", o->arch,
+				   arch_names());
+		return 0;
+	}
+	qemu = o->qemu ? o->qemu : a->qemu;
 	if (access(o->kernel, R_OK)) {
 		r->status = BOOT_INFRA;
 		r->error = xstrdup(strerror(errno));
@@ -168,7 +182,7 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 		return 0;
 	}
 again:
-	r->kvm = kvm_usable();
+	r->kvm = arch_is_native(a) && kvm_usable();
 	buf_addf(&append, "console=%s panic=-1 printk.time=1 "
 		 "oops=panic softlockup_panic=0", a->console);
 	if (o->append && *o->append)
@@ -176,8 +190,15 @@ again:
 	buf_addf(&mem, "%ld", o->mem_mb > 0 ? o->mem_mb : 256);
 	buf_addf(&smp, "%d", o->cpus > 0 ? o->cpus : 1);
 	argv[n++] = qemu;
-	for (i = 0; a->qemu_args[i] && n < 24; i++)
+	for (i = 0; a->qemu_args[i] && n < 24; i++) {
+		/* under KVM the CPU is the host's */
+		if (r->kvm && !strcmp(a->qemu_args[i], "-cpu") &&
+		    a->qemu_args[i + 1]) {
+			i++;
+			continue;
+		}
 		argv[n++] = a->qemu_args[i];
+	}
 	argv[n++] = "-nodefaults";
 	argv[n++] = "-nographic";
 	argv[n++] = "-no-reboot";
@@ -254,11 +275,7 @@ again:
 int qemu_replay(const char *console, size_t len, const char *what,
 		int timed_out, struct boot_result *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->end_status = -1;
-	r->start_seconds = -1;
-	triage_init(&r->triage);
-	buf_init(&r->run.output, 0);
+	result_start(r);
 	buf_add(&r->run.output, console, len);
 	r->qemu_version = xstrdup(what);
 	r->cmdline = xstrdup(what);

@@ -1,12 +1,15 @@
 /*
- * qemu: boot a kernel with an initramfs in qemu-system-x86_64 and capture
- * its serial console.
+ * qemu: boot a kernel with an initramfs in QEMU and capture its serial
+ * console.  The arch's row (arch.h) gives the binary, the machine and the
+ * console:
  *
  *   qemu-system-x86_64 -nodefaults -nographic -no-reboot -serial stdio
  *     -monitor none -m M -smp N -accel kvm|tcg -kernel K -initrd I
  *     -append "console=ttyS0 panic=-1 ..."
+ *   qemu-system-aarch64 -M virt -cpu cortex-a57 ... console=ttyAMA0
  *
- * KVM when /dev/kvm can be opened, TCG otherwise.  The console comes back
+ * KVM when the guest's arch is the host's and /dev/kvm can be opened, TCG
+ * otherwise.  The console comes back
  * through a pipe, judged by triage as it arrives; QEMU's process group is
  * killed on the total or the no-output timeout and on pwb's SIGINT/SIGTERM
  * (util/run.h), so no QEMU outlives pwb.
@@ -18,7 +21,8 @@
 #include "util/run.h"
 
 struct qemu_opts {
-	const char *qemu;		/* default qemu-system-x86_64 */
+	const char *arch;		/* arch.h name; NULL: x86_64 */
+	const char *qemu;		/* default: the arch's QEMU */
 	const char *kernel;
 	const char *initrd;
 	const char *append;		/* extra kernel parameters */

@@ -20,6 +20,8 @@ void check_report_release(struct check_report *r)
 	free(r->source);
 	free(r->repo_path);
 	free(r->config_name);
+	free(r->arch);
+	free(r->compiler);
 	free(r->status);
 	free(r->verdict);
 	free(r->base_commit);
@@ -130,21 +132,47 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 	return rc == SQLITE_DONE ? 0 : db_error(db, "load check builds");
 }
 
-static char *config_hash_of(sqlite3 *db, long check_id, const char *tree)
+/* What the check built tree with (a side of its comparison): the
+ * config's hash, arch, compiler and toolchain, owned by *keep (freed
+ * with side_release). */
+struct side_keep {
+	char *hash, *arch, *compiler, *toolchain;
+};
+
+static struct cmp_side side_of(sqlite3 *db, long check_id, const char *tree,
+			       struct side_keep *k)
 {
 	sqlite3_stmt *st;
-	char *h = NULL;
+	struct cmp_side s = { tree, NULL, NULL, NULL, NULL };
 
-	if (db_prepare(db, &st, "SELECT b.config_hash FROM check_builds c JOIN "
-		       "builds b ON b.id = c.build_id WHERE c.check_id = ? AND "
+	memset(k, 0, sizeof(*k));
+	if (db_prepare(db, &st, "SELECT b.config_hash, b.arch, b.compiler, "
+		       "b.toolchain FROM check_builds c JOIN builds b ON "
+		       "b.id = c.build_id WHERE c.check_id = ? AND "
 		       "b.tree_id = ? AND b.status = 'ok' LIMIT 1"))
-		return NULL;
+		return s;
 	sqlite3_bind_int64(st, 1, check_id);
 	db_bind_text(st, 2, tree);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		h = db_column_dup(st, 0);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		k->hash = db_column_dup(st, 0);
+		k->arch = db_column_dup(st, 1);
+		k->compiler = db_column_dup(st, 2);
+		k->toolchain = db_column_dup(st, 3);
+	}
 	sqlite3_finalize(st);
-	return h;
+	s.config_hash = k->hash;
+	s.arch = k->arch;
+	s.compiler = k->compiler;
+	s.toolchain = k->toolchain;
+	return s;
+}
+
+static void side_release(struct side_keep *k)
+{
+	free(k->hash);
+	free(k->arch);
+	free(k->compiler);
+	free(k->toolchain);
 }
 
 static int compare_opts(struct pwb_ctx *ctx, struct cmp_opts *o)
@@ -215,13 +243,13 @@ static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
 			continue;
 		}
 		{
-			char *hb = config_hash_of(ctx->db, r->id, bt);
-			char *hc = config_hash_of(ctx->db, r->id, ct);
-			struct cmp_side b = { bt, hb }, cs = { ct, hc };
+			struct side_keep kb, kc;
+			struct cmp_side b = side_of(ctx->db, r->id, bt, &kb);
+			struct cmp_side cs = side_of(ctx->db, r->id, ct, &kc);
 			int bad = compare_suite(ctx->db, &s, hash, &b, &cs, &o, c);
 
-			free(hb);
-			free(hc);
+			side_release(&kb);
+			side_release(&kc);
 			suite_release(&s);
 			if (bad) {
 				sqlite3_finalize(st);
@@ -245,8 +273,8 @@ int report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
 	r->id = id;
 	if (db_prepare(ctx->db, &st, "SELECT series_id, source, repo_path, "
 		       "config_name, apply_id, base_commit, tip_commit, repeat, "
-		       "status, verdict, exit_code, started_at, finished_at "
-		       "FROM checks WHERE id = ?"))
+		       "status, verdict, exit_code, started_at, finished_at, "
+		       "arch, compiler FROM checks WHERE id = ?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -258,6 +286,8 @@ int report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
 	r->source = db_column_dup(st, 1);
 	r->repo_path = db_column_dup(st, 2);
 	r->config_name = db_column_dup(st, 3);
+	r->arch = db_column_dup(st, 13);
+	r->compiler = db_column_dup(st, 14);
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 		apply_id = (long)sqlite3_column_int64(st, 4);
 	r->base_commit = db_column_dup(st, 5);
@@ -363,6 +393,38 @@ static int judged_metrics(const struct suite_cmp *c)
 
 /* ---- text ---------------------------------------------------------------- */
 
+/* The kernel failures on the consoles: new ones with their log lines. */
+static void findings_text(FILE *out, const struct suite_cmp *c, int colour)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfindings; i++) {
+		const struct finding_cmp *f = &c->findings[i];
+		const char *cc = f->verdict == FINDING_NEW ? C_RED :
+				 f->verdict == FINDING_GONE ? C_GREEN : "";
+		const char *p = f->lines ? f->lines : "";
+		struct buf line = BUF_INIT;
+		int lines = 0;
+
+		fprintf(out, "  %s%-14s%s %s (base %d of %d runs, candidate %d "
+			"of %d)\n", col(colour, cc),
+			finding_verdict_name(f->verdict), col(colour && *cc, C_OFF),
+			vis(f->title), f->base_runs, c->base_runs, f->cand_runs,
+			c->cand_runs);
+		if (f->verdict != FINDING_NEW)
+			continue;
+		while (*p && lines++ < 12) {
+			size_t l = strcspn(p, "\n");
+
+			buf_reset(&line);
+			buf_add_visible(&line, p, l);
+			fprintf(out, "      %s\n", line.buf);
+			p += l + (p[l] == '\n');
+		}
+		buf_release(&line);
+	}
+}
+
 static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		       int colour)
 {
@@ -384,6 +446,7 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		fprintf(out, "  kernel failed or timed out: base %d of %d boots, "
 			"candidate %d of %d\n", c->base_bad_runs, c->base_runs,
 			c->cand_bad_runs, c->cand_runs);
+	findings_text(out, c, colour);
 	for (i = 0; i < c->ncases; i++) {
 		const struct case_cmp *k = &c->cases[i];
 		const char *cc = k->verdict == CASE_NEW_FAILURE ? C_RED :
@@ -501,8 +564,9 @@ void report_text(FILE *out, const struct check_report *r, int colour)
 					vis(r->series.patches[i].trailers[j].kind),
 					vis(r->series.patches[i].trailers[j].person));
 	}
-	fprintf(out, "  tree %s, base %.12s, config %s\n", vis(r->repo_path),
-		r->base_commit ? r->base_commit : "?", vis(r->config_name));
+	fprintf(out, "  tree %s, base %.12s, config %s, %s, %s\n",
+		vis(r->repo_path), r->base_commit ? r->base_commit : "?",
+		vis(r->config_name), vis(r->arch), vis(r->compiler));
 	fprintf(out, "\napply and build\n");
 	for (i = 0; i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
@@ -552,6 +616,23 @@ static json_t *jsamples(const double *x, size_t n)
 	return a;
 }
 
+static json_t *json_finding_cmps(const struct suite_cmp *c)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < c->nfindings; i++) {
+		const struct finding_cmp *f = &c->findings[i];
+
+		json_array_append_new(a, json_pack("{s:o,s:o,s:s,s:i,s:i,s:o}",
+			"kind", json_text(f->kind), "title", json_text(f->title),
+			"verdict", finding_verdict_name(f->verdict),
+			"base_runs", f->base_runs, "candidate_runs", f->cand_runs,
+			"lines", json_text(f->lines)));
+	}
+	return a;
+}
+
 static json_t *json_suite(const struct suite_cmp *c, const char *err)
 {
 	json_t *o = json_object(), *cases = json_array(), *ms = json_array();
@@ -588,6 +669,7 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 			"candidate", "pass", k->cand_pass, "fail", k->cand_fail));
 	}
 	json_object_set_new(o, "cases", cases);
+	json_object_set_new(o, "findings", json_finding_cmps(c));
 	for (i = 0; i < c->nmetrics; i++) {
 		const struct metric_cmp *m = &c->metrics[i];
 		json_t *mo = json_object();
@@ -629,6 +711,8 @@ json_t *report_json(const struct check_report *r)
 	json_object_set_new(o, "source", json_text(r->source));
 	json_object_set_new(o, "tree", json_text(r->repo_path));
 	json_object_set_new(o, "config", json_text(r->config_name));
+	json_object_set_new(o, "arch", json_text(r->arch));
+	json_object_set_new(o, "toolchain", json_text(r->compiler));
 	json_object_set_new(o, "base", json_text(r->base_commit));
 	json_object_set_new(o, "tip", json_text(r->tip_commit));
 	json_object_set_new(o, "repeat", json_integer(r->repeat));
@@ -695,8 +779,9 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 			r->verdict ? ": " : "", r->verdict ? r->verdict : "");
 		return;
 	}
-	fprintf(out, "pwb applied this series to %.12s (config %s).\n",
-		r->base_commit, vis(r->config_name));
+	fprintf(out, "pwb applied this series to %.12s (config %s, %s, %s).\n",
+		r->base_commit, vis(r->config_name), vis(r->arch),
+		vis(r->compiler));
 	if (!base || strcmp(base->status, "ok"))
 		fprintf(out, "The base did not build (%s)", base ? base->status : "not built");
 	else if (built == npatches && npatches == 1)
@@ -788,6 +873,12 @@ void report_email(FILE *out, const struct check_report *r)
 			if (c->cases[j].verdict != CASE_PASS) {
 				fprintf(out, "  %-14s %s\n", case_verdict_name(c->cases[j].verdict),
 					vis(c->cases[j].name));
+				any = 1;
+			}
+		for (j = 0; j < c->nfindings; j++)
+			if (c->findings[j].verdict == FINDING_NEW) {
+				fprintf(out, "  %-14s %s\n", "new-finding",
+					vis(c->findings[j].title));
 				any = 1;
 			}
 		for (j = 0; j < c->nmetrics; j++) {

@@ -29,6 +29,7 @@ struct report_build {
 struct check_report {
 	long id;
 	char *source, *repo_path, *config_name, *status, *verdict;
+	char *arch, *compiler;	/* the target the cell was built for */
 	char *base_commit, *tip_commit;
 	int exit_code, repeat;
 	long started_at, finished_at;

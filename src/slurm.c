@@ -364,11 +364,17 @@ static const char *req_config(const struct slurm_run *r)
 	return r->config ? r->config : r->suite->config;
 }
 
+static int same_opt(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
 static int same_build(const struct slurm_run *a, const struct slurm_run *b)
 {
 	return a->tree && b->tree && !strcmp(a->tree, b->tree) &&
 	       !strcmp(a->commit, b->commit) &&
-	       !strcmp(req_config(a), req_config(b));
+	       !strcmp(req_config(a), req_config(b)) &&
+	       same_opt(a->arch, b->arch) && same_opt(a->toolchain, b->toolchain);
 }
 
 static void spec_from_req(struct job_spec *j, const struct slurm_run *r,
@@ -383,6 +389,8 @@ static void spec_from_req(struct job_spec *j, const struct slurm_run *r,
 	j->rev = r->commit ? xstrdup(r->commit) : NULL;
 	j->kernel = r->kernel ? xstrdup(r->kernel) : NULL;
 	j->config = xstrdup(req_config(r));
+	j->arch = xstrdup_or_null(r->arch);
+	j->toolchain = xstrdup_or_null(r->toolchain);
 	j->repeats = 1;
 	forward_settings(ctx, j);
 }

@@ -30,6 +30,7 @@ struct slurm_run {
 	const char *commit;	/* with tree */
 	const char *kernel;	/* a prebuilt kernel instead */
 	const char *config;	/* config name; NULL: the suite's */
+	const char *arch, *toolchain;	/* NULL: x86_64, gcc */
 	long repeat;
 	/* out (owned: slurm_run_release) */
 	enum exec_status status;	/* EXEC_DONE: the runs are in (any_fail

@@ -367,8 +367,8 @@ static int run_quiet(const char *const *argv, const char *cwd,
 }
 
 int suite_build(const struct suite *s, const char *src, const char *build_dir,
-		const char *tmpdir, struct initramfs_file **files, size_t *n,
-		char **why)
+		char *const *makevars, const char *cc, const char *tmpdir,
+		struct initramfs_file **files, size_t *n, char **why)
 {
 	struct buf b = BUF_INIT, c = BUF_INIT, o = BUF_INIT, m = BUF_INIT;
 	size_t i;
@@ -393,13 +393,17 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 		buf_addf(&o, "O=%s", build_dir);
 		{
 			struct buf mm = BUF_INIT;
-			const char *mk[] = { "make", c.buf, o.buf, NULL, "modules", NULL };
-
+			const char *mk[16] = { "make", c.buf, o.buf, NULL };
 			const char *rw[] = { m.buf, build_dir, NULL };
 			const char *ro[] = { src, NULL };
+			size_t k = 4, v;
 
 			buf_addf(&mm, "M=%s", m.buf);
 			mk[3] = mm.buf;
+			for (v = 0; makevars && makevars[v] && k < 14; v++)
+				mk[k++] = makevars[v];
+			mk[k++] = "modules";
+			mk[k] = NULL;
 			if (run_quiet(mk, NULL, rw, ro, why)) {
 				buf_release(&mm);
 				goto out;
@@ -428,16 +432,16 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 		struct buf in = BUF_INIT, out = BUF_INIT, dst = BUF_INIT;
 		const char *base = strrchr(s->programs[i], '/');
 		size_t bl;
-		const char *cc[] = { "gcc", "-static", "-O2", "-o", NULL, NULL, NULL };
+		const char *ccv[] = { cc, "-static", "-O2", "-o", NULL, NULL, NULL };
 
 		base = base ? base + 1 : s->programs[i];
 		bl = strcspn(base, ".");
 		buf_addf(&in, "%s/%s", s->dir, s->programs[i]);
 		buf_addf(&out, "%s/%.*s", tmpdir, (int)bl, base);
 		buf_addf(&dst, "/pwb/%.*s", (int)bl, base);
-		cc[4] = out.buf;
-		cc[5] = in.buf;
-		if (run_quiet(cc, NULL, NULL, NULL, why)) {
+		ccv[4] = out.buf;
+		ccv[5] = in.buf;
+		if (run_quiet(ccv, NULL, NULL, NULL, why)) {
 			buf_release(&in);
 			buf_release(&out);
 			buf_release(&dst);

@@ -53,13 +53,15 @@ int suite_load(const char *datadir, const char *name, struct suite *s);
 void suite_release(struct suite *s);
 
 /*
- * Build the module against (src, build dir) and the programs, into tmpdir;
- * *files (allocated, caller frees with suite_files_free) lists what goes
- * into the initramfs under /pwb/.  On failure, *why says what (owned).
+ * Build the module against (src, build dir) with the kernel's make
+ * variables (ARCH=, CROSS_COMPILE=, LLVM=1: kbuild_make_vars) and the
+ * programs with cc (static; the arch's gcc), into tmpdir; *files
+ * (allocated, caller frees with suite_files_free) lists what goes into
+ * the initramfs under /pwb/.  On failure, *why says what (owned).
  */
 int suite_build(const struct suite *s, const char *src, const char *build_dir,
-		const char *tmpdir, struct initramfs_file **files, size_t *n,
-		char **why);
+		char *const *makevars, const char *cc, const char *tmpdir,
+		struct initramfs_file **files, size_t *n, char **why);
 void suite_files_free(struct initramfs_file *files, size_t n);
 
 #endif

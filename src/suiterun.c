@@ -1,4 +1,5 @@
 #include "suiterun.h"
+#include "arch.h"
 #include "bootdb.h"
 #include "db.h"
 #include "initramfs.h"
@@ -40,21 +41,33 @@ int suite_prepare(const struct suite *s, const struct kbuild_result *br,
 {
 	struct initramfs_file *files = NULL;
 	size_t nfiles = 0;
+	const struct arch *a = br->arch ? arch_find(br->arch) : arch_default();
+	char *vars[8], *cc = NULL, *busybox = NULL;
 	int ret = -1;
 
 	memset(p, 0, sizeof(*p));
+	vars[0] = NULL;
+	if (!a || kbuild_make_vars(br, 0, vars, ARRAY_SIZE(vars)) < 0) {
+		p->why = xstrfmt("build %ld: arch %s or toolchain %s unknown",
+				 br->id, br->arch ? br->arch : "?",
+				 br->compiler ? br->compiler : "?");
+		return -1;
+	}
 	if (make_tmpdir(p->dir, sizeof(p->dir), "pwb-run")) {
 		p->why = xstrfmt("cannot make a temporary directory: %s",
 				 strerror(errno));
 		p->dir[0] = '\0';
 		return -1;
 	}
-	if (suite_build(s, br->src_dir, br->build_dir, p->dir, &files, &nfiles,
-			&p->why))
+	/* the guest's programs: static, with the arch's gcc */
+	cc = xstrfmt("%sgcc", arch_cross(a));
+	if (suite_build(s, br->src_dir, br->build_dir, vars, cc, p->dir, &files,
+			&nfiles, &p->why))
 		goto out;
 	snprintf(p->initrd, sizeof(p->initrd), "%s/initramfs.cpio.gz", p->dir);
+	busybox = arch_busybox(a);
 	{
-		struct initramfs_opts io = { NULL, s->run, files, nfiles };
+		struct initramfs_opts io = { busybox, s->run, files, nfiles };
 
 		if (initramfs_write(p->initrd, &io)) {
 			p->why = xstrdup("cannot write the initramfs");
@@ -64,6 +77,9 @@ int suite_prepare(const struct suite *s, const struct kbuild_result *br,
 	ret = 0;
 out:
 	suite_files_free(files, nfiles);
+	arch_make_vars_free(vars);
+	free(cc);
+	free(busybox);
 	return ret;
 }
 
@@ -240,23 +256,19 @@ int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
 	return record(db, s, build_id, idx, o);
 }
 
-int suite_boot(sqlite3 *db, const struct suite *s,
-	       const struct kbuild_result *br, const struct suite_prep *p,
-	       const char *qemu, int idx, struct suite_outcome *o)
+void suite_boot_opts(const struct suite *s, const struct kbuild_result *br,
+		     const struct suite_prep *p, const char *qemu,
+		     struct qemu_opts *qo)
 {
-	struct qemu_opts qo;
-
-	memset(o, 0, sizeof(*o));
-	memset(&qo, 0, sizeof(qo));
-	qo.qemu = qemu;
-	qo.kernel = br->bzimage;
-	qo.initrd = p->initrd;
-	qo.mem_mb = s->mem;
-	qo.cpus = 1;
-	qo.timeout = (double)s->timeout;
-	qo.idle_timeout = (double)s->idle_timeout;
-	qemu_boot(&qo, &o->boot);
-	return suite_boot_record(db, s, br->id, &qo, idx, o);
+	memset(qo, 0, sizeof(*qo));
+	qo->qemu = qemu;
+	qo->arch = br->arch;
+	qo->kernel = br->bzimage;
+	qo->initrd = p->initrd;
+	qo->mem_mb = s->mem;
+	qo->cpus = 1;
+	qo->timeout = (double)s->timeout;
+	qo->idle_timeout = (double)s->idle_timeout;
 }
 
 void suite_outcome_release(struct suite_outcome *o)

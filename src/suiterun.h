@@ -1,10 +1,10 @@
 /*
  * suiterun: one suite on one built kernel.  suite_prepare() builds the
  * suite's module and programs against the build and writes the initramfs
- * into a private temporary directory; suite_boot() boots it once and
- * records the boot, the run and its results (KTAP cases or metric samples)
- * in the database.  pwb run, and the commands that compare kernels, loop
- * over suite_boot().
+ * into a private temporary directory; a boot of it (qemu_boot with
+ * suite_boot_opts) is recorded by suite_boot_record(): the boot, the run
+ * and its results (KTAP cases or metric samples).  The executor (exec.h)
+ * runs the boots, several side by side.
  *
  * struct suite_prep owns its temporary directory (removed by
  * suite_prep_release); struct suite_outcome owns its results
@@ -25,6 +25,7 @@ struct suite_prep {
 	char dir[4096];		/* the temporary directory, "" when none */
 	char initrd[4200];
 	char *why;		/* what failed, when suite_prepare failed */
+	long recordings;	/* the recorded backend: consoles there */
 };
 
 /*
@@ -55,14 +56,15 @@ struct suite_outcome {
 	struct boot_result boot;
 };
 
-/* Boot once (repeat number idx), record everything; 0 or -1 (database). */
-int suite_boot(sqlite3 *db, const struct suite *s,
-	       const struct kbuild_result *br, const struct suite_prep *p,
-	       const char *qemu, int idx, struct suite_outcome *o);
+/* The QEMU options of a boot of s on br (prep's initramfs; qemu: NULL,
+ * the arch's).  qo borrows from its arguments. */
+void suite_boot_opts(const struct suite *s, const struct kbuild_result *br,
+		     const struct suite_prep *p, const char *qemu,
+		     struct qemu_opts *qo);
 /*
- * The rest of suite_boot, for a boot that already happened (o zeroed but
- * for o->boot, which it takes over): the boot, the suite's results and
- * the run recorded as suite_boot records them.  0 or -1 (database).
+ * A boot that happened (qemu_boot or qemu_replay with suite_boot_opts; o
+ * zeroed but for o->boot, which it takes over): the boot, the suite's
+ * results and the run recorded.  0 or -1 (database).
  */
 int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
 		      const struct qemu_opts *qo, int idx,

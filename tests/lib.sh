@@ -144,4 +144,6 @@ kernel_tier() {
 	# written on; a newer linux-source-6.1 gives another commit, and the
 	# series apply on the reference tree's tag instead
 	git config -f "$XDG_CONFIG_HOME/pwb/config" apply.fallbackbase v6.1-debian
+	# the arm64 busybox make deps unpacked (src/arch.h)
+	export PWB_CACHE="${PWB_CACHE:-$REAL_HOME/.cache/pwb}"
 }

@@ -65,7 +65,8 @@ test_expect_success 'several writers at once: none sees "database is locked"' '
 	done &&
 	wait &&
 	! grep -i "locked\|busy\|fail" writers.err readers.err &&
-	test "$("$PWB" --db many.db series list | wc -l)" = 6
+	# the mmn-pairing thread holds two versions
+	test "$("$PWB" --db many.db series list | wc -l)" = $(($(ls "$P"/*.mbox | wc -l) + 2))
 '
 
 # Before the migrations ran in one transaction, 13 to 20 of 20 tries failed

@@ -46,6 +46,36 @@ ktap_oops() {
 	printf '[    1.500003] Kernel panic - not syncing: Fatal exception\n'
 }
 
+# the mmn-pairing console, every case passing, with kernel reports in it:
+# ktap_with warning|kasan...
+ktap_with() {
+	ktap | sed -n "/^ok 1/q;p"
+	for r in "$@"; do
+		case $r in
+		warning)
+			printf '[    1.100000] ------------[ cut here ]------------\n'
+			printf '[    1.100001] WARNING: CPU: 0 PID: 1 at mm/vmscan.c:3034 shrink_lruvec+0x2f/0x40\n'
+			printf '[    1.100002] Modules linked in: mmn_pairing\n'
+			printf '[    1.100003] RIP: 0010:shrink_lruvec+0x2f/0x40\n'
+			printf '[    1.100004] ---[ end trace 0000000000000000 ]---\n' ;;
+		kasan)
+			printf '[    1.200000] ==================================================================\n'
+			printf '[    1.200001] BUG: KASAN: slab-out-of-bounds in __mmu_notifier_register+0x1a4/0x2c0\n'
+			printf '[    1.200002] Write of size 1 at addr ffff888003a1c060 by task mmn_test/75\n'
+			printf '[    1.200003] CPU: 0 PID: 75 Comm: mmn_test Not tainted 6.1.0 #1\n'
+			printf '[    1.200004] Call Trace:\n'
+			printf '[    1.200005]  <TASK>\n'
+			printf '[    1.200006]  dump_stack_lvl+0x45/0x5d\n'
+			printf '[    1.200007]  kasan_report+0xbb/0xf0\n'
+			printf '[    1.200008]  __mmu_notifier_register+0x1a4/0x2c0\n'
+			printf '[    1.200009]  mmu_notifier_register+0x3c/0x60\n'
+			printf '[    1.200010]  </TASK>\n'
+			printf '[    1.200011] ==================================================================\n' ;;
+		esac
+	done
+	ktap | sed -n "/^ok 1/,\$p"
+}
+
 record_oom() {
 	mkdir -p .pwb-recorded/oom-reaper &&
 	i=0 && for j in 3 -4 8 0 -7; do
@@ -92,6 +122,19 @@ test_expect_success 'setup: a tree whose commits carry their consoles, series ma
 	(cd t && git checkout -q -b config base) &&
 	commit "mm: select a debug option" "echo other-config >.pwb-recorded/config" &&
 	series config &&
+	(cd t && git checkout -q -b kasan base) &&
+	commit "mm/mmu_notifier: one byte too far" "ktap_with kasan >.pwb-recorded/mmn-pairing/0" &&
+	series kasan &&
+	(cd t && git checkout -q -b clang base) &&
+	commit "mm: built by another compiler" "echo \"Debian clang version 14.0.6\" >.pwb-recorded/toolchain" &&
+	series clang &&
+	(cd t && git checkout -q -b warn base) &&
+	commit "mm: a kernel that warns" "ktap_with warning >.pwb-recorded/mmn-pairing/0" &&
+	(cd t && git tag warnbase && git checkout -q -b warnsame warnbase) &&
+	commit "mm: a comment" "echo /\* c \*/ >>mm/mmu_notifier.c" &&
+	(cd t && git checkout -q -b warnkasan warnbase) &&
+	commit "mm/mmu_notifier: one byte too far, on a kernel that warns" \
+		"ktap_with warning kasan >.pwb-recorded/mmn-pairing/0" &&
 	(cd t && git checkout -q -b oops base) &&
 	commit "mm: corrupt the interval tree" "ktap_oops >.pwb-recorded/mmn-pairing/0" &&
 	series oops &&
@@ -193,6 +236,83 @@ test_expect_success 'an oops on the candidate: a kernel-failure run with its fin
 		JOIN builds u ON u.id = b.build_id JOIN checks c ON c.tip_commit = u.commit_id
 		WHERE c.id = $id")" = kernel-failure &&
 	sqlite3 "$PWB_DB" "SELECT title FROM findings" | grep -q "NULL pointer dereference"
+'
+
+test_expect_success 'a KASAN report during a passing KTAP run: new-finding, a regression with its lines' '
+	test_expect_code 1 "$PWB" check kasan.mbox --tree t --suite mmn-pairing \
+		--on recorded --json >kasan.json 2>/dev/null &&
+	python3 -c "
+import json; r = json.load(open(\"kasan.json\"))
+s = r[\"suites\"][0]
+assert r[\"verdict\"] == \"regression\", r[\"verdict\"]
+assert all(c[\"verdict\"] == \"pass\" for c in s[\"cases\"]), s[\"cases\"]
+f = [(x[\"verdict\"], x[\"kind\"], x[\"title\"]) for x in s[\"findings\"]]
+assert f == [(\"new-finding\", \"kasan\", \"KASAN: slab-out-of-bounds Write in __mmu_notifier_register\")], f" &&
+	"$PWB" report >kasan.txt &&
+	grep -q "new-finding *KASAN: slab-out-of-bounds Write in __mmu_notifier_register (base 0 of 1 runs, candidate 1 of 1)" kasan.txt &&
+	grep -q "Write of size 1 at addr" kasan.txt &&
+	"$PWB" report --format email >kasan.eml &&
+	grep -q "new-finding *KASAN: slab-out-of-bounds" kasan.eml
+'
+
+test_expect_success 'a report the base shows too is pre-existing; a new one beside it still regresses' '
+	(cd t && git format-patch -q --stdout --base=warnbase warnbase..warnsame >../warnsame.mbox &&
+	 git format-patch -q --stdout --base=warnbase warnbase..warnkasan >../warnkasan.mbox) &&
+	"$PWB" check warnsame.mbox --tree t --suite mmn-pairing --on recorded \
+		--json >ws.json 2>/dev/null &&
+	python3 -c "
+import json; r = json.load(open(\"ws.json\"))
+f = [(x[\"verdict\"], x[\"title\"]) for x in r[\"suites\"][0][\"findings\"]]
+assert r[\"verdict\"] == \"no-regression\", r[\"verdict\"]
+assert f == [(\"pre-existing\", \"WARNING in shrink_lruvec\")], f" &&
+	test_expect_code 1 "$PWB" check warnkasan.mbox --tree t --suite mmn-pairing \
+		--on recorded --json >wk.json 2>/dev/null &&
+	python3 -c "
+import json; r = json.load(open(\"wk.json\"))
+f = sorted((x[\"verdict\"], x[\"kind\"]) for x in r[\"suites\"][0][\"findings\"])
+assert f == [(\"new-finding\", \"kasan\"), (\"pre-existing\", \"warning\")], f"
+'
+
+test_expect_success 'sides built with different toolchains are not comparable (exit 3)' '
+	test_expect_code 3 "$PWB" check clang.mbox --tree t --suite mmn-pairing \
+		--on recorded --json >tc.json 2>/dev/null &&
+	python3 -c "
+import json; r = json.load(open(\"tc.json\"))
+s = r[\"suites\"][0]
+assert r[\"verdict\"] == \"not-comparable\", r[\"verdict\"]
+assert s[\"why_not\"] == \"built with different toolchains: base recorded, candidate Debian clang version 14.0.6\", s[\"why_not\"]"
+'
+
+test_expect_success 'matrix over arches and toolchains: a cell each, the config follows the arch' '
+	"$PWB" matrix three.mbox --tree t --suite mmn-pairing --arch x86_64 --arch arm64 \
+		--toolchain gcc --toolchain clang --on recorded --json >ax.json 2>/dev/null;
+	test $? = 1 &&
+	python3 -c "
+import json; m = json.load(open(\"ax.json\"))
+cells = [(c[\"arch\"], c[\"toolchain\"], c[\"config\"], c[\"verdict\"]) for c in m[\"cells\"]]
+assert cells == [(\"x86_64\", \"gcc\", \"qemu-x86_64\", \"regression\"),
+                 (\"x86_64\", \"clang\", \"qemu-x86_64\", \"regression\"),
+                 (\"arm64\", \"gcc\", \"qemu-arm64\", \"regression\"),
+                 (\"arm64\", \"clang\", \"qemu-arm64\", \"regression\")], cells
+assert [c[\"report\"][\"arch\"] for c in m[\"cells\"]] == [\"x86_64\", \"x86_64\", \"arm64\", \"arm64\"]" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(DISTINCT arch || compiler || config_name) FROM builds
+		WHERE arch = '\''arm64'\''")" = 2 &&
+	"$PWB" matrix three.mbox --tree t --suite mmn-pairing --arch arm64 \
+		--toolchain clang --on recorded >ax.txt 2>/dev/null;
+	test $? = 1 &&
+	grep -q "1 series x 1 base x 1 arch x 1 toolchain x 1 config x 1 suite" ax.txt &&
+	grep -q " arm64 *clang *qemu-arm64 *regression" ax.txt
+'
+
+test_expect_success 'an arch or toolchain pwb does not know: one line naming it, exit 3' '
+	test_expect_code 3 "$PWB" check three.mbox --tree t --suite mmn-pairing \
+		--arch mips --on recorded >/dev/null 2>err &&
+	grep -q "^pwb: error: --arch mips: not an arch pwb builds for (x86_64, arm64)" err &&
+	test_expect_code 3 "$PWB" -c build.toolchain=icc check three.mbox --tree t \
+		--suite mmn-pairing --on recorded >/dev/null 2>err &&
+	grep -q "^pwb: error: build.toolchain = icc: not a toolchain pwb builds with (gcc, clang)" err &&
+	test_expect_code 1 "$PWB" build --tree t --rev base --arch riscv64 2>err &&
+	grep -q "arch riscv64: not an arch" err
 '
 
 test_expect_success 'matrix: two series, one batch each, the worst exit wins' '

@@ -1,0 +1,108 @@
+#!/bin/sh
+# Kernel tier: the fixture series on cells beside t9200's 6.1/x86_64/gcc,
+# each cell a (base, arch, toolchain, config).  By default two cells
+# cover every axis in as few cold builds as there can be:
+#   v6.12-debian + arm64 + clang + qemu-arm64-debug   (cross-built with
+#       LLVM=1, KASAN/lockdep/DEBUG_VM..., qemu-system-aarch64 under TCG)
+#   v6.1-debian + x86_64 + gcc + qemu-x86_64          (the plain config)
+# On every cell:
+#   mmn-kasan-oob (a write one byte past a 15-byte kmalloc that only KASAN
+#   sees): regression on a debug config, with a new KASAN finding while
+#   every case passes; no regression and no finding on a plain config.
+#   mmn-3-series: regression, the same five failing cases as on 6.1
+#   (patches/README.md), every patch builds.
+# PWB_CELLS="BASE:ARCH:TOOLCHAIN:CONFIG ..." checks other cells; make
+# check-matrix sets it to the full cross product.  A table of cells x
+# series x verdicts x seconds ends the output.
+. "$(dirname "$0")/lib.sh"
+kernel_tier
+
+CELLS=${PWB_CELLS:-"v6.12-debian:arm64:clang:qemu-arm64-debug v6.1-debian:x86_64:gcc:qemu-x86_64"}
+: >"$TRASH/table"
+
+test_expect_success 'setup: the reference tree with v6.1-debian and v6.12-debian' '
+	git clone -q --shared --no-checkout "$(ref_tree)" linux &&
+	"$PWB" tree add linux linux >/dev/null &&
+	git -C linux rev-parse -q --verify v6.12-debian^{commit} >/dev/null
+'
+
+# check SERIES CELL OUT: pwb check of patches/SERIES.mbox on CELL into
+# OUT.json; the table gets a row
+check() {
+	IFS=: read -r base arch tc cfg <<-EOF
+	$2
+	EOF
+	t0=$(date +%s)
+	"$PWB" check "$SRCDIR/patches/$1.mbox" --tree linux --base "$base" \
+		--arch "$arch" --toolchain "$tc" --config "$cfg" \
+		--suite mmn-pairing --json >"$3.json" 2>"$3.err"
+	rc=$?
+	v=$(python3 -c "import json; print(json.load(open(\"$3.json\"))[\"verdict\"])" 2>/dev/null)
+	printf "%-42s %-16s %-14s %5s s\n" "$2" "$1" "${v:-?}" \
+		$(($(date +%s) - t0)) >>"$TRASH/table"
+	[ $rc -lt 128 ] || cat "$3.err"
+	return $rc
+}
+
+for cell in $CELLS; do
+	case $cell in
+	*-debug) kasan_exit=1 ;;
+	*) kasan_exit=0 ;;
+	esac
+	name=$(echo "$cell" | tr : _)
+	export cell kasan_exit name
+
+	test_expect_success "$cell: mmn-kasan-oob" '
+		check mmn-kasan-oob "$cell" "kasan-$name";
+		test $? = $kasan_exit || { cat "kasan-$name.err"; false; } &&
+		python3 - "kasan-$name.json" "$cell" "$kasan_exit" <<-\EOF
+		import json, sys
+		r = json.load(open(sys.argv[1]))
+		base, arch, tc, cfg = sys.argv[2].split(":")
+		assert (r["config"], r["arch"], r["toolchain"]) == (cfg, arch, tc), r
+		s = r["suites"][0]
+		assert s["comparable"], s["why_not"]
+		assert all(c["verdict"] == "pass" for c in s["cases"]), s["cases"]
+		new = [f["title"] for f in s["findings"] if f["verdict"] == "new-finding"]
+		if sys.argv[3] == "1":
+		    assert r["verdict"] == "regression", r["verdict"]
+		    assert new == ["KASAN: slab-out-of-bounds Write in __mmu_notifier_register"], s["findings"]
+		else:
+		    assert r["verdict"] == "no-regression", r["verdict"]
+		    assert new == [], s["findings"]
+		EOF
+	'
+
+	test_expect_success "$cell: mmn-3-series, the cases that fail on 6.1 x86_64" '
+		check mmn-3-series "$cell" "three-$name";
+		test $? = 1 || { cat "three-$name.err"; false; } &&
+		python3 - "three-$name.json" <<-\EOF
+		import json, sys
+		r = json.load(open(sys.argv[1]))
+		assert r["verdict"] == "regression", r["verdict"]
+		bad = sorted(c["name"] for c in r["suites"][0]["cases"] if c["verdict"] == "new-failure")
+		assert bad == ["oom_2_fail_first", "oom_3_fail_first", "oom_3_fail_middle",
+		               "oom_4_fail_first", "oom_4_fail_middle"], bad
+		assert [b["status"] for b in r["builds"]] == ["ok"] * 4, r["builds"]
+		EOF
+	'
+done
+
+test_expect_success 'each build says what it was built for and with' '
+	sqlite3 "$PWB_DB" "SELECT DISTINCT arch, compiler, config_name, toolchain FROM builds
+		WHERE status = '\''ok'\''" >builds.txt &&
+	for cell in $CELLS; do
+		IFS=: read -r base arch tc cfg <<-EOF
+		$cell
+		EOF
+		case $tc in clang) v="Debian clang version" ;; *) v="gcc" ;; esac
+		grep -q "^$arch|$tc|$cfg|.*$v" builds.txt || { cat builds.txt; return 1; }
+	done &&
+	"$PWB" report "$(sqlite3 "$PWB_DB" "SELECT min(id) FROM checks")" >first.txt &&
+	set -- $(echo "${CELLS%% *}" | tr : " ") &&
+	grep -q "config $4, $2, $3" first.txt
+'
+
+echo "# cell                                       series           verdict        time"
+sed "s/^/# /" "$TRASH/table"
+test_done
