@@ -498,7 +498,9 @@ static void suites_all(struct executor *e, struct check_state *st, size_t n)
 			j[nj].cs = &st[k];
 			j[nj++].suite = i;
 		}
-	if (exec_batches(e))
+	/* a cluster, or boots side by side: every cell's suites at once
+	 * (the base cells share is booted once) */
+	if (exec_batches(e) || exec_parallel(e) != 1)
 		suites_run(e, j, nj);
 	else
 		for (i = 0; i < nj && !suites_run(e, &j[i], 1); i++)

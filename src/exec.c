@@ -405,9 +405,49 @@ static void stop_pending(struct exec_request *q, size_t n, enum exec_status st)
 			q[i].status = st;
 }
 
+static int same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* An earlier suite request of the batch asking for what q[i] asks (the
+ * base several cells share): its index, else -1. */
+static long same_as(const struct exec_request *q, size_t i)
+{
+	size_t j;
+
+	for (j = 0; q[i].suite && j < i; j++)
+		if (q[j].suite == q[i].suite && same(q[j].tree, q[i].tree) &&
+		    same(q[j].commit, q[i].commit) &&
+		    same(q[j].kernel, q[i].kernel) &&
+		    same(req_config(&q[j]), req_config(&q[i])) &&
+		    same(q[j].arch, q[i].arch) &&
+		    same(q[j].toolchain, q[i].toolchain) &&
+		    q[j].repeat == q[i].repeat && q[j].reuse == q[i].reuse &&
+		    q[j].first_idx == q[i].first_idx)
+			return (long)j;
+	return -1;
+}
+
+/* q[i] gets what the request it is the same as got. */
+static void copy_outcome(struct exec_request *q, size_t i, size_t j)
+{
+	size_t r;
+
+	q[i].status = q[j].status;
+	q[i].build_id = q[j].build_id;
+	q[i].had = q[j].had;
+	q[i].no_kernel = q[j].no_kernel;
+	q[i].any_fail = q[j].any_fail;
+	for (r = 0; r < q[j].nruns; r++)
+		add_run(&q[i], q[j].runs[r]);
+	set_why(&q[i], xstrdup_or_null(q[j].why));
+}
+
 static int here(struct executor *e, struct exec_request *q, size_t n)
 {
 	struct side *sd = xcalloc(n + 1, sizeof(*sd));
+	long *dup = xcalloc(n + 1, sizeof(long));
 	struct boot_slot *bs = NULL;
 	long r, most = 0;
 	size_t i;
@@ -418,6 +458,10 @@ static int here(struct executor *e, struct exec_request *q, size_t n)
 			q[i].status = EXEC_INTERRUPTED;
 			continue;
 		}
+		/* asked twice in one batch: built and booted once */
+		dup[i] = same_as(q, i);
+		if (dup[i] >= 0)
+			continue;
 		if (q[i].after && q[i].after <= i &&
 		    q[q[i].after - 1].status != EXEC_DONE) {
 			q[i].status = EXEC_SKIPPED;
@@ -477,9 +521,12 @@ static int here(struct executor *e, struct exec_request *q, size_t n)
 		}
 	}
 	for (i = 0; i < n; i++)
-		if (q[i].status == EXEC_PENDING)
+		if (q[i].status == EXEC_PENDING && dup[i] < 0)
 			q[i].status = sd[i].any_infra ? EXEC_INFRA : EXEC_DONE;
 out:
+	for (i = 0; i < n; i++)
+		if (dup[i] >= 0 && q[i].status == EXEC_PENDING)
+			copy_outcome(q, i, (size_t)dup[i]);
 	if (ret)
 		stop_pending(q, n, EXEC_ERROR);
 	for (i = 0; i < n; i++) {
@@ -488,6 +535,7 @@ out:
 			kbuild_result_release(&sd[i].br);
 	}
 	free(sd);
+	free(dup);
 	free(bs);
 	return ret;
 }
@@ -497,11 +545,6 @@ out:
 static int slurm_ok(struct executor *e)
 {
 	return slurm_check(e->ctx);
-}
-
-static int same(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
 }
 
 static int slurm_batch(struct executor *e, struct exec_request *q, size_t n)
@@ -616,6 +659,17 @@ int exec_check(struct executor *e)
 	return e->ops->check ? e->ops->check(e) : 0;
 }
 
+long exec_parallel(struct executor *e)
+{
+	long p = 1;
+
+	/* read once: a bad value is said once */
+	if (!e->parallel)
+		e->parallel = ctx_config_long(e->ctx, "boot.parallel", &p) ? -1 :
+			      p < 1 ? 1 : p;
+	return e->parallel;
+}
+
 int exec_run(struct executor *e, struct exec_request *q, size_t n)
 {
 	size_t i;
@@ -625,12 +679,10 @@ int exec_run(struct executor *e, struct exec_request *q, size_t n)
 		q[i].status = EXEC_PENDING;
 		q[i].build_id = -1;
 	}
-	if (ctx_config_long(e->ctx, "boot.parallel", &e->parallel)) {
+	if (exec_parallel(e) < 0) {
 		stop_pending(q, n, EXEC_ERROR);
 		return -1;
 	}
-	if (e->parallel < 1)
-		e->parallel = 1;
 	free(e->qemu);
 	e->qemu = ctx_config_get(e->ctx, "boot.qemu");
 	ret = e->ops->run ? e->ops->run(e, q, n) : here(e, q, n);

@@ -134,8 +134,8 @@ struct executor {
 	int keep_going;		/* boot every repeat even after an
 				 * infrastructure error (pwb run); otherwise
 				 * the batch stops at the first */
-	long parallel;		/* boots side by side (config boot.parallel,
-				 * read by exec_run; 1: one at a time) */
+	long parallel;		/* boots side by side (exec_parallel; 0 not
+				 * read yet, 1 one at a time) */
 	exec_boot_fn on_boot;	/* may be NULL */
 	void *ud;
 	/* private */
@@ -147,6 +147,9 @@ void executor_init(struct executor *e, struct pwb_ctx *ctx,
 		   enum exec_backend backend);
 /* Whether a batch is better all at once (a cluster) than piece by piece. */
 int exec_batches(const struct executor *e);
+/* How many boots it runs side by side (config boot.parallel, read once;
+ * -1 when its value is bad, said). */
+long exec_parallel(struct executor *e);
 /* ", on slurm" / "" for stage lines. */
 const char *exec_where(const struct executor *e);
 /* The backend can run (the cluster answers...): 0, or -1 said. */

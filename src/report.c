@@ -393,6 +393,23 @@ static int judged_metrics(const struct suite_cmp *c)
 
 /* ---- text ---------------------------------------------------------------- */
 
+/* The first max lines of text (untrusted), indented, control bytes shown. */
+static void indented_lines(FILE *out, const char *p, int max)
+{
+	struct buf line = BUF_INIT;
+	int lines = 0;
+
+	while (*p && lines++ < max) {
+		size_t l = strcspn(p, "\n");
+
+		buf_reset(&line);
+		buf_add_visible(&line, p, l);
+		fprintf(out, "      %s\n", line.buf);
+		p += l + (p[l] == '\n');
+	}
+	buf_release(&line);
+}
+
 /* The kernel failures on the consoles: new ones with their log lines. */
 static void findings_text(FILE *out, const struct suite_cmp *c, int colour)
 {
@@ -402,26 +419,13 @@ static void findings_text(FILE *out, const struct suite_cmp *c, int colour)
 		const struct finding_cmp *f = &c->findings[i];
 		const char *cc = f->verdict == FINDING_NEW ? C_RED :
 				 f->verdict == FINDING_GONE ? C_GREEN : "";
-		const char *p = f->lines ? f->lines : "";
-		struct buf line = BUF_INIT;
-		int lines = 0;
-
 		fprintf(out, "  %s%-14s%s %s (base %d of %d runs, candidate %d "
 			"of %d)\n", col(colour, cc),
 			finding_verdict_name(f->verdict), col(colour && *cc, C_OFF),
 			vis(f->title), f->base_runs, c->base_runs, f->cand_runs,
 			c->cand_runs);
-		if (f->verdict != FINDING_NEW)
-			continue;
-		while (*p && lines++ < 12) {
-			size_t l = strcspn(p, "\n");
-
-			buf_reset(&line);
-			buf_add_visible(&line, p, l);
-			fprintf(out, "      %s\n", line.buf);
-			p += l + (p[l] == '\n');
-		}
-		buf_release(&line);
+		if (f->verdict == FINDING_NEW)
+			indented_lines(out, f->lines ? f->lines : "", 12);
 	}
 }
 
@@ -462,21 +466,8 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 			col(colour && *cc, C_OFF), vis(k->name), k->base_pass,
 			k->base_pass + k->base_fail, k->cand_pass,
 			k->cand_pass + k->cand_fail);
-		if (k->verdict == CASE_NEW_FAILURE && k->cand_diag) {
-			const char *p = k->cand_diag;
-			struct buf line = BUF_INIT;
-			int lines = 0;
-
-			while (*p && lines++ < 6) {
-				size_t l = strcspn(p, "\n");
-
-				buf_reset(&line);
-				buf_add_visible(&line, p, l);
-				fprintf(out, "      %s\n", line.buf);
-				p += l + (p[l] == '\n');
-			}
-			buf_release(&line);
-		}
+		if (k->verdict == CASE_NEW_FAILURE && k->cand_diag)
+			indented_lines(out, k->cand_diag, 6);
 	}
 	if (c->ncases)
 		fprintf(out, "  %d of %zu cases pass on both sides\n", pass, c->ncases);

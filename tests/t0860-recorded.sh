@@ -304,6 +304,21 @@ assert [c[\"report\"][\"arch\"] for c in m[\"cells\"]] == [\"x86_64\", \"x86_64\
 	grep -q " arm64 *clang *qemu-arm64 *regression" ax.txt
 '
 
+test_expect_success 'matrix with boots side by side: the base two cells share is booted once' '
+	n=$(boots) &&
+	"$PWB" -c boot.parallel=2 matrix harmless.mbox kasan.mbox --tree t --suite mmn-pairing \
+		--config qemu-x86_64-debug --on recorded --json >par.json 2>/dev/null;
+	test $? = 1 &&
+	test "$(boots)" = $((n + 3)) &&
+	python3 -c "
+import json; m = json.load(open(\"par.json\"))
+assert [c[\"verdict\"] for c in m[\"cells\"]] == [\"no-regression\", \"regression\"], m
+assert [c[\"report\"][\"suites\"][0][\"runs\"] for c in m[\"cells\"]] == [{\"base\": 1, \"candidate\": 1}] * 2" &&
+	test_expect_code 3 "$PWB" -c boot.parallel=many check harmless.mbox --tree t \
+		--suite mmn-pairing --on recorded >/dev/null 2>err &&
+	test "$(grep -c "boot.parallel: .many. is not a number" err)" = 1
+'
+
 test_expect_success 'an arch or toolchain pwb does not know: one line naming it, exit 3' '
 	test_expect_code 3 "$PWB" check three.mbox --tree t --suite mmn-pairing \
 		--arch mips --on recorded >/dev/null 2>err &&
