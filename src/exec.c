@@ -453,6 +453,8 @@ static int here(struct executor *e, struct exec_request *q, size_t n)
 	size_t i;
 	int ret = 0;
 
+	for (i = 0; i < n; i++)
+		dup[i] = -1;
 	for (i = 0; i < n; i++) {
 		if (run_interrupted()) {
 			q[i].status = EXEC_INTERRUPTED;

@@ -27,9 +27,10 @@ test_expect_success 'build v6.1-debian with qemu-x86_64.config' '
 import json; b = json.load(open(\"b.json\"))
 assert b[\"status\"] == \"ok\" and not b[\"cached\"], b
 assert b[\"bzimage_size\"] > 500000 and b[\"vmlinux_size\"] > b[\"bzimage_size\"], b
-assert b[\"toolchain\"].startswith(\"gcc\"), b" &&
-	grep -qx "CONFIG_KVM=y" "$XDG_CACHE_HOME/pwb/build/linux/qemu-x86_64/.config" &&
-	grep -qx "CONFIG_MMU_NOTIFIER=y" "$XDG_CACHE_HOME/pwb/build/linux/qemu-x86_64/.config"
+assert b[\"toolchain\"].startswith(\"gcc\"), b
+assert (b[\"arch\"], b[\"compiler\"]) == (\"x86_64\", \"gcc\"), b" &&
+	grep -qx "CONFIG_KVM=y" "$XDG_CACHE_HOME/pwb/build/linux/x86_64-gcc/qemu-x86_64/.config" &&
+	grep -qx "CONFIG_MMU_NOTIFIER=y" "$XDG_CACHE_HOME/pwb/build/linux/x86_64-gcc/qemu-x86_64/.config"
 '
 
 test_expect_success 'the built kernel boots to the end marker' '

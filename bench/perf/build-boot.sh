@@ -29,7 +29,7 @@ echo "cold build (ccache off; about 5 minutes)..." >&2
 s=$(now); CCACHE_DISABLE=1 "$PWB" build --tree linux --rev v6.1-debian >/dev/null; e=$(now)
 cold=$(elapsed "$s" "$e")
 SRC="$XDG_CACHE_HOME/pwb/checkouts/linux/0"
-BLD="$XDG_CACHE_HOME/pwb/build/linux/qemu-x86_64"
+BLD="$XDG_CACHE_HOME/pwb/build/linux/x86_64-gcc/qemu-x86_64"
 CC="gcc"; command -v ccache >/dev/null && CC="ccache gcc"
 pn=""; mn=""
 for r in $(seq 1 "$N"); do
