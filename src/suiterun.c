@@ -245,13 +245,17 @@ int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
 		      const struct qemu_opts *qo, int idx,
 		      struct suite_outcome *o)
 {
+	const char *console;
+
 	o->run_id = o->boot_id = -1;
 	if (boot_record(db, build_id, qo, &o->boot, &o->boot_id))
 		return -1;
+	/* a boot that never started has no console */
+	console = o->boot.run.output.buf ? o->boot.run.output.buf : "";
 	if (!strcmp(s->format, "ktap"))
-		o->have_ktap = !ktap_parse(o->boot.run.output.buf, &o->ktap);
+		o->have_ktap = !ktap_parse(console, &o->ktap);
 	else
-		metrics_parse(o->boot.run.output.buf, &o->metrics);
+		metrics_parse(console, &o->metrics);
 	judge(s, o);
 	return record(db, s, build_id, idx, o);
 }

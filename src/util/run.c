@@ -175,26 +175,28 @@ static const char **sandbox_argv(const struct run_opts *o, char ***owned)
 
 static int run_command_raw(const struct run_opts *o, struct run_result *r);
 
-/* bwrap on PATH? (asked once) */
+/* bwrap on PATH? (asked once; boots in threads may ask at the same time:
+ * the answer is stored whole, never a half-made one) */
 static int have_bwrap(void)
 {
 	static int known = -1;
 	const char *path = getenv("PATH");
 	char *copy, *dir, *save = NULL;
+	int found = 0, k = __atomic_load_n(&known, __ATOMIC_ACQUIRE);
 
-	if (known >= 0)
-		return known;
-	known = 0;
+	if (k >= 0)
+		return k;
 	copy = xstrdup(path ? path : "/usr/bin:/bin");
-	for (dir = strtok_r(copy, ":", &save); dir && !known;
+	for (dir = strtok_r(copy, ":", &save); dir && !found;
 	     dir = strtok_r(NULL, ":", &save)) {
 		char f[4096];
 
 		snprintf(f, sizeof(f), "%s/bwrap", dir);
-		known = access(f, X_OK) == 0;
+		found = access(f, X_OK) == 0;
 	}
 	free(copy);
-	return known;
+	__atomic_store_n(&known, found, __ATOMIC_RELEASE);
+	return found;
 }
 
 int run_command(const struct run_opts *o, struct run_result *r)
