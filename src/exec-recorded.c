@@ -72,13 +72,14 @@ out:
 	return ret;
 }
 
+/* the executor's config of q, else (a build request with none) the
+ * arch's default, as kbuild takes it */
 static const char *config_of(const struct exec_request *q)
 {
 	const struct arch *a = q->arch ? arch_find(q->arch) : arch_default();
-	const char *c = q->config ? q->config : q->suite ? q->suite->config :
-			a ? a->default_config : NULL;
+	const char *c = exec_request_config(q);
 
-	return a ? arch_config(a, c) : c;
+	return c ? c : a ? a->default_config : NULL;
 }
 
 int recorded_build(struct executor *e, const struct exec_request *q,

@@ -106,7 +106,7 @@ void exec_request_release(struct exec_request *q)
 	q->why = NULL;
 }
 
-static const char *req_config(const struct exec_request *q)
+const char *exec_request_config(const struct exec_request *q)
 {
 	const struct arch *a = q->arch ? arch_find(q->arch) : arch_default();
 	const char *c = q->config ? q->config : q->suite ? q->suite->config : NULL;
@@ -136,7 +136,7 @@ static int local_build(struct executor *e, const struct exec_request *q,
 	memset(&kq, 0, sizeof(kq));
 	kq.tree_arg = q->tree_name ? q->tree_name : q->tree;
 	kq.rev = q->commit;
-	kq.config = req_config(q);
+	kq.config = exec_request_config(q);
 	kq.arch = q->arch;
 	kq.toolchain = q->toolchain;
 	kq.progress = e->build_progress;
@@ -221,7 +221,7 @@ static int known(struct executor *e, struct exec_request *q, long *need)
 	*need = q->repeat;
 	if (!q->tree || (q->suite && !q->reuse))
 		return 0;
-	rc = kbuild_find(e->ctx->db, q->commit, req_config(q), q->arch,
+	rc = kbuild_find(e->ctx->db, q->commit, exec_request_config(q), q->arch,
 			 q->toolchain, &id);
 	if (rc)
 		return rc < 0 ? -1 : 0;
@@ -420,7 +420,7 @@ static long same_as(const struct exec_request *q, size_t i)
 		if (q[j].suite == q[i].suite && same(q[j].tree, q[i].tree) &&
 		    same(q[j].commit, q[i].commit) &&
 		    same(q[j].kernel, q[i].kernel) &&
-		    same(req_config(&q[j]), req_config(&q[i])) &&
+		    same(exec_request_config(&q[j]), exec_request_config(&q[i])) &&
 		    same(q[j].arch, q[i].arch) &&
 		    same(q[j].toolchain, q[i].toolchain) &&
 		    q[j].repeat == q[i].repeat && q[j].reuse == q[i].reuse &&
@@ -570,7 +570,7 @@ static int slurm_batch(struct executor *e, struct exec_request *q, size_t n)
 			if (reqs[k].suite == q[i].suite &&
 			    same(reqs[k].commit, q[i].commit) &&
 			    same(reqs[k].kernel, q[i].kernel) &&
-			    same(reqs[k].config, req_config(&q[i])) &&
+			    same(reqs[k].config, exec_request_config(&q[i])) &&
 			    same(reqs[k].arch, q[i].arch) &&
 			    same(reqs[k].toolchain, q[i].toolchain))
 				break;
@@ -580,7 +580,7 @@ static int slurm_batch(struct executor *e, struct exec_request *q, size_t n)
 			reqs[k].tree_name = q[i].tree_name;
 			reqs[k].commit = q[i].commit;
 			reqs[k].kernel = q[i].kernel;
-			reqs[k].config = req_config(&q[i]);
+			reqs[k].config = exec_request_config(&q[i]);
 			reqs[k].arch = q[i].arch;
 			reqs[k].toolchain = q[i].toolchain;
 			nreq++;

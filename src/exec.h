@@ -99,6 +99,10 @@ struct exec_request {
 	char *why;		/* EXEC_INFRA / EXEC_ERROR: what, or NULL */
 };
 
+/* The config q builds with: its own, else its suite's, a default config
+ * following the arch; NULL when neither says (kbuild: the arch's). */
+const char *exec_request_config(const struct exec_request *q);
+
 /* The request as zeroed inputs and pending outputs. */
 void exec_request_init(struct exec_request *q);
 void exec_request_release(struct exec_request *q);
