@@ -486,12 +486,95 @@ static int suites_run(struct executor *e, const struct suite_job *j, size_t n)
 	return interrupted;
 }
 
+/*
+ * The cases of suite i that passed in every base run and failed in every
+ * candidate run (new failures, so far): how many.  Metrics are judged by
+ * their samples, never retried.
+ */
+static size_t new_failures(struct check_state *cs, size_t i)
+{
+	const struct suite *s = &cs->o->suites[i];
+	struct cmp_side b = cmp_side_of(&cs->builds[0]);
+	struct cmp_side c = cmp_side_of(&cs->builds[cs->nbuilds - 1]);
+	struct cmp_opts co = { STATS_NONE, 0.05 };
+	struct suite_cmp sc;
+	size_t k, n = 0;
+
+	if (cs->suite_rc[i] || suite_format_has_metrics(s))
+		return 0;
+	if (compare_suite(cs->ctx->db, s, s->hash, &b, &c, &co, &sc))
+		return 0;
+	for (k = 0; sc.comparable && k < sc.ncases; k++)
+		n += sc.cases[k].verdict == CASE_NEW_FAILURE;
+	suite_cmp_release(&sc);
+	return n;
+}
+
+/*
+ * 5. a case that passed on the base and failed on the candidate counts
+ * only once the candidate has failed it again: every such suite's
+ * candidate is booted until it has repeat + retries runs (new boots, all
+ * cells' at once).  A case that passes in one of them is flaky, never a
+ * regression by itself (compare.h).  1 when interrupted.
+ */
+static int suites_retry(struct executor *e, const struct suite_job *j, size_t n)
+{
+	struct exec_request *q = xcalloc(n + 1, sizeof(*q));
+	struct check_state *one = NULL;
+	size_t i, nq = 0;
+	int interrupted = 0;
+
+	for (i = 0; i < n; i++) {
+		struct check_state *cs = j[i].cs;
+		const struct suite *s = &cs->o->suites[j[i].suite];
+		long rep = suite_repeat(cs->o, s);
+		size_t bad;
+
+		if (!cs->o->retries || (bad = new_failures(cs, j[i].suite)) == 0)
+			continue;
+		cs->steps++;
+		stage(cs, "suite %s: %zu case%s failed on the candidate only: "
+		      "%ld more candidate run%s%s", s->name, bad,
+		      bad == 1 ? "" : "s", cs->o->retries,
+		      cs->o->retries == 1 ? "" : "s", exec_where(e));
+		exec_request_init(&q[nq]);
+		q[nq].suite = s;
+		q[nq].tree = cs->repo;
+		q[nq].tree_name = cs->repo_name;
+		q[nq].commit = cs->ar.head;
+		q[nq].config = cs->config;
+		q[nq].arch = cs->cell->arch;
+		q[nq].toolchain = cs->cell->toolchain;
+		q[nq].repeat = rep + cs->o->retries;
+		q[nq].reuse = 1;
+		q[nq].label = "candidate";
+		nq++;
+		one = cs;
+	}
+	e->ud = nq == 1 ? one : NULL;
+	if (nq && exec_run(e, q, nq))
+		for (i = 0; i < nq; i++)
+			q[i].status = EXEC_ERROR;
+	for (i = 0; i < nq; i++) {
+		if (q[i].status == EXEC_INTERRUPTED)
+			interrupted = 1;
+		else if (q[i].status != EXEC_DONE)
+			/* the runs there are judged as they are */
+			warning("suite %s: the candidate's retries did not all "
+				"run%s", q[i].suite->name, exec_where(e));
+		exec_request_release(&q[i]);
+	}
+	free(q);
+	return interrupted;
+}
+
 /* Every suite of every ready cell: all at once where the backend batches,
- * else one suite of one cell after the other. */
+ * else one suite of one cell after the other; then the retries. */
 static void suites_all(struct executor *e, struct check_state *st, size_t n)
 {
 	struct suite_job *j = xcalloc(n * st[0].o->nsuites + 1, sizeof(*j));
 	size_t k, i, nj = 0;
+	int interrupted = 0;
 
 	for (k = 0; k < n; k++)
 		for (i = 0; st[k].ready && i < st[k].o->nsuites; i++) {
@@ -501,10 +584,12 @@ static void suites_all(struct executor *e, struct check_state *st, size_t n)
 	/* a cluster, or boots side by side: every cell's suites at once
 	 * (the base cells share is booted once) */
 	if (exec_batches(e) || exec_parallel(e) != 1)
-		suites_run(e, j, nj);
+		interrupted = suites_run(e, j, nj);
 	else
-		for (i = 0; i < nj && !suites_run(e, &j[i], 1); i++)
-			;
+		for (i = 0; i < nj && !interrupted; i++)
+			interrupted = suites_run(e, &j[i], 1);
+	if (!interrupted && !run_interrupted())
+		suites_retry(e, j, nj);
 	free(j);
 }
 

@@ -44,6 +44,10 @@ struct check_opts {
 	const struct suite *suites;
 	size_t nsuites;
 	long repeat;		/* 0: each suite's own */
+	long retries;		/* a case that passed on every base run and
+				 * failed on every candidate run: this many
+				 * more candidate boots before it counts as a
+				 * new failure (config check.retries) */
 	enum exec_backend backend;	/* where builds and boots run */
 	int progress;		/* stage lines on stderr */
 };

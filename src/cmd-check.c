@@ -25,6 +25,7 @@
 
 static const char *const usage[] = {
 	"pwb check SOURCE --tree T [--base REV] [--suite S]... [--repeat N] "
+	"[--retries N] "
 	"[--config C] [--arch A] [--toolchain gcc|clang] [--lore URL] "
 	"[--on local|slurm|recorded] [--json]",
 	NULL,
@@ -35,9 +36,12 @@ static const char usage_text[] =
 	"as pwb fetch --lore).  Applies the series to tree T, builds the\n"
 	"base and every patch, runs the suites (default: every suite under\n"
 	"bench/suites, or config check.suites) on the base and on the last\n"
-	"patch, compares and prints the report.  Exit 0 no regression,\n"
-	"1 regression, 2 does not apply or build, 3 could not check\n"
-	"(infrastructure, not comparable, or a bad SOURCE, suite or tree).\n"
+	"patch, compares and prints the report.  A case that passed on the\n"
+	"base and failed on the candidate is booted again (--retries N, config\n"
+	"check.retries, default 2): flaky if it passes there.  Exit 0 no\n"
+	"regression, 1 regression, 2 does not apply or build, 3 could not\n"
+	"check (infrastructure, not comparable, or a bad SOURCE, suite or\n"
+	"tree).\n"
 	"--on slurm (config run.backend): the suites' builds and boots run as\n"
 	"Slurm jobs; applying and the build of every patch stay here.\n";
 

@@ -56,6 +56,7 @@ int check_args_parse(int argc, char **argv, const char *const *usage,
 			   "archive of a message-id SOURCE (as pwb fetch --lore)"),
 		OPT_SUITES(&a->suite_l),
 		OPT_REPEAT(&a->o.repeat),
+		OPT_RETRIES(&a->o.retries),
 		OPT_LIST(0, "config", &a->config_l, "C", many_configs ?
 			 "a config fragment (bench/configs/C.config)" :
 			 "the config fragment, bench/configs/C.config (the last given wins)"),
@@ -72,6 +73,7 @@ int check_args_parse(int argc, char **argv, const char *const *usage,
 	int n;
 
 	memset(a, 0, sizeof(*a));
+	a->o.retries = -1;
 	memcpy(a->opts, opts, sizeof(opts));
 	a->usage = usage;
 	a->text = text;
@@ -116,6 +118,14 @@ int check_args_setup(struct pwb_ctx *ctx, struct check_args *a)
 	if (exec_backend_get(ctx, a->on, &a->o.backend))
 		return a->on ? EXIT_USAGE : CHECK_INFRA;
 	run_install_signal_handlers();
+	if (a->o.retries < 0 && ctx_config_long(ctx, "check.retries",
+						&a->o.retries))
+		return CHECK_INFRA;
+	if (a->o.retries < 0 || a->o.retries > 100) {
+		error("check.retries = %ld: a number from 0 to 100",
+		      a->o.retries);
+		return CHECK_INFRA;
+	}
 	if (check_load_suites(ctx, a->names, a->nnames, &config, &a->suites,
 			      &a->nsuites))
 		return CHECK_INFRA;

@@ -4,7 +4,8 @@
  *
  * Across versions and runs: every version of a series (the same thread, or
  * the same subject in another thread) with its checks and verdicts; or one
- * test case across every build it ran on (pass/fail counts per commit).
+ * test case's pass rate per (suite, tree, arch, compiler, config), with
+ * its pass/fail counts on each commit there.
  */
 #include "cmds.h"
 #include "history.h"
@@ -13,6 +14,7 @@
 #include "util/timefmt.h"
 #include "util/parse-options.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +26,9 @@ static const char *const usage[] = {
 };
 static const char usage_text[] =
 	"Every version of a series with its checks and verdicts, or one test\n"
-	"case's results on every commit it ran on.\n";
+	"case's pass rate per suite, tree, arch, compiler and config, with its\n"
+	"results on every commit there (flaky: its runs on one commit\n"
+	"disagreed).\n";
 
 static const char *or_(const char *s, const char *def)
 {
@@ -68,25 +72,60 @@ static void print_series_history(const struct series_history *h, int json)
 	}
 }
 
+static double rate(int pass, int runs)
+{
+	return runs ? 100.0 * pass / runs : 0.0;
+}
+
 static void print_case_history(const struct case_history *h, int json)
 {
 	json_t *arr = json ? json_array() : NULL;
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < h->n; i++) {
-		const struct history_case_row *r = &h->rows[i];
+		const struct history_case_target *t = &h->t[i];
+		json_t *rows = json ? json_array() : NULL;
 		char when[48];
 
-		fmt_short(when, r->last, 0);
+		fmt_short(when, t->last, 0);
+		if (!json)
+			printf("%s on %s, %s, %s, %s: pass %d/%d (%.0f%%) on %zu "
+			       "commit%s%s%.0d%s, last %s\n", vis(or_(t->suite, "")),
+			       vis(or_(t->tree, "")), vis(or_(t->arch, "")),
+			       vis(or_(t->compiler, "")), vis(or_(t->config, "")),
+			       t->pass, t->runs, rate(t->pass, t->runs), t->n,
+			       t->n == 1 ? "" : "s",
+			       t->flaky_commits ? ", flaky on " : "",
+			       t->flaky_commits,
+			       t->flaky_commits ? (t->flaky_commits == 1 ?
+						   " commit" : " commits") : "",
+			       when);
+		for (k = 0; k < t->n; k++) {
+			const struct history_case_row *r = &t->rows[k];
+
+			fmt_short(when, r->last, 0);
+			if (json)
+				json_array_append_new(rows, json_pack(
+					"{s:s,s:s,s:i,s:i,s:i,s:s}",
+					"commit", or_(r->commit, ""),
+					"rev", or_(r->rev, ""), "pass", r->pass,
+					"fail", r->fail, "runs", r->runs,
+					"result", r->result));
+			else
+				printf("  %.12s  %-5s pass %d/%d  last %s  (%s)\n",
+				       or_(r->commit, ""), r->result, r->pass,
+				       r->runs, when, vis(or_(r->rev, "")));
+		}
 		if (json)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:i,s:i,s:i,s:s}",
-				"suite", or_(r->suite, ""), "commit", or_(r->commit, ""),
-				"rev", or_(r->rev, ""), "pass", r->pass, "fail", r->fail,
-				"runs", r->runs, "result", r->result));
-		else
-			printf("%-12s %.12s  %-5s pass %d/%d  last %s  (%s)\n",
-			       or_(r->suite, ""), or_(r->commit, ""), r->result,
-			       r->pass, r->runs, when, or_(r->rev, ""));
+			json_array_append_new(arr, json_pack(
+				"{s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:f,s:i,s:o}",
+				"suite", or_(t->suite, ""), "tree", or_(t->tree, ""),
+				"arch", or_(t->arch, ""),
+				"compiler", or_(t->compiler, ""),
+				"config", or_(t->config, ""), "pass", t->pass,
+				"fail", t->fail, "runs", t->runs,
+				"pass_rate", rate(t->pass, t->runs) / 100.0,
+				"flaky_commits", t->flaky_commits, "commits", rows));
 	}
 	if (json) {
 		json_print(arr);

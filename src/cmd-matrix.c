@@ -29,6 +29,7 @@
 static const char *const usage[] = {
 	"pwb matrix SOURCE... --tree T [--base REV]... [--arch A]... "
 	"[--toolchain C]... [--config C]... [--suite S]... [--repeat N] "
+	"[--retries N] "
 	"[--lore URL] [--on local|slurm|recorded] [--json]",
 	NULL,
 };

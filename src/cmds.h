@@ -39,6 +39,9 @@ int cmd_job(int argc, char **argv, struct pwb_ctx *ctx);
 #define OPT_SUITES(v) OPT_LIST(0, "suite", (v), "S", "a suite of bench/suites")
 #define OPT_REPEAT(v) OPT_LONG(0, "repeat", (v), "N", \
 	"runs per side (default: the suite's)", 1, 1000)
+#define OPT_RETRIES(v) OPT_LONG(0, "retries", (v), "N", \
+	"candidate boots again before a case that passed on the base " \
+	"fails (config check.retries)", 0, 100)
 #define OPT_ON(v) OPT_STRING(0, "on", (v), "local|slurm|recorded", \
 	"where builds and boots run (config run.backend)")
 #define OPT_ARCH(v) OPT_STRING(0, "arch", (v), "A", \

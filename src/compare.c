@@ -402,7 +402,7 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 
 	memset(c, 0, sizeof(*c));
 	c->suite = xstrdup(s->name);
-	c->format = xstrdup(s->format);
+	c->format = xstrdup(suite_format_name(s->format));
 	c->suite_hash = xstrdup(suite_hash);
 	c->correction = o->correction;
 	c->alpha = o->alpha;

@@ -55,6 +55,10 @@ struct case_cmp {
 	enum case_verdict verdict;
 	int base_pass, base_fail, cand_pass, cand_fail;
 	char *cand_diag;	/* diagnostics of a failing candidate run */
+	/* what the database knows (report_load, from history_flaky_cases):
+	 * commits of this target where the case's runs disagreed, and its
+	 * passes and runs on all of them; 0 when never flaky */
+	int known_flaky, known_pass, known_runs;
 };
 
 /*

@@ -240,6 +240,8 @@ const struct config_key config_keys[] = {
 	{ "build.timeout", "7200", "seconds for one build" },
 	{ "build.toolchain", "gcc", "toolchain without --toolchain: gcc, clang "
 	  "(LLVM=1)" },
+	{ "check.retries", "2", "more candidate boots before a case that "
+	  "passes on the base and fails on the candidate is a new failure" },
 	{ "check.suites", "every suite", "suites pwb check runs without --suite" },
 	{ "compare.alpha", "0.05", "significance level after adjustment" },
 	{ "compare.correction", "bh", "p-value adjustment: bh, holm or none" },

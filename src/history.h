@@ -7,7 +7,8 @@
  * history_series() gives every version of a series (the same thread, or
  * the same subject in another thread), one entry per check of it and one
  * for a version never checked.  history_case() gives one test case's
- * results per suite and commit it ran on.
+ * pass rate per suite and target (tree, arch, compiler, config), with
+ * its results on each commit there.
  *
  * Both return 0, or -1 with the error printed (a database error stops
  * the rows; it is never a shorter list).  The result owns all its
@@ -44,16 +45,32 @@ struct series_history {
 int history_series(sqlite3 *db, long series_id, struct series_history *out);
 void series_history_release(struct series_history *h);
 
-/* One test case on one commit of one suite. */
+/* One test case on one commit (its runs on builds of one target). */
 struct history_case_row {
-	char *suite, *commit, *rev;	/* NULL when the column is */
+	char *commit, *rev;		/* NULL when the column is */
 	int pass, fail, runs;		/* fail counts fail and crashed */
 	int64_t first, last;		/* started_at of the first/last run */
 	const char *result;		/* "flaky", "fail", "pass" or "skip" */
 };
 
-struct case_history {
+/*
+ * One test case of one suite on one target: a tree (its registered name,
+ * else its path), an arch, a compiler and a config, over every commit it
+ * ran on.  flaky_commits: commits whose runs disagreed (passed and
+ * failed on the same source, config and toolchain).
+ */
+struct history_case_target {
+	char *suite, *tree, *arch, *compiler, *config;
+	int pass, fail, runs;
+	int flaky_commits;
+	int64_t first, last;
 	struct history_case_row *rows;	/* by first run */
+	size_t n;
+};
+
+struct case_history {
+	struct history_case_target *t;	/* by suite, tree, arch, compiler,
+					 * config */
 	size_t n;
 };
 
@@ -62,5 +79,22 @@ struct case_history {
 int history_case(sqlite3 *db, const char *name, const char *suite,
 		 struct case_history *out);
 void case_history_release(struct case_history *h);
+
+/* A case whose runs disagreed on some commit of a target. */
+struct history_flaky {
+	char *name;
+	int flaky_commits;		/* commits where they disagreed */
+	int pass, runs;			/* over every commit of the target */
+};
+
+/*
+ * The cases of suite that are known to be flaky on one target (arch,
+ * compiler, config name; every tree): *out (allocated, by name; freed
+ * with history_flaky_free), *n.  0 or -1 (database, said).
+ */
+int history_flaky_cases(sqlite3 *db, const char *suite, const char *arch,
+			const char *compiler, const char *config,
+			struct history_flaky **out, size_t *n);
+void history_flaky_free(struct history_flaky *f, size_t n);
 
 #endif

@@ -1,4 +1,5 @@
 #include "report.h"
+#include "history.h"
 #include "db.h"
 #include "kbuild.h"
 #include "lore.h"
@@ -197,6 +198,38 @@ static int compare_opts(struct pwb_ctx *ctx, struct cmp_opts *o)
 	return ret;
 }
 
+static int flaky_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct history_flaky *)elem)->name);
+}
+
+/* Mark the cases of c known to be flaky on the check's target. */
+static int mark_known_flaky(sqlite3 *db, const struct check_report *r,
+			    struct suite_cmp *c)
+{
+	struct history_flaky *f;
+	size_t n, i;
+
+	if (!c->ncases)
+		return 0;
+	if (history_flaky_cases(db, c->suite, r->arch, r->compiler,
+				r->config_name, &f, &n))
+		return -1;
+	for (i = 0; n && i < c->ncases; i++) {
+		struct case_cmp *k = &c->cases[i];
+		const struct history_flaky *h = bsearch(k->name, f, n, sizeof(*f),
+							flaky_cmp);
+
+		if (h) {
+			k->known_flaky = h->flaky_commits;
+			k->known_pass = h->pass;
+			k->known_runs = h->runs;
+		}
+	}
+	history_flaky_free(f, n);
+	return 0;
+}
+
 static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
 {
 	sqlite3_stmt *st;
@@ -246,7 +279,8 @@ static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
 			struct side_keep kb, kc;
 			struct cmp_side b = side_of(ctx->db, r->id, bt, &kb);
 			struct cmp_side cs = side_of(ctx->db, r->id, ct, &kc);
-			int bad = compare_suite(ctx->db, &s, hash, &b, &cs, &o, c);
+			int bad = compare_suite(ctx->db, &s, hash, &b, &cs, &o, c) ||
+				  mark_known_flaky(ctx->db, r, c);
 
 			side_release(&kb);
 			side_release(&kc);
@@ -461,11 +495,16 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 			pass++;
 			continue;
 		}
-		fprintf(out, "  %s%-14s%s %-28s base %d/%d pass, candidate %d/%d pass\n",
+		fprintf(out, "  %s%-14s%s %-28s base %d/%d pass, candidate %d/%d pass",
 			col(colour, cc), case_verdict_name(k->verdict),
 			col(colour && *cc, C_OFF), vis(k->name), k->base_pass,
 			k->base_pass + k->base_fail, k->cand_pass,
 			k->cand_pass + k->cand_fail);
+		if (k->known_flaky)
+			fprintf(out, "; known flaky here (%d commit%s, %d/%d pass)",
+				k->known_flaky, k->known_flaky == 1 ? "" : "s",
+				k->known_pass, k->known_runs);
+		fputc('\n', out);
 		if (k->verdict == CASE_NEW_FAILURE && k->cand_diag)
 			indented_lines(out, k->cand_diag, 6);
 	}
@@ -654,10 +693,13 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 	for (i = 0; i < c->ncases; i++) {
 		const struct case_cmp *k = &c->cases[i];
 
-		json_array_append_new(cases, json_pack("{s:o,s:s,s:{s:i,s:i},s:{s:i,s:i}}",
+		json_array_append_new(cases, json_pack("{s:o,s:s,s:{s:i,s:i},s:{s:i,s:i},s:o}",
 			"name", json_text(k->name), "verdict", case_verdict_name(k->verdict),
 			"base", "pass", k->base_pass, "fail", k->base_fail,
-			"candidate", "pass", k->cand_pass, "fail", k->cand_fail));
+			"candidate", "pass", k->cand_pass, "fail", k->cand_fail,
+			"known_flaky", k->known_flaky ? json_pack("{s:i,s:i,s:i}",
+				"commits", k->known_flaky, "pass", k->known_pass,
+				"runs", k->known_runs) : json_null()));
 	}
 	json_object_set_new(o, "cases", cases);
 	json_object_set_new(o, "findings", json_finding_cmps(c));
@@ -862,8 +904,9 @@ void report_email(FILE *out, const struct check_report *r)
 		fputc('\n', out);
 		for (j = 0; j < c->ncases; j++)
 			if (c->cases[j].verdict != CASE_PASS) {
-				fprintf(out, "  %-14s %s\n", case_verdict_name(c->cases[j].verdict),
-					vis(c->cases[j].name));
+				fprintf(out, "  %-14s %s%s\n", case_verdict_name(c->cases[j].verdict),
+					vis(c->cases[j].name), c->cases[j].known_flaky ?
+					" (known to be flaky here)" : "");
 				any = 1;
 			}
 		for (j = 0; j < c->nfindings; j++)

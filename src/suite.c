@@ -13,6 +13,26 @@
 #include <string.h>
 #include <unistd.h>
 
+static const char *const format_names[] = { "ktap", "metrics" };
+
+const char *suite_format_name(enum suite_format f)
+{
+	return (size_t)f < sizeof(format_names) / sizeof(format_names[0]) ?
+	       format_names[f] : "ktap";
+}
+
+int suite_format_parse(const char *name, enum suite_format *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (!strcmp(name, format_names[i])) {
+			*f = (enum suite_format)i;
+			return 0;
+		}
+	return -1;
+}
+
 void suite_release(struct suite *s)
 {
 	size_t i;
@@ -21,7 +41,6 @@ void suite_release(struct suite *s)
 	free(s->root);
 	free(s->dir);
 	free(s->description);
-	free(s->format);
 	free(s->config);
 	free(s->module);
 	for (i = 0; i < s->nprograms; i++)
@@ -41,6 +60,7 @@ struct load_ctx {
 	struct suite *s;
 	const char *path;
 	int bad;
+	int have_format;
 };
 
 static int set_long(struct load_ctx *c, const char *key, const char *v, long *out)
@@ -137,8 +157,13 @@ static int on_entry(const git_config_entry *e, void *payload)
 		free(s->description);
 		s->description = xstrdup(v);
 	} else if (!strcmp(k, "suite.format")) {
-		free(s->format);
-		s->format = xstrdup(v);
+		if (suite_format_parse(v, &s->format)) {
+			c->bad = error("suite %s: format must be ktap or "
+				       "metrics, not '%s' (%s)", s->name, v,
+				       c->path);
+			return -1;
+		}
+		c->have_format = 1;
 	} else if (!strcmp(k, "suite.config")) {
 		free(s->config);
 		s->config = xstrdup(v);
@@ -236,9 +261,10 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 	c.s = s;
 	c.path = p.buf;
 	c.bad = 0;
+	c.have_format = 0;
 	if (git_config_foreach(cfg, on_entry, &c) || c.bad)
 		goto out;
-	if (!s->format || (strcmp(s->format, "ktap") && strcmp(s->format, "metrics"))) {
+	if (!c.have_format) {
 		error("suite %s: format must be ktap or metrics (%s)", name, p.buf);
 		goto out;
 	}
@@ -246,7 +272,7 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 		error("suite %s: no run command (%s)", name, p.buf);
 		goto out;
 	}
-	if (s->nmetrics && strcmp(s->format, "metrics")) {
+	if (s->nmetrics && !suite_format_has_metrics(s)) {
 		error("suite %s: [metric] sections need format = metrics (%s)",
 		      name, p.buf);
 		goto out;

@@ -28,12 +28,21 @@ struct suite_metric {
 	long min_samples;	/* per side, default 5 */
 };
 
+/* How a suite's results are read from the guest's console. */
+enum suite_format {
+	SUITE_FMT_KTAP,		/* KTAP/TAP cases, as kunit_tool reads them */
+	SUITE_FMT_METRICS,	/* "# pwb-metric:" samples */
+};
+const char *suite_format_name(enum suite_format f);
+/* 0 and *f set, or -1: name is not a format */
+int suite_format_parse(const char *name, enum suite_format *f);
+
 struct suite {
 	char *name;
 	char *root;		/* bench/suites */
 	char *dir;		/* root/name */
 	char *description;
-	char *format;		/* "ktap" (or "metrics") */
+	enum suite_format format;
 	char *config;		/* config fragment name */
 	char *module;		/* directory (relative to dir) or NULL */
 	char **programs;	/* C sources (relative to dir) */
@@ -48,6 +57,12 @@ struct suite {
 /* The declaration for a sample name (its part before '/'), or NULL */
 const struct suite_metric *suite_metric_find(const struct suite *s,
 					     const char *sample);
+
+/* Results as metric samples (else as test cases). */
+static inline int suite_format_has_metrics(const struct suite *s)
+{
+	return s->format == SUITE_FMT_METRICS;
+}
 
 int suite_load(const char *datadir, const char *name, struct suite *s);
 void suite_release(struct suite *s);

@@ -194,7 +194,7 @@ int suite_record_infra(sqlite3 *db, const struct suite *s, long build_id,
 static void judge(const struct suite *s, struct suite_outcome *o)
 {
 	const struct boot_result *b = &o->boot;
-	int ktap = !strcmp(s->format, "ktap");
+	int ktap = !suite_format_has_metrics(s);
 
 	switch (b->status) {
 	case BOOT_INFRA:
@@ -252,7 +252,7 @@ int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
 		return -1;
 	/* a boot that never started has no console */
 	console = o->boot.run.output.buf ? o->boot.run.output.buf : "";
-	if (!strcmp(s->format, "ktap"))
+	if (!suite_format_has_metrics(s))
 		o->have_ktap = !ktap_parse(console, &o->ktap);
 	else
 		metrics_parse(console, &o->metrics);

@@ -157,7 +157,11 @@ assert r[\"verdict\"] == \"regression\" and r[\"exit_code\"] == 1, r[\"verdict\"
 assert [(b[\"idx\"], b[\"status\"]) for b in r[\"builds\"]] == [(0, \"ok\"), (1, \"ok\"), (2, \"ok\"), (3, \"ok\")]
 c = {x[\"name\"]: x[\"verdict\"] for x in r[\"suites\"][0][\"cases\"]}
 assert c == {\"blockable_1\": \"pass\", \"blockable_2_fail\": \"pass\",
-             \"oom_2_fail_first\": \"pass\", \"oom_4_fail_middle\": \"new-failure\"}, c" &&
+             \"oom_2_fail_first\": \"pass\", \"oom_4_fail_middle\": \"new-failure\"}, c
+# failed on the candidate only: booted twice more (check.retries), failed again
+assert r[\"suites\"][0][\"runs\"] == {\"base\": 1, \"candidate\": 3}, r[\"suites\"][0][\"runs\"]" &&
+	grep -q "suite mmn-pairing: 1 case failed on the candidate only: 2 more candidate runs, recorded" three.err &&
+	grep -q "mmn-pairing candidate run 3/3" three.err &&
 	"$PWB" report >three.txt &&
 	grep -q "new-failure *oom_4_fail_middle" three.txt &&
 	grep -q "^verdict: regression" three.txt
@@ -226,6 +230,66 @@ test_expect_success 'sides built with different configs are not comparable (exit
 	python3 -c "
 import json; r = json.load(open(\"cfg.json\"))
 assert r[\"verdict\"] == \"not-comparable\", r[\"verdict\"]"
+'
+
+test_expect_success 'retries: a case that fails once and passes when booted again is flaky, not a regression' '
+	(cd t && git checkout -q -b flaky base) &&
+	commit "mm/mmu_notifier: sometimes" "ktap oom_2_fail_first >.pwb-recorded/mmn-pairing/0 &&
+		ktap >.pwb-recorded/mmn-pairing/1" &&
+	series flaky && (cd t && git checkout -q master) &&
+	n=$(boots) &&
+	# without retries its one failing run is a new failure (the base has
+	# its run from the checks before)
+	test_expect_code 1 "$PWB" check flaky.mbox --tree t --suite mmn-pairing \
+		--on recorded --retries 0 --json >flaky0.json 2>/dev/null &&
+	test "$(boots)" = $((n + 1)) &&
+	PWB_PROGRESS=1 "$PWB" check flaky.mbox --tree t --suite mmn-pairing \
+		--on recorded --json >flaky.json 2>flaky.err ||
+		{ cat flaky.err; false; } &&
+	test "$(boots)" = $((n + 3)) &&
+	python3 -c "
+import json
+a = json.load(open(\"flaky0.json\"))[\"suites\"][0]
+c = {x[\"name\"]: x[\"verdict\"] for x in a[\"cases\"]}
+assert c[\"oom_2_fail_first\"] == \"new-failure\", c
+r = json.load(open(\"flaky.json\"))
+assert r[\"verdict\"] == \"no-regression\", r[\"verdict\"]
+s = r[\"suites\"][0]
+assert s[\"runs\"] == {\"base\": 1, \"candidate\": 3}, s[\"runs\"]
+assert s[\"flaky\"] == 1 and s[\"regressions\"] == 0, s
+k = [x for x in s[\"cases\"] if x[\"name\"] == \"oom_2_fail_first\"][0]
+assert k[\"verdict\"] == \"flaky\", k
+assert (k[\"candidate\"][\"pass\"], k[\"candidate\"][\"fail\"]) == (1, 2), k" &&
+	"$PWB" report >flaky.txt &&
+	grep -q "flaky *oom_2_fail_first *base 1/1 pass, candidate 1/3 pass" flaky.txt &&
+	grep -q "^verdict: no-regression" flaky.txt &&
+	"$PWB" history --case oom_2_fail_first --suite mmn-pairing >hist.txt &&
+	grep -q "^mmn-pairing on t, x86_64, gcc, qemu-x86_64: pass [0-9]*/[0-9]* ([0-9]*%) on [0-9]* commits, flaky on 1 commit, last " hist.txt &&
+	"$PWB" history --case oom_2_fail_first --json >hist.json &&
+	python3 -c "
+import json
+t = [x for x in json.load(open(\"hist.json\")) if (x[\"arch\"], x[\"compiler\"], x[\"config\"]) == (\"x86_64\", \"gcc\", \"qemu-x86_64\")]
+assert len(t) == 1 and t[0][\"flaky_commits\"] == 1 and t[0][\"tree\"] == \"t\", t
+f = [c for c in t[0][\"commits\"] if c[\"result\"] == \"flaky\"]
+assert [(c[\"pass\"], c[\"fail\"]) for c in f] == [(1, 2)], f
+assert t[0][\"runs\"] == sum(c[\"runs\"] for c in t[0][\"commits\"])
+assert abs(t[0][\"pass_rate\"] - t[0][\"pass\"] / t[0][\"runs\"]) < 1e-9" &&
+	# a series that breaks the case for good: a regression, marked as a
+	# case known to be flaky on this target
+	(cd t && git checkout -q -b breaks base) &&
+	commit "mm/mmu_notifier: break" "ktap oom_2_fail_first >.pwb-recorded/mmn-pairing/0" &&
+	series breaks && (cd t && git checkout -q master) &&
+	test_expect_code 1 "$PWB" check breaks.mbox --tree t --suite mmn-pairing \
+		--on recorded --json >breaks.json 2>/dev/null &&
+	"$PWB" report >breaks.txt &&
+	grep -q "new-failure *oom_2_fail_first *base 1/1 pass, candidate 0/3 pass; known flaky here (1 commit, [0-9]*/[0-9]* pass)" breaks.txt &&
+	python3 -c "
+import json
+k = [x for x in json.load(open(\"breaks.json\"))[\"suites\"][0][\"cases\"] if x[\"verdict\"] != \"pass\"]
+assert [(x[\"name\"], x[\"known_flaky\"][\"commits\"]) for x in k] == [(\"oom_2_fail_first\", 1)], k" &&
+	test_expect_code 3 "$PWB" -c check.retries=-1 check flaky.mbox --tree t \
+		--suite mmn-pairing --on recorded >/dev/null 2>err &&
+	test "$(cat err)" = "pwb: error: check.retries = -1: a number from 0 to 100"
 '
 
 test_expect_success 'an oops on the candidate: a kernel-failure run with its finding, a regression' '

@@ -299,7 +299,8 @@ test_expect_success 'two checks at once on one database and tree: both finish, o
 import json
 a = json.load(open(\"c1.json\")); b = json.load(open(\"c2.json\"))
 assert a[\"verdict\"] == \"regression\" and b[\"verdict\"] == \"no-regression\"
-assert a[\"suites\"][0][\"runs\"][\"candidate\"] == 2
+# a regression: --repeat 2, and check.retries (2) more boots that fail again
+assert a[\"suites\"][0][\"runs\"][\"candidate\"] == 4
 assert b[\"suites\"][0][\"runs\"][\"candidate\"] == 6" &&
 	test "$(sqlite3 "$PWB_DB" "PRAGMA integrity_check")" = ok
 '
@@ -311,7 +312,9 @@ import json; h = json.load(open(\"h.json\"))
 assert [x[\"verdict\"] for x in h if x[\"check\"]] == [\"regression\"], h" &&
 	"$PWB" history --case oom_2_fail_first --suite mmn-pairing --json >hc.json &&
 	python3 -c "
-import json; h = {x[\"commit\"][:12]: x[\"result\"] for x in json.load(open(\"hc.json\"))}
+import json; t = json.load(open(\"hc.json\"))
+assert [(x[\"tree\"], x[\"arch\"], x[\"compiler\"], x[\"config\"]) for x in t] == [(\"linux\", \"x86_64\", \"gcc\", \"qemu-x86_64\")], t
+h = {x[\"commit\"][:12]: x[\"result\"] for x in t[0][\"commits\"]}
 assert h[\"$(git -C linux rev-parse v6.1-debian | cut -c1-12)\"] == \"pass\", h
 assert \"fail\" in h.values(), h" &&
 	test_fails_with "no results for case .nope." "$PWB" history --case nope

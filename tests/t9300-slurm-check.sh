@@ -35,16 +35,18 @@ test_expect_success 'check --on slurm: mmn-undo-removal regresses the 8 reaper c
 import json; r = json.load(open(\"c.json\"))
 assert r[\"verdict\"] == \"regression\", r[\"verdict\"]
 s = r[\"suites\"][0]
-assert s[\"runs\"] == {\"base\": 1, \"candidate\": 1}, s[\"runs\"]
+# the new failures were booted again (check.retries = 2) and failed again
+assert s[\"runs\"] == {\"base\": 1, \"candidate\": 3}, s[\"runs\"]
 new = sorted(c[\"name\"] for c in s[\"cases\"] if c[\"verdict\"] == \"new-failure\")
 assert new == sorted([\"oom_%d_fail_%s\" % (n, w) for n in (2, 3, 4)
                       for w in (\"first\", \"middle\", \"last\") if (n, w) != (2, \"middle\")]), new" &&
 	test "$(sqlite3 "$PWB_DB" "SELECT group_concat(kind || backend || status, \" \")
 		FROM (SELECT * FROM jobs ORDER BY id)")" = \
-		"buildslurmok buildslurmok buildslurmok buildslurmok suiteslurmok suiteslurmfailed" &&
-	# two submissions: the base and the patch built (bisectability), then
-	# the suite on base and candidate (its build jobs find the kernels built)
-	test "$(ls "$TRASH/shared/jobs" | wc -l)" = 2 &&
+		"buildslurmok buildslurmok buildslurmok buildslurmok suiteslurmok suiteslurmfailed buildslurmok suiteslurmfailed suiteslurmfailed" &&
+	# three submissions: the base and the patch built (bisectability),
+	# the suite on base and candidate (its build jobs find the kernels
+	# built), the candidate's two retries
+	test "$(ls "$TRASH/shared/jobs" | wc -l)" = 3 &&
 	! pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null
 '
 
@@ -85,16 +87,19 @@ test_expect_success 'matrix of 2 series x 1 suite x 2 repeats: the verdicts here
 	test_cmp ml.out ms.out &&
 	grep -q "^mmn-undo-removal.mbox .* regression 1 " ms.out &&
 	grep -q "^mmn-doc-fix.mbox .* no-regression 0 " ms.out &&
-	test "$(grep -c "{.base.: 2, .candidate.: 2}" ms.out)" = 2 &&
-	# one submission of builds and one of boots for both cells; the base
-	# they share ran once more (2 runs, one of them from the check above),
-	# not once per cell
-	test "$(ls "$TRASH/shared/jobs" | wc -l)" = $((n + 2)) &&
+	grep -q "^mmn-doc-fix.mbox .* {.base.: 2, .candidate.: 2}" ms.out &&
+	# the regression: 2 runs and 2 retries (here one more boot, with the
+	# check above'"'"'s three)
+	grep -q "^mmn-undo-removal.mbox .* {.base.: 2, .candidate.: 4}" ms.out &&
+	# one submission of builds, one of boots for both cells, one of the
+	# retry; the base they share ran once more (2 runs, one of them from
+	# the check above), not once per cell
+	test "$(ls "$TRASH/shared/jobs" | wc -l)" = $((n + 3)) &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM suite_runs r JOIN builds b
 		ON b.id = r.build_id JOIN checks c ON c.base_commit = b.commit_id
 		WHERE c.id = (SELECT max(id) FROM checks)")" = 2 &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM jobs WHERE kind = \"suite\"
-		AND backend = \"slurm\"")" = 6 &&
+		AND backend = \"slurm\"")" = 8 &&
 	! pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null
 '
 

@@ -108,7 +108,7 @@ static void oom_suite(struct suite *s, struct suite_metric *m)
 	memset(s, 0, sizeof(*s));
 	memset(m, 0, 2 * sizeof(*m));
 	s->name = "s";
-	s->format = "metrics";
+	s->format = SUITE_FMT_METRICS;
 	m[0].name = "hog_ms";
 	m[0].threshold = 20;
 	m[0].threshold_pct = 1;
@@ -245,7 +245,7 @@ static void test_cases(void **state)
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	s.name = "s";
-	s.format = "ktap";
+	s.format = SUITE_FMT_KTAP;
 	for (i = 0; i < 2; i++) {
 		r = add_run(bb, "qemu 7.2", "passed");
 		add_case(r, "stays", "pass");
