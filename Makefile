@@ -2,7 +2,7 @@
 # install what is missing (ci/deps.sh), build, and run.
 
 CC      ?= gcc
-PKGS    := libgit2 libcurl sqlite3 gmime-3.0 zlib jansson libarchive
+PKGS    := libgit2 libcurl sqlite3 gmime-3.0 zlib jansson libarchive libelf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 

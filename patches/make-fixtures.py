@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Write the fixture threads mmn-big-hammer, mmn-3-series, mmn-doc-fix and
-mmn-kasan-oob.
+"""Write the fixture threads mmn-big-hammer, mmn-3-series, mmn-doc-fix,
+mmn-kasan-oob and list-sort-unstable.
 
 usage: patches/make-fixtures.py REFERENCE_TREE [OUTDIR]
 
@@ -36,6 +36,30 @@ def replace_once(text, old, new, what):
 
 
 # --- the series ------------------------------------------------------------
+
+# merge() of lib/list_sort.c (the same in 6.1 and 6.12): a tie takes b
+SORT_EDITS = [
+    ("""	for (;;) {
+		/* if equal, take 'a' -- important for sort stability */
+		if (cmp(priv, a, b) <= 0) {
+			*tail = a;
+			tail = &a->next;
+			a = a->next;
+			if (!a) {
+				*tail = b;
+				break;
+			}
+""", """	for (;;) {
+		if (cmp(priv, a, b) < 0) {
+			*tail = a;
+			tail = &a->next;
+			a = a->next;
+			if (!a) {
+				*tail = b;
+				break;
+			}
+"""),
+]
 
 HAMMER_OLD = """	id = srcu_read_lock(&srcu);
 	hlist_for_each_entry_rcu(subscription, &subscriptions->list, hlist,
@@ -286,6 +310,23 @@ SERIES = [
              "mm/mmu_notifier.c", KASAN_EDITS,
              "When chasing a missing invalidate_range_end it helps to know who\n"
              "registered.  Say so with pr_debug().\n"),
+        ],
+        "replies": [],
+    },
+    {
+        "file": "list-sort-unstable.mbox",
+        "msgid": "20190917090000.77-%d-sorter@example.org",
+        "from": "Sol Sorter <sol.sorter@example.org>",
+        "to": "linux-kernel@vger.kernel.org",
+        "cc": "",
+        "date": "Tue, 17 Sep 2019 11:00:00 +0200",
+        "epoch": 1568710800,
+        "patches": [
+            ("lib/list_sort: take the second run's element on a tie",
+             "lib/list_sort.c", SORT_EDITS,
+             "A micro-optimisation of merge(): the comparison is strict now.  It\n"
+             "also makes the sort unstable, which the KUnit test list_sort sees\n"
+             "(the fixture a KUnit suite must catch).\n"),
         ],
         "replies": [],
     },

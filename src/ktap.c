@@ -115,6 +115,17 @@ static int is_end_line(const char *s)
 	       strstr(s, "reboot: System halted");
 }
 
+/* where the prefix's trailing blanks (the version line's indentation)
+ * start */
+static size_t indent_from(const struct stream *st)
+{
+	size_t i = st->plen;
+
+	while (i && (st->prefix[i - 1] == ' ' || st->prefix[i - 1] == '\t'))
+		i--;
+	return i;
+}
+
 /* the prefix of the version line also ends a line that has the same shape
  * in its place: the same bytes, except that digits and spaces stand for
  * each other (timestamps, log levels and caller ids change); a line without
@@ -130,7 +141,10 @@ static size_t prefix_len_of(const struct stream *st, const char *s)
 			return i;	/* shorter than the prefix: nothing left */
 		if (a != b && !((isdigit(a) || a == ' ') &&
 				(isdigit(b) || b == ' ')))
-			return 0;
+			/* less indented than the version line (KUnit's
+			 * suite lines under its indented version line):
+			 * the prefix less its indentation */
+			return indent_from(st) <= i ? i : 0;
 	}
 	return st->plen;
 }
@@ -300,7 +314,12 @@ struct parser {
 	struct stream st;
 	long last_case;		/* where "# ..." diagnostics go, -1 none */
 	size_t last_indent;
+	int diag_before;	/* KUnit: a case's log is the lines before
+				 * its result (kunit_tool's test.log) */
+	struct buf pending;	/* those lines, until the result */
 };
+
+#define KTAP_MAX_LOG 8192	/* bytes of a case's log kept */
 
 /* a parsed test: kunit_tool's Test, less what pwb does not keep */
 struct test {
@@ -345,9 +364,19 @@ static void parse_diagnostic(struct parser *p, int flat)
 			result_release(&r);
 			break;
 		}
-		if (!flat && (header_name(s) || is_version(s)))
+		if (!flat && (header_name(s) || is_version(s))) {
+			/* a new test: what came before was not a case's */
+			buf_reset(&p->pending);
 			break;
-		if (*b == '#' && p->last_case >= 0 &&
+		}
+		if (p->diag_before) {
+			if (*b && p->pending.len + strlen(b) < KTAP_MAX_LOG &&
+			    !starts_with(b, TRIAGE_START_MARKER) &&
+			    !starts_with(b, TRIAGE_END_MARKER)) {
+				buf_addstr(&p->pending, b);
+				buf_addch(&p->pending, '\n');
+			}
+		} else if (*b == '#' && p->last_case >= 0 &&
 		    (size_t)(b - s) >= p->last_indent &&
 		    !starts_with(b, TRIAGE_START_MARKER) &&
 		    !starts_with(b, TRIAGE_END_MARKER)) {
@@ -471,8 +500,15 @@ static void close_subtest(struct parser *p, struct test *t, long num)
 	if (!t->subtests) {
 		/* a nameless one (a suite that printed no name and no result)
 		 * is named as a missing one is */
-		add_case(k, *t->name ? t->name : xstrfmt("case %ld", num),
-			 case_status(t), t->directive);
+		struct ktap_case *c = add_case(k, *t->name ? t->name :
+					       xstrfmt("case %ld", num),
+					       case_status(t), t->directive);
+
+		if (p->diag_before && p->pending.len) {
+			buf_release(&c->diag);
+			c->diag = p->pending;
+			buf_init(&p->pending, 0);
+		}
 		if (!*t->name)
 			free(t->name);
 		t->name = NULL;
@@ -564,7 +600,7 @@ static void parse_test(struct parser *p, int is_subtest, int depth,
 		t->status = K_NO_TESTS;
 }
 
-int ktap_parse(const char *text, struct ktap *k)
+static int parse(const char *text, struct ktap *k, int diag_before)
 {
 	struct parser p;
 
@@ -572,6 +608,8 @@ int ktap_parse(const char *text, struct ktap *k)
 	memset(&p, 0, sizeof(p));
 	p.k = k;
 	p.last_case = -1;
+	p.diag_before = diag_before;
+	buf_init(&p.pending, 0);
 	stream_init(&p.st, text);
 	/* kunit_tool reads one top-level test; pwb reads every one */
 	while (stream_peek(&p.st)) {
@@ -582,9 +620,20 @@ int ktap_parse(const char *text, struct ktap *k)
 		stream_restart(&p.st);
 	}
 	stream_release(&p.st);
+	buf_release(&p.pending);
 	if (!p.st.found) {
 		k->error = xstrdup("no KTAP or TAP output");
 		return -1;
 	}
 	return 0;
+}
+
+int ktap_parse(const char *text, struct ktap *k)
+{
+	return parse(text, k, 0);
+}
+
+int ktap_parse_kunit(const char *text, struct ktap *k)
+{
+	return parse(text, k, 1);
 }

@@ -45,6 +45,9 @@ struct ktap {
 };
 
 int ktap_parse(const char *text, struct ktap *out);
+/* The same, a case's diagnostics being the lines before its result, as
+ * KUnit prints them (kselftests print theirs after: ktap_parse). */
+int ktap_parse_kunit(const char *text, struct ktap *out);
 void ktap_release(struct ktap *k);
 const char *ktap_status_name(enum ktap_status s);
 /* Any fail or crashed case? */

@@ -1,5 +1,6 @@
 #include "suite.h"
 #include "arch.h"
+#include "kunit.h"
 #include "tree.h"
 #include "util/buf.h"
 #include "util/run.h"
@@ -13,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const format_names[] = { "ktap", "metrics" };
+static const char *const format_names[] = { "ktap", "metrics", "kunit" };
 
 const char *suite_format_name(enum suite_format f)
 {
@@ -47,6 +48,8 @@ void suite_release(struct suite *s)
 		free(s->programs[i]);
 	free(s->programs);
 	free(s->run);
+	free(s->kunitconfig);
+	free(s->filter);
 	free(s->hash);
 	for (i = 0; i < s->nmetrics; i++) {
 		free(s->metrics[i].name);
@@ -158,9 +161,9 @@ static int on_entry(const git_config_entry *e, void *payload)
 		s->description = xstrdup(v);
 	} else if (!strcmp(k, "suite.format")) {
 		if (suite_format_parse(v, &s->format)) {
-			c->bad = error("suite %s: format must be ktap or "
-				       "metrics, not '%s' (%s)", s->name, v,
-				       c->path);
+			c->bad = error("suite %s: format must be ktap, "
+				       "metrics or kunit, not '%s' (%s)", s->name,
+				       v, c->path);
 			return -1;
 		}
 		c->have_format = 1;
@@ -177,6 +180,18 @@ static int on_entry(const git_config_entry *e, void *payload)
 	} else if (!strcmp(k, "suite.run")) {
 		free(s->run);
 		s->run = xstrdup(v);
+	} else if (!strcmp(k, "suite.kunitconfig")) {
+		free(s->kunitconfig);
+		s->kunitconfig = xstrdup(v);
+	} else if (!strcmp(k, "suite.filter")) {
+		if (!kunit_filter_valid(v)) {
+			c->bad = error("suite %s: filter = '%s': a glob of "
+				       "letters, digits and _-.*?[] (%s)",
+				       s->name, v, c->path);
+			return -1;
+		}
+		free(s->filter);
+		s->filter = xstrdup(v);
 	} else if (!strcmp(k, "suite.mem")) {
 		return set_long(c, k, v, &s->mem);
 	} else if (!strcmp(k, "suite.timeout")) {
@@ -265,11 +280,19 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 	if (git_config_foreach(cfg, on_entry, &c) || c.bad)
 		goto out;
 	if (!c.have_format) {
-		error("suite %s: format must be ktap or metrics (%s)", name, p.buf);
+		error("suite %s: format must be ktap, metrics or kunit (%s)",
+		      name, p.buf);
 		goto out;
 	}
+	if (s->format == SUITE_FMT_KUNIT && !s->run)
+		s->run = xstrdup(KUNIT_RUN);
 	if (!s->run) {
 		error("suite %s: no run command (%s)", name, p.buf);
+		goto out;
+	}
+	if ((s->kunitconfig || s->filter) && s->format != SUITE_FMT_KUNIT) {
+		error("suite %s: kunitconfig and filter need format = kunit (%s)",
+		      name, p.buf);
 		goto out;
 	}
 	if (s->nmetrics && !suite_format_has_metrics(s)) {
@@ -279,6 +302,24 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 	}
 	ck = g_checksum_new(G_CHECKSUM_SHA1);
 	hash_file(ck, p.buf);
+	if (s->kunitconfig) {
+		struct buf f = BUF_INIT;
+		struct kunit_config kc;
+		char *why = NULL;
+
+		buf_addf(&f, "%s/%s", s->dir, s->kunitconfig);
+		if (!inside_suites(s, s->kunitconfig, f.buf) ||
+		    kunit_config_load(f.buf, &kc, &why)) {
+			error("suite %s: kunitconfig: %s", name,
+			      why ? why : "outside bench/suites");
+			free(why);
+			buf_release(&f);
+			goto out;
+		}
+		kunit_config_release(&kc);
+		hash_file(ck, f.buf);
+		buf_release(&f);
+	}
 	for (i = 0; i < s->nprograms; i++) {
 		struct buf f = BUF_INIT;
 
@@ -392,6 +433,35 @@ static int run_quiet(const char *const *argv, const char *cwd,
 	return ret;
 }
 
+/* A kunit suite on a build: its kunitconfig holds there, and the build's
+ * KUnit modules with the script that loads them go into the initramfs. */
+static int kunit_build(const struct suite *s, const char *build_dir,
+		       const char *tmpdir, struct initramfs_file **files,
+		       size_t *n, char **why)
+{
+	struct buf f = BUF_INIT;
+	struct kunit_config kc = { NULL, 0 };
+	size_t mods = 0;
+	int ret = -1;
+
+	if (s->kunitconfig) {
+		buf_addf(&f, "%s/%s", s->dir, s->kunitconfig);
+		if (kunit_config_load(f.buf, &kc, why))
+			goto out;
+		buf_reset(&f);
+		buf_addf(&f, "%s/.config", build_dir);
+		if (kunit_config_check(&kc, f.buf, why))
+			goto out;
+	}
+	if (kunit_stage(build_dir, tmpdir, s->filter, files, n, &mods, why))
+		goto out;
+	ret = 0;
+out:
+	kunit_config_release(&kc);
+	buf_release(&f);
+	return ret;
+}
+
 int suite_build(const struct suite *s, const char *src, const char *build_dir,
 		char *const *makevars, const char *cc, const char *tmpdir,
 		struct initramfs_file **files, size_t *n, char **why)
@@ -403,6 +473,9 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 	*files = NULL;
 	*n = 0;
 	*why = NULL;
+	if (s->format == SUITE_FMT_KUNIT && kunit_build(s, build_dir, tmpdir,
+							files, n, why))
+		goto out;
 	if (s->module) {
 		/* a copy: kbuild writes objects next to the sources */
 		const char *cp[] = { "cp", "-R", NULL, NULL, NULL };

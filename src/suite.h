@@ -3,7 +3,10 @@
  * syntax, section [suite]) naming its config fragment, kernel-side code to
  * build against the built tree (an out-of-tree module, `make M=`), guest
  * programs (C, built static), the command /init runs, the result format,
- * the guest's memory, timeouts and repetitions.  An unknown key or a
+ * the guest's memory, timeouts and repetitions.  A format = kunit suite
+ * runs the KUnit test modules of the kernel under test (kunit.h): its
+ * kunitconfig is checked against the build's .config, its filter (as
+ * kunit_tool's filter_glob) selects the cases.  An unknown key or a
  * missing file is an error before anything is built.
  *
  * struct suite owns its strings; suite_release() frees them.
@@ -32,6 +35,8 @@ struct suite_metric {
 enum suite_format {
 	SUITE_FMT_KTAP,		/* KTAP/TAP cases, as kunit_tool reads them */
 	SUITE_FMT_METRICS,	/* "# pwb-metric:" samples */
+	SUITE_FMT_KUNIT,	/* the kernel's KUnit tests: KTAP on the
+				 * console from the build's test modules */
 };
 const char *suite_format_name(enum suite_format f);
 /* 0 and *f set, or -1: name is not a format */
@@ -47,7 +52,11 @@ struct suite {
 	char *module;		/* directory (relative to dir) or NULL */
 	char **programs;	/* C sources (relative to dir) */
 	size_t nprograms;
-	char *run;		/* shell command in the guest */
+	char *run;		/* shell command in the guest (kunit: default
+				 * KUNIT_RUN, which loads the modules) */
+	char *kunitconfig;	/* kunit: the file (relative to dir) of the
+				 * options the kernel must have */
+	char *filter;		/* kunit: filter_glob, or NULL */
 	long mem, timeout, idle_timeout, repeat;
 	char *hash;		/* sha1 of the suite's files */
 	struct suite_metric *metrics;

@@ -1,4 +1,5 @@
 #include "suiterun.h"
+#include "kunit.h"
 #include "arch.h"
 #include "bootdb.h"
 #include "db.h"
@@ -252,9 +253,12 @@ int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
 		return -1;
 	/* a boot that never started has no console */
 	console = o->boot.run.output.buf ? o->boot.run.output.buf : "";
-	if (!suite_format_has_metrics(s))
-		o->have_ktap = !ktap_parse(console, &o->ktap);
-	else
+	if (!suite_format_has_metrics(s)) {
+		o->have_ktap = !(s->format == SUITE_FMT_KUNIT ?
+				 ktap_parse_kunit : ktap_parse)(console, &o->ktap);
+		if (o->have_ktap)
+			kunit_filter_ktap(&o->ktap, s->filter);
+	} else
 		metrics_parse(console, &o->metrics);
 	judge(s, o);
 	return record(db, s, build_id, idx, o);

@@ -33,13 +33,35 @@ test_expect_success 'a missing program is named' '
 test_expect_success 'a bad format, a bad number, a missing run command' '
 	mk_suite bad3 "	format = xml
 	run = true" &&
-	test_fails_with "format must be ktap or metrics" "$PWB" run --tree t --rev HEAD --suite bad3 &&
+	test_fails_with "format must be ktap, metrics or kunit, not .xml." "$PWB" run --tree t --rev HEAD --suite bad3 &&
 	mk_suite bad4 "	format = ktap
 	run = true
 	mem = lots" &&
 	test_fails_with "mem = .lots. is not a positive number" "$PWB" run --tree t --rev HEAD --suite bad4 &&
 	mk_suite bad5 "	format = ktap" &&
 	test_fails_with "no run command" "$PWB" run --tree t --rev HEAD --suite bad5
+'
+
+test_expect_success 'kunit suites: a kunitconfig that does not parse, a filter that is not a glob' '
+	mk_suite k1 "	format = kunit
+	kunitconfig = kunitconfig" &&
+	printf "CONFIG_KUNIT=m\nLIST_KUNIT_TEST=m\n" >data/bench/suites/k1/kunitconfig &&
+	test_fails_with "suite k1: kunitconfig: .*k1/kunitconfig:2: not CONFIG_NAME=VALUE: LIST_KUNIT_TEST=m" \
+		"$PWB" run --tree t --rev HEAD --suite k1 &&
+	mk_suite k2 "	format = kunit
+	kunitconfig = ../../../../t/.git/config" &&
+	test_fails_with "suite k2: kunitconfig: outside bench/suites" \
+		"$PWB" run --tree t --rev HEAD --suite k2 &&
+	mk_suite k3 "	format = kunit
+	filter = \"x; reboot -f\"" &&
+	test_fails_with "suite k3: filter = .x; reboot -f.: a glob of letters, digits and _-.\*?\[\]" \
+		"$PWB" run --tree t --rev HEAD --suite k3 &&
+	mk_suite k4 "	format = ktap
+	run = true
+	filter = list*" &&
+	test_fails_with "suite k4: kunitconfig and filter need format = kunit" \
+		"$PWB" run --tree t --rev HEAD --suite k4 &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM builds")" = 0
 '
 
 test_expect_success 'an unknown suite and a path as a name' '

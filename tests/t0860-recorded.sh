@@ -76,6 +76,33 @@ ktap_with() {
 	ktap | sed -n "/^ok 1/,\$p"
 }
 
+# ksuite T NAME "CASES" "FAILING": one KUnit module's KTAP as printk
+# puts it on the console (timestamps, the suite's lines indented)
+ksuite() {
+	n=0 r=ok
+	printf '[    2.%06d]     KTAP version 1\n[    2.%06d]     # Subtest: %s\n' $1 $1 "$2"
+	printf '[    2.%06d]     1..%d\n' $1 $(echo $3 | wc -w)
+	for c in $3; do
+		n=$((n + 1))
+		case " $4 " in
+		*" $c "*) r="not ok"
+			printf '[    2.%06d]     # %s: EXPECTATION FAILED at lib/list-test.c:%d\n' $1 "$c" $n
+			printf '[    2.%06d]     not ok %d %s\n' $1 $n "$c" ;;
+		*) printf '[    2.%06d]     ok %d %s\n' $1 $n "$c" ;;
+		esac
+	done
+	printf '[    2.%06d] %s 1 %s\n' $1 "$r" "$2"
+}
+
+# kunit FAILING...: the kunit-mm console (the modules /pwb/kunit-run
+# loads) with those cases failing
+kunit() {
+	printf '[    0.000000] Linux version 6.1.0 (recorded)\n### pwb-init: start\n'
+	ksuite 1 list-kunit-test "list_test_list_init list_test_list_del list_test_list_rotate_to_front" "$*"
+	ksuite 2 memcpy "memset_test memcpy_test" "$*"
+	printf '### pwb-init: end status=0\n'
+}
+
 record_oom() {
 	mkdir -p .pwb-recorded/oom-reaper &&
 	i=0 && for j in 3 -4 8 0 -7; do
@@ -102,6 +129,7 @@ test_expect_success 'setup: a tree whose commits carry their consoles, series ma
 	mkdir -p t/mm t/.pwb-recorded/mmn-pairing &&
 	echo "int x;" >t/mm/mmu_notifier.c &&
 	ktap >t/.pwb-recorded/mmn-pairing/0 &&
+	mkdir -p t/.pwb-recorded/kunit-mm && kunit >t/.pwb-recorded/kunit-mm/0 &&
 	(cd t && record_oom 1) &&
 	commit base : && (cd t && git tag base) &&
 	(cd t && git checkout -q -b three base) &&
@@ -402,6 +430,38 @@ test_expect_success 'matrix: two series, one batch each, the worst exit wins' '
 import json; m = json.load(open(\"m.json\"))
 assert m[\"backend\"] == \"recorded\"
 assert [c[\"verdict\"] for c in m[\"cells\"]] == [\"no-regression\", \"regression\"], m"
+'
+
+test_expect_success 'kunit-mm: a KUnit case the series breaks is a new failure, named suite.case' '
+	(cd t && git checkout -q -b kbreak base) &&
+	commit "list: rotate nothing to the front" \
+		"kunit list_test_list_rotate_to_front >.pwb-recorded/kunit-mm/0" &&
+	series kbreak && (cd t && git checkout -q master) &&
+	test_expect_code 0 "$PWB" run --tree t --rev base --suite kunit-mm \
+		--on recorded >krun.txt &&
+	grep -q "^kunit-mm run 1/1 on [0-9a-f]\{12\}: passed" krun.txt &&
+	grep -q "^  pass     list-kunit-test.list_test_list_rotate_to_front" krun.txt &&
+	grep -q "^  pass     memcpy.memcpy_test" krun.txt &&
+	test_expect_code 1 "$PWB" check kbreak.mbox --tree t --suite kunit-mm \
+		--on recorded --json >kbreak.json 2>/dev/null &&
+	python3 -c "
+import json; r = json.load(open(\"kbreak.json\"))
+s = r[\"suites\"][0]
+assert (r[\"verdict\"], s[\"format\"]) == (\"regression\", \"kunit\"), (r[\"verdict\"], s[\"format\"])
+bad = [c[\"name\"] for c in s[\"cases\"] if c[\"verdict\"] != \"pass\"]
+assert bad == [\"list-kunit-test.list_test_list_rotate_to_front\"], bad
+assert len(s[\"cases\"]) == 5 and s[\"runs\"][\"candidate\"] == 3, s" &&
+	# a filter (kunit_tool'"'"'s filter_glob) keeps the cases it selects
+	mkdir -p data/bench/suites && cp -r "$SRCDIR/bench/suites/kunit-mm" data/bench/suites/kunit-memcpy &&
+	printf "\tfilter = memcpy\n" >>data/bench/suites/kunit-memcpy/suite.conf &&
+	(cd t && git checkout -q -b kfilter base) &&
+	commit "kunit-memcpy: the same console" "cp -r .pwb-recorded/kunit-mm .pwb-recorded/kunit-memcpy" &&
+	(cd t && git checkout -q master) &&
+	"$PWB" -c core.datadir="$TRASH/data" run --tree t --rev kfilter \
+		--suite kunit-memcpy --on recorded --json >kf.json &&
+	python3 -c "
+import json; r = json.load(open(\"kf.json\"))[\"runs\"][0]
+assert [c[\"name\"] for c in r[\"cases\"]] == [\"memcpy.memset_test\", \"memcpy.memcpy_test\"], r"
 '
 
 test_expect_success 'run --on recorded: per-case results; a suite with no recording is an infrastructure error' '

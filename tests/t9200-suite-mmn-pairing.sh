@@ -320,4 +320,31 @@ assert \"fail\" in h.values(), h" &&
 	test_fails_with "no results for case .nope." "$PWB" history --case nope
 '
 
+# --- the kernel's own KUnit tests (issue 17) --------------------------------
+
+test_expect_success 'kunit-mm on v6.1-debian: every KUnit case of the build passes, per case' '
+	"$PWB" run --tree linux --rev v6.1-debian --suite kunit-mm >kunit.txt 2>kunit.err ||
+		{ tail -n 5 kunit.err; false; } &&
+	grep -q "^kunit-mm run 1/1 on [0-9a-f]\{12\}: passed" kunit.txt &&
+	grep -q "^  pass     list-kunit-test.list_test_list_init" kunit.txt &&
+	grep -q "^  pass     list_sort.list_sort_test" kunit.txt &&
+	grep -q "^  pass     memcpy.memset_test" kunit.txt &&
+	! grep -q "^  \(fail\|crashed\)" kunit.txt
+'
+
+test_expect_success 'check list-sort-unstable with kunit-mm: a regression naming list_sort.list_sort_test' '
+	"$PWB" check "$SRCDIR/patches/list-sort-unstable.mbox" --tree linux \
+		--suite kunit-mm --json >check-sort.json 2>check-sort.err;
+	test $? = 1 || { tail -n 5 check-sort.err; false; } &&
+	python3 -c "
+import json; r = json.load(open(\"check-sort.json\"))
+s = r[\"suites\"][0]
+assert r[\"verdict\"] == \"regression\", r[\"verdict\"]
+bad = [(c[\"name\"], c[\"verdict\"]) for c in s[\"cases\"] if c[\"verdict\"] != \"pass\"]
+assert bad == [(\"list_sort.list_sort_test\", \"new-failure\")], bad" &&
+	"$PWB" report >sort.txt &&
+	grep -q "new-failure *list_sort.list_sort_test" sort.txt &&
+	grep -q "order of equivalent elements not preserved" sort.txt
+'
+
 test_done

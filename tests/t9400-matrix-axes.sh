@@ -4,20 +4,24 @@
 # cover every axis in as few cold builds as there can be:
 #   v6.12-debian + arm64 + clang + qemu-arm64-debug   (cross-built with
 #       LLVM=1, KASAN/lockdep/DEBUG_VM..., qemu-system-aarch64 under TCG)
-#   v6.1-debian + x86_64 + gcc + qemu-x86_64          (the plain config)
+#   v6.12-debian + x86_64 + gcc + qemu-x86_64         (the plain config;
+#       6.1 on it is t9200's)
 # On every cell:
 #   mmn-kasan-oob (a write one byte past a 15-byte kmalloc that only KASAN
 #   sees): regression on a debug config, with a new KASAN finding while
 #   every case passes; no regression and no finding on a plain config.
 #   mmn-3-series: regression, the same five failing cases as on 6.1
 #   (patches/README.md), every patch builds.
+#   list-sort-unstable: kunit-mm (the kernel's own KUnit tests, modules of
+#   the same build) names list_sort.list_sort_test, every other case
+#   passes.
 # PWB_CELLS="BASE:ARCH:TOOLCHAIN:CONFIG ..." checks other cells; make
 # check-matrix sets it to the full cross product.  A table of cells x
 # series x verdicts x seconds ends the output.
 . "$(dirname "$0")/lib.sh"
 kernel_tier
 
-CELLS=${PWB_CELLS:-"v6.12-debian:arm64:clang:qemu-arm64-debug v6.1-debian:x86_64:gcc:qemu-x86_64"}
+CELLS=${PWB_CELLS:-"v6.12-debian:arm64:clang:qemu-arm64-debug v6.12-debian:x86_64:gcc:qemu-x86_64"}
 : >"$TRASH/table"
 
 test_expect_success 'setup: the reference tree with v6.1-debian and v6.12-debian' '
@@ -26,8 +30,8 @@ test_expect_success 'setup: the reference tree with v6.1-debian and v6.12-debian
 	git -C linux rev-parse -q --verify v6.12-debian^{commit} >/dev/null
 '
 
-# check SERIES CELL OUT: pwb check of patches/SERIES.mbox on CELL into
-# OUT.json; the table gets a row
+# check SERIES CELL OUT [SUITE]: pwb check of patches/SERIES.mbox on CELL
+# with SUITE (mmn-pairing) into OUT.json; the table gets a row
 check() {
 	IFS=: read -r base arch tc cfg <<-EOF
 	$2
@@ -35,7 +39,7 @@ check() {
 	t0=$(date +%s)
 	"$PWB" check "$SRCDIR/patches/$1.mbox" --tree linux --base "$base" \
 		--arch "$arch" --toolchain "$tc" --config "$cfg" \
-		--suite mmn-pairing --json >"$3.json" 2>"$3.err"
+		--suite "${4:-mmn-pairing}" --json >"$3.json" 2>"$3.err"
 	rc=$?
 	v=$(python3 -c "import json; print(json.load(open(\"$3.json\"))[\"verdict\"])" 2>/dev/null)
 	printf "%-42s %-16s %-14s %5s s\n" "$2" "$1" "${v:-?}" \
@@ -84,6 +88,28 @@ for cell in $CELLS; do
 		assert bad == ["oom_2_fail_first", "oom_3_fail_first", "oom_3_fail_middle",
 		               "oom_4_fail_first", "oom_4_fail_middle"], bad
 		assert [b["status"] for b in r["builds"]] == ["ok"] * 4, r["builds"]
+		EOF
+	'
+
+	test_expect_success "$cell: list-sort-unstable: kunit-mm names the KUnit case it breaks" '
+		check list-sort-unstable "$cell" "sort-$name" kunit-mm;
+		test $? = 1 || { cat "sort-$name.err"; false; } &&
+		python3 - "sort-$name.json" "$cell" <<-\EOF
+		import json, sys
+		r = json.load(open(sys.argv[1]))
+		s = r["suites"][0]
+		assert (r["verdict"], s["format"]) == ("regression", "kunit"), (r["verdict"], s["format"])
+		bad = [(c["name"], c["verdict"]) for c in s["cases"] if c["verdict"] != "pass"]
+		assert bad == [("list_sort.list_sort_test", "new-failure")], bad
+		# the test modules of the build: what the config fragment turns on
+		suites = {c["name"].split(".")[0] for c in s["cases"]}
+		want = {"list-kunit-test", "hlist", "list_sort", "memcpy"}
+		if sys.argv[2].endswith("-debug"):
+		    want.add("slub_test")
+		assert want <= suites, suites
+		assert len(s["cases"]) > 50, len(s["cases"])
+		# a new failure is booted twice more (check.retries) before it counts
+		assert s["runs"] == {"base": 1, "candidate": 3}, s["runs"]
 		EOF
 	'
 done
