@@ -380,11 +380,6 @@ static void judge_metrics(struct suite_cmp *c, const struct suite *s)
 	free(adj);
 }
 
-static int same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 /* an arch (tc 0) or compiler name, NULL meaning the default */
 static const char *or_default(const char *v, int tc)
 {
@@ -427,7 +422,7 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 				     or_default(cand->arch, 0));
 	else if (strcmp(or_default(base->compiler, 1),
 			or_default(cand->compiler, 1)) ||
-		 !same_str(base->toolchain, cand->toolchain))
+		 !str_same(base->toolchain, cand->toolchain))
 		c->why_not = xstrfmt("built with different toolchains: base %s, "
 				     "candidate %s",
 				     base->toolchain ? base->toolchain :

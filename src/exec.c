@@ -254,12 +254,16 @@ static int get_ready(struct executor *e, struct exec_request *q, struct side *sd
 	br->lock_fd = -1;
 	br->id = -1;
 	if (q->kernel) {
-		if (!s || s->module || e->backend == EXEC_RECORDED) {
+		int from_tree = s && (s->module || s->format == SUITE_FMT_KUNIT);
+
+		if (!s || from_tree || e->backend == EXEC_RECORDED) {
 			q->status = EXEC_ERROR;
-			set_why(q, s && s->module ?
-				xstrfmt("suite %s builds a module against its "
-					"kernel's tree: it needs a tree and a "
-					"revision, not a prebuilt kernel", s->name) :
+			set_why(q, from_tree ?
+				xstrfmt("suite %s %s: it needs a tree and a "
+					"revision, not a prebuilt kernel", s->name,
+					s->module ? "builds a module against its "
+					"kernel's tree" : "loads the KUnit modules "
+					"of its kernel's build") :
 				xstrfmt("the %s backend needs a tree and a "
 					"revision, not a prebuilt kernel",
 					e->ops->name));
@@ -405,11 +409,6 @@ static void stop_pending(struct exec_request *q, size_t n, enum exec_status st)
 			q[i].status = st;
 }
 
-static int same(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
 /* An earlier suite request of the batch asking for what q[i] asks (the
  * base several cells share): its index, else -1. */
 static long same_as(const struct exec_request *q, size_t i)
@@ -417,12 +416,12 @@ static long same_as(const struct exec_request *q, size_t i)
 	size_t j;
 
 	for (j = 0; q[i].suite && j < i; j++)
-		if (q[j].suite == q[i].suite && same(q[j].tree, q[i].tree) &&
-		    same(q[j].commit, q[i].commit) &&
-		    same(q[j].kernel, q[i].kernel) &&
-		    same(exec_request_config(&q[j]), exec_request_config(&q[i])) &&
-		    same(q[j].arch, q[i].arch) &&
-		    same(q[j].toolchain, q[i].toolchain) &&
+		if (q[j].suite == q[i].suite && str_same(q[j].tree, q[i].tree) &&
+		    str_same(q[j].commit, q[i].commit) &&
+		    str_same(q[j].kernel, q[i].kernel) &&
+		    str_same(exec_request_config(&q[j]), exec_request_config(&q[i])) &&
+		    str_same(q[j].arch, q[i].arch) &&
+		    str_same(q[j].toolchain, q[i].toolchain) &&
 		    q[j].repeat == q[i].repeat && q[j].reuse == q[i].reuse &&
 		    q[j].first_idx == q[i].first_idx)
 			return (long)j;
@@ -568,11 +567,11 @@ static int slurm_batch(struct executor *e, struct exec_request *q, size_t n)
 		/* a request several sides share is one submission */
 		for (k = 0; k < nreq; k++)
 			if (reqs[k].suite == q[i].suite &&
-			    same(reqs[k].commit, q[i].commit) &&
-			    same(reqs[k].kernel, q[i].kernel) &&
-			    same(reqs[k].config, exec_request_config(&q[i])) &&
-			    same(reqs[k].arch, q[i].arch) &&
-			    same(reqs[k].toolchain, q[i].toolchain))
+			    str_same(reqs[k].commit, q[i].commit) &&
+			    str_same(reqs[k].kernel, q[i].kernel) &&
+			    str_same(reqs[k].config, exec_request_config(&q[i])) &&
+			    str_same(reqs[k].arch, q[i].arch) &&
+			    str_same(reqs[k].toolchain, q[i].toolchain))
 				break;
 		if (k == nreq) {
 			reqs[k].suite = q[i].suite;

@@ -69,11 +69,6 @@ static const char *row_result(int pass, int fail)
 	return fail && pass ? "flaky" : fail ? "fail" : pass ? "pass" : "skip";
 }
 
-static int same(const char *a, const char *b)
-{
-	return a && b ? !strcmp(a, b) : a == b;
-}
-
 int history_case(sqlite3 *db, const char *name, const char *suite,
 		 struct case_history *out)
 {
@@ -104,9 +99,9 @@ int history_case(sqlite3 *db, const char *name, const char *suite,
 
 		for (k = 0; k < 5; k++)
 			col[k] = (const char *)sqlite3_column_text(st, k);
-		if (!t || !same(t->suite, col[0]) || !same(t->tree, col[1]) ||
-		    !same(t->arch, col[2]) || !same(t->compiler, col[3]) ||
-		    !same(t->config, col[4])) {
+		if (!t || !str_same(t->suite, col[0]) || !str_same(t->tree, col[1]) ||
+		    !str_same(t->arch, col[2]) || !str_same(t->compiler, col[3]) ||
+		    !str_same(t->config, col[4])) {
 			out->t = xrealloc(out->t, (out->n + 1) * sizeof(*out->t));
 			t = &out->t[out->n++];
 			memset(t, 0, sizeof(*t));

@@ -39,6 +39,9 @@ char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Duplicate s, or return NULL for NULL. */
 char *xstrdup_or_null(const char *s);
 
+/* Equal strings, or both NULL. */
+int str_same(const char *a, const char *b);
+
 int starts_with(const char *s, const char *prefix);
 /* Like starts_with but sets *rest to what follows the prefix. */
 int skip_prefix(const char *s, const char *prefix, const char **rest);
