@@ -1,21 +1,24 @@
 /*
- * pwb report [CHECK | SERIES] [--format text|json|email]
+ * pwb report [CHECK | SERIES] [--format text|json|email|kcidb]
  * The report of a stored check (the newest one without an argument, the
  * newest of a series given as pwb series takes it).
  */
 #include "cmds.h"
 #include "output.h"
 #include "report.h"
+#include "kcidb.h"
 #include "util/parse-options.h"
 #include "util/util.h"
 
 #include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 static const char *const usage[] = {
-	"pwb report [CHECK | SERIES] [--format text|json|email] [--force]",
+	"pwb report [CHECK | SERIES] [--format text|json|email|kcidb] [--force]",
 	NULL,
 };
 static const char usage_text[] =
@@ -23,17 +26,48 @@ static const char usage_text[] =
 	"check).  Without either: the newest check.  --format email prints a\n"
 	"plain-text reply to the series for the mailing list; it says only\n"
 	"what the check did, and a check with no result (interrupted, could\n"
-	"not check) gets no reply unless --force.\n";
+	"not check) gets no reply unless --force.  --format kcidb prints a\n"
+	"KCIDB v5.3 document (KernelCI; origin from config kcidb.origin) to\n"
+	"submit with kcidb-submit or curl: pwb sends nothing.\n";
+
+enum report_format { FMT_TEXT, FMT_JSON, FMT_EMAIL, FMT_KCIDB };
+static const char *const format_names[] = { "text", "json", "email", "kcidb" };
+
+/* The KCIDB document of r on stdout: 0, or -1 (said). */
+static int print_kcidb(struct pwb_ctx *ctx, const struct check_report *r)
+{
+	char *origin = ctx_config_get(ctx, "kcidb.origin");
+	char *lore = ctx_config_get(ctx, "lore.url");
+	json_t *j = NULL;
+	int ret = -1;
+
+	if (origin && !kcidb_origin_valid(origin)) {
+		error("kcidb.origin = '%s': lower-case letters, digits and _ "
+		      "(KCIDB's origin)", origin);
+		goto out;
+	}
+	j = report_kcidb(ctx->db, r, origin ? origin : "pwb",
+			 lore ? lore : "https://lore.kernel.org/all/");
+	if (j)
+		ret = json_print(j);
+out:
+	json_decref(j);
+	free(origin);
+	free(lore);
+	return ret;
+}
 
 int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	const char *format = "text";
+	enum report_format f = FMT_TEXT;
 	struct check_report r;
 	long id = -1;
 	int n, json = 0, force = 0, ret = EXIT_OK;
+	size_t i;
 
 	const struct opt opts[] = {
-		OPT_STRING(0, "format", &format, "F", "text, json or email"),
+		OPT_STRING(0, "format", &format, "F", "text, json, email or kcidb"),
 		OPT_FLAG(0, "json", &json, "the same as --format json"),
 		OPT_FLAG(0, "force", &force, "email: a reply even for a check with no result"),
 		OPT_END(),
@@ -44,10 +78,14 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 		return parse_options_exit(n);
 	if (json)
 		format = "json";
-	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "email"))
+	for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (!strcmp(format, format_names[i]))
+			break;
+	if (i == sizeof(format_names) / sizeof(format_names[0]))
 		return usage_with_options_error(usage, usage_text, opts,
-							"--format is text, json or email, not '%s'",
-				   format);
+				"--format is text, json, email or kcidb, not '%s'",
+				format);
+	f = (enum report_format)i;
 	if (n > 1)
 		return usage_with_options_error(usage, usage_text, opts,
 							"report takes at most one CHECK or SERIES");
@@ -59,12 +97,15 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 	}
 	if (report_load(ctx, id, &r))
 		return EXIT_FAIL;
-	if (!strcmp(format, "json")) {
+	if (f == FMT_JSON) {
 		json_t *j = report_json(&r);
 
 		json_print(j);
 		json_decref(j);
-	} else if (!strcmp(format, "email")) {
+	} else if (f == FMT_KCIDB) {
+		if (print_kcidb(ctx, &r))
+			ret = EXIT_FAIL;
+	} else if (f == FMT_EMAIL) {
 		/* "could not check" says nothing about the series either */
 		if ((!r.verdict || !strcmp(r.verdict, "infra-error")) && !force)
 			ret = error("check %ld has no result (status %s): no reply "

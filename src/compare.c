@@ -461,6 +461,9 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 	else if (c->comparable && c->cand_bad_runs && !c->base_bad_runs)
 		c->regressions++;
 	judge_metrics(c, s);
+	c->base_ids = bi;
+	c->cand_ids = ci;
+	bi = ci = NULL;
 	ret = 0;
 out:
 	free(bi);
@@ -493,6 +496,8 @@ void suite_cmp_release(struct suite_cmp *c)
 	}
 	free(c->findings);
 	free(c->suite);
+	free(c->base_ids);
+	free(c->cand_ids);
 	free(c->format);
 	free(c->suite_hash);
 	free(c->why_not);

@@ -102,6 +102,7 @@ struct suite_cmp {
 	int comparable;
 	char *why_not;
 	int base_runs, cand_runs;
+	long *base_ids, *cand_ids;	/* the runs (suite_runs ids), in order */
 	int base_bad_runs, cand_bad_runs;	/* kernel-failure, timeout */
 	struct case_cmp *cases;
 	size_t ncases;

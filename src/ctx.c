@@ -248,6 +248,8 @@ const struct config_key config_keys[] = {
 	{ "core.datadir", "the source tree", "where bench/ is (also $PWB_DATADIR)" },
 	{ "core.db", "", "database path" },
 	{ "core.workdir", "$XDG_CACHE_HOME/pwb", "checkouts and build directories" },
+	{ "kcidb.origin", "pwb", "the origin of pwb report --format kcidb's "
+	  "ids ([a-z0-9_]+)" },
 	{ "lore.connecttimeout", "15", "seconds to connect" },
 	{ "lore.maxsize", "64m", "cap on a thread, compressed and decompressed" },
 	{ "lore.maxwait", "60", "the longest Retry-After honoured, seconds" },

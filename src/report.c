@@ -34,6 +34,7 @@ void check_report_release(struct check_report *r)
 		free(r->builds[i].status);
 		free(r->builds[i].error);
 		free(r->builds[i].apply_strategy);
+		free(r->builds[i].toolchain);
 	}
 	free(r->builds);
 	for (i = 0; i < r->nsuites; i++) {
@@ -106,7 +107,8 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 
 	if (db_prepare(db, &st, "SELECT c.idx, c.commit_id, coalesce(b.status, "
 		       "c.status), b.error, b.warnings, b.new_warnings, b.seconds, "
-		       "b.cached_from IS NOT NULL, p.strategy FROM check_builds c "
+		       "b.cached_from IS NOT NULL, p.strategy, coalesce(b.id, -1), "
+		       "b.toolchain, b.started_at FROM check_builds c "
 		       "LEFT JOIN builds b ON b.id = c.build_id LEFT JOIN "
 		       "apply_patches p ON p.apply_id = ? AND p.idx = c.idx "
 		       "WHERE c.check_id = ? ORDER BY c.idx"))
@@ -128,6 +130,9 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 		b->seconds = sqlite3_column_double(st, 6);
 		b->cached = sqlite3_column_int(st, 7);
 		b->apply_strategy = db_column_dup(st, 8);
+		b->build_id = (long)sqlite3_column_int64(st, 9);
+		b->toolchain = db_column_dup(st, 10);
+		b->started_at = (long)sqlite3_column_int64(st, 11);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_error(db, "load check builds");

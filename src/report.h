@@ -18,7 +18,10 @@
 
 struct report_build {
 	int idx;		/* 0 the base, N patch N */
+	long build_id;		/* the builds row, -1 none */
 	char *commit;
+	char *toolchain;	/* the compiler's version line, or NULL */
+	long started_at;
 	char *status;		/* build status, or "not-built" */
 	char *error;
 	char *apply_strategy;	/* patches: exact, offset, three-way */

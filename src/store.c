@@ -754,3 +754,27 @@ void series_rows_free(struct series_row *r, size_t n)
 	}
 	free(r);
 }
+
+int store_message_raw(sqlite3 *db, const char *msgid, struct buf *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT raw_gz FROM messages WHERE msgid = ? "
+		       "ORDER BY id LIMIT 1"))
+		return -1;
+	db_bind_text(st, 1, msgid);
+	rc = db_row(db, st, "load a message");
+	if (rc > 0) {
+		const void *gz = sqlite3_column_blob(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+
+		rc = gz && !gz_decompress(gz, len, 256u << 20, out) ? 0 :
+		     error("message <%s>: its stored bytes do not decompress",
+			   msgid);
+	} else if (rc == 0) {
+		rc = 1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

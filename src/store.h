@@ -110,6 +110,10 @@ int store_load_thread(sqlite3 *db, long thread_id, struct thread_msg **out,
 		      size_t *n);
 void thread_msgs_free(struct thread_msg *m, size_t n);
 
+/* The bytes of message msgid as received (lore's /raw) into out
+ * (appended): 0, 1 no such message, -1 database or a damaged row (said). */
+int store_message_raw(sqlite3 *db, const char *msgid, struct buf *out);
+
 /*
  * The patch's commit message with its collected trailers added to the
  * trailer block (a new block when the message has none); a trailer the

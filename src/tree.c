@@ -107,6 +107,20 @@ int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name)
 	return 0;
 }
 
+char *tree_name_of(sqlite3 *db, const char *path)
+{
+	sqlite3_stmt *st;
+	char *name = NULL;
+
+	if (db_prepare(db, &st, "SELECT name FROM trees WHERE path = ?"))
+		return NULL;
+	db_bind_text(st, 1, path);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		name = db_column_dup(st, 0);
+	sqlite3_finalize(st);
+	return name;
+}
+
 int tree_peel_commit(git_repository *repo, const char *rev, git_commit **out)
 {
 	git_object *obj = NULL;

@@ -21,6 +21,8 @@ int tree_list(sqlite3 *db, struct tree_entry **out, size_t *n);
 void tree_entries_free(struct tree_entry *t, size_t n);
 /* NAME of a registered tree, or a path to a repository. */
 int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name);
+/* The registered name of the tree at path (allocated), else NULL. */
+char *tree_name_of(sqlite3 *db, const char *path);
 int tree_open(const char *path, git_repository **repo);
 /* REV (a commit, a tag, anything git rev-parse takes) peeled to a commit
  * (caller frees with git_commit_free).  0, or -1 without a message. */

@@ -1,0 +1,414 @@
+/* A check as a KCIDB v5.3 document (see kcidb.h). */
+#include "kcidb.h"
+#include "lore.h"
+#include "output.h"
+#include "store.h"
+#include "suiterun.h"
+#include "tree.h"
+#include "util/buf.h"
+#include "util/timefmt.h"
+#include "util/util.h"
+
+#include <glib.h>
+#include <jansson.h>
+#include <string.h>
+
+int kcidb_origin_valid(const char *origin)
+{
+	const char *p;
+
+	if (!*origin)
+		return 0;
+	for (p = origin; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
+/* A KCIDB path component: [A-Za-z0-9_-], anything else '_'; dots kept
+ * (they separate components) unless keep_dots is 0.  Never empty. */
+static void add_path(struct buf *b, const char *s, int keep_dots, int dash)
+{
+	size_t start = b->len;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		char c = *p;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || (c == '-' && dash))
+			buf_addch(b, c);
+		else if (c == '.' && keep_dots && b->len > start &&
+			 b->buf[b->len - 1] != '.' && p[1])
+			buf_addch(b, '.');
+		else
+			buf_addch(b, '_');
+	}
+	if (b->len == start)
+		buf_addch(b, '_');
+}
+
+static char *suite_path(const char *suite)
+{
+	struct buf b = BUF_INIT;
+
+	add_path(&b, suite, 0, 0);
+	return buf_detach(&b, NULL);
+}
+
+static char *sub_path(const char *suite_p, const char *name, int keep_dots)
+{
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "%s.", suite_p);
+	add_path(&b, name, keep_dots, 1);
+	return buf_detach(&b, NULL);
+}
+
+static json_t *rfc3339(long t)
+{
+	char s[48];
+
+	fmt_iso8601(s, t, 0);
+	return json_string(s);
+}
+
+static const char *build_status(const char *s)
+{
+	if (!s || !strcmp(s, "not-built"))
+		return "MISS";
+	if (!strcmp(s, "ok"))
+		return "PASS";
+	if (!strcmp(s, "failed") || !strcmp(s, "config-error"))
+		return "FAIL";
+	if (!strcmp(s, "timeout"))
+		return "ERROR";
+	return "MISS";		/* infra-error, interrupted */
+}
+
+/* a suite run's status (suiterun.h) */
+static const char *run_status(const char *s)
+{
+	if (!strcmp(s, "passed"))
+		return "PASS";
+	if (!strcmp(s, "failed") || !strcmp(s, "kernel-failure"))
+		return "FAIL";
+	if (!strcmp(s, "timeout"))
+		return "ERROR";
+	return "MISS";		/* infra-error, interrupted */
+}
+
+/* a case's (ktap.h); todo is a known failure: done, status not given */
+static const char *case_status(const char *s)
+{
+	if (!strcmp(s, "pass"))
+		return "PASS";
+	if (!strcmp(s, "fail"))
+		return "FAIL";
+	if (!strcmp(s, "crashed"))
+		return "ERROR";
+	if (!strcmp(s, "todo"))
+		return "DONE";
+	return "SKIP";
+}
+
+/* sha256 over the newline-terminated sha256 of each patch mail */
+static int patchset_hash(sqlite3 *db, const struct stored_series *s,
+			 char *out, size_t outsz)
+{
+	GChecksum *all = g_checksum_new(G_CHECKSUM_SHA256);
+	size_t i;
+	int ret = -1;
+
+	for (i = 0; i < s->npatches; i++) {
+		struct buf raw = BUF_INIT;
+		int rc = store_message_raw(db, s->patches[i].msgid, &raw);
+
+		if (!rc) {
+			char *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+							      (const guchar *)raw.buf,
+							      raw.len);
+
+			g_checksum_update(all, (const guchar *)h, 64);
+			g_checksum_update(all, (const guchar *)"\n", 1);
+			g_free(h);
+		}
+		buf_release(&raw);
+		if (rc) {
+			if (rc > 0)
+				error("series %ld: patch <%s> is not in the "
+				      "database", s->id, s->patches[i].msgid);
+			goto out;
+		}
+	}
+	snprintf(out, outsz, "%s", s->npatches ? g_checksum_get_string(all) : "");
+	ret = 0;
+out:
+	g_checksum_free(all);
+	return ret;
+}
+
+static json_t *checkout(sqlite3 *db, const struct check_report *r,
+			const char *origin, const char *lore_base)
+{
+	json_t *o = json_object(), *misc = json_object();
+	char *name = r->repo_path ? tree_name_of(db, r->repo_path) : NULL;
+	char hash[80];
+
+	json_object_set_new(o, "id", json_sprintf("%s:check%ld", origin, r->id));
+	json_object_set_new(o, "origin", json_string(origin));
+	if (name)
+		json_object_set_new(o, "tree_name", json_text(name));
+	free(name);
+	if (r->base_commit && strlen(r->base_commit) == 40)
+		json_object_set_new(o, "git_commit_hash", json_string(r->base_commit));
+	json_object_set_new(o, "start_time", rfc3339(r->started_at));
+	/* the series applied: its tip exists */
+	json_object_set_new(o, "valid", json_boolean(r->tip_commit != NULL));
+	if (r->have_series) {
+		const struct stored_series *s = &r->series;
+		const char *base = s->lore_base ? s->lore_base : lore_base;
+		json_t *files = json_array();
+		size_t i;
+
+		if (patchset_hash(db, s, hash, sizeof(hash))) {
+			json_decref(o);
+			json_decref(misc);
+			json_decref(files);
+			return NULL;
+		}
+		json_object_set_new(o, "patchset_hash", json_string(hash));
+		for (i = 0; i < s->npatches; i++) {
+			struct buf u = BUF_INIT;
+
+			lore_msg_url(&u, base, s->patches[i].msgid);
+			buf_addstr(&u, "raw");
+			json_array_append_new(files, json_pack("{s:o,s:o}",
+				"name", json_sprintf("%04d.patch", s->patches[i].idx),
+				"url", json_text(u.buf)));
+			buf_release(&u);
+		}
+		json_object_set_new(o, "patchset_files", files);
+		json_object_set_new(o, "message_id", json_text(s->cover_msgid ?
+							       s->cover_msgid : s->msgid));
+		if (s->subject)
+			json_object_set_new(o, "comment", json_text(s->subject));
+		json_object_set_new(misc, "series", json_integer(s->id));
+		json_object_set_new(misc, "version", json_integer(s->version));
+	}
+	json_object_set_new(misc, "pwb_check", json_integer(r->id));
+	json_object_set_new(misc, "verdict", json_text(r->verdict));
+	json_object_set_new(misc, "tip_commit", json_text(r->tip_commit));
+	json_object_set_new(o, "misc", misc);
+	return o;
+}
+
+static json_t *build(const struct check_report *r, const struct report_build *b,
+		     const char *origin)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_sprintf("%s:build%ld", origin, b->build_id));
+	json_object_set_new(o, "checkout_id", json_sprintf("%s:check%ld", origin, r->id));
+	json_object_set_new(o, "origin", json_string(origin));
+	if (r->arch)
+		json_object_set_new(o, "architecture", json_text(r->arch));
+	json_object_set_new(o, "compiler", json_text(b->toolchain ? b->toolchain :
+						     r->compiler));
+	if (r->config_name)
+		json_object_set_new(o, "config_name", json_text(r->config_name));
+	json_object_set_new(o, "status", json_string(build_status(b->status)));
+	json_object_set_new(o, "duration", json_real(b->seconds));
+	if (b->started_at > 0)
+		json_object_set_new(o, "start_time", rfc3339(b->started_at));
+	if (b->error && *b->error)
+		json_object_set_new(o, "log_excerpt", json_text(b->error));
+	json_object_set_new(o, "comment", b->idx ?
+			    json_sprintf("patch %d of %zu", b->idx, r->nbuilds - 1) :
+			    json_string("the base"));
+	json_object_set_new(o, "misc", json_pack("{s:o,s:b}", "commit",
+				json_text(b->commit), "cached", b->cached));
+	return o;
+}
+
+/* the issues of the document so far: one per (kind, title) */
+static const char *issue_for(json_t *issues, const char *origin,
+			     const char *kind, const char *title)
+{
+	char *h;
+	json_t *id;
+	size_t i;
+	struct buf key = BUF_INIT;
+
+	buf_addf(&key, "%s\n%s", kind, title);
+	h = g_compute_checksum_for_data(G_CHECKSUM_SHA1, (const guchar *)key.buf,
+					key.len);
+	buf_release(&key);
+	id = json_sprintf("%s:finding-%.16s", origin, h);
+	g_free(h);
+	for (i = 0; i < json_array_size(issues); i++) {
+		json_t *x = json_array_get(issues, i);
+
+		if (json_equal(json_object_get(x, "id"), id)) {
+			json_decref(id);
+			return json_string_value(json_object_get(x, "id"));
+		}
+	}
+	{
+		struct buf cat = BUF_INIT;
+		json_t *x;
+
+		buf_addstr(&cat, "runtime.");
+		add_path(&cat, kind, 0, 1);
+		x = json_pack("{s:o,s:i,s:s,s:o,s:o,s:[s#],s:{s:b}}", "id", id,
+			      "version", 1, "origin", origin, "report_subject",
+			      json_text(title), "comment", json_text(kind),
+			      "categories", cat.buf, (int)cat.len, "culprit",
+			      "code", 1);
+		buf_release(&cat);
+		json_array_append_new(issues, x);
+		return json_string_value(json_object_get(x, "id"));
+	}
+}
+
+/* The tests of one run on build bid, and its findings as incidents. */
+static void run_tests(sqlite3 *db, long run, long bid, const char *side,
+		      const char *suite_p, const struct check_report *r,
+		      const char *origin, json_t *tests, json_t *issues,
+		      json_t *incidents)
+{
+	json_t *j = suite_run_json(db, run), *x;
+	const char *status = json_string_value(json_object_get(j, "status"));
+	char *root = xstrfmt("%s:run%ld", origin, run);
+	size_t i;
+
+	x = json_pack("{s:s,s:o,s:s,s:s,s:s,s:{s:s,s:I}}", "id", root,
+		      "build_id", json_sprintf("%s:build%ld", origin, bid),
+		      "origin", origin, "path", suite_p, "status",
+		      run_status(status ? status : "infra-error"), "misc", "side",
+		      side, "run", (json_int_t)run);
+	if (json_is_number(json_object_get(j, "seconds")))
+		json_object_set(x, "duration", json_object_get(j, "seconds"));
+	json_object_set_new(x, "environment", json_pack("{s:o}", "comment",
+		json_sprintf("QEMU, %s, config %s", r->arch ? r->arch : "x86_64",
+			     r->config_name ? r->config_name : "?")));
+	if (json_is_string(json_object_get(j, "error")))
+		json_object_set(x, "log_excerpt", json_object_get(j, "error"));
+	json_array_append_new(tests, x);
+	x = json_object_get(j, "cases");
+	for (i = 0; i < json_array_size(x); i++) {
+		json_t *c = json_array_get(x, i), *t;
+		const char *name = json_string_value(json_object_get(c, "name"));
+		const char *st = json_string_value(json_object_get(c, "status"));
+		const char *diag = json_string_value(json_object_get(c, "diag"));
+		char *p = sub_path(suite_p, name ? name : "", 1);
+
+		t = json_pack("{s:o,s:o,s:s,s:s,s:s}", "id",
+			      json_sprintf("%s.%s", root, p + strlen(suite_p) + 1),
+			      "build_id", json_sprintf("%s:build%ld", origin, bid),
+			      "origin", origin, "path", p, "status",
+			      case_status(st ? st : "skip"));
+		if (diag && *diag)
+			json_object_set_new(t, "log_excerpt", json_text(diag));
+		json_object_set_new(t, "misc", json_pack("{s:s,s:I,s:o}", "side", side,
+			"run", (json_int_t)run, "name", json_text(name)));
+		json_array_append_new(tests, t);
+		free(p);
+	}
+	x = json_object_get(j, "metrics");
+	for (i = 0; i < json_array_size(x); i++) {
+		json_t *m = json_array_get(x, i), *t, *num;
+		const char *name = json_string_value(json_object_get(m, "name"));
+		const char *unit = json_string_value(json_object_get(m, "unit"));
+		char *p;
+		struct buf n = BUF_INIT;
+		const char *q;
+
+		/* "hog_ms/subs=2": its '/' a path separator */
+		for (q = name ? name : ""; *q; q++)
+			buf_addch(&n, *q == '/' ? '.' : *q);
+		p = sub_path(suite_p, n.buf, 1);
+		num = json_pack("{s:O}", "value", json_object_get(m, "value"));
+		if (unit && *unit)
+			json_object_set_new(num, "unit", json_text(unit));
+		t = json_pack("{s:o,s:o,s:s,s:s,s:s,s:o,s:{s:s,s:I,s:o}}", "id",
+			      json_sprintf("%s.%s#%zu", root, p + strlen(suite_p) + 1, i),
+			      "build_id", json_sprintf("%s:build%ld", origin, bid),
+			      "origin", origin, "path", p, "status", "DONE",
+			      "number", num, "misc", "side", side, "run",
+			      (json_int_t)run, "name", json_text(name));
+		json_array_append_new(tests, t);
+		buf_release(&n);
+		free(p);
+	}
+	x = json_object_get(j, "findings");
+	for (i = 0; i < json_array_size(x); i++) {
+		json_t *f = json_array_get(x, i);
+		const char *kind = json_string_value(json_object_get(f, "kind"));
+		const char *title = json_string_value(json_object_get(f, "title"));
+		const char *iid;
+
+		if (!json_is_true(json_object_get(f, "failure")) || !kind || !title)
+			continue;
+		iid = issue_for(issues, origin, kind, title);
+		json_array_append_new(incidents, json_pack("{s:o,s:s,s:s,s:i,s:s,s:b}",
+			"id", json_sprintf("%s:run%ld-finding%zu", origin, run, i),
+			"origin", origin, "issue_id", iid, "issue_version", 1,
+			"test_id", root, "present", 1));
+	}
+	free(root);
+	json_decref(j);
+}
+
+json_t *report_kcidb(sqlite3 *db, const struct check_report *r,
+		     const char *origin, const char *lore_base)
+{
+	json_t *doc, *co, *builds = json_array(), *tests = json_array();
+	json_t *issues = json_array(), *incidents = json_array();
+	const struct report_build *base = NULL, *tip = NULL;
+	size_t i, k;
+
+	co = checkout(db, r, origin, lore_base);
+	if (!co) {
+		json_decref(builds);
+		json_decref(tests);
+		json_decref(issues);
+		json_decref(incidents);
+		return NULL;
+	}
+	for (i = 0; i < r->nbuilds; i++) {
+		const struct report_build *b = &r->builds[i];
+
+		if (b->build_id < 0)
+			continue;	/* never built: no build object */
+		json_array_append_new(builds, build(r, b, origin));
+		if (b->idx == 0)
+			base = b;
+		tip = b;
+	}
+	/* the runs: the base's on the base build, the candidate's on the
+	 * tip's (runs reused from other checks ran on the same source and
+	 * config: the same kernel) */
+	for (i = 0; base && tip && tip != base && i < r->nsuites; i++) {
+		const struct suite_cmp *c = &r->suites[i];
+		char *sp;
+
+		if (r->suite_errors[i])
+			continue;
+		sp = suite_path(c->suite);
+		for (k = 0; k < (size_t)c->base_runs; k++)
+			run_tests(db, c->base_ids[k], base->build_id, "base", sp, r,
+				  origin, tests, issues, incidents);
+		for (k = 0; k < (size_t)c->cand_runs; k++)
+			run_tests(db, c->cand_ids[k], tip->build_id, "candidate", sp,
+				  r, origin, tests, issues, incidents);
+		free(sp);
+	}
+	doc = json_pack("{s:{s:i,s:i},s:[o]}", "version", "major", 5, "minor", 3,
+			"checkouts", co);
+	json_object_set_new(doc, "builds", builds);
+	json_object_set_new(doc, "tests", tests);
+	json_object_set_new(doc, "issues", issues);
+	json_object_set_new(doc, "incidents", incidents);
+	return doc;
+}
