@@ -1,5 +1,5 @@
 /*
- * pwb report [CHECK | SERIES] [--format text|json|email|kcidb]
+ * pwb report [CHECK | SERIES] [--format text|json|email|kcidb|patchwork]
  * The report of a stored check (the newest one without an argument, the
  * newest of a series given as pwb series takes it).
  */
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 static const char *const usage[] = {
-	"pwb report [CHECK | SERIES] [--format text|json|email|kcidb] [--force]",
+	"pwb report [CHECK | SERIES] [--format text|json|email|kcidb|patchwork] [--force]",
 	NULL,
 };
 static const char usage_text[] =
@@ -28,10 +28,12 @@ static const char usage_text[] =
 	"what the check did, and a check with no result (interrupted, could\n"
 	"not check) gets no reply unless --force.  --format kcidb prints a\n"
 	"KCIDB v5.3 document (KernelCI; origin from config kcidb.origin) to\n"
-	"submit with kcidb-submit or curl: pwb sends nothing.\n";
+	"submit with curl: pwb sends nothing.  --format patchwork prints, per\n"
+	"patch, the bodies of patchwork's checks API.\n";
 
-enum report_format { FMT_TEXT, FMT_JSON, FMT_EMAIL, FMT_KCIDB };
-static const char *const format_names[] = { "text", "json", "email", "kcidb" };
+enum report_format { FMT_TEXT, FMT_JSON, FMT_EMAIL, FMT_KCIDB, FMT_PATCHWORK };
+static const char *const format_names[] = { "text", "json", "email", "kcidb",
+					     "patchwork" };
 
 /* The KCIDB document of r on stdout: 0, or -1 (said). */
 static int print_kcidb(struct pwb_ctx *ctx, const struct check_report *r)
@@ -67,7 +69,7 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 	size_t i;
 
 	const struct opt opts[] = {
-		OPT_STRING(0, "format", &format, "F", "text, json, email or kcidb"),
+		OPT_STRING(0, "format", &format, "F", "text, json, email, kcidb or patchwork"),
 		OPT_FLAG(0, "json", &json, "the same as --format json"),
 		OPT_FLAG(0, "force", &force, "email: a reply even for a check with no result"),
 		OPT_END(),
@@ -83,7 +85,7 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 			break;
 	if (i == sizeof(format_names) / sizeof(format_names[0]))
 		return usage_with_options_error(usage, usage_text, opts,
-				"--format is text, json, email or kcidb, not '%s'",
+				"--format is text, json, email, kcidb or patchwork, not '%s'",
 				format);
 	f = (enum report_format)i;
 	if (n > 1)
@@ -99,6 +101,11 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 		return EXIT_FAIL;
 	if (f == FMT_JSON) {
 		json_t *j = report_json(&r);
+
+		json_print(j);
+		json_decref(j);
+	} else if (f == FMT_PATCHWORK) {
+		json_t *j = report_patchwork(&r);
 
 		json_print(j);
 		json_decref(j);

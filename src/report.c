@@ -840,6 +840,70 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 	fprintf(out, ").\n\n");
 }
 
+/* patchwork's check states for a build and for a suite of the tip */
+static const char *pw_build_state(const char *status)
+{
+	if (!status || !strcmp(status, "not-built"))
+		return "pending";
+	if (!strcmp(status, "ok"))
+		return "success";
+	if (!strcmp(status, "failed") || !strcmp(status, "config-error"))
+		return "fail";
+	return "warning";	/* infra-error, timeout, interrupted */
+}
+
+json_t *report_patchwork(const struct check_report *r)
+{
+	json_t *arr = json_array();
+	struct buf link = BUF_INIT;
+	size_t i, k;
+
+	if (r->have_series)
+		link_of(&link, r);
+	for (i = 0; r->have_series && i < r->series.npatches; i++) {
+		const struct stored_patch *p = &r->series.patches[i];
+		const struct report_build *b = NULL;
+		int last = i + 1 == r->series.npatches;
+		json_t *checks = json_array();
+
+		for (k = 0; k < r->nbuilds; k++)
+			if (r->builds[k].idx == p->idx)
+				b = &r->builds[k];
+		/* a patch that did not apply has no build: the apply failed */
+		json_array_append_new(checks, json_pack("{s:s,s:s,s:o,s:s%}",
+			"state", !r->tip_commit ? "fail" : pw_build_state(b ? b->status : NULL),
+			"context", "pwb-build",
+			"description", !r->tip_commit ?
+				json_string("the series does not apply") :
+				json_sprintf("build %s (%s, %s, %s)",
+					     b ? b->status : "not-built",
+					     r->arch ? r->arch : "x86_64",
+					     r->compiler ? r->compiler : "gcc",
+					     r->config_name ? r->config_name : "?"),
+			"target_url", link.buf, link.len));
+		for (k = 0; last && k < r->nsuites; k++) {
+			const struct suite_cmp *c = &r->suites[k];
+			const char *state = r->suite_errors[k] || !c->comparable ?
+					    "warning" : c->regressions ? "fail" : "success";
+			json_t *d = r->suite_errors[k] ?
+				json_sprintf("not compared: %s", r->suite_errors[k]) :
+				!c->comparable ? json_sprintf("not comparable: %s", c->why_not) :
+				json_sprintf("%d regression%s, %d fixed, %d flaky (runs: "
+					     "base %d, candidate %d)", c->regressions,
+					     c->regressions == 1 ? "" : "s", c->fixed,
+					     c->flaky, c->base_runs, c->cand_runs);
+
+			json_array_append_new(checks, json_pack("{s:s,s:o,s:o,s:s%}",
+				"state", state, "context", json_sprintf("pwb-%s", c->suite),
+				"description", d, "target_url", link.buf, link.len));
+		}
+		json_array_append_new(arr, json_pack("{s:i,s:o,s:o}", "patch", p->idx,
+			"msgid", json_text(p->msgid), "checks", checks));
+	}
+	buf_release(&link);
+	return arr;
+}
+
 void report_email(FILE *out, const struct check_report *r)
 {
 	const struct stored_patch *p0 = r->have_series && r->series.npatches ?

@@ -55,5 +55,13 @@ int report_find_check(struct pwb_ctx *ctx, const char *arg, long *id);
 void report_text(FILE *out, const struct check_report *r, int colour);
 struct json_t *report_json(const struct check_report *r);
 void report_email(FILE *out, const struct check_report *r);
+/*
+ * What patchwork's POST /api/patches/<id>/checks/ takes, per patch of the
+ * series: [ { "patch": N, "msgid", "checks": [ { "state": "success" |
+ * "warning" | "fail" | "pending", "context": "pwb-build" | "pwb-SUITE"
+ * (the suites on the last patch), "description", "target_url" } ] } ].
+ * Caller decrefs.
+ */
+struct json_t *report_patchwork(const struct check_report *r);
 
 #endif

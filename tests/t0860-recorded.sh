@@ -479,6 +479,28 @@ test_expect_success 'run --on recorded: per-case results; a suite with no record
 		--suite unrecorded --on recorded
 '
 
+test_expect_success 'report --format patchwork: per patch, the bodies of patchwork'"'"'s checks API' '
+	"$PWB" report "$(python3 -c "import json; print(json.load(open(\"three.json\"))[\"check\"])")" \
+		--format patchwork >pw-three.json &&
+	"$PWB" report "$(python3 -c "import json; print(json.load(open(\"nb.json\"))[\"check\"])")" \
+		--format patchwork >pw-nb.json &&
+	python3 - pw-three.json pw-nb.json <<-\EOF
+	import json, sys
+	t = json.load(open(sys.argv[1]))
+	assert [p["patch"] for p in t] == [1, 2, 3], t
+	got = [[(c["context"], c["state"]) for c in p["checks"]] for p in t]
+	assert got == [[("pwb-build", "success")]] * 2 + \
+	       [[("pwb-build", "success"), ("pwb-mmn-pairing", "fail")]], got
+	last = t[2]["checks"][1]
+	assert last["description"].startswith("1 regression, 0 fixed"), last
+	assert all(c["target_url"].startswith("https://") for p in t for c in p["checks"])
+	assert all(set(c) == {"state", "context", "description", "target_url"} for p in t for c in p["checks"])
+	n = json.load(open(sys.argv[2]))
+	assert [p["checks"][0]["state"] for p in n] == ["success", "fail"], n
+	assert n[1]["checks"][0]["description"].startswith("build failed"), n
+	EOF
+'
+
 KCIDB_SCHEMA="$SRCDIR/../shared/peer/kcidb/kcidb-v5.3.schema.json"
 
 # kcidb CHECK-JSON OUT: pwb report --format kcidb of the check pwb check
