@@ -752,6 +752,22 @@ out:
 	return ret;
 }
 
+int check_newest_of_series(sqlite3 *db, long series_id, long *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT id FROM checks WHERE series_id = ? "
+		       "ORDER BY id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(st, 1, series_id);
+	rc = db_row(db, st, "find the newest check");
+	if (rc > 0)
+		*id = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
 		    char *hex)
 {

@@ -81,6 +81,9 @@ struct check_cell {
 int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
 		    char *hex);
 
+/* The newest check of series_id: 1 with *id, 0 none, -1 database (said). */
+int check_newest_of_series(sqlite3 *db, long series_id, long *id);
+
 int check_load_suites(struct pwb_ctx *ctx, char **names, size_t nnames,
 		      const char **config, struct suite **suites, size_t *n);
 void check_suites_release(struct suite *suites, size_t n);

@@ -71,6 +71,8 @@ static const struct cmd commands[] = {
 	  "run one build or suite job into a bundle; import bundles" },
 	{ "report", cmd_report, NEED_DB | READ_DB,
 	  "the report of a check: text, JSON or a reply for the list" },
+	{ "b4-check", cmd_b4check, 0,
+	  "b4's external check command: what pwb found for a mail on stdin" },
 	{ "triage", cmd_triage, 0,
 	  "kernel failures in a saved console log" },
 	{ "ktap", cmd_ktap, 0, "(plumbing) the cases of KTAP/TAP output" },

@@ -1,5 +1,6 @@
 #include "report.h"
 #include "history.h"
+#include "check.h"
 #include "db.h"
 #include "kbuild.h"
 #include "lore.h"
@@ -88,15 +89,9 @@ int report_find_check(struct pwb_ctx *ctx, const char *arg, long *id)
 	}
 	if (store_find_series(ctx->db, arg, &sid))
 		return -1;
-	if (db_prepare(ctx->db, &st, "SELECT id FROM checks WHERE series_id = ? "
-		       "ORDER BY id DESC LIMIT 1"))
+	found = check_newest_of_series(ctx->db, sid, id);
+	if (found < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, sid);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*id = (long)sqlite3_column_int64(st, 0);
-		found = 1;
-	}
-	sqlite3_finalize(st);
 	return found ? 0 : error("series %ld has not been checked (pwb check)", sid);
 }
 

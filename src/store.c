@@ -449,6 +449,26 @@ int store_find_series(sqlite3 *db, const char *arg, long *id)
 	return rc == 1 ? 0 : -1;
 }
 
+int store_series_of_mail(sqlite3 *db, const char *msgid, long *id, int *idx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* the newest series that has it (a resend is a new series) */
+	if (db_prepare(db, &st, "SELECT series_id, idx FROM patches WHERE "
+		       "msgid = ?1 UNION ALL SELECT id, 0 FROM series WHERE "
+		       "cover_msgid = ?1 ORDER BY 1 DESC LIMIT 1"))
+		return -1;
+	db_bind_text(st, 1, msgid);
+	rc = db_row(db, st, "find the series of a mail");
+	if (rc > 0) {
+		*id = (long)sqlite3_column_int64(st, 0);
+		*idx = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int store_find_thread(sqlite3 *db, const char *arg, long *thread_id)
 {
 	char *msgid = NULL, *base = NULL;

@@ -501,6 +501,40 @@ test_expect_success 'report --format patchwork: per patch, the bodies of patchwo
 	EOF
 '
 
+test_expect_success 'b4-check: b4'"'"'s external check protocol on the series'"'"' mails' '
+	ls three.d/*.patch >three.list && test $(wc -l <three.list) = 4 &&
+	# the mails as the mbox has them (series() names the covers apart)
+	for f in $(cat three.list); do
+		sed "s/<cover\./<cover-three./" "$f" | "$PWB" b4-check >"$f.json" || return 1
+	done &&
+	"$PWB" b4-check <nobuild.d/0002-mm-two-which-does-not-build.patch >nb2.json &&
+	printf "From: a@b\nSubject: x\nMessage-ID: <nobody@example.org>\n\nhi\n" |
+		"$PWB" b4-check >unknown.json &&
+	printf "From: a@b\nSubject: x\n\nno id\n" | "$PWB" b4-check >noid.json &&
+	"$PWB" --db "$TRASH/none.sqlite" b4-check <nobuild.d/0002-mm-two-which-does-not-build.patch >nodb.json 2>nodb.err &&
+	test ! -e "$TRASH/none.sqlite" &&
+	python3 - $(cat three.list) <<-\EOF
+	import json, sys
+	r = [json.load(open(f + ".json")) for f in sys.argv[1:]]
+	def st(x):
+	    return [(e["tool"], e["status"]) for e in x]
+	assert all(set(e) <= {"tool", "status", "summary", "url", "details"} for x in r for e in x)
+	assert st(r[0]) == [("pwb-mmn-pairing", "fail")], r[0]          # the cover letter
+	assert st(r[1]) == st(r[2]) == [("pwb-build", "pass")], r[1:3]
+	assert st(r[3]) == [("pwb-build", "pass"), ("pwb-mmn-pairing", "fail")], r[3]
+	assert "new-failure    oom_4_fail_middle" in r[3][1]["details"], r[3][1]
+	assert r[3][1]["summary"].startswith("1 regression"), r[3][1]
+	assert r[3][1]["url"].startswith("https://"), r[3][1]
+	nb = json.load(open("nb2.json"))
+	assert st(nb) == [("pwb-build", "fail")] and "expected ;" in nb[0]["details"], nb
+	for f, want in (("unknown.json", "pwb does not know <nobody@example.org>"),
+	                ("noid.json", "pwb: the mail has no Message-ID"),
+	                ("nodb.json", "pwb: no database to look in")):
+	    x = json.load(open(f))
+	    assert st(x) == [("pwb", "warn")] and x[0]["summary"].startswith(want), (f, x)
+	EOF
+'
+
 KCIDB_SCHEMA="$SRCDIR/../shared/peer/kcidb/kcidb-v5.3.schema.json"
 
 # kcidb CHECK-JSON OUT: pwb report --format kcidb of the check pwb check
