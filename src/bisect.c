@@ -429,3 +429,98 @@ enum bisect_result bisect_run(struct bisect *b, bisect_step_fn step, void *ud)
 	return bisect_search(b->marks, b->n, run_judge, run_step, &rc,
 			     &b->lo, &b->hi, &b->steps);
 }
+
+/* A commit on its own: its case (case_name) or any case failing in every
+ * run, or a kernel that fails or hangs, is bad; runs that disagree skip. */
+static int test_alone(struct bisect *b, const char *commit,
+		      enum bisect_mark *mark, char *why, size_t whylen)
+{
+	struct kbuild_result br;
+	struct suite_cmp c;
+	struct cmp_side side;
+	struct cmp_opts o = { STATS_NONE, 0.05 };
+	size_t k, bad = 0, first = 0;
+	enum runs rc;
+	int ran, found = 0;
+
+	memset(&br, 0, sizeof(br));
+	rc = ensure_runs(b, commit, &br, &ran);
+	b->cycles += ran;
+	if (rc == RUNS_INTERRUPTED || rc == RUNS_EINFRA) {
+		kbuild_result_release(&br);
+		return rc == RUNS_INTERRUPTED ? BISECT_INTERRUPTED : BISECT_EINFRA;
+	}
+	*mark = BISECT_SKIP;
+	if (rc != RUNS_OK) {
+		snprintf(why, whylen, "%s", rc == RUNS_NO_KERNEL ?
+			 "does not build" : "the suite could not run");
+		kbuild_result_release(&br);
+		return 0;
+	}
+	side = cmp_side_of(&br);
+	if (compare_suite(b->ctx->db, b->o.s, b->o.s->hash, &side, &side, &o, &c)) {
+		kbuild_result_release(&br);
+		return BISECT_EINFRA;
+	}
+	for (k = 0; k < c.ncases; k++) {
+		const struct case_cmp *x = &c.cases[k];
+
+		if (b->o.case_name && strcmp(x->name, b->o.case_name))
+			continue;
+		found = 1;
+		if (x->cand_fail && x->cand_pass) {
+			snprintf(why, whylen, "%s: its runs disagree (%d of %d "
+				 "pass)", x->name, x->cand_pass,
+				 x->cand_pass + x->cand_fail);
+			goto out;
+		}
+		if (x->cand_fail && !bad++)
+			first = k;
+	}
+	if (b->o.case_name && !found) {
+		snprintf(why, whylen, "no case %s in its runs", b->o.case_name);
+	} else if (bad) {
+		*mark = BISECT_BAD;
+		snprintf(why, whylen, "%s fails%s", c.cases[first].name,
+			 bad > 1 ? " (and more)" : "");
+	} else if (!b->o.case_name && c.cand_bad_runs) {
+		*mark = BISECT_BAD;
+		snprintf(why, whylen, "the kernel failed or timed out in %d of %d "
+			 "runs", c.cand_bad_runs, c.cand_runs);
+	} else {
+		*mark = BISECT_GOOD;
+		snprintf(why, whylen, "%s", b->o.case_name ? "it passes" :
+			 "every case passes");
+	}
+out:
+	suite_cmp_release(&c);
+	kbuild_result_release(&br);
+	return 0;
+}
+
+int bisect_one(struct bisect *b, const char *good, const char *commit,
+	       enum bisect_mark *mark, char *why, size_t whylen)
+{
+	struct executor e;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc;
+
+	executor_init(&e, b->ctx, b->o.backend);
+	if (!b->tree_path && tree_resolve(b->ctx->db, b->o.tree_arg,
+					  &b->tree_path, &b->tree_name))
+		return BISECT_EINFRA;
+	if (exec_check(&e))
+		return BISECT_EINFRA;
+	if (!good)
+		return test_alone(b, commit, mark, why, whylen);
+	if (tree_rev_commit(b->tree_path, good, "--good", hex))
+		return BISECT_EINFRA;
+	add_commit(b, hex, "the good end");
+	add_commit(b, commit, "this commit");
+	rc = test_commit(b, 0, mark, why, whylen);
+	if (rc)
+		return rc;
+	if (*mark != BISECT_GOOD)
+		return BISECT_GOOD_UNTESTABLE;
+	return test_commit(b, 1, mark, why, whylen);
+}

@@ -113,4 +113,15 @@ int bisect_load_series(struct bisect *b, const char *arg,
  */
 enum bisect_result bisect_run(struct bisect *b, bisect_step_fn step, void *ud);
 
+/*
+ * One step of a bisection someone else drives (git bisect run): commit
+ * against the good end as bisect_run judges it, or (good NULL) on its
+ * own: its case, or any case, failing in every run, or (no case) a
+ * kernel that fails or hangs, is bad; runs that disagree are a skip.
+ * Sets *mark and why; returns 0, BISECT_GOOD_UNTESTABLE, BISECT_EINFRA
+ * or BISECT_INTERRUPTED.  b has no candidates loaded.
+ */
+int bisect_one(struct bisect *b, const char *good, const char *commit,
+	       enum bisect_mark *mark, char *why, size_t whylen);
+
 #endif

@@ -22,6 +22,7 @@
 #include "arch.h"
 #include "lore.h"
 #include "output.h"
+#include "tree.h"
 #include "util/buf.h"
 #include "util/run.h"
 #include "util/util.h"
@@ -219,5 +220,124 @@ out:
 	if (loaded_series)
 		stored_series_release(&ss);
 	free(datadir);
+	return ret;
+}
+
+static const char *const step_usage[] = {
+	"pwb bisect-step --suite S [--tree T] [--case NAME | --metric NAME] [--good REV] [--repeat N] [--on local|slurm]",
+	NULL,
+};
+static const char step_text[] =
+	"One step of a bisection git drives: builds and tests the commit\n"
+	"checked out (HEAD) in the current directory's repository, with the\n"
+	"suite S, and exits as git bisect run expects: 0 good, 1 bad, 125\n"
+	"cannot test (it does not build, the suite cannot run, its runs\n"
+	"disagree), 128 stop the bisection (pwb could not work: a bad\n"
+	"argument, the database, QEMU).  With --good REV it is judged against\n"
+	"REV as pwb bisect judges (--case: the case is a new failure;\n"
+	"--metric: the metric regresses; neither: anything regresses);\n"
+	"without, on its own (its case, or any case, fails in every run, or\n"
+	"the kernel fails).  --tree: the registered tree or path the commit is\n"
+	"built from (default: the current directory's repository).  Runs are\n"
+	"recorded: a commit tested before is not built or booted again.\n"
+	"  git bisect start BAD GOOD\n"
+	"  git bisect run pwb bisect-step --suite mmn-pairing --good GOOD\n";
+
+/* git bisect run: 125 skips, 128 and above abort */
+#define STEP_GOOD 0
+#define STEP_BAD 1
+#define STEP_SKIP 125
+#define STEP_ABORT 128
+
+int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx)
+{
+	struct bisect_opts bo;
+	const char *arch = NULL, *toolchain = NULL, *good = NULL;
+	const char *suite_name = NULL, *on = NULL;
+	const struct arch *ta;
+	const struct toolchain *tt;
+	struct bisect b;
+	struct suite s;
+	enum bisect_mark mark = BISECT_SKIP;
+	char hex[GIT_OID_HEXSZ + 1], why[512] = "", *top = NULL, *datadir = NULL;
+	char *named = NULL;
+	int n, ret = STEP_ABORT, loaded = 0, rc;
+
+	memset(&bo, 0, sizeof(bo));
+	memset(&b, 0, sizeof(b));
+	const struct opt opts[] = {
+		OPT_STRING(0, "tree", &bo.tree_arg, "T",
+			   "the tree to build from (default: this repository)"),
+		OPT_STRING(0, "good", &good, "REV", "judge against REV (a good commit)"),
+		OPT_STRING(0, "suite", &suite_name, "S", "the suite that judges"),
+		OPT_STRING(0, "case", &bo.case_name, "NAME", "bad: this case fails"),
+		OPT_STRING(0, "metric", &bo.metric_name, "NAME",
+			   "bad: this metric regresses (needs --good)"),
+		OPT_REPEAT(&bo.repeat),
+		OPT_STRING(0, "config", &bo.config, "C",
+			   "bench/configs/C.config (default: the suite's)"),
+		OPT_ARCH(&arch),
+		OPT_TOOLCHAIN(&toolchain),
+		OPT_ON(&on),
+		OPT_END(),
+	};
+
+	n = parse_options(argc, argv, step_usage, step_text, opts);
+	if (n < 0)
+		return parse_options_exit(n);
+	if (n > 0 || !suite_name)
+		return usage_with_options_error(step_usage, step_text, opts,
+			n ? "bisect-step takes no arguments (HEAD is the commit)" :
+			"bisect-step needs --suite");
+	if (bo.case_name && bo.metric_name)
+		return usage_with_options_error(step_usage, step_text, opts,
+						"--case or --metric, not both");
+	if (bo.metric_name && !good)
+		return usage_with_options_error(step_usage, step_text, opts,
+						"--metric needs --good");
+	if (exec_backend_get(ctx, on, &bo.backend) ||
+	    target_resolve(ctx, arch, toolchain, &ta, &tt) || tree_head_of(".", hex, &top))
+		goto out;
+	if (!bo.tree_arg) {
+		/* this repository: by its registered name when it has one (its
+		 * checkouts and build directories are that tree's) */
+		char *real = realpath(top, NULL);
+
+		if (real) {
+			named = tree_name_of(ctx->db, real);
+			free(top);
+			top = real;
+		}
+		bo.tree_arg = named ? named : top;
+	}
+	bo.arch = ta->name;
+	bo.toolchain = tt->name;
+	run_install_signal_handlers();
+	datadir = pwb_datadir(ctx);
+	if (suite_load(datadir, suite_name, &s))
+		goto out;
+	loaded = 1;
+	bo.s = &s;
+	if (!bo.repeat)
+		bo.repeat = s.repeat;
+	bo.progress = isatty(2);
+	bisect_init(&b, ctx, &bo);
+	rc = bisect_one(&b, good, hex, &mark, why, sizeof(why));
+	if (rc == BISECT_GOOD_UNTESTABLE) {
+		error("the good end %s cannot be tested: %s", good, why);
+	} else if (rc == BISECT_INTERRUPTED) {
+		ret = 130;	/* also aborts git bisect run */
+	} else if (!rc) {
+		printf("%.12s %s: %s\n", hex, bisect_mark_name(mark), vis(why));
+		ret = mark == BISECT_GOOD ? STEP_GOOD : mark == BISECT_BAD ?
+		      STEP_BAD : STEP_SKIP;
+	}
+out:
+	bisect_release(&b);
+	if (loaded)
+		suite_release(&s);
+	free(datadir);
+	free(top);
+	free(named);
 	return ret;
 }

@@ -30,6 +30,7 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_history(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_b4check(int argc, char **argv, struct pwb_ctx *ctx);
+int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_job(int argc, char **argv, struct pwb_ctx *ctx);
 
 /* Option groups the commands share, so that each is spelled alike. */

@@ -65,6 +65,8 @@ static const struct cmd commands[] = {
 	  "check many series x configs at once (locally or on Slurm)" },
 	{ "bisect", cmd_bisect, NEED_DB,
 	  "first patch of a series, or commit of a range, that regresses" },
+	{ "bisect-step", cmd_bisect_step, NEED_DB,
+	  "one step of git bisect run: test HEAD, exit 0 good, 1 bad, 125 skip" },
 	{ "history", cmd_history, NEED_DB | READ_DB,
 	  "a series across versions and checks, or a case across runs" },
 	{ "job", cmd_job, 0,

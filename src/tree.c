@@ -193,3 +193,27 @@ void tree_entries_free(struct tree_entry *t, size_t n)
 	}
 	free(t);
 }
+
+int tree_head_of(const char *dir, char *hex, char **top)
+{
+	git_repository *repo = NULL;
+	git_object *o = NULL;
+	int ret = -1;
+
+	if (git_repository_open_ext(&repo, dir, 0, NULL)) {
+		error("not in a git repository: %s", git_errmsg());
+		return -1;
+	}
+	if (git_revparse_single(&o, repo, "HEAD^{commit}")) {
+		error("HEAD is not a commit here: %s", git_errmsg());
+		goto out;
+	}
+	git_oid_tostr(hex, GIT_OID_HEXSZ + 1, git_object_id(o));
+	*top = xstrdup(git_repository_workdir(repo) ? git_repository_workdir(repo) :
+		       git_repository_path(repo));
+	ret = 0;
+out:
+	git_object_free(o);
+	git_repository_free(repo);
+	return ret;
+}

@@ -35,6 +35,10 @@ int tree_peel_commit(git_repository *repo, const char *rev, git_commit **out);
 int tree_rev_commit(const char *path, const char *rev, const char *what,
 		    char *hex);
 
+/* HEAD of the repository dir is in, into hex (41 bytes); its top
+ * directory into *top (allocated).  0 or -1 (said). */
+int tree_head_of(const char *dir, char *hex, char **top);
+
 /* The last libgit2 error as text (never NULL). */
 const char *git_errmsg(void);
 

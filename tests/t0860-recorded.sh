@@ -535,6 +535,38 @@ test_expect_success 'b4-check: b4'"'"'s external check protocol on the series'"'
 	EOF
 '
 
+test_expect_success 'bisect-step under git bisect run: the first bad commit, by a case and against a good end' '
+	(cd t && git checkout -q three && git bisect start three base >/dev/null &&
+		git bisect run "$PWB" bisect-step --suite mmn-pairing \
+			--case oom_4_fail_middle --on recorded >../bs1.out 2>&1;
+		git bisect reset >/dev/null 2>&1 && git checkout -q master) &&
+	grep -q "is the first bad commit" bs1.out &&
+	grep -A6 "is the first bad commit" bs1.out | grep -q "stop at the first failed non-blocking start" &&
+	grep -q "good: it passes" bs1.out && grep -q "bad: oom_4_fail_middle fails" bs1.out &&
+	(cd t && git checkout -q three && git bisect start three base >/dev/null &&
+		git bisect run "$PWB" bisect-step --suite mmn-pairing --good base \
+			--on recorded >../bs2.out 2>&1;
+		git bisect reset >/dev/null 2>&1 && git checkout -q master) &&
+	grep -A6 "is the first bad commit" bs2.out | grep -q "stop at the first failed non-blocking start" &&
+	grep -q "bad: 1 regression, e.g. oom_4_fail_middle fails" bs2.out
+'
+
+test_expect_success 'bisect-step exits: 125 a commit that does not build, 128 when pwb cannot work' '
+	(cd t && git checkout -q nobuild &&
+		"$PWB" bisect-step --suite mmn-pairing --on recorded >../step.out 2>&1;
+		echo $? >../step.rc; git checkout -q master) &&
+	test "$(cat step.rc)" = 125 && grep -q "skip: does not build" step.out &&
+	(cd t && "$PWB" bisect-step --suite nope --on recorded >/dev/null 2>../nope.err;
+		echo $? >../nope.rc) &&
+	test "$(cat nope.rc)" = 128 && grep -q "suite nope" nope.err &&
+	(cd t && "$PWB" bisect-step --suite mmn-pairing --metric hog_ms --on recorded \
+		>/dev/null 2>&1; echo $? >../metric.rc) &&
+	test "$(cat metric.rc)" -ge 128 &&
+	(cd / && "$PWB" bisect-step --suite mmn-pairing --on recorded >/dev/null 2>"$TRASH/nogit.err";
+		echo $? >"$TRASH/nogit.rc") &&
+	test "$(cat nogit.rc)" = 128 && grep -q "not in a git repository" nogit.err
+'
+
 KCIDB_SCHEMA="$SRCDIR/../shared/peer/kcidb/kcidb-v5.3.schema.json"
 
 # kcidb CHECK-JSON OUT: pwb report --format kcidb of the check pwb check
