@@ -184,6 +184,35 @@ static enum runs ensure_runs(struct bisect *b, const char *commit,
 	return ret;
 }
 
+/*
+ * The runs of commit, ensured (br its build): 1 they are there; 0 when
+ * the caller returns *ret: 0 with *mark SKIP and why (it does not build,
+ * the suite cannot run on it), or BISECT_EINFRA / BISECT_INTERRUPTED.
+ */
+static int runs_ready(struct bisect *b, const char *commit,
+		      struct kbuild_result *br, enum bisect_mark *mark,
+		      char *why, size_t whylen, int *ret)
+{
+	enum runs rc;
+	int ran;
+
+	memset(br, 0, sizeof(*br));
+	rc = ensure_runs(b, commit, br, &ran);
+	b->cycles += ran;
+	if (rc == RUNS_OK)
+		return 1;
+	*ret = 0;
+	if (rc == RUNS_INTERRUPTED || rc == RUNS_EINFRA) {
+		*ret = rc == RUNS_INTERRUPTED ? BISECT_INTERRUPTED : BISECT_EINFRA;
+	} else {
+		*mark = BISECT_SKIP;
+		snprintf(why, whylen, "%s", rc == RUNS_NO_KERNEL ?
+			 "does not build" : "the suite could not run");
+	}
+	kbuild_result_release(br);
+	return 0;
+}
+
 /* bisect_judge_fn: commit i against the good end. */
 static int test_commit(struct bisect *b, size_t i, enum bisect_mark *mark,
 		       char *why, size_t whylen)
@@ -193,23 +222,10 @@ static int test_commit(struct bisect *b, size_t i, enum bisect_mark *mark,
 	struct cmp_side good, cand;
 	struct cmp_opts o = { STATS_NONE, 0.05 };
 	size_t k;
-	enum runs rc;
-	int ran;
+	int ret;
 
-	memset(&br, 0, sizeof(br));
-	rc = ensure_runs(b, b->commits[i], &br, &ran);
-	b->cycles += ran;
-	if (rc == RUNS_INTERRUPTED || rc == RUNS_EINFRA) {
-		kbuild_result_release(&br);
-		return rc == RUNS_INTERRUPTED ? BISECT_INTERRUPTED : BISECT_EINFRA;
-	}
-	if (rc != RUNS_OK) {
-		*mark = BISECT_SKIP;
-		snprintf(why, whylen, "%s", rc == RUNS_NO_KERNEL ?
-			 "does not build" : "the suite could not run");
-		kbuild_result_release(&br);
-		return 0;
-	}
+	if (!runs_ready(b, b->commits[i], &br, mark, why, whylen, &ret))
+		return ret;
 	if (i == 0) {
 		kbuild_result_release(&b->good);
 		b->good = br;	/* taken over */
@@ -440,23 +456,11 @@ static int test_alone(struct bisect *b, const char *commit,
 	struct cmp_side side;
 	struct cmp_opts o = { STATS_NONE, 0.05 };
 	size_t k, bad = 0, first = 0;
-	enum runs rc;
-	int ran, found = 0;
+	int ret, found = 0;
 
-	memset(&br, 0, sizeof(br));
-	rc = ensure_runs(b, commit, &br, &ran);
-	b->cycles += ran;
-	if (rc == RUNS_INTERRUPTED || rc == RUNS_EINFRA) {
-		kbuild_result_release(&br);
-		return rc == RUNS_INTERRUPTED ? BISECT_INTERRUPTED : BISECT_EINFRA;
-	}
+	if (!runs_ready(b, commit, &br, mark, why, whylen, &ret))
+		return ret;
 	*mark = BISECT_SKIP;
-	if (rc != RUNS_OK) {
-		snprintf(why, whylen, "%s", rc == RUNS_NO_KERNEL ?
-			 "does not build" : "the suite could not run");
-		kbuild_result_release(&br);
-		return 0;
-	}
 	side = cmp_side_of(&br);
 	if (compare_suite(b->ctx->db, b->o.s, b->o.s->hash, &side, &side, &o, &c)) {
 		kbuild_result_release(&br);

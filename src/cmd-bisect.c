@@ -114,37 +114,81 @@ static void print_result(const struct bisect *b, enum bisect_result res,
 	       b->n - 1, b->n == 2 ? "" : "s", b->steps, b->n - 1, bound);
 }
 
+/* What bisect and bisect-step share: the suite that judges and how. */
+struct judge_args {
+	struct bisect_opts *bo;
+	const char *suite, *arch, *toolchain, *on;
+	struct suite s;
+	int loaded;
+};
+
+#define OPT_JUDGE(j) \
+	OPT_STRING(0, "suite", &(j)->suite, "S", "the suite that judges"), \
+	OPT_STRING(0, "case", &(j)->bo->case_name, "NAME", "bad: this case fails"), \
+	OPT_STRING(0, "metric", &(j)->bo->metric_name, "NAME", \
+		   "bad: this metric regresses"), \
+	OPT_REPEAT(&(j)->bo->repeat), \
+	OPT_STRING(0, "config", &(j)->bo->config, "C", \
+		   "bench/configs/C.config (default: the suite's)"), \
+	OPT_ARCH(&(j)->arch), \
+	OPT_TOOLCHAIN(&(j)->toolchain), \
+	OPT_ON(&(j)->on)
+
+/* Backend, target and suite into j->bo: 0, EXIT_USAGE (--on), or -1
+ * (said).  The caller releases with judge_release. */
+static int judge_setup(struct pwb_ctx *ctx, struct judge_args *j)
+{
+	const struct arch *ta;
+	const struct toolchain *tt;
+	char *datadir;
+	int rc;
+
+	if (exec_backend_get(ctx, j->on, &j->bo->backend))
+		return j->on ? EXIT_USAGE : -1;
+	if (target_resolve(ctx, j->arch, j->toolchain, &ta, &tt))
+		return -1;
+	j->bo->arch = ta->name;
+	j->bo->toolchain = tt->name;
+	run_install_signal_handlers();
+	datadir = pwb_datadir(ctx);
+	rc = suite_load(datadir, j->suite, &j->s);
+	free(datadir);
+	if (rc)
+		return -1;
+	j->loaded = 1;
+	j->bo->s = &j->s;
+	if (!j->bo->repeat)
+		j->bo->repeat = j->s.repeat;
+	return 0;
+}
+
+static void judge_release(struct judge_args *j)
+{
+	if (j->loaded)
+		suite_release(&j->s);
+}
+
 int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct bisect_opts bo;
-	const char *arch = NULL, *toolchain = NULL;
-	const struct arch *ta;
-	const struct toolchain *tt;
+	struct judge_args j;
 	struct bisect b;
-	struct suite s;
 	struct stored_series ss;
 	struct printer pr = { NULL, NULL };
-	const char *good = NULL, *bad = NULL, *suite_name = NULL, *on = NULL;
-	char *datadir = NULL;
-	int n, ret = 3, loaded_suite = 0, loaded_series = 0, json = 0;
+	const char *good = NULL, *bad = NULL;
+	int n, ret = 3, loaded_series = 0, json = 0;
 	enum bisect_result res;
 
 	memset(&bo, 0, sizeof(bo));
 	memset(&b, 0, sizeof(b));
+	memset(&j, 0, sizeof(j));
+	j.bo = &bo;
 	const struct opt opts[] = {
 		OPT_TREE(&bo.tree_arg),
 		OPT_STRING(0, "good", &good, "REV", "a range: the good end"),
 		OPT_STRING(0, "bad", &bad, "REV", "a range: the bad end"),
 		OPT_BASE(&bo.base_rev),
-		OPT_STRING(0, "suite", &suite_name, "S", "the suite that judges"),
-		OPT_STRING(0, "case", &bo.case_name, "NAME", "bad: this case fails"),
-		OPT_STRING(0, "metric", &bo.metric_name, "NAME", "bad: this metric regresses"),
-		OPT_REPEAT(&bo.repeat),
-		OPT_STRING(0, "config", &bo.config, "C",
-			   "bench/configs/C.config (default: the suite's)"),
-		OPT_ARCH(&arch),
-		OPT_TOOLCHAIN(&toolchain),
-		OPT_ON(&on),
+		OPT_JUDGE(&j),
 		OPT_JSON(&json),
 		OPT_END(),
 	};
@@ -152,7 +196,7 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 	n = parse_options(argc, argv, usage, usage_text, opts);
 	if (n < 0)
 		return parse_options_exit(n);
-	if (!bo.tree_arg || !suite_name)
+	if (!bo.tree_arg || !j.suite)
 		return usage_with_options_error(usage, usage_text, opts, "bisect needs --tree and --suite");
 	if ((n == 1) == (good || bad) || (!good != !bad) || n > 1)
 		return usage_with_options_error(usage, usage_text, opts, "bisect takes a SERIES, or --good and --bad");
@@ -160,20 +204,11 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 		return usage_with_options_error(usage, usage_text, opts, "--base goes with a SERIES, not --good/--bad");
 	if (bo.case_name && bo.metric_name)
 		return usage_with_options_error(usage, usage_text, opts, "--case or --metric, not both");
-	if (exec_backend_get(ctx, on, &bo.backend))
-		return on ? EXIT_USAGE : 3;
-	if (target_resolve(ctx, arch, toolchain, &ta, &tt))
-		return 3;
-	bo.arch = ta->name;
-	bo.toolchain = tt->name;
-	run_install_signal_handlers();
-	datadir = pwb_datadir(ctx);
-	if (suite_load(datadir, suite_name, &s))
+	n = judge_setup(ctx, &j);
+	if (n) {
+		ret = n > 0 ? n : 3;
 		goto out;
-	loaded_suite = 1;
-	bo.s = &s;
-	if (!bo.repeat)
-		bo.repeat = s.repeat;
+	}
 	bo.progress = !json && isatty(2);
 	bisect_init(&b, ctx, &bo);
 	if (good ? bisect_load_range(&b, good, bad) :
@@ -186,7 +221,7 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 		pr.steps = json_array();
 	else
 		printf("bisecting %zu commit%s with %s%s%s\n", b.n - 1,
-		       b.n == 2 ? "" : "s", s.name,
+		       b.n == 2 ? "" : "s", j.s.name,
 		       bo.case_name ? ", case " : bo.metric_name ? ", metric " : "",
 		       bo.case_name ? bo.case_name : bo.metric_name ? bo.metric_name : "");
 	res = bisect_run(&b, print_step, &pr);
@@ -215,11 +250,9 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 out:
 	json_decref(pr.steps);
 	bisect_release(&b);
-	if (loaded_suite)
-		suite_release(&s);
+	judge_release(&j);
 	if (loaded_series)
 		stored_series_release(&ss);
-	free(datadir);
 	return ret;
 }
 
@@ -252,40 +285,29 @@ static const char step_text[] =
 int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct bisect_opts bo;
-	const char *arch = NULL, *toolchain = NULL, *good = NULL;
-	const char *suite_name = NULL, *on = NULL;
-	const struct arch *ta;
-	const struct toolchain *tt;
+	struct judge_args j;
+	const char *good = NULL;
 	struct bisect b;
-	struct suite s;
 	enum bisect_mark mark = BISECT_SKIP;
-	char hex[GIT_OID_HEXSZ + 1], why[512] = "", *top = NULL, *datadir = NULL;
-	char *named = NULL;
-	int n, ret = STEP_ABORT, loaded = 0, rc;
+	char hex[GIT_OID_HEXSZ + 1], why[512] = "", *top = NULL, *named = NULL;
+	int n, ret = STEP_ABORT, rc;
 
 	memset(&bo, 0, sizeof(bo));
 	memset(&b, 0, sizeof(b));
+	memset(&j, 0, sizeof(j));
+	j.bo = &bo;
 	const struct opt opts[] = {
 		OPT_STRING(0, "tree", &bo.tree_arg, "T",
 			   "the tree to build from (default: this repository)"),
 		OPT_STRING(0, "good", &good, "REV", "judge against REV (a good commit)"),
-		OPT_STRING(0, "suite", &suite_name, "S", "the suite that judges"),
-		OPT_STRING(0, "case", &bo.case_name, "NAME", "bad: this case fails"),
-		OPT_STRING(0, "metric", &bo.metric_name, "NAME",
-			   "bad: this metric regresses (needs --good)"),
-		OPT_REPEAT(&bo.repeat),
-		OPT_STRING(0, "config", &bo.config, "C",
-			   "bench/configs/C.config (default: the suite's)"),
-		OPT_ARCH(&arch),
-		OPT_TOOLCHAIN(&toolchain),
-		OPT_ON(&on),
+		OPT_JUDGE(&j),
 		OPT_END(),
 	};
 
 	n = parse_options(argc, argv, step_usage, step_text, opts);
 	if (n < 0)
 		return parse_options_exit(n);
-	if (n > 0 || !suite_name)
+	if (n > 0 || !j.suite)
 		return usage_with_options_error(step_usage, step_text, opts,
 			n ? "bisect-step takes no arguments (HEAD is the commit)" :
 			"bisect-step needs --suite");
@@ -295,8 +317,8 @@ int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx)
 	if (bo.metric_name && !good)
 		return usage_with_options_error(step_usage, step_text, opts,
 						"--metric needs --good");
-	if (exec_backend_get(ctx, on, &bo.backend) ||
-	    target_resolve(ctx, arch, toolchain, &ta, &tt) || tree_head_of(".", hex, &top))
+	/* git bisect run: any error stops the bisection (>= 128) */
+	if (judge_setup(ctx, &j) || tree_head_of(".", hex, &top))
 		goto out;
 	if (!bo.tree_arg) {
 		/* this repository: by its registered name when it has one (its
@@ -310,16 +332,6 @@ int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx)
 		}
 		bo.tree_arg = named ? named : top;
 	}
-	bo.arch = ta->name;
-	bo.toolchain = tt->name;
-	run_install_signal_handlers();
-	datadir = pwb_datadir(ctx);
-	if (suite_load(datadir, suite_name, &s))
-		goto out;
-	loaded = 1;
-	bo.s = &s;
-	if (!bo.repeat)
-		bo.repeat = s.repeat;
 	bo.progress = isatty(2);
 	bisect_init(&b, ctx, &bo);
 	rc = bisect_one(&b, good, hex, &mark, why, sizeof(why));
@@ -334,9 +346,7 @@ int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx)
 	}
 out:
 	bisect_release(&b);
-	if (loaded)
-		suite_release(&s);
-	free(datadir);
+	judge_release(&j);
 	free(top);
 	free(named);
 	return ret;
