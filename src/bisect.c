@@ -427,18 +427,24 @@ static void run_step(void *ud, int stepno, size_t i, enum bisect_mark mark,
 		rc->step(rc->ud, stepno, i, mark, why);
 }
 
+/* The requests get the tree's path; a cluster must answer before work.
+ * 0 or -1 (said). */
+static int ready_to_work(struct bisect *b)
+{
+	struct executor e;
+
+	executor_init(&e, b->ctx, b->o.backend);
+	if (!b->tree_path && tree_resolve(b->ctx->db, b->o.tree_arg,
+					  &b->tree_path, &b->tree_name))
+		return -1;
+	return exec_check(&e) ? -1 : 0;
+}
+
 enum bisect_result bisect_run(struct bisect *b, bisect_step_fn step, void *ud)
 {
 	struct run_ctx rc = { b, step, ud };
 
-	struct executor e;
-
-	/* the requests get the tree's path; a cluster must answer before work */
-	executor_init(&e, b->ctx, b->o.backend);
-	if (!b->tree_path && tree_resolve(b->ctx->db, b->o.tree_arg,
-					  &b->tree_path, &b->tree_name))
-		return BISECT_EINFRA;
-	if (exec_check(&e))
+	if (ready_to_work(b))
 		return BISECT_EINFRA;
 	free(b->marks);
 	b->marks = xcalloc(b->n, sizeof(*b->marks));
@@ -505,15 +511,10 @@ out:
 int bisect_one(struct bisect *b, const char *good, const char *commit,
 	       enum bisect_mark *mark, char *why, size_t whylen)
 {
-	struct executor e;
 	char hex[GIT_OID_HEXSZ + 1];
 	int rc;
 
-	executor_init(&e, b->ctx, b->o.backend);
-	if (!b->tree_path && tree_resolve(b->ctx->db, b->o.tree_arg,
-					  &b->tree_path, &b->tree_name))
-		return BISECT_EINFRA;
-	if (exec_check(&e))
+	if (ready_to_work(b))
 		return BISECT_EINFRA;
 	if (!good)
 		return test_alone(b, commit, mark, why, whylen);
