@@ -512,6 +512,15 @@ test_expect_success 'b4-check: b4'"'"'s external check protocol on the series'"'
 		"$PWB" b4-check >unknown.json &&
 	printf "From: a@b\nSubject: x\n\nno id\n" | "$PWB" b4-check >noid.json &&
 	"$PWB" --db "$TRASH/none.sqlite" b4-check <nobuild.d/0002-mm-two-which-does-not-build.patch >nodb.json 2>nodb.err &&
+	# a fixture thread pwb has fetched but not checked: every mail says so
+	"$PWB" -q fetch "$SRCDIR/patches/mmn-3-series.mbox" >/dev/null &&
+	"$PWB" mailsplit --mboxrd "$SRCDIR/patches/mmn-3-series.mbox" fx >/dev/null &&
+	for f in fx/*; do
+		"$PWB" b4-check <"$f" >"$f.json" &&
+		python3 -c "import json, sys; x = json.load(open(sys.argv[1])); assert [e[\"status\"] for e in x] == [\"warn\"], x" "$f.json" ||
+		return 1
+	done &&
+	cp fx/0001.json fixture.json &&
 	test ! -e "$TRASH/none.sqlite" &&
 	python3 - $(cat three.list) <<-\EOF
 	import json, sys
@@ -528,6 +537,7 @@ test_expect_success 'b4-check: b4'"'"'s external check protocol on the series'"'
 	nb = json.load(open("nb2.json"))
 	assert st(nb) == [("pwb-build", "fail")] and "expected ;" in nb[0]["details"], nb
 	for f, want in (("unknown.json", "pwb does not know <nobody@example.org>"),
+	                ("fixture.json", "pwb has not checked series"),
 	                ("noid.json", "pwb: the mail has no Message-ID"),
 	                ("nodb.json", "pwb: no database to look in")):
 	    x = json.load(open(f))
