@@ -544,6 +544,22 @@ static void test_release(struct test *t)
 }
 
 /* parse_test; depth 0 is the main (top-level) test */
+/* KUnit from 6.6 on prints attributes ("# module: list_test") between a
+ * suite's header and its plan; kunit_tool 6.12 reads them as diagnostics
+ * there.  In a kunit suite's console they are skipped. */
+static void skip_attributes(struct parser *p)
+{
+	const char *s;
+
+	while (p->diag_before && (s = stream_peek(&p->st))) {
+		const char *b = skip_space(s);
+
+		if (*b != '#' || header_name(s) || is_version(s))
+			break;
+		stream_pop(&p->st);
+	}
+}
+
 static void parse_test(struct parser *p, int is_subtest, int depth,
 		       struct test *t)
 {
@@ -566,8 +582,10 @@ static void parse_test(struct parser *p, int is_subtest, int depth,
 		int subtest_line = parse_test_header(p, t);
 
 		parent = ktap_line || subtest_line;
-		if (parent)
+		if (parent) {
+			skip_attributes(p);
 			expected = parse_test_plan(p);
+		}
 	}
 	while (parent && (expected < 0 || num <= expected)) {
 		struct test sub;

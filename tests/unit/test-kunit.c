@@ -138,7 +138,8 @@ static void test_filter_ktap(void **state)
 }
 
 /* KUnit prints a case's failure before its result; with printk's
- * timestamps, an unindented continuation line, the suite's totals */
+ * timestamps, an unindented continuation line, the suite's totals, and
+ * 6.12's attribute line between the suite's header and its plan */
 static void test_kunit_log(void **state)
 {
 	struct ktap k;
@@ -147,6 +148,7 @@ static void test_kunit_log(void **state)
 	assert_int_equal(ktap_parse_kunit(
 		"[    2.000000]     KTAP version 1\n"
 		"[    2.000001]     # Subtest: list_sort\n"
+		"[    2.000001]     # module: test_list_sort\n"
 		"[    2.000002]     1..2\n"
 		"[    2.000003]     ok 1 list_sort_init\n"
 		"[    2.000004]     # list_sort_test: ASSERTION FAILED at lib/test_list_sort.c:96\n"
@@ -168,6 +170,7 @@ static void test_kunit_log(void **state)
 		"Expected el->serial <= el1->serial, but\n"
 		"order of equivalent elements not preserved\n");
 	assert_int_equal(k.cases[0].diag.len, 0);
+	assert_string_equal(k.cases[0].name, "list_sort.list_sort_init");
 	/* the totals went with the suite, not the next module's first case */
 	assert_string_equal(k.cases[2].name, "memcpy.memset_test");
 	assert_int_equal(k.cases[2].diag.len, 0);
