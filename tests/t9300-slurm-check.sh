@@ -45,7 +45,7 @@ assert new == sorted([\"oom_%d_fail_%s\" % (n, w) for n in (2, 3, 4)
 		"buildslurmok buildslurmok buildslurmok buildslurmok suiteslurmok suiteslurmfailed buildslurmok suiteslurmfailed suiteslurmfailed" &&
 	# three submissions: the base and the patch built (bisectability),
 	# the suite on base and candidate (its build jobs find the kernels
-	# built), the candidate's two retries
+	# built), the two retries of the candidate
 	test "$(ls "$TRASH/shared/jobs" | wc -l)" = 3 &&
 	! pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null
 '
