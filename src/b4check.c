@@ -156,10 +156,13 @@ json_t *b4check_results(struct pwb_ctx *ctx, const char *data, size_t len)
 	}
 	rc = store_series_of_mail(ctx->db, m.msgid, &sid, &idx);
 	if (rc <= 0) {
+		/* the Message-ID is the mail's: any bytes (json_text) */
+		char *t = xstrfmt("pwb does not know <%s> (pwb fetch, pwb check)",
+				  m.msgid);
+
 		out = only("warn", rc < 0 ? json_string("pwb: the database could not "
-							"be read") :
-			   json_sprintf("pwb does not know <%s> (pwb fetch, pwb "
-					"check)", m.msgid));
+							"be read") : json_text(t));
+		free(t);
 		mail_release(&m);
 		return out;
 	}

@@ -511,6 +511,8 @@ test_expect_success 'b4-check: b4'"'"'s external check protocol on the series'"'
 	printf "From: a@b\nSubject: x\nMessage-ID: <nobody@example.org>\n\nhi\n" |
 		"$PWB" b4-check >unknown.json &&
 	printf "From: a@b\nSubject: x\n\nno id\n" | "$PWB" b4-check >noid.json &&
+	printf "From: a@b\nSubject: x\nMessage-ID: <\377x@example.org>\n\nhi\n" |
+		"$PWB" b4-check >hostile.json &&
 	"$PWB" --db "$TRASH/none.sqlite" b4-check <nobuild.d/0002-mm-two-which-does-not-build.patch >nodb.json 2>nodb.err &&
 	# a fixture thread pwb has fetched but not checked: every mail says so
 	"$PWB" -q fetch "$SRCDIR/patches/mmn-3-series.mbox" >/dev/null &&
@@ -538,6 +540,7 @@ test_expect_success 'b4-check: b4'"'"'s external check protocol on the series'"'
 	assert st(nb) == [("pwb-build", "fail")] and "expected ;" in nb[0]["details"], nb
 	for f, want in (("unknown.json", "pwb does not know <nobody@example.org>"),
 	                ("fixture.json", "pwb has not checked series"),
+	                ("hostile.json", "pwb does not know <"),
 	                ("noid.json", "pwb: the mail has no Message-ID"),
 	                ("nodb.json", "pwb: no database to look in")):
 	    x = json.load(open(f))
