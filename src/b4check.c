@@ -1,6 +1,7 @@
 /* b4's external check protocol over what pwb knows (see b4check.h). */
 #include "b4check.h"
 #include "check.h"
+#include "kbuild.h"
 #include "lore.h"
 #include "mail.h"
 #include "output.h"
@@ -111,9 +112,11 @@ static json_t *from_check(const struct check_report *r, int idx)
 	}
 	for (i = 0; idx > 0 && i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
-		const char *st = !strcmp(b->status, "ok") ? "pass" :
-				 !strcmp(b->status, "failed") ||
-				 !strcmp(b->status, "config-error") ? "fail" : "warn";
+		enum build_status bs;
+		enum build_outcome out = build_status_parse(b->status, &bs) ?
+					 BUILD_OUT_INFRA : kbuild_outcome(bs);
+		const char *st = out == BUILD_OUT_OK ? "pass" :
+				 out == BUILD_OUT_BROKEN ? "fail" : "warn";
 
 		if (b->idx != idx)
 			continue;

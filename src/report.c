@@ -838,13 +838,16 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 /* patchwork's check states for a build and for a suite of the tip */
 static const char *pw_build_state(const char *status)
 {
-	if (!status || !strcmp(status, "not-built"))
+	enum build_status st;
+
+	/* no build status: "not-built" (an earlier patch failed) */
+	if (!status || build_status_parse(status, &st))
 		return "pending";
-	if (!strcmp(status, "ok"))
-		return "success";
-	if (!strcmp(status, "failed") || !strcmp(status, "config-error"))
-		return "fail";
-	return "warning";	/* infra-error, timeout, interrupted */
+	switch (kbuild_outcome(st)) {
+	case BUILD_OUT_OK: return "success";
+	case BUILD_OUT_BROKEN: return "fail";
+	default: return "warning";	/* infra-error, timeout, interrupted */
+	}
 }
 
 json_t *report_patchwork(const struct check_report *r)
