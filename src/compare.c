@@ -144,8 +144,8 @@ static int load_cases(sqlite3 *db, struct suite_cmp *c, const long *ids,
 	size_t i;
 	int rc = 0;
 
-	if (db_prepare(db, &st, "SELECT name, status, diag FROM case_results "
-		       "WHERE run_id = ? ORDER BY rowid"))
+	if (db_prepare(db, &st, "SELECT name, status, diag, directive FROM "
+		       "case_results WHERE run_id = ? ORDER BY rowid"))
 		return -1;
 	for (i = 0; i < n && rc >= 0; i++) {
 		sqlite3_reset(st);
@@ -156,7 +156,13 @@ static int load_cases(sqlite3 *db, struct suite_cmp *c, const long *ids,
 			const char *s = (const char *)sqlite3_column_text(st, 1);
 			int pass = !strcmp(s, "pass");
 			int fail = !strcmp(s, "fail") || !strcmp(s, "crashed");
+			const char *dir = (const char *)sqlite3_column_text(st, 3);
 
+			/* why it was skipped: the candidate's say, else the base's */
+			if (!strcmp(s, "skip") && dir && (cand || !k->skip_reason)) {
+				free(k->skip_reason);
+				k->skip_reason = xstrdup(dir);
+			}
 			if (cand) {
 				k->cand_pass += pass;
 				k->cand_fail += fail;
@@ -386,6 +392,23 @@ static const char *or_default(const char *v, int tc)
 	return v ? v : tc ? toolchain_default()->name : arch_default()->name;
 }
 
+/* The tests a side's runs ran (suite_runs.tests_from) when they are the
+ * tree's (kselftest), of its first run; NULL for pwb's own. */
+static char *tests_of(sqlite3 *db, const long *ids, size_t n)
+{
+	sqlite3_stmt *st;
+	char *t = NULL;
+
+	if (!n || db_prepare(db, &st, "SELECT tests_from FROM suite_runs "
+			     "WHERE id = ?"))
+		return NULL;
+	sqlite3_bind_int64(st, 1, ids[0]);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		t = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return t;
+}
+
 int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 		  const struct cmp_side *base, const struct cmp_side *cand,
 		  const struct cmp_opts *o, struct suite_cmp *c)
@@ -461,6 +484,8 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 	else if (c->comparable && c->cand_bad_runs && !c->base_bad_runs)
 		c->regressions++;
 	judge_metrics(c, s);
+	c->base_tests = tests_of(db, bi, nb);
+	c->cand_tests = tests_of(db, ci, nc);
 	c->base_ids = bi;
 	c->cand_ids = ci;
 	bi = ci = NULL;
@@ -480,6 +505,7 @@ void suite_cmp_release(struct suite_cmp *c)
 	for (i = 0; i < c->ncases; i++) {
 		free(c->cases[i].name);
 		free(c->cases[i].cand_diag);
+		free(c->cases[i].skip_reason);
 	}
 	free(c->cases);
 	for (i = 0; i < c->nmetrics; i++) {
@@ -498,6 +524,8 @@ void suite_cmp_release(struct suite_cmp *c)
 	free(c->suite);
 	free(c->base_ids);
 	free(c->cand_ids);
+	free(c->base_tests);
+	free(c->cand_tests);
 	free(c->format);
 	free(c->suite_hash);
 	free(c->why_not);

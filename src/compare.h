@@ -55,6 +55,8 @@ struct case_cmp {
 	enum case_verdict verdict;
 	int base_pass, base_fail, cand_pass, cand_fail;
 	char *cand_diag;	/* diagnostics of a failing candidate run */
+	char *skip_reason;	/* a skip's directive ("SKIP DEVICE_COHERENT not
+				 * available"), the candidate's first */
 	/* what the database knows (report_load, from history_flaky_cases):
 	 * commits of this target where the case's runs disagreed, and its
 	 * passes and runs on all of them; 0 when never flaky */
@@ -103,6 +105,9 @@ struct suite_cmp {
 	char *why_not;
 	int base_runs, cand_runs;
 	long *base_ids, *cand_ids;	/* the runs (suite_runs ids), in order */
+	char *base_tests, *cand_tests;	/* kselftest: the tree's tests each
+					 * side ran ("tools/testing/selftests/mm
+					 * at COMMIT"), else NULL */
 	int base_bad_runs, cand_bad_runs;	/* kernel-failure, timeout */
 	struct case_cmp *cases;
 	size_t ncases;

@@ -154,6 +154,7 @@ int recorded_prepare(struct executor *e, const struct exec_request *q,
 		     const struct kbuild_result *br, struct suite_prep *p)
 {
 	char *path = console_path(q, 0);
+	size_t i;
 	int rc;
 
 	(void)e;
@@ -165,6 +166,16 @@ int recorded_prepare(struct executor *e, const struct exec_request *q,
 		path = console_path(q, p->recordings);
 	}
 	free(path);
+	/* a kselftest suite: the tree's tests, the first directory it has
+	 * (kselftest_dir), as a real boot records them */
+	for (i = 0; rc >= 0 && i < q->suite->nselftests && !p->tests_from; i++) {
+		path = xstrfmt("tools/testing/selftests/%s/Makefile",
+			       q->suite->selftests[i]);
+		if (read_at(q->tree, br->commit, path, NULL, NULL) == 1)
+			p->tests_from = xstrfmt("tools/testing/selftests/%s at %s",
+						q->suite->selftests[i], br->commit);
+		free(path);
+	}
 	path = console_path(q, 0);
 	if (rc < 0)
 		p->why = xstrfmt("cannot read %s at %.12s", path, br->commit);

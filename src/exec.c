@@ -254,7 +254,7 @@ static int get_ready(struct executor *e, struct exec_request *q, struct side *sd
 	br->lock_fd = -1;
 	br->id = -1;
 	if (q->kernel) {
-		int from_tree = s && (s->module || s->format == SUITE_FMT_KUNIT);
+		int from_tree = s && suite_needs_tree(s);
 
 		if (!s || from_tree || e->backend == EXEC_RECORDED) {
 			q->status = EXEC_ERROR;
@@ -262,8 +262,10 @@ static int get_ready(struct executor *e, struct exec_request *q, struct side *sd
 				xstrfmt("suite %s %s: it needs a tree and a "
 					"revision, not a prebuilt kernel", s->name,
 					s->module ? "builds a module against its "
-					"kernel's tree" : "loads the KUnit modules "
-					"of its kernel's build") :
+					"kernel's tree" : s->format ==
+					SUITE_FMT_KSELFTEST ? "builds the tree's "
+					"selftests" : "loads modules of its "
+					"kernel's build") :
 				xstrfmt("the %s backend needs a tree and a "
 					"revision, not a prebuilt kernel",
 					e->ops->name));
@@ -370,6 +372,7 @@ static int boot_done(struct boot_slot *bs)
 
 	memset(&o, 0, sizeof(o));
 	o.boot = bs->b.boot;	/* taken over */
+	o.tests_from = sd->prep.tests_from;
 	rc = suite_boot_record(e->ctx->db, q->suite, sd->br.id, &bs->b.qo,
 			       (int)(q->first_idx + bs->r), &o);
 	free(bs->b.own);

@@ -568,9 +568,10 @@ static int copy_all(sqlite3 *db)
 		    "ORDER BY x.id") ||
 	    copy_rows(db, "suite_runs", "INSERT INTO main.suite_runs (suite, "
 		      "suite_hash, build_id, boot_id, repeat_idx, status, error, "
-		      "started_at) SELECT suite, suite_hash, "
+		      "started_at, tests_from) SELECT suite, suite_hash, "
 		      MAPPED("builds", "build_id") ", " MAPPED("boots", "boot_id")
-		      ", repeat_idx, status, error, started_at FROM b.suite_runs x "
+		      ", repeat_idx, status, error, started_at, tests_from FROM "
+		      "b.suite_runs x "
 		      "WHERE x.id = ?", NULL) ||
 	    db_exec(db, "INSERT INTO main.case_results (run_id, name, status, "
 		    "directive, diag) SELECT m.new, x.name, x.status, x.directive, "

@@ -1161,3 +1161,57 @@ enum build_outcome kbuild_outcome(enum build_status status)
 	}
 	return BUILD_OUT_BROKEN;
 }
+
+/* A modules.order entry ("lib/list-test.ko", "lib/list-test.o" from
+ * 6.2 on) as the .ko path under the build directory; NULL when it is not
+ * a relative path inside it (kbuild.h). */
+char *kbuild_module_path(const char *build_dir, const char *e, size_t l)
+{
+	if (!l || *e == '/' || memmem(e, l, "..", 2) || memchr(e, '\'', l))
+		return NULL;
+	if (l > 3 && !memcmp(e + l - 3, ".ko", 3))
+		l -= 3;
+	else if (l > 2 && !memcmp(e + l - 2, ".o", 2))
+		l -= 2;
+	else
+		return NULL;
+	return xstrfmt("%s/%.*s.ko", build_dir, (int)l, e);
+}
+
+int kbuild_find_module(const char *build_dir, const char *name, char **path)
+{
+	struct buf order = BUF_INIT, f = BUF_INIT;
+	const char *p, *end;
+	size_t nl = strlen(name);
+	int ret = 1;
+
+	*path = NULL;
+	buf_addf(&f, "%s/modules.order", build_dir);
+	if (buf_read_file(&order, f.buf, 16u << 20)) {
+		ret = -1;
+		goto out;
+	}
+	for (p = order.buf; p < order.buf + order.len; p = end + 1) {
+		char *ko;
+		const char *base;
+
+		end = memchr(p, '\n', (size_t)(order.buf + order.len - p));
+		if (!end)
+			end = order.buf + order.len;
+		ko = kbuild_module_path(build_dir, p, (size_t)(end - p));
+		if (!ko)
+			continue;
+		base = strrchr(ko, '/') + 1;
+		if (!strncmp(base, name, nl) && !strcmp(base + nl, ".ko") &&
+		    !access(ko, R_OK)) {
+			*path = ko;
+			ret = 0;
+			goto out;
+		}
+		free(ko);
+	}
+out:
+	buf_release(&order);
+	buf_release(&f);
+	return ret;
+}

@@ -120,4 +120,16 @@ enum build_outcome {
 enum build_outcome kbuild_outcome(enum build_status status);
 
 
+/*
+ * A modules.order entry of the build in build_dir ("lib/list-test.ko";
+ * "lib/list-test.o" from 6.2 on, e of length l) as the malloc'd path of its
+ * .ko; NULL when it is not a relative path inside the build directory.
+ */
+char *kbuild_module_path(const char *build_dir, const char *e, size_t l);
+/*
+ * The module NAME (test_hmm) of that build: 0 and *path (owned) its .ko,
+ * 1 not in modules.order, -1 no modules.order (errno).
+ */
+int kbuild_find_module(const char *build_dir, const char *name, char **path);
+
 #endif

@@ -46,7 +46,7 @@ struct ktap {
 
 int ktap_parse(const char *text, struct ktap *out);
 /* The same, a case's diagnostics being the lines before its result, as
- * KUnit prints them (kselftests print theirs after: ktap_parse). */
+ * KUnit and the kselftest harness (kselftest_harness.h) print them. */
 int ktap_parse_kunit(const char *text, struct ktap *out);
 void ktap_release(struct ktap *k);
 const char *ktap_status_name(enum ktap_status s);

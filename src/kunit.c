@@ -1,5 +1,6 @@
 /* KUnit suites: kunitconfig, filter_glob, the build's test modules. */
 #include "kunit.h"
+#include "kbuild.h"
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -246,22 +247,6 @@ static void add_file(struct initramfs_file **f, size_t *n, char *src,
 	(*n)++;
 }
 
-/* A modules.order entry ("lib/list-test.ko", "lib/list-test.o" from
- * 6.2 on) as the .ko path under the build directory; NULL when it is not
- * a relative path inside it. */
-static char *module_path(const char *build_dir, const char *e, size_t l)
-{
-	if (!l || *e == '/' || memmem(e, l, "..", 2) || memchr(e, '\'', l))
-		return NULL;
-	if (l > 3 && !memcmp(e + l - 3, ".ko", 3))
-		l -= 3;
-	else if (l > 2 && !memcmp(e + l - 2, ".o", 2))
-		l -= 2;
-	else
-		return NULL;
-	return xstrfmt("%s/%.*s.ko", build_dir, (int)l, e);
-}
-
 int kunit_stage(const char *build_dir, const char *tmpdir, const char *filter,
 		struct initramfs_file **files, size_t *n, size_t *nmods,
 		char **why)
@@ -292,7 +277,7 @@ int kunit_stage(const char *build_dir, const char *tmpdir, const char *filter,
 		end = memchr(p, '\n', (size_t)(order.buf + order.len - p));
 		if (!end)
 			end = order.buf + order.len;
-		ko = module_path(build_dir, p, (size_t)(end - p));
+		ko = kbuild_module_path(build_dir, p, (size_t)(end - p));
 		if (!ko)
 			continue;
 		base = strrchr(ko, '/') + 1;

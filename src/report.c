@@ -463,6 +463,28 @@ static void findings_text(FILE *out, const struct suite_cmp *c, int colour)
 	}
 }
 
+/* "tools/testing/selftests/mm at COMMIT", the commit shortened */
+static void tests_from_text(FILE *out, const char *t)
+{
+	const char *at = t ? strstr(t, " at ") : NULL;
+	struct buf b = BUF_INIT;
+
+	if (!t) {
+		fputs("none", out);
+		return;
+	}
+	if (at) {
+		size_t l = strlen(at + 4);
+
+		buf_add_visible(&b, t, (size_t)(at - t));
+		buf_addstr(&b, " at ");
+		buf_add_visible(&b, at + 4, l > 12 ? 12 : l);
+	} else
+		buf_add_visible(&b, t, strlen(t));
+	fputs(b.buf, out);
+	buf_release(&b);
+}
+
 static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		       int colour)
 {
@@ -477,6 +499,13 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 	fprintf(out, "\n%s%s%s (%s; runs: base %d, candidate %d)\n",
 		col(colour, C_BOLD), c->suite, col(colour, C_OFF), c->format,
 		c->base_runs, c->cand_runs);
+	if (c->base_tests || c->cand_tests) {
+		fprintf(out, "  tests: each side's own tree's, base ");
+		tests_from_text(out, c->base_tests);
+		fprintf(out, ", candidate ");
+		tests_from_text(out, c->cand_tests);
+		fputc('\n', out);
+	}
 	if (!c->comparable)
 		fprintf(out, "  %snot comparable: %s%s\n", col(colour, C_YELLOW),
 			vis(c->why_not), col(colour, C_OFF));
@@ -493,6 +522,12 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 
 		if (k->verdict == CASE_PASS) {
 			pass++;
+			continue;
+		}
+		if (k->verdict == CASE_SKIPPED) {
+			fprintf(out, "  %-14s %-28s %s\n", case_verdict_name(k->verdict),
+				vis(k->name), k->skip_reason ?
+				vis(k->skip_reason) : "SKIP");
 			continue;
 		}
 		fprintf(out, "  %s%-14s%s %-28s base %d/%d pass, candidate %d/%d pass",
@@ -679,6 +714,10 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 	json_object_set_new(o, "format", json_text(c->format));
 	json_object_set_new(o, "comparable", json_boolean(c->comparable));
 	json_object_set_new(o, "why_not", json_text(c->why_not));
+	json_object_set_new(o, "tests_from", c->base_tests || c->cand_tests ?
+			    json_pack("{s:o,s:o}", "base", json_text(c->base_tests),
+				      "candidate", json_text(c->cand_tests)) :
+			    json_null());
 	json_object_set_new(o, "runs", json_pack("{s:i,s:i}", "base", c->base_runs,
 						 "candidate", c->cand_runs));
 	json_object_set_new(o, "failed_boots", json_pack("{s:i,s:i}", "base",
@@ -693,13 +732,14 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 	for (i = 0; i < c->ncases; i++) {
 		const struct case_cmp *k = &c->cases[i];
 
-		json_array_append_new(cases, json_pack("{s:o,s:s,s:{s:i,s:i},s:{s:i,s:i},s:o}",
+		json_array_append_new(cases, json_pack("{s:o,s:s,s:{s:i,s:i},s:{s:i,s:i},s:o,s:o}",
 			"name", json_text(k->name), "verdict", case_verdict_name(k->verdict),
 			"base", "pass", k->base_pass, "fail", k->base_fail,
 			"candidate", "pass", k->cand_pass, "fail", k->cand_fail,
 			"known_flaky", k->known_flaky ? json_pack("{s:i,s:i,s:i}",
 				"commits", k->known_flaky, "pass", k->known_pass,
-				"runs", k->known_runs) : json_null()));
+				"runs", k->known_runs) : json_null(),
+			"skip_reason", json_text(k->skip_reason)));
 	}
 	json_object_set_new(o, "cases", cases);
 	json_object_set_new(o, "findings", json_finding_cmps(c));

@@ -1,5 +1,7 @@
 #include "suite.h"
 #include "arch.h"
+#include "kselftest.h"
+#include "kbuild.h"
 #include "kunit.h"
 #include "tree.h"
 #include "util/buf.h"
@@ -14,7 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const format_names[] = { "ktap", "metrics", "kunit" };
+static const char *const format_names[] = { "ktap", "metrics", "kunit",
+					   "kselftest" };
 
 const char *suite_format_name(enum suite_format f)
 {
@@ -34,6 +37,27 @@ int suite_format_parse(const char *name, enum suite_format *f)
 	return -1;
 }
 
+static void free_list(char **l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+static void list_add(char ***l, size_t *n, const char *v)
+{
+	*l = xrealloc(*l, (*n + 1) * sizeof(char *));
+	(*l)[(*n)++] = xstrdup(v);
+}
+
+int suite_needs_tree(const struct suite *s)
+{
+	return s->module || s->nkmodules || s->format == SUITE_FMT_KUNIT ||
+	       s->format == SUITE_FMT_KSELFTEST;
+}
+
 void suite_release(struct suite *s)
 {
 	size_t i;
@@ -50,6 +74,10 @@ void suite_release(struct suite *s)
 	free(s->run);
 	free(s->kunitconfig);
 	free(s->filter);
+	free_list(s->selftests, s->nselftests);
+	free_list(s->ksft_tests, s->nksft_tests);
+	free_list(s->kmodules, s->nkmodules);
+	free_list(s->files, s->nfiles);
 	free(s->hash);
 	for (i = 0; i < s->nmetrics; i++) {
 		free(s->metrics[i].name);
@@ -162,7 +190,7 @@ static int on_entry(const git_config_entry *e, void *payload)
 	} else if (!strcmp(k, "suite.format")) {
 		if (suite_format_parse(v, &s->format)) {
 			c->bad = error("suite %s: format must be ktap, "
-				       "metrics or kunit, not '%s' (%s)", s->name,
+				       "metrics, kunit or kselftest, not '%s' (%s)", s->name,
 				       v, c->path);
 			return -1;
 		}
@@ -192,6 +220,32 @@ static int on_entry(const git_config_entry *e, void *payload)
 		}
 		free(s->filter);
 		s->filter = xstrdup(v);
+	} else if (!strcmp(k, "suite.selftests")) {
+		if (!kselftest_dir_valid(v)) {
+			c->bad = error("suite %s: selftests = '%s': a directory "
+				       "under tools/testing/selftests (%s)", s->name,
+				       v, c->path);
+			return -1;
+		}
+		list_add(&s->selftests, &s->nselftests, v);
+	} else if (!strcmp(k, "suite.test")) {
+		if (!kselftest_name_valid(v)) {
+			c->bad = error("suite %s: test = '%s': a program name "
+				       "(letters, digits, _-.) (%s)", s->name, v,
+				       c->path);
+			return -1;
+		}
+		list_add(&s->ksft_tests, &s->nksft_tests, v);
+	} else if (!strcmp(k, "suite.kmodule")) {
+		if (!kselftest_name_valid(v)) {
+			c->bad = error("suite %s: kmodule = '%s': a module name "
+				       "(letters, digits, _-.) (%s)", s->name, v,
+				       c->path);
+			return -1;
+		}
+		list_add(&s->kmodules, &s->nkmodules, v);
+	} else if (!strcmp(k, "suite.file")) {
+		list_add(&s->files, &s->nfiles, v);
 	} else if (!strcmp(k, "suite.mem")) {
 		return set_long(c, k, v, &s->mem);
 	} else if (!strcmp(k, "suite.timeout")) {
@@ -280,8 +334,8 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 	if (git_config_foreach(cfg, on_entry, &c) || c.bad)
 		goto out;
 	if (!c.have_format) {
-		error("suite %s: format must be ktap, metrics or kunit (%s)",
-		      name, p.buf);
+		error("suite %s: format must be ktap, metrics, kunit or "
+		      "kselftest (%s)", name, p.buf);
 		goto out;
 	}
 	if (s->format == SUITE_FMT_KUNIT && !s->run)
@@ -290,9 +344,24 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 		error("suite %s: no run command (%s)", name, p.buf);
 		goto out;
 	}
-	if ((s->kunitconfig || s->filter) && s->format != SUITE_FMT_KUNIT) {
-		error("suite %s: kunitconfig and filter need format = kunit (%s)",
+	if ((s->kunitconfig && s->format != SUITE_FMT_KUNIT &&
+	     s->format != SUITE_FMT_KSELFTEST) ||
+	    (s->filter && s->format != SUITE_FMT_KUNIT)) {
+		error("suite %s: %s needs format = kunit%s (%s)", name,
+		      s->filter ? "filter" : "kunitconfig",
+		      s->filter ? "" : " or kselftest", p.buf);
+		goto out;
+	}
+	if ((s->nselftests || s->nksft_tests) &&
+	    s->format != SUITE_FMT_KSELFTEST) {
+		error("suite %s: selftests and test need format = kselftest (%s)",
 		      name, p.buf);
+		goto out;
+	}
+	if (s->format == SUITE_FMT_KSELFTEST &&
+	    (!s->nselftests || !s->nksft_tests)) {
+		error("suite %s: format = kselftest needs selftests = DIR and "
+		      "test = PROGRAM (%s)", name, p.buf);
 		goto out;
 	}
 	if (s->nmetrics && !suite_format_has_metrics(s)) {
@@ -317,6 +386,22 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 			goto out;
 		}
 		kunit_config_release(&kc);
+		hash_file(ck, f.buf);
+		buf_release(&f);
+	}
+	for (i = 0; i < s->nfiles; i++) {
+		struct buf f = BUF_INIT;
+		const char *base = strrchr(s->files[i], '/');
+
+		base = base ? base + 1 : s->files[i];
+		buf_addf(&f, "%s/%s", s->dir, s->files[i]);
+		if (!inside_suites(s, s->files[i], f.buf) || access(f.buf, R_OK) ||
+		    !kselftest_name_valid(base)) {
+			error("suite %s: file %s is missing or outside bench/suites", name,
+			      f.buf);
+			buf_release(&f);
+			goto out;
+		}
 		hash_file(ck, f.buf);
 		buf_release(&f);
 	}
@@ -381,79 +466,65 @@ void suite_files_free(struct initramfs_file *files, size_t n)
 	free(files);
 }
 
-static void add_file(struct initramfs_file **f, size_t *n, char *src, char *dst)
+static void add_file(struct initramfs_file **f, size_t *n, char *src, char *dst,
+		     unsigned mode)
 {
 	*f = xrealloc(*f, (*n + 1) * sizeof(**f));
 	(*f)[*n].src = src;
 	(*f)[*n].dst = dst;
-	(*f)[*n].mode = 0;
+	(*f)[*n].mode = mode;
 	(*n)++;
 }
 
-/* rw/ro: NULL, or the sandbox's writable/readable paths (untrusted
- * code: the module is built by the tree's own Makefiles) */
-static int run_quiet(const char *const *argv, const char *cwd,
-		     const char *const *rw, const char *const *ro, char **why)
+/* The suite's in-tree modules (from the build) and its own files. */
+static int ship_extras(const struct suite *s, const char *build_dir,
+		       struct initramfs_file **files, size_t *n, char **why)
 {
-	struct run_opts o;
-	struct run_result r;
-	char d[128];
-	int ret = 0;
+	size_t i;
 
-	memset(&o, 0, sizeof(o));
-	o.argv = argv;
-	o.cwd = cwd;
-	o.sandbox = rw != NULL;
-	o.sandbox_rw = rw;
-	o.sandbox_ro = ro;
-	o.timeout = 900;
-	o.idle_timeout = 600;
-	o.capture_cap = 1u << 20;
-	run_command(&o, &r);
-	if (r.end != RUN_EXITED || r.code) {
-		struct buf b = BUF_INIT;
-		const char *out = r.output.buf ? r.output.buf : "";
-		const char *e = strstr(out, "error:");
-		size_t len = r.output.len, start = len > 600 ? len - 600 : 0;
+	for (i = 0; i < s->nkmodules; i++) {
+		char *ko = NULL;
+		int rc = kbuild_find_module(build_dir, s->kmodules[i], &ko);
 
-		/* the compiler's first error (from its line start), else the tail */
-		if (e) {
-			while (e > out && e[-1] != '\n')
-				e--;
-			start = (size_t)(e - out);
-			if (len - start > 600)
-				len = start + 600;
+		if (rc) {
+			*why = rc < 0 ?
+			       xstrfmt("%s/modules.order: %s (the kernel needs "
+				       "CONFIG_MODULES=y)", build_dir,
+				       strerror(errno)) :
+			       xstrfmt("kmodule %s: the build has no %s.ko (is "
+				       "its config option =m in the config?)",
+				       s->kmodules[i], s->kmodules[i]);
+			return -1;
 		}
-		buf_addf(&b, "%s: %s: %.*s", argv[0], run_describe(&r, d, sizeof(d)),
-			 (int)(len - start), out + start);
-		*why = buf_detach(&b, NULL);
-		ret = -1;
+		add_file(files, n, ko, xstrfmt("/pwb/%s.ko", s->kmodules[i]), 0644);
 	}
-	run_result_release(&r);
-	return ret;
+	for (i = 0; i < s->nfiles; i++) {
+		const char *base = strrchr(s->files[i], '/');
+
+		base = base ? base + 1 : s->files[i];
+		add_file(files, n, xstrfmt("%s/%s", s->dir, s->files[i]),
+			 xstrfmt("/pwb/%s", base), 0755);
+	}
+	return 0;
 }
 
-/* A kunit suite on a build: its kunitconfig holds there, and the build's
- * KUnit modules with the script that loads them go into the initramfs. */
-static int kunit_build(const struct suite *s, const char *build_dir,
-		       const char *tmpdir, struct initramfs_file **files,
-		       size_t *n, char **why)
+/* The suite's kunitconfig (the options its kernel must have) holds in
+ * the build's .config: 0, or -1 with *why naming the option. */
+static int kconfig_holds(const struct suite *s, const char *build_dir,
+			 char **why)
 {
 	struct buf f = BUF_INIT;
 	struct kunit_config kc = { NULL, 0 };
-	size_t mods = 0;
 	int ret = -1;
 
-	if (s->kunitconfig) {
-		buf_addf(&f, "%s/%s", s->dir, s->kunitconfig);
-		if (kunit_config_load(f.buf, &kc, why))
-			goto out;
-		buf_reset(&f);
-		buf_addf(&f, "%s/.config", build_dir);
-		if (kunit_config_check(&kc, f.buf, why))
-			goto out;
-	}
-	if (kunit_stage(build_dir, tmpdir, s->filter, files, n, &mods, why))
+	if (!s->kunitconfig)
+		return 0;
+	buf_addf(&f, "%s/%s", s->dir, s->kunitconfig);
+	if (kunit_config_load(f.buf, &kc, why))
+		goto out;
+	buf_reset(&f);
+	buf_addf(&f, "%s/.config", build_dir);
+	if (kunit_config_check(&kc, f.buf, why))
 		goto out;
 	ret = 0;
 out:
@@ -462,9 +533,21 @@ out:
 	return ret;
 }
 
-int suite_build(const struct suite *s, const char *src, const char *build_dir,
-		char *const *makevars, const char *cc, const char *tmpdir,
-		struct initramfs_file **files, size_t *n, char **why)
+/* A kunit suite on a build: the build's KUnit modules with the script
+ * that loads them go into the initramfs. */
+static int kunit_build(const struct suite *s, const char *build_dir,
+		       const char *tmpdir, struct initramfs_file **files,
+		       size_t *n, char **why)
+{
+	size_t mods = 0;
+
+	return kunit_stage(build_dir, tmpdir, s->filter, files, n, &mods, why);
+}
+
+int suite_build(const struct suite *s, const struct arch *a, const char *src,
+		const char *build_dir, char *const *makevars, const char *cc,
+		const char *tmpdir, struct initramfs_file **files, size_t *n,
+		char **tests_from, char **why)
 {
 	struct buf b = BUF_INIT, c = BUF_INIT, o = BUF_INIT, m = BUF_INIT;
 	size_t i;
@@ -473,12 +556,30 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 	*files = NULL;
 	*n = 0;
 	*why = NULL;
+	if (tests_from)
+		*tests_from = NULL;
+	if (kconfig_holds(s, build_dir, why))
+		goto out;
 	if (s->format == SUITE_FMT_KUNIT && kunit_build(s, build_dir, tmpdir,
 							files, n, why))
+		goto out;
+	if (s->format == SUITE_FMT_KSELFTEST) {
+		char *from = NULL;
+
+		if (kselftest_stage(s, a, src, build_dir, makevars, tmpdir, files,
+				    n, &from, why))
+			goto out;
+		if (tests_from)
+			*tests_from = from;
+		else
+			free(from);
+	}
+	if (ship_extras(s, build_dir, files, n, why))
 		goto out;
 	if (s->module) {
 		/* a copy: kbuild writes objects next to the sources */
 		const char *cp[] = { "cp", "-R", NULL, NULL, NULL };
+		size_t before = *n;
 		DIR *dh;
 		struct dirent *e;
 
@@ -486,7 +587,7 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 		buf_addf(&m, "%s/module", tmpdir);
 		cp[2] = b.buf;
 		cp[3] = m.buf;
-		if (run_quiet(cp, NULL, NULL, NULL, why))
+		if (run_tool(cp, NULL, NULL, NULL, why))
 			goto out;
 		buf_addf(&c, "-C%s", src);
 		buf_addf(&o, "O=%s", build_dir);
@@ -503,7 +604,7 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 				mk[k++] = makevars[v];
 			mk[k++] = "modules";
 			mk[k] = NULL;
-			if (run_quiet(mk, NULL, rw, ro, why)) {
+			if (run_tool(mk, NULL, rw, ro, why)) {
 				buf_release(&mm);
 				goto out;
 			}
@@ -518,11 +619,12 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 				continue;
 			buf_addf(&s1, "%s/%s", m.buf, e->d_name);
 			buf_addf(&d1, "/pwb/%s", e->d_name);
-			add_file(files, n, buf_detach(&s1, NULL), buf_detach(&d1, NULL));
+			add_file(files, n, buf_detach(&s1, NULL), buf_detach(&d1, NULL),
+				 0);
 		}
 		if (dh)
 			closedir(dh);
-		if (!*n) {
+		if (*n == before) {
 			*why = xstrdup("the module built no .ko");
 			goto out;
 		}
@@ -540,14 +642,14 @@ int suite_build(const struct suite *s, const char *src, const char *build_dir,
 		buf_addf(&dst, "/pwb/%.*s", (int)bl, base);
 		ccv[4] = out.buf;
 		ccv[5] = in.buf;
-		if (run_quiet(ccv, NULL, NULL, NULL, why)) {
+		if (run_tool(ccv, NULL, NULL, NULL, why)) {
 			buf_release(&in);
 			buf_release(&out);
 			buf_release(&dst);
 			goto out;
 		}
 		buf_release(&in);
-		add_file(files, n, buf_detach(&out, NULL), buf_detach(&dst, NULL));
+		add_file(files, n, buf_detach(&out, NULL), buf_detach(&dst, NULL), 0);
 	}
 	ret = 0;
 out:

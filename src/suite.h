@@ -6,8 +6,12 @@
  * the guest's memory, timeouts and repetitions.  A format = kunit suite
  * runs the KUnit test modules of the kernel under test (kunit.h): its
  * kunitconfig is checked against the build's .config, its filter (as
- * kunit_tool's filter_glob) selects the cases.  An unknown key or a
- * missing file is an error before anything is built.
+ * kunit_tool's filter_glob) selects the cases.  A format = kselftest
+ * suite builds programs of the tree's own tools/testing/selftests/
+ * (kselftest.h) and reads their TAP.  Any suite may ship in-tree modules
+ * of its build (`kmodule = test_hmm`: /pwb/test_hmm.ko) and files of its
+ * own (`file = hmm.sh`: /pwb/hmm.sh).  An unknown key or a missing file is
+ * an error before anything is built.
  *
  * struct suite owns its strings; suite_release() frees them.
  */
@@ -37,6 +41,7 @@ enum suite_format {
 	SUITE_FMT_METRICS,	/* "# pwb-metric:" samples */
 	SUITE_FMT_KUNIT,	/* the kernel's KUnit tests: KTAP on the
 				 * console from the build's test modules */
+	SUITE_FMT_KSELFTEST,	/* the tree's kselftests: their TAP */
 };
 const char *suite_format_name(enum suite_format f);
 /* 0 and *f set, or -1: name is not a format */
@@ -57,6 +62,15 @@ struct suite {
 	char *kunitconfig;	/* kunit: the file (relative to dir) of the
 				 * options the kernel must have */
 	char *filter;		/* kunit: filter_glob, or NULL */
+	char **selftests;	/* kselftest: directories under
+				 * tools/testing/selftests, first found wins */
+	size_t nselftests;
+	char **ksft_tests;	/* kselftest: the programs to build there */
+	size_t nksft_tests;
+	char **kmodules;	/* in-tree modules of the build to ship */
+	size_t nkmodules;
+	char **files;		/* the suite's own files to ship (relative) */
+	size_t nfiles;
 	long mem, timeout, idle_timeout, repeat;
 	char *hash;		/* sha1 of the suite's files */
 	struct suite_metric *metrics;
@@ -73,6 +87,11 @@ static inline int suite_format_has_metrics(const struct suite *s)
 	return s->format == SUITE_FMT_METRICS;
 }
 
+/* Whether s needs its kernel's tree and build directory (a module, the
+ * build's KUnit or in-tree modules, the tree's selftests), not only an
+ * image. */
+int suite_needs_tree(const struct suite *s);
+
 int suite_load(const char *datadir, const char *name, struct suite *s);
 void suite_release(struct suite *s);
 
@@ -81,11 +100,14 @@ void suite_release(struct suite *s);
  * variables (ARCH=, CROSS_COMPILE=, LLVM=1: kbuild_make_vars) and the
  * programs with cc (static; the arch's gcc), into tmpdir; *files
  * (allocated, caller frees with suite_files_free) lists what goes into
- * the initramfs under /pwb/.  On failure, *why says what (owned).
+ * the initramfs under /pwb/.  *tests_from (owned, may be NULL): where a
+ * kselftest suite's tests came from.  On failure, *why says what (owned).
  */
-int suite_build(const struct suite *s, const char *src, const char *build_dir,
-		char *const *makevars, const char *cc, const char *tmpdir,
-		struct initramfs_file **files, size_t *n, char **why);
+struct arch;
+int suite_build(const struct suite *s, const struct arch *a, const char *src,
+		const char *build_dir, char *const *makevars, const char *cc,
+		const char *tmpdir, struct initramfs_file **files, size_t *n,
+		char **tests_from, char **why);
 void suite_files_free(struct initramfs_file *files, size_t n);
 
 #endif

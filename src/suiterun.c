@@ -34,6 +34,7 @@ void suite_prep_release(struct suite_prep *p)
 	if (p->dir[0])
 		remove_tree(p->dir);
 	free(p->why);
+	free(p->tests_from);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -43,7 +44,7 @@ int suite_prepare(const struct suite *s, const struct kbuild_result *br,
 	struct initramfs_file *files = NULL;
 	size_t nfiles = 0;
 	const struct arch *a = br->arch ? arch_find(br->arch) : arch_default();
-	char *vars[8], *cc = NULL, *busybox = NULL;
+	char *vars[8], *cc = NULL, *busybox = NULL, *from = NULL;
 	int ret = -1;
 
 	memset(p, 0, sizeof(*p));
@@ -62,9 +63,12 @@ int suite_prepare(const struct suite *s, const struct kbuild_result *br,
 	}
 	/* the guest's programs: static, with the arch's gcc */
 	cc = xstrfmt("%sgcc", arch_cross(a));
-	if (suite_build(s, br->src_dir, br->build_dir, vars, cc, p->dir, &files,
-			&nfiles, &p->why))
+	if (suite_build(s, a, br->src_dir, br->build_dir, vars, cc, p->dir, &files,
+			&nfiles, &from, &p->why))
 		goto out;
+	if (from)
+		p->tests_from = xstrfmt("%s at %s", from,
+					br->commit);
 	snprintf(p->initrd, sizeof(p->initrd), "%s/initramfs.cpio.gz", p->dir);
 	busybox = arch_busybox(a);
 	{
@@ -79,6 +83,7 @@ int suite_prepare(const struct suite *s, const struct kbuild_result *br,
 out:
 	suite_files_free(files, nfiles);
 	arch_make_vars_free(vars);
+	free(from);
 	free(cc);
 	free(busybox);
 	return ret;
@@ -86,14 +91,14 @@ out:
 
 static int insert_run(sqlite3 *db, const struct suite *s, long build_id,
 		      long boot_id, int idx, const char *status,
-		      const char *err, long *id)
+		      const char *err, const char *tests_from, long *id)
 {
 	sqlite3_stmt *st = NULL;
 	int ret = -1;
 
 	if (db_prepare(db, &st, "INSERT INTO suite_runs (suite, suite_hash, "
-		       "build_id, boot_id, repeat_idx, status, error, started_at) "
-		       "VALUES (?,?,?,?,?,?,?,?)"))
+		       "build_id, boot_id, repeat_idx, status, error, started_at, "
+		       "tests_from) VALUES (?,?,?,?,?,?,?,?,?)"))
 		return -1;
 	db_bind_text(st, 1, s->name);
 	db_bind_text(st, 2, s->hash);
@@ -105,6 +110,7 @@ static int insert_run(sqlite3 *db, const struct suite *s, long build_id,
 	db_bind_text(st, 6, status);
 	db_bind_text(st, 7, err);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+	db_bind_text(st, 9, tests_from);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		db_error(db, "record suite run");
 	else
@@ -170,7 +176,7 @@ static int record(sqlite3 *db, const struct suite *s, long build_id,
 	if (db_begin(db))
 		return -1;
 	if (insert_run(db, s, build_id, o->boot_id, idx, o->status, o->error,
-		       &o->run_id) ||
+		       o->tests_from, &o->run_id) ||
 	    (o->have_ktap && insert_cases(db, o->run_id, &o->ktap)) ||
 	    insert_metrics(db, o->run_id, &o->metrics)) {
 		db_rollback(db);
@@ -185,7 +191,7 @@ int suite_record_infra(sqlite3 *db, const struct suite *s, long build_id,
 {
 	if (db_begin(db))
 		return -1;
-	if (insert_run(db, s, build_id, -1, 0, "infra-error", why, run_id)) {
+	if (insert_run(db, s, build_id, -1, 0, "infra-error", why, NULL, run_id)) {
 		db_rollback(db);
 		return -1;
 	}
@@ -254,7 +260,10 @@ int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
 	/* a boot that never started has no console */
 	console = o->boot.run.output.buf ? o->boot.run.output.buf : "";
 	if (!suite_format_has_metrics(s)) {
-		o->have_ktap = !(s->format == SUITE_FMT_KUNIT ?
+		/* KUnit and the kselftest harness print a case's log before
+		 * its result line */
+		o->have_ktap = !(s->format == SUITE_FMT_KUNIT ||
+				 s->format == SUITE_FMT_KSELFTEST ?
 				 ktap_parse_kunit : ktap_parse)(console, &o->ktap);
 		if (o->have_ktap)
 			kunit_filter_ktap(&o->ktap, s->filter);

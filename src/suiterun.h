@@ -25,6 +25,8 @@ struct suite_prep {
 	char dir[4096];		/* the temporary directory, "" when none */
 	char initrd[4200];
 	char *why;		/* what failed, when suite_prepare failed */
+	char *tests_from;	/* kselftest: "tools/testing/selftests/mm at
+				 * COMMIT", the tests the boots run */
 	long recordings;	/* the recorded backend: consoles there */
 };
 
@@ -50,6 +52,7 @@ struct suite_outcome {
 				 * infra-error, interrupted (static) */
 	enum suite_verdict verdict;
 	char *error;
+	const char *tests_from;	/* in (borrowed, may be NULL): recorded */
 	int have_ktap;
 	struct ktap ktap;
 	struct metrics metrics;

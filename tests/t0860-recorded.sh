@@ -103,6 +103,33 @@ kunit() {
 	printf '### pwb-init: end status=0\n'
 }
 
+# hmm_tap [NEW] FAILING...: the hmm suite's console, hmm-tests' TAP as
+# the kselftest harness prints it (a case's log before its result); NEW:
+# with one case more (a test the series adds)
+hmm_tap() {
+	cases="hmm.hmm_device_private.open_close hmm.hmm_device_coherent.open_close hmm2.hmm2_device_private.snapshot"
+	case " $* " in *" NEW "*) cases="$cases hmm.hmm_device_private.new_case" ;; esac
+	printf '[    0.000000] Linux version 6.1.0 (recorded)\n### pwb-init: start\n'
+	printf '[    1.000000] HMM test module loaded. This is only for testing HMM.\n'
+	printf 'TAP version 13\n1..%d\n# Starting %d tests from 3 test cases.\n' \
+		$(echo $cases | wc -w) $(echo $cases | wc -w)
+	n=0
+	for c in $cases; do
+		n=$((n + 1))
+		printf '#  RUN           %s ...\n' $c
+		case " $* |$c" in
+		*" $c "*)
+			printf '# hmm-tests.c:1592:snapshot:Expected m[2] (2) == HMM_DMIRROR_PROT_ZERO | HMM_DMIRROR_PROT_READ (17)\n'
+			printf '# snapshot: Test terminated by assertion\n#          FAIL  %s\nnot ok %d %s\n' $c $n $c ;;
+		*"|"*coherent*)
+			printf '#      SKIP      DEVICE_COHERENT not available\n#            OK  %s\n' $c
+			printf 'ok %d %s # SKIP DEVICE_COHERENT not available\n' $n $c ;;
+		*) printf '#            OK  %s\nok %d %s\n' $c $n $c ;;
+		esac
+	done
+	printf '# Totals: pass:%d fail:0 xfail:0 xpass:0 skip:1 error:0\n### pwb-init: end status=0\n' $n
+}
+
 record_oom() {
 	mkdir -p .pwb-recorded/oom-reaper &&
 	i=0 && for j in 3 -4 8 0 -7; do
@@ -430,6 +457,48 @@ test_expect_success 'matrix: two series, one batch each, the worst exit wins' '
 import json; m = json.load(open(\"m.json\"))
 assert m[\"backend\"] == \"recorded\"
 assert [c[\"verdict\"] for c in m[\"cells\"]] == [\"no-regression\", \"regression\"], m"
+'
+
+test_expect_success 'hmm (kselftest): each side runs its own tree'"'"'s tests, recorded; a case the series adds is new, not a regression' '
+	(cd t && git checkout -q -b hsbase base) &&
+	commit "selftests/vm: hmm-tests" "mkdir -p tools/testing/selftests/vm .pwb-recorded/hmm &&
+		echo all: >tools/testing/selftests/vm/Makefile && hmm_tap >.pwb-recorded/hmm/0" &&
+	(cd t && git checkout -q -b hbreak hsbase) &&
+	commit "mm/hmm: no zero-page exception" \
+		"hmm_tap hmm2.hmm2_device_private.snapshot >.pwb-recorded/hmm/0" &&
+	commit "selftests/mm: move from vm, one case more" \
+		"git mv tools/testing/selftests/vm tools/testing/selftests/mm &&
+		 hmm_tap NEW hmm2.hmm2_device_private.snapshot >.pwb-recorded/hmm/0" &&
+	(cd t && git format-patch -q --thread --cover-letter --base=hsbase \
+		-o ../hbreak.d hsbase..hbreak && git checkout -q master) &&
+	sed -e "s/<cover\./<cover-hbreak./" -e "s/\*\*\* SUBJECT HERE \*\*\*/hbreak/" \
+		hbreak.d/*.patch >hbreak.mbox &&
+	test_expect_code 1 "$PWB" check hbreak.mbox --tree t --suite hmm \
+		--on recorded --json >hb.json 2>/dev/null &&
+	python3 -c "
+import json; r = json.load(open(\"hb.json\"))
+s = r[\"suites\"][0]
+assert (r[\"verdict\"], s[\"format\"]) == (\"regression\", \"kselftest\"), (r[\"verdict\"], s[\"format\"])
+v = dict((c[\"name\"], c[\"verdict\"]) for c in s[\"cases\"])
+assert v == {\"hmm.hmm_device_private.open_close\": \"pass\",
+	\"hmm.hmm_device_coherent.open_close\": \"skipped\",
+	\"hmm2.hmm2_device_private.snapshot\": \"new-failure\",
+	\"hmm.hmm_device_private.new_case\": \"new-case\"}, v
+k = [c for c in s[\"cases\"] if c[\"verdict\"] == \"skipped\"][0]
+assert k[\"skip_reason\"] == \"SKIP DEVICE_COHERENT not available\", k
+t = s[\"tests_from\"]
+assert t[\"base\"].startswith(\"tools/testing/selftests/vm at \"), t
+assert t[\"candidate\"].startswith(\"tools/testing/selftests/mm at \"), t
+" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM suite_runs WHERE suite = '"'"'hmm'"'"' AND tests_from IS NULL")" = 0 &&
+	"$PWB" report >hb.txt &&
+	grep -q "^  tests: each side.s own tree.s, base tools/testing/selftests/vm at [0-9a-f]\{12\}, candidate tools/testing/selftests/mm at [0-9a-f]\{12\}$" hb.txt &&
+	grep -q "^  new-failure    hmm2.hmm2_device_private.snapshot" hb.txt &&
+	grep -q "^  skipped        hmm.hmm_device_coherent.open_close SKIP DEVICE_COHERENT not available$" hb.txt &&
+	grep -q "Expected m\[2\] (2) == HMM_DMIRROR_PROT_ZERO" hb.txt &&
+	# the prebuilt-kernel path refuses it: the tests come from the tree
+	test_fails_with "builds the tree.s selftests" \
+		"$PWB" run --kernel t/mm/mmu_notifier.c --suite hmm
 '
 
 test_expect_success 'kunit-mm: a KUnit case the series breaks is a new failure, named suite.case' '

@@ -1,5 +1,6 @@
 #include "run.h"
 #include "util.h"
+#include "buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -395,4 +396,46 @@ const char *run_describe(const struct run_result *r, char *b, size_t n)
 	case RUN_NOSTART: snprintf(b, n, "could not start: %s", strerror(r->code)); break;
 	}
 	return b;
+}
+
+/* run_tool(): see run.h */
+int run_tool(const char *const *argv, const char *cwd, const char *const *rw,
+	     const char *const *ro, char **why)
+{
+	struct run_opts o;
+	struct run_result r;
+	char d[128];
+	int ret = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.cwd = cwd;
+	o.sandbox = rw != NULL;
+	o.sandbox_rw = rw;
+	o.sandbox_ro = ro;
+	o.timeout = 900;
+	o.idle_timeout = 600;
+	o.capture_cap = 1u << 20;
+	run_command(&o, &r);
+	if (r.end != RUN_EXITED || r.code) {
+		struct buf b = BUF_INIT;
+		const char *out = r.output.buf ? r.output.buf : "";
+		const char *e = strstr(out, "error:");
+		size_t len = r.output.len, start = len > 600 ? len - 600 : 0;
+
+		/* the compiler's first error (from its line start), else the tail */
+		if (e) {
+			while (e > out && e[-1] != '\n')
+				e--;
+			start = (size_t)(e - out);
+			if (len - start > 600)
+				len = start + 600;
+		}
+		buf_addf(&b, "%s: %s: %.*s", argv[0], run_describe(&r, d, sizeof(d)),
+			 (int)(len - start), out + start);
+		*why = buf_detach(&b, NULL);
+		ret = -1;
+	}
+	run_result_release(&r);
+	return ret;
 }

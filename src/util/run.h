@@ -75,4 +75,14 @@ int run_sandbox_enabled(void);
 void run_install_signal_handlers(void);
 int run_interrupted(void);	/* the signal number, or 0 */
 
+/*
+ * A build tool (make, cc) that must succeed: argv in cwd (NULL: here),
+ * sandboxed when rw is not NULL (untrusted code, a tree's own Makefiles:
+ * rw/ro the writable and readable paths), up to 15 minutes.  0, or -1
+ * with *why (owned): how it ended and the compiler's first "error:" line
+ * on, else the output's tail (600 bytes at most).
+ */
+int run_tool(const char *const *argv, const char *cwd, const char *const *rw,
+	     const char *const *ro, char **why);
+
 #endif
