@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +38,172 @@ void boot_result_release(struct boot_result *r)
  * sandboxed VMs: "failed to set MSR"): the rest of this process uses TCG. */
 static int kvm_broken;
 
-static int kvm_usable(void)
+/*
+ * Whether KVM runs kernels here.  /dev/kvm can open and QEMU start while
+ * no kernel gets past its real-mode setup (seen on a nested host's PVM
+ * module: SeaBIOS runs, the decompressor never prints), which would turn
+ * every boot into a suite's timeout.  So before the first KVM boot of a
+ * process, the kernel to be booted is started once without an initramfs
+ * (it panics at once, panic=-1 ends QEMU): under KVM it must print its
+ * "Linux version" line within KVM_PROBE_S.  When it does not and does
+ * under TCG, KVM is broken here: TCG for every boot, and the answer kept
+ * for this boot of the host in pwb's cache (${PWB_CACHE:-~/.cache/pwb}/
+ * kvm-probe: "BOOT_ID ok" or "BOOT_ID broken").  When it fails under TCG too the kernel is at fault,
+ * not KVM: nothing is decided.
+ */
+#define KVM_PROBE_S 20
+
+enum kvm_state { KVM_UNKNOWN, KVM_OK, KVM_BROKEN };
+static pthread_mutex_t kvm_lock = PTHREAD_MUTEX_INITIALIZER;
+static enum kvm_state kvm_state;
+
+/* ${PWB_CACHE:-~/.cache/pwb}/kvm-probe, beside the arm64 busybox */
+static char *kvm_cache_path(void)
+{
+	const char *c = getenv("PWB_CACHE"), *h = getenv("HOME");
+
+	if (c && *c)
+		return xstrfmt("%s/kvm-probe", c);
+	return h && *h ? xstrfmt("%s/.cache/pwb/kvm-probe", h) : NULL;
+}
+
+static void host_boot_id(char *id, size_t n)
+{
+	struct buf b = BUF_INIT;
+
+	snprintf(id, n, "?");
+	if (!buf_read_file(&b, "/proc/sys/kernel/random/boot_id", 4096)) {
+		buf_trim(&b);
+		snprintf(id, n, "%s", b.buf ? b.buf : "?");
+	}
+	buf_release(&b);
+}
+
+static enum kvm_state kvm_cached(const char *id)
+{
+	char *path = kvm_cache_path();
+	struct buf b = BUF_INIT;
+	enum kvm_state st = KVM_UNKNOWN;
+	size_t l = strlen(id);
+
+	if (path && !buf_read_file(&b, path, 4096) && b.len > l &&
+	    !strncmp(b.buf, id, l) && b.buf[l] == ' ')
+		st = !strncmp(b.buf + l + 1, "ok", 2) ? KVM_OK :
+		     !strncmp(b.buf + l + 1, "broken", 6) ? KVM_BROKEN :
+		     KVM_UNKNOWN;
+	buf_release(&b);
+	free(path);
+	return st;
+}
+
+static void kvm_remember(const char *id, enum kvm_state st)
+{
+	char *path = kvm_cache_path(), *slash;
+	struct buf b = BUF_INIT;
+
+	if (!path)
+		return;
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	if (!mkdir_p(path, 0777)) {
+		*slash = '/';
+		buf_addf(&b, "%s %s\n", id, st == KVM_OK ? "ok" : "broken");
+		write_file(path, b.buf, b.len);
+	}
+	buf_release(&b);
+	free(path);
+}
+
+/* Boot kernel without an initramfs: 1 it printed "Linux version". */
+static int kernel_speaks(const struct arch *a, const char *qemu,
+			 const char *kernel, int kvm)
+{
+	const char *argv[40], *ro[] = { kernel, NULL };
+	struct buf append = BUF_INIT;
+	struct run_opts o;
+	struct run_result r;
+	size_t n = 0, i;
+	int ok;
+
+	buf_addf(&append, "console=%s panic=-1", a->console);
+	argv[n++] = qemu;
+	for (i = 0; a->qemu_args[i] && n < 24; i++) {
+		if (kvm && !strcmp(a->qemu_args[i], "-cpu") && a->qemu_args[i + 1]) {
+			i++;
+			continue;
+		}
+		argv[n++] = a->qemu_args[i];
+	}
+	argv[n++] = "-nodefaults";
+	argv[n++] = "-nographic";
+	argv[n++] = "-no-reboot";
+	argv[n++] = "-serial";
+	argv[n++] = "stdio";
+	argv[n++] = "-monitor";
+	argv[n++] = "none";
+	argv[n++] = "-m";
+	argv[n++] = "256";
+	argv[n++] = "-accel";
+	argv[n++] = kvm ? "kvm" : "tcg";
+	if (kvm) {
+		argv[n++] = "-cpu";
+		argv[n++] = "host";
+	}
+	argv[n++] = "-kernel";
+	argv[n++] = kernel;
+	argv[n++] = "-append";
+	argv[n++] = append.buf;
+	argv[n] = NULL;
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.timeout = KVM_PROBE_S;
+	o.idle_timeout = KVM_PROBE_S;
+	o.capture_cap = 1u << 20;
+	o.sandbox = 1;		/* the kernel under test, as in qemu_boot */
+	o.sandbox_ro = ro;
+	run_command(&o, &r);
+	ok = r.output.buf && strstr(r.output.buf, "Linux version") != NULL;
+	run_result_release(&r);
+	buf_release(&append);
+	return ok;
+}
+
+static int kvm_usable(const struct arch *a, const char *qemu,
+		      const char *kernel)
 {
 	const char *want = getenv("PWB_ACCEL");
-	int fd;
+	char id[64];
+	int fd, ok;
 
-	if (kvm_broken || (want && !strcmp(want, "tcg")))
+	if (want && !strcmp(want, "tcg"))
 		return 0;
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
 	if (fd < 0)
 		return 0;
 	close(fd);
-	return 1;
+	/* PWB_ACCEL=kvm: no probe (the caller knows) */
+	if (want && !strcmp(want, "kvm"))
+		return 1;
+	pthread_mutex_lock(&kvm_lock);
+	if (kvm_state == KVM_UNKNOWN) {
+		host_boot_id(id, sizeof(id));
+		kvm_state = kvm_cached(id);
+	}
+	if (kvm_state == KVM_UNKNOWN) {
+		if (kernel_speaks(a, qemu, kernel, 1))
+			kvm_state = KVM_OK;
+		else if (kernel_speaks(a, qemu, kernel, 0)) {
+			kvm_state = KVM_BROKEN;
+			notice("KVM runs no kernel here (%s printed nothing in "
+			       "%d s under -accel kvm, and boots under TCG); "
+			       "using TCG", kernel, KVM_PROBE_S);
+		}
+		if (kvm_state != KVM_UNKNOWN)
+			kvm_remember(id, kvm_state);
+	}
+	ok = kvm_state != KVM_BROKEN;
+	pthread_mutex_unlock(&kvm_lock);
+	return ok;
 }
 
 static char *qemu_version(const char *qemu)
@@ -182,7 +336,8 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 		return 0;
 	}
 again:
-	r->kvm = arch_is_native(a) && kvm_usable();
+	r->kvm = arch_is_native(a) && !kvm_broken &&
+		 kvm_usable(a, qemu, o->kernel);
 	buf_addf(&append, "console=%s panic=-1 printk.time=1 "
 		 "oops=panic softlockup_panic=0", a->console);
 	if (o->append && *o->append)

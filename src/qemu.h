@@ -8,8 +8,9 @@
  *     -append "console=ttyS0 panic=-1 ..."
  *   qemu-system-aarch64 -M virt -cpu cortex-a57 ... console=ttyAMA0
  *
- * KVM when the guest's arch is the host's and /dev/kvm can be opened, TCG
- * otherwise.  The console comes back
+ * KVM when the guest's arch is the host's, /dev/kvm can be opened and a
+ * kernel boots under it (probed once per host boot, qemu.c), TCG
+ * otherwise; PWB_ACCEL=tcg or =kvm decides without a probe.  The console comes back
  * through a pipe, judged by triage as it arrives; QEMU's process group is
  * killed on the total or the no-output timeout and on pwb's SIGINT/SIGTERM
  * (util/run.h), so no QEMU outlives pwb.

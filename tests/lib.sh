@@ -15,6 +15,9 @@ export HOME="$TRASH/home" XDG_CONFIG_HOME="$TRASH/config" \
 	XDG_DATA_HOME="$TRASH/data" XDG_CACHE_HOME="$TRASH/cache" \
 	PWB_DB="$TRASH/pwb.sqlite" LC_ALL=C.UTF-8 TZ=UTC
 unset PWB_CONFIG
+# pwb's cache of host facts, shared by every test: the arm64 busybox make
+# deps unpacked (src/arch.h), whether KVM runs kernels here (src/qemu.c)
+export PWB_CACHE="${PWB_CACHE:-$REAL_HOME/.cache/pwb}"
 # kernel builds: one ccache for every test run, paths under the scratch
 # directory made relative so that runs in different directories share it
 export CCACHE_DIR="${CCACHE_DIR:-$REAL_HOME/.cache/ccache}" \
@@ -144,6 +147,4 @@ kernel_tier() {
 	# written on; a newer linux-source-6.1 gives another commit, and the
 	# series apply on the reference tree's tag instead
 	git config -f "$XDG_CONFIG_HOME/pwb/config" apply.fallbackbase v6.1-debian
-	# the arm64 busybox make deps unpacked (src/arch.h)
-	export PWB_CACHE="${PWB_CACHE:-$REAL_HOME/.cache/pwb}"
 }

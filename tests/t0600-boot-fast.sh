@@ -123,4 +123,29 @@ test_expect_success 'boot without --kernel or --tree is a usage error' '
 	test_fails_with "boot needs --kernel" "$PWB" boot
 '
 
+# A KVM that opens and starts QEMU but runs no kernel (a nested host's
+# PVM module here: SeaBIOS, then nothing): a QEMU that prints SeaBIOS's
+# line and hangs under -accel kvm, the real one under TCG.
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	test_expect_success 'a KVM that runs no kernel: said once, TCG used, remembered for the host boot' '
+		mkdir -p kvmcache &&
+		printf "%s\n" "#!/bin/sh" \
+			"case \" \$* \" in *\" -accel kvm \"*) echo SeaBIOS; sleep 120 ;; esac" \
+			"exec qemu-system-x86_64 \"\$@\"" >hangkvm &&
+		chmod +x hangkvm &&
+		PWB_CACHE="$TRASH/kvmcache" "$PWB" -c sandbox.enabled=false \
+			-c boot.qemu="$TRASH/hangkvm" boot --kernel "$KERNEL" \
+			--append "$TOKEN" --run "echo hi" --json >k1.json 2>k1.err &&
+		grep -q "KVM runs no kernel here" k1.err &&
+		python3 -c "import json; b = json.load(open(\"k1.json\")); assert (b[\"status\"], b[\"accel\"]) == (\"ok\", \"tcg\"), b" &&
+		grep -q " broken$" kvmcache/kvm-probe &&
+		PWB_CACHE="$TRASH/kvmcache" "$PWB" -c sandbox.enabled=false \
+			-c boot.qemu="$TRASH/hangkvm" boot --kernel "$KERNEL" \
+			--append "$TOKEN" --run "echo hi" --json >k2.json 2>k2.err &&
+		! grep -q "KVM" k2.err &&
+		python3 -c "import json; b = json.load(open(\"k2.json\")); assert b[\"accel\"] == \"tcg\", b" &&
+		no_qemu_left && ! pgrep -f "$TRASH/hangkvm" >/dev/null
+	'
+fi
+
 test_done
