@@ -114,21 +114,23 @@ static void kvm_remember(const char *id, enum kvm_state st)
 	free(path);
 }
 
-/* Boot kernel without an initramfs: 1 it printed "Linux version". */
-static int kernel_speaks(const struct arch *a, const char *qemu,
-			 const char *kernel, int kvm)
+/*
+ * The QEMU command line of a boot of kernel for a (argv: room for 40;
+ * its strings borrowed from the arguments): the arch's machine (its -cpu
+ * dropped under KVM, where the CPU is the host's), no devices but the
+ * serial console, the accelerator.  Returns the count.
+ */
+static int qemu_argv(const char *argv[40], const struct arch *a,
+		     const char *qemu, int kvm, const char *mem,
+		     const char *smp, const char *kernel, const char *initrd,
+		     const char *append)
 {
-	const char *argv[40], *ro[] = { kernel, NULL };
-	struct buf append = BUF_INIT;
-	struct run_opts o;
-	struct run_result r;
-	size_t n = 0, i;
-	int ok;
+	int n = 0, i;
 
-	buf_addf(&append, "console=%s panic=-1", a->console);
 	argv[n++] = qemu;
 	for (i = 0; a->qemu_args[i] && n < 24; i++) {
-		if (kvm && !strcmp(a->qemu_args[i], "-cpu") && a->qemu_args[i + 1]) {
+		if (kvm && !strcmp(a->qemu_args[i], "-cpu") &&
+		    a->qemu_args[i + 1]) {
 			i++;
 			continue;
 		}
@@ -142,7 +144,11 @@ static int kernel_speaks(const struct arch *a, const char *qemu,
 	argv[n++] = "-monitor";
 	argv[n++] = "none";
 	argv[n++] = "-m";
-	argv[n++] = "256";
+	argv[n++] = mem;
+	if (smp) {
+		argv[n++] = "-smp";
+		argv[n++] = smp;
+	}
 	argv[n++] = "-accel";
 	argv[n++] = kvm ? "kvm" : "tcg";
 	if (kvm) {
@@ -151,9 +157,28 @@ static int kernel_speaks(const struct arch *a, const char *qemu,
 	}
 	argv[n++] = "-kernel";
 	argv[n++] = kernel;
+	if (initrd) {
+		argv[n++] = "-initrd";
+		argv[n++] = initrd;
+	}
 	argv[n++] = "-append";
-	argv[n++] = append.buf;
+	argv[n++] = append;
 	argv[n] = NULL;
+	return n;
+}
+
+/* Boot kernel without an initramfs: 1 it printed "Linux version". */
+static int kernel_speaks(const struct arch *a, const char *qemu,
+			 const char *kernel, int kvm)
+{
+	const char *argv[40], *ro[] = { kernel, NULL };
+	struct buf append = BUF_INIT;
+	struct run_opts o;
+	struct run_result r;
+	int ok;
+
+	buf_addf(&append, "console=%s panic=-1", a->console);
+	qemu_argv(argv, a, qemu, kvm, "256", NULL, kernel, NULL, append.buf);
 	memset(&o, 0, sizeof(o));
 	o.argv = argv;
 	o.timeout = KVM_PROBE_S;
@@ -344,42 +369,8 @@ again:
 		buf_addf(&append, " %s", o->append);
 	buf_addf(&mem, "%ld", o->mem_mb > 0 ? o->mem_mb : 256);
 	buf_addf(&smp, "%d", o->cpus > 0 ? o->cpus : 1);
-	argv[n++] = qemu;
-	for (i = 0; a->qemu_args[i] && n < 24; i++) {
-		/* under KVM the CPU is the host's */
-		if (r->kvm && !strcmp(a->qemu_args[i], "-cpu") &&
-		    a->qemu_args[i + 1]) {
-			i++;
-			continue;
-		}
-		argv[n++] = a->qemu_args[i];
-	}
-	argv[n++] = "-nodefaults";
-	argv[n++] = "-nographic";
-	argv[n++] = "-no-reboot";
-	argv[n++] = "-serial";
-	argv[n++] = "stdio";
-	argv[n++] = "-monitor";
-	argv[n++] = "none";
-	argv[n++] = "-m";
-	argv[n++] = mem.buf;
-	argv[n++] = "-smp";
-	argv[n++] = smp.buf;
-	argv[n++] = "-accel";
-	argv[n++] = r->kvm ? "kvm" : "tcg";
-	if (r->kvm) {
-		argv[n++] = "-cpu";
-		argv[n++] = "host";
-	}
-	argv[n++] = "-kernel";
-	argv[n++] = o->kernel;
-	if (o->initrd) {
-		argv[n++] = "-initrd";
-		argv[n++] = o->initrd;
-	}
-	argv[n++] = "-append";
-	argv[n++] = append.buf;
-	argv[n] = NULL;
+	n = qemu_argv(argv, a, qemu, r->kvm, mem.buf, smp.buf, o->kernel,
+		      o->initrd, append.buf);
 	for (i = 0; i < n; i++)
 		buf_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
 	r->cmdline = buf_detach(&cmd, NULL);
@@ -418,7 +409,6 @@ again:
 		buf_reset(&append);
 		buf_reset(&mem);
 		buf_reset(&smp);
-		n = 0;
 		goto again;
 	}
 	buf_release(&append);
