@@ -460,6 +460,12 @@ assert [c[\"verdict\"] for c in m[\"cells\"]] == [\"no-regression\", \"regressio
 '
 
 test_expect_success 'hmm (kselftest): each side runs its own tree'"'"'s tests, recorded; a case the series adds is new, not a regression' '
+	# a kselftest suite as bench/suites would have it, in a datadir of its own
+	mkdir -p data/bench/suites/hmm &&
+	printf "%s\n" "[suite]" "	format = kselftest" "	selftests = mm" \
+		"	selftests = vm" "	test = hmm-tests" "	kmodule = test_hmm" \
+		"	file = hmm.sh" "	run = sh /pwb/hmm.sh" >data/bench/suites/hmm/suite.conf &&
+	echo "exec /pwb/hmm-tests" >data/bench/suites/hmm/hmm.sh &&
 	(cd t && git checkout -q -b hsbase base) &&
 	commit "selftests/vm: hmm-tests" "mkdir -p tools/testing/selftests/vm .pwb-recorded/hmm &&
 		echo all: >tools/testing/selftests/vm/Makefile && hmm_tap >.pwb-recorded/hmm/0" &&
@@ -473,7 +479,8 @@ test_expect_success 'hmm (kselftest): each side runs its own tree'"'"'s tests, r
 		-o ../hbreak.d hsbase..hbreak && git checkout -q master) &&
 	sed -e "s/<cover\./<cover-hbreak./" -e "s/\*\*\* SUBJECT HERE \*\*\*/hbreak/" \
 		hbreak.d/*.patch >hbreak.mbox &&
-	test_expect_code 1 "$PWB" check hbreak.mbox --tree t --suite hmm \
+	test_expect_code 1 "$PWB" -c core.datadir="$TRASH/data" check hbreak.mbox \
+		--tree t --suite hmm \
 		--on recorded --json >hb.json 2>/dev/null &&
 	python3 -c "
 import json; r = json.load(open(\"hb.json\"))
@@ -491,14 +498,15 @@ assert t[\"base\"].startswith(\"tools/testing/selftests/vm at \"), t
 assert t[\"candidate\"].startswith(\"tools/testing/selftests/mm at \"), t
 " &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM suite_runs WHERE suite = '"'"'hmm'"'"' AND tests_from IS NULL")" = 0 &&
-	"$PWB" report >hb.txt &&
+	"$PWB" -c core.datadir="$TRASH/data" report >hb.txt &&
 	grep -q "^  tests: each side.s own tree.s, base tools/testing/selftests/vm at [0-9a-f]\{12\}, candidate tools/testing/selftests/mm at [0-9a-f]\{12\}$" hb.txt &&
 	grep -q "^  new-failure    hmm2.hmm2_device_private.snapshot" hb.txt &&
 	grep -q "^  skipped        hmm.hmm_device_coherent.open_close SKIP DEVICE_COHERENT not available$" hb.txt &&
 	grep -q "Expected m\[2\] (2) == HMM_DMIRROR_PROT_ZERO" hb.txt &&
 	# the prebuilt-kernel path refuses it: the tests come from the tree
 	test_fails_with "builds the tree.s selftests" \
-		"$PWB" run --kernel t/mm/mmu_notifier.c --suite hmm
+		"$PWB" -c core.datadir="$TRASH/data" run --kernel t/mm/mmu_notifier.c \
+		--suite hmm
 '
 
 test_expect_success 'kunit-mm: a KUnit case the series breaks is a new failure, named suite.case' '
