@@ -147,3 +147,13 @@ out:
 	buf_release(&made);
 	return ret;
 }
+
+void initramfs_file_add(struct initramfs_file **f, size_t *n, char *src,
+			char *dst, unsigned mode)
+{
+	*f = xrealloc(*f, (*n + 1) * sizeof(**f));
+	(*f)[*n].src = src;
+	(*f)[*n].dst = dst;
+	(*f)[*n].mode = mode;
+	(*n)++;
+}

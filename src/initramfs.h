@@ -18,6 +18,11 @@ struct initramfs_file {
 	unsigned mode;		/* 0: 0755 */
 };
 
+/* Append {src, dst, mode} to *f (grown; *n counted); src and dst are
+ * malloc'd and become the list's (suite_files_free frees them). */
+void initramfs_file_add(struct initramfs_file **f, size_t *n, char *src,
+			char *dst, unsigned mode);
+
 struct initramfs_opts {
 	const char *busybox;	/* default /bin/busybox */
 	const char *command;	/* shell command /init runs between markers */

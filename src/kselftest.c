@@ -85,16 +85,6 @@ char *kselftest_dir(const struct suite *s, const char *src, char **why)
 	return NULL;
 }
 
-static void add_file(struct initramfs_file **f, size_t *n, char *src,
-		     char *dst, unsigned mode)
-{
-	*f = xrealloc(*f, (*n + 1) * sizeof(**f));
-	(*f)[*n].src = src;
-	(*f)[*n].dst = dst;
-	(*f)[*n].mode = mode;
-	(*n)++;
-}
-
 int kselftest_stage(const struct suite *s, const struct arch *a,
 		    const char *src, const char *build_dir,
 		    char *const *makevars, const char *tmpdir,
@@ -178,7 +168,7 @@ int kselftest_stage(const struct suite *s, const struct arch *a,
 				       s->ksft_tests[i], s->ksft_tests[i]);
 			goto out;
 		}
-		add_file(files, n, targets[i], xstrfmt("/pwb/%s", s->ksft_tests[i]),
+		initramfs_file_add(files, n, targets[i], xstrfmt("/pwb/%s", s->ksft_tests[i]),
 			 0755);
 		targets[i] = NULL;
 	}

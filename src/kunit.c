@@ -237,16 +237,6 @@ out:
 	return ret;
 }
 
-static void add_file(struct initramfs_file **f, size_t *n, char *src,
-		     char *dst, unsigned mode)
-{
-	*f = xrealloc(*f, (*n + 1) * sizeof(**f));
-	(*f)[*n].src = src;
-	(*f)[*n].dst = dst;
-	(*f)[*n].mode = mode;
-	(*n)++;
-}
-
 int kunit_stage(const char *build_dir, const char *tmpdir, const char *filter,
 		struct initramfs_file **files, size_t *n, size_t *nmods,
 		char **why)
@@ -297,11 +287,11 @@ int kunit_stage(const char *build_dir, const char *tmpdir, const char *filter,
 			continue;
 		}
 		(*nmods)++;
-		add_file(files, n, ko, xstrfmt("/pwb/kunit/%03zu-%s", *nmods,
+		initramfs_file_add(files, n, ko, xstrfmt("/pwb/kunit/%03zu-%s", *nmods,
 					       base), 0644);
 	}
 	if (core) {
-		add_file(files, n, core, xstrdup("/pwb/kunit/000-kunit.ko"), 0644);
+		initramfs_file_add(files, n, core, xstrdup("/pwb/kunit/000-kunit.ko"), 0644);
 		core = NULL;
 		/* the core's filter_glob: what the executor runs (built-in
 		 * tests; module tests too from 6.6 on; pwb filters the
@@ -321,7 +311,7 @@ int kunit_stage(const char *build_dir, const char *tmpdir, const char *filter,
 		*why = xstrfmt("%s: %s", path.buf, strerror(errno));
 		goto out;
 	}
-	add_file(files, n, buf_detach(&path, NULL), xstrdup("/pwb/kunit-run"), 0755);
+	initramfs_file_add(files, n, buf_detach(&path, NULL), xstrdup("/pwb/kunit-run"), 0755);
 	ret = 0;
 out:
 	free(core);

@@ -466,16 +466,6 @@ void suite_files_free(struct initramfs_file *files, size_t n)
 	free(files);
 }
 
-static void add_file(struct initramfs_file **f, size_t *n, char *src, char *dst,
-		     unsigned mode)
-{
-	*f = xrealloc(*f, (*n + 1) * sizeof(**f));
-	(*f)[*n].src = src;
-	(*f)[*n].dst = dst;
-	(*f)[*n].mode = mode;
-	(*n)++;
-}
-
 /* The suite's in-tree modules (from the build) and its own files. */
 static int ship_extras(const struct suite *s, const char *build_dir,
 		       struct initramfs_file **files, size_t *n, char **why)
@@ -496,13 +486,13 @@ static int ship_extras(const struct suite *s, const char *build_dir,
 				       s->kmodules[i], s->kmodules[i]);
 			return -1;
 		}
-		add_file(files, n, ko, xstrfmt("/pwb/%s.ko", s->kmodules[i]), 0644);
+		initramfs_file_add(files, n, ko, xstrfmt("/pwb/%s.ko", s->kmodules[i]), 0644);
 	}
 	for (i = 0; i < s->nfiles; i++) {
 		const char *base = strrchr(s->files[i], '/');
 
 		base = base ? base + 1 : s->files[i];
-		add_file(files, n, xstrfmt("%s/%s", s->dir, s->files[i]),
+		initramfs_file_add(files, n, xstrfmt("%s/%s", s->dir, s->files[i]),
 			 xstrfmt("/pwb/%s", base), 0755);
 	}
 	return 0;
@@ -619,7 +609,7 @@ int suite_build(const struct suite *s, const struct arch *a, const char *src,
 				continue;
 			buf_addf(&s1, "%s/%s", m.buf, e->d_name);
 			buf_addf(&d1, "/pwb/%s", e->d_name);
-			add_file(files, n, buf_detach(&s1, NULL), buf_detach(&d1, NULL),
+			initramfs_file_add(files, n, buf_detach(&s1, NULL), buf_detach(&d1, NULL),
 				 0);
 		}
 		if (dh)
@@ -649,7 +639,7 @@ int suite_build(const struct suite *s, const struct arch *a, const char *src,
 			goto out;
 		}
 		buf_release(&in);
-		add_file(files, n, buf_detach(&out, NULL), buf_detach(&dst, NULL), 0);
+		initramfs_file_add(files, n, buf_detach(&out, NULL), buf_detach(&dst, NULL), 0);
 	}
 	ret = 0;
 out:
