@@ -33,7 +33,7 @@ test_expect_success 'a missing program is named' '
 test_expect_success 'a bad format, a bad number, a missing run command' '
 	mk_suite bad3 "	format = xml
 	run = true" &&
-	test_fails_with "format must be ktap, metrics or kunit, not .xml." "$PWB" run --tree t --rev HEAD --suite bad3 &&
+	test_fails_with "format must be ktap, metrics, kunit or kselftest, not .xml." "$PWB" run --tree t --rev HEAD --suite bad3 &&
 	mk_suite bad4 "	format = ktap
 	run = true
 	mem = lots" &&
@@ -59,7 +59,7 @@ test_expect_success 'kunit suites: a kunitconfig that does not parse, a filter t
 	mk_suite k4 "	format = ktap
 	run = true
 	filter = list*" &&
-	test_fails_with "suite k4: kunitconfig and filter need format = kunit" \
+	test_fails_with "suite k4: filter needs format = kunit" \
 		"$PWB" run --tree t --rev HEAD --suite k4 &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM builds")" = 0
 '
