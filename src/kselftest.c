@@ -1,11 +1,13 @@
 #include "kselftest.h"
 #include "arch.h"
+#include "ktap.h"
 #include "suite.h"
 #include "util/buf.h"
 #include "util/run.h"
 #include "util/util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -189,4 +191,74 @@ out:
 	buf_release(&av);
 	buf_release(&cv);
 	return ret;
+}
+
+/* the text after "#", then a word (RUN, SKIP), then blanks, or NULL */
+static const char *harness_line(const char *l, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (*l != '#')
+		return NULL;
+	l++;
+	while (*l == ' ' || *l == '\t')
+		l++;
+	if (strncmp(l, word, n) || (l[n] != ' ' && l[n] != '\t'))
+		return NULL;
+	l += n;
+	while (*l == ' ' || *l == '\t')
+		l++;
+	return l;
+}
+
+/* a name kselftest_harness.h gave: up to " ..." or the end of the line */
+static char *harness_name(const char *s, size_t l)
+{
+	if (l >= 4 && !memcmp(s + l - 4, " ...", 4))
+		l -= 4;
+	while (l && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+		l--;
+	return l ? xstrndup(s, l) : NULL;
+}
+
+static int nameless(const char *name)
+{
+	long n;
+	char c;
+
+	return sscanf(name, "case %ld%c", &n, &c) == 1;
+}
+
+void kselftest_ktap_fixup(struct ktap *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nr; i++) {
+		struct ktap_case *c = &k->cases[i];
+		const char *l = c->diag.buf, *e, *v;
+		char *run = NULL, *skip = NULL;
+
+		for (; l && *l; l = *e ? e + 1 : e) {
+			e = strchrnul(l, '\n');
+			if ((v = harness_line(l, "RUN")) && v < e) {
+				free(run);
+				run = harness_name(v, (size_t)(e - v));
+			} else if ((v = harness_line(l, "SKIP")) && v < e) {
+				free(skip);
+				skip = harness_name(v, (size_t)(e - v));
+			}
+		}
+		if (run && nameless(c->name)) {
+			free(c->name);
+			c->name = run;
+			run = NULL;
+		}
+		if (skip && c->status == KTAP_PASS) {
+			c->status = KTAP_SKIP;
+			free(c->directive);
+			c->directive = xstrfmt("SKIP %s", skip);
+		}
+		free(run);
+		free(skip);
+	}
 }

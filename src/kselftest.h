@@ -31,6 +31,7 @@
 
 struct suite;
 struct arch;
+struct ktap;
 
 /* A name pwb accepts for a selftest directory ("mm", "vm", "net/mptcp"),
  * a test program ("hmm-tests") or a module ("test_hmm"). */
@@ -55,5 +56,15 @@ int kselftest_stage(const struct suite *s, const struct arch *a,
 		    char *const *makevars, const char *tmpdir,
 		    struct initramfs_file **files, size_t *n,
 		    char **tests_from, char **why);
+
+/*
+ * What kselftest_harness.h prints that TAP does not say, read from each
+ * case's log (the lines before its result): a case whose fixture setup
+ * skipped it (6.1's harness: "#      SKIP      REASON", then "ok N NAME")
+ * is a skip with that reason, not a pass; a skip whose result line has no
+ * name (6.1's "ok N # SKIP REASON", read as "case N") takes the name of
+ * its "#  RUN           NAME ..." line.
+ */
+void kselftest_ktap_fixup(struct ktap *k);
 
 #endif

@@ -290,7 +290,18 @@ static int parse_result_line(const char *s, struct result *r)
 	if (starts_with(s, "- ") && s[2] != '#')
 		s += 2;
 	hash = strchr(s, '#');
-	if (hash && (hash == s || hash[-1] != ' ' || hash[1] != ' '))
+	/* a nameless result ("ok 25 # SKIP why", 6.1's kselftest harness):
+	 * the blank after the number is the one before the '#' */
+	if (hash == s) {
+		if (hash[1] != ' ')
+			return 0;
+		r->skip = starts_with(s, "# SKIP");
+		r->name = xstrdup("");
+		r->skip_name = r->skip ? xstrdup("") : NULL;
+		r->directive = xstrdup(hash + 2);
+		return 1;
+	}
+	if (hash && (hash[-1] != ' ' || hash[1] != ' '))
 		return 0;
 	/* TEST_RESULT_SKIP: the name ends at the last " # SKIP" */
 	for (skip = NULL, q = s; (q = strstr(q, " # SKIP")); q++)

@@ -1,5 +1,6 @@
 #include "suiterun.h"
 #include "kunit.h"
+#include "kselftest.h"
 #include "arch.h"
 #include "bootdb.h"
 #include "db.h"
@@ -265,6 +266,8 @@ int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
 		o->have_ktap = !(s->format == SUITE_FMT_KUNIT ||
 				 s->format == SUITE_FMT_KSELFTEST ?
 				 ktap_parse_kunit : ktap_parse)(console, &o->ktap);
+		if (o->have_ktap && s->format == SUITE_FMT_KSELFTEST)
+			kselftest_ktap_fixup(&o->ktap);
 		if (o->have_ktap)
 			kunit_filter_ktap(&o->ktap, s->filter);
 	} else

@@ -17,6 +17,7 @@
 
 #include "kbuild.h"
 #include "kselftest.h"
+#include "ktap.h"
 #include "suite.h"
 #include "util/buf.h"
 #include "util/util.h"
@@ -214,6 +215,72 @@ static void test_suite_keys(void **state)
 	free(d);
 }
 
+/* 6.1's harness, as hmm-tests printed it under QEMU: a fixture setup that
+ * skips says so in the case's log and then "ok" (a skip, with its reason),
+ * a test that skips prints "ok N # SKIP REASON" without its name (named
+ * from its RUN line); 6.12's "ok N NAME # SKIP REASON" stays as it is; a
+ * pass and a failure are left alone */
+static void test_ktap_fixup(void **state)
+{
+	static const char log[] =
+		"[    0.94] HMM test module loaded. This is only for testing HMM.\n"
+		"TAP version 13\n"
+		"1..5\n"
+		"# Starting 5 tests from 5 test cases.\n"
+		"#  RUN           hmm.hmm_device_private.open_close ...\n"
+		"#            OK  hmm.hmm_device_private.open_close\n"
+		"ok 1 hmm.hmm_device_private.open_close\n"
+		"#  RUN           hmm.hmm_device_private.hmm_gup_test ...\n"
+		"#      SKIP      Skipping test, could not find gup_test driver\n"
+		"#            OK  hmm.hmm_device_private.hmm_gup_test\n"
+		"ok 2 # SKIP Skipping test, could not find gup_test driver\n"
+		"#  RUN           hmm.hmm_device_coherent.open_close ...\n"
+		"could not open hmm dmirror driver (/dev/hmm_dmirror2)\n"
+		"#      SKIP      DEVICE_COHERENT not available\n"
+		"#            OK  hmm.hmm_device_coherent.open_close\n"
+		"ok 3 hmm.hmm_device_coherent.open_close\n"
+		"#  RUN           hmm2.hmm2_device_coherent.snapshot ...\n"
+		"#      SKIP      DEVICE_COHERENT not available\n"
+		"#            OK  hmm2.hmm2_device_coherent.snapshot\n"
+		"ok 4 hmm2.hmm2_device_coherent.snapshot # SKIP DEVICE_COHERENT not available\n"
+		"#  RUN           hmm2.hmm2_device_private.snapshot ...\n"
+		"# hmm-tests.c:1592:snapshot:Expected m[2] (2) == HMM_DMIRROR_PROT_ZERO | HMM_DMIRROR_PROT_READ (17)\n"
+		"# snapshot: Test terminated by assertion\n"
+		"#          FAIL  hmm2.hmm2_device_private.snapshot\n"
+		"not ok 5 hmm2.hmm2_device_private.snapshot\n"
+		"# Totals: pass:2 fail:1 xfail:0 xpass:0 skip:1 error:0\n";
+	static const struct {
+		const char *name;
+		enum ktap_status status;
+		const char *directive;
+	} want[] = {
+		{ "hmm.hmm_device_private.open_close", KTAP_PASS, NULL },
+		{ "hmm.hmm_device_private.hmm_gup_test", KTAP_SKIP,
+		  "SKIP Skipping test, could not find gup_test driver" },
+		{ "hmm.hmm_device_coherent.open_close", KTAP_SKIP,
+		  "SKIP DEVICE_COHERENT not available" },
+		{ "hmm2.hmm2_device_coherent.snapshot", KTAP_SKIP,
+		  "SKIP DEVICE_COHERENT not available" },
+		{ "hmm2.hmm2_device_private.snapshot", KTAP_FAIL, NULL },
+	};
+	struct ktap k;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ktap_parse_kunit(log, &k), 0);
+	kselftest_ktap_fixup(&k);
+	assert_int_equal(k.nr, 5);
+	for (i = 0; i < k.nr; i++) {
+		assert_string_equal(k.cases[i].name, want[i].name);
+		assert_int_equal(k.cases[i].status, want[i].status);
+		if (want[i].directive)
+			assert_string_equal(k.cases[i].directive, want[i].directive);
+		else
+			assert_null(k.cases[i].directive);
+	}
+	ktap_release(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_dir),
 		cmocka_unit_test(test_find_module),
 		cmocka_unit_test(test_suite_keys),
+		cmocka_unit_test(test_ktap_fixup),
 	};
 
 	int rc;
