@@ -78,10 +78,17 @@ static void text_run(const struct printer *p, long idx, long run)
 		       json_number_value(json_object_get(o, "seconds")));
 	putchar('\n');
 	a = json_object_get(o, "cases");
-	for (i = 0; i < json_array_size(a); i++)
-		printf("  %-8s %s\n",
-		       json_string_value(json_object_get(json_array_get(a, i), "status")),
-		       vis(json_string_value(json_object_get(json_array_get(a, i), "name"))));
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *c = json_array_get(a, i);
+		const char *d = json_string_value(json_object_get(c, "directive"));
+
+		/* a skip says why, a todo what it waits for (the directive) */
+		printf("  %-8s %s", json_string_value(json_object_get(c, "status")),
+		       vis(json_string_value(json_object_get(c, "name"))));
+		if (d)
+			printf(" %s", vis(d));
+		putchar('\n');
+	}
 	a = json_object_get(o, "metrics");
 	for (i = 0; i < json_array_size(a); i++)
 		printf("  %-24s %10.1f %s\n",

@@ -304,7 +304,7 @@ void suite_outcome_release(struct suite_outcome *o)
 json_t *suite_run_json(sqlite3 *db, long run)
 {
 	static const char *rk[] = { "run", "boot", "status", "seconds", "error" };
-	static const char *ck[] = { "name", "status", "diag" };
+	static const char *ck[] = { "name", "status", "directive", "diag" };
 	static const char *mk[] = { "name", "value", "unit" };
 	json_t *o = json_object(), *f;
 	sqlite3_stmt *st;
@@ -324,8 +324,8 @@ json_t *suite_run_json(sqlite3 *db, long run)
 		sqlite3_finalize(st);
 	}
 	json_object_set_new(o, "cases", db_rows_json(db, "SELECT name, status, "
-		"coalesce(diag, '') FROM case_results WHERE run_id = ? ORDER BY rowid",
-		run, ck, 3));
+		"directive, coalesce(diag, '') FROM case_results WHERE run_id = ? "
+		"ORDER BY rowid", run, ck, 4));
 	json_object_set_new(o, "metrics", db_rows_json(db, "SELECT name, value, unit "
 		"FROM metric_samples WHERE run_id = ? ORDER BY rowid", run, mk, 3));
 	f = boot_findings_json(db, boot);

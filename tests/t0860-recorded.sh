@@ -503,6 +503,11 @@ assert t[\"candidate\"].startswith(\"tools/testing/selftests/mm at \"), t
 	grep -q "^  new-failure    hmm2.hmm2_device_private.snapshot" hb.txt &&
 	grep -q "^  skipped        hmm.hmm_device_coherent.open_close SKIP DEVICE_COHERENT not available$" hb.txt &&
 	grep -q "Expected m\[2\] (2) == HMM_DMIRROR_PROT_ZERO" hb.txt &&
+	# pwb run says why a case skipped
+	"$PWB" -c core.datadir="$TRASH/data" run --tree t --rev hsbase \
+		--suite hmm --on recorded >hrun.txt &&
+	grep -q "^  skip     hmm.hmm_device_coherent.open_close SKIP DEVICE_COHERENT not available$" hrun.txt &&
+	grep -q "^  pass     hmm.hmm_device_private.open_close$" hrun.txt &&
 	# the prebuilt-kernel path refuses it: the tests come from the tree
 	test_fails_with "builds the tree.s selftests" \
 		"$PWB" -c core.datadir="$TRASH/data" run --kernel t/mm/mmu_notifier.c \
