@@ -213,6 +213,21 @@ KASAN_EDITS = [
 """),
 ]
 
+# hmm_vma_handle_pte() without its zero-page exception: a read-only PTE of
+# the shared zero page (vm_normal_page() gives NULL for it) becomes
+# HMM_PFN_ERROR, so a device mirroring an untouched-but-read buffer sees an
+# error where it should see a read-only zero page.  The context is the same
+# in v6.1 and v6.12.
+HMM_EDITS = [
+    ("""	if (!vm_normal_page(walk->vma, addr, pte) &&
+	    !pte_devmap(pte) &&
+	    !is_zero_pfn(pte_pfn(pte))) {
+""",
+     """	if (!vm_normal_page(walk->vma, addr, pte) &&
+	    !pte_devmap(pte)) {
+"""),
+]
+
 SERIES = [
     {
         "file": "mmn-big-hammer.mbox",
@@ -327,6 +342,25 @@ SERIES = [
              "A micro-optimisation of merge(): the comparison is strict now.  It\n"
              "also makes the sort unstable, which the KUnit test list_sort sees\n"
              "(the fixture a KUnit suite must catch).\n"),
+        ],
+        "replies": [],
+    },
+    {
+        "file": "hmm-zero-page.mbox",
+        "msgid": "20190924071500.99-%d-mirror@example.org",
+        "from": "Mira Mirror <mira.mirror@example.org>",
+        "to": "linux-mm@kvack.org",
+        "cc": "",
+        "date": "Tue, 24 Sep 2019 09:15:00 +0200",
+        "epoch": 1569309300,
+        "patches": [
+            ("mm/hmm: treat every special PTE alike in hmm_vma_handle_pte",
+             "mm/hmm.c", HMM_EDITS,
+             "A PTE without a struct page and not devmap is an error for the\n"
+             "mirror; drop the zero-page exception, the zero page has nothing a\n"
+             "device should map.  (It breaks the HMM selftest's snapshot case,\n"
+             "which expects the zero page read-only: the fixture the hmm suite\n"
+             "must catch.)\n"),
         ],
         "replies": [],
     },

@@ -347,4 +347,32 @@ assert bad == [(\"list_sort.list_sort_test\", \"new-failure\")], bad" &&
 	grep -q "order of equivalent elements not preserved" sort.txt
 '
 
+# --- the kernel's own HMM selftest (issue 17) --------------------------------
+
+test_expect_success 'hmm on v6.1-debian: every device-private case of the tree'"'"'s hmm-tests passes, the coherent ones skip saying why' '
+	"$PWB" run --tree linux --rev v6.1-debian --suite hmm --json >hmm.json 2>hmm.err ||
+		{ tail -n 5 hmm.err; false; } &&
+	python3 - hmm.json <<-\EOF &&
+	import json, sys
+	r = json.load(open(sys.argv[1]))["runs"][0]
+	assert r["status"] == "passed", (r["status"], r["error"])
+	by = {}
+	for c in r["cases"]:
+	    by.setdefault(c["status"], []).append(c)
+	assert set(by) == {"pass", "skip"}, sorted(by)
+	# 29 tests, each a device-private and a device-coherent variant
+	assert len(r["cases"]) == 58, len(r["cases"])
+	assert all("_device_private." in c["name"] for c in by["pass"]), by["pass"]
+	for c in by["skip"]:
+	    assert "_device_coherent." in c["name"], c["name"]
+	    assert c["directive"] == "SKIP DEVICE_COHERENT not available", c
+	names = {c["name"] for c in by["pass"]}
+	for want in ("hmm.hmm_device_private.migrate", "hmm.hmm_device_private.anon_write_hugetlbfs",
+	             "hmm.hmm_device_private.hmm_gup_test", "hmm2.hmm2_device_private.snapshot"):
+	    assert want in names, (want, sorted(names))
+	EOF
+	test "$(sqlite3 "$PWB_DB" "SELECT tests_from FROM suite_runs WHERE suite = '"'"'hmm'"'"'")" = \
+		"tools/testing/selftests/vm at $(git -C linux rev-parse v6.1-debian^0)"
+'
+
 test_done

@@ -15,6 +15,9 @@
 #   list-sort-unstable: kunit-mm (the kernel's own KUnit tests, modules of
 #   the same build) names list_sort.list_sort_test, every other case
 #   passes.
+#   hmm-zero-page: hmm (the kernel's hmm-tests, built from the tree at each
+#   side's commit) names anon_read, anon_write_prot and snapshot, the
+#   device-coherent variants skip with their reason.
 # PWB_CELLS="BASE:ARCH:TOOLCHAIN:CONFIG ..." checks other cells; make
 # check-matrix sets it to the full cross product.  A table of cells x
 # series x verdicts x seconds ends the output.
@@ -110,6 +113,33 @@ for cell in $CELLS; do
 		assert len(s["cases"]) > 50, len(s["cases"])
 		# a new failure is booted twice more (check.retries) before it counts
 		assert s["runs"] == {"base": 1, "candidate": 3}, s["runs"]
+		EOF
+	'
+
+	test_expect_success "$cell: hmm-zero-page: the kernel's own hmm-tests name the cases it breaks" '
+		check hmm-zero-page "$cell" "hmm-$name" hmm;
+		test $? = 1 || { cat "hmm-$name.err"; false; } &&
+		python3 - "hmm-$name.json" "$cell" <<-\EOF
+		import json, sys
+		r = json.load(open(sys.argv[1]))
+		base = sys.argv[2].split(":")[0]
+		s = r["suites"][0]
+		assert (r["verdict"], s["format"]) == ("regression", "kselftest"), (r["verdict"], s["format"])
+		bad = sorted(c["name"] for c in s["cases"] if c["verdict"] == "new-failure")
+		# the device reads that meet the zero page fail with -EFAULT, and
+		# the snapshot sees an error where the zero page was
+		assert bad == ["hmm.hmm_device_private.anon_read",
+		               "hmm.hmm_device_private.anon_write_prot",
+		               "hmm2.hmm2_device_private.snapshot"], bad
+		v = {c["verdict"] for c in s["cases"]}
+		assert v == {"pass", "skipped", "new-failure"}, v
+		for c in s["cases"]:
+		    if c["verdict"] == "skipped":
+		        assert "_device_coherent." in c["name"], c
+		        assert c["skip_reason"] == "SKIP DEVICE_COHERENT not available", c
+		d = "vm" if base == "v6.1-debian" else "mm"
+		for side in ("base", "candidate"):
+		    assert s["tests_from"][side].startswith("tools/testing/selftests/%s at " % d), s["tests_from"]
 		EOF
 	'
 done
