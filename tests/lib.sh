@@ -51,6 +51,14 @@ trap 'test_cleanup_all' EXIT
 trap 'exit 130' INT TERM
 
 test_expect_success() {
+	# PWB_TEST_ONLY=GLOB: only the tests whose title matches (and every
+	# "setup: ..."), for one's own loop; the others are skipped
+	if [ -n "${PWB_TEST_ONLY:-}" ]; then
+		case "$1" in
+		setup:*|$PWB_TEST_ONLY) ;;
+		*) test_skip "$1" "PWB_TEST_ONLY"; return 0 ;;
+		esac
+	fi
 	test_count=$((test_count + 1))
 	# The body runs in this shell (as in git's test-lib): variables it sets
 	# persist; chain commands with && and leave loops with "return 1".
