@@ -1164,8 +1164,8 @@ enum build_outcome kbuild_outcome(enum build_status status)
 
 /* A modules.order entry ("lib/list-test.ko", "lib/list-test.o" from
  * 6.2 on) as the .ko path under the build directory; NULL when it is not
- * a relative path inside it (kbuild.h). */
-char *kbuild_module_path(const char *build_dir, const char *e, size_t l)
+ * a relative path inside it. */
+static char *module_path(const char *build_dir, const char *e, size_t l)
 {
 	if (!l || *e == '/' || memmem(e, l, "..", 2) || memchr(e, '\'', l))
 		return NULL;
@@ -1178,40 +1178,69 @@ char *kbuild_module_path(const char *build_dir, const char *e, size_t l)
 	return xstrfmt("%s/%.*s.ko", build_dir, (int)l, e);
 }
 
-int kbuild_find_module(const char *build_dir, const char *name, char **path)
+int kbuild_modules(const char *build_dir, char ***kos, size_t *n)
 {
 	struct buf order = BUF_INIT, f = BUF_INIT;
 	const char *p, *end;
-	size_t nl = strlen(name);
-	int ret = 1;
+	size_t alloc = 0;
+	int ret = -1;
 
-	*path = NULL;
+	*kos = NULL;
+	*n = 0;
 	buf_addf(&f, "%s/modules.order", build_dir);
-	if (buf_read_file(&order, f.buf, 16u << 20)) {
-		ret = -1;
+	if (buf_read_file(&order, f.buf, 16u << 20))
 		goto out;
-	}
 	for (p = order.buf; p < order.buf + order.len; p = end + 1) {
 		char *ko;
-		const char *base;
 
 		end = memchr(p, '\n', (size_t)(order.buf + order.len - p));
 		if (!end)
 			end = order.buf + order.len;
-		ko = kbuild_module_path(build_dir, p, (size_t)(end - p));
+		ko = module_path(build_dir, p, (size_t)(end - p));
 		if (!ko)
 			continue;
-		base = strrchr(ko, '/') + 1;
-		if (!strncmp(base, name, nl) && !strcmp(base + nl, ".ko") &&
-		    !access(ko, R_OK)) {
-			*path = ko;
-			ret = 0;
-			goto out;
+		if (*n == alloc) {
+			alloc = alloc ? 2 * alloc : 64;
+			*kos = xrealloc(*kos, alloc * sizeof(**kos));
 		}
-		free(ko);
+		(*kos)[(*n)++] = ko;
 	}
+	ret = 0;
 out:
 	buf_release(&order);
 	buf_release(&f);
+	return ret;
+}
+
+void kbuild_modules_free(char **kos, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(kos[i]);
+	free(kos);
+}
+
+int kbuild_find_module(const char *build_dir, const char *name, char **path)
+{
+	char **kos;
+	size_t i, n, nl = strlen(name);
+	int ret = 1;
+
+	*path = NULL;
+	if (kbuild_modules(build_dir, &kos, &n))
+		return -1;
+	for (i = 0; i < n; i++) {
+		const char *base = strrchr(kos[i], '/') + 1;
+
+		if (!strncmp(base, name, nl) && !strcmp(base + nl, ".ko") &&
+		    !access(kos[i], R_OK)) {
+			*path = kos[i];
+			kos[i] = NULL;
+			ret = 0;
+			break;
+		}
+	}
+	kbuild_modules_free(kos, n);
 	return ret;
 }

@@ -121,11 +121,14 @@ enum build_outcome kbuild_outcome(enum build_status status);
 
 
 /*
- * A modules.order entry of the build in build_dir ("lib/list-test.ko";
- * "lib/list-test.o" from 6.2 on, e of length l) as the malloc'd path of its
- * .ko; NULL when it is not a relative path inside the build directory.
+ * The modules of the build in build_dir, in its modules.order order
+ * ("lib/list-test.ko"; "lib/list-test.o" from 6.2 on), as paths of their
+ * .ko: *kos (owned, each entry and the array; kbuild_modules_free), *n of
+ * them; an entry that is not a relative path inside the build directory
+ * is left out.  0, or -1 when there is no modules.order (errno).
  */
-char *kbuild_module_path(const char *build_dir, const char *e, size_t l);
+int kbuild_modules(const char *build_dir, char ***kos, size_t *n);
+void kbuild_modules_free(char **kos, size_t n);
 /*
  * The module NAME (test_hmm) of that build: 0 and *path (owned) its .ko,
  * 1 not in modules.order, -1 no modules.order (errno).

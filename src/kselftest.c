@@ -49,17 +49,6 @@ int kselftest_dir_valid(const char *s)
 	}
 }
 
-/* path (a directory of the tree at src) resolves inside it */
-static int inside(const char *src, const char *path)
-{
-	char *root = realpath(src, NULL), *real = realpath(path, NULL);
-	size_t l = root ? strlen(root) : 0;
-	int ok = root && real && !strncmp(real, root, l) && real[l] == '/';
-
-	free(root);
-	free(real);
-	return ok;
-}
 
 char *kselftest_dir(const struct suite *s, const char *src, char **why)
 {
@@ -72,7 +61,7 @@ char *kselftest_dir(const struct suite *s, const char *src, char **why)
 		buf_addf(&b, "%s/" SELFTESTS "/%s/Makefile", src, s->selftests[i]);
 		if (!access(b.buf, R_OK)) {
 			buf_setlen(&b, b.len - strlen("/Makefile"));
-			if (!inside(src, b.buf))
+			if (!path_inside(src, b.buf))
 				continue;
 			buf_release(&b);
 			buf_release(&tried);

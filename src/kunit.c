@@ -241,9 +241,9 @@ int kunit_stage(const char *build_dir, const char *tmpdir, const char *filter,
 		struct initramfs_file **files, size_t *n, size_t *nmods,
 		char **why)
 {
-	struct buf order = BUF_INIT, script = BUF_INIT, path = BUF_INIT;
-	const char *p, *end;
-	char *core = NULL;
+	struct buf script = BUF_INIT, path = BUF_INIT;
+	char *core = NULL, **kos = NULL;
+	size_t i, nkos = 0;
 	int ret = -1;
 
 	*nmods = 0;
@@ -252,40 +252,31 @@ int kunit_stage(const char *build_dir, const char *tmpdir, const char *filter,
 		*why = xstrdup("libelf: no ELF version");
 		return -1;
 	}
-	buf_addf(&path, "%s/modules.order", build_dir);
-	if (buf_read_file(&order, path.buf, 16u << 20)) {
-		*why = xstrfmt("%s: %s (the kernel needs CONFIG_MODULES=y)",
-			       path.buf, strerror(errno));
+	if (kbuild_modules(build_dir, &kos, &nkos)) {
+		*why = xstrfmt("%s/modules.order: %s (the kernel needs "
+			       "CONFIG_MODULES=y)", build_dir, strerror(errno));
 		goto out;
 	}
 	buf_addstr(&script, "# written by pwb: the KUnit core, then every KUnit "
 		   "test module of the build\n");
-	for (p = order.buf; p < order.buf + order.len; p = end + 1) {
-		char *ko, *base;
+	for (i = 0; i < nkos; i++) {
+		char *ko = kos[i], *base = strrchr(ko, '/') + 1;
 		int k;
 
-		end = memchr(p, '\n', (size_t)(order.buf + order.len - p));
-		if (!end)
-			end = order.buf + order.len;
-		ko = kbuild_module_path(build_dir, p, (size_t)(end - p));
-		if (!ko)
-			continue;
-		base = strrchr(ko, '/') + 1;
 		if (!strcmp(base, "kunit.ko") && strstr(ko, "/lib/kunit/kunit.ko")) {
 			free(core);
 			core = ko;
+			kos[i] = NULL;
 			continue;
 		}
 		k = has_section(ko, ".kunit_test_suites");
 		if (k < 0) {
 			*why = xstrfmt("%s: not a module pwb can read", ko);
-			free(ko);
 			goto out;
 		}
-		if (!k) {
-			free(ko);
+		if (!k)
 			continue;
-		}
+		kos[i] = NULL;
 		(*nmods)++;
 		initramfs_file_add(files, n, ko, xstrfmt("/pwb/kunit/%03zu-%s", *nmods,
 					       base), 0644);
@@ -315,7 +306,7 @@ int kunit_stage(const char *build_dir, const char *tmpdir, const char *filter,
 	ret = 0;
 out:
 	free(core);
-	buf_release(&order);
+	kbuild_modules_free(kos, nkos);
 	buf_release(&script);
 	buf_release(&path);
 	return ret;

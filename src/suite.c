@@ -269,19 +269,7 @@ static int on_entry(const git_config_entry *e, void *payload)
  */
 static int inside_suites(const struct suite *s, const char *rel, const char *full)
 {
-	char *root, *real;
-	size_t l;
-	int ok;
-
-	if (!*rel || *rel == '/')
-		return 0;
-	root = realpath(s->root, NULL);
-	real = realpath(full, NULL);
-	l = root ? strlen(root) : 0;
-	ok = root && real && !strncmp(real, root, l) && real[l] == '/';
-	free(root);
-	free(real);
-	return ok;
+	return *rel && *rel != '/' && path_inside(s->root, full);
 }
 
 static void hash_file(GChecksum *ck, const char *path)

@@ -284,6 +284,17 @@ char *path_dirname(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+int path_inside(const char *root, const char *path)
+{
+	char *r = realpath(root, NULL), *p = realpath(path, NULL);
+	size_t l = r ? strlen(r) : 0;
+	int ok = r && p && !strncmp(p, r, l) && p[l] == '/';
+
+	free(r);
+	free(p);
+	return ok;
+}
+
 void hex_encode(char *out, const unsigned char *in, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";

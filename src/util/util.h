@@ -62,6 +62,9 @@ int write_file(const char *path, const void *data, size_t len);
 int make_tmpdir(char *out, size_t size, const char *prefix);
 /* Directory part of path, newly allocated. */
 char *path_dirname(const char *path);
+/* Does path, resolved (symlinks, ".."), exist strictly inside root,
+ * resolved too?  1 or 0. */
+int path_inside(const char *root, const char *path);
 
 /* Hex of a byte string into out (2*n+1 bytes). */
 void hex_encode(char *out, const unsigned char *in, size_t n);
