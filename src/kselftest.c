@@ -207,7 +207,7 @@ static char *harness_name(const char *s, size_t l)
 		l -= 4;
 	while (l && (s[l - 1] == ' ' || s[l - 1] == '\t'))
 		l--;
-	return l ? xstrndup(s, l) : NULL;
+	return l ? xstrndup(s, l < KTAP_MAX_NAME ? l : KTAP_MAX_NAME) : NULL;
 }
 
 static int nameless(const char *name)

@@ -64,7 +64,6 @@ void ktap_release(struct ktap *k)
 				   and "# Subtest:" lines are diagnostics */
 #define KTAP_MAX_PLAN 100000	/* larger plans are read as no plan */
 #define KTAP_MAX_MISSING 100	/* "case N" crashed entries per test */
-#define KTAP_MAX_NAME 256	/* bytes of a name kept */
 
 /* kunit_tool's statuses (TestStatus); FAILURE_TO_PARSE_TESTS is an error */
 enum kstatus { K_SUCCESS, K_FAILURE, K_SKIPPED, K_CRASHED, K_NO_TESTS };

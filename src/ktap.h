@@ -22,6 +22,8 @@
 
 #include "util/buf.h"
 
+#define KTAP_MAX_NAME 256	/* bytes of a case name kept */
+
 enum ktap_status {
 	KTAP_PASS,
 	KTAP_FAIL,
