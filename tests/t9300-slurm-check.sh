@@ -4,7 +4,8 @@
 # stopped here.  The builds of the base and every patch, then the suite's
 # builds and boots of base and tip, are Slurm jobs whose bundles are
 # imported, and the verdicts are computed here exactly as for a local
-# check (t9200 asserts the same cases locally).
+# check (t9200 asserts the same cases locally).  And pwb run of the hmm
+# kselftest suite as jobs: the tree's selftests built on the node.
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/ci/lib-pi.sh"
 kernel_tier
@@ -121,6 +122,22 @@ assert r[\"cycles\"] == 2, r" &&
 	test "$(sqlite3 "$TRASH/bisect.sqlite" "SELECT group_concat(kind || backend || status, \" \")
 		FROM (SELECT * FROM jobs ORDER BY id)")" = \
 		"buildslurmok suiteslurmok buildslurmok suiteslurmfailed"
+'
+
+test_expect_success 'run --on slurm: the hmm kselftest suite (the tree'"'"'s hmm-tests built in the job), the cases of a local run' '
+	"$PWB" run --tree linux --rev v6.1-debian --suite hmm --on slurm \
+		--json >h.json 2>h.err || { tail -n 5 h.err; false; } &&
+	python3 - h.json <<-\EOF &&
+	import json, sys
+	r = json.load(open(sys.argv[1]))["runs"][0]
+	assert r["status"] == "passed", (r["status"], r["error"])
+	st = sorted({c["status"] for c in r["cases"]})
+	assert st == ["pass", "skip"] and len(r["cases"]) == 58, (st, len(r["cases"]))
+	assert all(c["directive"] == "SKIP DEVICE_COHERENT not available"
+	           for c in r["cases"] if c["status"] == "skip"), r["cases"]
+	EOF
+	test "$(sqlite3 "$PWB_DB" "SELECT tests_from FROM suite_runs WHERE suite = '"'"'hmm'"'"'")" = \
+		"tools/testing/selftests/vm at $(git -C linux rev-parse v6.1-debian^0)"
 '
 
 test_done
