@@ -1,14 +1,18 @@
 #!/bin/sh
-# Build and boot benchmark on the reference 6.1 tree with qemu-x86_64.config:
-#   cold build (ccache off), no-op rebuild against plain `make` on the same
-#   build directory (target: within 1.2x), rebuild after a one-file change,
-#   and QEMU start to /init's first line under TCG (target: under 3 s).
+# Build and boot benchmark on the reference tree (BENCH_REV, default
+# v6.1-debian; v6.12-debian is the other tree) with qemu-x86_64.config:
+#   cold build (ccache off) against plain `make` with the same .config in a
+#   fresh build directory, one after the other (target: within 1.1x), no-op
+#   rebuild against plain `make` on the same build directory (target:
+#   within 1.2x), rebuild after a one-file change, and QEMU start to /init's
+#   first line under TCG (target: under 3 s).
 # Medians of N runs where a run is cheap (N=3 by default).
 set -eu
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$SRCDIR/bench/perf/lib.sh"
 PWB="${PWB_BIN:-$SRCDIR/bin/pwb}"
 N=${N:-3}
+REV=${BENCH_REV:-v6.1-debian}
 REF=$(sh "$SRCDIR/ci/kernel-tree.sh")
 W=$(mktemp -d "${TMPDIR:-/tmp}/pwb-bench-build.XXXXXX")
 trap 'rm -rf "$W"' EXIT INT TERM
@@ -16,25 +20,33 @@ export PWB_DB="$W/db.sqlite" XDG_CACHE_HOME="$W/cache" XDG_CONFIG_HOME="$W/confi
 uncache() { sqlite3 "$PWB_DB" "PRAGMA foreign_keys = ON; DELETE FROM builds"; }
 
 git clone -q --shared --no-checkout "$REF" "$W/linux"
-git -C "$W/linux" read-tree v6.1-debian
-git -C "$W/linux" show v6.1-debian:mm/mmu_notifier.c |
+git -C "$W/linux" read-tree "$REV"
+git -C "$W/linux" show "$REV:mm/mmu_notifier.c" |
 	sed "0,/^#include/s//\\/* bench *\\/\\n&/" >"$W/mn.c"
 blob=$(git -C "$W/linux" hash-object -w "$W/mn.c")
 git -C "$W/linux" update-index --cacheinfo "100644,$blob,mm/mmu_notifier.c"
-c=$(git -C "$W/linux" -c user.name=b -c user.email=b@b commit-tree "$(git -C "$W/linux" write-tree)" -p v6.1-debian -m bench)
+c=$(git -C "$W/linux" -c user.name=b -c user.email=b@b commit-tree "$(git -C "$W/linux" write-tree)" -p "$REV" -m bench)
 git -C "$W/linux" branch onefile "$c"
 "$PWB" tree add linux "$W/linux" >/dev/null
 
 echo "cold build (ccache off; about 5 minutes)..." >&2
-s=$(now); CCACHE_DISABLE=1 "$PWB" build --tree linux --rev v6.1-debian >/dev/null; e=$(now)
+s=$(now); CCACHE_DISABLE=1 "$PWB" build --tree linux --rev "$REV" >/dev/null; e=$(now)
 cold=$(elapsed "$s" "$e")
 SRC="$XDG_CACHE_HOME/pwb/checkouts/linux/0"
 BLD="$XDG_CACHE_HOME/pwb/build/linux/x86_64-gcc/qemu-x86_64"
+echo "cold build, plain make with the same .config (about 5 minutes)..." >&2
+mkdir -p "$W/peer" && cp "$BLD/.config" "$W/peer/.config"
+s=$(now)
+CCACHE_DISABLE=1 make -s -C "$SRC" O="$W/peer" -j"$(nproc)" CC=gcc olddefconfig >/dev/null
+CCACHE_DISABLE=1 make -s -C "$SRC" O="$W/peer" -j"$(nproc)" CC=gcc bzImage modules >/dev/null 2>&1
+e=$(now)
+coldmake=$(elapsed "$s" "$e")
+rm -rf "$W/peer"
 CC="gcc"; command -v ccache >/dev/null && CC="ccache gcc"
 pn=""; mn=""
 for r in $(seq 1 "$N"); do
 	uncache
-	s=$(now); "$PWB" build --tree linux --rev v6.1-debian >/dev/null; e=$(now)
+	s=$(now); "$PWB" build --tree linux --rev "$REV" >/dev/null; e=$(now)
 	pn="$pn $(elapsed "$s" "$e")"
 	s=$(now); make -s -C "$SRC" O="$BLD" -j"$(nproc)" "CC=$CC" bzImage modules >/dev/null; e=$(now)
 	mn="$mn $(elapsed "$s" "$e")"
@@ -42,7 +54,7 @@ done
 one=""
 for r in $(seq 1 "$N"); do
 	uncache
-	"$PWB" build --tree linux --rev v6.1-debian >/dev/null
+	"$PWB" build --tree linux --rev "$REV" >/dev/null
 	uncache
 	s=$(now); "$PWB" build --tree linux --rev onefile >/dev/null; e=$(now)
 	one="$one $(elapsed "$s" "$e")"
@@ -54,8 +66,10 @@ for r in $(seq 1 "$N"); do
 done
 accel=$(python3 -c "import json; print(json.load(open('$W/boot.json'))['accel'])")
 mpn=$(median $pn); mmn=$(median $mn)
-printf "build and boot, v6.1-debian, qemu-x86_64.config, %s runs (median)\n" "$N"
+printf "build and boot, %s, qemu-x86_64.config, %s runs (median)\n" "$REV" "$N"
 printf "  cold build (ccache off)      %.1f s\n" "$cold"
+printf "  cold build: plain make       %.1f s\n" "$coldmake"
+printf "  ratio pwb/make = %.2fx (target <= 1.1)\n" "$(ratio "$cold" "$coldmake")"
 printf "  no-op rebuild: pwb build     %.2f s\n" "$mpn"
 printf "  no-op rebuild: plain make    %.2f s\n" "$mmn"
 printf "  ratio pwb/make = %.2fx (target <= 1.2)\n" "$(ratio "$mpn" "$mmn")"
