@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,10 +144,13 @@ static char *toolchain_version(const char *cc)
 
 int kbuild_have_ccache(void)
 {
-	const char *path = getenv("PATH");
+	const char *path = getenv("PATH"), *off = getenv("CCACHE_DISABLE");
 	char *p, *dir, *save = NULL;
 	int found = 0;
 
+	if (off && strcasecmp(off, "0") && strcasecmp(off, "false") &&
+	    strcasecmp(off, "no") && strcasecmp(off, "disable"))
+		return 0;
 	if (!path)
 		return 0;
 	p = xstrdup(path);

@@ -6,7 +6,8 @@
 #   rebuild against plain `make` on the same build directory (target:
 #   within 1.2x), rebuild after a one-file change, and QEMU start to /init's
 #   first line under TCG (target: under 3 s).
-# Medians of N runs where a run is cheap (N=3 by default).
+# ccache is off throughout (CCACHE_DISABLE).  Medians of N runs where a run
+# is cheap (N=3 by default).
 set -eu
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$SRCDIR/bench/perf/lib.sh"
@@ -29,9 +30,15 @@ c=$(git -C "$W/linux" -c user.name=b -c user.email=b@b commit-tree "$(git -C "$W
 git -C "$W/linux" branch onefile "$c"
 "$PWB" tree add linux "$W/linux" >/dev/null
 
+# the source tree first: plain make is given one too (checkouts/linux/0,
+# the slot pwb build uses), so the cold builds compare builds alone
+"$PWB" checkout "$REV" --tree linux >/dev/null
 echo "cold build (ccache off; about 5 minutes)..." >&2
 s=$(now); CCACHE_DISABLE=1 "$PWB" build --tree linux --rev "$REV" >/dev/null; e=$(now)
 cold=$(elapsed "$s" "$e")
+# ccache stays off for every build below (pwb leaves it out under
+# CCACHE_DISABLE: a build with it would change CC and rebuild everything)
+export CCACHE_DISABLE=1
 SRC="$XDG_CACHE_HOME/pwb/checkouts/linux/0"
 BLD="$XDG_CACHE_HOME/pwb/build/linux/x86_64-gcc/qemu-x86_64"
 echo "cold build, plain make with the same .config (about 5 minutes)..." >&2
@@ -42,7 +49,7 @@ CCACHE_DISABLE=1 make -s -C "$SRC" O="$W/peer" -j"$(nproc)" CC=gcc bzImage modul
 e=$(now)
 coldmake=$(elapsed "$s" "$e")
 rm -rf "$W/peer"
-CC="gcc"; command -v ccache >/dev/null && CC="ccache gcc"
+CC="gcc"
 pn=""; mn=""
 for r in $(seq 1 "$N"); do
 	uncache

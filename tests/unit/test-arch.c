@@ -9,9 +9,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "arch.h"
+#include "kbuild.h"
 #include "ctx.h"
 #include "util/util.h"
 
@@ -147,10 +150,42 @@ static void test_target_resolve(void **state)
 	ctx_release(&ctx);
 }
 
+/* ccache in front when it is on PATH, unless CCACHE_DISABLE turns it off
+ * (ccache's reading: any value but 0/false/no/disable) */
+static void test_have_ccache(void **state)
+{
+	char d[] = "/tmp/pwb-test-ccache.XXXXXX", *f, *old = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	f = xstrfmt("%s/ccache", d);
+	assert_int_equal(write_file(f, "#!/bin/sh\n", 10), 0);
+	assert_int_equal(chmod(f, 0755), 0);
+	if (getenv("PATH"))
+		old = xstrdup(getenv("PATH"));
+	setenv("PATH", d, 1);
+	unsetenv("CCACHE_DISABLE");
+	assert_true(kbuild_have_ccache());
+	setenv("CCACHE_DISABLE", "1", 1);
+	assert_false(kbuild_have_ccache());
+	setenv("CCACHE_DISABLE", "False", 1);
+	assert_true(kbuild_have_ccache());
+	unsetenv("CCACHE_DISABLE");
+	setenv("PATH", "/nonexistent", 1);
+	assert_false(kbuild_have_ccache());
+	if (old)
+		setenv("PATH", old, 1);
+	free(old);
+	unlink(f);
+	rmdir(d);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_make_vars),
+		cmocka_unit_test(test_have_ccache),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_default_config_follows_arch),
 		cmocka_unit_test(test_busybox),
