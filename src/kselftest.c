@@ -210,14 +210,6 @@ static char *harness_name(const char *s, size_t l)
 	return l ? xstrndup(s, l < KTAP_MAX_NAME ? l : KTAP_MAX_NAME) : NULL;
 }
 
-static int nameless(const char *name)
-{
-	long n;
-	char c;
-
-	return sscanf(name, "case %ld%c", &n, &c) == 1;
-}
-
 void kselftest_ktap_fixup(struct ktap *k)
 {
 	size_t i;
@@ -237,7 +229,7 @@ void kselftest_ktap_fixup(struct ktap *k)
 				skip = harness_name(v, (size_t)(e - v));
 			}
 		}
-		if (run && nameless(c->name)) {
+		if (run && c->nameless) {
 			free(c->name);
 			c->name = run;
 			run = NULL;

@@ -353,6 +353,7 @@ static struct ktap_case *add_case(struct ktap *k, char *name,
 	}
 	c = &k->cases[k->nr++];
 	c->name = name;
+	c->nameless = 0;
 	c->status = st;
 	c->directive = directive ? xstrdup(directive) : NULL;
 	buf_init(&c->diag, 0);
@@ -492,7 +493,8 @@ static void add_missing(struct parser *p, long from, long to)
 	long n, listed = 0;
 
 	for (n = from; n <= to && listed < KTAP_MAX_MISSING; n++, listed++)
-		add_case(p->k, xstrfmt("case %ld", n), KTAP_CRASHED, NULL);
+		add_case(p->k, xstrfmt("case %ld", n), KTAP_CRASHED,
+			 NULL)->nameless = 1;
 	if (to - from + 1 > KTAP_MAX_MISSING)
 		add_case(p->k, xstrfmt("%ld more missing cases",
 				       to - from + 1 - KTAP_MAX_MISSING),
@@ -514,6 +516,7 @@ static void close_subtest(struct parser *p, struct test *t, long num)
 					       xstrfmt("case %ld", num),
 					       case_status(t), t->directive);
 
+		c->nameless = !*t->name;
 		if (p->diag_before && p->pending.len) {
 			buf_release(&c->diag);
 			c->diag = p->pending;

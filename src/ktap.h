@@ -34,6 +34,8 @@ enum ktap_status {
 
 struct ktap_case {
 	char *name;
+	int nameless;		/* the TAP gave no name: name is "case N"
+				 * (kunit_tool's name for it) */
 	enum ktap_status status;
 	char *directive;	/* text after '#', or NULL */
 	struct buf diag;	/* "# ..." lines that followed the result */

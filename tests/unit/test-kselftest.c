@@ -225,8 +225,8 @@ static void test_ktap_fixup(void **state)
 	static const char log[] =
 		"[    0.94] HMM test module loaded. This is only for testing HMM.\n"
 		"TAP version 13\n"
-		"1..5\n"
-		"# Starting 5 tests from 5 test cases.\n"
+		"1..6\n"
+		"# Starting 6 tests from 6 test cases.\n"
 		"#  RUN           hmm.hmm_device_private.open_close ...\n"
 		"#            OK  hmm.hmm_device_private.open_close\n"
 		"ok 1 hmm.hmm_device_private.open_close\n"
@@ -248,6 +248,9 @@ static void test_ktap_fixup(void **state)
 		"# snapshot: Test terminated by assertion\n"
 		"#          FAIL  hmm2.hmm2_device_private.snapshot\n"
 		"not ok 5 hmm2.hmm2_device_private.snapshot\n"
+		/* a case that is called "case 6" keeps its name */
+		"#  RUN           other.case 6 ...\n"
+		"ok 6 case 6\n"
 		"# Totals: pass:2 fail:1 xfail:0 xpass:0 skip:1 error:0\n";
 	static const struct {
 		const char *name;
@@ -262,6 +265,7 @@ static void test_ktap_fixup(void **state)
 		{ "hmm2.hmm2_device_coherent.snapshot", KTAP_SKIP,
 		  "SKIP DEVICE_COHERENT not available" },
 		{ "hmm2.hmm2_device_private.snapshot", KTAP_FAIL, NULL },
+		{ "case 6", KTAP_PASS, NULL },
 	};
 	struct ktap k;
 	size_t i;
@@ -269,9 +273,11 @@ static void test_ktap_fixup(void **state)
 	(void)state;
 	assert_int_equal(ktap_parse_kunit(log, &k), 0);
 	kselftest_ktap_fixup(&k);
-	assert_int_equal(k.nr, 5);
+	assert_int_equal(k.nr, 6);
 	for (i = 0; i < k.nr; i++) {
 		assert_string_equal(k.cases[i].name, want[i].name);
+		/* "ok 2 # SKIP ...": no name in the TAP */
+		assert_int_equal(k.cases[i].nameless, i == 1);
 		assert_int_equal(k.cases[i].status, want[i].status);
 		if (want[i].directive)
 			assert_string_equal(k.cases[i].directive, want[i].directive);
