@@ -18,6 +18,12 @@
 #   hmm-zero-page: hmm (the kernel's hmm-tests, built from the tree at each
 #   side's commit) names anon_read, anon_write_prot and snapshot, the
 #   device-coherent variants skip with their reason.
+# With PWB_SERIES naming them (make check-matrix does), the other three
+# fixture series too, with the verdicts t9200 asserts on 6.1 x86_64:
+#   mmn-undo-removal: the 8 non-blocking cases with 2+ subscriptions fail.
+#   mmn-doc-fix: mmn-pairing and the oom-reaper benchmark: no regression.
+#   mmn-big-hammer: pairing holds, the oom-reaper benchmark regresses
+#   (no reaping and a second OOM kill for N = 2 and 4).
 # PWB_CELLS="BASE:ARCH:TOOLCHAIN:CONFIG ..." checks other cells; make
 # check-matrix sets it to the full cross product.  A table of cells x
 # series x verdicts x seconds ends the output.
@@ -25,6 +31,12 @@
 kernel_tier
 
 CELLS=${PWB_CELLS:-"v6.12-debian:arm64:clang:qemu-arm64-debug v6.12-debian:x86_64:gcc:qemu-x86_64"}
+SERIES=${PWB_SERIES:-"mmn-kasan-oob mmn-3-series list-sort-unstable hmm-zero-page"}
+# want SERIES: this run checks it
+want() {
+	case " $SERIES " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 : >"$TRASH/table"
 
 test_expect_success 'setup: the reference tree with v6.1-debian and v6.12-debian' '
@@ -33,16 +45,18 @@ test_expect_success 'setup: the reference tree with v6.1-debian and v6.12-debian
 	git -C linux rev-parse -q --verify v6.12-debian^{commit} >/dev/null
 '
 
-# check SERIES CELL OUT [SUITE]: pwb check of patches/SERIES.mbox on CELL
-# with SUITE (mmn-pairing) into OUT.json; the table gets a row
+# check SERIES CELL OUT [SUITES]: pwb check of patches/SERIES.mbox on CELL
+# with SUITES (mmn-pairing) into OUT.json; the table gets a row
 check() {
 	IFS=: read -r base arch tc cfg <<-EOF
 	$2
 	EOF
+	suites=
+	for s in ${4:-mmn-pairing}; do suites="$suites --suite $s"; done
 	t0=$(date +%s)
 	"$PWB" check "$SRCDIR/patches/$1.mbox" --tree linux --base "$base" \
 		--arch "$arch" --toolchain "$tc" --config "$cfg" \
-		--suite "${4:-mmn-pairing}" --json >"$3.json" 2>"$3.err"
+		$suites --json >"$3.json" 2>"$3.err"
 	rc=$?
 	v=$(python3 -c "import json; print(json.load(open(\"$3.json\"))[\"verdict\"])" 2>/dev/null)
 	printf "%-42s %-16s %-14s %5s s\n" "$2" "$1" "${v:-?}" \
@@ -59,7 +73,7 @@ for cell in $CELLS; do
 	name=$(echo "$cell" | tr : _)
 	export cell kasan_exit name
 
-	test_expect_success "$cell: mmn-kasan-oob" '
+	want mmn-kasan-oob && test_expect_success "$cell: mmn-kasan-oob" '
 		check mmn-kasan-oob "$cell" "kasan-$name";
 		test $? = $kasan_exit || { cat "kasan-$name.err"; false; } &&
 		python3 - "kasan-$name.json" "$cell" "$kasan_exit" <<-\EOF
@@ -80,7 +94,7 @@ for cell in $CELLS; do
 		EOF
 	'
 
-	test_expect_success "$cell: mmn-3-series, the cases that fail on 6.1 x86_64" '
+	want mmn-3-series && test_expect_success "$cell: mmn-3-series, the cases that fail on 6.1 x86_64" '
 		check mmn-3-series "$cell" "three-$name";
 		test $? = 1 || { cat "three-$name.err"; false; } &&
 		python3 - "three-$name.json" <<-\EOF
@@ -94,7 +108,7 @@ for cell in $CELLS; do
 		EOF
 	'
 
-	test_expect_success "$cell: list-sort-unstable: kunit-mm names the KUnit case it breaks" '
+	want list-sort-unstable && test_expect_success "$cell: list-sort-unstable: kunit-mm names the KUnit case it breaks" '
 		check list-sort-unstable "$cell" "sort-$name" kunit-mm;
 		test $? = 1 || { cat "sort-$name.err"; false; } &&
 		python3 - "sort-$name.json" "$cell" <<-\EOF
@@ -118,7 +132,7 @@ for cell in $CELLS; do
 
 	# hmm-zero-page: four boots of hmm-tests (base, candidate, 2 retries):
 	# 4 s each on x86_64, 14-22 s on the arm64 debug cell under TCG
-	test_expect_success "$cell: hmm-zero-page: the kernel's own hmm-tests name the cases it breaks" '
+	want hmm-zero-page && test_expect_success "$cell: hmm-zero-page: the kernel's own hmm-tests name the cases it breaks" '
 		check hmm-zero-page "$cell" "hmm-$name" hmm;
 		test $? = 1 || { cat "hmm-$name.err"; false; } &&
 		python3 - "hmm-$name.json" "$cell" <<-\EOF
@@ -142,6 +156,55 @@ for cell in $CELLS; do
 		d = "vm" if base == "v6.1-debian" else "mm"
 		for side in ("base", "candidate"):
 		    assert s["tests_from"][side].startswith("tools/testing/selftests/%s at " % d), s["tests_from"]
+		EOF
+	'
+
+	want mmn-undo-removal && test_expect_success "$cell: mmn-undo-removal: the multi-subscription reaper cases fail" '
+		check mmn-undo-removal "$cell" "undo-$name";
+		test $? = 1 || { cat "undo-$name.err"; false; } &&
+		python3 - "undo-$name.json" <<-\EOF
+		import json, sys
+		r = json.load(open(sys.argv[1]))
+		assert r["verdict"] == "regression", r["verdict"]
+		c = r["suites"][0]["cases"]
+		bad = sorted(x["name"] for x in c if x["verdict"] == "new-failure")
+		assert bad == sorted("oom_%d_fail_%s" % (n, p) for n in (2, 3, 4)
+		                     for p in ("first", "middle", "last")
+		                     if (n, p) != (2, "middle")), bad
+		assert len(c) == 13 and all(x["verdict"] == "pass" for x in c
+		                            if x["name"] not in bad), c
+		EOF
+	'
+
+	want mmn-doc-fix && test_expect_success "$cell: mmn-doc-fix: nothing differs, pairing nor oom-reaper" '
+		check mmn-doc-fix "$cell" "doc-$name" "mmn-pairing oom-reaper" ||
+		{ cat "doc-$name.err"; false; } &&
+		python3 - "doc-$name.json" <<-\EOF
+		import json, sys
+		r = json.load(open(sys.argv[1]))
+		assert r["verdict"] == "no-regression", r["verdict"]
+		s = {x["suite"]: x for x in r["suites"]}
+		assert s["mmn-pairing"]["regressions"] == 0, s["mmn-pairing"]
+		o = s["oom-reaper"]
+		assert o["comparable"], o["why_not"]
+		assert (o["regressions"], o["improvements"]) == (0, 0), o["metrics"]
+		assert o["runs"]["candidate"] == 5 and o["runs"]["base"] >= 5, o["runs"]
+		EOF
+	'
+
+	want mmn-big-hammer && test_expect_success "$cell: mmn-big-hammer: pairing holds, the oom-reaper benchmark regresses" '
+		check mmn-big-hammer "$cell" "hammer-$name" "mmn-pairing oom-reaper";
+		test $? = 1 || { cat "hammer-$name.err"; false; } &&
+		python3 - "hammer-$name.json" <<-\EOF
+		import json, sys
+		r = json.load(open(sys.argv[1]))
+		assert r["verdict"] == "regression", r["verdict"]
+		s = {x["suite"]: x for x in r["suites"]}
+		assert s["mmn-pairing"]["regressions"] == 0, s["mmn-pairing"]
+		m = s["oom-reaper"]["metrics"]
+		bad = sorted(x["name"] for x in m if x["verdict"] == "regression")
+		assert bad == ["anon_rss/subs=2", "anon_rss/subs=4", "oom_kills/subs=2",
+		               "oom_kills/subs=4", "reaped/subs=2", "reaped/subs=4"], m
 		EOF
 	'
 done
