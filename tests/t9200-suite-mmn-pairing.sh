@@ -131,7 +131,8 @@ test_expect_success 'oom-reaper on mmn-big-hammer: no reaping for N >= 2, the ho
 	grep -q "^reaped/subs=4=0$" s &&
 	grep -q "^oom_kills/subs=2=2$" s &&
 	! grep -q "^hog_ms/subs=2=" s &&
-	test "$(grep "^anon_rss/subs=4=" s | sed "s/.*=//")" -gt 100000
+	# the victim keeps what it touched: 45% of MemAvailable, about 105 MiB
+	test "$(grep "^anon_rss/subs=4=" s | sed "s/.*=//")" -gt 50000
 '
 
 test_expect_success 'a guest that never finishes: timeout, partial results kept, no QEMU left' '

@@ -20,6 +20,13 @@
  *   pwb-metric oom_kills/subs=N  K     count  "Killed process" lines,
  *                                             collateral kills included
  *
+ * VICTIM_MB and HOG_MB are 45% and 80% of MemAvailable when oom_bench
+ * starts: together more than the guest has, the hog alone less, so the
+ * hog's allocation completes when (and only when) the victim's memory was
+ * reaped, whatever the kernel itself takes (a KASAN kernel's shadow
+ * leaves an arm64 debug guest of 256 MiB about 155 MiB, a plain x86_64
+ * one about 235).
+ *
  * usage: oom_bench [-v VICTIM_MB] [-g HOG_MB] [N...]
  */
 #include "../../mmn-pairing/module/mmn_guest.h"
@@ -28,7 +35,26 @@
 
 #define MARK "pwb-oom: hog allocation done"
 
-static long victim_mb = 120, hog_mb = 200;
+static long victim_mb, hog_mb;
+
+/* MemAvailable in MiB, -1 if /proc/meminfo cannot be read */
+static long mem_available_mb(void)
+{
+	char buf[4096], *p;
+	long kb = -1;
+	ssize_t n;
+	int fd = open("/proc/meminfo", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	p = strstr(buf, "MemAvailable:");
+	if (p)
+		sscanf(p + 13, "%ld", &kb);
+	return kb < 0 ? -1 : kb / 1024;
+}
 
 static int scenario(int n)
 {
@@ -134,6 +160,21 @@ int main(int argc, char **argv)
 			hog_mb = atol(optarg);
 		else
 			return 2;
+	}
+	if (!victim_mb || !hog_mb) {
+		long avail = mem_available_mb();
+
+		if (avail < 32) {
+			printf("# MemAvailable %ld MiB: too little to run the scenario\n",
+			       avail);
+			return 1;
+		}
+		if (!victim_mb)
+			victim_mb = avail * 45 / 100;
+		if (!hog_mb)
+			hog_mb = avail * 80 / 100;
+		printf("# MemAvailable %ld MiB: victim %ld MiB, hog %ld MiB\n",
+		       avail, victim_mb, hog_mb);
 	}
 	if (optind == argc)
 		for (i = 0; i < (int)(sizeof(def) / sizeof(def[0])); i++)
