@@ -1,6 +1,8 @@
 #!/bin/sh
 # Build and boot benchmark on the reference tree (BENCH_REV, default
-# v6.1-debian; v6.12-debian is the other tree) with qemu-x86_64.config:
+# v6.1-debian; v6.12-debian is the other tree) for one cell: BENCH_ARCH
+# (x86_64; arm64 is cross-built), BENCH_TOOLCHAIN (gcc; clang builds with
+# LLVM=1), BENCH_CONFIG (the arch's qemu-ARCH.config):
 #   cold build (ccache off) against plain `make` with the same .config in a
 #   fresh build directory, one after the other (target: within 1.1x), no-op
 #   rebuild against plain `make` on the same build directory (target:
@@ -14,6 +16,22 @@ SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 PWB="${PWB_BIN:-$SRCDIR/bin/pwb}"
 N=${N:-3}
 REV=${BENCH_REV:-v6.1-debian}
+ARCH=${BENCH_ARCH:-x86_64}
+TC=${BENCH_TOOLCHAIN:-gcc}
+CFG=${BENCH_CONFIG:-qemu-$ARCH}
+# the peer: the make line a kernel developer types for this cell
+case $ARCH in
+x86_64) IMAGE=bzImage; set -- ARCH=x86_64 ;;
+arm64) IMAGE=Image; set -- ARCH=arm64 ;;
+*) echo "build-boot.sh: BENCH_ARCH=$ARCH: x86_64 or arm64" >&2; exit 2 ;;
+esac
+case $TC-$ARCH in
+gcc-x86_64) ;;
+gcc-arm64) set -- "$@" CROSS_COMPILE=aarch64-linux-gnu- ;;
+clang-*) set -- "$@" LLVM=1 ;;
+*) echo "build-boot.sh: BENCH_TOOLCHAIN=$TC: gcc or clang" >&2; exit 2 ;;
+esac
+CELL="--arch $ARCH --toolchain $TC --config $CFG"
 REF=$(sh "$SRCDIR/ci/kernel-tree.sh")
 W=$(mktemp -d "${TMPDIR:-/tmp}/pwb-bench-build.XXXXXX")
 trap 'rm -rf "$W"' EXIT INT TERM
@@ -34,46 +52,45 @@ git -C "$W/linux" branch onefile "$c"
 # the slot pwb build uses), so the cold builds compare builds alone
 "$PWB" checkout "$REV" --tree linux >/dev/null
 echo "cold build (ccache off; about 5 minutes)..." >&2
-s=$(now); CCACHE_DISABLE=1 "$PWB" build --tree linux --rev "$REV" >/dev/null; e=$(now)
+s=$(now); CCACHE_DISABLE=1 "$PWB" build --tree linux --rev "$REV" $CELL >/dev/null; e=$(now)
 cold=$(elapsed "$s" "$e")
 # ccache stays off for every build below (pwb leaves it out under
 # CCACHE_DISABLE: a build with it would change CC and rebuild everything)
 export CCACHE_DISABLE=1
 SRC="$XDG_CACHE_HOME/pwb/checkouts/linux/0"
-BLD="$XDG_CACHE_HOME/pwb/build/linux/x86_64-gcc/qemu-x86_64"
+BLD="$XDG_CACHE_HOME/pwb/build/linux/$ARCH-$TC/$CFG"
 echo "cold build, plain make with the same .config (about 5 minutes)..." >&2
 mkdir -p "$W/peer" && cp "$BLD/.config" "$W/peer/.config"
 s=$(now)
-CCACHE_DISABLE=1 make -s -C "$SRC" O="$W/peer" -j"$(nproc)" CC=gcc olddefconfig >/dev/null
-CCACHE_DISABLE=1 make -s -C "$SRC" O="$W/peer" -j"$(nproc)" CC=gcc bzImage modules >/dev/null 2>&1
+make -s -C "$SRC" O="$W/peer" -j"$(nproc)" "$@" olddefconfig >/dev/null
+make -s -C "$SRC" O="$W/peer" -j"$(nproc)" "$@" $IMAGE modules >/dev/null 2>&1
 e=$(now)
 coldmake=$(elapsed "$s" "$e")
 rm -rf "$W/peer"
-CC="gcc"
 pn=""; mn=""
 for r in $(seq 1 "$N"); do
 	uncache
-	s=$(now); "$PWB" build --tree linux --rev "$REV" >/dev/null; e=$(now)
+	s=$(now); "$PWB" build --tree linux --rev "$REV" $CELL >/dev/null; e=$(now)
 	pn="$pn $(elapsed "$s" "$e")"
-	s=$(now); make -s -C "$SRC" O="$BLD" -j"$(nproc)" "CC=$CC" bzImage modules >/dev/null; e=$(now)
+	s=$(now); make -s -C "$SRC" O="$BLD" -j"$(nproc)" "$@" $IMAGE modules >/dev/null; e=$(now)
 	mn="$mn $(elapsed "$s" "$e")"
 done
 one=""
 for r in $(seq 1 "$N"); do
 	uncache
-	"$PWB" build --tree linux --rev "$REV" >/dev/null
+	"$PWB" build --tree linux --rev "$REV" $CELL >/dev/null
 	uncache
-	s=$(now); "$PWB" build --tree linux --rev onefile >/dev/null; e=$(now)
+	s=$(now); "$PWB" build --tree linux --rev onefile $CELL >/dev/null; e=$(now)
 	one="$one $(elapsed "$s" "$e")"
 done
 st=""
 for r in $(seq 1 "$N"); do
-	"$PWB" boot --tree linux --rev onefile --json >"$W/boot.json"
+	"$PWB" boot --tree linux --rev onefile $CELL --json >"$W/boot.json"
 	st="$st $(python3 -c "import json; print(json.load(open('$W/boot.json'))['start_seconds'])")"
 done
 accel=$(python3 -c "import json; print(json.load(open('$W/boot.json'))['accel'])")
 mpn=$(median $pn); mmn=$(median $mn)
-printf "build and boot, %s, qemu-x86_64.config, %s runs (median)\n" "$REV" "$N"
+printf "build and boot, %s, %s %s %s.config, %s runs (median)\n" "$REV" "$ARCH" "$TC" "$CFG" "$N"
 printf "  cold build (ccache off)      %.1f s\n" "$cold"
 printf "  cold build: plain make       %.1f s\n" "$coldmake"
 printf "  ratio pwb/make = %.2fx (target <= 1.1)\n" "$(ratio "$cold" "$coldmake")"
