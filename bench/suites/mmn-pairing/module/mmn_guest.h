@@ -98,25 +98,36 @@ static inline int wait_blocked(pid_t pid, long ms)
 	return -1;
 }
 
-/* RssAnon of pid in kB, -1 if it cannot be read */
-static inline long anon_rss_kb(pid_t pid)
+/* The number after "KEY:" in the /proc file path (in kB there), -1 if it
+ * cannot be read; key as the file spells it, at the start of a line */
+static inline long proc_field_kb(const char *path, const char *key)
 {
-	char path[64], buf[4096], *p;
+	char buf[4096], *p;
 	long kb = -1;
-	int fd;
+	size_t kl = strlen(key);
+	int fd = open(path, O_RDONLY);
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
-	p = strstr(buf, "\nRssAnon:");
-	if (p)
-		sscanf(p + 9, "%ld", &kb);
+	for (p = buf; (p = strstr(p, key)); p += kl)
+		if ((p == buf || p[-1] == '\n') && p[kl] == ':') {
+			sscanf(p + kl + 1, "%ld", &kb);
+			break;
+		}
 	return kb;
+}
+
+/* RssAnon of pid in kB, -1 if it cannot be read */
+static inline long anon_rss_kb(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	return proc_field_kb(path, "RssAnon");
 }
 
 /* What the kernel said about one OOM victim and the processes killed. */

@@ -40,19 +40,8 @@ static long victim_mb, hog_mb;
 /* MemAvailable in MiB, -1 if /proc/meminfo cannot be read */
 static long mem_available_mb(void)
 {
-	char buf[4096], *p;
-	long kb = -1;
-	ssize_t n;
-	int fd = open("/proc/meminfo", O_RDONLY);
+	long kb = proc_field_kb("/proc/meminfo", "MemAvailable");
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	p = strstr(buf, "MemAvailable:");
-	if (p)
-		sscanf(p + 13, "%ld", &kb);
 	return kb < 0 ? -1 : kb / 1024;
 }
 
