@@ -94,6 +94,26 @@ test_expect_success 'pwb killed with SIGKILL mid-boot: QEMU dies with it' '
 	no_qemu_left
 '
 
+# A test repeating one line for minutes (6.1's kselftest harness in a
+# failing teardown printed 16 MiB in 95 s, and the console cap cut off its
+# KTAP plan): the console keeps the line once and a count, so the cases
+# around it are still read.
+test_expect_success 'a flood of one line is kept once with its count, the KTAP around it read' '
+	boot --run "echo \"TAP version 13\"; echo 1..2; echo \"ok 1 before\"; yes \"# snapshot: Expected ret (-1) == 0 (0)\" | head -n 40000; echo \"not ok 2 snapshot\"" \
+		--json --log flood.log >b.json &&
+	python3 - flood.log <<-\EOF &&
+	import re, sys
+	text = open(sys.argv[1], "rb").read().decode()
+	lines = text.count("# snapshot: Expected ret (-1) == 0 (0)")
+	more = sum(int(n) for n in re.findall(r"\[pwb: the line above repeated (\d+) more times\]", text))
+	assert lines + more == 40000 and 0 < lines < 100, (lines, more)
+	assert len(text) < 200000, len(text)
+	EOF
+	"$PWB" ktap flood.log >cases; test $? = 1 &&
+	printf "pass     before\nfail     snapshot\n" >want && test_cmp want cases &&
+	no_qemu_left
+'
+
 test_expect_success 'QEMU killed from outside: an infrastructure error, not the kernel' '
 	"$PWB" boot --kernel "$KERNEL" --append "$TOKEN" --run "sleep 600" --json >k.json 2>err &
 	pid=$! &&

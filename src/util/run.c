@@ -58,20 +58,153 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * What run_command_raw() keeps of the output (run.h: capture_cap,
+ * capture_head, squeeze).  Past the cap the first capture_head bytes
+ * stay, then the newest bytes; the dropped middle becomes one line at
+ * the end.  The buffer may grow to head + 2 x the tail's share before
+ * it is compacted, so a flood costs a memmove per tail's worth of
+ * output, not per read.
+ */
+#define SQUEEZE_MAX 4096	/* longer lines are kept, never compared */
+
+struct capture {
+	size_t head;		/* bytes of the head kept, once over the cap */
+	int over;		/* the cap was reached */
+	struct buf cur;		/* squeeze: the line being read */
+	struct buf prev;	/* squeeze: the last line kept */
+	int have_prev;
+	int long_line;		/* cur went past SQUEEZE_MAX: passed through */
+	size_t repeats;		/* copies of prev not kept */
+};
+
+static void compact(struct run_result *r, const struct run_opts *o,
+		    struct capture *c, int final)
+{
+	size_t tail = o->capture_cap - c->head, drop, skip;
+	char *nl;
+
+	if (r->output.len - c->head <= (final ? tail : 2 * tail))
+		return;
+	drop = r->output.len - c->head - tail;
+	/* start the kept tail at a line, when one starts soon */
+	skip = tail < 4096 ? tail : 4096;
+	nl = memchr(r->output.buf + c->head + drop, '\n', skip);
+	if (nl)
+		drop = (size_t)(nl + 1 - (r->output.buf + c->head));
+	memmove(r->output.buf + c->head, r->output.buf + c->head + drop,
+		r->output.len - c->head - drop);
+	buf_setlen(&r->output, r->output.len - drop);
+	r->dropped += drop;
+	r->truncated = 1;
+}
+
+static void keep(struct run_result *r, const struct run_opts *o,
+		 struct capture *c, const char *data, size_t n)
+{
+	buf_add(&r->output, data, n);
+	if (!o->capture_cap || r->output.len <= o->capture_cap)
+		return;
+	if (!c->over) {
+		size_t h = o->capture_head < o->capture_cap / 2 ?
+			o->capture_head : o->capture_cap / 2;
+		char *nl;
+
+		/* the head ends at a line end, where there is one */
+		if (h && (nl = memrchr(r->output.buf, '\n', h)))
+			h = (size_t)(nl + 1 - r->output.buf);
+		c->head = h;
+		c->over = 1;
+	}
+	compact(r, o, c, 0);
+}
+
+static void flush_repeats(struct run_result *r, const struct run_opts *o,
+			  struct capture *c)
+{
+	char line[96];
+	int n;
+
+	if (!c->repeats)
+		return;
+	n = snprintf(line, sizeof(line),
+		     "[pwb: the line above repeated %zu more times]\n",
+		     c->repeats);
+	r->squeezed += c->repeats;
+	c->repeats = 0;
+	keep(r, o, c, line, (size_t)n);
+}
+
 static void capture(struct run_result *r, const struct run_opts *o,
-		    const char *data, size_t n)
+		    struct capture *c, const char *data, size_t n)
 {
 	if (o->on_output)
 		o->on_output(data, n, o->ud);
-	buf_add(&r->output, data, n);
-	if (o->capture_cap && r->output.len > o->capture_cap) {
-		/* keep the tail: that is where build errors and panics are */
-		size_t drop = r->output.len - o->capture_cap;
-
-		memmove(r->output.buf, r->output.buf + drop, o->capture_cap);
-		buf_setlen(&r->output, o->capture_cap);
-		r->truncated = 1;
+	if (!o->squeeze) {
+		keep(r, o, c, data, n);
+		return;
 	}
+	while (n) {
+		const char *nl = memchr(data, '\n', n);
+		size_t seg = nl ? (size_t)(nl - data) + 1 : n;
+
+		if (c->long_line) {
+			keep(r, o, c, data, seg);
+			if (nl)
+				c->long_line = 0;
+		} else {
+			buf_add(&c->cur, data, seg);
+			if (c->cur.len > SQUEEZE_MAX) {
+				flush_repeats(r, o, c);
+				keep(r, o, c, c->cur.buf, c->cur.len);
+				buf_setlen(&c->cur, 0);
+				c->have_prev = 0;
+				c->long_line = !nl;
+			} else if (nl && c->have_prev && c->cur.len == c->prev.len &&
+			    !memcmp(c->cur.buf, c->prev.buf, c->cur.len)) {
+				c->repeats++;
+				buf_setlen(&c->cur, 0);
+			} else if (nl) {
+				struct buf t = c->prev;
+
+				flush_repeats(r, o, c);
+				keep(r, o, c, c->cur.buf, c->cur.len);
+				c->prev = c->cur;
+				c->cur = t;
+				buf_setlen(&c->cur, 0);
+				c->have_prev = 1;
+			}
+		}
+		data += seg;
+		n -= seg;
+	}
+}
+
+/* The end of the output: what squeeze held back, the note on the middle. */
+static void capture_end(struct run_result *r, const struct run_opts *o,
+			struct capture *c)
+{
+	flush_repeats(r, o, c);
+	if (c->cur.len)
+		keep(r, o, c, c->cur.buf, c->cur.len);
+	if (c->over)
+		compact(r, o, c, 1);
+	if (r->dropped) {
+		char note[96];
+		int n = snprintf(note, sizeof(note),
+				 "%s[pwb: %zu bytes of output dropped here]\n",
+				 c->head && r->output.buf[c->head - 1] != '\n' ?
+				 "\n" : "", r->dropped);
+		size_t len = r->output.len;
+
+		buf_grow(&r->output, (size_t)n);
+		memmove(r->output.buf + c->head + n, r->output.buf + c->head,
+			len - c->head);
+		memcpy(r->output.buf + c->head, note, (size_t)n);
+		buf_setlen(&r->output, len + (size_t)n);
+	}
+	buf_release(&c->cur);
+	buf_release(&c->prev);
 }
 
 /* SIGTERM to the group, SIGKILL after a grace period; reap the leader. */
@@ -236,8 +369,12 @@ static int run_command_raw(const struct run_opts *o, struct run_result *r)
 	double start, last_output;
 	int status = 0, eof = 0, exited = 0;
 	int child_errno = 0;
+	struct capture cap;
 
 	memset(r, 0, sizeof(*r));
+	memset(&cap, 0, sizeof(cap));
+	buf_init(&cap.cur, 0);
+	buf_init(&cap.prev, 0);
 	buf_init(&r->output, 0);
 	if (pipe2(out, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC)) {
 		r->end = RUN_NOSTART;
@@ -341,7 +478,7 @@ fail:
 			ssize_t n = read(out[0], chunk, sizeof(chunk));
 
 			if (n > 0) {
-				capture(r, o, chunk, (size_t)n);
+				capture(r, o, &cap, chunk, (size_t)n);
 				last_output = now();
 			} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
 				eof = 1;
@@ -360,7 +497,7 @@ fail:
 
 				if (n <= 0)
 					break;
-				capture(r, o, chunk, (size_t)n);
+				capture(r, o, &cap, chunk, (size_t)n);
 			}
 			kill(-pid, SIGKILL);
 			eof = 1;
@@ -374,6 +511,7 @@ fail:
 		r->code = WEXITSTATUS(status);
 	}
 done:
+	capture_end(r, o, &cap);
 	close(out[0]);
 	r->seconds = now() - start;
 	return 0;

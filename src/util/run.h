@@ -34,7 +34,8 @@ struct run_opts {
 	const char *const *env;		/* extra NAME=VALUE, NULL-terminated */
 	double timeout;			/* seconds, 0 = none */
 	double idle_timeout;		/* seconds, 0 = none */
-	size_t capture_cap;		/* keep at most this much output (tail kept) */
+	size_t capture_cap;		/* keep about this much output: past it
+					 * the newest (and capture_head) */
 	/* called with each chunk of output as it arrives (may be NULL) */
 	void (*on_output)(const char *data, size_t len, void *ud);
 	void *ud;
@@ -48,6 +49,13 @@ struct run_opts {
 	int sandbox;
 	const char *const *sandbox_rw;
 	const char *const *sandbox_ro;
+	size_t capture_head;		/* past the cap, also the first this many
+					 * bytes are kept (at most
+					 * half the cap); a line in between says
+					 * how much of the middle was dropped */
+	int squeeze;			/* runs of an identical line kept once,
+					 * then "[pwb: the line above repeated N
+					 * more times]" */
 };
 
 struct run_result {
@@ -56,6 +64,8 @@ struct run_result {
 	double seconds;
 	struct buf output;		/* stdout+stderr, capped */
 	int truncated;			/* output beyond the cap was dropped */
+	size_t dropped;			/* bytes of it */
+	size_t squeezed;		/* repeated lines squeezed out */
 };
 
 int run_command(const struct run_opts *o, struct run_result *r);
