@@ -465,6 +465,17 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 	    load_findings(db, c, bi, nb, 0) || load_findings(db, c, ci, nc, 1))
 		goto out;
 	judge_findings(c);
+	/* every run on both sides a kernel failure or a hang, and not one
+	 * case or sample: the suite never ran, and "no regression" would
+	 * say what nobody measured (test_hmm's Oops at insmod on 6.1 arm64);
+	 * a failure only the candidate shows is still a regression */
+	if (c->comparable && !c->ncases && !c->nmetrics && !c->new_findings &&
+	    c->base_bad_runs == (int)nb && c->cand_bad_runs == (int)nc) {
+		c->comparable = 0;
+		c->why_not = xstrdup("neither side gave a result: every run ended "
+				     "in a kernel failure or a hang (the findings "
+				     "say which)");
+	}
 	for (i = 0; i < c->ncases; i++) {
 		judge_case(&c->cases[i]);
 		if (!c->comparable)

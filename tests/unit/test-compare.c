@@ -6,6 +6,8 @@
  * - A real shift (+30%) is found every time; a sample short is
  *   "not-enough-samples"; a different QEMU makes the sides not comparable;
  *   pass→fail, fail→pass and flaky cases are named.
+ * - Kernel failures on every run of both sides with no result at all:
+ *   not comparable.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -280,6 +282,49 @@ static void test_cases(void **state)
 	suite_cmp_release(&c);
 }
 
+/* a suite that never ran: every run on both sides a kernel failure and
+ * no case at all (test_hmm's Oops at insmod on 6.1 arm64) is not
+ * comparable, never "no regression"; a base that crashed where the
+ * candidate runs is compared; a crash only the candidate has regresses */
+static void test_no_results(void **state)
+{
+	struct suite s;
+	struct cmp_opts o = { STATS_BH, 0.05 };
+	struct cmp_side b = { "x-base", "cfg" }, cs = { "x-cand", "cfg" };
+	struct suite_cmp c;
+	long bb = add_build("x-base"), cb = add_build("x-cand"), r;
+	long fb = add_build("x-fixed"), gb = add_build("x-good");
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.name = "s";
+	s.format = SUITE_FMT_KTAP;
+	add_run(bb, "qemu 7.2", "kernel-failure");
+	add_run(cb, "qemu 7.2", "kernel-failure");
+	assert_int_equal(compare_suite(db, &s, "h", &b, &cs, &o, &c), 0);
+	assert_false(c.comparable);
+	assert_non_null(strstr(c.why_not, "neither side gave a result"));
+	assert_int_equal(c.regressions, 0);
+	suite_cmp_release(&c);
+
+	r = add_run(fb, "qemu 7.2", "passed");
+	add_case(r, "runs", "pass");
+	cs.tree_id = "x-fixed";
+	assert_int_equal(compare_suite(db, &s, "h", &b, &cs, &o, &c), 0);
+	assert_true(c.comparable);
+	assert_int_equal(c.regressions, 0);
+	suite_cmp_release(&c);
+
+	r = add_run(gb, "qemu 7.2", "passed");
+	add_case(r, "runs", "pass");
+	b.tree_id = "x-good";
+	cs.tree_id = "x-cand";
+	assert_int_equal(compare_suite(db, &s, "h", &b, &cs, &o, &c), 0);
+	assert_true(c.comparable);
+	assert_int_equal(c.regressions, 1);
+	suite_cmp_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_shift_found),
 		cmocka_unit_test(test_not_enough_and_not_comparable),
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_no_results),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
