@@ -993,6 +993,36 @@ static char *comm_of(const char *s)
 }
 
 /* a WARNING's file:line and function: old and new formats */
+/*
+ * A source path as the tree names it.  Kernels before 6.2 build out of
+ * tree (O=) without -fmacro-prefix-map, so __FILE__ is
+ * "../../../../checkouts/linux/0/arch/arm64/mm/mmu.c": from a path that
+ * starts with "../" or "/", keep what follows the first top-level
+ * directory of a kernel tree.
+ */
+static void tree_path(char *file)
+{
+	static const char *const top[] = {
+		"arch", "block", "certs", "crypto", "drivers", "fs", "include",
+		"init", "io_uring", "ipc", "kernel", "lib", "mm", "net", "rust",
+		"samples", "security", "sound", "virt",
+	};
+	char *p;
+	size_t i, n;
+
+	if (!starts_with(file, "../") && file[0] != '/')
+		return;
+	for (p = strchr(file, '/'); p; p = strchr(p + 1, '/')) {
+		for (i = 0; i < ARRAY_SIZE(top); i++) {
+			n = strlen(top[i]);
+			if (!strncmp(p + 1, top[i], n) && p[1 + n] == '/') {
+				memmove(file, p + 1, strlen(p + 1) + 1);
+				return;
+			}
+		}
+	}
+}
+
 static void warn_parts(const char *s, char *file, size_t fsize, char *fn, size_t nsize)
 {
 	const char *at = strstr(s, " at "), *p;
@@ -1019,6 +1049,7 @@ static void warn_parts(const char *s, char *file, size_t fsize, char *fn, size_t
 		copyn(file, fsize, p, (size_t)(e - p));
 		p = at + 4;
 	}
+	tree_path(file);
 	n = func_at(p);
 	if (n)
 		copyn(fn, nsize, p, n);

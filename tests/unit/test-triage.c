@@ -126,6 +126,35 @@ static void test_ktap_plan_only(void **state)
 	ktap_release(&k);
 }
 
+/* 6.1 built with O= names files from the build directory: the title
+ * names them as the tree does, as 6.12's -fmacro-prefix-map does */
+static void test_warning_path_from_build_dir(void **state)
+{
+	static const char *const lines[] = {
+		"[ 5.1] WARNING: CPU: 0 PID: 28 at ../../../../checkouts/linux/0/arch/arm64/mm/mmu.c:1222 0xffffffc00821af38\n",
+		"[ 5.1] WARNING: CPU: 0 PID: 28 at /home/me/linux/mm/hmm.c:12 0xffffffc00821af38\n",
+		"[ 5.1] WARNING: CPU: 0 PID: 28 at mm/hmm.c:12 0xffffffc00821af38\n",
+		"[ 5.1] WARNING: CPU: 0 PID: 28 at ../x/y.c:12 0xffffffc00821af38\n",
+	};
+	static const char *const want[] = {
+		"WARNING: arch/arm64/mm/mmu.c:N", "WARNING: mm/hmm.c:N",
+		"WARNING: mm/hmm.c:N", "WARNING: ../x/y.c:N",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct triage t;
+
+		triage_init(&t);
+		triage_feed(&t, lines[i], strlen(lines[i]));
+		triage_finish(&t, TRIAGE_ENDED);
+		assert_int_equal(t.nr, 1);
+		assert_string_equal(t.f[0].title, want[i]);
+		triage_release(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_cut_short),
 		cmocka_unit_test(test_hung_task_without_comm),
 		cmocka_unit_test(test_ktap_plan_only),
+		cmocka_unit_test(test_warning_path_from_build_dir),
 	};
 
 	return cmocka_run_group_tests_name("triage", tests, NULL, NULL);
