@@ -60,6 +60,8 @@ run_one() {
 		echo "ok   $name ($p passed${s:+, $s skipped})" | sed 's/, 0 skipped//'
 		# say why, once per reason
 		grep '^ok .*# SKIP' "$log" | sed 's/^.*# SKIP */    skipped: /' | sort -u
+		# what the test reports whatever its outcome (t9400's table)
+		grep '^#|' "$log" | sed 's/^/    /'
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
