@@ -54,15 +54,16 @@ run_one() {
 	fi
 	if [ "$f" -ne 0 ]; then
 		echo "FAIL $name ($p passed, $f failed)"
-		grep -v '^ok ' "$log" | sed 's/^/    /' | head -n 80
+		grep -v -e '^ok ' -e '^#|' "$log" | sed 's/^/    /' | head -n 80
 		failed_names="$failed_names $name"
 	else
 		echo "ok   $name ($p passed${s:+, $s skipped})" | sed 's/, 0 skipped//'
 		# say why, once per reason
 		grep '^ok .*# SKIP' "$log" | sed 's/^.*# SKIP */    skipped: /' | sort -u
-		# what the test reports whatever its outcome (t9400's table)
-		grep '^#|' "$log" | sed 's/^/    /'
 	fi
+	# what the test reports whatever its outcome (t9400's table), never
+	# cut by the 80 lines of a failure's output
+	grep '^#|' "$log" | sed 's/^/    /'
 	pass=$((pass + p))
 	fail=$((fail + f))
 	skip=$((skip + s))
