@@ -868,8 +868,10 @@ static int kb_merge_config(struct kbuild_state *s, const char *dotconfig,
 	struct run_opts ro;
 	int ret = -1;
 
-	if (run_make(s->co.dir, bdir, t1, 1, s->cfgvars, 0, 600, &s->pg,
-		     &s->log, rr))
+	/* at -jN like the build: conf itself is compiled here, and with
+	 * LLVM=1 Kconfig's clang probes cost seconds at -j1 */
+	if (run_make(s->co.dir, bdir, t1, (int)s->jobs, s->cfgvars, 0, 600,
+		     &s->pg, &s->log, rr))
 		return -1;
 	run_result_release(rr);
 	buf_addf(&script, "%s/scripts/kconfig/merge_config.sh", s->co.dir);
@@ -905,8 +907,8 @@ static int kb_make_config(struct kbuild_state *s, const char *stamp,
 		if (kb_merge_config(s, dotconfig, rr))
 			return -1;
 	}
-	if (run_make(s->co.dir, s->r->build_dir, t2, 1, s->cfgvars, 0, 600,
-		     &s->pg, &s->log, rr))
+	if (run_make(s->co.dir, s->r->build_dir, t2, (int)s->jobs,
+		     s->cfgvars, 0, 600, &s->pg, &s->log, rr))
 		return -1;
 	run_result_release(rr);
 	buf_addch(dotcfg, '\n');
