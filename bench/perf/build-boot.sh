@@ -56,10 +56,16 @@ BLD="$XDG_CACHE_HOME/pwb/build/linux/$ARCH-$TC/$CFG"
 # ccache stays off for every build (pwb leaves it out under
 # CCACHE_DISABLE: a build with it would change CC and rebuild everything)
 export CCACHE_DISABLE=1
+# pwb's builds run in a sandbox whose /root and /home are empty, so tools
+# under $HOME (rustup's rustc) are not there and Kconfig's probes of them
+# give 0; plain make gets the PATH without them, to make the same .config
+PEERPATH=$(printf '%s\n' "$PATH" | tr : '\n' |
+	grep -v -e '^/root' -e '^/home/' -e "^${HOME:-/root}" | paste -sd: -)
 coldpwb() {
 	echo "cold build, pwb build (ccache off; about 5 minutes)..." >&2
 	s=$(now); "$PWB" build --tree linux --rev "$REV" $CELL >/dev/null; e=$(now)
 	cold=$(elapsed "$s" "$e")
+	echo "  pwb build: $cold s" >&2
 }
 # coldpeer DOTCONFIG MAKEVARS...: plain make from a .config in a fresh build
 # directory: olddefconfig, then the image and the modules, as a developer
@@ -69,10 +75,11 @@ coldpeer() {
 	rm -rf "$W/peer" && mkdir -p "$W/peer" && cp "$1" "$W/peer/.config"
 	shift
 	s=$(now)
-	make -s -C "$SRC" O="$W/peer" -j"$(nproc)" "$@" olddefconfig >/dev/null
-	make -s -C "$SRC" O="$W/peer" -j"$(nproc)" "$@" $IMAGE modules >/dev/null 2>&1
+	PATH=$PEERPATH make -s -C "$SRC" O="$W/peer" -j"$(nproc)" "$@" olddefconfig >/dev/null
+	PATH=$PEERPATH make -s -C "$SRC" O="$W/peer" -j"$(nproc)" "$@" $IMAGE modules >/dev/null 2>&1
 	e=$(now)
 	coldmake=$(elapsed "$s" "$e")
+	echo "  plain make: $coldmake s" >&2
 }
 # BENCH_ORDER=peer-first times plain make first (a page cache warmed by the
 # first build favours the second); its .config made beforehand by the
@@ -81,9 +88,9 @@ frag="$SRCDIR/bench/configs/$CFG.config"
 base=$(sed -n 's/^# pwb-base: \([^ ]*\).*/\1/p' "$frag" | head -n 1)
 if [ "${BENCH_ORDER:-pwb-first}" = peer-first ]; then
 	mkdir -p "$W/cfg"
-	make -s -C "$SRC" O="$W/cfg" -j"$(nproc)" "$@" "${base:-tinyconfig}" >/dev/null
-	sh "$SRC/scripts/kconfig/merge_config.sh" -m -O "$W/cfg" "$W/cfg/.config" "$frag" >/dev/null
-	make -s -C "$SRC" O="$W/cfg" -j"$(nproc)" "$@" olddefconfig >/dev/null
+	PATH=$PEERPATH make -s -C "$SRC" O="$W/cfg" -j"$(nproc)" "$@" "${base:-tinyconfig}" >/dev/null
+	PATH=$PEERPATH sh "$SRC/scripts/kconfig/merge_config.sh" -m -O "$W/cfg" "$W/cfg/.config" "$frag" >/dev/null
+	PATH=$PEERPATH make -s -C "$SRC" O="$W/cfg" -j"$(nproc)" "$@" olddefconfig >/dev/null
 	coldpeer "$W/cfg/.config" "$@"
 	coldpwb
 else
@@ -102,7 +109,7 @@ for r in $(seq 1 "$N"); do
 	uncache
 	s=$(now); "$PWB" build --tree linux --rev "$REV" $CELL >/dev/null; e=$(now)
 	pn="$pn $(elapsed "$s" "$e")"
-	s=$(now); make -s -C "$SRC" O="$BLD" -j"$(nproc)" "$@" $IMAGE modules >/dev/null; e=$(now)
+	s=$(now); PATH=$PEERPATH make -s -C "$SRC" O="$BLD" -j"$(nproc)" "$@" $IMAGE modules >/dev/null; e=$(now)
 	mn="$mn $(elapsed "$s" "$e")"
 done
 one=""
