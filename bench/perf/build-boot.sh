@@ -9,7 +9,9 @@
 #   within 1.2x), rebuild after a one-file change, and QEMU start to /init's
 #   first line under TCG (target: under 3 s).
 # ccache is off throughout (CCACHE_DISABLE).  Medians of N runs where a run
-# is cheap (N=3 by default).
+# is cheap (N=3 by default).  BENCH_ORDER=peer-first times plain make's
+# cold build before pwb's (default pwb-first); the two must end with the
+# same .config.
 set -eu
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$SRCDIR/bench/perf/lib.sh"
