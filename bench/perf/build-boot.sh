@@ -33,6 +33,10 @@ gcc-arm64) set -- "$@" CROSS_COMPILE=aarch64-linux-gnu- ;;
 clang-*) set -- "$@" LLVM=1 ;;
 *) echo "build-boot.sh: BENCH_TOOLCHAIN=$TC: gcc or clang" >&2; exit 2 ;;
 esac
+case ${BENCH_ORDER:=pwb-first} in
+pwb-first|peer-first) ;;
+*) echo "build-boot.sh: BENCH_ORDER=$BENCH_ORDER: pwb-first or peer-first" >&2; exit 2 ;;
+esac
 CELL="--arch $ARCH --toolchain $TC --config $CFG"
 REF=$(sh "$SRCDIR/ci/kernel-tree.sh")
 W=$(mktemp -d "${TMPDIR:-/tmp}/pwb-bench-build.XXXXXX")
@@ -58,11 +62,12 @@ BLD="$XDG_CACHE_HOME/pwb/build/linux/$ARCH-$TC/$CFG"
 # ccache stays off for every build (pwb leaves it out under
 # CCACHE_DISABLE: a build with it would change CC and rebuild everything)
 export CCACHE_DISABLE=1
-# pwb's builds run in a sandbox whose /root and /home are empty, so tools
-# under $HOME (rustup's rustc) are not there and Kconfig's probes of them
-# give 0; plain make gets the PATH without them, to make the same .config
+# pwb's builds run in a sandbox where /root, /home, /tmp, /var/tmp and /run
+# are empty, so tools there (rustup's rustc under /root) are not seen and
+# Kconfig's probes of them give 0; plain make gets the PATH without them,
+# to make the same .config
 PEERPATH=$(printf '%s\n' "$PATH" | tr : '\n' |
-	grep -v -e '^/root' -e '^/home/' -e "^${HOME:-/root}" | paste -sd: -)
+	grep -Ev '^/(root|home|tmp|var/tmp|run)(/|$)' | paste -sd: -)
 coldpwb() {
 	echo "cold build, pwb build (ccache off; about 5 minutes)..." >&2
 	s=$(now); "$PWB" build --tree linux --rev "$REV" $CELL >/dev/null; e=$(now)
@@ -88,7 +93,7 @@ coldpeer() {
 # steps pwb takes (the base target, merge_config.sh, olddefconfig), untimed
 frag="$SRCDIR/bench/configs/$CFG.config"
 base=$(sed -n 's/^# pwb-base: \([^ ]*\).*/\1/p' "$frag" | head -n 1)
-if [ "${BENCH_ORDER:-pwb-first}" = peer-first ]; then
+if [ "$BENCH_ORDER" = peer-first ]; then
 	mkdir -p "$W/cfg"
 	PATH=$PEERPATH make -s -C "$SRC" O="$W/cfg" -j"$(nproc)" "$@" "${base:-tinyconfig}" >/dev/null
 	PATH=$PEERPATH sh "$SRC/scripts/kconfig/merge_config.sh" -m -O "$W/cfg" "$W/cfg/.config" "$frag" >/dev/null
@@ -129,7 +134,7 @@ for r in $(seq 1 "$N"); do
 done
 accel=$(python3 -c "import json; print(json.load(open('$W/boot.json'))['accel'])")
 mpn=$(median $pn); mmn=$(median $mn)
-printf "build and boot, %s, %s %s %s.config, %s runs (median), cold builds %s\n" "$REV" "$ARCH" "$TC" "$CFG" "$N" "${BENCH_ORDER:-pwb-first}"
+printf "build and boot, %s, %s %s %s.config, %s runs (median), cold builds %s\n" "$REV" "$ARCH" "$TC" "$CFG" "$N" "$BENCH_ORDER"
 printf "  cold build (ccache off)      %.1f s\n" "$cold"
 printf "  cold build: plain make       %.1f s\n" "$coldmake"
 printf "  ratio pwb/make = %.2fx (target <= 1.1)\n" "$(ratio "$cold" "$coldmake")"
