@@ -68,6 +68,8 @@ export CCACHE_DISABLE=1
 # to make the same .config
 PEERPATH=$(printf '%s\n' "$PATH" | tr : '\n' |
 	grep -Ev '^/(root|home|tmp|var/tmp|run)(/|$)' | paste -sd: -)
+# peermake O=DIR MAKEVARS... TARGETS...: the plain make line, quiet
+peermake() { PATH=$PEERPATH make -s -C "$SRC" -j"$(nproc)" "$@"; }
 coldpwb() {
 	echo "cold build, pwb build (ccache off; about 5 minutes)..." >&2
 	s=$(now); "$PWB" build --tree linux --rev "$REV" $CELL >/dev/null; e=$(now)
@@ -82,8 +84,8 @@ coldpeer() {
 	rm -rf "$W/peer" && mkdir -p "$W/peer" && cp "$1" "$W/peer/.config"
 	shift
 	s=$(now)
-	PATH=$PEERPATH make -s -C "$SRC" O="$W/peer" -j"$(nproc)" "$@" olddefconfig >/dev/null
-	PATH=$PEERPATH make -s -C "$SRC" O="$W/peer" -j"$(nproc)" "$@" $IMAGE modules >/dev/null 2>&1
+	peermake O="$W/peer" "$@" olddefconfig >/dev/null
+	peermake O="$W/peer" "$@" $IMAGE modules >/dev/null 2>&1
 	e=$(now)
 	coldmake=$(elapsed "$s" "$e")
 	echo "  plain make: $coldmake s" >&2
@@ -95,9 +97,9 @@ frag="$SRCDIR/bench/configs/$CFG.config"
 base=$(sed -n 's/^# pwb-base: \([^ ]*\).*/\1/p' "$frag" | head -n 1)
 if [ "$BENCH_ORDER" = peer-first ]; then
 	mkdir -p "$W/cfg"
-	PATH=$PEERPATH make -s -C "$SRC" O="$W/cfg" -j"$(nproc)" "$@" "${base:-tinyconfig}" >/dev/null
+	peermake O="$W/cfg" "$@" "${base:-tinyconfig}" >/dev/null
 	PATH=$PEERPATH sh "$SRC/scripts/kconfig/merge_config.sh" -m -O "$W/cfg" "$W/cfg/.config" "$frag" >/dev/null
-	PATH=$PEERPATH make -s -C "$SRC" O="$W/cfg" -j"$(nproc)" "$@" olddefconfig >/dev/null
+	peermake O="$W/cfg" "$@" olddefconfig >/dev/null
 	coldpeer "$W/cfg/.config" "$@"
 	coldpwb
 else
@@ -116,7 +118,7 @@ for r in $(seq 1 "$N"); do
 	uncache
 	s=$(now); "$PWB" build --tree linux --rev "$REV" $CELL >/dev/null; e=$(now)
 	pn="$pn $(elapsed "$s" "$e")"
-	s=$(now); PATH=$PEERPATH make -s -C "$SRC" O="$BLD" -j"$(nproc)" "$@" $IMAGE modules >/dev/null; e=$(now)
+	s=$(now); peermake O="$BLD" "$@" $IMAGE modules >/dev/null; e=$(now)
 	mn="$mn $(elapsed "$s" "$e")"
 done
 one=""
