@@ -34,10 +34,12 @@ endif
 
 BUILD   ?= build
 BIN     ?= bin/pwb
-SRCS    := $(wildcard src/*.c src/util/*.c)
-# The layers (docs/design.md): pwb.c and cmd-*.c turn argv into library
-# calls and print; the library (libpwb.a) never calls into them.
-CMD_SRCS := src/pwb.c $(wildcard src/cmd-*.c)
+SRCS    := $(wildcard src/*.c src/util/*.c src/exec/*.c src/cli/*.c)
+# The layers (docs/design.md): src/cli/ (pwb.c, cmd-*.c, the option
+# parser) turns argv into library calls and prints; the library (libpwb.a:
+# src/*.c, src/exec/ the executor and its backends, src/util/) never calls
+# into it.
+CMD_SRCS := $(wildcard src/cli/*.c)
 CMD_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(CMD_SRCS))
 LIB_SRCS := $(filter-out $(CMD_SRCS),$(SRCS))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/migrations.gen.o
@@ -45,7 +47,7 @@ MIGRATIONS := $(sort $(wildcard db/*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast check-matrix check-layers unit demo demo-intake clean bench kernel-tree
+.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast check-matrix check-layers check-cycles unit demo demo-intake clean bench kernel-tree
 all: $(BIN) $(UNIT_BINS)
 
 # The same with AddressSanitizer and UBSan: build-san/, bin/pwb-san.
@@ -65,11 +67,15 @@ $(BIN): $(CMD_OBJS) $(BUILD)/libpwb.a
 check-layers: $(CMD_OBJS) $(LIB_OBJS)
 	@sh ci/check-layers.sh $(BUILD)
 
+# Fails when the library's modules form a cycle.
+check-cycles: $(LIB_OBJS)
+	@sh ci/check-cycles.sh $(BUILD)
+
 $(BUILD)/libpwb.a: $(LIB_OBJS)
 	@rm -f $@
 	$(QUIET_AR)$(AR) rcs $@ $^
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/util/*.h)
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -4,7 +4,7 @@
 #include "compare.h"
 #include "db.h"
 #include "kbuild.h"
-#include "exec.h"
+#include "exec/exec.h"
 #include "tree.h"
 #include "util/run.h"
 #include "util/util.h"

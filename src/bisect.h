@@ -23,7 +23,7 @@
 #include <stddef.h>
 
 #include "ctx.h"
-#include "exec.h"
+#include "exec/exec.h"
 #include "store.h"
 #include "suite.h"
 

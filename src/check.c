@@ -7,7 +7,7 @@
 #include "applydb.h"
 #include "intake.h"
 #include "report.h"
-#include "exec.h"
+#include "exec/exec.h"
 #include "suiterun.h"
 #include "tree.h"
 #include "util/buf.h"

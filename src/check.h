@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #include "ctx.h"
-#include "exec.h"
+#include "exec/exec.h"
 #include "suite.h"
 
 /* A checks row's status, as the database keeps it (check_status_name). */

@@ -3,7 +3,7 @@
 # backend (--on recorded): no compiler, no QEMU, but the same executor,
 # triage, KTAP and metric parsers, comparison and verdicts as the kernel
 # tier.  Each commit of a small tree carries the consoles a kernel would
-# have printed (.pwb-recorded/SUITE/N, src/exec-recorded.h); the series
+# have printed (.pwb-recorded/SUITE/N, src/exec/exec-recorded.h); the series
 # are made with git format-patch and fetched from their mbox.
 . "$(dirname "$0")/lib.sh"
 

@@ -4,7 +4,7 @@
 #include "cmds.h"
 #include "output.h"
 #include "tree.h"
-#include "util/parse-options.h"
+#include "parse-options.h"
 #include "util/util.h"
 #include "util/vis.h"
 

@@ -1,6 +1,6 @@
 #include "parse-options.h"
-#include "buf.h"
-#include "util.h"
+#include "util/buf.h"
+#include "util/util.h"
 
 #include <getopt.h>
 #include <stdarg.h>

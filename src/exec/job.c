@@ -1,7 +1,7 @@
 /* Jobs: one build or one suite's boots, run here or on a cluster node,
  * and the bundles that carry their rows back. */
-#include "job.h"
-#include "exec.h"
+#include "exec/job.h"
+#include "exec/exec.h"
 #include "db.h"
 #include "tree.h"
 #include "util/buf.h"

@@ -7,7 +7,7 @@
 #include "output.h"
 #include "store.h"
 #include "util/timefmt.h"
-#include "util/parse-options.h"
+#include "parse-options.h"
 #include "util/util.h"
 #include "util/vis.h"
 

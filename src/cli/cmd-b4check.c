@@ -7,7 +7,7 @@
 #include "cmds.h"
 #include "output.h"
 #include "util/buf.h"
-#include "util/parse-options.h"
+#include "parse-options.h"
 #include "util/util.h"
 
 #include <errno.h>

@@ -21,7 +21,7 @@
 #ifndef PWB_EXEC_RECORDED_H
 #define PWB_EXEC_RECORDED_H
 
-#include "exec.h"
+#include "exec/exec.h"
 #include "kbuild.h"
 #include "suiterun.h"
 

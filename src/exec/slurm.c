@@ -1,8 +1,8 @@
 /* pwb's jobs as Slurm job arrays (see slurm.h). */
-#include "slurm.h"
+#include "exec/slurm.h"
 #include "db.h"
-#include "exec.h"
-#include "job.h"
+#include "exec/exec.h"
+#include "exec/job.h"
 #include "kbuild.h"
 #include "suiterun.h"
 #include "util/buf.h"

@@ -6,7 +6,7 @@
 #include "ktap.h"
 #include "output.h"
 #include "triage.h"
-#include "util/parse-options.h"
+#include "parse-options.h"
 #include "util/util.h"
 #include "util/vis.h"
 

@@ -9,7 +9,7 @@
 #include "lore.h"
 #include "mail.h"
 #include "util/run.h"
-#include "util/parse-options.h"
+#include "parse-options.h"
 #include "util/util.h"
 #include "version.h"
 

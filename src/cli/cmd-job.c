@@ -9,8 +9,8 @@
 #include "cmds.h"
 #include "ctx.h"
 #include "db.h"
-#include "job.h"
-#include "util/parse-options.h"
+#include "exec/job.h"
+#include "parse-options.h"
 #include "util/util.h"
 
 #include <stdio.h>

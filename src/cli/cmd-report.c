@@ -7,7 +7,7 @@
 #include "output.h"
 #include "report.h"
 #include "kcidb.h"
-#include "util/parse-options.h"
+#include "parse-options.h"
 #include "util/util.h"
 
 #include <errno.h>

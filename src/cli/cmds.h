@@ -8,7 +8,7 @@
 #include "check.h"
 #include "ctx.h"
 #include "kbuild.h"
-#include "util/parse-options.h"
+#include "parse-options.h"
 
 int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_series(int argc, char **argv, struct pwb_ctx *ctx);

@@ -1,5 +1,5 @@
 /* The recorded backend (see exec-recorded.h). */
-#include "exec-recorded.h"
+#include "exec/exec-recorded.h"
 #include "arch.h"
 #include "db.h"
 #include "qemu.h"

@@ -12,7 +12,7 @@
 #include "arch.h"
 #include "ctx.h"
 #include "db.h"
-#include "exec.h"
+#include "exec/exec.h"
 #include "kbuild.h"
 #include "output.h"
 #include "suiterun.h"

@@ -17,7 +17,7 @@
 #define PWB_SLURM_H
 
 #include "ctx.h"
-#include "exec.h"
+#include "exec/exec.h"
 #include "suite.h"
 
 /* One request of a batch (exec.c's slurm backend fills them in). */

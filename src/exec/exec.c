@@ -1,11 +1,11 @@
 /* The executor and its backends (see exec.h). */
-#include "exec.h"
+#include "exec/exec.h"
 #include "arch.h"
 #include "compare.h"
 #include "db.h"
-#include "exec-recorded.h"
+#include "exec/exec-recorded.h"
 #include "kbuild.h"
-#include "slurm.h"
+#include "exec/slurm.h"
 #include "util/run.h"
 #include "util/util.h"
 

@@ -6,7 +6,7 @@
 #include "cmds.h"
 #include "mail.h"
 #include "series.h"
-#include "util/parse-options.h"
+#include "parse-options.h"
 #include "util/util.h"
 
 #include <errno.h>
