@@ -133,7 +133,8 @@ unit: all
 # can be run in parts, e.g.
 #   make check-matrix MATRIX_TREES=v6.12-debian MATRIX_ARCHES=arm64
 #   make check-matrix MATRIX_SERIES="mmn-kasan-oob mmn-3-series"
-# make check covers every axis in t9400's two default cells.
+# make check covers every axis in t9400's two default cells (one cold build
+# beside the 6.1 x86_64 one the kernel tier shares).
 MATRIX_TREES := v6.1-debian v6.12-debian
 MATRIX_ARCHES := x86_64 arm64
 MATRIX_TOOLCHAINS := gcc clang

@@ -61,6 +61,12 @@ add_612() {
 	trap - EXIT INT TERM
 }
 
+# one import at a time (ci/run-tests.sh starts one in the background while
+# the first tests run; a kernel-tier test that needs the tree waits here)
+mkdir -p "$(dirname "$DEST")"
+exec 9>"$DEST.lock"
+flock 9
+
 if git -C "$DEST" rev-parse -q --verify refs/tags/v6.1-debian >/dev/null 2>&1; then
 	git -C "$DEST" rev-parse -q --verify refs/tags/v6.12-debian >/dev/null 2>&1 ||
 		add_612

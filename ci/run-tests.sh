@@ -86,6 +86,24 @@ pass_all() {
 	done
 }
 
+# the kernel tier's tests share one work directory (checkouts, build
+# directories: tests/lib.sh), made here and removed at the end; and the
+# reference tree they use is made in the background meanwhile, while the
+# tiers before them run (ci/kernel-tree.sh takes a lock: a test that
+# needs the tree first waits for it)
+kwork=
+ktree=
+case " ${PWB_TESTS:-t9} " in *" t9"*) kernel=1 ;; *) kernel=0 ;; esac
+if [ $only_unit -eq 0 ] && [ -z "${PWB_FAST:-}" ] && [ $kernel = 1 ] &&
+   [ -z "${PWB_TEST_WORKDIR:-}" ]; then
+	kwork=$(mktemp -d "${TMPDIR:-/tmp}/pwb-kernel.XXXXXX") || exit 1
+	export PWB_TEST_WORKDIR="$kwork"
+	trap 'if [ -n "$ktree" ]; then kill "$ktree" 2>/dev/null; wait "$ktree"; fi; rm -rf "$kwork"' EXIT
+	trap 'exit 130' INT TERM
+	sh ci/kernel-tree.sh >"$kwork/kernel-tree.log" 2>&1 &
+	ktree=$!
+fi
+
 pass_all "" build/tests
 
 if [ "${PWB_SANITIZE:-0}" = 1 ]; then

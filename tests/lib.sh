@@ -155,4 +155,13 @@ kernel_tier() {
 	# written on; a newer linux-source-6.1 gives another commit, and the
 	# series apply on the reference tree's tag instead
 	git config -f "$XDG_CONFIG_HOME/pwb/config" apply.fallbackbase v6.1-debian
+	# one work directory for the kernel tier of a run (ci/run-tests.sh
+	# makes it): the checkouts and build directories a test leaves are the
+	# next test's, so a tree x arch x toolchain x config is built cold
+	# once a run and then incrementally.  $KWORK/cache is core.workdir
+	# (t9300 makes $KWORK its slurm.workdir, whose cache/ it is too).  A
+	# test run alone gets one of its own in its scratch directory.
+	KWORK=${PWB_TEST_WORKDIR:-$TRASH/shared}
+	mkdir -p "$KWORK/cache"
+	git config -f "$XDG_CONFIG_HOME/pwb/config" core.workdir "$KWORK/cache"
 }

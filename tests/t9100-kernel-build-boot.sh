@@ -29,8 +29,8 @@ assert b[\"status\"] == \"ok\" and not b[\"cached\"], b
 assert b[\"bzimage_size\"] > 500000 and b[\"vmlinux_size\"] > b[\"bzimage_size\"], b
 assert b[\"toolchain\"].startswith(\"gcc\"), b
 assert (b[\"arch\"], b[\"compiler\"]) == (\"x86_64\", \"gcc\"), b" &&
-	grep -qx "CONFIG_KVM=y" "$XDG_CACHE_HOME/pwb/build/linux/x86_64-gcc/qemu-x86_64/.config" &&
-	grep -qx "CONFIG_MMU_NOTIFIER=y" "$XDG_CACHE_HOME/pwb/build/linux/x86_64-gcc/qemu-x86_64/.config"
+	grep -qx "CONFIG_KVM=y" "$KWORK/cache/build/linux/x86_64-gcc/qemu-x86_64/.config" &&
+	grep -qx "CONFIG_MMU_NOTIFIER=y" "$KWORK/cache/build/linux/x86_64-gcc/qemu-x86_64/.config"
 '
 
 test_expect_success 'the built kernel boots to the end marker' '
@@ -50,7 +50,7 @@ test_expect_success 'the same tree, config and toolchain is not built again' '
 '
 
 test_expect_success 'artifacts deleted between runs: built again on demand' '
-	rm -rf "$XDG_CACHE_HOME/pwb/artifacts" &&
+	rm -rf "$KWORK/cache/artifacts" &&
 	"$PWB" build --tree linux --rev v6.1-debian --json >again.json &&
 	python3 -c "
 import json, os; b = json.load(open(\"again.json\"))

@@ -254,9 +254,9 @@ test_expect_success 'check mmn-doc-fix, killed with SIGKILL mid-boot: no QEMU le
 	# seconds later, after a module build)
 	killed= &&
 	for i in $(seq 1200); do
-		if pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null; then
+		if pgrep -f "qemu-system-x86_64.*$KWORK" >/dev/null; then
 			sleep 1
-			if pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null; then
+			if pgrep -f "qemu-system-x86_64.*$KWORK" >/dev/null; then
 				kill -9 "$(cat pid)" && killed=yes
 				break
 			fi
@@ -266,8 +266,8 @@ test_expect_success 'check mmn-doc-fix, killed with SIGKILL mid-boot: no QEMU le
 	done &&
 	test "$killed" = yes &&
 	sleep 1 &&
-	{ ! pgrep -af "qemu-system-x86_64.*$TRASH" || { echo "QEMU left running"; false; }; } &&
-	{ ! pgrep -af "make.*$TRASH" || { echo "make left running"; false; }; } &&
+	{ ! pgrep -af "qemu-system-x86_64.*$KWORK" || { echo "QEMU left running"; false; }; } &&
+	{ ! pgrep -af "make.*$KWORK" || { echo "make left running"; false; }; } &&
 	st=$(sqlite3 "$PWB_DB" "SELECT status FROM checks ORDER BY id DESC LIMIT 1") &&
 	{ test "$st" = running || { echo "killed check is $st"; false; }; } &&
 	{ "$PWB" check "$SRCDIR/patches/mmn-doc-fix.mbox" --tree linux \

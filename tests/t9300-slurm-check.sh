@@ -13,10 +13,10 @@ if ! command -v sbatch >/dev/null || [ ! -x /usr/sbin/slurmctld ]; then
 	test_skip "slurm" "no Slurm (make deps installs slurm-wlm)"
 	test_done
 fi
-git config -f "$XDG_CONFIG_HOME/pwb/config" slurm.workdir "$TRASH/shared"
-# this machine is a node too: its own builds in the cluster's cache, so
+# this machine is a node too: its own builds in the cluster's cache
+# (slurm.workdir/cache, the kernel tier's core.workdir: tests/lib.sh), so
 # the jobs find the build directory where the local builds left it
-git config -f "$XDG_CONFIG_HOME/pwb/config" core.workdir "$TRASH/shared/cache"
+git config -f "$XDG_CONFIG_HOME/pwb/config" slurm.workdir "$KWORK"
 
 test_expect_success 'setup: the 6.1 tree and a one-node cluster' '
 	git clone -q --shared --no-checkout "$(ref_tree)" linux &&
@@ -47,16 +47,16 @@ assert new == sorted([\"oom_%d_fail_%s\" % (n, w) for n in (2, 3, 4)
 	# three submissions: the base and the patch built (bisectability),
 	# the suite on base and candidate (its build jobs find the kernels
 	# built), the two retries of the candidate
-	test "$(ls "$TRASH/shared/jobs" | wc -l)" = 3 &&
-	! pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null
+	test "$(ls "$KWORK/jobs" | wc -l)" = 3 &&
+	! pgrep -f "qemu-system-x86_64.*$KWORK" >/dev/null
 '
 
 test_expect_success 'the same check again: every run reused, nothing submitted' '
-	n=$(ls "$TRASH/shared/jobs" | wc -l) &&
+	n=$(ls "$KWORK/jobs" | wc -l) &&
 	"$PWB" check "$SRCDIR/patches/mmn-undo-removal.mbox" --tree linux \
 		--suite mmn-pairing --on slurm --json >c2.json;
 	test $? = 1 &&
-	test "$(ls "$TRASH/shared/jobs" | wc -l)" = "$n" &&
+	test "$(ls "$KWORK/jobs" | wc -l)" = "$n" &&
 	grep -q "\"verdict\": \"regression\"" c2.json
 '
 
@@ -77,7 +77,7 @@ test_expect_success 'matrix of 2 series x 1 suite x 2 repeats: the verdicts here
 		"$SRCDIR/patches/mmn-doc-fix.mbox" >ml.json 2>ml.err;
 	rc=$?;
 	test $rc = 1 || { echo "local: exit $rc"; tail -n 5 ml.err; false; } &&
-	n=$(ls "$TRASH/shared/jobs" | wc -l) &&
+	n=$(ls "$KWORK/jobs" | wc -l) &&
 	"$PWB" matrix --tree linux --suite mmn-pairing --repeat 2 --on slurm --json \
 		"$SRCDIR/patches/mmn-undo-removal.mbox" \
 		"$SRCDIR/patches/mmn-doc-fix.mbox" >ms.json 2>ms.err;
@@ -95,20 +95,20 @@ test_expect_success 'matrix of 2 series x 1 suite x 2 repeats: the verdicts here
 	# one submission of builds, one of boots for both cells, one of the
 	# retry; the base they share ran once more (2 runs, one of them from
 	# the check above), not once per cell
-	test "$(ls "$TRASH/shared/jobs" | wc -l)" = $((n + 3)) &&
+	test "$(ls "$KWORK/jobs" | wc -l)" = $((n + 3)) &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM suite_runs r JOIN builds b
 		ON b.id = r.build_id JOIN checks c ON c.base_commit = b.commit_id
 		WHERE c.id = (SELECT max(id) FROM checks)")" = 2 &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM jobs WHERE kind = \"suite\"
 		AND backend = \"slurm\"")" = 8 &&
-	! pgrep -f "qemu-system-x86_64.*$TRASH" >/dev/null
+	! pgrep -f "qemu-system-x86_64.*$KWORK" >/dev/null
 '
 
 test_expect_success 'bisect --on slurm: a database that knows nothing, every build and boot a job' '
 	export PWB_DB="$TRASH/bisect.sqlite" &&
 	"$PWB" tree add linux linux >/dev/null &&
 	"$PWB" -q fetch "$SRCDIR/patches/mmn-undo-removal.mbox" >/dev/null &&
-	n=$(ls "$TRASH/shared/jobs" | wc -l) &&
+	n=$(ls "$KWORK/jobs" | wc -l) &&
 	"$PWB" bisect 1 --tree linux --suite mmn-pairing --repeat 1 --on slurm \
 		--json >b.json 2>b.err;
 	rc=$?;
@@ -118,7 +118,7 @@ test_expect_success 'bisect --on slurm: a database that knows nothing, every bui
 import json; r = json.load(open(\"b.json\"))
 assert r[\"culprit\"][\"label\"].startswith(\"1/1 mm/mmu_notifier: do not call\"), r
 assert r[\"cycles\"] == 2, r" &&
-	test "$(ls "$TRASH/shared/jobs" | wc -l)" = $((n + 2)) &&
+	test "$(ls "$KWORK/jobs" | wc -l)" = $((n + 2)) &&
 	test "$(sqlite3 "$TRASH/bisect.sqlite" "SELECT group_concat(kind || backend || status, \" \")
 		FROM (SELECT * FROM jobs ORDER BY id)")" = \
 		"buildslurmok suiteslurmok buildslurmok suiteslurmfailed"
