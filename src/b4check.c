@@ -1,11 +1,10 @@
 /* b4's external check protocol over what pwb knows (see b4check.h). */
 #include "b4check.h"
-#include "check.h"
+#include "checkdb.h"
 #include "kbuild.h"
 #include "lore.h"
 #include "mail.h"
 #include "output.h"
-#include "report.h"
 #include "store.h"
 #include "util/buf.h"
 #include "util/util.h"
@@ -132,7 +131,8 @@ static json_t *from_check(const struct check_report *r, int idx)
 	if (!json_array_size(a))
 		json_array_append_new(a, result("pwb", "warn", json_sprintf(
 			"check %ld: this patch was not built (%s)", r->id,
-			r->verdict ? r->verdict : r->status), url.buf, NULL));
+			r->verdict ? check_verdict_name(r->verdict) :
+			check_status_name(r->status)), url.buf, NULL));
 	buf_release(&url);
 	return a;
 }
@@ -176,7 +176,7 @@ json_t *b4check_results(struct pwb_ctx *ctx, const char *data, size_t len)
 							 "not be read") :
 			    json_sprintf("pwb has not checked series %ld (pwb check)",
 					 sid));
-	if (report_load(ctx, cid, &r))
+	if (check_report_load(ctx, cid, &r))
 		return only("warn", json_sprintf("pwb: check %ld could not be read",
 						 cid));
 	out = from_check(&r, idx);

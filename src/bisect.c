@@ -1,6 +1,6 @@
 #include "bisect.h"
 #include "applydb.h"
-#include "check.h"
+#include "checkdb.h"
 #include "compare.h"
 #include "db.h"
 #include "kbuild.h"

@@ -6,7 +6,7 @@
 #include "kbuild.h"
 #include "applydb.h"
 #include "intake.h"
-#include "report.h"
+#include "checkdb.h"
 #include "exec/exec.h"
 #include "suiterun.h"
 #include "tree.h"
@@ -24,90 +24,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-const char *check_status_name(enum check_status s)
-{
-	switch (s) {
-	case CHECK_ST_RUNNING: return "running";
-	case CHECK_ST_DONE: return "done";
-	case CHECK_ST_ERROR: return "error";
-	case CHECK_ST_INTERRUPTED: return "interrupted";
-	}
-	return "error";
-}
-
-/* Checks left "running" by a pwb that is gone (kill -9, crash, reboot). */
-static void reap_stale(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	long ids[64];
-	size_t n = 0, i;
-
-	if (db_prepare(db, &st, "SELECT id, pid FROM checks WHERE status = 'running'"))
-		return;
-	while (n < 64 && db_row(db, st, "find stale checks") > 0) {
-		long pid = (long)sqlite3_column_int64(st, 1);
-
-		if (!pid_alive(pid))
-			ids[n++] = (long)sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	for (i = 0; i < n; i++) {
-		if (db_prepare(db, &st, "UPDATE checks SET status = 'interrupted', "
-			       "verdict = NULL WHERE id = ? AND status = 'running'"))
-			return;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-		notice("check %ld was left running by a pwb that is gone: "
-		       "marked interrupted", ids[i]);
-	}
-}
-
-static int start_check(sqlite3 *db, const struct check_cell *c,
-		       const char *repo, const char *config, long repeat,
-		       long *id)
-{
-	if (db_execf(db, "record check", "INSERT INTO checks (source, repo_path, "
-		     "config_name, repeat, status, pid, started_at, arch, "
-		     "compiler) VALUES (?,?,?,?,'running',?,?,?,?)", "tttIIItt",
-		     c->source, repo, config, (sqlite3_int64)repeat,
-		     (sqlite3_int64)getpid(), (sqlite3_int64)time(NULL),
-		     c->arch ? c->arch : arch_default()->name,
-		     c->toolchain ? c->toolchain : toolchain_default()->name))
-		return -1;
-	*id = (long)sqlite3_last_insert_rowid(db);
-	return 0;
-}
-
-static int finish_check(sqlite3 *db, long id, const char *status,
-			const char *verdict, int code)
-{
-	return db_execf(db, "record check", "UPDATE checks SET status = ?, "
-			"verdict = ?, exit_code = ?, finished_at = ? WHERE id = ?",
-			"ttiII", status, verdict, code, (sqlite3_int64)time(NULL),
-			(sqlite3_int64)id);
-}
-
-static int record_build(sqlite3 *db, long check, int idx, const char *commit,
-			long build_id, const char *status)
-{
-	return db_execf(db, "record check build", "INSERT OR REPLACE INTO "
-			"check_builds (check_id, idx, commit_id, build_id, status) "
-			"VALUES (?,?,?,?,?)", "IitLt", (sqlite3_int64)check, idx,
-			commit, build_id, status);
-}
-
-static int record_suite(sqlite3 *db, long check, const struct suite *s,
-			const char *bt, const char *ct, const char *status,
-			const char *err)
-{
-	return db_execf(db, "record check suite", "INSERT OR REPLACE INTO "
-			"check_suites (check_id, suite, suite_hash, base_tree, "
-			"cand_tree, status, error) VALUES (?,?,?,?,?,?,?)",
-			"Itttttt", (sqlite3_int64)check, s->name, s->hash, bt, ct,
-			status, err);
-}
 
 /* Every bench/suites/NAME with a suite.conf, sorted; or check.suites. */
 static char **default_suites(struct pwb_ctx *ctx, const char *datadir, size_t *n)
@@ -174,7 +90,7 @@ struct check_state {
 	int to_build;		/* applied: its commits are built next */
 	int ready;		/* applied and built: its suites run */
 	enum check_status status;
-	int *suite_rc;		/* per suite: 0 or CHECK_INFRA */
+	int *suite_failed;	/* per suite: could not run */
 };
 
 static void stage(struct check_state *cs, const char *fmt, ...)
@@ -201,11 +117,10 @@ static void stage(struct check_state *cs, const char *fmt, ...)
 }
 
 static void set_outcome(struct check_state *cs, enum check_status status,
-			const char *verdict, int code)
+			enum check_verdict verdict)
 {
-	cs->status = status;
+	cs->status = cs->cell->status = status;
 	cs->cell->verdict = verdict;
-	cs->cell->exit = code;
 }
 
 /*
@@ -246,8 +161,7 @@ static void prepare(struct check_state *cs)
 	size_t i;
 	int rc;
 
-	db_execf(ctx->db, "record check", "UPDATE checks SET series_id = ? "
-		 "WHERE id = ?", "II", (sqlite3_int64)sid, (sqlite3_int64)c->id);
+	checkdb_set_series(ctx->db, c->id, sid);
 
 	/* 2. apply */
 	stage(cs, "apply series %ld to %s", sid, cs->o->tree_arg);
@@ -255,26 +169,24 @@ static void prepare(struct check_state *cs)
 			   &cs->ar, &apply_id);
 	if (rc == APPLY_EINFRA) {
 		/* a full disk or an I/O error is not the series' fault */
-		set_outcome(cs, CHECK_ST_ERROR, "infra-error", CHECK_INFRA);
+		set_outcome(cs, CHECK_ST_ERROR, CHECK_VERDICT_INFRA_ERROR);
 		return;
 	}
 	if (rc) {
 		/* no base, an incomplete series: it cannot be applied */
-		set_outcome(cs, CHECK_ST_DONE, "does-not-apply", CHECK_NOT_APPLIED);
+		set_outcome(cs, CHECK_ST_DONE, CHECK_VERDICT_DOES_NOT_APPLY);
 		return;
 	}
 	cs->applied = cs->loaded = 1;
-	db_execf(ctx->db, "record check", "UPDATE checks SET apply_id = ?, "
-		 "base_commit = ?, tip_commit = ? WHERE id = ?", "IttI",
-		 (sqlite3_int64)apply_id, cs->ar.base,
-		 cs->ar.ok ? cs->ar.head : NULL, (sqlite3_int64)c->id);
+	checkdb_set_applied(ctx->db, c->id, apply_id, cs->ar.base,
+			    cs->ar.ok ? cs->ar.head : NULL);
 	if (!cs->ar.ok) {
 		for (i = 0; i < cs->ar.npatches; i++)
 			if (cs->ar.patches[i].status == PR_FAILED)
 				error("patch %d/%zu does not apply: %s",
 				      cs->ar.patches[i].idx, cs->ar.npatches,
 				      cs->ar.patches[i].error);
-		set_outcome(cs, CHECK_ST_DONE, "does-not-apply", CHECK_NOT_APPLIED);
+		set_outcome(cs, CHECK_ST_DONE, CHECK_VERDICT_DOES_NOT_APPLY);
 		return;
 	}
 
@@ -293,23 +205,24 @@ static int judge_build(struct check_state *cs, size_t i, int *failed)
 	struct kbuild_result *b = &cs->builds[i];
 	enum build_outcome outcome;
 
-	record_build(cs->ctx->db, cs->cell->id, (int)i, build_commit(cs, i),
-		     b->id, build_status_name(b->status));
+	checkdb_record_build(cs->ctx->db, cs->cell->id, (int)i,
+			     build_commit(cs, i), b->id,
+			     build_status_name(b->status));
 	outcome = kbuild_outcome(b->status);
 	if (outcome == BUILD_OUT_INTERRUPTED) {
-		set_outcome(cs, CHECK_ST_INTERRUPTED, NULL, CHECK_INTERRUPTED);
+		set_outcome(cs, CHECK_ST_INTERRUPTED, CHECK_VERDICT_NONE);
 		return 1;
 	}
 	if (outcome == BUILD_OUT_OK)
 		return 0;
 	if (outcome == BUILD_OUT_INFRA) {
-		set_outcome(cs, CHECK_ST_DONE, "infra-error", CHECK_INFRA);
+		set_outcome(cs, CHECK_ST_DONE, CHECK_VERDICT_INFRA_ERROR);
 		return 1;
 	}
 	if (!i) {
 		error("the base %.12s does not build: %s", b->commit,
 		      b->error ? b->error : build_status_name(b->status));
-		set_outcome(cs, CHECK_ST_DONE, "infra-error", CHECK_INFRA);
+		set_outcome(cs, CHECK_ST_DONE, CHECK_VERDICT_INFRA_ERROR);
 		return 1;
 	}
 	*failed = 1;
@@ -319,7 +232,7 @@ static int judge_build(struct check_state *cs, size_t i, int *failed)
 static void builds_judged(struct check_state *cs, int failed)
 {
 	if (failed)
-		set_outcome(cs, CHECK_ST_DONE, "does-not-build", CHECK_NOT_APPLIED);
+		set_outcome(cs, CHECK_ST_DONE, CHECK_VERDICT_DOES_NOT_BUILD);
 	else
 		cs->ready = 1;
 }
@@ -376,14 +289,12 @@ static void builds_run(struct executor *e, struct check_state *st, size_t n)
 				continue;
 			}
 			if (r->status == EXEC_INTERRUPTED || run_interrupted()) {
-				set_outcome(cs, CHECK_ST_INTERRUPTED, NULL,
-					    CHECK_INTERRUPTED);
+				set_outcome(cs, CHECK_ST_INTERRUPTED, CHECK_VERDICT_NONE);
 			} else {
 				if (r->status != EXEC_ERROR)
 					error("no build of %.12s came back%s",
 					      build_commit(cs, i), exec_where(e));
-				set_outcome(cs, CHECK_ST_ERROR, "infra-error",
-					    CHECK_INFRA);
+				set_outcome(cs, CHECK_ST_ERROR, CHECK_VERDICT_INFRA_ERROR);
 			}
 			stop = 1;
 		}
@@ -402,13 +313,14 @@ static void suite_done(struct check_state *cs, size_t i, int rc)
 {
 	const struct suite *s = &cs->o->suites[i];
 
-	record_suite(cs->ctx->db, cs->cell->id, s, cs->builds[0].tree,
-		     cs->builds[cs->nbuilds - 1].tree,
-		     rc ? "infra-error" : "compared",
-		     rc ? "the suite could not run (see the errors above)" : NULL);
-	cs->suite_rc[i] = rc;
+	checkdb_record_suite(cs->ctx->db, cs->cell->id, s, cs->builds[0].tree,
+			     cs->builds[cs->nbuilds - 1].tree,
+			     rc ? "infra-error" : "compared",
+			     rc ? "the suite could not run (see the errors "
+			     "above)" : NULL);
+	cs->suite_failed[i] = rc != 0;
 	if (rc)
-		set_outcome(cs, CHECK_ST_DONE, "infra-error", CHECK_INFRA);
+		set_outcome(cs, CHECK_ST_DONE, CHECK_VERDICT_INFRA_ERROR);
 }
 
 static long suite_repeat(const struct check_opts *o, const struct suite *s)
@@ -479,7 +391,7 @@ static int suites_run(struct executor *e, const struct suite_job *j, size_t n)
 	for (i = 0; i < n && !interrupted; i++)
 		suite_done(j[i].cs, j[i].suite,
 			   q[2 * i].status == EXEC_DONE &&
-			   q[2 * i + 1].status == EXEC_DONE ? 0 : CHECK_INFRA);
+			   q[2 * i + 1].status == EXEC_DONE ? 0 : -1);
 	for (i = 0; i < 2 * n; i++)
 		exec_request_release(&q[i]);
 	free(q);
@@ -500,7 +412,7 @@ static size_t new_failures(struct check_state *cs, size_t i)
 	struct suite_cmp sc;
 	size_t k, n = 0;
 
-	if (cs->suite_rc[i] || suite_format_has_metrics(s))
+	if (cs->suite_failed[i] || suite_format_has_metrics(s))
 		return 0;
 	if (compare_suite(cs->ctx->db, s, s->hash, &b, &c, &co, &sc))
 		return 0;
@@ -600,9 +512,7 @@ static void finish(struct check_state *cs)
 {
 	struct check_cell *c = cs->cell;
 	struct check_report rep;
-	int regressions = 0, not_comparable = 0;
 	int running = cs->status == CHECK_ST_RUNNING;
-	size_t i;
 
 	if (cs->ready && (running || cs->status == CHECK_ST_DONE)) {
 		if (running) {
@@ -610,27 +520,19 @@ static void finish(struct check_state *cs)
 			stage(cs, "compare");
 		}
 		/* verdicts come from the same code the report uses */
-		if (report_load(cs->ctx, c->id, &rep)) {
+		if (check_report_load(cs->ctx, c->id, &rep)) {
 			if (running)
-				set_outcome(cs, CHECK_ST_ERROR, "infra-error", CHECK_INFRA);
+				set_outcome(cs, CHECK_ST_ERROR, CHECK_VERDICT_INFRA_ERROR);
 		} else {
-			for (i = 0; i < rep.nsuites; i++) {
-				regressions += rep.suites[i].regressions;
-				if (!rep.suite_errors[i] && !rep.suites[i].comparable)
-					not_comparable++;
-			}
+			set_outcome(cs, CHECK_ST_DONE,
+				    check_verdict_judge(rep.suites, rep.suite_errors,
+							rep.nsuites, running,
+							c->verdict));
 			check_report_release(&rep);
-			if (regressions)
-				set_outcome(cs, CHECK_ST_DONE, "regression", CHECK_REGRESSION);
-			else if (running && not_comparable)
-				set_outcome(cs, CHECK_ST_DONE, "not-comparable", CHECK_INFRA);
-			else if (running)
-				set_outcome(cs, CHECK_ST_DONE, "no-regression",
-					    CHECK_NO_REGRESSION);
 		}
 	}
-	finish_check(cs->ctx->db, c->id, check_status_name(cs->status), c->verdict,
-		     c->exit);
+	c->status = cs->status;
+	checkdb_finish(cs->ctx->db, c->id, cs->status, c->verdict);
 }
 
 static void state_release(struct check_state *cs)
@@ -646,7 +548,7 @@ static void state_release(struct check_state *cs)
 	free(cs->builds);
 	if (cs->fetched)
 		fetch_result_release(&cs->fr);
-	free(cs->suite_rc);
+	free(cs->suite_failed);
 }
 
 int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
@@ -661,10 +563,10 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 	for (k = 0; k < n; k++) {
 		cells[k].id = -1;
 		cells[k].series_id = -1;
-		cells[k].exit = CHECK_INFRA;
-		cells[k].verdict = NULL;
+		cells[k].status = CHECK_ST_ERROR;
+		cells[k].verdict = CHECK_VERDICT_NONE;
 	}
-	reap_stale(ctx->db);
+	checkdb_reap_stale(ctx->db);
 	if (tree_resolve(ctx->db, o->tree_arg, &repo, &repo_name))
 		goto out;
 	/* a --base that does not resolve, an arch or toolchain pwb does not
@@ -706,7 +608,7 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 		cs->base_rev = cells[k].base_rev ? cells[k].base_rev : o->base_rev;
 		cs->steps = 4 + (int)o->nsuites;
 		cs->status = CHECK_ST_RUNNING;
-		cs->suite_rc = xcalloc(o->nsuites + 1, sizeof(int));
+		cs->suite_failed = xcalloc(o->nsuites + 1, sizeof(int));
 	}
 	ret = 0;
 	for (k = 0; k < n && !run_interrupted(); k++) {
@@ -714,9 +616,12 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 
 		cs->t0 = time(NULL);
 		if (intake(cs) ||
-		    start_check(ctx->db, &cells[k], repo, cs->config, o->repeat,
-				&cells[k].id)) {
-			cells[k].verdict = "infra-error";
+		    checkdb_start(ctx->db, cells[k].source, repo, cs->config,
+				  o->repeat, cells[k].arch ? cells[k].arch :
+				  arch_default()->name, cells[k].toolchain ?
+				  cells[k].toolchain : toolchain_default()->name,
+				  &cells[k].id)) {
+			cells[k].verdict = CHECK_VERDICT_INFRA_ERROR;
 			continue;
 		}
 		prepare(cs);
@@ -733,14 +638,14 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 
 		if (cells[k].id < 0) {
 			if (run_interrupted())
-				cells[k].exit = CHECK_INTERRUPTED;
+				cells[k].status = CHECK_ST_INTERRUPTED;
 			continue;
 		}
 		if (run_interrupted() && (cs->status == CHECK_ST_RUNNING ||
 					  cs->ready))
-			set_outcome(cs, CHECK_ST_INTERRUPTED, NULL, CHECK_INTERRUPTED);
+			set_outcome(cs, CHECK_ST_INTERRUPTED, CHECK_VERDICT_NONE);
 		if (cs->status == CHECK_ST_INTERRUPTED)
-			cs->cell->verdict = NULL;
+			cs->cell->verdict = CHECK_VERDICT_NONE;
 		finish(cs);
 	}
 out:
@@ -752,40 +657,7 @@ out:
 	return ret;
 }
 
-int check_newest_of_series(sqlite3 *db, long series_id, long *id)
-{
-	sqlite3_stmt *st;
-	int rc;
 
-	if (db_prepare(db, &st, "SELECT id FROM checks WHERE series_id = ? "
-		       "ORDER BY id DESC LIMIT 1"))
-		return -1;
-	sqlite3_bind_int64(st, 1, series_id);
-	rc = db_row(db, st, "find the newest check");
-	if (rc > 0)
-		*id = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
-		    char *hex)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (db_prepare(db, &st, "SELECT base_commit FROM checks WHERE "
-		       "series_id = ? AND repo_path = ? AND base_commit IS NOT "
-		       "NULL ORDER BY id DESC LIMIT 1"))
-		return -1;
-	sqlite3_bind_int64(st, 1, series_id);
-	db_bind_text(st, 2, repo_path);
-	rc = db_row(db, st, "find the base of the last check");
-	if (rc > 0)
-		snprintf(hex, 41, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return rc;
-}
 
 int check_load_suites(struct pwb_ctx *ctx, char **names, size_t nnames,
 		      const char **config, struct suite **suites, size_t *n)

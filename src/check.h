@@ -19,22 +19,7 @@
 #include "ctx.h"
 #include "exec/exec.h"
 #include "suite.h"
-
-/* A checks row's status, as the database keeps it (check_status_name). */
-enum check_status {
-	CHECK_ST_RUNNING,
-	CHECK_ST_DONE,		/* a verdict was reached */
-	CHECK_ST_ERROR,		/* could not check */
-	CHECK_ST_INTERRUPTED,
-};
-const char *check_status_name(enum check_status s);
-
-/* pwb check's exit statuses (and each cell's) */
-#define CHECK_NO_REGRESSION 0
-#define CHECK_REGRESSION 1
-#define CHECK_NOT_APPLIED 2	/* does not apply, or a patch does not build */
-#define CHECK_INFRA 3		/* could not check; never 1 */
-#define CHECK_INTERRUPTED 130
+#include "verdict.h"
 
 struct check_opts {
 	const char *tree_arg;	/* registered tree name or path */
@@ -63,9 +48,9 @@ struct check_cell {
 	/* out */
 	long id;		/* the checks row, -1 never started */
 	long series_id;		/* -1 before intake */
-	int exit;		/* CHECK_* */
-	const char *verdict;	/* static: no-regression, regression, ...;
-				 * NULL when interrupted */
+	enum check_status status;	/* never started: error, or
+					 * interrupted */
+	enum check_verdict verdict;	/* none when interrupted */
 };
 
 /*
@@ -74,23 +59,13 @@ struct check_cell {
  * (*config is then theirs).  Returns 0, or -1 with the error said.
  * The caller frees with check_suites_release.
  */
-/*
- * The base the newest check of series_id on repo_path applied it to,
- * into hex (41 bytes): 1 found, 0 no such check, -1 database (said).
- */
-int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
-		    char *hex);
-
-/* The newest check of series_id: 1 with *id, 0 none, -1 database (said). */
-int check_newest_of_series(sqlite3 *db, long series_id, long *id);
-
 int check_load_suites(struct pwb_ctx *ctx, char **names, size_t nnames,
 		      const char **config, struct suite **suites, size_t *n);
 void check_suites_release(struct suite *suites, size_t n);
 
 /*
- * Check every cell.  Returns 0 when the cells ran (each one's exit says
- * how), -1 when none could start (a tree that is not there, a cluster
+ * Check every cell.  Returns 0 when the cells ran (each one's status and
+ * verdict say how), -1 when none could start (a tree that is not there, a cluster
  * that does not answer, the database; said).  Interrupted: the cells
  * started are recorded interrupted, the others keep id -1.
  */

@@ -197,7 +197,8 @@ static json_t *checkout(sqlite3 *db, const struct check_report *r,
 		json_object_set_new(misc, "version", json_integer(s->version));
 	}
 	json_object_set_new(misc, "pwb_check", json_integer(r->id));
-	json_object_set_new(misc, "verdict", json_text(r->verdict));
+	json_object_set_new(misc, "verdict",
+			    json_text(check_verdict_name(r->verdict)));
 	json_object_set_new(misc, "tip_commit", json_text(r->tip_commit));
 	json_object_set_new(o, "misc", misc);
 	return o;

@@ -27,7 +27,7 @@
 
 #include <sqlite3.h>
 
-#include "report.h"
+#include "checkdb.h"
 
 /* A KCIDB origin pwb accepts: [a-z0-9_]+. */
 int kcidb_origin_valid(const char *origin);

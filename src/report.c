@@ -1,6 +1,5 @@
 #include "report.h"
 #include "history.h"
-#include "check.h"
 #include "db.h"
 #include "kbuild.h"
 #include "lore.h"
@@ -14,338 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-void check_report_release(struct check_report *r)
-{
-	size_t i;
-
-	free(r->source);
-	free(r->repo_path);
-	free(r->config_name);
-	free(r->arch);
-	free(r->compiler);
-	free(r->status);
-	free(r->verdict);
-	free(r->base_commit);
-	free(r->tip_commit);
-	if (r->have_series)
-		stored_series_release(&r->series);
-	for (i = 0; i < r->nbuilds; i++) {
-		free(r->builds[i].commit);
-		free(r->builds[i].status);
-		free(r->builds[i].error);
-		free(r->builds[i].apply_strategy);
-		free(r->builds[i].toolchain);
-	}
-	free(r->builds);
-	for (i = 0; i < r->nsuites; i++) {
-		suite_cmp_release(&r->suites[i]);
-		free(r->suite_errors[i]);
-	}
-	free(r->suites);
-	free(r->suite_errors);
-	memset(r, 0, sizeof(*r));
-}
-
-static int newest_check(sqlite3 *db, long *id)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*id = -1;
-	if (db_prepare(db, &st, "SELECT max(id) FROM checks"))
-		return -1;
-	rc = db_row(db, st, "find the newest check");
-	if (rc > 0 && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		*id = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc < 0)
-		return -1;
-	if (*id < 0)
-		return error("no checks yet (pwb check)");
-	return 0;
-}
-
-int report_find_check(struct pwb_ctx *ctx, const char *arg, long *id)
-{
-	sqlite3_stmt *st;
-	long v, sid;
-	int found = 0;
-
-	if (!arg)
-		return newest_check(ctx->db, id);
-
-	if (!parse_long(arg, &v)) {
-		if (db_prepare(ctx->db, &st, "SELECT id FROM checks WHERE id = ?"))
-			return -1;
-		sqlite3_bind_int64(st, 1, v);
-		found = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-		if (found) {
-			*id = v;
-			return 0;
-		}
-		return error("no check %ld (pwb report takes a check id or a series)", v);
-	}
-	if (store_find_series(ctx->db, arg, &sid))
-		return -1;
-	found = check_newest_of_series(ctx->db, sid, id);
-	if (found < 0)
-		return -1;
-	return found ? 0 : error("series %ld has not been checked (pwb check)", sid);
-}
-
-static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (db_prepare(db, &st, "SELECT c.idx, c.commit_id, coalesce(b.status, "
-		       "c.status), b.error, b.warnings, b.new_warnings, b.seconds, "
-		       "b.cached_from IS NOT NULL, p.strategy, coalesce(b.id, -1), "
-		       "b.toolchain, b.started_at FROM check_builds c "
-		       "LEFT JOIN builds b ON b.id = c.build_id LEFT JOIN "
-		       "apply_patches p ON p.apply_id = ? AND p.idx = c.idx "
-		       "WHERE c.check_id = ? ORDER BY c.idx"))
-		return -1;
-	sqlite3_bind_int64(st, 1, apply_id);
-	sqlite3_bind_int64(st, 2, r->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_build *b;
-
-		r->builds = xrealloc(r->builds, (r->nbuilds + 1) * sizeof(*b));
-		b = &r->builds[r->nbuilds++];
-		memset(b, 0, sizeof(*b));
-		b->idx = sqlite3_column_int(st, 0);
-		b->commit = db_column_dup(st, 1);
-		b->status = db_column_dup(st, 2);
-		b->error = db_column_dup(st, 3);
-		b->warnings = sqlite3_column_int(st, 4);
-		b->new_warnings = sqlite3_column_int(st, 5);
-		b->seconds = sqlite3_column_double(st, 6);
-		b->cached = sqlite3_column_int(st, 7);
-		b->apply_strategy = db_column_dup(st, 8);
-		b->build_id = (long)sqlite3_column_int64(st, 9);
-		b->toolchain = db_column_dup(st, 10);
-		b->started_at = (long)sqlite3_column_int64(st, 11);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "load check builds");
-}
-
-/* What the check built tree with (a side of its comparison): the
- * config's hash, arch, compiler and toolchain, owned by *keep (freed
- * with side_release). */
-struct side_keep {
-	char *hash, *arch, *compiler, *toolchain;
-};
-
-static struct cmp_side side_of(sqlite3 *db, long check_id, const char *tree,
-			       struct side_keep *k)
-{
-	sqlite3_stmt *st;
-	struct cmp_side s = { tree, NULL, NULL, NULL, NULL };
-
-	memset(k, 0, sizeof(*k));
-	if (db_prepare(db, &st, "SELECT b.config_hash, b.arch, b.compiler, "
-		       "b.toolchain FROM check_builds c JOIN builds b ON "
-		       "b.id = c.build_id WHERE c.check_id = ? AND "
-		       "b.tree_id = ? AND b.status = 'ok' LIMIT 1"))
-		return s;
-	sqlite3_bind_int64(st, 1, check_id);
-	db_bind_text(st, 2, tree);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		k->hash = db_column_dup(st, 0);
-		k->arch = db_column_dup(st, 1);
-		k->compiler = db_column_dup(st, 2);
-		k->toolchain = db_column_dup(st, 3);
-	}
-	sqlite3_finalize(st);
-	s.config_hash = k->hash;
-	s.arch = k->arch;
-	s.compiler = k->compiler;
-	s.toolchain = k->toolchain;
-	return s;
-}
-
-static void side_release(struct side_keep *k)
-{
-	free(k->hash);
-	free(k->arch);
-	free(k->compiler);
-	free(k->toolchain);
-}
-
-static int compare_opts(struct pwb_ctx *ctx, struct cmp_opts *o)
-{
-	char *c = ctx_config_get(ctx, "compare.correction"), *a;
-	int ret = 0;
-
-	o->correction = STATS_BH;
-	o->alpha = 0.05;
-	if (c && stats_correction_parse(c, &o->correction))
-		ret = error("compare.correction = '%s': use bh, holm or none", c);
-	free(c);
-	a = ctx_config_get(ctx, "compare.alpha");
-	if (a) {
-		char *end;
-
-		o->alpha = strtod(a, &end);
-		if (*end || end == a || o->alpha <= 0 || o->alpha >= 1)
-			ret = error("compare.alpha = '%s': a number in (0, 1)", a);
-		free(a);
-	}
-	return ret;
-}
-
-static int flaky_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct history_flaky *)elem)->name);
-}
-
-/* Mark the cases of c known to be flaky on the check's target. */
-static int mark_known_flaky(sqlite3 *db, const struct check_report *r,
-			    struct suite_cmp *c)
-{
-	struct history_flaky *f;
-	size_t n, i;
-
-	if (!c->ncases)
-		return 0;
-	if (history_flaky_cases(db, c->suite, r->arch, r->compiler,
-				r->config_name, &f, &n))
-		return -1;
-	for (i = 0; n && i < c->ncases; i++) {
-		struct case_cmp *k = &c->cases[i];
-		const struct history_flaky *h = bsearch(k->name, f, n, sizeof(*f),
-							flaky_cmp);
-
-		if (h) {
-			k->known_flaky = h->flaky_commits;
-			k->known_pass = h->pass;
-			k->known_runs = h->runs;
-		}
-	}
-	history_flaky_free(f, n);
-	return 0;
-}
-
-static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
-{
-	sqlite3_stmt *st;
-	struct cmp_opts o;
-	char *datadir = pwb_datadir(ctx);
-	int rc, ret = -1;
-
-	if (compare_opts(ctx, &o))
-		goto out;
-	if (db_prepare(ctx->db, &st, "SELECT suite, suite_hash, base_tree, "
-		       "cand_tree, status, error FROM check_suites WHERE "
-		       "check_id = ? ORDER BY rowid"))
-		goto out;
-	sqlite3_bind_int64(st, 1, r->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		const char *hash = (const char *)sqlite3_column_text(st, 1);
-		const char *bt = (const char *)sqlite3_column_text(st, 2);
-		const char *ct = (const char *)sqlite3_column_text(st, 3);
-		const char *status = (const char *)sqlite3_column_text(st, 4);
-		struct suite s;
-		struct suite_cmp *c;
-		size_t k = r->nsuites;
-
-		r->suites = xrealloc(r->suites, (k + 1) * sizeof(*r->suites));
-		r->suite_errors = xrealloc(r->suite_errors, (k + 1) * sizeof(char *));
-		c = &r->suites[k];
-		memset(c, 0, sizeof(*c));
-		r->suite_errors[k] = NULL;
-		r->nsuites++;
-		if (strcmp(status, "compared")) {
-			c->suite = xstrdup(name);
-			c->suite_hash = xstrdup(hash);
-			r->suite_errors[k] = db_column_dup(st, 5);
-			if (!r->suite_errors[k])
-				r->suite_errors[k] = xstrdup(status);
-			continue;
-		}
-		/* judged with the suite's current thresholds */
-		if (suite_load(datadir, name, &s)) {
-			c->suite = xstrdup(name);
-			c->suite_hash = xstrdup(hash);
-			r->suite_errors[k] = xstrdup("the suite cannot be loaded now");
-			continue;
-		}
-		{
-			struct side_keep kb, kc;
-			struct cmp_side b = side_of(ctx->db, r->id, bt, &kb);
-			struct cmp_side cs = side_of(ctx->db, r->id, ct, &kc);
-			int bad = compare_suite(ctx->db, &s, hash, &b, &cs, &o, c) ||
-				  mark_known_flaky(ctx->db, r, c);
-
-			side_release(&kb);
-			side_release(&kc);
-			suite_release(&s);
-			if (bad) {
-				sqlite3_finalize(st);
-				goto out;
-			}
-		}
-	}
-	sqlite3_finalize(st);
-	ret = rc == SQLITE_DONE ? 0 : db_error(ctx->db, "load check suites");
-out:
-	free(datadir);
-	return ret;
-}
-
-int report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
-{
-	sqlite3_stmt *st;
-	long series_id = -1, apply_id = -1;
-
-	memset(r, 0, sizeof(*r));
-	r->id = id;
-	if (db_prepare(ctx->db, &st, "SELECT series_id, source, repo_path, "
-		       "config_name, apply_id, base_commit, tip_commit, repeat, "
-		       "status, verdict, exit_code, started_at, finished_at, "
-		       "arch, compiler FROM checks WHERE id = ?"))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return error("no check %ld", id);
-	}
-	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-		series_id = (long)sqlite3_column_int64(st, 0);
-	r->source = db_column_dup(st, 1);
-	r->repo_path = db_column_dup(st, 2);
-	r->config_name = db_column_dup(st, 3);
-	r->arch = db_column_dup(st, 13);
-	r->compiler = db_column_dup(st, 14);
-	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-		apply_id = (long)sqlite3_column_int64(st, 4);
-	r->base_commit = db_column_dup(st, 5);
-	r->tip_commit = db_column_dup(st, 6);
-	r->repeat = sqlite3_column_int(st, 7);
-	r->status = db_column_dup(st, 8);
-	r->verdict = db_column_dup(st, 9);
-	r->exit_code = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 :
-		       sqlite3_column_int(st, 10);
-	r->started_at = (long)sqlite3_column_int64(st, 11);
-	r->finished_at = (long)sqlite3_column_int64(st, 12);
-	sqlite3_finalize(st);
-	if (series_id > 0) {
-		if (store_load_series(ctx->db, series_id, &r->series))
-			goto fail;
-		r->have_series = 1;
-	}
-	if (load_builds(ctx->db, apply_id, r) || load_suites(ctx, r))
-		goto fail;
-	return 0;
-fail:
-	check_report_release(r);
-	return -1;
-}
 
 /* ---- presentation helpers ---------------------------------------------- */
 
@@ -601,8 +268,10 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		judged_metrics(c), correction_long(c->correction), c->alpha);
 }
 
-void report_text(FILE *out, const struct check_report *r, int colour)
+void report_text(FILE *out, const struct check_report *r, int colour,
+		 int exit_code)
 {
+	const char *verdict = check_verdict_name(r->verdict);
 	struct buf link = BUF_INIT;
 	size_t i, j;
 	const char *vc;
@@ -657,10 +326,10 @@ void report_text(FILE *out, const struct check_report *r, int colour)
 	}
 	for (i = 0; i < r->nsuites; i++)
 		text_suite(out, &r->suites[i], r->suite_errors[i], colour);
-	vc = r->verdict && !strcmp(r->verdict, "no-regression") ? C_GREEN : C_RED;
+	vc = r->verdict == CHECK_VERDICT_NO_REGRESSION ? C_GREEN : C_RED;
 	fprintf(out, "\nverdict: %s%s%s (status %s, exit %d)\n", col(colour, vc),
-		r->verdict ? r->verdict : "none", col(colour, C_OFF), r->status,
-		r->exit_code);
+		verdict ? verdict : "none", col(colour, C_OFF),
+		check_status_name(r->status), exit_code);
 	buf_release(&link);
 }
 
@@ -771,16 +440,16 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 	return o;
 }
 
-json_t *report_json(const struct check_report *r)
+json_t *report_json(const struct check_report *r, int exit_code)
 {
 	json_t *o = json_object(), *builds = json_array(), *suites = json_array();
 	size_t i;
 
 	json_object_set_new(o, "check", json_integer(r->id));
-	json_object_set_new(o, "status", json_text(r->status));
-	json_object_set_new(o, "verdict", json_text(r->verdict));
-	json_object_set_new(o, "exit_code", r->exit_code >= 0 ?
-			    json_integer(r->exit_code) : json_null());
+	json_object_set_new(o, "status", json_text(check_status_name(r->status)));
+	json_object_set_new(o, "verdict", json_text(check_verdict_name(r->verdict)));
+	json_object_set_new(o, "exit_code", exit_code >= 0 ?
+			    json_integer(exit_code) : json_null());
 	json_object_set_new(o, "source", json_text(r->source));
 	json_object_set_new(o, "tree", json_text(r->repo_path));
 	json_object_set_new(o, "config", json_text(r->config_name));
@@ -826,6 +495,7 @@ json_t *report_json(const struct check_report *r)
  */
 static void email_what_happened(FILE *out, const struct check_report *r)
 {
+	const char *verdict = check_verdict_name(r->verdict);
 	const struct report_build *base = NULL, *broken = NULL;
 	int npatches = 0, built = 0, boots = 0;
 	size_t i;
@@ -849,7 +519,7 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 		fprintf(out, "pwb could not apply this series to %s (config %s)%s%s;\n"
 			"nothing was built or booted.\n\n",
 			r->base_commit ? "its base" : "the tree", vis(r->config_name),
-			r->verdict ? ": " : "", r->verdict ? r->verdict : "");
+			verdict ? ": " : "", verdict ? verdict : "");
 		return;
 	}
 	fprintf(out, "pwb applied this series to %.12s (config %s, %s, %s).\n",
@@ -944,6 +614,7 @@ json_t *report_patchwork(const struct check_report *r)
 
 void report_email(FILE *out, const struct check_report *r)
 {
+	const char *verdict = check_verdict_name(r->verdict);
 	const struct stored_patch *p0 = r->have_series && r->series.npatches ?
 					&r->series.patches[0] : NULL;
 	const char *reply_to = r->have_series ? (r->series.cover_msgid ?
@@ -1044,7 +715,7 @@ void report_email(FILE *out, const struct check_report *r)
 				"metrics)\n", c->cand_runs, correction_long(c->correction),
 				judged_metrics(c));
 	}
-	fprintf(out, "\nVerdict: %s\n\n", r->verdict ? r->verdict : "none");
+	fprintf(out, "\nVerdict: %s\n\n", verdict ? verdict : "none");
 	fprintf(out, "To reproduce, in a kernel tree registered with pwb:\n"
 		"  pwb check '%s' --tree <linux>", vis(reply_to ? reply_to : r->source));
 	if (r->repeat > 0)

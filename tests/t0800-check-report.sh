@@ -55,7 +55,7 @@ test_expect_success 'a series that does not apply: exit 2, verdict recorded and 
 import json; r = json.load(open(\"c.json\"))
 assert r[\"verdict\"] == \"does-not-apply\" and r[\"exit_code\"] == 2, r
 assert r[\"series\"][\"patches\"] == 3 and r[\"builds\"] == [] and r[\"suites\"] == []" &&
-	test "$(sqlite3 "$PWB_DB" "SELECT status || \" \" || verdict || \" \" || exit_code FROM checks")" = "done does-not-apply 2" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status || \" \" || verdict FROM checks")" = "done does-not-apply" &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM builds")" = 0 &&
 	"$PWB" report 1 >r.txt &&
 	grep -q "^verdict: does-not-apply (status done, exit 2)" r.txt &&

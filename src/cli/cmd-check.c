@@ -68,20 +68,21 @@ int cmd_check(int argc, char **argv, struct pwb_ctx *ctx)
 	ret = CHECK_INFRA;
 	if (check_run(ctx, &a.o, &cell, 1))
 		goto out;
-	ret = cell.exit;	/* no row (intake failed or interrupted): 3 or 130 */
+	/* no row (intake failed or interrupted): 3 or 130 */
+	ret = check_exit(cell.status, cell.verdict);
 	if (cell.id < 0)
 		goto out;
 	if (ret != CHECK_INTERRUPTED || a.json) {
 		struct check_report rep;
 
-		if (!report_load(ctx, cell.id, &rep)) {
+		if (!check_report_load(ctx, cell.id, &rep)) {
 			if (a.json) {
-				json_t *j = report_json(&rep);
+				json_t *j = report_json(&rep, ret);
 
 				json_print(j);
 				json_decref(j);
 			} else {
-				report_text(stdout, &rep, use_colour(1));
+				report_text(stdout, &rep, use_colour(1), ret);
 			}
 			check_report_release(&rep);
 		}

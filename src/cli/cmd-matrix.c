@@ -53,7 +53,7 @@ static int matrix_exit(const struct check_cell *cells, size_t n)
 
 	for (k = 0; k < ARRAY_SIZE(order); k++)
 		for (i = 0; i < n; i++)
-			if (cells[i].exit == order[k])
+			if (check_exit(cells[i].status, cells[i].verdict) == order[k])
 				return order[k];
 	return CHECK_NO_REGRESSION;
 }
@@ -71,10 +71,11 @@ static json_t *cell_json(struct pwb_ctx *ctx, const struct check_cell *c)
 	json_object_set_new(o, "check", c->id > 0 ? json_integer(c->id) : json_null());
 	json_object_set_new(o, "series", c->series_id > 0 ?
 			    json_integer(c->series_id) : json_null());
-	json_object_set_new(o, "verdict", json_text(c->verdict));
-	json_object_set_new(o, "exit", json_integer(c->exit));
-	if (c->id > 0 && !report_load(ctx, c->id, &rep)) {
-		json_object_set_new(o, "report", report_json(&rep));
+	json_object_set_new(o, "verdict", json_text(check_verdict_name(c->verdict)));
+	json_object_set_new(o, "exit", json_integer(check_exit(c->status, c->verdict)));
+	if (c->id > 0 && !check_report_load(ctx, c->id, &rep)) {
+		json_object_set_new(o, "report", report_json(&rep,
+				    check_exit(c->status, c->verdict)));
 		check_report_release(&rep);
 	}
 	return o;
@@ -84,7 +85,7 @@ static void cell_text(struct pwb_ctx *ctx, const struct check_cell *c)
 {
 	struct check_report rep;
 	const char *subject = c->source;
-	int loaded = c->id > 0 && !report_load(ctx, c->id, &rep);
+	int loaded = c->id > 0 && !check_report_load(ctx, c->id, &rep);
 	char id[24] = "-", sid[24] = "-";
 
 	if (c->id > 0)
@@ -96,7 +97,8 @@ static void cell_text(struct pwb_ctx *ctx, const struct check_cell *c)
 	printf("%6s %6s  %-14s %-7s %-5s %-18s %-15s %.60s\n", id, sid,
 	       c->base_rev ? vis(c->base_rev) : "(series')", c->arch,
 	       c->toolchain, vis(c->config),
-	       c->verdict ? c->verdict : "interrupted", vis(subject));
+	       c->verdict ? check_verdict_name(c->verdict) : "interrupted",
+	       vis(subject));
 	if (loaded)
 		check_report_release(&rep);
 }

@@ -92,15 +92,15 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 		return usage_with_options_error(usage, usage_text, opts,
 							"report takes at most one CHECK or SERIES");
 	if (n == 1) {
-		if (report_find_check(ctx, argv[1], &id))
+		if (check_report_find(ctx, argv[1], &id))
 			return EXIT_FAIL;
-	} else if (report_find_check(ctx, NULL, &id)) {
+	} else if (check_report_find(ctx, NULL, &id)) {
 		return EXIT_FAIL;
 	}
-	if (report_load(ctx, id, &r))
+	if (check_report_load(ctx, id, &r))
 		return EXIT_FAIL;
 	if (f == FMT_JSON) {
-		json_t *j = report_json(&r);
+		json_t *j = report_json(&r, check_exit(r.status, r.verdict));
 
 		json_print(j);
 		json_decref(j);
@@ -114,14 +114,16 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 			ret = EXIT_FAIL;
 	} else if (f == FMT_EMAIL) {
 		/* "could not check" says nothing about the series either */
-		if ((!r.verdict || !strcmp(r.verdict, "infra-error")) && !force)
+		if ((r.verdict == CHECK_VERDICT_NONE ||
+		     r.verdict == CHECK_VERDICT_INFRA_ERROR) && !force)
 			ret = error("check %ld has no result (status %s): no reply "
 				    "to send; --force writes one anyway", r.id,
-				    r.status);
+				    check_status_name(r.status));
 		else
 			report_email(stdout, &r);
 	} else {
-		report_text(stdout, &r, use_colour(1));
+		report_text(stdout, &r, use_colour(1),
+			    check_exit(r.status, r.verdict));
 	}
 	check_report_release(&r);
 	if (ret == EXIT_OK && (fflush(stdout) || ferror(stdout)))

@@ -59,6 +59,32 @@ static inline int build_exit(enum build_outcome o)
 	       o == BUILD_OUT_INFRA ? 3 : 2;
 }
 
+/* pwb check's exit statuses (and each cell's of pwb matrix) */
+#define CHECK_NO_REGRESSION 0
+#define CHECK_REGRESSION 1
+#define CHECK_NOT_APPLIED 2	/* does not apply, or a patch does not build */
+#define CHECK_INFRA 3		/* could not check, nothing to compare; never 1 */
+#define CHECK_INTERRUPTED 130
+
+/* The exit status of a check that ended so (-1: still running). */
+static inline int check_exit(enum check_status st, enum check_verdict v)
+{
+	if (st == CHECK_ST_INTERRUPTED)
+		return CHECK_INTERRUPTED;
+	if (st == CHECK_ST_RUNNING)
+		return -1;
+	switch (v) {
+	case CHECK_VERDICT_NO_REGRESSION: return CHECK_NO_REGRESSION;
+	case CHECK_VERDICT_REGRESSION: return CHECK_REGRESSION;
+	case CHECK_VERDICT_DOES_NOT_APPLY:
+	case CHECK_VERDICT_DOES_NOT_BUILD: return CHECK_NOT_APPLIED;
+	case CHECK_VERDICT_NONE:
+	case CHECK_VERDICT_NOT_COMPARABLE:
+	case CHECK_VERDICT_INFRA_ERROR: break;
+	}
+	return CHECK_INFRA;
+}
+
 /* Print usage to stdout (help) or stderr (misuse) and return the status. */
 int usage_help(const char *usage);
 int usage_error(const char *usage, const char *fmt, ...)

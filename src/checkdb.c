@@ -1,0 +1,475 @@
+#include "checkdb.h"
+#include "db.h"
+#include "history.h"
+#include "util/buf.h"
+#include "util/util.h"
+#include "util/vis.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Checks left "running" by a pwb that is gone (kill -9, crash, reboot). */
+void checkdb_reap_stale(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	long ids[64];
+	size_t n = 0, i;
+
+	if (db_prepare(db, &st, "SELECT id, pid FROM checks WHERE status = 'running'"))
+		return;
+	while (n < 64 && db_row(db, st, "find stale checks") > 0) {
+		long pid = (long)sqlite3_column_int64(st, 1);
+
+		if (!pid_alive(pid))
+			ids[n++] = (long)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < n; i++) {
+		if (db_prepare(db, &st, "UPDATE checks SET status = 'interrupted', "
+			       "verdict = NULL WHERE id = ? AND status = 'running'"))
+			return;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+		notice("check %ld was left running by a pwb that is gone: "
+		       "marked interrupted", ids[i]);
+	}
+}
+
+int checkdb_start(sqlite3 *db, const char *source, const char *repo,
+		  const char *config, long repeat, const char *arch,
+		  const char *compiler, long *id)
+{
+	if (db_execf(db, "record check", "INSERT INTO checks (source, repo_path, "
+		     "config_name, repeat, status, pid, started_at, arch, "
+		     "compiler) VALUES (?,?,?,?,'running',?,?,?,?)", "tttIIItt",
+		     source, repo, config, (sqlite3_int64)repeat,
+		     (sqlite3_int64)getpid(), (sqlite3_int64)time(NULL),
+		     arch, compiler))
+		return -1;
+	*id = (long)sqlite3_last_insert_rowid(db);
+	return 0;
+}
+
+int checkdb_finish(sqlite3 *db, long id, enum check_status status,
+		   enum check_verdict verdict)
+{
+	return db_execf(db, "record check", "UPDATE checks SET status = ?, "
+			"verdict = ?, finished_at = ? WHERE id = ?", "ttII",
+			check_status_name(status), check_verdict_name(verdict),
+			(sqlite3_int64)time(NULL), (sqlite3_int64)id);
+}
+
+int checkdb_record_build(sqlite3 *db, long check, int idx, const char *commit,
+			long build_id, const char *status)
+{
+	return db_execf(db, "record check build", "INSERT OR REPLACE INTO "
+			"check_builds (check_id, idx, commit_id, build_id, status) "
+			"VALUES (?,?,?,?,?)", "IitLt", (sqlite3_int64)check, idx,
+			commit, build_id, status);
+}
+
+int checkdb_record_suite(sqlite3 *db, long check, const struct suite *s,
+			const char *bt, const char *ct, const char *status,
+			const char *err)
+{
+	return db_execf(db, "record check suite", "INSERT OR REPLACE INTO "
+			"check_suites (check_id, suite, suite_hash, base_tree, "
+			"cand_tree, status, error) VALUES (?,?,?,?,?,?,?)",
+			"Itttttt", (sqlite3_int64)check, s->name, s->hash, bt, ct,
+			status, err);
+}
+
+int checkdb_set_series(sqlite3 *db, long id, long series_id)
+{
+	return db_execf(db, "record check", "UPDATE checks SET series_id = ? "
+			"WHERE id = ?", "II", (sqlite3_int64)series_id,
+			(sqlite3_int64)id);
+}
+
+int checkdb_set_applied(sqlite3 *db, long id, long apply_id, const char *base,
+			const char *tip)
+{
+	return db_execf(db, "record check", "UPDATE checks SET apply_id = ?, "
+			"base_commit = ?, tip_commit = ? WHERE id = ?", "IttI",
+			(sqlite3_int64)apply_id, base, tip, (sqlite3_int64)id);
+}
+
+int check_newest_of_series(sqlite3 *db, long series_id, long *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT id FROM checks WHERE series_id = ? "
+		       "ORDER BY id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(st, 1, series_id);
+	rc = db_row(db, st, "find the newest check");
+	if (rc > 0)
+		*id = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
+		    char *hex)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT base_commit FROM checks WHERE "
+		       "series_id = ? AND repo_path = ? AND base_commit IS NOT "
+		       "NULL ORDER BY id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(st, 1, series_id);
+	db_bind_text(st, 2, repo_path);
+	rc = db_row(db, st, "find the base of the last check");
+	if (rc > 0)
+		snprintf(hex, 41, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void check_report_release(struct check_report *r)
+{
+	size_t i;
+
+	free(r->source);
+	free(r->repo_path);
+	free(r->config_name);
+	free(r->arch);
+	free(r->compiler);
+	free(r->base_commit);
+	free(r->tip_commit);
+	if (r->have_series)
+		stored_series_release(&r->series);
+	for (i = 0; i < r->nbuilds; i++) {
+		free(r->builds[i].commit);
+		free(r->builds[i].status);
+		free(r->builds[i].error);
+		free(r->builds[i].apply_strategy);
+		free(r->builds[i].toolchain);
+	}
+	free(r->builds);
+	for (i = 0; i < r->nsuites; i++) {
+		suite_cmp_release(&r->suites[i]);
+		free(r->suite_errors[i]);
+	}
+	free(r->suites);
+	free(r->suite_errors);
+	memset(r, 0, sizeof(*r));
+}
+
+static int newest_check(sqlite3 *db, long *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*id = -1;
+	if (db_prepare(db, &st, "SELECT max(id) FROM checks"))
+		return -1;
+	rc = db_row(db, st, "find the newest check");
+	if (rc > 0 && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*id = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc < 0)
+		return -1;
+	if (*id < 0)
+		return error("no checks yet (pwb check)");
+	return 0;
+}
+
+int check_report_find(struct pwb_ctx *ctx, const char *arg, long *id)
+{
+	sqlite3_stmt *st;
+	long v, sid;
+	int found = 0;
+
+	if (!arg)
+		return newest_check(ctx->db, id);
+
+	if (!parse_long(arg, &v)) {
+		if (db_prepare(ctx->db, &st, "SELECT id FROM checks WHERE id = ?"))
+			return -1;
+		sqlite3_bind_int64(st, 1, v);
+		found = db_row(ctx->db, st, "find the check");
+		sqlite3_finalize(st);
+		if (found < 0)
+			return -1;
+		if (found) {
+			*id = v;
+			return 0;
+		}
+		return error("no check %ld (pwb report takes a check id or a series)", v);
+	}
+	if (store_find_series(ctx->db, arg, &sid))
+		return -1;
+	found = check_newest_of_series(ctx->db, sid, id);
+	if (found < 0)
+		return -1;
+	return found ? 0 : error("series %ld has not been checked (pwb check)", sid);
+}
+
+static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT c.idx, c.commit_id, coalesce(b.status, "
+		       "c.status), b.error, b.warnings, b.new_warnings, b.seconds, "
+		       "b.cached_from IS NOT NULL, p.strategy, coalesce(b.id, -1), "
+		       "b.toolchain, b.started_at FROM check_builds c "
+		       "LEFT JOIN builds b ON b.id = c.build_id LEFT JOIN "
+		       "apply_patches p ON p.apply_id = ? AND p.idx = c.idx "
+		       "WHERE c.check_id = ? ORDER BY c.idx"))
+		return -1;
+	sqlite3_bind_int64(st, 1, apply_id);
+	sqlite3_bind_int64(st, 2, r->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_build *b;
+
+		r->builds = xrealloc(r->builds, (r->nbuilds + 1) * sizeof(*b));
+		b = &r->builds[r->nbuilds++];
+		memset(b, 0, sizeof(*b));
+		b->idx = sqlite3_column_int(st, 0);
+		b->commit = db_column_dup(st, 1);
+		b->status = db_column_dup(st, 2);
+		b->error = db_column_dup(st, 3);
+		b->warnings = sqlite3_column_int(st, 4);
+		b->new_warnings = sqlite3_column_int(st, 5);
+		b->seconds = sqlite3_column_double(st, 6);
+		b->cached = sqlite3_column_int(st, 7);
+		b->apply_strategy = db_column_dup(st, 8);
+		b->build_id = (long)sqlite3_column_int64(st, 9);
+		b->toolchain = db_column_dup(st, 10);
+		b->started_at = (long)sqlite3_column_int64(st, 11);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(db, "load check builds");
+}
+
+/* What the check built tree with (a side of its comparison): the
+ * config's hash, arch, compiler and toolchain, owned by *keep (freed
+ * with side_release). */
+struct side_keep {
+	char *hash, *arch, *compiler, *toolchain;
+};
+
+static struct cmp_side side_of(sqlite3 *db, long check_id, const char *tree,
+			       struct side_keep *k)
+{
+	sqlite3_stmt *st;
+	struct cmp_side s = { tree, NULL, NULL, NULL, NULL };
+
+	memset(k, 0, sizeof(*k));
+	if (db_prepare(db, &st, "SELECT b.config_hash, b.arch, b.compiler, "
+		       "b.toolchain FROM check_builds c JOIN builds b ON "
+		       "b.id = c.build_id WHERE c.check_id = ? AND "
+		       "b.tree_id = ? AND b.status = 'ok' LIMIT 1"))
+		return s;
+	sqlite3_bind_int64(st, 1, check_id);
+	db_bind_text(st, 2, tree);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		k->hash = db_column_dup(st, 0);
+		k->arch = db_column_dup(st, 1);
+		k->compiler = db_column_dup(st, 2);
+		k->toolchain = db_column_dup(st, 3);
+	}
+	sqlite3_finalize(st);
+	s.config_hash = k->hash;
+	s.arch = k->arch;
+	s.compiler = k->compiler;
+	s.toolchain = k->toolchain;
+	return s;
+}
+
+static void side_release(struct side_keep *k)
+{
+	free(k->hash);
+	free(k->arch);
+	free(k->compiler);
+	free(k->toolchain);
+}
+
+static int compare_opts(struct pwb_ctx *ctx, struct cmp_opts *o)
+{
+	char *c = ctx_config_get(ctx, "compare.correction"), *a;
+	int ret = 0;
+
+	o->correction = STATS_BH;
+	o->alpha = 0.05;
+	if (c && stats_correction_parse(c, &o->correction))
+		ret = error("compare.correction = '%s': use bh, holm or none", c);
+	free(c);
+	a = ctx_config_get(ctx, "compare.alpha");
+	if (a) {
+		char *end;
+
+		o->alpha = strtod(a, &end);
+		if (*end || end == a || o->alpha <= 0 || o->alpha >= 1)
+			ret = error("compare.alpha = '%s': a number in (0, 1)", a);
+		free(a);
+	}
+	return ret;
+}
+
+static int flaky_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct history_flaky *)elem)->name);
+}
+
+/* Mark the cases of c known to be flaky on the check's target. */
+static int mark_known_flaky(sqlite3 *db, const struct check_report *r,
+			    struct suite_cmp *c)
+{
+	struct history_flaky *f;
+	size_t n, i;
+
+	if (!c->ncases)
+		return 0;
+	if (history_flaky_cases(db, c->suite, r->arch, r->compiler,
+				r->config_name, &f, &n))
+		return -1;
+	for (i = 0; n && i < c->ncases; i++) {
+		struct case_cmp *k = &c->cases[i];
+		const struct history_flaky *h = bsearch(k->name, f, n, sizeof(*f),
+							flaky_cmp);
+
+		if (h) {
+			k->known_flaky = h->flaky_commits;
+			k->known_pass = h->pass;
+			k->known_runs = h->runs;
+		}
+	}
+	history_flaky_free(f, n);
+	return 0;
+}
+
+static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
+{
+	sqlite3_stmt *st;
+	struct cmp_opts o;
+	char *datadir = pwb_datadir(ctx);
+	int rc, ret = -1;
+
+	if (compare_opts(ctx, &o))
+		goto out;
+	if (db_prepare(ctx->db, &st, "SELECT suite, suite_hash, base_tree, "
+		       "cand_tree, status, error FROM check_suites WHERE "
+		       "check_id = ? ORDER BY rowid"))
+		goto out;
+	sqlite3_bind_int64(st, 1, r->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *hash = (const char *)sqlite3_column_text(st, 1);
+		const char *bt = (const char *)sqlite3_column_text(st, 2);
+		const char *ct = (const char *)sqlite3_column_text(st, 3);
+		const char *status = (const char *)sqlite3_column_text(st, 4);
+		struct suite s;
+		struct suite_cmp *c;
+		size_t k = r->nsuites;
+
+		r->suites = xrealloc(r->suites, (k + 1) * sizeof(*r->suites));
+		r->suite_errors = xrealloc(r->suite_errors, (k + 1) * sizeof(char *));
+		c = &r->suites[k];
+		memset(c, 0, sizeof(*c));
+		r->suite_errors[k] = NULL;
+		r->nsuites++;
+		if (strcmp(status, "compared")) {
+			c->suite = xstrdup(name);
+			c->suite_hash = xstrdup(hash);
+			r->suite_errors[k] = db_column_dup(st, 5);
+			if (!r->suite_errors[k])
+				r->suite_errors[k] = xstrdup(status);
+			continue;
+		}
+		/* judged with the suite's current thresholds */
+		if (suite_load(datadir, name, &s)) {
+			c->suite = xstrdup(name);
+			c->suite_hash = xstrdup(hash);
+			r->suite_errors[k] = xstrdup("the suite cannot be loaded now");
+			continue;
+		}
+		{
+			struct side_keep kb, kc;
+			struct cmp_side b = side_of(ctx->db, r->id, bt, &kb);
+			struct cmp_side cs = side_of(ctx->db, r->id, ct, &kc);
+			int bad = compare_suite(ctx->db, &s, hash, &b, &cs, &o, c) ||
+				  mark_known_flaky(ctx->db, r, c);
+
+			side_release(&kb);
+			side_release(&kc);
+			suite_release(&s);
+			if (bad) {
+				sqlite3_finalize(st);
+				goto out;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	ret = rc == SQLITE_DONE ? 0 : db_error(ctx->db, "load check suites");
+out:
+	free(datadir);
+	return ret;
+}
+
+int check_report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
+{
+	sqlite3_stmt *st;
+	long series_id = -1, apply_id = -1;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	if (db_prepare(ctx->db, &st, "SELECT series_id, source, repo_path, "
+		       "config_name, apply_id, base_commit, tip_commit, repeat, "
+		       "status, verdict, started_at, finished_at, "
+		       "arch, compiler FROM checks WHERE id = ?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = db_row(ctx->db, st, "load the check");
+	if (rc <= 0) {
+		sqlite3_finalize(st);
+		return rc < 0 ? -1 : error("no check %ld", id);
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		series_id = (long)sqlite3_column_int64(st, 0);
+	r->source = db_column_dup(st, 1);
+	r->repo_path = db_column_dup(st, 2);
+	r->config_name = db_column_dup(st, 3);
+	r->arch = db_column_dup(st, 12);
+	r->compiler = db_column_dup(st, 13);
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		apply_id = (long)sqlite3_column_int64(st, 4);
+	r->base_commit = db_column_dup(st, 5);
+	r->tip_commit = db_column_dup(st, 6);
+	r->repeat = sqlite3_column_int(st, 7);
+	if (check_status_parse((const char *)sqlite3_column_text(st, 8),
+			       &r->status) ||
+	    check_verdict_parse((const char *)sqlite3_column_text(st, 9),
+				&r->verdict)) {
+		error("check %ld: status '%s', verdict '%s': not pwb's", id,
+		      vis((const char *)sqlite3_column_text(st, 8)),
+		      vis((const char *)sqlite3_column_text(st, 9)));
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	r->started_at = (long)sqlite3_column_int64(st, 10);
+	r->finished_at = (long)sqlite3_column_int64(st, 11);
+	sqlite3_finalize(st);
+	if (series_id > 0) {
+		if (store_load_series(ctx->db, series_id, &r->series))
+			goto fail;
+		r->have_series = 1;
+	}
+	if (load_builds(ctx->db, apply_id, r) || load_suites(ctx, r))
+		goto fail;
+	return 0;
+fail:
+	check_report_release(r);
+	return -1;
+}
+

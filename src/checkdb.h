@@ -1,0 +1,98 @@
+/*
+ * checkdb: the owner of the checks, check_builds and check_suites tables.
+ * pwb check records a check through it (start, the series and the apply,
+ * each build, each suite, the verdict); everything that shows a check
+ * loads it here into a struct check_report (check_report_load), which
+ * holds the comparison of every suite recomputed from the runs stored
+ * (compare.h).  The presentations are report.h's, the exports kcidb.h's
+ * and b4check.h's.
+ *
+ * struct check_report owns everything in it (check_report_release).
+ */
+#ifndef PWB_CHECKDB_H
+#define PWB_CHECKDB_H
+
+#include <sqlite3.h>
+
+#include "compare.h"
+#include "ctx.h"
+#include "store.h"
+#include "suite.h"
+#include "verdict.h"
+
+/* ---- recording a check ------------------------------------------------ */
+
+/* Checks left running by a pwb that is gone (kill -9, crash, reboot):
+ * marked interrupted, each said. */
+void checkdb_reap_stale(sqlite3 *db);
+
+/* A new checks row, running, of this process: 0 with *id, -1 (said). */
+int checkdb_start(sqlite3 *db, const char *source, const char *repo,
+		  const char *config, long repeat, const char *arch,
+		  const char *compiler, long *id);
+int checkdb_set_series(sqlite3 *db, long id, long series_id);
+/* tip NULL: the series did not apply */
+int checkdb_set_applied(sqlite3 *db, long id, long apply_id, const char *base,
+			const char *tip);
+int checkdb_record_build(sqlite3 *db, long check, int idx, const char *commit,
+			 long build_id, const char *status);
+/* status: compared or infra-error, with err saying why */
+int checkdb_record_suite(sqlite3 *db, long check, const struct suite *s,
+			 const char *bt, const char *ct, const char *status,
+			 const char *err);
+int checkdb_finish(sqlite3 *db, long id, enum check_status status,
+		   enum check_verdict verdict);
+
+/* The newest check of series_id: 1 with *id, 0 none, -1 database (said). */
+int check_newest_of_series(sqlite3 *db, long series_id, long *id);
+
+/*
+ * The base the newest check of series_id on repo_path applied it to,
+ * into hex (41 bytes): 1 found, 0 no such check, -1 database (said).
+ */
+int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
+		    char *hex);
+
+/* ---- loading a check -------------------------------------------------- */
+
+struct report_build {
+	int idx;		/* 0 the base, N patch N */
+	long build_id;		/* the builds row, -1 none */
+	char *commit;
+	char *toolchain;	/* the compiler's version line, or NULL */
+	long started_at;
+	char *status;		/* build status, or "not-built" */
+	char *error;
+	char *apply_strategy;	/* patches: exact, offset, three-way */
+	int warnings, new_warnings, cached;
+	double seconds;
+};
+
+struct check_report {
+	long id;
+	char *source, *repo_path, *config_name;
+	enum check_status status;
+	enum check_verdict verdict;
+	char *arch, *compiler;	/* the target the cell was built for */
+	char *base_commit, *tip_commit;
+	int repeat;
+	long started_at, finished_at;
+	int have_series;
+	struct stored_series series;
+	struct report_build *builds;
+	size_t nbuilds;
+	struct suite_cmp *suites;
+	size_t nsuites;
+	char **suite_errors;	/* per suite: why it was not compared */
+};
+
+/* 0, or -1 (said: no such check, the database) with r released */
+int check_report_load(struct pwb_ctx *ctx, long check_id,
+		      struct check_report *r);
+void check_report_release(struct check_report *r);
+
+/* The check id for "CHECK" (a number) or the newest check of SERIES;
+ * arg NULL: the newest check of all ("no checks yet" when none). */
+int check_report_find(struct pwb_ctx *ctx, const char *arg, long *id);
+
+#endif

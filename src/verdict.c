@@ -1,0 +1,82 @@
+#include "verdict.h"
+#include "compare.h"
+
+#include <string.h>
+
+static const char *const status_names[] = {
+	[CHECK_ST_RUNNING] = "running",
+	[CHECK_ST_DONE] = "done",
+	[CHECK_ST_ERROR] = "error",
+	[CHECK_ST_INTERRUPTED] = "interrupted",
+};
+
+static const char *const verdict_names[] = {
+	[CHECK_VERDICT_NONE] = NULL,
+	[CHECK_VERDICT_NO_REGRESSION] = "no-regression",
+	[CHECK_VERDICT_REGRESSION] = "regression",
+	[CHECK_VERDICT_DOES_NOT_APPLY] = "does-not-apply",
+	[CHECK_VERDICT_DOES_NOT_BUILD] = "does-not-build",
+	[CHECK_VERDICT_NOT_COMPARABLE] = "not-comparable",
+	[CHECK_VERDICT_INFRA_ERROR] = "infra-error",
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *check_status_name(enum check_status s)
+{
+	return (size_t)s < N_OF(status_names) ? status_names[s] : "error";
+}
+
+int check_status_parse(const char *s, enum check_status *out)
+{
+	size_t i;
+
+	for (i = 0; s && i < N_OF(status_names); i++)
+		if (!strcmp(s, status_names[i])) {
+			*out = (enum check_status)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *check_verdict_name(enum check_verdict v)
+{
+	return (size_t)v < N_OF(verdict_names) ? verdict_names[v] : NULL;
+}
+
+int check_verdict_parse(const char *s, enum check_verdict *out)
+{
+	size_t i;
+
+	if (!s) {
+		*out = CHECK_VERDICT_NONE;
+		return 0;
+	}
+	for (i = 1; i < N_OF(verdict_names); i++)
+		if (!strcmp(s, verdict_names[i])) {
+			*out = (enum check_verdict)i;
+			return 0;
+		}
+	return -1;
+}
+
+enum check_verdict check_verdict_judge(const struct suite_cmp *suites,
+				       char *const *errors, size_t n,
+				       int running, enum check_verdict so_far)
+{
+	int regressions = 0, not_comparable = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		regressions += suites[i].regressions;
+		if (!errors[i] && !suites[i].comparable)
+			not_comparable++;
+	}
+	if (regressions)
+		return CHECK_VERDICT_REGRESSION;
+	if (running && not_comparable)
+		return CHECK_VERDICT_NOT_COMPARABLE;
+	if (running)
+		return CHECK_VERDICT_NO_REGRESSION;
+	return so_far;
+}
