@@ -66,6 +66,7 @@ $(BIN): $(CMD_OBJS) $(BUILD)/libpwb.a
 # Fails when a library object refers to a symbol a command file defines.
 check-layers: $(CMD_OBJS) $(LIB_OBJS)
 	@sh ci/check-layers.sh $(BUILD)
+	@sh ci/check-cycles.sh $(BUILD)
 
 # Fails when the library's modules form a cycle.
 check-cycles: $(LIB_OBJS)

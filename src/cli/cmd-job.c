@@ -10,6 +10,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "exec/job.h"
+#include "exec/jobrun.h"
 #include "parse-options.h"
 #include "util/util.h"
 
@@ -34,6 +35,7 @@ static int job_run(int argc, char **argv, struct pwb_ctx *ctx)
 		"submits it) and writes a bundle into DIR: bundle.sqlite with the\n"
 		"job's rows and result.json, last.  Exit as pwb run.\n";
 	const char *out = NULL;
+	struct job_result r;
 	const struct opt opts[] = {
 		OPT_STRING(0, "out", &out, "DIR", "the bundle directory"),
 		OPT_END(),
@@ -45,7 +47,19 @@ static int job_run(int argc, char **argv, struct pwb_ctx *ctx)
 	if (n != 1 || !out)
 		return usage_with_options_error(run_usage, run_text, opts,
 						"job run needs SPEC and --out DIR");
-	return job_run_bundle(ctx, argv[1], out);
+	if (job_run_bundle(ctx, argv[1], out, &r))
+		return 3;
+	/* as pwb run (docs/cli.md) */
+	switch (r.outcome) {
+	case EXEC_DONE:
+		return r.status == JOB_FAILED ? 1 : 0;
+	case EXEC_NO_KERNEL:
+		return 2;
+	case EXEC_INTERRUPTED:
+		return 130;
+	default:
+		return 3;
+	}
 }
 
 static int job_import_cmd(int argc, char **argv, struct pwb_ctx *ctx)

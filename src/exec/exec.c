@@ -77,43 +77,6 @@ int exec_backend_get(struct pwb_ctx *ctx, const char *opt, enum exec_backend *b)
 	return rc;
 }
 
-const char *exec_status_name(enum exec_status s)
-{
-	switch (s) {
-	case EXEC_PENDING: return "pending";
-	case EXEC_DONE: return "done";
-	case EXEC_NO_KERNEL: return "no-kernel";
-	case EXEC_INFRA: return "infra-error";
-	case EXEC_ERROR: return "error";
-	case EXEC_INTERRUPTED: return "interrupted";
-	case EXEC_SKIPPED: return "skipped";
-	}
-	return "error";
-}
-
-void exec_request_init(struct exec_request *q)
-{
-	memset(q, 0, sizeof(*q));
-	q->build_id = -1;
-}
-
-void exec_request_release(struct exec_request *q)
-{
-	free(q->runs);
-	free(q->why);
-	q->runs = NULL;
-	q->nruns = 0;
-	q->why = NULL;
-}
-
-const char *exec_request_config(const struct exec_request *q)
-{
-	const struct arch *a = q->arch ? arch_find(q->arch) : arch_default();
-	const char *c = q->config ? q->config : q->suite ? q->suite->config : NULL;
-
-	return a ? arch_config(a, c) : c;
-}
-
 static void add_run(struct exec_request *q, long id)
 {
 	q->runs = xrealloc(q->runs, (q->nruns + 1) * sizeof(long));

@@ -67,6 +67,8 @@ enum exec_status {
 	EXEC_SKIPPED,		/* the request it comes after did not build */
 };
 const char *exec_status_name(enum exec_status s);
+/* 0, or -1 (quietly) for a string that is none of them */
+int exec_status_parse(const char *s, enum exec_status *out);
 
 struct exec_request {
 	/* in (borrowed) */

@@ -42,11 +42,6 @@ void job_spec_release(struct job_spec *j)
 	memset(j, 0, sizeof(*j));
 }
 
-void job_result_release(struct job_result *r)
-{
-	free(r->status);
-	r->status = NULL;
-}
 
 char *job_new_id(void)
 {
@@ -208,78 +203,7 @@ int job_spec_write(const struct job_spec *j, const char *path)
 	return ret;
 }
 
-static void set_status(struct job_result *r, int exit, const char *status)
-{
-	r->exit = exit;
-	free(r->status);
-	r->status = xstrdup(status);
-}
 
-int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
-		const struct suite *s, int progress, struct job_result *r)
-{
-	struct executor e;
-	struct exec_request q;
-	int is_suite = !strcmp(j->kind, "suite"), ret = 0;
-
-	memset(r, 0, sizeof(*r));
-	r->build_id = -1;
-	set_status(r, 3, "infra-error");
-	if (is_suite && j->suite_hash && strcmp(j->suite_hash, s->hash)) {
-		error("suite %s: its files here (%s) differ from the submitter's "
-		      "(%s): is core.datadir shared?", s->name, s->hash,
-		      j->suite_hash);
-		return 0;
-	}
-	/* a job runs here, whoever submitted it */
-	executor_init(&e, ctx, EXEC_LOCAL);
-	e.build_progress = progress;
-	e.keep_going = 1;	/* every repeat the job was given is booted */
-	exec_request_init(&q);
-	q.suite = is_suite ? s : NULL;
-	q.tree = j->tree;
-	q.tree_name = j->tree_name;
-	q.commit = j->rev;
-	q.kernel = j->kernel;
-	q.config = j->config;
-	q.arch = j->arch;
-	q.toolchain = j->toolchain;
-	q.repeat = j->repeats;
-	q.first_idx = j->repeat_idx;
-	if (exec_run(&e, &q, 1))
-		ret = -1;
-	r->build_id = q.build_id;
-	if (q.no_kernel) {
-		error("%s", q.why);
-		/* a job's exit follows pwb build's (docs/cli.md) */
-		set_status(r, q.status == EXEC_NO_KERNEL ? 2 :
-			   q.status == EXEC_INTERRUPTED ? 130 : 3, "no-kernel");
-		goto out;
-	}
-	switch (q.status) {
-	case EXEC_DONE:
-		r->any_fail = q.any_fail;
-		set_status(r, q.any_fail ? 1 : 0, q.any_fail ? "failed" : "ok");
-		break;
-	case EXEC_INTERRUPTED:
-		r->interrupted = 1;
-		set_status(r, 130, "interrupted");
-		break;
-	case EXEC_INFRA:
-		r->any_infra = 1;
-		set_status(r, 3, "infra-error");
-		break;
-	default:
-		if (run_interrupted()) {
-			r->interrupted = 1;
-			set_status(r, 130, "interrupted");
-		}
-		break;
-	}
-out:
-	exec_request_release(&q);
-	return ret;
-}
 
 char *job_last_bundle(const char *dir, int *attempt)
 {
@@ -300,160 +224,82 @@ char *job_last_bundle(const char *dir, int *attempt)
 	return NULL;
 }
 
-/* A job after a build job: 0 go on (the build is in this bundle's
- * database now), 1 stop here with r set. */
-static int run_after(struct pwb_ctx *ctx, const struct job_spec *j,
-		     struct job_result *r)
-{
-	char *d = job_last_bundle(j->after, NULL);
-	struct job_bundle b;
-	int added, ret = 1;
 
-	memset(r, 0, sizeof(*r));
-	r->build_id = -1;
-	if (!d) {
-		error("the build job in %s did not finish", j->after);
-		set_status(r, 3, "infra-error");
-		return 1;
-	}
-	if (job_bundle_result(d, &b)) {
-		set_status(r, 3, "infra-error");
-		free(d);
-		return 1;
-	}
-	if (strcmp(b.status, "ok")) {
-		error("the build job in %s ended %s", d, b.status);
-		set_status(r, b.exit ? b.exit : 3, b.status);
-	} else if (job_import(ctx->db, d, "after", 1, &added, NULL)) {
-		set_status(r, 3, "infra-error");
-	} else {
-		ret = 0;
-	}
-	job_bundle_release(&b);
-	free(d);
-	return ret;
+
+static const char *const job_status_names[] = {
+	[JOB_OK] = "ok",
+	[JOB_FAILED] = "failed",
+	[JOB_NO_KERNEL] = "no-kernel",
+	[JOB_INFRA_ERROR] = "infra-error",
+	[JOB_INTERRUPTED] = "interrupted",
+};
+
+const char *job_status_name(enum job_status s)
+{
+	return (size_t)s < sizeof(job_status_names) / sizeof(job_status_names[0]) ?
+	       job_status_names[s] : "infra-error";
 }
 
-int job_run_bundle(struct pwb_ctx *ctx, const char *spec_path, const char *out)
+int job_status_parse(const char *s, enum job_status *out)
 {
-	struct job_spec j;
-	struct job_result r;
-	struct suite s;
-	char *db_path = NULL, *res = NULL, host[256] = "";
-	json_t *o = NULL;
-	int loaded = 0, ret = 3;
 	size_t i;
-	time_t t0 = time(NULL);
 
-	memset(&r, 0, sizeof(r));
-	if (job_spec_load(spec_path, &j))
-		return 3;
-	if (mkdir_p(out, 0777)) {
-		error("cannot create %s: %s", out, strerror(errno));
-		goto out;
-	}
-	res = xstrfmt("%s/result.json", out);
-	if (!access(res, F_OK)) {
-		error("%s holds a finished job already", out);
-		goto out;
-	}
-	/* what the submitter configured, then where the shared files are */
-	for (i = 0; i < j.nsettings; i++)
-		if (ctx_add_override(ctx, j.settings[i]))
-			goto out;
-	if (j.workdir) {
-		char *kv = xstrfmt("core.workdir=%s", j.workdir);
-
-		ctx_add_override(ctx, kv);
-		free(kv);
-	}
-	setenv("PWB_DATADIR", j.datadir, 1);
-	if (ctx_configure_sandbox(ctx))
-		goto out;
-	/* a killed attempt may have left a database: start clean */
-	db_path = xstrfmt("%s/bundle.sqlite", out);
-	{
-		const char *sfx[] = { "", "-wal", "-shm", "-journal" };
-
-		for (i = 0; i < 4; i++) {
-			char *f = xstrfmt("%s%s", db_path, sfx[i]);
-
-			unlink(f);
-			free(f);
+	for (i = 0; s && i < sizeof(job_status_names) / sizeof(job_status_names[0]); i++)
+		if (!strcmp(s, job_status_names[i])) {
+			*out = (enum job_status)i;
+			return 0;
 		}
-	}
-	if (db_open(db_path, &ctx->db))
-		goto out;
-	if (j.tree && j.tree_name && tree_add(ctx->db, j.tree_name, j.tree))
-		goto out;
-	if (!strcmp(j.kind, "suite")) {
-		if (suite_load(j.datadir, j.suite, &s))
-			goto out;
-		loaded = 1;
-	}
-	run_install_signal_handlers();
-	if (j.after && run_after(ctx, &j, &r)) {
-		/* the build job failed or never finished: so does this one */
-	} else if (job_execute(ctx, &j, loaded ? &s : NULL, 0, &r)) {
-		goto out;
-	}
-	sqlite3_close(ctx->db);
-	ctx->db = NULL;
-	gethostname(host, sizeof(host) - 1);
-	o = json_object();
-	json_object_set_new(o, "pwb_bundle", json_integer(1));
-	json_object_set_new(o, "job", json_string(j.id));
-	json_object_set_new(o, "kind", json_string(j.kind));
-	json_object_set_new(o, "status", json_string(r.status));
-	json_object_set_new(o, "exit", json_integer(r.exit));
-	json_object_set_new(o, "host", json_string(host));
-	json_object_set_new(o, "seconds", json_integer((json_int_t)(time(NULL) - t0)));
-	/* interrupted: no result, the job did not finish */
-	if (r.exit != 130 && write_json_atomic(o, res))
-		goto out;
-	ret = r.exit;
-out:
-	json_decref(o);
-	if (ctx->db) {
-		sqlite3_close(ctx->db);
-		ctx->db = NULL;
-	}
-	if (loaded)
-		suite_release(&s);
-	job_result_release(&r);
-	job_spec_release(&j);
-	free(db_path);
-	free(res);
-	return ret;
+	return -1;
 }
 
 void job_bundle_release(struct job_bundle *b)
 {
 	free(b->id);
 	free(b->kind);
-	free(b->status);
 	memset(b, 0, sizeof(*b));
+}
+
+int job_bundle_write_result(const char *dir, const char *job_id,
+			    const char *kind, const struct job_result *r,
+			    long seconds)
+{
+	char *res = xstrfmt("%s/result.json", dir), host[256] = "";
+	json_t *o = json_object();
+	int ret;
+
+	gethostname(host, sizeof(host) - 1);
+	json_object_set_new(o, "pwb_bundle", json_integer(1));
+	json_object_set_new(o, "job", json_string(job_id));
+	json_object_set_new(o, "kind", json_string(kind));
+	json_object_set_new(o, "status", json_string(job_status_name(r->status)));
+	json_object_set_new(o, "outcome", json_string(exec_status_name(r->outcome)));
+	json_object_set_new(o, "host", json_string(host));
+	json_object_set_new(o, "seconds", json_integer((json_int_t)seconds));
+	ret = write_json_atomic(o, res);
+	json_decref(o);
+	free(res);
+	return ret;
 }
 
 int job_bundle_result(const char *dir, struct job_bundle *b)
 {
 	char *path = xstrfmt("%s/result.json", dir);
 	json_error_t err;
-	json_t *o = json_load_file(path, 0, &err), *v;
+	json_t *o = json_load_file(path, 0, &err);
 	int ret = -1;
 
 	memset(b, 0, sizeof(*b));
 	if (!o)
 		goto out;
-	v = json_object_get(o, "exit");
 	if (!json_is_string(json_object_get(o, "job")) ||
 	    !json_is_string(json_object_get(o, "kind")) ||
-	    !json_is_string(json_object_get(o, "status")) || !json_is_integer(v))
+	    job_status_parse(json_string_value(json_object_get(o, "status")),
+			     &b->status) ||
+	    exec_status_parse(json_string_value(json_object_get(o, "outcome")),
+			      &b->outcome))
 		goto out;
 	b->id = jstr(o, "job");
 	b->kind = jstr(o, "kind");
-	b->status = jstr(o, "status");
-	b->exit = (int)json_integer_value(v);
 	ret = 0;
 out:
 	json_decref(o);
@@ -683,10 +529,10 @@ int job_import(sqlite3 *db, const char *dir, const char *backend,
 	if (copy_all(db) || (ids && read_ids(db, ids)))
 		goto out;
 	if (db_execf(db, "record the job", "INSERT INTO jobs (job_id, kind, "
-		     "backend, status, exit_code, attempts, bundle, imported_at) "
-		     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ttttiitI", info.id,
-		     info.kind, backend, info.status, info.exit, attempts, dir,
-		     (sqlite3_int64)time(NULL)))
+		     "backend, status, attempts, bundle, imported_at) "
+		     "VALUES (?, ?, ?, ?, ?, ?, ?)", "ttttitI", info.id,
+		     info.kind, backend, job_status_name(info.status), attempts,
+		     dir, (sqlite3_int64)time(NULL)))
 		goto out;
 	if (db_commit(db))
 		goto out;

@@ -14,8 +14,11 @@
  * finished job).  job_import() merges a bundle into the main database in
  * one transaction; the job id makes a second import change nothing.
  *
+ * Running a job is jobrun.h's (above the executor); this is the format
+ * and the import, below it.
+ *
  * Ownership: struct job_spec owns its strings (job_spec_release);
- * struct job_result owns status (job_result_release).
+ * struct job_bundle its (job_bundle_release).
  */
 #ifndef PWB_JOB_H
 #define PWB_JOB_H
@@ -24,6 +27,7 @@
 #include <stddef.h>
 
 #include "ctx.h"
+#include "exec/exec.h"
 #include "kbuild.h"
 #include "suite.h"
 #include "suiterun.h"
@@ -62,34 +66,38 @@ int job_spec_write(const struct job_spec *j, const char *path);
 /* A fresh random job id (32 hex digits; caller frees). */
 char *job_new_id(void);
 
-struct job_result {
-	int exit;		/* as pwb run: 0, 1, 2 no kernel, 3, 130 */
-	char *status;		/* ok, failed, no-kernel, infra-error, interrupted */
-	long build_id;		/* -1: none */
-	int any_fail, any_infra, interrupted;
+/* How a job ended, as its bundle and the jobs table say it. */
+enum job_status {
+	JOB_OK,			/* built; every run passed */
+	JOB_FAILED,		/* a run failed (the kernel's doing) */
+	JOB_NO_KERNEL,		/* no kernel to boot (outcome says whose
+				 * fault: the code's, the machine's) */
+	JOB_INFRA_ERROR,
+	JOB_INTERRUPTED,
 };
-void job_result_release(struct job_result *r);
+const char *job_status_name(enum job_status s);
+/* 0, or -1 (quietly) for a string that is none of them */
+int job_status_parse(const char *s, enum job_status *out);
 
-/*
- * Run j here, on ctx->db, through the executor's local backend (exec.h).
- * s is the suite, loaded by the caller (suite jobs; NULL for build jobs);
- * progress: a progress line for builds on stderr.  Returns 0 when the job
- * ran (r->exit says how it went), -1 when nothing could be recorded
- * (database).
- */
-int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
-		const struct suite *s, int progress, struct job_result *r);
-
-/* `pwb job run`: execute the spec at spec_path into bundle directory out
- * (created; must not hold a finished bundle).  Returns the job's exit. */
-int job_run_bundle(struct pwb_ctx *ctx, const char *spec_path,
-		   const char *out);
+struct job_result {
+	enum job_status status;
+	enum exec_status outcome;	/* the executor's: EXEC_DONE,
+					 * EXEC_NO_KERNEL, EXEC_INFRA or
+					 * EXEC_INTERRUPTED */
+	long build_id;		/* -1: none */
+};
 
 /* A finished bundle's result.json (owned strings: job_bundle_release). */
 struct job_bundle {
-	char *id, *kind, *status;
-	int exit;
+	char *id, *kind;
+	enum job_status status;
+	enum exec_status outcome;	/* as struct job_result's */
 };
+/* Write dir/result.json for a job that finished (atomically: it is what
+ * says the bundle is whole): 0, or -1 said. */
+int job_bundle_write_result(const char *dir, const char *job_id,
+			    const char *kind, const struct job_result *r,
+			    long seconds);
 /* 0 when dir holds a finished bundle, -1 when not (nothing printed). */
 int job_bundle_result(const char *dir, struct job_bundle *b);
 void job_bundle_release(struct job_bundle *b);

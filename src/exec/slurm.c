@@ -299,7 +299,7 @@ static int needs_retry(const char *dir)
 	int retry = 1;
 
 	if (d && !job_bundle_result(d, &b)) {
-		retry = !strcmp(b.status, "infra-error");
+		retry = b.status == JOB_INFRA_ERROR;
 		job_bundle_release(&b);
 	}
 	free(d);
@@ -395,21 +395,24 @@ static void spec_from_req(struct job_spec *j, const struct slurm_run *r,
 	forward_settings(ctx, j);
 }
 
-/*
- * A failed build bundle's exit (job.c writes it as pwb build's, docs/cli.md:
- * a file format between pwb processes) as the outcome of its requests.
- */
-static void build_outcome(struct sbuild *b, int exit)
+/* A build job that did not give a kernel to boot: its bundle's status and
+ * outcome (job.h) as the outcome of its requests. */
+static void build_outcome(struct sbuild *b, enum job_status st,
+			  enum exec_status outcome)
 {
 	b->failed = 1;
-	b->any_fail = exit == 1;
-	b->no_kernel = exit == 2;
-	switch (exit) {
-	case 0: case 1: b->status = EXEC_DONE; break;
-	case 2: b->status = EXEC_NO_KERNEL; break;
-	case 3: b->status = EXEC_INFRA; break;
-	case 130: b->status = EXEC_INTERRUPTED; break;
-	default: b->status = EXEC_ERROR; break;
+	b->any_fail = st == JOB_FAILED;
+	b->no_kernel = outcome == EXEC_NO_KERNEL;
+	switch (outcome) {
+	case EXEC_DONE:
+	case EXEC_NO_KERNEL:
+	case EXEC_INFRA:
+	case EXEC_INTERRUPTED:
+		b->status = outcome;
+		break;
+	default:
+		b->status = EXEC_ERROR;
+		break;
 	}
 }
 
@@ -432,7 +435,7 @@ static int import_build(sqlite3 *db, const char *d, struct sbuild *b)
 			job_spec_release(&bs);
 		}
 		free(sp);
-		build_outcome(b, 3);
+		build_outcome(b, JOB_INFRA_ERROR, EXEC_INFRA);
 		error("the build job in %s did not finish in %d attempts", d,
 		      b->attempt);
 		return 0;
@@ -444,10 +447,10 @@ static int import_build(sqlite3 *db, const char *d, struct sbuild *b)
 	b->id = got.build_id;
 	job_imported_release(&got);
 	if (!job_bundle_result(bundle, &info)) {
-		if (strcmp(info.status, "ok")) {
-			build_outcome(b, info.exit ? info.exit : 3);
+		if (info.status != JOB_OK) {
+			build_outcome(b, info.status, info.outcome);
 			notice("the build of %.12s on the cluster ended %s",
-			       b->req->commit, info.status);
+			       b->req->commit, job_status_name(info.status));
 		}
 		job_bundle_release(&info);
 	}
