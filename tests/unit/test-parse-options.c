@@ -215,7 +215,10 @@ static void test_unknown_options(void **state)
 	assert_parse_error(parse("a", "--json", "--jason", NULL),
 			   "unknown option '--jason'");
 	/* a flag takes no value */
-	assert_parse_error(parse("--json=1", NULL), "'--json=1'");
+	assert_parse_error(parse("--json=1", NULL), "--json takes no value");
+	assert_parse_error(parse("a", "--verbose=", NULL), "--verbose takes no value");
+	assert_parse_error(parse("--help=1", NULL), "--help takes no value");
+	assert_parse_error(parse("--verb=1", NULL), "--verb takes no value");
 	/* a unique prefix of a long option is that option (getopt_long's
 	 * abbreviations); a prefix of two is unknown */
 	assert_int_equal(parse("--verb", "--tr=a", NULL), 0);
