@@ -91,6 +91,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpwb.a
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libpwb.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
 
+# A unit test of a command-layer file, tests/unit/test-X.c for src/cli/X.c,
+# links that one object beside the library (listed here; the rest of
+# src/cli/ is never linked into a unit test).
+UNIT_CLI := parse-options
+UNIT_CLI_BINS := $(patsubst %,$(BUILD)/tests/test-%,$(UNIT_CLI))
+$(UNIT_CLI_BINS): $(BUILD)/tests/test-%: tests/unit/test-%.c $(BUILD)/cli/%.o $(BUILD)/libpwb.a
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/cli/$*.o $(BUILD)/libpwb.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+
 # libFuzzer targets (clang): build-fuzz/fuzz/fuzz-*; ci/fuzz.sh runs them.
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))

@@ -144,6 +144,11 @@ int parse_options(int argc, char **argv, const char *const *usage,
 
 			if (c == ':')
 				snprintf(msg, sizeof(msg), "%s needs a value", what);
+			else if (optopt && starts_with(what, "--") &&
+				 strchr(what, '='))
+				/* a known flag given a value (optopt: its val) */
+				snprintf(msg, sizeof(msg), "%.*s takes no value",
+					 (int)(strchr(what, '=') - what), what);
 			else if (optopt && optopt < 256)
 				snprintf(msg, sizeof(msg), "unknown option '-%c'",
 					 optopt);

@@ -90,7 +90,18 @@ void buf_addch(struct buf *b, int c)
 
 void buf_addbuf(struct buf *b, const struct buf *other)
 {
-	buf_add(b, other->buf, other->len);
+	size_t len = other->len;
+
+	if (!len)
+		return;
+	/*
+	 * Grow first, then read other->buf: when other is b, growing may
+	 * move its bytes (as git's strbuf_addbuf).
+	 */
+	buf_grow(b, len);
+	memcpy(b->buf + b->len, other->buf, len);
+	b->len += len;
+	b->buf[b->len] = '\0';
 }
 
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)

@@ -35,6 +35,7 @@ void buf_setlen(struct buf *b, size_t len);
 void buf_add(struct buf *b, const void *data, size_t len);
 void buf_addstr(struct buf *b, const char *s);
 void buf_addch(struct buf *b, int c);
+/* other may be b itself (b doubles); buf_add's data must not point into b. */
 void buf_addbuf(struct buf *b, const struct buf *other);
 void buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
