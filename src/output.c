@@ -1,4 +1,5 @@
 #include "output.h"
+#include "boot.h"
 #include "kbuild.h"
 #include "lore.h"
 #include "triage.h"
@@ -233,4 +234,41 @@ json_t *json_build(const struct kbuild_result *r)
 	json_object_set_new(o, "bzimage", json_text(r->bzimage));
 	json_object_set_new(o, "error", json_text(r->error));
 	return o;
+}
+
+json_t *json_boot_run(const struct boot_run_result *r)
+{
+	const struct boot_result *b = &r->boot;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "status", json_text(boot_run_outcome_name(r->outcome)));
+	json_object_set_new(o, "end_status", b->end_status >= 0 ?
+			    json_integer(b->end_status) : json_null());
+	json_object_set_new(o, "accel", json_text(b->kvm ? "kvm" : "tcg"));
+	json_object_set_new(o, "seconds", json_real(b->run.seconds));
+	json_object_set_new(o, "start_seconds", b->start_seconds >= 0 ?
+			    json_real(b->start_seconds) : json_null());
+	json_object_set_new(o, "qemu", json_text(b->qemu_version));
+	json_object_set_new(o, "error", json_text(b->error));
+	json_object_set_new(o, "findings", json_findings(&b->triage));
+	if (r->built)
+		json_object_set_new(o, "build", json_build(&r->build));
+	return o;
+}
+
+void text_boot_run(FILE *f, const struct boot_run_result *r)
+{
+	const struct boot_result *b = &r->boot;
+
+	if (r->outcome == BOOT_RUN_INFRA_ERROR) {
+		fprintf(f, "boot %ld: infra-error\n", r->id);
+		return;
+	}
+	fprintf(f, "boot %ld: %s (%s, %.1f s)%s\n", r->id,
+		boot_run_outcome_name(r->outcome), b->kvm ? "kvm" : "tcg",
+		b->run.seconds, b->end_status >= 0 ? "" : ", /init did not finish");
+	if (b->end_status >= 0)
+		fprintf(f, "  /init command exit status %d\n", b->end_status);
+	text_findings(f, &b->triage);
 }

@@ -34,4 +34,10 @@ void text_findings(FILE *f, const struct triage *t);
 struct kbuild_result;
 json_t *json_build(const struct kbuild_result *r);
 
+/* A recorded boot_run (boot.h; r->id > 0): pwb boot --json's object
+ * (docs/cli.md), and its text. */
+struct boot_run_result;
+json_t *json_boot_run(const struct boot_run_result *r);
+void text_boot_run(FILE *f, const struct boot_run_result *r);
+
 #endif
