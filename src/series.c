@@ -486,85 +486,120 @@ static void fill_partial_rerolls(struct thread *t)
 	free(ord);
 }
 
-int thread_build(struct thread *t, char *data, size_t len,
-		 const struct thread_opts *opts)
-{
-	size_t i, sj;
-	int k, ret = 0;
-	GHashTable *ix = NULL;
-	long *memo = NULL;
+/*
+ * thread_build() in stages over one struct thread_builder: split the mbox,
+ * index the messages, link each to its parent, group patches and covers
+ * into series, find naked covers, fill partial rerolls, complete each
+ * series, attach the replies' trailers, order the series newest first.
+ * A stage that fails has said why; thread_release() frees what was made.
+ */
+struct thread_builder {
+	struct thread *t;
+	const struct thread_opts *opts;
+	GHashTable *ix;		/* msgid -> index + 1 (find_msg) */
+};
 
+static void thread_builder_init(struct thread_builder *b, struct thread *t,
+				char *data, size_t len,
+				const struct thread_opts *opts)
+{
+	memset(b, 0, sizeof(*b));
+	b->t = t;
+	b->opts = opts;
 	memset(t, 0, sizeof(*t));
 	t->data = data;
 	t->len = len;
 	t->root = -1;
-	if (mbox_split(data, len, opts->format, !opts->require_msgid, &t->mbox))
+}
+
+static void thread_builder_release(struct thread_builder *b)
+{
+	if (b->ix)
+		g_hash_table_destroy(b->ix);
+	memset(b, 0, sizeof(*b));
+}
+
+static int tb_split_mbox(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+
+	if (mbox_split(t->data, t->len, b->opts->format,
+		       !b->opts->require_msgid, &t->mbox))
 		return -1;
 	t->msgs = xcalloc(t->mbox.nr, sizeof(*t->msgs));
-	ix = g_hash_table_new(g_str_hash, g_str_equal);
+	return 0;
+}
+
+/*
+ * Parse every message, check it, and index it by Message-ID; an identical
+ * second copy is marked ignored (role -1), a different one is an error.
+ */
+static int tb_index_messages(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+	size_t i;
+
+	b->ix = g_hash_table_new(g_str_hash, g_str_equal);
 	for (i = 0; i < t->mbox.nr; i++) {
 		struct tmsg *m = &t->msgs[i];
 		const struct mbox_msg *mm = &t->mbox.msgs[i];
+		char why[128];
+		long j;
 
 		m->parent = -1;
 		mailinfo_init(&m->mi);
-		if (mail_parse(mm->data + mm->hdr, mm->len - mm->hdr, &m->mail)) {
-			ret = error("message %zu of the thread cannot be "
-				    "parsed", i + 1);
-			goto out;
-		}
+		if (mail_parse(mm->data + mm->hdr, mm->len - mm->hdr, &m->mail))
+			return error("message %zu of the thread cannot be "
+				     "parsed", i + 1);
 		t->nr++;
-		{
-			char why[128];
-
-			if (mail_check_caps(&m->mail, why, sizeof(why))) {
-				ret = error("message %zu of the thread (<%.80s>): "
-					    "%s; nothing stored", i + 1,
-					    m->mail.msgid, why);
-				goto out;
-			}
-		}
+		if (mail_check_caps(&m->mail, why, sizeof(why)))
+			return error("message %zu of the thread (<%.80s>): "
+				     "%s; nothing stored", i + 1,
+				     m->mail.msgid, why);
 		if (m->mail.msgid_derived) {
-			if (opts->require_msgid) {
-				ret = error("message %zu of the thread (\"%.60s\") "
-					    "has no Message-ID", i + 1,
-					    m->mail.subject);
-				goto out;
-			}
+			if (b->opts->require_msgid)
+				return error("message %zu of the thread "
+					     "(\"%.60s\") has no Message-ID",
+					     i + 1, m->mail.subject);
 			notice("message %zu (\"%.60s\") has no Message-ID; "
 			       "using <%s>", i + 1, m->mail.subject,
 			       m->mail.msgid);
 		}
-		if (find_msg(ix, m->mail.msgid) >= 0) {
+		j = find_msg(b->ix, m->mail.msgid);
+		if (j >= 0) {
 			/* an identical copy (a re-delivery) is harmless */
-			long j = find_msg(ix, m->mail.msgid);
-
 			if (t->msgs[j].mail.raw_len != m->mail.raw_len ||
 			    memcmp(t->msgs[j].mail.raw, m->mail.raw,
-				   m->mail.raw_len)) {
-				ret = error("duplicate Message-ID <%s> with "
-					    "different content in the thread",
-					    m->mail.msgid);
-				goto out;
-			}
+				   m->mail.raw_len))
+				return error("duplicate Message-ID <%s> with "
+					     "different content in the thread",
+					     m->mail.msgid);
 			notice("message <%s> appears twice; using the first",
 			       m->mail.msgid);
 			m->role = -1; /* ignored below */
 		} else {
-			g_hash_table_insert(ix, m->mail.msgid,
+			g_hash_table_insert(b->ix, m->mail.msgid,
 					    GSIZE_TO_POINTER((size_t)i + 1));
 		}
 		subject_parse(m->mail.subject, &m->si);
 	}
+	return 0;
+}
 
-	/* parents: In-Reply-To, else the nearest known References entry */
+/* Parents: In-Reply-To, else the nearest known References entry; the
+ * root is the first message without one. */
+static void tb_link_parents(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+	size_t i;
+
 	for (i = 0; i < t->nr; i++) {
 		struct tmsg *m = &t->msgs[i];
-		long p = find_msg(ix, m->mail.in_reply_to);
+		long p = find_msg(b->ix, m->mail.in_reply_to);
 		size_t r = m->mail.nrefs;
 
 		while (p < 0 && r--)
-			p = find_msg(ix, m->mail.refs[r]);
+			p = find_msg(b->ix, m->mail.refs[r]);
 		if (p == (long)i)
 			p = -1;
 		m->parent = p;
@@ -574,8 +609,32 @@ int thread_build(struct thread *t, char *data, size_t len,
 	break_cycles(t);
 	if (t->root < 0)
 		t->root = 0;
+}
 
-	/* patches and cover letters */
+/* Patch i of its series: split, its message, its patch-id. */
+static void take_patch(struct thread *t, struct series *s, int idx, size_t i)
+{
+	struct tmsg *m = &t->msgs[i];
+	struct spatch *sp = &s->patches[idx - 1];
+	struct buf ds = BUF_INIT, df = BUF_INIT;
+
+	sp->msg = (long)i;
+	patch_split(m->mi.patch.buf, &ds, &df);
+	sp->diffstat = buf_detach(&ds, NULL);
+	sp->diff = buf_detach(&df, NULL);
+	strip_trailing_blank(&m->mi.message);
+	sp->message = xstrdup(m->mi.message.buf);
+	if (patch_id_stable(sp->diff, sp->patch_id))
+		sp->patch_id[0] = '\0';
+	m->role = ROLE_PATCH;
+}
+
+/* Patches and cover letters, into a series per version. */
+static int tb_group_series(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+	size_t i;
+
 	for (i = 0; i < t->nr; i++) {
 		struct tmsg *m = &t->msgs[i];
 		struct series *s;
@@ -583,11 +642,10 @@ int thread_build(struct thread *t, char *data, size_t len,
 
 		if (m->role < 0 || !m->si.is_patch || m->si.is_reply)
 			continue;
-		if (m->mail.body_has_nul) {
-			ret = error("<%s> (\"%.60s\"): NUL bytes in the text of "
-				    "a patch", m->mail.msgid, m->mail.subject);
-			goto out;
-		}
+		if (m->mail.body_has_nul)
+			return error("<%s> (\"%.60s\"): NUL bytes in the text "
+				     "of a patch", m->mail.msgid,
+				     m->mail.subject);
 		/*
 		 * The patch keeps its bytes as sent, valid in the charset or
 		 * not (git mailinfo writes them so and git am applies them);
@@ -595,12 +653,11 @@ int thread_build(struct thread *t, char *data, size_t len,
 		 * and stored as text, has to be valid.
 		 */
 		mail_info(&m->mail, &m->mi);
-		if (m->mi.message_lossy) {
-			ret = error("<%s> (\"%.60s\"): text is not valid in its "
-				    "declared charset (in the message, before "
-				    "the patch)", m->mail.msgid, m->mail.subject);
-			goto out;
-		}
+		if (m->mi.message_lossy)
+			return error("<%s> (\"%.60s\"): text is not valid in "
+				     "its declared charset (in the message, "
+				     "before the patch)", m->mail.msgid,
+				     m->mail.subject);
 		idx = m->si.has_counter ? m->si.index : 1;
 		if (idx > 0 && !has_diff(m->mi.patch.buf)) {
 			notice("<%s> (\"%.60s\") has no diff; not taken as a "
@@ -624,28 +681,22 @@ int thread_build(struct thread *t, char *data, size_t len,
 			       idx, s->total, s->version, m->mail.msgid);
 			continue;
 		}
-		{
-			struct spatch *sp = &s->patches[idx - 1];
-			struct buf ds = BUF_INIT, df = BUF_INIT;
+		take_patch(t, s, idx, i);
+	}
+	if (!t->nseries)
+		return error("no patches in the thread of <%s>",
+			     t->msgs[t->root].mail.msgid);
+	return 0;
+}
 
-			sp->msg = (long)i;
-			patch_split(m->mi.patch.buf, &ds, &df);
-			sp->diffstat = buf_detach(&ds, NULL);
-			sp->diff = buf_detach(&df, NULL);
-			strip_trailing_blank(&m->mi.message);
-			sp->message = xstrdup(m->mi.message.buf);
-			if (patch_id_stable(sp->diff, sp->patch_id))
-				sp->patch_id[0] = '\0';
-			m->role = ROLE_PATCH;
-		}
-	}
-	if (!t->nseries) {
-		ret = error("no patches in the thread of <%s>",
-			    t->msgs[t->root].mail.msgid);
-		goto out;
-	}
-	find_naked_covers(t);
-	fill_partial_rerolls(t);
+/* Which series are complete (a missing patch's msg is -1), their subject
+ * and their base-commit:/prerequisite-patch-id: lines. */
+static void tb_complete_series(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+	size_t i;
+	int k;
+
 	for (i = 0; i < t->nseries; i++) {
 		struct series *s = &t->series[i];
 
@@ -668,15 +719,23 @@ int thread_build(struct thread *t, char *data, size_t len,
 			series_meta(s, t->msgs[s->patches[k].msg].mi.patch.buf);
 		}
 	}
-	/* trailers from replies */
-	memo = xmalloc((t->nr ? t->nr : 1) * sizeof(*memo));
+}
+
+/* The trailers of every reply, to the patch it is under, or to every
+ * patch of each series whose cover letter it is under. */
+static void tb_attach_trailers(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+	long *memo = xmalloc((t->nr ? t->nr : 1) * sizeof(*memo));
+	size_t i, sj;
+	int k;
+
 	for (i = 0; i < t->nr; i++)
 		memo[i] = -2;
 	for (i = 0; i < t->nr; i++) {
 		struct trailer *tr = NULL;
 		size_t ntr = 0;
 		long owner;
-		struct series *s;
 
 		if (t->msgs[i].role != ROLE_OTHER)
 			continue;
@@ -688,7 +747,8 @@ int thread_build(struct thread *t, char *data, size_t len,
 		drop_mismatched(&t->msgs[i], tr, &ntr);
 		/* every series the message is in (a partial reroll shares) */
 		for (sj = 0; sj < t->nseries; sj++) {
-			s = &t->series[sj];
+			struct series *s = &t->series[sj];
+
 			for (k = 0; k < s->total; k++)
 				if (s->patches[k].msg >= 0 &&
 				    (s->cover == owner || s->patches[k].msg == owner))
@@ -696,11 +756,35 @@ int thread_build(struct thread *t, char *data, size_t len,
 		}
 		trailers_free(tr, ntr);
 	}
-	qsort(t->series, t->nseries, sizeof(*t->series), cmp_series);
-out:
 	free(memo);
-	if (ix)
-		g_hash_table_destroy(ix);
+}
+
+/* Newest version first. */
+static void tb_order_series(struct thread_builder *b)
+{
+	qsort(b->t->series, b->t->nseries, sizeof(*b->t->series), cmp_series);
+}
+
+int thread_build(struct thread *t, char *data, size_t len,
+		 const struct thread_opts *opts)
+{
+	struct thread_builder b;
+	int ret = -1;
+
+	thread_builder_init(&b, t, data, len, opts);
+	if (tb_split_mbox(&b) || tb_index_messages(&b))
+		goto out;
+	tb_link_parents(&b);
+	if (tb_group_series(&b))
+		goto out;
+	find_naked_covers(t);
+	fill_partial_rerolls(t);
+	tb_complete_series(&b);
+	tb_attach_trailers(&b);
+	tb_order_series(&b);
+	ret = 0;
+out:
+	thread_builder_release(&b);
 	return ret;
 }
 
