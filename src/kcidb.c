@@ -151,10 +151,15 @@ out:
 static json_t *checkout(sqlite3 *db, const struct check_report *r,
 			const char *origin, const char *lore_base)
 {
-	json_t *o = json_object(), *misc = json_object();
-	char *name = r->repo_path ? tree_name_of(db, r->repo_path) : NULL;
+	json_t *o, *misc;
+	char *name = NULL;
 	char hash[80];
 
+	/* a database error fails the report, as patchset_hash's does */
+	if (r->repo_path && tree_name_of(db, r->repo_path, &name))
+		return NULL;
+	o = json_object();
+	misc = json_object();
 	json_object_set_new(o, "id", json_sprintf("%s:check%ld", origin, r->id));
 	json_object_set_new(o, "origin", json_string(origin));
 	if (name)

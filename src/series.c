@@ -1,4 +1,5 @@
 #include "series.h"
+#include "patch-ids.h"
 #include "util/util.h"
 
 #include <ctype.h>
@@ -132,497 +133,6 @@ void subject_info_release(struct subject_info *si)
 	free(si->prefixes);
 	free(si->title);
 	memset(si, 0, sizeof(*si));
-}
-
-/* ---- trailers ---- */
-
-static char *normalise_kind(const char *k, size_t n)
-{
-	char *r = xstrndup(k, n);
-	size_t i;
-
-	r[0] = (char)toupper((unsigned char)r[0]);
-	for (i = 1; i < n; i++)
-		r[i] = (char)tolower((unsigned char)r[i]);
-	return r;
-}
-
-/*
- * Outlook writes "Name <a@b<mailto:a@b>>": when the mailto: target is the
- * address before it, drop it (b4 does the same), in place.
- */
-static void unmangle_mailto(char *v)
-{
-	char *m = strstr(v, "<mailto:"), *lt, *gt;
-	size_t alen;
-
-	if (!m || !(gt = strchr(m, '>')))
-		return;
-	*m = '\0';
-	lt = strrchr(v, '<');
-	*m = '<';
-	if (!lt)
-		return;
-	alen = (size_t)(m - lt - 1);
-	if ((size_t)(gt - m - 8) != alen || strncasecmp(lt + 1, m + 8, alen))
-		return;
-	memmove(m, gt + 1, strlen(gt + 1) + 1);
-}
-
-/* "Kind-by: Person <addr>", "Fixes: <sha> (\"subject\")", "Link: URL". */
-static int parse_trailer(const char *line, size_t len, char **kind,
-			 char **person)
-{
-	size_t i = 0, klen, vstart;
-	const char *v;
-	size_t vlen;
-
-	if (!len || !isalpha((unsigned char)line[0]))
-		return 0;
-	while (i < len && (isalnum((unsigned char)line[i]) || line[i] == '-'))
-		i++;
-	if (i == len || line[i] != ':' || i + 1 >= len || line[i + 1] != ' ')
-		return 0;
-	klen = i;
-	vstart = i + 2;
-	while (vstart < len && line[vstart] == ' ')
-		vstart++;
-	v = line + vstart;
-	vlen = len - vstart;
-	while (vlen && isspace((unsigned char)v[vlen - 1]))
-		vlen--;
-	if (!vlen)
-		return 0;
-	if (klen > 3 && !strncasecmp(line + klen - 3, "-by", 3)) {
-		const char *lt = memchr(v, '<', vlen);
-		const char *at = memchr(v, '@', vlen);
-
-		if (klen == 13 && !strncasecmp(line, "Signed-off-by", 13))
-			return 0; /* the author's business, never collected */
-		if (!lt || !at || at < lt || v[vlen - 1] != '>')
-			return 0;
-	} else if ((klen == 4 && !strncasecmp(line, "Link", 4)) ||
-		   (klen == 6 && !strncasecmp(line, "Closes", 6))) {
-		/* b4 0.13 and later collect these from replies too */
-		if (!(vlen > 8 && !strncmp(v, "https://", 8)) &&
-		    !(vlen > 7 && !strncmp(v, "http://", 7)))
-			return 0;
-		if (memchr(v, ' ', vlen))
-			return 0;
-	} else if (klen == 5 && !strncasecmp(line, "Fixes", 5)) {
-		size_t h = 0;
-
-		while (h < vlen && isxdigit((unsigned char)v[h]))
-			h++;
-		if (h < 8 || h >= vlen || v[h] != ' ')
-			return 0;
-	} else {
-		return 0;
-	}
-	*kind = normalise_kind(line, klen);
-	*person = xstrndup(v, vlen);
-	unmangle_mailto(*person);
-	return 1;
-}
-
-/*
- * The address of a "Name <addr>" trailer (newly allocated, lower case),
- * or NULL when it has none.
- */
-char *trailer_address(const char *person)
-{
-	const char *lt = strrchr(person, '<'), *gt;
-	char *r;
-	size_t i;
-
-	if (!lt || !(gt = strchr(lt, '>')) || gt == lt + 1)
-		return NULL;
-	r = xstrndup(lt + 1, (size_t)(gt - lt - 1));
-	for (i = 0; r[i]; i++)
-		r[i] = (char)tolower((unsigned char)r[i]);
-	return r;
-}
-
-void trailers_extract(const char *body, const char *from_msgid,
-		      struct trailer **arr, size_t *nr)
-{
-	const char *p = body;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t l = nl ? (size_t)(nl - p) : strlen(p);
-		const char *q = p;
-		char *kind, *person;
-		size_t i;
-		int dup = 0;
-
-		/* "-- " starts a signature: nothing after it is a trailer */
-		if (l == 3 && !memcmp(p, "-- ", 3))
-			break;
-		while (q < p + l && (*q == ' ' || *q == '\t'))
-			q++;
-		if (q < p + l && *q == '>') {
-			p = nl ? nl + 1 : p + l;
-			continue;
-		}
-		if (parse_trailer(p, l, &kind, &person)) {
-			for (i = 0; i < *nr; i++)
-				if (!strcmp((*arr)[i].kind, kind) &&
-				    !strcmp((*arr)[i].person, person))
-					dup = 1;
-			if (dup) {
-				free(kind);
-				free(person);
-			} else {
-				*arr = xrealloc(*arr, (*nr + 1) * sizeof(**arr));
-				(*arr)[*nr].kind = kind;
-				(*arr)[*nr].person = person;
-				(*arr)[*nr].from_msgid = from_msgid;
-				(*nr)++;
-			}
-		}
-		p = nl ? nl + 1 : p + l;
-	}
-}
-
-void trailers_free(struct trailer *arr, size_t nr)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++) {
-		free(arr[i].kind);
-		free(arr[i].person);
-	}
-	free(arr);
-}
-
-/* ---- diffs ---- */
-
-static int hunk_counts(const char *line, int *before, int *after)
-{
-	const char *p = line + 4; /* "@@ -" */
-	char *end;
-	long a, b;
-
-	strtol(p, &end, 10);
-	if (end == p)
-		return 0;
-	a = 1;
-	if (*end == ',')
-		a = strtol(end + 1, &end, 10);
-	if (strncmp(end, " +", 2))
-		return 0;
-	p = end + 2;
-	strtol(p, &end, 10);
-	if (end == p)
-		return 0;
-	b = 1;
-	if (*end == ',')
-		b = strtol(end + 1, &end, 10);
-	if (a < 0 || b < 0 || a > 100000000 || b > 100000000)
-		return 0;
-	*before = (int)a;
-	*after = (int)b;
-	return 1;
-}
-
-static void add_sum(unsigned char *result, const unsigned char *h)
-{
-	unsigned carry = 0;
-	int i;
-
-	for (i = 0; i < 20; i++) {
-		carry += result[i] + h[i];
-		result[i] = (unsigned char)carry;
-		carry >>= 8;
-	}
-}
-
-static void flush_file(GChecksum *ck, unsigned char *result)
-{
-	unsigned char h[20];
-	gsize hl = sizeof(h);
-
-	g_checksum_get_digest(ck, h, &hl);
-	g_checksum_reset(ck);
-	add_sum(result, h);
-}
-
-/* git's scan_hunk_header(), its partial results on bad input included */
-static void scan_hunk_header(const char *p, int *before, int *after)
-{
-	static const char digits[] = "0123456789";
-	const char *q = p + 4, *r;
-	size_t n = strspn(q, digits);
-
-	if (q[n] == ',') {
-		q += n + 1;
-		*before = atoi(q);
-		n = strspn(q, digits);
-	} else {
-		*before = 1;
-	}
-	if (n == 0 || q[n] != ' ' || q[n + 1] != '+')
-		return;
-	r = q + n + 2;
-	n = strspn(r, digits);
-	if (r[n] == ',') {
-		r += n + 1;
-		*after = atoi(r);
-	} else {
-		*after = 1;
-	}
-}
-
-/* A line that starts another commit for git patch-id: "<hex40>",
- * "commit <hex40>" or "From <hex40>". */
-static int starts_commit(const char *line)
-{
-	const char *p = line;
-	int i;
-
-	if (!skip_prefix(line, "commit ", &p))
-		skip_prefix(line, "From ", &p);
-	for (i = 0; i < 40; i++)
-		if (!isxdigit((unsigned char)p[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * As git 2.39's get_one_patchid() with --stable, for the first commit of
- * the text: white space taken out, "\ No newline" lines skipped, the
- * index line's object names hashed in place of a binary patch's data.
- */
-int patch_id_stable(const char *diff, char out[41])
-{
-	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
-	unsigned char result[20] = { 0 };
-	const char *p = diff;
-	int before = -1, after = -1, seen = 0, binary = 0;
-	char pre[65] = "", post[65] = "";
-	char *line = NULL;
-	size_t cap = 0;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t l = nl ? (size_t)(nl + 1 - p) : strlen(p);
-		size_t i, n = 0;
-		const char *v;
-
-		if (l + 1 > cap) {
-			cap = l + 1;
-			line = xrealloc(line, cap);
-		}
-		memcpy(line, p, l);
-		line[l] = '\0';
-		p += l;
-
-		if (starts_with(line, "\\ ") && l > 12)
-			continue;
-		if (starts_commit(line)) {
-			if (seen)
-				break;
-			continue;
-		}
-		if (!seen && !starts_with(line, "diff "))
-			continue;
-		if (before == -1) {
-			if (starts_with(line, "GIT binary patch") ||
-			    starts_with(line, "Binary files")) {
-				binary = 1;
-				before = 0;
-				g_checksum_update(ck, (const guchar *)pre, strlen(pre));
-				g_checksum_update(ck, (const guchar *)post, strlen(post));
-				flush_file(ck, result);
-				continue;
-			}
-			if (skip_prefix(line, "index ", &v)) {
-				char *e1 = strstr(line, ".."), *e2 = NULL;
-
-				if (e1)
-					e2 = strchr(e1, ' ');
-				if (!e2)
-					e2 = line + l - 1;
-				if (e1) {
-					*e1 = *e2 = '\0';
-					g_strlcpy(pre, v, sizeof(pre));
-					g_strlcpy(post, e1 + 2, sizeof(post));
-				}
-				continue;
-			}
-			if (starts_with(line, "--- "))
-				before = after = 1;
-			else if (!isalpha((unsigned char)line[0]))
-				break;
-		}
-		if (binary) {
-			if (starts_with(line, "diff ")) {
-				binary = 0;
-				before = -1;
-			}
-			continue;
-		}
-		if (before == 0 && after == 0) {
-			if (starts_with(line, "@@ -")) {
-				scan_hunk_header(line, &before, &after);
-				continue;
-			}
-			if (!starts_with(line, "diff "))
-				break;
-			flush_file(ck, result);
-			before = after = -1;
-		}
-		if (line[0] == '-' || line[0] == ' ')
-			before--;
-		if (line[0] == '+' || line[0] == ' ')
-			after--;
-		for (i = 0; i < l; i++)
-			if (!isspace((unsigned char)line[i]))
-				line[n++] = line[i];
-		seen += (int)n;
-		g_checksum_update(ck, (const guchar *)line, n);
-	}
-	flush_file(ck, result);
-	g_checksum_free(ck);
-	free(line);
-	if (!seen)
-		return -1;
-	hex_encode(out, result, 20);
-	return 0;
-}
-
-static int is_diff_start(const char *p, size_t l)
-{
-	return (l >= 5 && !memcmp(p, "diff ", 5)) ||
-	       (l >= 7 && !memcmp(p, "Index: ", 7)) ||
-	       (l >= 4 && !memcmp(p, "--- ", 4));
-}
-
-/*
- * A line of a GIT binary patch after its header: "literal N", "delta N",
- * a base85 line (length character A-Za-z, then 5-character groups), or
- * the blank line that ends a literal/delta (state 2: after data).
- */
-static int binary_line(const char *p, size_t l, int state)
-{
-	if (l == 0)
-		return state == 2;
-	if ((l > 8 && !memcmp(p, "literal ", 8)) ||
-	    (l > 6 && !memcmp(p, "delta ", 6)))
-		return 1;
-	return l >= 6 && (l - 1) % 5 == 0 && isalpha((unsigned char)p[0]);
-}
-
-void patch_split(const char *patch, struct buf *diffstat, struct buf *diff)
-{
-	const char *p = patch, *end = patch + strlen(patch);
-	const char *good_end;
-	int before = 0, after = 0, in_header = 0, in_binary = 0;
-
-	/* the "---" separator line, then the diffstat */
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-		if (is_diff_start(p, l) && !(l >= 3 && !memcmp(p, "---", 3) &&
-					     (l == 3 || isspace((unsigned char)p[3])) &&
-					     !(l > 4 && p[3] == ' ' &&
-					       !isspace((unsigned char)p[4]))))
-			break;
-		if (!(p == patch && l >= 3 && !memcmp(p, "---", 3)))
-			buf_add(diffstat, p, nl ? l + 1 : l);
-		p = nl ? nl + 1 : end;
-	}
-	/* blank lines around it go, the first line keeps its leading space
-	 * (" f.c | 2 +-" as git writes it) */
-	{
-		size_t skip = 0, i;
-
-		for (i = 0; i < diffstat->len; i++) {
-			if (diffstat->buf[i] == '\n')
-				skip = i + 1;
-			else if (!isspace((unsigned char)diffstat->buf[i]))
-				break;
-		}
-		if (i == diffstat->len)
-			skip = diffstat->len;
-		memmove(diffstat->buf, diffstat->buf + skip, diffstat->len - skip + 1);
-		diffstat->len -= skip;
-	}
-	buf_rtrim(diffstat);
-	if (diffstat->len)
-		buf_addch(diffstat, '\n');
-
-	/* the diff: keep file headers and whole hunks, stop at anything else */
-	good_end = p;
-	{
-		const char *start = p;
-
-		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			const char *next = nl ? nl + 1 : end;
-
-			if (before > 0 || after > 0) {
-				if (l == 0 || p[0] == ' ') {
-					before--, after--;
-				} else if (p[0] == '-') {
-					before--;
-				} else if (p[0] == '+') {
-					after--;
-				} else if (p[0] != '\\') {
-					break;
-				}
-				good_end = next;
-			} else if (l >= 4 && !memcmp(p, "@@ -", 4)) {
-				char *tmp = xstrndup(p, l);
-				int ok = hunk_counts(tmp, &before, &after);
-
-				free(tmp);
-				if (!ok)
-					break;
-				in_header = 0;
-				good_end = next;
-			} else if (l > 0 && p[0] == '\\') {
-				good_end = next; /* "\ No newline at end of file" */
-			} else if (is_diff_start(p, l)) {
-				in_header = 1;
-				in_binary = 0;
-				good_end = next;
-			} else if (in_binary && binary_line(p, l, in_binary)) {
-				/* literal/delta, base85 lines, a blank after each */
-				in_binary = l ? 2 : 1;
-				good_end = next;
-			} else if (in_binary) {
-				break;
-			} else if (in_header && l > 0) {
-				if (l == 16 && !memcmp(p, "GIT binary patch", 16))
-					in_binary = 1;
-				good_end = next; /* index, mode, rename, binary */
-			} else {
-				break;
-			}
-			p = next;
-		}
-		buf_add(diff, start, (size_t)(good_end - start));
-	}
-	/* a binary patch at the end of the mail lost its final blank line
-	 * (git apply and libgit2 want one after each literal/delta) */
-	if (in_binary == 2) {
-		if (diff->len && diff->buf[diff->len - 1] != '\n')
-			buf_addch(diff, '\n');
-		buf_addch(diff, '\n');
-	}
-	/*
-	 * The text ended inside a hunk owing only context lines: blank context
-	 * lines that lost their space at the end of a mail (trailing blank
-	 * lines are cut from the text).  Give them back, as git apply reads an
-	 * empty line in a hunk, so the hunk stays whole.
-	 */
-	if (p >= end && before > 0 && before == after && before <= 1000)
-		while (before-- > 0)
-			buf_addch(diff, '\n');
 }
 
 /* ---- threads ---- */
@@ -976,85 +486,120 @@ static void fill_partial_rerolls(struct thread *t)
 	free(ord);
 }
 
-int thread_build(struct thread *t, char *data, size_t len,
-		 const struct thread_opts *opts)
-{
-	size_t i, sj;
-	int k, ret = 0;
-	GHashTable *ix = NULL;
-	long *memo = NULL;
+/*
+ * thread_build() in stages over one struct thread_builder: split the mbox,
+ * index the messages, link each to its parent, group patches and covers
+ * into series, find naked covers, fill partial rerolls, complete each
+ * series, attach the replies' trailers, order the series newest first.
+ * A stage that fails has said why; thread_release() frees what was made.
+ */
+struct thread_builder {
+	struct thread *t;
+	const struct thread_opts *opts;
+	GHashTable *ix;		/* msgid -> index + 1 (find_msg) */
+};
 
+static void thread_builder_init(struct thread_builder *b, struct thread *t,
+				char *data, size_t len,
+				const struct thread_opts *opts)
+{
+	memset(b, 0, sizeof(*b));
+	b->t = t;
+	b->opts = opts;
 	memset(t, 0, sizeof(*t));
 	t->data = data;
 	t->len = len;
 	t->root = -1;
-	if (mbox_split(data, len, opts->format, !opts->require_msgid, &t->mbox))
+}
+
+static void thread_builder_release(struct thread_builder *b)
+{
+	if (b->ix)
+		g_hash_table_destroy(b->ix);
+	memset(b, 0, sizeof(*b));
+}
+
+static int tb_split_mbox(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+
+	if (mbox_split(t->data, t->len, b->opts->format,
+		       !b->opts->require_msgid, &t->mbox))
 		return -1;
 	t->msgs = xcalloc(t->mbox.nr, sizeof(*t->msgs));
-	ix = g_hash_table_new(g_str_hash, g_str_equal);
+	return 0;
+}
+
+/*
+ * Parse every message, check it, and index it by Message-ID; an identical
+ * second copy is marked ignored (role -1), a different one is an error.
+ */
+static int tb_index_messages(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+	size_t i;
+
+	b->ix = g_hash_table_new(g_str_hash, g_str_equal);
 	for (i = 0; i < t->mbox.nr; i++) {
 		struct tmsg *m = &t->msgs[i];
 		const struct mbox_msg *mm = &t->mbox.msgs[i];
+		char why[128];
+		long j;
 
 		m->parent = -1;
 		mailinfo_init(&m->mi);
-		if (mail_parse(mm->data + mm->hdr, mm->len - mm->hdr, &m->mail)) {
-			ret = error("message %zu of the thread cannot be "
-				    "parsed", i + 1);
-			goto out;
-		}
+		if (mail_parse(mm->data + mm->hdr, mm->len - mm->hdr, &m->mail))
+			return error("message %zu of the thread cannot be "
+				     "parsed", i + 1);
 		t->nr++;
-		{
-			char why[128];
-
-			if (mail_check_caps(&m->mail, why, sizeof(why))) {
-				ret = error("message %zu of the thread (<%.80s>): "
-					    "%s; nothing stored", i + 1,
-					    m->mail.msgid, why);
-				goto out;
-			}
-		}
+		if (mail_check_caps(&m->mail, why, sizeof(why)))
+			return error("message %zu of the thread (<%.80s>): "
+				     "%s; nothing stored", i + 1,
+				     m->mail.msgid, why);
 		if (m->mail.msgid_derived) {
-			if (opts->require_msgid) {
-				ret = error("message %zu of the thread (\"%.60s\") "
-					    "has no Message-ID", i + 1,
-					    m->mail.subject);
-				goto out;
-			}
+			if (b->opts->require_msgid)
+				return error("message %zu of the thread "
+					     "(\"%.60s\") has no Message-ID",
+					     i + 1, m->mail.subject);
 			notice("message %zu (\"%.60s\") has no Message-ID; "
 			       "using <%s>", i + 1, m->mail.subject,
 			       m->mail.msgid);
 		}
-		if (find_msg(ix, m->mail.msgid) >= 0) {
+		j = find_msg(b->ix, m->mail.msgid);
+		if (j >= 0) {
 			/* an identical copy (a re-delivery) is harmless */
-			long j = find_msg(ix, m->mail.msgid);
-
 			if (t->msgs[j].mail.raw_len != m->mail.raw_len ||
 			    memcmp(t->msgs[j].mail.raw, m->mail.raw,
-				   m->mail.raw_len)) {
-				ret = error("duplicate Message-ID <%s> with "
-					    "different content in the thread",
-					    m->mail.msgid);
-				goto out;
-			}
+				   m->mail.raw_len))
+				return error("duplicate Message-ID <%s> with "
+					     "different content in the thread",
+					     m->mail.msgid);
 			notice("message <%s> appears twice; using the first",
 			       m->mail.msgid);
 			m->role = -1; /* ignored below */
 		} else {
-			g_hash_table_insert(ix, m->mail.msgid,
+			g_hash_table_insert(b->ix, m->mail.msgid,
 					    GSIZE_TO_POINTER((size_t)i + 1));
 		}
 		subject_parse(m->mail.subject, &m->si);
 	}
+	return 0;
+}
 
-	/* parents: In-Reply-To, else the nearest known References entry */
+/* Parents: In-Reply-To, else the nearest known References entry; the
+ * root is the first message without one. */
+static void tb_link_parents(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+	size_t i;
+
 	for (i = 0; i < t->nr; i++) {
 		struct tmsg *m = &t->msgs[i];
-		long p = find_msg(ix, m->mail.in_reply_to);
+		long p = find_msg(b->ix, m->mail.in_reply_to);
 		size_t r = m->mail.nrefs;
 
 		while (p < 0 && r--)
-			p = find_msg(ix, m->mail.refs[r]);
+			p = find_msg(b->ix, m->mail.refs[r]);
 		if (p == (long)i)
 			p = -1;
 		m->parent = p;
@@ -1064,8 +609,32 @@ int thread_build(struct thread *t, char *data, size_t len,
 	break_cycles(t);
 	if (t->root < 0)
 		t->root = 0;
+}
 
-	/* patches and cover letters */
+/* Patch i of its series: split, its message, its patch-id. */
+static void take_patch(struct thread *t, struct series *s, int idx, size_t i)
+{
+	struct tmsg *m = &t->msgs[i];
+	struct spatch *sp = &s->patches[idx - 1];
+	struct buf ds = BUF_INIT, df = BUF_INIT;
+
+	sp->msg = (long)i;
+	patch_split(m->mi.patch.buf, &ds, &df);
+	sp->diffstat = buf_detach(&ds, NULL);
+	sp->diff = buf_detach(&df, NULL);
+	strip_trailing_blank(&m->mi.message);
+	sp->message = xstrdup(m->mi.message.buf);
+	if (patch_id_stable(sp->diff, sp->patch_id))
+		sp->patch_id[0] = '\0';
+	m->role = ROLE_PATCH;
+}
+
+/* Patches and cover letters, into a series per version. */
+static int tb_group_series(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+	size_t i;
+
 	for (i = 0; i < t->nr; i++) {
 		struct tmsg *m = &t->msgs[i];
 		struct series *s;
@@ -1073,11 +642,10 @@ int thread_build(struct thread *t, char *data, size_t len,
 
 		if (m->role < 0 || !m->si.is_patch || m->si.is_reply)
 			continue;
-		if (m->mail.body_has_nul) {
-			ret = error("<%s> (\"%.60s\"): NUL bytes in the text of "
-				    "a patch", m->mail.msgid, m->mail.subject);
-			goto out;
-		}
+		if (m->mail.body_has_nul)
+			return error("<%s> (\"%.60s\"): NUL bytes in the text "
+				     "of a patch", m->mail.msgid,
+				     m->mail.subject);
 		/*
 		 * The patch keeps its bytes as sent, valid in the charset or
 		 * not (git mailinfo writes them so and git am applies them);
@@ -1085,12 +653,11 @@ int thread_build(struct thread *t, char *data, size_t len,
 		 * and stored as text, has to be valid.
 		 */
 		mail_info(&m->mail, &m->mi);
-		if (m->mi.message_lossy) {
-			ret = error("<%s> (\"%.60s\"): text is not valid in its "
-				    "declared charset (in the message, before "
-				    "the patch)", m->mail.msgid, m->mail.subject);
-			goto out;
-		}
+		if (m->mi.message_lossy)
+			return error("<%s> (\"%.60s\"): text is not valid in "
+				     "its declared charset (in the message, "
+				     "before the patch)", m->mail.msgid,
+				     m->mail.subject);
 		idx = m->si.has_counter ? m->si.index : 1;
 		if (idx > 0 && !has_diff(m->mi.patch.buf)) {
 			notice("<%s> (\"%.60s\") has no diff; not taken as a "
@@ -1114,28 +681,22 @@ int thread_build(struct thread *t, char *data, size_t len,
 			       idx, s->total, s->version, m->mail.msgid);
 			continue;
 		}
-		{
-			struct spatch *sp = &s->patches[idx - 1];
-			struct buf ds = BUF_INIT, df = BUF_INIT;
+		take_patch(t, s, idx, i);
+	}
+	if (!t->nseries)
+		return error("no patches in the thread of <%s>",
+			     t->msgs[t->root].mail.msgid);
+	return 0;
+}
 
-			sp->msg = (long)i;
-			patch_split(m->mi.patch.buf, &ds, &df);
-			sp->diffstat = buf_detach(&ds, NULL);
-			sp->diff = buf_detach(&df, NULL);
-			strip_trailing_blank(&m->mi.message);
-			sp->message = xstrdup(m->mi.message.buf);
-			if (patch_id_stable(sp->diff, sp->patch_id))
-				sp->patch_id[0] = '\0';
-			m->role = ROLE_PATCH;
-		}
-	}
-	if (!t->nseries) {
-		ret = error("no patches in the thread of <%s>",
-			    t->msgs[t->root].mail.msgid);
-		goto out;
-	}
-	find_naked_covers(t);
-	fill_partial_rerolls(t);
+/* Which series are complete (a missing patch's msg is -1), their subject
+ * and their base-commit:/prerequisite-patch-id: lines. */
+static void tb_complete_series(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+	size_t i;
+	int k;
+
 	for (i = 0; i < t->nseries; i++) {
 		struct series *s = &t->series[i];
 
@@ -1158,15 +719,23 @@ int thread_build(struct thread *t, char *data, size_t len,
 			series_meta(s, t->msgs[s->patches[k].msg].mi.patch.buf);
 		}
 	}
-	/* trailers from replies */
-	memo = xmalloc((t->nr ? t->nr : 1) * sizeof(*memo));
+}
+
+/* The trailers of every reply, to the patch it is under, or to every
+ * patch of each series whose cover letter it is under. */
+static void tb_attach_trailers(struct thread_builder *b)
+{
+	struct thread *t = b->t;
+	long *memo = xmalloc((t->nr ? t->nr : 1) * sizeof(*memo));
+	size_t i, sj;
+	int k;
+
 	for (i = 0; i < t->nr; i++)
 		memo[i] = -2;
 	for (i = 0; i < t->nr; i++) {
 		struct trailer *tr = NULL;
 		size_t ntr = 0;
 		long owner;
-		struct series *s;
 
 		if (t->msgs[i].role != ROLE_OTHER)
 			continue;
@@ -1178,7 +747,8 @@ int thread_build(struct thread *t, char *data, size_t len,
 		drop_mismatched(&t->msgs[i], tr, &ntr);
 		/* every series the message is in (a partial reroll shares) */
 		for (sj = 0; sj < t->nseries; sj++) {
-			s = &t->series[sj];
+			struct series *s = &t->series[sj];
+
 			for (k = 0; k < s->total; k++)
 				if (s->patches[k].msg >= 0 &&
 				    (s->cover == owner || s->patches[k].msg == owner))
@@ -1186,11 +756,35 @@ int thread_build(struct thread *t, char *data, size_t len,
 		}
 		trailers_free(tr, ntr);
 	}
-	qsort(t->series, t->nseries, sizeof(*t->series), cmp_series);
-out:
 	free(memo);
-	if (ix)
-		g_hash_table_destroy(ix);
+}
+
+/* Newest version first. */
+static void tb_order_series(struct thread_builder *b)
+{
+	qsort(b->t->series, b->t->nseries, sizeof(*b->t->series), cmp_series);
+}
+
+int thread_build(struct thread *t, char *data, size_t len,
+		 const struct thread_opts *opts)
+{
+	struct thread_builder b;
+	int ret = -1;
+
+	thread_builder_init(&b, t, data, len, opts);
+	if (tb_split_mbox(&b) || tb_index_messages(&b))
+		goto out;
+	tb_link_parents(&b);
+	if (tb_group_series(&b))
+		goto out;
+	find_naked_covers(t);
+	fill_partial_rerolls(t);
+	tb_complete_series(&b);
+	tb_attach_trailers(&b);
+	tb_order_series(&b);
+	ret = 0;
+out:
+	thread_builder_release(&b);
 	return ret;
 }
 

@@ -2,8 +2,8 @@
  * series: from the messages of a thread to patch series.
  *
  * subject_parse() reads "[RFC PATCH net-next v3 2/5] title" prefixes.
- * trailers_extract() finds Reviewed-by:/Acked-by:/... lines in a reply,
- * never in quoted text.  patch_id_stable() is `git patch-id --stable`.
+ * The trailers of replies are read by trailers.h, a patch's diff split
+ * and identified by patch-ids.h.
  *
  * thread_build() parses every message of an mbox, links replies to their
  * parents, recognises patches and cover letters, groups them by version
@@ -18,6 +18,7 @@
 #define PWB_SERIES_H
 
 #include "mail.h"
+#include "trailers.h"
 
 struct subject_info {
 	int is_reply;		/* Re:, Fwd:, Aw: ... */
@@ -33,26 +34,6 @@ struct subject_info {
 
 int subject_parse(const char *subject, struct subject_info *si);
 void subject_info_release(struct subject_info *si);
-
-struct trailer {
-	char *kind;		/* normalised: "Reviewed-by" */
-	char *person;
-	const char *from_msgid;	/* the reply it came from (not owned) */
-};
-
-/* Append the trailers found in body to *arr (grown with xrealloc). */
-void trailers_extract(const char *body, const char *from_msgid,
-		      struct trailer **arr, size_t *nr);
-void trailers_free(struct trailer *arr, size_t nr);
-/* The address of a "Name <addr>" trailer, lower case, malloc'd; or NULL. */
-char *trailer_address(const char *person);
-
-/* 40 hex digits + NUL into out; -1 when diff holds no diff. */
-int patch_id_stable(const char *diff, char out[41]);
-
-/* Split mailinfo's patch text into diffstat and diff (trailing junk such as
- * the "-- \n2.39.2" signature and base-commit: lines dropped). */
-void patch_split(const char *patch, struct buf *diffstat, struct buf *diff);
 
 struct tmsg {
 	struct mail mail;

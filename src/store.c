@@ -32,15 +32,9 @@ static int query_long(sqlite3 *db, const char *sql, const char *arg1,
 		db_bind_text(st, 1, arg1);
 	else
 		sqlite3_bind_int64(st, 1, arg2);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = db_row(db, st, "query");
+	if (rc > 0)
 		*out = (long)sqlite3_column_int64(st, 0);
-		rc = 1;
-	} else if (rc == SQLITE_DONE) {
-		rc = 0;
-	} else {
-		rc = db_error(db, "query");
-	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -59,14 +53,13 @@ static int thread_row(sqlite3 *db, const struct thread *t, const char *source,
 	for (i = 0; i < t->nr && *tid < 0; i++) {
 		sqlite3_reset(st);
 		db_bind_text(st, 1, t->msgs[i].mail.msgid);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			*tid = (long)sqlite3_column_int64(st, 0);
-		} else if (rc != SQLITE_DONE) {
-			db_error(db, "query");
+		rc = db_row(db, st, "query");
+		if (rc < 0) {
 			sqlite3_finalize(st);
 			return -1;
 		}
+		if (rc > 0)
+			*tid = (long)sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -233,7 +226,7 @@ static int store_one_series(sqlite3 *db, const struct thread *t,
 				   &t->msgs[s->patches[0].msg >= 0 ?
 					    s->patches[0].msg :
 					    t->root];
-	int k, ret = -1, found;
+	int k, ret = -1, found, rc;
 
 	*ntrailers = 0;
 	/* one row per (thread, version), even when its first message changes */
@@ -249,10 +242,13 @@ static int store_one_series(sqlite3 *db, const struct thread *t,
 			return -1;
 		sqlite3_bind_int64(q, 1, tid);
 		sqlite3_bind_int(q, 2, s->version);
-		found = sqlite3_step(q) == SQLITE_ROW;
-		if (found)
+		/* an error is not "no such series": that would add a second */
+		found = db_row(db, q, "find series");
+		if (found > 0)
 			*sid = (long)sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
+		if (found < 0)
+			return -1;
 	}
 	if (found) {
 		if (db_prepare(db, &st, "UPDATE series SET thread_id = ?, "
@@ -342,13 +338,15 @@ static int store_one_series(sqlite3 *db, const struct thread *t,
 				goto out;
 			sqlite3_bind_int64(q, 1, *sid);
 			sqlite3_bind_int(q, 2, k + 1);
-			if (sqlite3_step(q) != SQLITE_ROW) {
-				sqlite3_finalize(q);
-				db_error(db, "find patch");
-				goto out;
-			}
-			prow = (long)sqlite3_column_int64(q, 0);
+			rc = db_row(db, q, "find patch");
+			if (rc > 0)
+				prow = (long)sqlite3_column_int64(q, 0);
 			sqlite3_finalize(q);
+			if (rc == 0)
+				error("patch %d of series %ld is not there after "
+				      "storing it", k + 1, *sid);
+			if (rc <= 0)
+				goto out;
 		}
 		if (db_prepare(db, &tr, "INSERT OR IGNORE INTO trailers "
 			       "(patch_row, kind, person, from_msgid) "
@@ -498,12 +496,10 @@ int store_load_series(sqlite3 *db, long id, struct stored_series *s)
 		       "JOIN threads t ON t.id = s.thread_id WHERE s.id = ?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		if (rc == SQLITE_DONE)
+	rc = db_row(db, st, "load series");
+	if (rc <= 0) {
+		if (rc == 0)
 			error("no series with id %ld", id);
-		else
-			db_error(db, "load series");
 		goto out;
 	}
 	s->id = (long)sqlite3_column_int64(st, 0);

@@ -5,7 +5,9 @@
  * series version, patches, trailers) in one transaction: either all of it
  * is there afterwards or none of it.  Storing the same thread again adds
  * only new messages, updates series and patches in place and replaces the
- * trailers with the newly collected set; nothing is duplicated.
+ * trailers with the newly collected set; nothing is duplicated.  A
+ * lookup that fails (busy, I/O, interrupted) fails the store: it is never
+ * taken for "not stored yet", which would add a second row.
  *
  * struct stored_series is a series read back from the database; it owns
  * all its strings; stored_series_release() frees them.

@@ -86,17 +86,22 @@ int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name)
 	*path = NULL;
 	if (name)
 		*name = NULL;
-	if (db && !db_prepare(db, &st, "SELECT path, name FROM trees WHERE "
-			      "name = ?")) {
+	if (db) {
+		if (db_prepare(db, &st, "SELECT path, name FROM trees WHERE "
+			       "name = ?"))
+			return -1;
 		db_bind_text(st, 1, arg);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
+		/* an error, not "no tree of that name" (then ARG as a path) */
+		rc = db_row(db, st, "find tree");
+		if (rc > 0) {
 			*path = xstrdup((const char *)sqlite3_column_text(st, 0));
 			if (name)
 				*name = xstrdup((const char *)
 						sqlite3_column_text(st, 1));
 		}
 		sqlite3_finalize(st);
+		if (rc < 0)
+			return -1;
 		if (*path)
 			return 0;
 	}
@@ -107,18 +112,20 @@ int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name)
 	return 0;
 }
 
-char *tree_name_of(sqlite3 *db, const char *path)
+int tree_name_of(sqlite3 *db, const char *path, char **name)
 {
 	sqlite3_stmt *st;
-	char *name = NULL;
+	int rc;
 
+	*name = NULL;
 	if (db_prepare(db, &st, "SELECT name FROM trees WHERE path = ?"))
-		return NULL;
+		return -1;
 	db_bind_text(st, 1, path);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		name = db_column_dup(st, 0);
+	rc = db_row(db, st, "find the name of a tree");
+	if (rc > 0)
+		*name = db_column_dup(st, 0);
 	sqlite3_finalize(st);
-	return name;
+	return rc < 0 ? -1 : 0;
 }
 
 int tree_peel_commit(git_repository *repo, const char *rev, git_commit **out)

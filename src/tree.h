@@ -19,10 +19,15 @@ struct tree_entry {
 /* The registered trees by name: 0 or -1 (said); free with tree_entries_free. */
 int tree_list(sqlite3 *db, struct tree_entry **out, size_t *n);
 void tree_entries_free(struct tree_entry *t, size_t n);
-/* NAME of a registered tree, or a path to a repository. */
+/*
+ * NAME of a registered tree, or a path to a repository (db may be NULL:
+ * a path only).  0, or -1 said: no such tree or directory, or a database
+ * error (never taken for "not registered").
+ */
 int tree_resolve(sqlite3 *db, const char *arg, char **path, char **name);
-/* The registered name of the tree at path (allocated), else NULL. */
-char *tree_name_of(sqlite3 *db, const char *path);
+/* The registered name of the tree at path into *name (allocated), NULL
+ * when none is; 0, or -1 on a database error (said). */
+int tree_name_of(sqlite3 *db, const char *path, char **name);
 int tree_open(const char *path, git_repository **repo);
 /* REV (a commit, a tag, anything git rev-parse takes) peeled to a commit
  * (caller frees with git_commit_free).  0, or -1 without a message. */

@@ -326,9 +326,10 @@ int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx)
 		char *real = realpath(top, NULL);
 
 		if (real) {
-			named = tree_name_of(ctx->db, real);
 			free(top);
 			top = real;
+			if (tree_name_of(ctx->db, real, &named))
+				goto out;
 		}
 		bo.tree_arg = named ? named : top;
 	}

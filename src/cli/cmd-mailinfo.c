@@ -5,7 +5,7 @@
  */
 #include "cmds.h"
 #include "mail.h"
-#include "series.h"
+#include "patch-ids.h"
 #include "parse-options.h"
 #include "util/util.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests: subject prefixes, trailers, patch splitting. */
+/* Unit tests: subject prefixes, threads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,121 +45,6 @@ static void test_subject_prefixes(void **state)
 	subject("[PATCH] Re: odd title", 0, 1, 1, 0, 0, "", "Re: odd title");
 	/* a bogus counter is just a word */
 	subject("[PATCH 3/2] bad", 0, 1, 1, 0, 0, "3/2", "bad");
-}
-
-static void test_trailers(void **state)
-{
-	struct trailer *t = NULL;
-	size_t n = 0;
-	const char *body =
-		"On Mon, someone wrote:\n"
-		"> Reviewed-by: Quoted <q@example.com>\n"
-		"  > Acked-by: Also Quoted <aq@example.com>\n"
-		"Looks good.\n"
-		"\n"
-		"reviewed-by: Low Case <lc@example.com>\n"
-		"Acked-by: A Person <a@example.com>\n"
-		"Acked-by: A Person <a@example.com>\n"
-		"Tested-by: no address here\n"
-		"Signed-off-by: Not Collected <s@example.com>\n"
-		"Fixes: 0123456789ab (\"mm: broke it\")\n"
-		"Fixes: nothex\n"
-		"base-commit: 0123456789abcdef0123456789abcdef01234567\n"
-		"-- \n"
-		"Reviewed-by: In Signature <sig@example.com>\n";
-
-	(void)state;
-	trailers_extract(body, "m@x", &t, &n);
-	assert_int_equal(n, 3);
-	assert_string_equal(t[0].kind, "Reviewed-by");
-	assert_string_equal(t[0].person, "Low Case <lc@example.com>");
-	assert_string_equal(t[1].kind, "Acked-by");
-	assert_string_equal(t[1].person, "A Person <a@example.com>");
-	assert_string_equal(t[2].kind, "Fixes");
-	assert_string_equal(t[2].person, "0123456789ab (\"mm: broke it\")");
-	assert_string_equal(t[2].from_msgid, "m@x");
-	trailers_free(t, n);
-}
-
-static void test_patch_split(void **state)
-{
-	struct buf stat = BUF_INIT, diff = BUF_INIT;
-	const char *patch =
-		"---\n"
-		" a | 2 +-\n"
-		" 1 file changed\n"
-		"\n"
-		"diff --git a/a b/a\n"
-		"index 1111111..2222222 100644\n"
-		"--- a/a\n"
-		"+++ b/a\n"
-		"@@ -1,2 +1,2 @@\n"
-		" keep\n"
-		"--- old line that starts with dashes\n"
-		"+new\n"
-		"\n"
-		"base-commit: 0123456789abcdef0123456789abcdef01234567\n"
-		"-- \n"
-		"2.39.2\n";
-
-	(void)state;
-	patch_split(patch, &stat, &diff);
-	/* the first line keeps its leading space, as git writes it (issue 15) */
-	assert_string_equal(stat.buf, " a | 2 +-\n 1 file changed\n");
-	assert_true(strstr(diff.buf, "--- old line") != NULL);
-	assert_true(strstr(diff.buf, "base-commit") == NULL);
-	assert_true(strstr(diff.buf, "2.39.2") == NULL);
-	assert_int_equal(diff.buf[diff.len - 1], '\n');
-	buf_release(&stat);
-	buf_release(&diff);
-}
-
-static void test_patch_id(void **state)
-{
-	char a[41], b[41], c[41];
-
-	(void)state;
-	/* white space and hunk line numbers do not change the id */
-	assert_int_equal(patch_id_stable(
-		"diff --git a/x b/x\nindex 1..2 100644\n--- a/x\n+++ b/x\n"
-		"@@ -1 +1 @@\n-a\n+b\n", a), 0);
-	assert_int_equal(patch_id_stable(
-		"diff --git a/x b/x\nindex 3..4 100644\n--- a/x\n+++ b/x\n"
-		"@@ -7 +7 @@\n-a \n+ b\n", b), 0);
-	assert_string_equal(a, b);
-	assert_int_equal(patch_id_stable(
-		"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+c\n", c), 0);
-	assert_string_not_equal(a, c);
-	assert_int_equal(patch_id_stable("no diff here\n", c), -1);
-}
-
-/* issue 15: Link:/Closes: collected, Outlook's <a@b<mailto:a@b>> undone */
-static void test_trailers_b4(void **state)
-{
-	struct trailer *t = NULL;
-	size_t n = 0;
-	char *a;
-
-	(void)state;
-	trailers_extract("ok\n\nLink: https://lore.kernel.org/r/x@y\n"
-			 "Closes: https://bugzilla.example.org/1\n"
-			 "Link: not a url\n"
-			 "Reviewed-by: H J <h@example.com<mailto:h@example.com>>\n"
-			 "Acked-by: O <o@example.com<mailto:other@example.com>>\n",
-			 "m@x", &t, &n);
-	assert_int_equal(n, 4);
-	assert_string_equal(t[0].kind, "Link");
-	assert_string_equal(t[0].person, "https://lore.kernel.org/r/x@y");
-	assert_string_equal(t[1].kind, "Closes");
-	assert_string_equal(t[2].person, "H J <h@example.com>");
-	/* a mailto: that is another address is left as written */
-	assert_string_equal(t[3].person,
-			    "O <o@example.com<mailto:other@example.com>>");
-	a = trailer_address("H J <H@Example.com>");
-	assert_string_equal(a, "h@example.com");
-	free(a);
-	assert_null(trailer_address("https://x/y"));
-	trailers_free(t, n);
 }
 
 static char *chain_mbox(size_t n, int cycle)
@@ -218,11 +103,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_subject_prefixes),
-		cmocka_unit_test(test_trailers),
-		cmocka_unit_test(test_patch_split),
-		cmocka_unit_test(test_patch_id),
 		cmocka_unit_test(test_thread_chain),
-		cmocka_unit_test(test_trailers_b4),
 	};
 
 	return cmocka_run_group_tests_name("series", tests, NULL, NULL);
