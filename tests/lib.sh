@@ -8,7 +8,10 @@ set -u
 TEST_NAME=$(basename "$0" .sh)
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 PWB="${PWB_BIN:-$SRCDIR/bin/pwb}"
-PEER_T5100="$SRCDIR/../shared/peer/git-t5100"
+# the peers' own test data (git's t5100 vectors, b4's, public-inbox's and
+# syzkaller's samples, KCIDB's schema): tests that need it skip without it
+PEER_DIR=${PWB_PEER_DIR:-$SRCDIR/../shared/peer}
+PEER_T5100="$PEER_DIR/git-t5100"
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/pwb-$TEST_NAME.XXXXXX")
 REAL_HOME=${HOME:-/root}
 export HOME="$TRASH/home" XDG_CONFIG_HOME="$TRASH/config" \

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Conformance with git's own mailinfo test vectors (git t/t5100), read from
-# ../shared/peer/git-t5100.  Samples pwb treats differently on purpose are
+# $PWB_PEER_DIR/git-t5100.  Samples pwb treats differently on purpose are
 # in docs/mailinfo-conformance.md; for those the test checks that the
 # difference is exactly the documented one.
 . "$(dirname "$0")/lib.sh"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Conformance with b4's own test threads and expected outputs (b4's
-# src/tests/samples, read from ../shared/peer/b4-samples; issue 15).  For
+# src/tests/samples, read from $PWB_PEER_DIR/b4-samples).  For
 # every thread X with X-ref-defaults.txt (what `b4 am` writes with default
 # options): pwb fetch X.mbox + pwb series export, then both mboxes through
 # git mailsplit + git mailinfo, and per patch the patch text (what git
@@ -11,7 +11,7 @@
 # differ exactly as documented.
 . "$(dirname "$0")/lib.sh"
 
-B4="$SRCDIR/../shared/peer/b4-samples"
+B4="$PEER_DIR/b4-samples"
 if [ ! -d "$B4" ]; then
 	test_skip "b4 samples" "no $B4"
 	test_done

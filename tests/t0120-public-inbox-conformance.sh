@@ -1,6 +1,6 @@
 #!/bin/sh
 # Conformance with public-inbox's test mails (t/ of public-inbox, read
-# from ../shared/peer/public-inbox-samples; issue 15).  For every sample
+# from $PWB_PEER_DIR/public-inbox-samples).  For every sample
 # that carries a patch: a repository holding the files the patch needs
 # (made from the patch itself: the lines its hunks show at their line
 # numbers, filler lines between; created files need nothing), then
@@ -10,7 +10,7 @@
 # comments; differences on purpose in docs/conformance-mail.md.
 . "$(dirname "$0")/lib.sh"
 
-PI="$SRCDIR/../shared/peer/public-inbox-samples"
+PI="$PEER_DIR/public-inbox-samples"
 if [ ! -d "$PI" ]; then
 	test_skip "public-inbox samples" "no $PI"
 	test_done

@@ -196,7 +196,7 @@ test_expect_success 'unknown source and bad usage fail clearly' '
 		"$PWB" series show nobody@example.com
 '
 
-# issue 15: export as mboxrd, the diffstat as git writes it, and blank
+# export as mboxrd, the diffstat as git writes it, and blank
 # context lines cut from the end of a mail given back
 mk_repo() { # dir
 	rm -rf "$1" && mkdir "$1" && (cd "$1" && git init -q &&

@@ -1,14 +1,14 @@
 #!/bin/sh
 # Console triage against syzkaller's report parser test data
-# (../shared/peer/syzkaller-report: header lines, a blank line, the console
+# ($PWB_PEER_DIR/syzkaller-report: header lines, a blank line, the console
 # log).  Measures, on every file: does pwb find a kernel failure where
 # syzkaller finds a crash (and none where it finds none), of the right
 # kind, naming the same function and the same title.  The figures are
-# printed as TAP comments; the targets of issue 15 are asserted.  What
+# printed as TAP comments; the targets pwb set itself are asserted.  What
 # differs on purpose is in docs/conformance-triage.md.
 . "$(dirname "$0")/lib.sh"
 
-SYZ="$SRCDIR/../shared/peer/syzkaller-report"
+SYZ="$PEER_DIR/syzkaller-report"
 if [ ! -d "$SYZ" ]; then
 	test_skip "syzkaller report corpus" "no $SYZ"
 	test_done

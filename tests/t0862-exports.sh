@@ -1,6 +1,6 @@
 #!/bin/sh
 # pwb report's exports of a check: patchwork's checks API, and KCIDB v5.3
-# validated against KCIDB's own schema (../shared/peer/kcidb), through the
+# validated against KCIDB's own schema ($PWB_PEER_DIR/kcidb), through the
 # recorded backend (tests/lib-recorded.sh).
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/tests/lib-recorded.sh"
@@ -40,7 +40,7 @@ test_expect_success 'report --format patchwork: per patch, the bodies of patchwo
 	EOF
 '
 
-KCIDB_SCHEMA="$SRCDIR/../shared/peer/kcidb/kcidb-v5.3.schema.json"
+KCIDB_SCHEMA="$PEER_DIR/kcidb/kcidb-v5.3.schema.json"
 
 # kcidb CHECK-JSON OUT: pwb report --format kcidb of the check pwb check
 # --json wrote, validated against KCIDB's own schema (jsonschema)

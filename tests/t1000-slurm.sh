@@ -1,5 +1,5 @@
 #!/bin/sh
-# Jobs and the Slurm backend (issue 8) on the fast QEMU tier: a one-node
+# Jobs and the Slurm backend on the fast QEMU tier: a one-node
 # Slurm cluster on 127.0.0.1 started here (ci/slurm-cluster.sh) and
 # stopped at the end; Debian's prebuilt kernel booted with the suites of
 # tests/fixtures/datadir (no kernel build).

@@ -183,7 +183,7 @@ test_expect_success 'a suite module that does not build: an infrastructure error
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM suite_runs WHERE suite = '"'"'badmod'"'"' AND boot_id IS NOT NULL")" = 0
 '
 
-# --- pwb check, report, bisect on the fixtures (issue 6) -------------------
+# --- pwb check, report, bisect on the fixtures -----------------------------
 
 test_expect_success 'check mmn-big-hammer: the oom-reaper regression, exit 1' '
 	"$PWB" check "$SRCDIR/patches/mmn-big-hammer.mbox" --tree linux \
@@ -321,7 +321,7 @@ assert \"fail\" in h.values(), h" &&
 	test_fails_with "no results for case .nope." "$PWB" history --case nope
 '
 
-# --- the kernel's own KUnit tests (issue 17) --------------------------------
+# --- the kernel's own KUnit tests ----------------------------------------
 
 test_expect_success 'kunit-mm on v6.1-debian: every KUnit case of the build passes, per case' '
 	"$PWB" run --tree linux --rev v6.1-debian --suite kunit-mm >kunit.txt 2>kunit.err ||
@@ -348,7 +348,7 @@ assert bad == [(\"list_sort.list_sort_test\", \"new-failure\")], bad" &&
 	grep -q "order of equivalent elements not preserved" sort.txt
 '
 
-# --- the kernel's own HMM selftest (issue 17) --------------------------------
+# --- the kernel's own HMM selftest ----------------------------------------
 
 test_expect_success 'hmm on v6.1-debian: every device-private case of the tree'"'"'s hmm-tests passes, the coherent ones skip saying why' '
 	"$PWB" run --tree linux --rev v6.1-debian --suite hmm --json >hmm.json 2>hmm.err ||

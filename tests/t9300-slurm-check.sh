@@ -1,5 +1,5 @@
 #!/bin/sh
-# Kernel tier through Slurm (issue 8): pwb check, matrix and bisect --on
+# Kernel tier through Slurm: pwb check, matrix and bisect --on
 # slurm on the 6.1 tree, with a one-node cluster on 127.0.0.1 started and
 # stopped here.  The builds of the base and every patch, then the suite's
 # builds and boots of base and tip, are Slurm jobs whose bundles are

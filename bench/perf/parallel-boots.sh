@@ -5,7 +5,7 @@
 # mmn-doc-fix and mmn-kasan-oob on v6.1-debian, suite mmn-pairing, 2 runs
 # a side, so each pass boots six kernels (the base the cells share twice,
 # each candidate twice; every pass starts from an empty database).
-# Target (issue 16): side by side <= 0.6x one at a time.
+# Target: side by side <= 0.6x one at a time.
 #   N=3 (default) passes per setting.
 set -eu
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)

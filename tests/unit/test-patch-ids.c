@@ -32,7 +32,7 @@ static void test_patch_split(void **state)
 
 	(void)state;
 	patch_split(patch, &stat, &diff);
-	/* the first line keeps its leading space, as git writes it (issue 15) */
+	/* the first line keeps its leading space, as git writes it */
 	assert_string_equal(stat.buf, " a | 2 +-\n 1 file changed\n");
 	assert_true(strstr(diff.buf, "--- old line") != NULL);
 	assert_true(strstr(diff.buf, "base-commit") == NULL);

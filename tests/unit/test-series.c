@@ -71,7 +71,7 @@ static char *chain_mbox(size_t n, int cycle)
 	return buf_detach(&b, NULL);
 }
 
-/* issue 15: a deep chain (past the old 10,000-step guard) still feeds
+/* a deep chain (past the old 10,000-step guard) still feeds
  * its patch; a cycle through the patch is cut at its lowest message. */
 static void test_thread_chain(void **state)
 {

@@ -43,7 +43,7 @@ static void test_trailers(void **state)
 	trailers_free(t, n);
 }
 
-/* issue 15: Link:/Closes: collected, Outlook's <a@b<mailto:a@b>> undone */
+/* Link:/Closes: collected, Outlook's <a@b<mailto:a@b>> undone */
 static void test_trailers_b4(void **state)
 {
 	struct trailer *t = NULL;
