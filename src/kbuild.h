@@ -105,8 +105,7 @@ int kbuild_make_vars(const struct kbuild_result *r, int ccache, char **argv,
  * alone (bench/README.md), so pwb leaves it out. */
 int kbuild_have_ccache(void);
 
-/* The build as JSON (jansson reference, caller decrefs), and the exit
- * status a command gives for it. */
+/* The build as JSON (jansson reference, caller decrefs). */
 struct json_t;
 struct json_t *json_build(const struct kbuild_result *r);
 /*

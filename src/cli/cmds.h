@@ -10,6 +10,13 @@
 #include "kbuild.h"
 #include "parse-options.h"
 
+/* Exit statuses shared by the commands. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 129,
+};
+
 int cmd_fetch(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_series(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_thread(int argc, char **argv, struct pwb_ctx *ctx);

@@ -66,7 +66,7 @@ void die(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport("fatal: ", fmt, ap);
 	va_end(ap);
-	exit(EXIT_FAIL);
+	exit(1);
 }
 
 void *xmalloc(size_t n)
