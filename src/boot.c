@@ -30,15 +30,10 @@ const char *boot_run_outcome_name(enum boot_run_outcome o)
 
 int boot_run_outcome_parse(const char *s, enum boot_run_outcome *out)
 {
-	size_t i;
+	int i = name_index(outcome_names, ARRAY_SIZE(outcome_names), s);
 
-	for (i = 0; s && i < ARRAY_SIZE(outcome_names); i++)
-		if (!strcmp(s, outcome_names[i])) {
-			*out = (enum boot_run_outcome)i;
-			return 0;
-		}
-	*out = BOOT_RUN_ERROR;
-	return -1;
+	*out = i >= 0 ? (enum boot_run_outcome)i : BOOT_RUN_ERROR;
+	return i >= 0 ? 0 : -1;
 }
 
 enum boot_run_outcome boot_run_outcome_of(enum boot_status s)

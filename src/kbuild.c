@@ -1139,15 +1139,11 @@ const char *build_status_name(enum build_status s)
 
 int build_status_parse(const char *s, enum build_status *out)
 {
-	size_t i;
+	int i = name_index(build_status_names, ARRAY_SIZE(build_status_names), s);
 
-	for (i = BUILD_OK; s && i < ARRAY_SIZE(build_status_names); i++)
-		if (!strcmp(s, build_status_names[i])) {
-			*out = (enum build_status)i;
-			return 0;
-		}
-	*out = BUILD_INFRA_ERROR;
-	return -1;
+	/* "none" is no build's status */
+	*out = i > BUILD_NONE ? (enum build_status)i : BUILD_INFRA_ERROR;
+	return i > BUILD_NONE ? 0 : -1;
 }
 
 enum build_outcome kbuild_outcome(enum build_status status)

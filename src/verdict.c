@@ -1,6 +1,8 @@
 #include "verdict.h"
 #include "compare.h"
 
+#include "util/util.h"
+
 #include <string.h>
 
 static const char *const status_names[] = {
@@ -20,44 +22,35 @@ static const char *const verdict_names[] = {
 	[CHECK_VERDICT_INFRA_ERROR] = "infra-error",
 };
 
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
 const char *check_status_name(enum check_status s)
 {
-	return (size_t)s < N_OF(status_names) ? status_names[s] : "error";
+	return (size_t)s < ARRAY_SIZE(status_names) ? status_names[s] : "error";
 }
 
 int check_status_parse(const char *s, enum check_status *out)
 {
-	size_t i;
+	int i = name_index(status_names, ARRAY_SIZE(status_names), s);
 
-	for (i = 0; s && i < N_OF(status_names); i++)
-		if (!strcmp(s, status_names[i])) {
-			*out = (enum check_status)i;
-			return 0;
-		}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum check_status)i;
+	return 0;
 }
 
 const char *check_verdict_name(enum check_verdict v)
 {
-	return (size_t)v < N_OF(verdict_names) ? verdict_names[v] : NULL;
+	return (size_t)v < ARRAY_SIZE(verdict_names) ? verdict_names[v] : NULL;
 }
 
 int check_verdict_parse(const char *s, enum check_verdict *out)
 {
-	size_t i;
+	int i = s ? name_index(verdict_names, ARRAY_SIZE(verdict_names), s) :
+		CHECK_VERDICT_NONE;
 
-	if (!s) {
-		*out = CHECK_VERDICT_NONE;
-		return 0;
-	}
-	for (i = 1; i < N_OF(verdict_names); i++)
-		if (!strcmp(s, verdict_names[i])) {
-			*out = (enum check_verdict)i;
-			return 0;
-		}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum check_verdict)i;
+	return 0;
 }
 
 enum check_verdict check_verdict_judge(const struct suite_cmp *suites,

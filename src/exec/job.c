@@ -236,20 +236,18 @@ static const char *const job_status_names[] = {
 
 const char *job_status_name(enum job_status s)
 {
-	return (size_t)s < sizeof(job_status_names) / sizeof(job_status_names[0]) ?
-	       job_status_names[s] : "infra-error";
+	return (size_t)s < ARRAY_SIZE(job_status_names) ? job_status_names[s] :
+	       "infra-error";
 }
 
 int job_status_parse(const char *s, enum job_status *out)
 {
-	size_t i;
+	int i = name_index(job_status_names, ARRAY_SIZE(job_status_names), s);
 
-	for (i = 0; s && i < sizeof(job_status_names) / sizeof(job_status_names[0]); i++)
-		if (!strcmp(s, job_status_names[i])) {
-			*out = (enum job_status)i;
-			return 0;
-		}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum job_status)i;
+	return 0;
 }
 
 void job_bundle_release(struct job_bundle *b)

@@ -306,3 +306,13 @@ void hex_encode(char *out, const unsigned char *in, size_t n)
 	}
 	out[2 * n] = '\0';
 }
+
+int name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		if (names[i] && !strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}

@@ -13,6 +13,11 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The index of s in a table of names (a typed outcome's _name() table;
+ * NULL entries never match), or -1 when s is NULL or none of them: what
+ * every _parse() of such a table does. */
+int name_index(const char *const *names, size_t n, const char *s);
+
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
