@@ -1,0 +1,33 @@
+/*
+ * progress: the commands' side of the library's progress (as libgit2's
+ * src/cli/progress.c).  The library reports events through a callback
+ * the command gives it (check_opts.progress) and never decides whether
+ * anyone is watching; here the command decides (a terminal, --json,
+ * PWB_PROGRESS) and prints the lines on stderr, untrusted text through
+ * vis().  No colours.
+ */
+#ifndef PWB_CLI_PROGRESS_H
+#define PWB_CLI_PROGRESS_H
+
+#include "check.h"
+
+/*
+ * Whether a command shows progress: stderr is a terminal and the output is
+ * not JSON, or PWB_PROGRESS=1 (stage lines also when stderr is not a
+ * terminal: scripts and tests read them).
+ */
+int progress_wanted(int json);
+
+/*
+ * check_progress_fn for pwb check and pwb matrix, ud unused:
+ *   pwb check 12 [3/5]     4s build the base and 3 patches
+ *   pwb check 12   mmn-pairing candidate run 1/3
+ */
+void progress_check(void *ud, const struct check_progress_event *ev);
+
+/* o's progress as pwb check and pwb matrix show it (progress_wanted):
+ * the lines above, Slurm's status, and kbuild's \r line on a terminal
+ * only. */
+void progress_check_setup(struct check_opts *o, int json);
+
+#endif
