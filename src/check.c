@@ -600,6 +600,7 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 	executor_init(&e, ctx, o->backend);
 	e.progress = o->cluster_progress;
 	e.build_progress = o->build_progress;
+	e.build_progress_ud = o->build_progress_ud;
 	e.on_boot = boot_progress;
 	/* a cluster that does not answer: said before any work */
 	if (exec_check(&e))

@@ -63,9 +63,9 @@ struct check_opts {
 	enum exec_backend backend;	/* where builds and boots run */
 	check_progress_fn progress;	/* NULL: no progress */
 	void *progress_ud;
-	/* the executor's own progress, which it prints itself: */
-	int build_progress;	/* kbuild's \r line on stderr (the caller
-				 * decides: terminals only) */
+	kbuild_progress_fn build_progress;	/* local builds; NULL: none */
+	void *build_progress_ud;
+	/* the Slurm backend's own progress, which it prints itself: */
 	int cluster_progress;	/* Slurm: what was submitted and a status
 				 * line on stderr while waiting */
 };

@@ -19,6 +19,7 @@
  */
 #include "bisect.h"
 #include "cmds.h"
+#include "progress.h"
 #include "arch.h"
 #include "lore.h"
 #include "output.h"
@@ -209,7 +210,8 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 		ret = n > 0 ? n : 3;
 		goto out;
 	}
-	bo.progress = !json && isatty(2);
+	bo.cluster_progress = !json && isatty(2);
+	bo.build_progress = progress_build(json);
 	bisect_init(&b, ctx, &bo);
 	if (good ? bisect_load_range(&b, good, bad) :
 		   bisect_load_series(&b, argv[1], &ss, &loaded_series)) {
@@ -333,7 +335,8 @@ int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx)
 		}
 		bo.tree_arg = named ? named : top;
 	}
-	bo.progress = isatty(2);
+	bo.cluster_progress = isatty(2);
+	bo.build_progress = progress_build(0);
 	bisect_init(&b, ctx, &bo);
 	rc = bisect_one(&b, good, hex, &mark, why, sizeof(why));
 	if (rc == BISECT_GOOD_UNTESTABLE) {

@@ -9,6 +9,7 @@
  * interrupted.
  */
 #include "cmds.h"
+#include "progress.h"
 #include "arch.h"
 #include "ctx.h"
 #include "db.h"
@@ -228,7 +229,7 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	pr.n = repeat;
 	executor_init(&e, ctx, backend);
 	e.progress = !json && isatty(2);
-	e.build_progress = e.progress;
+	e.build_progress = progress_build(json);
 	e.keep_going = 1;	/* every repeat asked for, each one shown */
 	e.on_boot = on_boot;
 	e.ud = &pr;

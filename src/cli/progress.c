@@ -34,6 +34,20 @@ void progress_check(void *ud, const struct check_progress_event *ev)
 	}
 }
 
+void progress_build_line(void *ud, const char *line)
+{
+	(void)ud;
+	if (line)
+		fprintf(stderr, "\r\033[K  %.70s", vis(line));
+	else
+		fprintf(stderr, "\r\033[K");
+}
+
+kbuild_progress_fn progress_build(int json)
+{
+	return !json && isatty(2) ? progress_build_line : NULL;
+}
+
 void progress_check_setup(struct check_opts *o, int json)
 {
 	int on = progress_wanted(json);
@@ -41,5 +55,7 @@ void progress_check_setup(struct check_opts *o, int json)
 	o->progress = on ? progress_check : NULL;
 	o->progress_ud = NULL;
 	o->cluster_progress = on;
-	o->build_progress = on && isatty(2);	/* \r lines: terminals */
+	/* \r lines: terminals (PWB_PROGRESS=1 does not bring them) */
+	o->build_progress = on && isatty(2) ? progress_build_line : NULL;
+	o->build_progress_ud = NULL;
 }

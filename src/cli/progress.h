@@ -25,6 +25,16 @@ int progress_wanted(int json);
  */
 void progress_check(void *ud, const struct check_progress_event *ev);
 
+/*
+ * kbuild_progress_fn: make's last line, rewritten in place with \r (so a
+ * terminal only), cleared when make ends.
+ */
+void progress_build_line(void *ud, const char *line);
+
+/* progress_build_line when stderr is a terminal and not for --json (no
+ * PWB_PROGRESS: the \r lines are for eyes), else NULL. */
+kbuild_progress_fn progress_build(int json);
+
 /* o's progress as pwb check and pwb matrix show it (progress_wanted):
  * the lines above, Slurm's status, and kbuild's \r line on a terminal
  * only. */

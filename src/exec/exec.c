@@ -103,6 +103,7 @@ static int local_build(struct executor *e, const struct exec_request *q,
 	kq.arch = q->arch;
 	kq.toolchain = q->toolchain;
 	kq.progress = e->build_progress;
+	kq.progress_ud = e->build_progress_ud;
 	kq.need_build_dir = need_dir;
 	memset(br, 0, sizeof(*br));
 	return kbuild(e->ctx, &kq, br);

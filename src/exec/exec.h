@@ -35,6 +35,7 @@
 #include <stddef.h>
 
 #include "ctx.h"
+#include "kbuild.h"
 #include "suite.h"
 #include "suiterun.h"
 
@@ -136,7 +137,8 @@ struct executor {
 	enum exec_backend backend;
 	int progress;		/* cluster: what was submitted and a status
 				 * line on stderr while waiting */
-	int build_progress;	/* kbuild's progress line (terminals) */
+	kbuild_progress_fn build_progress;	/* local builds (NULL: none) */
+	void *build_progress_ud;
 	int keep_going;		/* boot every repeat even after an
 				 * infrastructure error (pwb run); otherwise
 				 * the batch stops at the first */
