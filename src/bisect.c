@@ -145,7 +145,8 @@ static enum runs ensure_runs(struct bisect *b, const char *commit,
 	enum runs ret = RUNS_EINFRA;
 
 	executor_init(&e, b->ctx, b->o.backend);
-	e.progress = b->o.cluster_progress;
+	e.cluster_progress = b->o.cluster_progress;
+	e.cluster_progress_ud = b->o.cluster_progress_ud;
 	e.build_progress = b->o.build_progress;
 	e.build_progress_ud = b->o.build_progress_ud;
 	exec_request_init(&q);

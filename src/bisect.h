@@ -76,7 +76,8 @@ struct bisect_opts {
 	enum exec_backend backend;	/* where builds and boots run */
 	kbuild_progress_fn build_progress;	/* local builds; NULL: none */
 	void *build_progress_ud;
-	int cluster_progress;	/* Slurm's own lines on stderr */
+	exec_cluster_fn cluster_progress;	/* Slurm; NULL: none */
+	void *cluster_progress_ud;
 };
 
 struct bisect {

@@ -598,7 +598,8 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 		}
 	}
 	executor_init(&e, ctx, o->backend);
-	e.progress = o->cluster_progress;
+	e.cluster_progress = o->cluster_progress;
+	e.cluster_progress_ud = o->cluster_progress_ud;
 	e.build_progress = o->build_progress;
 	e.build_progress_ud = o->build_progress_ud;
 	e.on_boot = boot_progress;

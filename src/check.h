@@ -65,9 +65,8 @@ struct check_opts {
 	void *progress_ud;
 	kbuild_progress_fn build_progress;	/* local builds; NULL: none */
 	void *build_progress_ud;
-	/* the Slurm backend's own progress, which it prints itself: */
-	int cluster_progress;	/* Slurm: what was submitted and a status
-				 * line on stderr while waiting */
+	exec_cluster_fn cluster_progress;	/* Slurm; NULL: none */
+	void *cluster_progress_ud;
 };
 
 struct check_cell {

@@ -144,7 +144,7 @@ int check_args_setup(struct pwb_ctx *ctx, struct check_args *a)
 	}
 	a->o.suites = a->suites;
 	a->o.nsuites = a->nsuites;
-	progress_check_setup(&a->o, a->json);
+	progress_check_setup(&a->o, &a->cluster, a->json);
 	return -1;
 }
 

@@ -153,6 +153,7 @@ static int run_exit(const struct exec_request *q)
 int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct executor e;
+	struct progress_cluster pc;
 	struct exec_request q;
 	struct printer pr;
 	struct suite s;
@@ -228,7 +229,9 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	pr.kernel = kernel != NULL;
 	pr.n = repeat;
 	executor_init(&e, ctx, backend);
-	e.progress = !json && isatty(2);
+	progress_cluster_init(&pc);
+	e.cluster_progress = progress_cluster_fn(!json && isatty(2));
+	e.cluster_progress_ud = &pc;
 	e.build_progress = progress_build(json);
 	e.keep_going = 1;	/* every repeat asked for, each one shown */
 	e.on_boot = on_boot;

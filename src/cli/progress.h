@@ -35,9 +35,26 @@ void progress_build_line(void *ud, const char *line);
  * PWB_PROGRESS: the \r lines are for eyes), else NULL. */
 kbuild_progress_fn progress_build(int json);
 
+/*
+ * exec_cluster_fn, ud a struct progress_cluster:
+ *   slurm: 2 build jobs, 4 boot jobs in /shared/pwb/jobs/17
+ *   slurm: jobs 101,102: 1 running, 3 pending
+ * the second rewritten in place with \r on a terminal, one line each time
+ * elsewhere.
+ */
+struct progress_cluster {
+	int tty;		/* stderr is a terminal */
+	int said;		/* a \r line is open */
+};
+void progress_cluster_init(struct progress_cluster *p);
+void progress_cluster(void *ud, const struct exec_cluster_event *ev);
+/* progress_cluster when on, else NULL */
+exec_cluster_fn progress_cluster_fn(int on);
+
 /* o's progress as pwb check and pwb matrix show it (progress_wanted):
- * the lines above, Slurm's status, and kbuild's \r line on a terminal
- * only. */
-void progress_check_setup(struct check_opts *o, int json);
+ * the lines above, Slurm's status (pc, the caller's), and kbuild's \r
+ * line on a terminal only. */
+void progress_check_setup(struct check_opts *o, struct progress_cluster *pc,
+			  int json);
 
 #endif

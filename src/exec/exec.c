@@ -556,7 +556,8 @@ static int slurm_batch(struct executor *e, struct exec_request *q, size_t n)
 		map[i] = (long)k;
 		q[i].worked = 1;
 	}
-	rc = nreq ? slurm_run_suites(e->ctx, reqs, nreq, e->progress) : 0;
+	rc = nreq ? slurm_run_suites(e->ctx, reqs, nreq, e->cluster_progress,
+				       e->cluster_progress_ud) : 0;
 	for (i = 0; i < n; i++) {
 		struct slurm_run *sr;
 

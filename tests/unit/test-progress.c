@@ -2,7 +2,8 @@
  * Unit tests: cli/progress.c, the commands' progress lines on stderr
  * (linked beside libpwb.a: the Makefile's UNIT_CLI).  The lines pwb check
  * and pwb matrix print for the library's events, exactly as tests and
- * users read them; untrusted text made visible; kbuild's \r line; who
+ * users read them; untrusted text made visible; kbuild's \r line; the
+ * Slurm lines, on a terminal and elsewhere; who
  * gets progress at all (--json, PWB_PROGRESS, a terminal).
  */
 #include <setjmp.h>
@@ -123,36 +124,83 @@ static void test_build_line(void **state)
 		"\r\033[K");
 }
 
+static void cluster_events(struct progress_cluster *p)
+{
+	struct exec_cluster_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EXEC_CLUSTER_SUBMITTED;
+	ev.build_jobs = 1;
+	ev.boot_jobs = 4;
+	ev.batch = "/w/jobs/17";
+	progress_cluster(p, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EXEC_CLUSTER_QUEUE;
+	ev.ids = "101,102";
+	ev.running = 1;
+	ev.pending = 3;
+	progress_cluster(p, &ev);
+	ev.running = 2;
+	ev.pending = 0;
+	progress_cluster(p, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EXEC_CLUSTER_DONE;
+	progress_cluster(p, &ev);
+	progress_cluster(p, &ev);	/* nothing open: nothing */
+}
+
+static void test_cluster_lines(void **state)
+{
+	struct progress_cluster p = { 0, 0 };
+
+	(void)state;
+	capture();
+	cluster_events(&p);
+	assert_string_equal(captured(),
+		"slurm: 1 build job, 4 boot jobs in /w/jobs/17\n"
+		"slurm: jobs 101,102: 1 running, 3 pending\n"
+		"slurm: jobs 101,102: 2 running, 0 pending\n");
+	p.tty = 1;
+	capture();
+	cluster_events(&p);
+	assert_string_equal(captured(),
+		"slurm: 1 build job, 4 boot jobs in /w/jobs/17\n"
+		"\rslurm: jobs 101,102: 1 running, 3 pending   "
+		"\rslurm: jobs 101,102: 2 running, 0 pending   \n");
+}
+
 /* --json or no terminal: nothing, unless PWB_PROGRESS=1 asks for the
  * stage lines; the \r build line only ever on a terminal */
 static void test_who_gets_progress(void **state)
 {
 	struct check_opts o;
+	struct progress_cluster pc;
 	int tty = isatty(2);
 
 	(void)state;
 	unsetenv("PWB_PROGRESS");
 	memset(&o, 0, sizeof(o));
-	progress_check_setup(&o, 1);
+	progress_check_setup(&o, &pc, 1);
 	assert_null(o.progress);
 	assert_null(o.build_progress);
-	assert_int_equal(o.cluster_progress, 0);
+	assert_null(o.cluster_progress);
 	assert_null(progress_build(1));
 
-	progress_check_setup(&o, 0);
+	progress_check_setup(&o, &pc, 0);
 	assert_int_equal(o.progress != NULL, tty);
 	assert_int_equal(o.build_progress != NULL, tty);
 	assert_int_equal(progress_build(0) != NULL, tty);
 
 	setenv("PWB_PROGRESS", "1", 1);
-	progress_check_setup(&o, 1);
+	progress_check_setup(&o, &pc, 1);
 	assert_true(o.progress == progress_check);
-	assert_int_equal(o.cluster_progress, 1);
+	assert_true(o.cluster_progress == progress_cluster);
+	assert_ptr_equal(o.cluster_progress_ud, &pc);
 	assert_int_equal(o.build_progress != NULL, tty);
 	assert_null(progress_build(1));
 
 	setenv("PWB_PROGRESS", "0", 1);
-	progress_check_setup(&o, 1);
+	progress_check_setup(&o, &pc, 1);
 	assert_null(o.progress);
 	unsetenv("PWB_PROGRESS");
 }
@@ -164,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_boot_line),
 		cmocka_unit_test(test_untrusted_text),
 		cmocka_unit_test(test_build_line),
+		cmocka_unit_test(test_cluster_lines),
 		cmocka_unit_test(test_who_gets_progress),
 	};
 
