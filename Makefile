@@ -94,7 +94,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpwb.a
 # A unit test of a command-layer file, tests/unit/test-X.c for src/cli/X.c,
 # links that one object beside the library (listed here; the rest of
 # src/cli/ is never linked into a unit test).
-UNIT_CLI := parse-options
+UNIT_CLI := parse-options progress
 UNIT_CLI_BINS := $(patsubst %,$(BUILD)/tests/test-%,$(UNIT_CLI))
 $(UNIT_CLI_BINS): $(BUILD)/tests/test-%: tests/unit/test-%.c $(BUILD)/cli/%.o $(BUILD)/libpwb.a
 	@mkdir -p $(dir $@)

@@ -145,8 +145,10 @@ static enum runs ensure_runs(struct bisect *b, const char *commit,
 	enum runs ret = RUNS_EINFRA;
 
 	executor_init(&e, b->ctx, b->o.backend);
-	e.progress = b->o.progress;
-	e.build_progress = b->o.progress;
+	e.cluster_progress = b->o.cluster_progress;
+	e.cluster_progress_ud = b->o.cluster_progress_ud;
+	e.build_progress = b->o.build_progress;
+	e.build_progress_ud = b->o.build_progress_ud;
 	exec_request_init(&q);
 	q.suite = b->o.s;
 	q.tree = b->tree_path;

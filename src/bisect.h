@@ -74,7 +74,10 @@ struct bisect_opts {
 	const char *config;	/* NULL: the suite's (for the arch) */
 	const char *arch, *toolchain;	/* NULL: x86_64, gcc */
 	enum exec_backend backend;	/* where builds and boots run */
-	int progress;		/* build progress on stderr */
+	kbuild_progress_fn build_progress;	/* local builds; NULL: none */
+	void *build_progress_ud;
+	exec_cluster_fn cluster_progress;	/* Slurm; NULL: none */
+	void *cluster_progress_ud;
 };
 
 struct bisect {

@@ -144,6 +144,7 @@ static int boot_build(struct pwb_ctx *ctx, const struct boot_request *q,
 	kq.arch = a->name;
 	kq.toolchain = q->toolchain;
 	kq.progress = q->progress;
+	kq.progress_ud = q->progress_ud;
 	if (kbuild(ctx, &kq, &r->build)) {
 		/* nothing recorded, the error said; what kbuild kept goes */
 		kbuild_result_release(&r->build);

@@ -29,7 +29,8 @@ struct boot_request {
 	const char *arch;	/* arch.h name; NULL: x86_64 (the caller
 				 * resolves build.arch: target_resolve) */
 	const char *toolchain;	/* builds only; NULL: gcc */
-	int progress;		/* the build's progress line on stderr */
+	kbuild_progress_fn progress;	/* the build's; NULL: none */
+	void *progress_ud;
 
 	/* the guest */
 	const char *run;	/* shell command /init runs; NULL: none */

@@ -13,7 +13,6 @@
 #include "util/buf.h"
 #include "util/run.h"
 #include "util/util.h"
-#include "util/vis.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -98,21 +97,24 @@ static void stage(struct check_state *cs, const char *fmt, ...)
 
 static void stage(struct check_state *cs, const char *fmt, ...)
 {
+	struct check_progress_event ev;
 	struct buf b = BUF_INIT;
-	char id[24] = "";
 	va_list ap;
 
 	cs->step++;
 	if (!cs->o->progress)
 		return;
-	/* the row is made once intake worked */
-	if (cs->cell->id >= 0)
-		snprintf(id, sizeof(id), " %ld", cs->cell->id);
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "pwb check%s [%d/%d] %5.0fs %s\n", id, cs->step,
-		cs->steps, difftime(time(NULL), cs->t0), vis(b.buf));
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CHECK_PROGRESS_STAGE;
+	ev.check_id = cs->cell->id;	/* the row is made once intake worked */
+	ev.step = cs->step;
+	ev.steps = cs->steps;
+	ev.elapsed = difftime(time(NULL), cs->t0);
+	ev.text = b.buf;
+	cs->o->progress(cs->o->progress_ud, &ev);
 	buf_release(&b);
 }
 
@@ -334,16 +336,24 @@ struct suite_job {
 	size_t suite;		/* index in the options' suites */
 };
 
-/* check's progress line before each boot of a cell run piece by piece */
+/* exec_boot_fn: before each boot of a cell run piece by piece */
 static void boot_progress(void *ud, const struct exec_request *q, long nth,
 			  long of, long run_id, const struct suite_outcome *o)
 {
 	struct check_state *cs = ud;
+	struct check_progress_event ev;
 
 	(void)o;
-	if (cs && cs->o->progress && run_id < 0)
-		fprintf(stderr, "pwb check %ld   %s %s run %ld/%ld\n",
-			cs->cell->id, q->suite->name, q->label, nth, of);
+	if (!cs || !cs->o->progress || run_id >= 0)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CHECK_PROGRESS_BOOT;
+	ev.check_id = cs->cell->id;
+	ev.suite = q->suite->name;
+	ev.label = q->label;
+	ev.nth = nth;
+	ev.of = of;
+	cs->o->progress(cs->o->progress_ud, &ev);
 }
 
 /*
@@ -588,8 +598,10 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 		}
 	}
 	executor_init(&e, ctx, o->backend);
-	e.progress = o->progress;
-	e.build_progress = o->progress && isatty(2);	/* \r lines: terminals */
+	e.cluster_progress = o->cluster_progress;
+	e.cluster_progress_ud = o->cluster_progress_ud;
+	e.build_progress = o->build_progress;
+	e.build_progress_ud = o->build_progress_ud;
 	e.on_boot = boot_progress;
 	/* a cluster that does not answer: said before any work */
 	if (exec_check(&e))

@@ -21,6 +21,33 @@
 #include "suite.h"
 #include "verdict.h"
 
+/*
+ * Progress of a check, as events for the caller to show (pwb check prints
+ * them on stderr, src/cli/progress.c).  The strings are valid during the
+ * call only and are not escaped: they hold series subjects, suite names
+ * and the like.
+ */
+enum check_progress_kind {
+	CHECK_PROGRESS_STAGE,	/* step n of m of a cell began */
+	CHECK_PROGRESS_BOOT,	/* a boot of one side of a cell begins */
+};
+
+struct check_progress_event {
+	enum check_progress_kind kind;
+	long check_id;		/* the checks row; -1 before intake made it */
+	/* CHECK_PROGRESS_STAGE */
+	int step, steps;	/* 1..steps (retries add a step) */
+	double elapsed;		/* seconds since the cell started */
+	const char *text;	/* "apply series 3 to t", "compare" */
+	/* CHECK_PROGRESS_BOOT */
+	const char *suite;	/* its name */
+	const char *label;	/* "base", "candidate" */
+	long nth, of;		/* run nth of `of` (recorded runs included) */
+};
+
+typedef void (*check_progress_fn)(void *ud,
+				  const struct check_progress_event *ev);
+
 struct check_opts {
 	const char *tree_arg;	/* registered tree name or path */
 	const char *base_rev;	/* NULL: the series' base */
@@ -34,7 +61,12 @@ struct check_opts {
 				 * more candidate boots before it counts as a
 				 * new failure (config check.retries) */
 	enum exec_backend backend;	/* where builds and boots run */
-	int progress;		/* stage lines on stderr */
+	check_progress_fn progress;	/* NULL: no progress */
+	void *progress_ud;
+	kbuild_progress_fn build_progress;	/* local builds; NULL: none */
+	void *build_progress_ud;
+	exec_cluster_fn cluster_progress;	/* Slurm; NULL: none */
+	void *cluster_progress_ud;
 };
 
 struct check_cell {

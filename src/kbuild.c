@@ -8,7 +8,6 @@
 #include "util/gz.h"
 #include "util/run.h"
 #include "util/util.h"
-#include "util/vis.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -167,7 +166,8 @@ int kbuild_have_ccache(void)
 }
 
 struct progress {
-	int on;
+	kbuild_progress_fn fn;	/* NULL: no progress */
+	void *ud;
 	struct buf line;
 };
 
@@ -176,12 +176,12 @@ static void on_make_output(const char *data, size_t len, void *ud)
 	struct progress *p = ud;
 	size_t i;
 
-	if (!p->on)
+	if (!p->fn)
 		return;
 	for (i = 0; i < len; i++) {
 		if (data[i] == '\n') {
 			if (p->line.len && p->line.buf[0] == ' ')
-				fprintf(stderr, "\r\033[K  %.70s", vis(p->line.buf + 2));
+				p->fn(p->ud, p->line.buf + 2);
 			buf_reset(&p->line);
 		} else {
 			buf_addch(&p->line, data[i]);
@@ -258,8 +258,8 @@ static int run_make(const char *src, const char *bdir, const char *const *target
 	ro.ud = pg;
 	run_command(&ro, rr);
 	buf_addbuf(log, &rr->output);
-	if (pg->on)
-		fprintf(stderr, "\r\033[K");
+	if (pg->fn)
+		pg->fn(pg->ud, NULL);
 	buf_release(&j);
 	buf_release(&c);
 	buf_release(&o);
@@ -652,7 +652,8 @@ static void kb_state_init(struct kbuild_state *s, struct pwb_ctx *ctx,
 	s->frag = (struct buf)BUF_INIT;
 	s->cached_from = -1;
 	s->co.lock_fd = -1;
-	s->pg.on = q->progress;
+	s->pg.fn = q->progress;
+	s->pg.ud = q->progress_ud;
 	s->pg.line = (struct buf)BUF_INIT;
 	s->log = (struct buf)BUF_INIT;
 

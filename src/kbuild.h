@@ -20,6 +20,14 @@
 
 struct pwb_ctx;
 
+/*
+ * A build's progress: each line of make's output worth showing ("CC
+ * mm/foo.o", its indent dropped; as make wrote it, not escaped), and NULL
+ * once a make ended.  pwb prints the last one on a terminal
+ * (src/cli/progress.c).
+ */
+typedef void (*kbuild_progress_fn)(void *ud, const char *line);
+
 struct kbuild_request {
 	const char *tree_arg;	/* --tree */
 	const char *rev;
@@ -27,7 +35,8 @@ struct kbuild_request {
 	const char *arch;	/* arch.h name; NULL: x86_64 */
 	const char *toolchain;	/* gcc, clang; NULL: gcc */
 	int slot;
-	int progress;		/* a progress line on stderr */
+	kbuild_progress_fn progress;	/* NULL: none */
+	void *progress_ud;
 	int need_build_dir;	/* the build directory must hold this tree
 				 * (out-of-tree modules are built in it); the
 				 * slot stays locked (kbuild_result.lock_fd) */

@@ -25,6 +25,13 @@ assert c == {\"blockable_1\": \"pass\", \"blockable_2_fail\": \"pass\",
 assert r[\"suites\"][0][\"runs\"] == {\"base\": 1, \"candidate\": 3}, r[\"suites\"][0][\"runs\"]" &&
 	grep -q "suite mmn-pairing: 1 case failed on the candidate only: 2 more candidate runs, recorded" three.err &&
 	grep -q "mmn-pairing candidate run 3/3" three.err &&
+	# the stage lines in order, a retry adding its step; the row id once
+	# intake made it; every line on stderr a progress line
+	test "$(sed -n "s/^pwb check[ 0-9]* \[\([0-9]*\/[0-9]*\)\] .*/\1/p" three.err |
+		tr "\n" " ")" = "1/5 2/5 3/5 4/5 5/6 6/6 " &&
+	grep -q "^pwb check \[1/5\]     0s intake three.mbox$" three.err &&
+	grep -q "^pwb check [0-9][0-9]* \[6/6\]  *[0-9]*s compare$" three.err &&
+	test "$(grep -vc "^pwb check " three.err)" = 0 &&
 	"$PWB" report >three.txt &&
 	grep -q "new-failure *oom_4_fail_middle" three.txt &&
 	grep -q "^verdict: regression" three.txt
@@ -32,8 +39,14 @@ assert r[\"suites\"][0][\"runs\"] == {\"base\": 1, \"candidate\": 3}, r[\"suites
 
 test_expect_success 'check again: the runs recorded count, nothing is booted again' '
 	n=$(boots) &&
-	"$PWB" check three.mbox --tree t --suite mmn-pairing --on recorded >/dev/null 2>&1;
+	"$PWB" check three.mbox --tree t --suite mmn-pairing --on recorded >/dev/null 2>again.err;
 	test $? = 1 &&
+	# stderr not a terminal, no PWB_PROGRESS: no progress at all
+	test ! -s again.err || { cat again.err; false; } &&
+	PWB_PROGRESS=1 "$PWB" check three.mbox --tree t --suite mmn-pairing --on recorded >/dev/null 2>again.err;
+	test $? = 1 &&
+	grep -q "^pwb check [0-9]* \[2/5\]" again.err &&
+	! grep -q " run [0-9]*/" again.err &&
 	test "$(boots)" = "$n"
 '
 
@@ -87,7 +100,8 @@ test_expect_success 'retries: a case that fails once and passes when booted agai
 	# without retries its one failing run is a new failure (the base has
 	# its run from the checks before)
 	test_expect_code 1 "$PWB" check flaky.mbox --tree t --suite mmn-pairing \
-		--on recorded --retries 0 --json >flaky0.json 2>/dev/null &&
+		--on recorded --retries 0 --json >flaky0.json 2>flaky0.err &&
+	test ! -s flaky0.err || { cat flaky0.err; false; } &&
 	test "$(boots)" = $((n + 1)) &&
 	PWB_PROGRESS=1 "$PWB" check flaky.mbox --tree t --suite mmn-pairing \
 		--on recorded --json >flaky.json 2>flaky.err ||

@@ -139,4 +139,14 @@ test_expect_success 'bad input: no slurm.workdir, a module suite on a prebuilt k
 	test_fails_with "not a finished job bundle" "$PWB" job import "$TRASH"
 '
 
+# last: it adds jobs and boots the tests above count
+test_expect_success 'progress: the submission and the queue said on a terminal, nothing for --json' '
+	! grep -q "^slurm: " slurm.err &&
+	script -qec "\"$PWB\" run --kernel \"$KERNEL\" --suite fast-ktap --repeat 1 --on slurm" \
+		/dev/null >tty.out &&
+	{ grep -q "^slurm: 0 build jobs, 1 boot job in $TRASH/shared/jobs/" tty.out &&
+	  grep -q "slurm: jobs [0-9,]*: [0-9]* running, [0-9]* pending   " tty.out; } ||
+		{ cat tty.out; false; }
+'
+
 test_done

@@ -19,6 +19,7 @@
  */
 #include "bisect.h"
 #include "cmds.h"
+#include "progress.h"
 #include "arch.h"
 #include "lore.h"
 #include "output.h"
@@ -171,6 +172,7 @@ static void judge_release(struct judge_args *j)
 int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct bisect_opts bo;
+	struct progress_cluster pc;
 	struct judge_args j;
 	struct bisect b;
 	struct stored_series ss;
@@ -209,7 +211,10 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 		ret = n > 0 ? n : 3;
 		goto out;
 	}
-	bo.progress = !json && isatty(2);
+	progress_cluster_init(&pc);
+	bo.cluster_progress = progress_cluster_fn(!json && isatty(2));
+	bo.cluster_progress_ud = &pc;
+	bo.build_progress = progress_build(json);
 	bisect_init(&b, ctx, &bo);
 	if (good ? bisect_load_range(&b, good, bad) :
 		   bisect_load_series(&b, argv[1], &ss, &loaded_series)) {
@@ -285,6 +290,7 @@ static const char step_text[] =
 int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct bisect_opts bo;
+	struct progress_cluster pc;
 	struct judge_args j;
 	const char *good = NULL;
 	struct bisect b;
@@ -333,7 +339,10 @@ int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx)
 		}
 		bo.tree_arg = named ? named : top;
 	}
-	bo.progress = isatty(2);
+	progress_cluster_init(&pc);
+	bo.cluster_progress = progress_cluster_fn(isatty(2));
+	bo.cluster_progress_ud = &pc;
+	bo.build_progress = progress_build(0);
 	bisect_init(&b, ctx, &bo);
 	rc = bisect_one(&b, good, hex, &mark, why, sizeof(why));
 	if (rc == BISECT_GOOD_UNTESTABLE) {

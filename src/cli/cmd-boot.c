@@ -9,6 +9,7 @@
  * pwb does not know), 129 usage, 130 interrupted.
  */
 #include "cmds.h"
+#include "progress.h"
 #include "arch.h"
 #include "boot.h"
 #include "output.h"
@@ -123,7 +124,7 @@ int cmd_boot(int argc, char **argv, struct pwb_ctx *ctx)
 		return 3;
 	q.arch = ta->name;
 	q.toolchain = tt->name;
-	q.progress = !json && isatty(2);
+	q.progress = progress_build(json);
 	run_install_signal_handlers();
 	if (!boot_run(ctx, &q, &r)) {
 		if (json) {

@@ -4,6 +4,7 @@
  * configure, 3 infrastructure trouble, 130 interrupted.
  */
 #include "cmds.h"
+#include "progress.h"
 #include "arch.h"
 #include "kbuild.h"
 #include "output.h"
@@ -53,7 +54,7 @@ int cmd_build(int argc, char **argv, struct pwb_ctx *ctx)
 	if (n || !q.tree_arg || !q.rev)
 		return usage_with_options_error(usage, usage_text, opts,
 							"build needs --tree and --rev");
-	q.progress = !json && isatty(2);
+	q.progress = progress_build(json);
 	if (target_resolve(ctx, q.arch, q.toolchain, &ta, &tt))
 		return EXIT_FAIL;
 	q.arch = ta->name;

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "arch.h"
 #include "cmds.h"
+#include "progress.h"
 #include "ctx.h"
 #include "util/run.h"
 #include "util/util.h"
@@ -143,9 +144,7 @@ int check_args_setup(struct pwb_ctx *ctx, struct check_args *a)
 	}
 	a->o.suites = a->suites;
 	a->o.nsuites = a->nsuites;
-	/* PWB_PROGRESS=1: stage lines also when stderr is not a terminal */
-	a->o.progress = (!a->json && isatty(2)) || (getenv("PWB_PROGRESS") &&
-						    !strcmp(getenv("PWB_PROGRESS"), "1"));
+	progress_check_setup(&a->o, &a->cluster, a->json);
 	return -1;
 }
 

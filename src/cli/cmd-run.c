@@ -9,6 +9,7 @@
  * interrupted.
  */
 #include "cmds.h"
+#include "progress.h"
 #include "arch.h"
 #include "ctx.h"
 #include "db.h"
@@ -152,6 +153,7 @@ static int run_exit(const struct exec_request *q)
 int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct executor e;
+	struct progress_cluster pc;
 	struct exec_request q;
 	struct printer pr;
 	struct suite s;
@@ -227,8 +229,10 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 	pr.kernel = kernel != NULL;
 	pr.n = repeat;
 	executor_init(&e, ctx, backend);
-	e.progress = !json && isatty(2);
-	e.build_progress = e.progress;
+	progress_cluster_init(&pc);
+	e.cluster_progress = progress_cluster_fn(!json && isatty(2));
+	e.cluster_progress_ud = &pc;
+	e.build_progress = progress_build(json);
 	e.keep_going = 1;	/* every repeat asked for, each one shown */
 	e.on_boot = on_boot;
 	e.ud = &pr;

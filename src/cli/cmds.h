@@ -9,6 +9,7 @@
 #include "ctx.h"
 #include "kbuild.h"
 #include "parse-options.h"
+#include "progress.h"
 
 /* Exit statuses shared by the commands. */
 enum {
@@ -128,6 +129,7 @@ struct check_args {
 	const char *text;
 	struct opt opts[14];
 	struct opt_list suite_l, config_l, base_l, arch_l, tc_l;
+	struct progress_cluster cluster;	/* o.cluster_progress_ud */
 };
 int check_args_parse(int argc, char **argv, const char *const *usage,
 		     const char *text, int many_configs, struct check_args *a);

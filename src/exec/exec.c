@@ -103,6 +103,7 @@ static int local_build(struct executor *e, const struct exec_request *q,
 	kq.arch = q->arch;
 	kq.toolchain = q->toolchain;
 	kq.progress = e->build_progress;
+	kq.progress_ud = e->build_progress_ud;
 	kq.need_build_dir = need_dir;
 	memset(br, 0, sizeof(*br));
 	return kbuild(e->ctx, &kq, br);
@@ -555,7 +556,8 @@ static int slurm_batch(struct executor *e, struct exec_request *q, size_t n)
 		map[i] = (long)k;
 		q[i].worked = 1;
 	}
-	rc = nreq ? slurm_run_suites(e->ctx, reqs, nreq, e->progress) : 0;
+	rc = nreq ? slurm_run_suites(e->ctx, reqs, nreq, e->cluster_progress,
+				       e->cluster_progress_ud) : 0;
 	for (i = 0; i < n; i++) {
 		struct slurm_run *sr;
 

@@ -35,6 +35,7 @@
 #include <stddef.h>
 
 #include "ctx.h"
+#include "kbuild.h"
 #include "suite.h"
 #include "suiterun.h"
 
@@ -121,6 +122,28 @@ typedef void (*exec_boot_fn)(void *ud, const struct exec_request *q,
 			     long nth, long of, long run_id,
 			     const struct suite_outcome *o);
 
+/*
+ * A cluster backend at work, for the caller to show: what it submitted,
+ * then the jobs running and pending each time it looks (every slurm.poll
+ * seconds) while it waits, then that it stopped waiting.  The strings are
+ * valid during the call only.
+ */
+enum exec_cluster_kind {
+	EXEC_CLUSTER_SUBMITTED,
+	EXEC_CLUSTER_QUEUE,
+	EXEC_CLUSTER_DONE,	/* not after an interrupt while asleep */
+};
+
+struct exec_cluster_event {
+	enum exec_cluster_kind kind;
+	size_t build_jobs, boot_jobs;	/* SUBMITTED */
+	const char *batch;		/* SUBMITTED: the batch directory */
+	const char *ids;		/* QUEUE: the job ids waited for */
+	int running, pending;		/* QUEUE */
+};
+
+typedef void (*exec_cluster_fn)(void *ud, const struct exec_cluster_event *ev);
+
 struct exec_ops;
 
 /* One boot in flight: what a backend's boot step fills (it touches no
@@ -134,9 +157,10 @@ struct exec_boot {
 struct executor {
 	struct pwb_ctx *ctx;
 	enum exec_backend backend;
-	int progress;		/* cluster: what was submitted and a status
-				 * line on stderr while waiting */
-	int build_progress;	/* kbuild's progress line (terminals) */
+	exec_cluster_fn cluster_progress;	/* NULL: none */
+	void *cluster_progress_ud;
+	kbuild_progress_fn build_progress;	/* local builds (NULL: none) */
+	void *build_progress_ud;
 	int keep_going;		/* boot every repeat even after an
 				 * infrastructure error (pwb run); otherwise
 				 * the batch stops at the first */

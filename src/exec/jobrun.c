@@ -25,7 +25,7 @@ static void set_status(struct job_result *r, enum job_status status,
 }
 
 int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
-		const struct suite *s, int progress, struct job_result *r)
+		const struct suite *s, struct job_result *r)
 {
 	struct executor e;
 	struct exec_request q;
@@ -42,7 +42,6 @@ int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
 	}
 	/* a job runs here, whoever submitted it */
 	executor_init(&e, ctx, EXEC_LOCAL);
-	e.build_progress = progress;
 	e.keep_going = 1;	/* every repeat the job was given is booted */
 	exec_request_init(&q);
 	q.suite = is_suite ? s : NULL;
@@ -180,7 +179,7 @@ int job_run_bundle(struct pwb_ctx *ctx, const char *spec_path,
 	run_install_signal_handlers();
 	if (j.after && run_after(ctx, &j, r)) {
 		/* the build job failed or never finished: so does this one */
-	} else if (job_execute(ctx, &j, loaded ? &s : NULL, 0, r)) {
+	} else if (job_execute(ctx, &j, loaded ? &s : NULL, r)) {
 		goto out;
 	}
 	sqlite3_close(ctx->db);

@@ -13,12 +13,13 @@
 
 /*
  * Run j here, on ctx->db, through the executor's local backend (exec.h).
- * s is the suite, loaded by the caller (suite jobs; NULL for build jobs);
- * progress: a progress line for builds on stderr.  Returns 0 when the job
- * ran (r says how it went), -1 when nothing could be recorded (database).
+ * s is the suite, loaded by the caller (suite jobs; NULL for build jobs).
+ * No progress: a node's job is read from its bundle.  Returns 0 when the
+ * job ran (r says how it went), -1 when nothing could be recorded
+ * (database).
  */
 int job_execute(struct pwb_ctx *ctx, const struct job_spec *j,
-		const struct suite *s, int progress, struct job_result *r);
+		const struct suite *s, struct job_result *r);
 
 /*
  * `pwb job run`: execute the spec at spec_path into bundle directory out

@@ -184,52 +184,6 @@ static void cancel(const char *ids)
 	buf_release(&out);
 }
 
-/* Wait until none of the jobs (comma-separated ids) is queued or running.
- * -1 when pwb was interrupted (the jobs are cancelled). */
-static int wait_jobs(const struct sopts *o, const char *ids, int progress)
-{
-	const char *argv[] = { "squeue", "-h", "-j", ids, "-o", "%T", NULL };
-	int tty = progress && isatty(2), said = 0;
-
-	for (;;) {
-		struct buf out = BUF_INIT;
-		int pending = 0, running = 0, rc;
-		const char *p;
-
-		rc = sl_cmd(argv, &out, NULL);
-		for (p = out.buf; rc == 0 && *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0)) {
-			if (!strncmp(p, "PENDING", 7))
-				pending++;
-			else if (*p && *p != '\n')
-				running++;
-		}
-		buf_release(&out);
-		/* squeue forgets jobs that ended a while ago: "invalid job id" */
-		if (rc || (!pending && !running))
-			break;
-		if (progress) {
-			fprintf(stderr, "%sslurm: jobs %s: %d running, %d pending%s",
-				tty ? "\r" : "", ids, running, pending,
-				tty ? "   " : "\n");
-			said = 1;
-		}
-		if (run_interrupted()) {
-			cancel(ids);
-			if (said && tty)
-				fputc('\n', stderr);
-			return -1;
-		}
-		usleep((useconds_t)(o->poll * 1e6));
-		if (run_interrupted()) {
-			cancel(ids);
-			return -1;
-		}
-	}
-	if (said && tty)
-		fputc('\n', stderr);
-	return 0;
-}
-
 /* Why a task did not finish, as Slurm tells it (best effort). */
 static char *task_state(const char *jobid, long task)
 {
@@ -343,7 +297,8 @@ struct srun {
 	struct pwb_ctx *ctx;
 	struct slurm_run *reqs;
 	size_t nreq;
-	int progress;
+	exec_cluster_fn progress;	/* NULL: none */
+	void *progress_ud;
 	int interrupted;		/* while waiting: the jobs are cancelled */
 	struct sopts o;
 	char *bid, *batch;		/* <slurm.workdir>/jobs/<bid> */
@@ -358,6 +313,60 @@ struct srun {
 					 * boot arrays submitted, or NULL */
 	int *rebuilt;			/* build job i runs again */
 };
+
+static void tell(const struct srun *s, enum exec_cluster_kind kind,
+		 const char *ids, int running, int pending)
+{
+	struct exec_cluster_event ev;
+
+	if (!s->progress)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.ids = ids;
+	ev.running = running;
+	ev.pending = pending;
+	s->progress(s->progress_ud, &ev);
+}
+
+/* Wait until none of the jobs (comma-separated ids) is queued or running.
+ * -1 when pwb was interrupted (the jobs are cancelled). */
+static int wait_jobs(const struct srun *s, const char *ids)
+{
+	const char *argv[] = { "squeue", "-h", "-j", ids, "-o", "%T", NULL };
+	const struct sopts *o = &s->o;
+
+	for (;;) {
+		struct buf out = BUF_INIT;
+		int pending = 0, running = 0, rc;
+		const char *p;
+
+		rc = sl_cmd(argv, &out, NULL);
+		for (p = out.buf; rc == 0 && *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0)) {
+			if (!strncmp(p, "PENDING", 7))
+				pending++;
+			else if (*p && *p != '\n')
+				running++;
+		}
+		buf_release(&out);
+		/* squeue forgets jobs that ended a while ago: "invalid job id" */
+		if (rc || (!pending && !running))
+			break;
+		tell(s, EXEC_CLUSTER_QUEUE, ids, running, pending);
+		if (run_interrupted()) {
+			cancel(ids);
+			tell(s, EXEC_CLUSTER_DONE, ids, 0, 0);
+			return -1;
+		}
+		usleep((useconds_t)(o->poll * 1e6));
+		if (run_interrupted()) {
+			cancel(ids);
+			return -1;
+		}
+	}
+	tell(s, EXEC_CLUSTER_DONE, ids, 0, 0);
+	return 0;
+}
 
 static const char *req_config(const struct slurm_run *r)
 {
@@ -604,10 +613,16 @@ static int submit_all(struct srun *s)
 	struct buf range = BUF_INIT;
 	int ret = -1;
 
-	if (s->progress)
-		fprintf(stderr, "slurm: %zu build job%s, %zu boot job%s in %s\n",
-			s->nb, s->nb == 1 ? "" : "s", s->nt,
-			s->nt == 1 ? "" : "s", s->batch);
+	if (s->progress) {
+		struct exec_cluster_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = EXEC_CLUSTER_SUBMITTED;
+		ev.build_jobs = s->nb;
+		ev.boot_jobs = s->nt;
+		ev.batch = s->batch;
+		s->progress(s->progress_ud, &ev);
+	}
 	if (s->nb) {
 		buf_addf(&range, "0-%zu", s->nb - 1);
 		if (submit_builds(s, range.buf, 1))
@@ -634,7 +649,7 @@ static int wait_arrays(struct srun *s, const char *jb, const char *js)
 	char *ids = jb && js ? xstrfmt("%s,%s", jb, js) : xstrdup(jb ? jb : js);
 	int ret = 0;
 
-	if (wait_jobs(&s->o, ids, s->progress)) {
+	if (wait_jobs(s, ids)) {
 		s->interrupted = 1;
 		ret = -1;
 	}
@@ -839,7 +854,7 @@ static int run_batch(struct srun *s)
 }
 
 int slurm_run_suites(struct pwb_ctx *ctx, struct slurm_run *reqs, size_t nreq,
-		     int progress)
+		     exec_cluster_fn progress, void *progress_ud)
 {
 	struct srun s;
 	size_t k;
@@ -850,6 +865,7 @@ int slurm_run_suites(struct pwb_ctx *ctx, struct slurm_run *reqs, size_t nreq,
 	s.reqs = reqs;
 	s.nreq = nreq;
 	s.progress = progress;
+	s.progress_ud = progress_ud;
 	for (k = 0; k < nreq; k++) {
 		reqs[k].build_id = -1;
 		reqs[k].runs = NULL;

@@ -53,8 +53,8 @@ struct slurm_run {
  * Every request at once: one array of build jobs (one per tree, commit and
  * config), one array of boots that waits for it, one resubmission of what
  * did not finish, then the import into ctx->db.  reqs[k].suite must be set
- * for a request with repeat > 0.  progress: what was submitted and a
- * status line on stderr while waiting.
+ * for a request with repeat > 0.  progress (NULL: none) is told what was
+ * submitted and what runs while it waits.
  *
  * Returns 0 when the jobs were submitted and their results are in (each
  * request's out fields say how it went), -1 when nothing could be
@@ -64,7 +64,7 @@ struct slurm_run {
  * EXEC_INTERRUPTED).
  */
 int slurm_run_suites(struct pwb_ctx *ctx, struct slurm_run *reqs, size_t nreq,
-		     int progress);
+		     exec_cluster_fn progress, void *progress_ud);
 void slurm_run_release(struct slurm_run *r);
 
 /* slurm.* config usable and the cluster answering?  0, or -1 (said). */
