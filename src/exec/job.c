@@ -339,9 +339,15 @@ static int copy_rows(sqlite3 *db, const char *tbl, const char *insert,
 		sqlite3_int64 old = sqlite3_column_int64(ids, 0), new;
 
 		if (found) {
+			int got;
+
 			sqlite3_reset(found);
 			sqlite3_bind_int64(found, 1, old);
-			if (sqlite3_step(found) == SQLITE_ROW) {
+			/* a failing lookup is an error, never a second row */
+			got = db_row(db, found, tbl);
+			if (got < 0)
+				goto out;
+			if (got) {
 				if (idmap_add(db, tbl, old,
 					      sqlite3_column_int64(found, 0)))
 					goto out;
