@@ -3,6 +3,7 @@
 #include "db.h"
 #include "kbuild.h"
 #include "ktap.h"
+#include "suiterun.h"
 #include "util/buf.h"
 #include "util/util.h"
 #include "util/vis.h"
@@ -113,9 +114,12 @@ static char *machine_of(sqlite3 *db, const long *ids, size_t n, int *bad_runs,
 			continue;
 		const char *s = (const char *)sqlite3_column_text(st, 0);
 		const char *status = (const char *)sqlite3_column_text(st, 1);
+		enum suite_run_status rs;
 
-		if (status && (!strcmp(status, "kernel-failure") ||
-			       !strcmp(status, "timeout")))
+		if (suite_run_status_parse(status, &rs))
+			error("suite run %ld: status '%s': not pwb's", ids[i],
+			      vis(status));
+		else if (rs == SUITE_RUN_KERNEL_FAILURE || rs == SUITE_RUN_TIMEOUT)
 			(*bad_runs)++;
 		if (!sig)
 			sig = xstrdup(s);
