@@ -148,9 +148,7 @@ void check_report_release(struct check_report *r)
 		stored_series_release(&r->series);
 	for (i = 0; i < r->nbuilds; i++) {
 		free(r->builds[i].commit);
-		free(r->builds[i].status);
 		free(r->builds[i].error);
-		free(r->builds[i].apply_strategy);
 		free(r->builds[i].toolchain);
 	}
 	free(r->builds);
@@ -229,6 +227,8 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 	sqlite3_bind_int64(st, 1, apply_id);
 	sqlite3_bind_int64(st, 2, r->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 2);
+		const char *strat = (const char *)sqlite3_column_text(st, 8);
 		struct report_build *b;
 
 		r->builds = xrealloc(r->builds, (r->nbuilds + 1) * sizeof(*b));
@@ -236,13 +236,18 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 		memset(b, 0, sizeof(*b));
 		b->idx = sqlite3_column_int(st, 0);
 		b->commit = db_column_dup(st, 1);
-		b->status = db_column_dup(st, 2);
+		if (build_status_parse(status, &b->status) ||
+		    apply_strategy_parse(strat, &b->apply_strategy)) {
+			error("check %ld, build %d: status '%s', strategy '%s': "
+			      "not pwb's", r->id, b->idx, vis(status), vis(strat));
+			sqlite3_finalize(st);
+			return -1;
+		}
 		b->error = db_column_dup(st, 3);
 		b->warnings = sqlite3_column_int(st, 4);
 		b->new_warnings = sqlite3_column_int(st, 5);
 		b->seconds = sqlite3_column_double(st, 6);
 		b->cached = sqlite3_column_int(st, 7);
-		b->apply_strategy = db_column_dup(st, 8);
 		b->build_id = (long)sqlite3_column_int64(st, 9);
 		b->toolchain = db_column_dup(st, 10);
 		b->started_at = (long)sqlite3_column_int64(st, 11);

@@ -14,8 +14,10 @@
 
 #include <sqlite3.h>
 
+#include "apply.h"
 #include "compare.h"
 #include "ctx.h"
+#include "kbuild.h"
 #include "store.h"
 #include "suite.h"
 #include "verdict.h"
@@ -61,9 +63,10 @@ struct report_build {
 	char *commit;
 	char *toolchain;	/* the compiler's version line, or NULL */
 	long started_at;
-	char *status;		/* build status, or "not-built" */
+	enum build_status status;	/* every row has one: a patch that was
+					 * not built has no row */
 	char *error;
-	char *apply_strategy;	/* patches: exact, offset, three-way */
+	enum apply_strategy apply_strategy;	/* patches; STRAT_NONE the base */
 	int warnings, new_warnings, cached;
 	double seconds;
 };

@@ -74,17 +74,23 @@ static json_t *rfc3339(long t)
 	return json_string(s);
 }
 
-static const char *build_status(const char *s)
+/* a build's (kbuild.h); a commit not built has no build object */
+static const char *build_status(enum build_status s)
 {
-	if (!s || !strcmp(s, "not-built"))
-		return "MISS";
-	if (!strcmp(s, "ok"))
+	switch (s) {
+	case BUILD_OK:
 		return "PASS";
-	if (!strcmp(s, "failed") || !strcmp(s, "config-error"))
+	case BUILD_FAILED:
+	case BUILD_CONFIG_ERROR:
 		return "FAIL";
-	if (!strcmp(s, "timeout"))
+	case BUILD_TIMEOUT:
 		return "ERROR";
-	return "MISS";		/* infra-error, interrupted */
+	case BUILD_NONE:
+	case BUILD_INFRA_ERROR:
+	case BUILD_INTERRUPTED:
+		break;
+	}
+	return "MISS";
 }
 
 /* a suite run's status (suiterun.h) */
