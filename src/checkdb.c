@@ -73,14 +73,14 @@ int checkdb_record_build(sqlite3 *db, long check, int idx, const char *commit,
 }
 
 int checkdb_record_suite(sqlite3 *db, long check, const struct suite *s,
-			const char *bt, const char *ct, const char *status,
-			const char *err)
+			 const char *bt, const char *ct,
+			 enum check_suite_status status, const char *err)
 {
 	return db_execf(db, "record check suite", "INSERT OR REPLACE INTO "
 			"check_suites (check_id, suite, suite_hash, base_tree, "
 			"cand_tree, status, error) VALUES (?,?,?,?,?,?,?)",
 			"Itttttt", (sqlite3_int64)check, s->name, s->hash, bt, ct,
-			status, err);
+			check_suite_status_name(status), err);
 }
 
 int checkdb_set_series(sqlite3 *db, long id, long series_id)
@@ -373,6 +373,7 @@ static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
 		const char *bt = (const char *)sqlite3_column_text(st, 2);
 		const char *ct = (const char *)sqlite3_column_text(st, 3);
 		const char *status = (const char *)sqlite3_column_text(st, 4);
+		enum check_suite_status sst;
 		struct suite s;
 		struct suite_cmp *c;
 		size_t k = r->nsuites;
@@ -383,12 +384,19 @@ static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
 		memset(c, 0, sizeof(*c));
 		r->suite_errors[k] = NULL;
 		r->nsuites++;
-		if (strcmp(status, "compared")) {
+		if (check_suite_status_parse(status, &sst)) {
+			error("check %ld, suite %s: status '%s': not pwb's", r->id,
+			      vis(name), vis(status));
+			sqlite3_finalize(st);
+			goto out;
+		}
+		if (sst != CHECK_SUITE_COMPARED) {
 			c->suite = xstrdup(name);
 			c->suite_hash = xstrdup(hash);
 			r->suite_errors[k] = db_column_dup(st, 5);
 			if (!r->suite_errors[k])
-				r->suite_errors[k] = xstrdup(status);
+				r->suite_errors[k] =
+					xstrdup(check_suite_status_name(sst));
 			continue;
 		}
 		/* judged with the suite's current thresholds */

@@ -20,6 +20,11 @@ static const char *const verdict_names[] = {
 	[CHECK_VERDICT_INFRA_ERROR] = "infra-error",
 };
 
+static const char *const suite_status_names[] = {
+	[CHECK_SUITE_COMPARED] = "compared",
+	[CHECK_SUITE_INFRA_ERROR] = "infra-error",
+};
+
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *check_status_name(enum check_status s)
@@ -55,6 +60,24 @@ int check_verdict_parse(const char *s, enum check_verdict *out)
 	for (i = 1; i < N_OF(verdict_names); i++)
 		if (!strcmp(s, verdict_names[i])) {
 			*out = (enum check_verdict)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *check_suite_status_name(enum check_suite_status s)
+{
+	return suite_status_names[(size_t)s < N_OF(suite_status_names) ?
+				  s : CHECK_SUITE_INFRA_ERROR];
+}
+
+int check_suite_status_parse(const char *s, enum check_suite_status *out)
+{
+	size_t i;
+
+	for (i = 0; s && i < N_OF(suite_status_names); i++)
+		if (!strcmp(s, suite_status_names[i])) {
+			*out = (enum check_suite_status)i;
 			return 0;
 		}
 	return -1;
