@@ -18,14 +18,33 @@ const char *patch_status_name(enum patch_status s)
 	}
 }
 
+static const char *const apply_strategy_names[] = {
+	[STRAT_NONE] = NULL,
+	[STRAT_EXACT] = "exact",
+	[STRAT_OFFSET] = "offset",
+	[STRAT_THREEWAY] = "three-way",
+};
+
 const char *apply_strategy_name(enum apply_strategy s)
 {
-	switch (s) {
-	case STRAT_EXACT: return "exact";
-	case STRAT_OFFSET: return "offset";
-	case STRAT_THREEWAY: return "three-way";
-	default: return NULL;
+	return (size_t)s < ARRAY_SIZE(apply_strategy_names) ?
+	       apply_strategy_names[s] : NULL;
+}
+
+int apply_strategy_parse(const char *s, enum apply_strategy *out)
+{
+	size_t i;
+
+	if (!s) {
+		*out = STRAT_NONE;
+		return 0;
 	}
+	for (i = STRAT_EXACT; i < ARRAY_SIZE(apply_strategy_names); i++)
+		if (!strcmp(s, apply_strategy_names[i])) {
+			*out = (enum apply_strategy)i;
+			return 0;
+		}
+	return -1;
 }
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));

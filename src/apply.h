@@ -35,7 +35,11 @@
 
 enum apply_strategy { STRAT_NONE, STRAT_EXACT, STRAT_OFFSET, STRAT_THREEWAY };
 
+/* "exact", "offset", "three-way" as apply_patches and JSON keep them;
+ * NULL for STRAT_NONE (a NULL in the database) */
 const char *apply_strategy_name(enum apply_strategy s);
+/* NULL reads as STRAT_NONE; 0, or -1 (quietly) for an unknown one */
+int apply_strategy_parse(const char *s, enum apply_strategy *out);
 
 enum patch_status {
 	PR_SKIPPED,	/* not tried: an earlier patch failed */

@@ -9,6 +9,7 @@
 #include "store.h"
 #include "tree.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -96,10 +97,11 @@ static int load_previous(sqlite3 *db, long id, struct apply_result *r)
 
 		p->idx = sqlite3_column_int(st, 0);
 		p->status = PR_APPLIED;
-		p->strategy = !strat ? STRAT_NONE :
-			      !strcmp(strat, "exact") ? STRAT_EXACT :
-			      !strcmp(strat, "offset") ? STRAT_OFFSET :
-			      STRAT_THREEWAY;
+		if (apply_strategy_parse(strat, &p->strategy)) {
+			rc = error("apply %ld, patch %d: strategy '%s': not pwb's",
+				   id, p->idx, vis(strat));
+			break;
+		}
 		p->offset = sqlite3_column_int(st, 3);
 		snprintf(p->commit, sizeof(p->commit), "%s", c ? c : "");
 	}

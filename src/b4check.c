@@ -111,16 +111,15 @@ static json_t *from_check(const struct check_report *r, int idx)
 	}
 	for (i = 0; idx > 0 && i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
-		enum build_status bs;
-		enum build_outcome out = build_status_parse(b->status, &bs) ?
-					 BUILD_OUT_INFRA : kbuild_outcome(bs);
+		enum build_outcome out = kbuild_outcome(b->status);
 		const char *st = out == BUILD_OUT_OK ? "pass" :
 				 out == BUILD_OUT_BROKEN ? "fail" : "warn";
 
 		if (b->idx != idx)
 			continue;
 		json_array_append_new(a, result("pwb-build", st, json_sprintf(
-			"check %ld: %s (%s, %s, %s)", r->id, b->status, target,
+			"check %ld: %s (%s, %s, %s)", r->id,
+			build_status_name(b->status), target,
 			r->compiler ? r->compiler : "gcc",
 			r->config_name ? r->config_name : "?"), url.buf,
 			b->error && *b->error ? json_text(b->error) : NULL));

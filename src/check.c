@@ -317,7 +317,7 @@ static void suite_done(struct check_state *cs, size_t i, int rc)
 
 	checkdb_record_suite(cs->ctx->db, cs->cell->id, s, cs->builds[0].tree,
 			     cs->builds[cs->nbuilds - 1].tree,
-			     rc ? "infra-error" : "compared",
+			     rc ? CHECK_SUITE_INFRA_ERROR : CHECK_SUITE_COMPARED,
 			     rc ? "the suite could not run (see the errors "
 			     "above)" : NULL);
 	cs->suite_failed[i] = rc != 0;

@@ -73,14 +73,14 @@ int checkdb_record_build(sqlite3 *db, long check, int idx, const char *commit,
 }
 
 int checkdb_record_suite(sqlite3 *db, long check, const struct suite *s,
-			const char *bt, const char *ct, const char *status,
-			const char *err)
+			 const char *bt, const char *ct,
+			 enum check_suite_status status, const char *err)
 {
 	return db_execf(db, "record check suite", "INSERT OR REPLACE INTO "
 			"check_suites (check_id, suite, suite_hash, base_tree, "
 			"cand_tree, status, error) VALUES (?,?,?,?,?,?,?)",
 			"Itttttt", (sqlite3_int64)check, s->name, s->hash, bt, ct,
-			status, err);
+			check_suite_status_name(status), err);
 }
 
 int checkdb_set_series(sqlite3 *db, long id, long series_id)
@@ -148,9 +148,7 @@ void check_report_release(struct check_report *r)
 		stored_series_release(&r->series);
 	for (i = 0; i < r->nbuilds; i++) {
 		free(r->builds[i].commit);
-		free(r->builds[i].status);
 		free(r->builds[i].error);
-		free(r->builds[i].apply_strategy);
 		free(r->builds[i].toolchain);
 	}
 	free(r->builds);
@@ -229,6 +227,8 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 	sqlite3_bind_int64(st, 1, apply_id);
 	sqlite3_bind_int64(st, 2, r->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 2);
+		const char *strat = (const char *)sqlite3_column_text(st, 8);
 		struct report_build *b;
 
 		r->builds = xrealloc(r->builds, (r->nbuilds + 1) * sizeof(*b));
@@ -236,13 +236,18 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 		memset(b, 0, sizeof(*b));
 		b->idx = sqlite3_column_int(st, 0);
 		b->commit = db_column_dup(st, 1);
-		b->status = db_column_dup(st, 2);
+		if (build_status_parse(status, &b->status) ||
+		    apply_strategy_parse(strat, &b->apply_strategy)) {
+			error("check %ld, build %d: status '%s', strategy '%s': "
+			      "not pwb's", r->id, b->idx, vis(status), vis(strat));
+			sqlite3_finalize(st);
+			return -1;
+		}
 		b->error = db_column_dup(st, 3);
 		b->warnings = sqlite3_column_int(st, 4);
 		b->new_warnings = sqlite3_column_int(st, 5);
 		b->seconds = sqlite3_column_double(st, 6);
 		b->cached = sqlite3_column_int(st, 7);
-		b->apply_strategy = db_column_dup(st, 8);
 		b->build_id = (long)sqlite3_column_int64(st, 9);
 		b->toolchain = db_column_dup(st, 10);
 		b->started_at = (long)sqlite3_column_int64(st, 11);
@@ -368,6 +373,7 @@ static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
 		const char *bt = (const char *)sqlite3_column_text(st, 2);
 		const char *ct = (const char *)sqlite3_column_text(st, 3);
 		const char *status = (const char *)sqlite3_column_text(st, 4);
+		enum check_suite_status sst;
 		struct suite s;
 		struct suite_cmp *c;
 		size_t k = r->nsuites;
@@ -378,12 +384,19 @@ static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
 		memset(c, 0, sizeof(*c));
 		r->suite_errors[k] = NULL;
 		r->nsuites++;
-		if (strcmp(status, "compared")) {
+		if (check_suite_status_parse(status, &sst)) {
+			error("check %ld, suite %s: status '%s': not pwb's", r->id,
+			      vis(name), vis(status));
+			sqlite3_finalize(st);
+			goto out;
+		}
+		if (sst != CHECK_SUITE_COMPARED) {
 			c->suite = xstrdup(name);
 			c->suite_hash = xstrdup(hash);
 			r->suite_errors[k] = db_column_dup(st, 5);
 			if (!r->suite_errors[k])
-				r->suite_errors[k] = xstrdup(status);
+				r->suite_errors[k] =
+					xstrdup(check_suite_status_name(sst));
 			continue;
 		}
 		/* judged with the suite's current thresholds */

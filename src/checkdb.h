@@ -14,8 +14,10 @@
 
 #include <sqlite3.h>
 
+#include "apply.h"
 #include "compare.h"
 #include "ctx.h"
+#include "kbuild.h"
 #include "store.h"
 #include "suite.h"
 #include "verdict.h"
@@ -36,10 +38,10 @@ int checkdb_set_applied(sqlite3 *db, long id, long apply_id, const char *base,
 			const char *tip);
 int checkdb_record_build(sqlite3 *db, long check, int idx, const char *commit,
 			 long build_id, const char *status);
-/* status: compared or infra-error, with err saying why */
+/* err: why it was not compared (CHECK_SUITE_INFRA_ERROR) */
 int checkdb_record_suite(sqlite3 *db, long check, const struct suite *s,
-			 const char *bt, const char *ct, const char *status,
-			 const char *err);
+			 const char *bt, const char *ct,
+			 enum check_suite_status status, const char *err);
 int checkdb_finish(sqlite3 *db, long id, enum check_status status,
 		   enum check_verdict verdict);
 
@@ -61,9 +63,10 @@ struct report_build {
 	char *commit;
 	char *toolchain;	/* the compiler's version line, or NULL */
 	long started_at;
-	char *status;		/* build status, or "not-built" */
+	enum build_status status;	/* every row has one: a patch that was
+					 * not built has no row */
 	char *error;
-	char *apply_strategy;	/* patches: exact, offset, three-way */
+	enum apply_strategy apply_strategy;	/* patches; STRAT_NONE the base */
 	int warnings, new_warnings, cached;
 	double seconds;
 };

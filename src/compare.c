@@ -2,8 +2,11 @@
 #include "arch.h"
 #include "db.h"
 #include "kbuild.h"
+#include "ktap.h"
+#include "suiterun.h"
 #include "util/buf.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -111,9 +114,12 @@ static char *machine_of(sqlite3 *db, const long *ids, size_t n, int *bad_runs,
 			continue;
 		const char *s = (const char *)sqlite3_column_text(st, 0);
 		const char *status = (const char *)sqlite3_column_text(st, 1);
+		enum suite_run_status rs;
 
-		if (status && (!strcmp(status, "kernel-failure") ||
-			       !strcmp(status, "timeout")))
+		if (suite_run_status_parse(status, &rs))
+			error("suite run %ld: status '%s': not pwb's", ids[i],
+			      vis(status));
+		else if (rs == SUITE_RUN_KERNEL_FAILURE || rs == SUITE_RUN_TIMEOUT)
 			(*bad_runs)++;
 		if (!sig)
 			sig = xstrdup(s);
@@ -154,12 +160,19 @@ static int load_cases(sqlite3 *db, struct suite_cmp *c, const long *ids,
 			struct case_cmp *k = case_get(c, (const char *)
 						      sqlite3_column_text(st, 0));
 			const char *s = (const char *)sqlite3_column_text(st, 1);
-			int pass = !strcmp(s, "pass");
-			int fail = !strcmp(s, "fail") || !strcmp(s, "crashed");
 			const char *dir = (const char *)sqlite3_column_text(st, 3);
+			enum ktap_status ks;
+			int pass, fail;
 
+			if (ktap_status_parse(s, &ks)) {
+				rc = error("run %ld, case %s: status '%s': not pwb's",
+					   ids[i], vis(k->name), vis(s));
+				break;
+			}
+			pass = ks == KTAP_PASS;
+			fail = ks == KTAP_FAIL || ks == KTAP_CRASHED;
 			/* why it was skipped: the candidate's say, else the base's */
-			if (!strcmp(s, "skip") && dir && (cand || !k->skip_reason)) {
+			if (ks == KTAP_SKIP && dir && (cand || !k->skip_reason)) {
 				free(k->skip_reason);
 				k->skip_reason = xstrdup(dir);
 			}

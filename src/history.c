@@ -1,6 +1,7 @@
 #include "history.h"
 #include "db.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,16 @@ int history_series(sqlite3 *db, long series_id, struct series_history *out)
 		if (!v->checked)
 			continue;
 		v->check = sqlite3_column_int64(st, 4);
-		v->verdict = db_column_dup(st, 5);
-		v->status = db_column_dup(st, 6);
+		if (check_verdict_parse((const char *)sqlite3_column_text(st, 5),
+					&v->verdict) ||
+		    check_status_parse((const char *)sqlite3_column_text(st, 6),
+				       &v->status)) {
+			rc = error("check %lld: status '%s', verdict '%s': not pwb's",
+				   (long long)v->check,
+				   vis((const char *)sqlite3_column_text(st, 6)),
+				   vis((const char *)sqlite3_column_text(st, 5)));
+			break;
+		}
 		v->started_at = sqlite3_column_int64(st, 7);
 		v->tip = db_column_dup(st, 8);
 	}
@@ -55,8 +64,6 @@ void series_history_release(struct series_history *h)
 
 	for (i = 0; i < h->n; i++) {
 		free(h->v[i].subject);
-		free(h->v[i].verdict);
-		free(h->v[i].status);
 		free(h->v[i].tip);
 	}
 	free(h->v);

@@ -10,8 +10,9 @@
  * pass rate per suite and target (tree, arch, compiler, config), with
  * its results on each commit there.
  *
- * Both return 0, or -1 with the error printed (a database error stops
- * the rows; it is never a shorter list).  The result owns all its
+ * Both return 0, or -1 with the error printed (a database error, or a
+ * check's status or verdict that is not pwb's, stops the rows; it is
+ * never a shorter list).  The result owns all its
  * strings; series_history_release() and case_history_release() free them
  * (and may be called on a result that failed or was zeroed).
  */
@@ -22,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "verdict.h"
+
 /* One version of a series with one of its checks (or none). */
 struct history_version {
 	long series;
@@ -29,8 +32,8 @@ struct history_version {
 	char *subject;			/* NULL when the series has none */
 	int checked;			/* 0: no check; the fields below unset */
 	int64_t check;			/* the check's row id */
-	char *verdict;			/* NULL when none yet */
-	char *status;
+	enum check_verdict verdict;	/* CHECK_VERDICT_NONE: none yet */
+	enum check_status status;
 	int64_t started_at;
 	char *tip;			/* tip commit, NULL when none */
 	int patches_not_building;	/* builds after the base, not ok */

@@ -1135,7 +1135,7 @@ static const char *const build_status_names[] = {
 const char *build_status_name(enum build_status s)
 {
 	return (size_t)s < ARRAY_SIZE(build_status_names) ?
-	       build_status_names[s] : "infra-error";
+	       build_status_names[s] : build_status_names[BUILD_INFRA_ERROR];
 }
 
 int build_status_parse(const char *s, enum build_status *out)

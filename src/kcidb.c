@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/timefmt.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <glib.h>
 #include <jansson.h>
@@ -73,42 +74,58 @@ static json_t *rfc3339(long t)
 	return json_string(s);
 }
 
-static const char *build_status(const char *s)
+/* a build's (kbuild.h); a commit not built has no build object */
+static const char *build_status(enum build_status s)
 {
-	if (!s || !strcmp(s, "not-built"))
-		return "MISS";
-	if (!strcmp(s, "ok"))
+	switch (s) {
+	case BUILD_OK:
 		return "PASS";
-	if (!strcmp(s, "failed") || !strcmp(s, "config-error"))
+	case BUILD_FAILED:
+	case BUILD_CONFIG_ERROR:
 		return "FAIL";
-	if (!strcmp(s, "timeout"))
+	case BUILD_TIMEOUT:
 		return "ERROR";
-	return "MISS";		/* infra-error, interrupted */
+	case BUILD_NONE:
+	case BUILD_INFRA_ERROR:
+	case BUILD_INTERRUPTED:
+		break;
+	}
+	return "MISS";
 }
 
 /* a suite run's status (suiterun.h) */
-static const char *run_status(const char *s)
+static const char *run_status(enum suite_run_status s)
 {
-	if (!strcmp(s, "passed"))
+	switch (s) {
+	case SUITE_RUN_PASSED:
 		return "PASS";
-	if (!strcmp(s, "failed") || !strcmp(s, "kernel-failure"))
+	case SUITE_RUN_FAILED:
+	case SUITE_RUN_KERNEL_FAILURE:
 		return "FAIL";
-	if (!strcmp(s, "timeout"))
+	case SUITE_RUN_TIMEOUT:
 		return "ERROR";
-	return "MISS";		/* infra-error, interrupted */
+	case SUITE_RUN_INFRA_ERROR:
+	case SUITE_RUN_INTERRUPTED:
+		break;
+	}
+	return "MISS";
 }
 
 /* a case's (ktap.h); todo is a known failure: done, status not given */
-static const char *case_status(const char *s)
+static const char *case_status(enum ktap_status s)
 {
-	if (!strcmp(s, "pass"))
+	switch (s) {
+	case KTAP_PASS:
 		return "PASS";
-	if (!strcmp(s, "fail"))
+	case KTAP_FAIL:
 		return "FAIL";
-	if (!strcmp(s, "crashed"))
+	case KTAP_CRASHED:
 		return "ERROR";
-	if (!strcmp(s, "todo"))
+	case KTAP_TODO:
 		return "DONE";
+	case KTAP_SKIP:
+		break;
+	}
 	return "SKIP";
 }
 
@@ -277,21 +294,30 @@ static const char *issue_for(json_t *issues, const char *origin,
 	}
 }
 
-/* The tests of one run on build bid, and its findings as incidents. */
-static void run_tests(sqlite3 *db, long run, long bid, const char *side,
+/* The tests of one run on build bid, and its findings as incidents:
+ * 0, or -1 (said) for a status that is not pwb's. */
+static int run_tests(sqlite3 *db, long run, long bid, const char *side,
 		      const char *suite_p, const struct check_report *r,
 		      const char *origin, json_t *tests, json_t *issues,
 		      json_t *incidents)
 {
 	json_t *j = suite_run_json(db, run), *x;
 	const char *status = json_string_value(json_object_get(j, "status"));
-	char *root = xstrfmt("%s:run%ld", origin, run);
+	/* a run that cannot be read: not the kernel's fault */
+	enum suite_run_status rs = SUITE_RUN_INFRA_ERROR;
+	char *root;
 	size_t i;
 
+	if (status && suite_run_status_parse(status, &rs)) {
+		json_decref(j);
+		return error("suite run %ld: status '%s': not pwb's", run,
+			     vis(status));
+	}
+	root = xstrfmt("%s:run%ld", origin, run);
 	x = json_pack("{s:s,s:o,s:s,s:s,s:s,s:{s:s,s:I}}", "id", root,
 		      "build_id", json_sprintf("%s:build%ld", origin, bid),
 		      "origin", origin, "path", suite_p, "status",
-		      run_status(status ? status : "infra-error"), "misc", "side",
+		      run_status(rs), "misc", "side",
 		      side, "run", (json_int_t)run);
 	if (json_is_number(json_object_get(j, "seconds")))
 		json_object_set(x, "duration", json_object_get(j, "seconds"));
@@ -308,12 +334,22 @@ static void run_tests(sqlite3 *db, long run, long bid, const char *side,
 		const char *st = json_string_value(json_object_get(c, "status"));
 		const char *diag = json_string_value(json_object_get(c, "diag"));
 		char *p = sub_path(suite_p, name ? name : "", 1);
+		enum ktap_status ks = KTAP_SKIP;	/* none given */
+
+		if (st && ktap_status_parse(st, &ks)) {
+			error("suite run %ld, case %s: status '%s': not pwb's",
+			      run, vis(name), vis(st));
+			free(p);
+			free(root);
+			json_decref(j);
+			return -1;
+		}
 
 		t = json_pack("{s:o,s:o,s:s,s:s,s:s}", "id",
 			      json_sprintf("%s.%s", root, p + strlen(suite_p) + 1),
 			      "build_id", json_sprintf("%s:build%ld", origin, bid),
 			      "origin", origin, "path", p, "status",
-			      case_status(st ? st : "skip"));
+			      case_status(ks));
 		if (diag && *diag)
 			json_object_set_new(t, "log_excerpt", json_text(diag));
 		json_object_set_new(t, "misc", json_pack("{s:s,s:I,s:o}", "side", side,
@@ -364,6 +400,7 @@ static void run_tests(sqlite3 *db, long run, long bid, const char *side,
 	}
 	free(root);
 	json_decref(j);
+	return 0;
 }
 
 json_t *report_kcidb(sqlite3 *db, const struct check_report *r,
@@ -373,6 +410,7 @@ json_t *report_kcidb(sqlite3 *db, const struct check_report *r,
 	json_t *issues = json_array(), *incidents = json_array();
 	const struct report_build *base = NULL, *tip = NULL;
 	size_t i, k;
+	int bad = 0;
 
 	co = checkout(db, r, origin, lore_base);
 	if (!co) {
@@ -402,13 +440,22 @@ json_t *report_kcidb(sqlite3 *db, const struct check_report *r,
 		if (r->suite_errors[i])
 			continue;
 		sp = suite_path(c->suite);
-		for (k = 0; k < (size_t)c->base_runs; k++)
-			run_tests(db, c->base_ids[k], base->build_id, "base", sp, r,
-				  origin, tests, issues, incidents);
-		for (k = 0; k < (size_t)c->cand_runs; k++)
-			run_tests(db, c->cand_ids[k], tip->build_id, "candidate", sp,
-				  r, origin, tests, issues, incidents);
+		for (k = 0; !bad && k < (size_t)c->base_runs; k++)
+			bad = run_tests(db, c->base_ids[k], base->build_id, "base",
+					sp, r, origin, tests, issues, incidents);
+		for (k = 0; !bad && k < (size_t)c->cand_runs; k++)
+			bad = run_tests(db, c->cand_ids[k], tip->build_id,
+					"candidate", sp, r, origin, tests, issues,
+					incidents);
 		free(sp);
+	}
+	if (bad) {
+		json_decref(co);
+		json_decref(builds);
+		json_decref(tests);
+		json_decref(issues);
+		json_decref(incidents);
+		return NULL;
 	}
 	doc = json_pack("{s:{s:i,s:i},s:[o]}", "version", "major", 5, "minor", 3,
 			"checkouts", co);

@@ -34,7 +34,8 @@ int kcidb_origin_valid(const char *origin);
 
 /*
  * The document for r (loaded by report_load from db), or NULL on a
- * database error (said).  lore_base: the archive for patch links when
+ * database error or a run or case status that is not pwb's (said).
+ * lore_base: the archive for patch links when
  * the series has none.  The caller decrefs.
  */
 struct json_t *report_kcidb(sqlite3 *db, const struct check_report *r,

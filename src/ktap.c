@@ -21,16 +21,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const ktap_status_names[] = {
+	[KTAP_PASS] = "pass",
+	[KTAP_FAIL] = "fail",
+	[KTAP_SKIP] = "skip",
+	[KTAP_TODO] = "todo",
+	[KTAP_CRASHED] = "crashed",
+};
+
 const char *ktap_status_name(enum ktap_status s)
 {
-	switch (s) {
-	case KTAP_PASS: return "pass";
-	case KTAP_FAIL: return "fail";
-	case KTAP_SKIP: return "skip";
-	case KTAP_TODO: return "todo";
-	case KTAP_CRASHED: return "crashed";
-	}
-	return "?";
+	return (size_t)s < ARRAY_SIZE(ktap_status_names) ?
+	       ktap_status_names[s] : "?";
+}
+
+int ktap_status_parse(const char *s, enum ktap_status *out)
+{
+	size_t i;
+
+	for (i = 0; s && i < ARRAY_SIZE(ktap_status_names); i++)
+		if (!strcmp(s, ktap_status_names[i])) {
+			*out = (enum ktap_status)i;
+			return 0;
+		}
+	return -1;
 }
 
 int ktap_failed(const struct ktap *k)

@@ -53,7 +53,11 @@ int ktap_parse(const char *text, struct ktap *out);
  * KUnit and the kselftest harness (kselftest_harness.h) print them. */
 int ktap_parse_kunit(const char *text, struct ktap *out);
 void ktap_release(struct ktap *k);
+/* a case's status as case_results and JSON keep it ("pass", "fail",
+ * "skip", "todo", "crashed"); "?" for none of them */
 const char *ktap_status_name(enum ktap_status s);
+/* 0 with *out, -1 (quietly, *out untouched) for a string that is none */
+int ktap_status_parse(const char *s, enum ktap_status *out);
 /* Any fail or crashed case? */
 int ktap_failed(const struct ktap *k);
 

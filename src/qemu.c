@@ -12,16 +12,30 @@
 #include <time.h>
 #include <unistd.h>
 
+static const char *const boot_status_names[] = {
+	[BOOT_OK] = "ok",
+	[BOOT_KERNEL_FAILURE] = "kernel-failure",
+	[BOOT_TIMEOUT] = "timeout",
+	[BOOT_INFRA] = "infra-error",
+	[BOOT_INTERRUPTED] = "interrupted",
+};
+
 const char *boot_status_name(enum boot_status s)
 {
-	switch (s) {
-	case BOOT_OK: return "ok";
-	case BOOT_KERNEL_FAILURE: return "kernel-failure";
-	case BOOT_TIMEOUT: return "timeout";
-	case BOOT_INFRA: return "infra-error";
-	case BOOT_INTERRUPTED: return "interrupted";
-	}
-	return "?";
+	return (size_t)s < ARRAY_SIZE(boot_status_names) ?
+	       boot_status_names[s] : "?";
+}
+
+int boot_status_parse(const char *s, enum boot_status *out)
+{
+	size_t i;
+
+	for (i = 0; s && i < ARRAY_SIZE(boot_status_names); i++)
+		if (!strcmp(s, boot_status_names[i])) {
+			*out = (enum boot_status)i;
+			return 0;
+		}
+	return -1;
 }
 
 void boot_result_release(struct boot_result *r)

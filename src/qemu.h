@@ -54,7 +54,11 @@ struct boot_result {
 	struct triage triage;
 };
 
+/* "ok", "kernel-failure", "timeout", "infra-error", "interrupted": as
+ * the boots table and JSON keep them; "?" for no status */
 const char *boot_status_name(enum boot_status s);
+/* 0 with *out, -1 (quietly, *out untouched) for a string that is none */
+int boot_status_parse(const char *s, enum boot_status *out);
 int qemu_boot(const struct qemu_opts *o, struct boot_result *r);
 void boot_result_release(struct boot_result *r);
 

@@ -305,15 +305,17 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 	for (i = 0; i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
 		char label[16];
-		int ok = !strcmp(b->status, "ok");
+		const char *strat = apply_strategy_name(b->apply_strategy);
+		int ok = b->status == BUILD_OK;
 
 		if (b->idx)
 			snprintf(label, sizeof(label), "%d/%zu", b->idx, r->nbuilds - 1);
 		else
 			snprintf(label, sizeof(label), "base");
 		fprintf(out, "  %-6s %.12s  %-10s %sbuild %s%s", label, b->commit,
-			b->idx ? (b->apply_strategy ? b->apply_strategy : "applied") : "",
-			col(colour && !ok, C_RED), b->status, col(colour && !ok, C_OFF));
+			b->idx ? (strat ? strat : "applied") : "",
+			col(colour && !ok, C_RED), build_status_name(b->status),
+			col(colour && !ok, C_OFF));
 		if (ok)
 			fprintf(out, "%s, %d warning%s (%d new)",
 				b->cached ? " (cached)" : "", b->warnings,
@@ -474,8 +476,9 @@ json_t *report_json(const struct check_report *r, int exit_code)
 		const struct report_build *b = &r->builds[i];
 
 		json_array_append_new(builds, json_pack("{s:i,s:s,s:s,s:o,s:o,s:i,s:i,s:b,s:f}",
-			"idx", b->idx, "commit", b->commit, "status", b->status,
-			"apply", json_text(b->apply_strategy),
+			"idx", b->idx, "commit", b->commit,
+			"status", build_status_name(b->status),
+			"apply", json_text(apply_strategy_name(b->apply_strategy)),
 			"error", json_text(b->error),
 			"warnings", b->warnings, "new_warnings", b->new_warnings,
 			"cached", b->cached, "seconds", b->seconds));
@@ -508,7 +511,7 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 			continue;
 		}
 		npatches++;
-		if (!strcmp(b->status, "ok"))
+		if (b->status == BUILD_OK)
 			built++;
 		else if (!broken)
 			broken = b;
@@ -525,15 +528,17 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 	fprintf(out, "pwb applied this series to %.12s (config %s, %s, %s).\n",
 		r->base_commit, vis(r->config_name), vis(r->arch),
 		vis(r->compiler));
-	if (!base || strcmp(base->status, "ok"))
-		fprintf(out, "The base did not build (%s)", base ? base->status : "not built");
+	if (!base || base->status != BUILD_OK)
+		fprintf(out, "The base did not build (%s)",
+			base ? build_status_name(base->status) : "not built");
 	else if (built == npatches && npatches == 1)
 		fprintf(out, "The base and the patch built");
 	else if (built == npatches)
 		fprintf(out, "The base and all %d patches built", npatches);
 	else
 		fprintf(out, "The base built; %d of %d patches built (patch %d/%d: %s)",
-			built, npatches, broken->idx, npatches, broken->status);
+			built, npatches, broken->idx, npatches,
+			build_status_name(broken->status));
 	if (!boots) {
 		fprintf(out, "; nothing was booted.\n\n");
 		return;
@@ -546,14 +551,12 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 }
 
 /* patchwork's check states for a build and for a suite of the tip */
-static const char *pw_build_state(const char *status)
+static const char *pw_build_state(const struct report_build *b)
 {
-	enum build_status st;
-
-	/* no build status: "not-built" (an earlier patch failed) */
-	if (!status || build_status_parse(status, &st))
+	/* no build: "not-built" (an earlier patch failed) */
+	if (!b)
 		return "pending";
-	switch (kbuild_outcome(st)) {
+	switch (kbuild_outcome(b->status)) {
 	case BUILD_OUT_OK: return "success";
 	case BUILD_OUT_BROKEN: return "fail";
 	default: return "warning";	/* infra-error, timeout, interrupted */
@@ -579,12 +582,13 @@ json_t *report_patchwork(const struct check_report *r)
 				b = &r->builds[k];
 		/* a patch that did not apply has no build: the apply failed */
 		json_array_append_new(checks, json_pack("{s:s,s:s,s:o,s:s%}",
-			"state", !r->tip_commit ? "fail" : pw_build_state(b ? b->status : NULL),
+			"state", !r->tip_commit ? "fail" : pw_build_state(b),
 			"context", "pwb-build",
 			"description", !r->tip_commit ?
 				json_string("the series does not apply") :
 				json_sprintf("build %s (%s, %s, %s)",
-					     b ? b->status : "not-built",
+					     b ? build_status_name(b->status) :
+					     "not-built",
 					     r->arch ? r->arch : "x86_64",
 					     r->compiler ? r->compiler : "gcc",
 					     r->config_name ? r->config_name : "?"),
@@ -655,13 +659,14 @@ void report_email(FILE *out, const struct check_report *r)
 		fprintf(out, "Per patch:\n");
 	for (i = 0; i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
+		const char *strat = apply_strategy_name(b->apply_strategy);
 
 		if (!b->idx)
 			continue;
 		fprintf(out, "  [%d/%zu] %s\n        applies (%s), build: %s", b->idx,
 			r->nbuilds - 1, vis(patch_subject(r, b->idx)),
-			b->apply_strategy ? b->apply_strategy : "?", b->status);
-		if (!strcmp(b->status, "ok") && b->new_warnings)
+			strat ? strat : "?", build_status_name(b->status));
+		if (b->status == BUILD_OK && b->new_warnings)
 			fprintf(out, " (%d new warning%s)", b->new_warnings,
 				b->new_warnings == 1 ? "" : "s");
 		fputc('\n', out);

@@ -90,8 +90,35 @@ out:
 	return ret;
 }
 
+static const char *const suite_run_status_names[] = {
+	[SUITE_RUN_PASSED] = "passed",
+	[SUITE_RUN_FAILED] = "failed",
+	[SUITE_RUN_KERNEL_FAILURE] = "kernel-failure",
+	[SUITE_RUN_TIMEOUT] = "timeout",
+	[SUITE_RUN_INFRA_ERROR] = "infra-error",
+	[SUITE_RUN_INTERRUPTED] = "interrupted",
+};
+
+const char *suite_run_status_name(enum suite_run_status s)
+{
+	return (size_t)s < ARRAY_SIZE(suite_run_status_names) ?
+	       suite_run_status_names[s] : "?";
+}
+
+int suite_run_status_parse(const char *s, enum suite_run_status *out)
+{
+	size_t i;
+
+	for (i = 0; s && i < ARRAY_SIZE(suite_run_status_names); i++)
+		if (!strcmp(s, suite_run_status_names[i])) {
+			*out = (enum suite_run_status)i;
+			return 0;
+		}
+	return -1;
+}
+
 static int insert_run(sqlite3 *db, const struct suite *s, long build_id,
-		      long boot_id, int idx, const char *status,
+		      long boot_id, int idx, enum suite_run_status status,
 		      const char *err, const char *tests_from, long *id)
 {
 	sqlite3_stmt *st = NULL;
@@ -108,7 +135,7 @@ static int insert_run(sqlite3 *db, const struct suite *s, long build_id,
 	if (boot_id > 0)
 		sqlite3_bind_int64(st, 4, boot_id);
 	sqlite3_bind_int(st, 5, idx);
-	db_bind_text(st, 6, status);
+	db_bind_text(st, 6, suite_run_status_name(status));
 	db_bind_text(st, 7, err);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
 	db_bind_text(st, 9, tests_from);
@@ -192,7 +219,8 @@ int suite_record_infra(sqlite3 *db, const struct suite *s, long build_id,
 {
 	if (db_begin(db))
 		return -1;
-	if (insert_run(db, s, build_id, -1, 0, "infra-error", why, NULL, run_id)) {
+	if (insert_run(db, s, build_id, -1, 0, SUITE_RUN_INFRA_ERROR, why, NULL,
+		       run_id)) {
 		db_rollback(db);
 		return -1;
 	}
@@ -206,45 +234,45 @@ static void judge(const struct suite *s, struct suite_outcome *o)
 
 	switch (b->status) {
 	case BOOT_INFRA:
-		o->status = "infra-error";
+		o->status = SUITE_RUN_INFRA_ERROR;
 		o->verdict = SUITE_INFRA;
 		o->error = xstrdup(b->error ? b->error : "QEMU failed");
 		return;
 	case BOOT_INTERRUPTED:
-		o->status = "interrupted";
+		o->status = SUITE_RUN_INTERRUPTED;
 		o->verdict = SUITE_INTERRUPTED;
 		return;
 	case BOOT_TIMEOUT:
 		/* what arrived before is kept (KTAP: the rest "crashed") */
-		o->status = "timeout";
+		o->status = SUITE_RUN_TIMEOUT;
 		o->verdict = SUITE_FAILED;
 		o->error = xstrdup("the guest did not finish: timeout");
 		return;
 	case BOOT_KERNEL_FAILURE:
-		o->status = "kernel-failure";
+		o->status = SUITE_RUN_KERNEL_FAILURE;
 		o->verdict = SUITE_FAILED;
 		return;
 	case BOOT_OK:
 		break;
 	}
 	if (ktap && !o->have_ktap) {
-		o->status = "infra-error";
+		o->status = SUITE_RUN_INFRA_ERROR;
 		o->verdict = SUITE_INFRA;
 		o->error = xstrdup("the suite printed no KTAP");
 	} else if (ktap && ktap_failed(&o->ktap)) {
-		o->status = "failed";
+		o->status = SUITE_RUN_FAILED;
 		o->verdict = SUITE_FAILED;
 	} else if (!ktap && !o->metrics.nr) {
-		o->status = "infra-error";
+		o->status = SUITE_RUN_INFRA_ERROR;
 		o->verdict = SUITE_INFRA;
 		o->error = xstrdup("the benchmark printed no metrics");
 	} else if (!ktap && b->end_status != 0) {
-		o->status = "failed";
+		o->status = SUITE_RUN_FAILED;
 		o->verdict = SUITE_FAILED;
 		o->error = xstrfmt("the benchmark exited with status %d",
 				   b->end_status);
 	} else {
-		o->status = "passed";
+		o->status = SUITE_RUN_PASSED;
 		o->verdict = SUITE_PASSED;
 	}
 }

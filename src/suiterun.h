@@ -39,6 +39,22 @@ int suite_prepare(const struct suite *s, const struct kbuild_result *br,
 		  struct suite_prep *p);
 void suite_prep_release(struct suite_prep *p);
 
+/* A run's status (docs/design.md, Suites); suite_runs and JSON keep
+ * suite_run_status_name(). */
+enum suite_run_status {
+	SUITE_RUN_PASSED,
+	SUITE_RUN_FAILED,		/* a case failed; a benchmark: its
+					 * program exited non-zero */
+	SUITE_RUN_KERNEL_FAILURE,	/* triage */
+	SUITE_RUN_TIMEOUT,
+	SUITE_RUN_INFRA_ERROR,		/* never the kernel's fault */
+	SUITE_RUN_INTERRUPTED,
+};
+/* "?" for none of them */
+const char *suite_run_status_name(enum suite_run_status s);
+/* 0 with *out, -1 (quietly, *out untouched) for a string that is none */
+int suite_run_status_parse(const char *s, enum suite_run_status *out);
+
 enum suite_verdict {
 	SUITE_PASSED,		/* every case passed / the benchmark ran */
 	SUITE_FAILED,		/* a case failed, the kernel failed, timeout */
@@ -48,8 +64,7 @@ enum suite_verdict {
 
 struct suite_outcome {
 	long run_id, boot_id;
-	const char *status;	/* passed, failed, kernel-failure, timeout,
-				 * infra-error, interrupted (static) */
+	enum suite_run_status status;
 	enum suite_verdict verdict;
 	char *error;
 	const char *tests_from;	/* in (borrowed, may be NULL): recorded */

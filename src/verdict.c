@@ -22,6 +22,11 @@ static const char *const verdict_names[] = {
 	[CHECK_VERDICT_INFRA_ERROR] = "infra-error",
 };
 
+static const char *const suite_status_names[] = {
+	[CHECK_SUITE_COMPARED] = "compared",
+	[CHECK_SUITE_INFRA_ERROR] = "infra-error",
+};
+
 const char *check_status_name(enum check_status s)
 {
 	return (size_t)s < ARRAY_SIZE(status_names) ? status_names[s] : "error";
@@ -50,6 +55,22 @@ int check_verdict_parse(const char *s, enum check_verdict *out)
 	if (i < 0)
 		return -1;
 	*out = (enum check_verdict)i;
+	return 0;
+}
+
+const char *check_suite_status_name(enum check_suite_status s)
+{
+	return suite_status_names[(size_t)s < ARRAY_SIZE(suite_status_names) ?
+				  s : CHECK_SUITE_INFRA_ERROR];
+}
+
+int check_suite_status_parse(const char *s, enum check_suite_status *out)
+{
+	int i = name_index(suite_status_names, ARRAY_SIZE(suite_status_names), s);
+
+	if (i < 0)
+		return -1;
+	*out = (enum check_suite_status)i;
 	return 0;
 }
 

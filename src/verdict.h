@@ -1,8 +1,9 @@
 /*
  * verdict: what a check came to, as typed outcomes.  A checks row's
- * status (running, done, error, interrupted) and its verdict
+ * status (running, done, error, interrupted), its verdict
  * (no-regression, regression, does-not-apply, does-not-build,
- * not-comparable, infra-error); the database and JSON keep the strings
+ * not-comparable, infra-error) and a check_suites row's status
+ * (compared, infra-error); the database and JSON keep the strings
  * _name() gives, _parse() reads them back.  check_verdict_judge() is the
  * one rule that turns the compared suites into a verdict, for pwb check
  * as it finishes and for anything that reloads a check.
@@ -39,6 +40,17 @@ enum check_verdict {
 const char *check_verdict_name(enum check_verdict v);
 /* NULL reads as CHECK_VERDICT_NONE; 0, or -1 (quietly) for an unknown one */
 int check_verdict_parse(const char *s, enum check_verdict *out);
+
+/* A suite of a check (check_suites): its two sides compared, or it could
+ * not run (its error says why). */
+enum check_suite_status {
+	CHECK_SUITE_COMPARED,
+	CHECK_SUITE_INFRA_ERROR,
+};
+/* "compared", "infra-error"; "infra-error" for none of them */
+const char *check_suite_status_name(enum check_suite_status s);
+/* 0 with *out, -1 (quietly, *out untouched) for a string that is none */
+int check_suite_status_parse(const char *s, enum check_suite_status *out);
 
 /*
  * The verdict of a check whose suites were compared: suites[i] with

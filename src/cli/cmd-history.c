@@ -51,15 +51,19 @@ static void print_series_history(const struct series_history *h, int json)
 				"series", (json_int_t)v->series, "version", v->version,
 				"subject", or_(v->subject, ""),
 				"check", v->checked ? json_integer(v->check) : json_null(),
-				"verdict", v->checked && v->verdict ?
-					json_text(v->verdict) : json_null(),
-				"status", v->checked ? json_text(or_(v->status, "")) : json_null(),
+				"verdict", v->checked && check_verdict_name(v->verdict) ?
+					json_text(check_verdict_name(v->verdict)) :
+					json_null(),
+				"status", v->checked ?
+					json_text(check_status_name(v->status)) :
+					json_null(),
 				"tip", v->checked && v->tip ? json_text(v->tip) : json_null(),
 				"patches_not_building", v->patches_not_building));
 		} else if (v->checked) {
 			printf("v%-2d series %-4ld check %-4lld %s  %-15s %-11s %.12s  %s\n",
 			       v->version, v->series, (long long)v->check, when,
-			       or_(v->verdict, "-"), or_(v->status, ""),
+			       or_(check_verdict_name(v->verdict), "-"),
+			       check_status_name(v->status),
 			       or_(v->tip, "-"), or_(v->subject, ""));
 		} else {
 			printf("v%-2d series %-4ld (not checked)%32s%s\n",

@@ -237,7 +237,7 @@ static const char *const job_status_names[] = {
 const char *job_status_name(enum job_status s)
 {
 	return (size_t)s < ARRAY_SIZE(job_status_names) ? job_status_names[s] :
-	       "infra-error";
+	       job_status_names[JOB_INFRA_ERROR];
 }
 
 int job_status_parse(const char *s, enum job_status *out)

@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/run.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -260,18 +261,25 @@ static int needs_retry(const char *dir)
 	return retry;
 }
 
-static const char *run_status(sqlite3 *db, long run, char *buf, size_t len)
+/* A run's status as recorded; a run that cannot be read is an
+ * infrastructure error, a status that is not pwb's is said and one too. */
+static enum suite_run_status run_status(sqlite3 *db, long run)
 {
+	enum suite_run_status rs = SUITE_RUN_INFRA_ERROR;
 	sqlite3_stmt *st;
 
-	snprintf(buf, len, "infra-error");
 	if (!db_prepare(db, &st, "SELECT status FROM suite_runs WHERE id = ?")) {
 		sqlite3_bind_int64(st, 1, run);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(buf, len, "%s", sqlite3_column_text(st, 0));
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(st, 0);
+
+			if (suite_run_status_parse(t, &rs))
+				error("suite run %ld: status '%s': not pwb's", run,
+				      vis(t));
+		}
 		sqlite3_finalize(st);
 	}
-	return buf;
+	return rs;
 }
 
 /* One build job: the requests with this tree, commit and config share it. */
@@ -792,15 +800,22 @@ static void judge(struct srun *s, size_t k)
 	const struct sbuild *b = s->bof[k] != SIZE_MAX ? &s->builds[s->bof[k]] :
 				 NULL;
 	int any_fail = 0, any_infra = 0;
-	char st[64];
 	size_t i;
 
 	for (i = 0; i < r->nruns; i++) {
-		run_status(s->ctx->db, r->runs[i], st, sizeof(st));
-		if (!strcmp(st, "infra-error") || !strcmp(st, "interrupted"))
+		switch (run_status(s->ctx->db, r->runs[i])) {
+		case SUITE_RUN_INFRA_ERROR:
+		case SUITE_RUN_INTERRUPTED:
 			any_infra = 1;
-		else if (strcmp(st, "passed"))
+			break;
+		case SUITE_RUN_PASSED:
+			break;
+		case SUITE_RUN_FAILED:
+		case SUITE_RUN_KERNEL_FAILURE:
+		case SUITE_RUN_TIMEOUT:
 			any_fail = 1;
+			break;
+		}
 	}
 	if (b && b->failed) {
 		r->status = b->status;

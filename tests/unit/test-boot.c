@@ -58,6 +58,31 @@ static void test_boot_status_is_outcome(void **state)
 	assert_int_equal(boot_run_outcome_of((enum boot_status)99), BOOT_RUN_ERROR);
 }
 
+/* a boot's status reads back from the name the boots table keeps; a
+ * string that is none of them is refused, *out untouched */
+static void test_boot_status_names(void **state)
+{
+	static const char *const names[] = {
+		"ok", "kernel-failure", "timeout", "infra-error", "interrupted",
+	};
+	enum boot_status s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		assert_string_equal(boot_status_name((enum boot_status)i), names[i]);
+		assert_int_equal(boot_status_parse(names[i], &s), 0);
+		assert_int_equal(s, (enum boot_status)i);
+	}
+	assert_string_equal(boot_status_name((enum boot_status)99), "?");
+	s = BOOT_TIMEOUT;
+	assert_int_equal(boot_status_parse("OK", &s), -1);
+	assert_int_equal(boot_status_parse("?", &s), -1);
+	assert_int_equal(boot_status_parse("", &s), -1);
+	assert_int_equal(boot_status_parse(NULL, &s), -1);
+	assert_int_equal(s, BOOT_TIMEOUT);
+}
+
 static void test_build_outcome(void **state)
 {
 	(void)state;
@@ -208,6 +233,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outcome_names),
 		cmocka_unit_test(test_boot_status_is_outcome),
+		cmocka_unit_test(test_boot_status_names),
 		cmocka_unit_test(test_build_outcome),
 		cmocka_unit_test(test_file_parse),
 		cmocka_unit_test(test_bad_input_records_nothing),

@@ -128,6 +128,30 @@ static void test_ktap_plan_only(void **state)
 
 /* 6.1 built with O= names files from the build directory: the title
  * names them as the tree does, as 6.12's -fmacro-prefix-map does */
+/* a case's status reads back from the name case_results keeps */
+static void test_ktap_status_names(void **state)
+{
+	static const char *const names[] = {
+		"pass", "fail", "skip", "todo", "crashed",
+	};
+	enum ktap_status s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		assert_string_equal(ktap_status_name((enum ktap_status)i), names[i]);
+		assert_int_equal(ktap_status_parse(names[i], &s), 0);
+		assert_int_equal(s, (enum ktap_status)i);
+	}
+	assert_string_equal(ktap_status_name((enum ktap_status)99), "?");
+	s = KTAP_TODO;
+	assert_int_equal(ktap_status_parse("PASS", &s), -1);
+	assert_int_equal(ktap_status_parse("passed", &s), -1);
+	assert_int_equal(ktap_status_parse("", &s), -1);
+	assert_int_equal(ktap_status_parse(NULL, &s), -1);
+	assert_int_equal(s, KTAP_TODO);
+}
+
 static void test_warning_path_from_build_dir(void **state)
 {
 	static const char *const lines[] = {
@@ -164,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_cut_short),
 		cmocka_unit_test(test_hung_task_without_comm),
 		cmocka_unit_test(test_ktap_plan_only),
+		cmocka_unit_test(test_ktap_status_names),
 		cmocka_unit_test(test_warning_path_from_build_dir),
 	};
 

@@ -56,6 +56,30 @@ static void test_unknown_refused(void **state)
 	assert_int_equal(v, CHECK_VERDICT_REGRESSION);
 }
 
+/* a check_suites row's status */
+static void test_suite_status(void **state)
+{
+	enum check_suite_status cs;
+	int i;
+
+	(void)state;
+	assert_string_equal(check_suite_status_name(CHECK_SUITE_COMPARED),
+			    "compared");
+	assert_string_equal(check_suite_status_name(CHECK_SUITE_INFRA_ERROR),
+			    "infra-error");
+	for (i = CHECK_SUITE_COMPARED; i <= CHECK_SUITE_INFRA_ERROR; i++) {
+		assert_int_equal(check_suite_status_parse(check_suite_status_name(i),
+							  &cs), 0);
+		assert_int_equal(cs, i);
+	}
+	cs = CHECK_SUITE_COMPARED;
+	assert_int_equal(check_suite_status_parse("Compared", &cs), -1);
+	assert_int_equal(check_suite_status_parse("done", &cs), -1);
+	assert_int_equal(check_suite_status_parse("", &cs), -1);
+	assert_int_equal(check_suite_status_parse(NULL, &cs), -1);
+	assert_int_equal(cs, CHECK_SUITE_COMPARED);
+}
+
 static void test_judge(void **state)
 {
 	struct suite_cmp s[2];
@@ -96,6 +120,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_round_trip),
 		cmocka_unit_test(test_unknown_refused),
+		cmocka_unit_test(test_suite_status),
 		cmocka_unit_test(test_judge),
 	};
 
