@@ -37,14 +37,12 @@ const char *ktap_status_name(enum ktap_status s)
 
 int ktap_status_parse(const char *s, enum ktap_status *out)
 {
-	size_t i;
+	int i = name_index(ktap_status_names, ARRAY_SIZE(ktap_status_names), s);
 
-	for (i = 0; s && i < ARRAY_SIZE(ktap_status_names); i++)
-		if (!strcmp(s, ktap_status_names[i])) {
-			*out = (enum ktap_status)i;
-			return 0;
-		}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum ktap_status)i;
+	return 0;
 }
 
 int ktap_failed(const struct ktap *k)

@@ -28,14 +28,12 @@ const char *boot_status_name(enum boot_status s)
 
 int boot_status_parse(const char *s, enum boot_status *out)
 {
-	size_t i;
+	int i = name_index(boot_status_names, ARRAY_SIZE(boot_status_names), s);
 
-	for (i = 0; s && i < ARRAY_SIZE(boot_status_names); i++)
-		if (!strcmp(s, boot_status_names[i])) {
-			*out = (enum boot_status)i;
-			return 0;
-		}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum boot_status)i;
+	return 0;
 }
 
 void boot_result_release(struct boot_result *r)

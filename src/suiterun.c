@@ -107,14 +107,12 @@ const char *suite_run_status_name(enum suite_run_status s)
 
 int suite_run_status_parse(const char *s, enum suite_run_status *out)
 {
-	size_t i;
+	int i = name_index(suite_run_status_names, ARRAY_SIZE(suite_run_status_names), s);
 
-	for (i = 0; s && i < ARRAY_SIZE(suite_run_status_names); i++)
-		if (!strcmp(s, suite_run_status_names[i])) {
-			*out = (enum suite_run_status)i;
-			return 0;
-		}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum suite_run_status)i;
+	return 0;
 }
 
 static int insert_run(sqlite3 *db, const struct suite *s, long build_id,
