@@ -3,10 +3,12 @@
 # (tests/tNNNN-*.sh, TAP), then print one line: "N passed, N failed".
 #   --unit    unit tests only
 #   PWB_TESTS="t0100 t0200"   only the end-to-end scripts named
-#   PWB_SANITIZE=1  then the unit tests and the tiers without a kernel build
-#                   again with the -fsanitize=address,undefined build
-#                   (build-san/, bin/pwb-san; `make san`): any sanitizer
-#                   report (written under $SAN_LOGS) fails the test
+#   PWB_SANITIZE=1  the unit tests and the tiers without a kernel build
+#                   run with the -fsanitize=address,undefined build
+#                   (build-san/, bin/pwb-san; `make san`) instead of the
+#                   plain one, once: any sanitizer report (written under
+#                   $SAN_LOGS) fails the test; the kernel tier then runs
+#                   with the plain build (make check)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -18,10 +20,10 @@ only_unit=0
 [ "${1:-}" = "--unit" ] && only_unit=1
 
 # seconds per tier, printed at the end
-t_unit=0 t_fast=0 t_fuzz=0 t_slurm=0 t_kernel=0 t_san=0
+t_unit=0 t_fast=0 t_fuzz=0 t_slurm=0 t_kernel=0
+run_t0=$(date +%s)
 tier_of() {
-	case $1 in
-	san/*) echo san ;;
+	case ${1#san/} in
 	unit/*) echo unit ;;
 	t9*) echo kernel ;;
 	t0950-*) echo fuzz ;;
@@ -52,12 +54,13 @@ run_one() {
 		f=1
 		echo "not ok - $name exited with status $rc" >>"$log"
 	fi
+	secs=$(($(date +%s) - t0))
 	if [ "$f" -ne 0 ]; then
-		echo "FAIL $name ($p passed, $f failed)"
+		echo "FAIL $name ($p passed, $f failed, $secs s)"
 		grep -v -e '^ok ' -e '^#|' "$log" | sed 's/^/    /' | head -n 80
 		failed_names="$failed_names $name"
 	else
-		echo "ok   $name ($p passed${s:+, $s skipped})" | sed 's/, 0 skipped//'
+		echo "ok   $name ($p passed${s:+, $s skipped}, $secs s)" | sed 's/, 0 skipped//'
 		# say why, once per reason
 		grep '^ok .*# SKIP' "$log" | sed 's/^.*# SKIP */    skipped: /' | sort -u
 	fi
@@ -70,18 +73,24 @@ run_one() {
 	rm -f "$log"
 }
 
-# one pass: PREFIX UNIT_DIR
+# one pass: PREFIX UNIT_DIR WHICH (all, or nokernel / kernel: the
+# scripts without a kernel build, the t9xxx ones)
 pass_all() {
-	for t in "$2"/test-*; do
-		[ -x "$t" ] || continue
-		run_one "$1unit/$(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
-	done
+	if [ "$3" != kernel ]; then
+		for t in "$2"/test-*; do
+			[ -x "$t" ] || continue
+			run_one "$1unit/$(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
+		done
+	fi
 	[ $only_unit -eq 0 ] || return 0
 	for t in tests/t[0-9][0-9][0-9][0-9]-*.sh; do
 		n=$(basename "$t" .sh)
 		if [ -n "${PWB_TESTS:-}" ]; then
 			case " $PWB_TESTS " in *" ${n%%-*} "*) ;; *) continue ;; esac
 		fi
+		case $3:$n in
+		nokernel:t9*|kernel:t[0-8]*) continue ;;
+		esac
 		run_one "$1$n" sh "$t"
 	done
 }
@@ -104,20 +113,25 @@ if [ $only_unit -eq 0 ] && [ -z "${PWB_FAST:-}" ] && [ $kernel = 1 ] &&
 	ktree=$!
 fi
 
-pass_all "" build/tests
-
+san=
 if [ "${PWB_SANITIZE:-0}" = 1 ]; then
+	# everything but the kernel tier once, under the sanitizers: the same
+	# tests as the plain pass, which would only repeat them
+	san=" (unit to slurm under ASan and UBSan)"
 	SAN_LOGS=$(mktemp -d "${TMPDIR:-/tmp}/pwb-san.XXXXXX")
 	export ASAN_OPTIONS="log_path=$SAN_LOGS/asan:detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 	export UBSAN_OPTIONS="log_path=$SAN_LOGS/ubsan:print_stacktrace=1:halt_on_error=1"
 	export LSAN_OPTIONS="suppressions=$PWD/ci/lsan.supp:print_suppressions=0"
-	PWB_BIN="$PWD/bin/pwb-san" PWB_FAST=1 pass_all "san/" build-san/tests
+	PWB_BIN="$PWD/bin/pwb-san" pass_all "san/" build-san/tests nokernel
 	rm -rf "$SAN_LOGS"
-	unset SAN_LOGS
+	unset SAN_LOGS ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+	pass_all "" build/tests kernel
+else
+	pass_all "" build/tests all
 fi
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"
-echo "time per tier: unit ${t_unit} s, fast ${t_fast} s, fuzz ${t_fuzz} s, slurm ${t_slurm} s, kernel ${t_kernel} s, sanitizer pass ${t_san} s"
+echo "time per tier: unit ${t_unit} s, fast ${t_fast} s, fuzz ${t_fuzz} s, slurm ${t_slurm} s, kernel ${t_kernel} s, all $(($(date +%s) - run_t0)) s$san"
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else

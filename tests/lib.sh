@@ -30,6 +30,7 @@ export GIT_AUTHOR_NAME="A U Thor" GIT_AUTHOR_EMAIL="author@example.com" \
 	GIT_COMMITTER_NAME="C O Mitter" GIT_COMMITTER_EMAIL="committer@example.com"
 cd "$TRASH" || exit 1
 
+KWORK=
 test_count=0
 test_pass=0
 test_fail=0
@@ -68,8 +69,12 @@ test_expect_success() {
 	eval "test_body_() {
 $2
 }"
+	t0_=$(date +%s)
 	test_body_ >"$TRASH/.last.log" 2>&1
 	rc=$?
+	# the kernel tier's seconds a test ("#|" lines: ci/run-tests.sh shows
+	# them), where its time goes
+	[ -n "${KWORK:-}" ] && echo "#| $(($(date +%s) - t0_)) s	$1"
 	cd "$TRASH" || exit 1
 	[ -n "${PWB_TEST_VERBOSE:-}" ] && sed 's/^/# /' "$TRASH/.last.log"
 	if [ $rc -eq 0 ]; then

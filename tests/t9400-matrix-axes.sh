@@ -4,7 +4,8 @@
 # cover every axis in one cold build:
 #   v6.12-debian + arm64 + clang + qemu-arm64-debug   (cross-built with
 #       LLVM=1, KASAN/lockdep/DEBUG_VM..., qemu-system-aarch64 under TCG),
-#       every series below
+#       every series below but mmn-3-series (t9200 checks it on 6.1
+#       x86_64, t9300 through Slurm; make check-matrix on every cell)
 #   v6.1-debian + x86_64 + gcc + qemu-x86_64          (the plain config,
 #       built by t9100 and t9200 in the work directory the kernel tier
 #       shares), mmn-kasan-oob only: t9200 checks the others there
@@ -32,7 +33,7 @@
 . "$(dirname "$0")/lib.sh"
 kernel_tier
 
-CELLS=${PWB_CELLS:-"v6.12-debian:arm64:clang:qemu-arm64-debug v6.1-debian:x86_64:gcc:qemu-x86_64:mmn-kasan-oob"}
+CELLS=${PWB_CELLS:-"v6.12-debian:arm64:clang:qemu-arm64-debug:mmn-kasan-oob+list-sort-unstable+hmm-zero-page v6.1-debian:x86_64:gcc:qemu-x86_64:mmn-kasan-oob"}
 SERIES=${PWB_SERIES:-"mmn-kasan-oob mmn-3-series list-sort-unstable hmm-zero-page"}
 # want SERIES: this run checks it on this cell (a cell's fifth field, the
 # series joined with "+", narrows SERIES for it)
