@@ -73,10 +73,12 @@ run_one() {
 	rm -f "$log"
 }
 
-# one pass: PREFIX UNIT_DIR WHICH (all, or nokernel / kernel: the
-# scripts without a kernel build, the t9xxx ones)
+# one pass: PREFIX UNIT_DIR WHICH: all; or nokernel, plain, kernel: the
+# scripts without a kernel build but those of plain, the two that need
+# the plain build (valgrind's, and the fuzz targets' own sanitizers), the
+# t9xxx ones
 pass_all() {
-	if [ "$3" != kernel ]; then
+	if [ "$3" = all ] || [ "$3" = nokernel ]; then
 		for t in "$2"/test-*; do
 			[ -x "$t" ] || continue
 			run_one "$1unit/$(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
@@ -89,7 +91,9 @@ pass_all() {
 			case " $PWB_TESTS " in *" ${n%%-*} "*) ;; *) continue ;; esac
 		fi
 		case $3:$n in
-		nokernel:t9*|kernel:t[0-8]*) continue ;;
+		nokernel:t9*|nokernel:t0900-*|nokernel:t0950-*) continue ;;
+		plain:t0900-*|plain:t0950-*|kernel:t9*|all:*) ;;
+		*) continue ;;
 		esac
 		run_one "$1$n" sh "$t"
 	done
@@ -117,7 +121,7 @@ san=
 if [ "${PWB_SANITIZE:-0}" = 1 ]; then
 	# everything but the kernel tier once, under the sanitizers: the same
 	# tests as the plain pass, which would only repeat them
-	san=" (unit to slurm under ASan and UBSan)"
+	san=" (unit, fast and slurm under ASan and UBSan)"
 	SAN_LOGS=$(mktemp -d "${TMPDIR:-/tmp}/pwb-san.XXXXXX")
 	export ASAN_OPTIONS="log_path=$SAN_LOGS/asan:detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 	export UBSAN_OPTIONS="log_path=$SAN_LOGS/ubsan:print_stacktrace=1:halt_on_error=1"
@@ -125,6 +129,7 @@ if [ "${PWB_SANITIZE:-0}" = 1 ]; then
 	PWB_BIN="$PWD/bin/pwb-san" pass_all "san/" build-san/tests nokernel
 	rm -rf "$SAN_LOGS"
 	unset SAN_LOGS ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+	pass_all "" build/tests plain
 	pass_all "" build/tests kernel
 else
 	pass_all "" build/tests all

@@ -111,7 +111,7 @@ static json_t *from_check(const struct check_report *r, int idx)
 	}
 	for (i = 0; idx > 0 && i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
-		enum build_outcome out = kbuild_outcome(b->status);
+		enum build_outcome out = kbuild_outcome(b->build.status);
 		const char *st = out == BUILD_OUT_OK ? "pass" :
 				 out == BUILD_OUT_BROKEN ? "fail" : "warn";
 
@@ -119,10 +119,10 @@ static json_t *from_check(const struct check_report *r, int idx)
 			continue;
 		json_array_append_new(a, result("pwb-build", st, json_sprintf(
 			"check %ld: %s (%s, %s, %s)", r->id,
-			build_status_name(b->status), target,
+			build_status_name(b->build.status), target,
 			r->compiler ? r->compiler : "gcc",
 			r->config_name ? r->config_name : "?"), url.buf,
-			b->error && *b->error ? json_text(b->error) : NULL));
+			b->build.error && *b->build.error ? json_text(b->build.error) : NULL));
 	}
 	/* the suites ran on the last patch: shown there and on the cover */
 	if (idx == 0 || (size_t)idx == last)

@@ -4,8 +4,8 @@
 #include "util/gz.h"
 #include "util/util.h"
 
-#include <jansson.h>
-
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 int boot_record(sqlite3 *db, long build_id, const struct qemu_opts *o,
@@ -73,20 +73,50 @@ fail0:
 	return -1;
 }
 
-
-json_t *boot_findings_json(sqlite3 *db, long boot_id)
+void boot_findings_free(struct finding *f, size_t nr)
 {
-	static const char *fk[] = { "kind", "title", "failure", "line", "lines" };
-	json_t *f = db_rows_json(db, "SELECT kind, title, failure, first_line, "
-				 "coalesce(lines, '') FROM findings WHERE "
-				 "boot_id = ? ORDER BY id", boot_id, fk, 5);
 	size_t i;
 
-	for (i = 0; i < json_array_size(f); i++) {
-		json_t *x = json_array_get(f, i);
-
-		json_object_set_new(x, "failure", json_boolean(
-			json_integer_value(json_object_get(x, "failure"))));
+	for (i = 0; i < nr; i++) {
+		free(f[i].kind);
+		free(f[i].title);
+		buf_release(&f[i].lines);
 	}
-	return f;
+	free(f);
+}
+
+int boot_findings_load(sqlite3 *db, long boot_id, struct finding **f,
+		       size_t *nr)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*f = NULL;
+	*nr = 0;
+	if (boot_id <= 0)
+		return 0;
+	if (db_prepare(db, &st, "SELECT kind, title, coalesce(lines, ''), "
+		       "coalesce(first_line, 0) FROM findings WHERE boot_id = ? "
+		       "ORDER BY id"))
+		return -1;
+	sqlite3_bind_int64(st, 1, boot_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct finding *x;
+
+		*f = xrealloc(*f, (*nr + 1) * sizeof(*x));
+		x = &(*f)[(*nr)++];
+		memset(x, 0, sizeof(*x));
+		buf_init(&x->lines, 0);
+		x->kind = db_column_dup(st, 0);
+		x->title = db_column_dup(st, 1);
+		buf_addstr(&x->lines, (const char *)sqlite3_column_text(st, 2));
+		x->first_line = (long)sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	boot_findings_free(*f, *nr);
+	*f = NULL;
+	*nr = 0;
+	return db_error(db, "load a boot's findings");
 }

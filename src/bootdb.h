@@ -13,9 +13,10 @@
 int boot_record(sqlite3 *db, long build_id, const struct qemu_opts *o,
 		const struct boot_result *r, long *id);
 
-/* A boot's findings as pwb run --json shows them (a JSON array, caller
- * decrefs; empty for boot_id <= 0). */
-struct json_t;
-struct json_t *boot_findings_json(sqlite3 *db, long boot_id);
+/* A boot's findings, in the order triage found them (*f owned: free
+ * with boot_findings_free; none for boot_id <= 0).  0, -1 (said). */
+int boot_findings_load(sqlite3 *db, long boot_id, struct finding **f,
+		       size_t *nr);
+void boot_findings_free(struct finding *f, size_t nr);
 
 #endif

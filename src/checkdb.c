@@ -146,11 +146,8 @@ void check_report_release(struct check_report *r)
 	free(r->tip_commit);
 	if (r->have_series)
 		stored_series_release(&r->series);
-	for (i = 0; i < r->nbuilds; i++) {
-		free(r->builds[i].commit);
-		free(r->builds[i].error);
-		free(r->builds[i].toolchain);
-	}
+	for (i = 0; i < r->nbuilds; i++)
+		kbuild_result_release(&r->builds[i].build);
 	free(r->builds);
 	for (i = 0; i < r->nsuites; i++) {
 		suite_cmp_release(&r->suites[i]);
@@ -216,41 +213,45 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (db_prepare(db, &st, "SELECT c.idx, c.commit_id, coalesce(b.status, "
-		       "c.status), b.error, b.warnings, b.new_warnings, b.seconds, "
-		       "b.cached_from IS NOT NULL, p.strategy, coalesce(b.id, -1), "
-		       "b.toolchain, b.started_at FROM check_builds c "
-		       "LEFT JOIN builds b ON b.id = c.build_id LEFT JOIN "
-		       "apply_patches p ON p.apply_id = ? AND p.idx = c.idx "
-		       "WHERE c.check_id = ? ORDER BY c.idx"))
+	if (db_prepare(db, &st, "SELECT c.idx, c.commit_id, c.status, "
+		       "coalesce(c.build_id, 0), p.strategy FROM check_builds c "
+		       "LEFT JOIN apply_patches p ON p.apply_id = ? AND "
+		       "p.idx = c.idx WHERE c.check_id = ? ORDER BY c.idx"))
 		return -1;
 	sqlite3_bind_int64(st, 1, apply_id);
 	sqlite3_bind_int64(st, 2, r->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = (const char *)sqlite3_column_text(st, 2);
-		const char *strat = (const char *)sqlite3_column_text(st, 8);
+		const char *strat = (const char *)sqlite3_column_text(st, 4);
+		long build_id = (long)sqlite3_column_int64(st, 3);
 		struct report_build *b;
+		int found = 1;
 
 		r->builds = xrealloc(r->builds, (r->nbuilds + 1) * sizeof(*b));
 		b = &r->builds[r->nbuilds++];
 		memset(b, 0, sizeof(*b));
+		b->build.lock_fd = -1;
 		b->idx = sqlite3_column_int(st, 0);
-		b->commit = db_column_dup(st, 1);
-		if (build_status_parse(status, &b->status) ||
-		    apply_strategy_parse(strat, &b->apply_strategy)) {
-			error("check %ld, build %d: status '%s', strategy '%s': "
-			      "not pwb's", r->id, b->idx, vis(status), vis(strat));
+		if (build_id > 0)
+			found = kbuild_load(db, build_id, &b->build);
+		if (found < 0 || apply_strategy_parse(strat, &b->apply_strategy)) {
+			if (found >= 0)
+				error("check %ld, build %d: strategy '%s': not "
+				      "pwb's", r->id, b->idx, vis(strat));
 			sqlite3_finalize(st);
 			return -1;
 		}
-		b->error = db_column_dup(st, 3);
-		b->warnings = sqlite3_column_int(st, 4);
-		b->new_warnings = sqlite3_column_int(st, 5);
-		b->seconds = sqlite3_column_double(st, 6);
-		b->cached = sqlite3_column_int(st, 7);
-		b->build_id = (long)sqlite3_column_int64(st, 9);
-		b->toolchain = db_column_dup(st, 10);
-		b->started_at = (long)sqlite3_column_int64(st, 11);
+		if (found) {	/* no builds row: what the check's says */
+			snprintf(b->build.commit, sizeof(b->build.commit), "%s",
+				 sqlite3_column_text(st, 1) ?
+				 (const char *)sqlite3_column_text(st, 1) : "");
+			if (build_status_parse(status, &b->build.status)) {
+				error("check %ld, build %d: status '%s': not pwb's",
+				      r->id, b->idx, vis(status));
+				sqlite3_finalize(st);
+				return -1;
+			}
+		}
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_error(db, "load check builds");

@@ -59,16 +59,11 @@ int check_last_base(sqlite3 *db, long series_id, const char *repo_path,
 
 struct report_build {
 	int idx;		/* 0 the base, N patch N */
-	long build_id;		/* the builds row, -1 none */
-	char *commit;
-	char *toolchain;	/* the compiler's version line, or NULL */
-	long started_at;
-	enum build_status status;	/* every row has one: a patch that was
-					 * not built has no row */
-	char *error;
 	enum apply_strategy apply_strategy;	/* patches; STRAT_NONE the base */
-	int warnings, new_warnings, cached;
-	double seconds;
+	/* kbuild_load's, every builds row is read by kbuild.c; a patch the
+	 * check did not build has no builds row: build.id 0, its commit and
+	 * status the check's */
+	struct kbuild_result build;
 };
 
 struct check_report {

@@ -8,6 +8,7 @@
 #include "util/gz.h"
 #include "util/run.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -59,17 +60,23 @@ int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
 		       "tree_id, config_name, config_hash, toolchain, artifacts, "
 		       "seconds, coalesce(vmlinux_size, -1), "
 		       "coalesce(bzimage_size, -1), warnings, new_warnings, "
-		       "cached_from IS NOT NULL, arch, compiler FROM builds "
-		       "WHERE id = ?"))
+		       "cached_from IS NOT NULL, arch, compiler, "
+		       "coalesce(started_at, 0) FROM builds WHERE id = ?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = db_row(db, st, "load build");
 	if (rc < 0)
 		ret = -1;
 	if (rc > 0) {
+		const char *status = (const char *)sqlite3_column_text(st, 1);
+
 		r->id = (long)sqlite3_column_int64(st, 0);
-		build_status_parse((const char *)sqlite3_column_text(st, 1),
-				   &r->status);
+		if (build_status_parse(status, &r->status)) {
+			error("build %ld: status '%s': not pwb's", id, vis(status));
+			sqlite3_finalize(st);
+			kbuild_result_release(r);
+			return -1;
+		}
 		r->error = db_column_dup(st, 2);
 		snprintf(r->commit, sizeof(r->commit), "%s", sqlite3_column_text(st, 3));
 		snprintf(r->tree, sizeof(r->tree), "%s", sqlite3_column_text(st, 4));
@@ -85,6 +92,7 @@ int kbuild_load(sqlite3 *db, long id, struct kbuild_result *r)
 		r->cached = sqlite3_column_int(st, 14);
 		r->arch = db_column_dup(st, 15);
 		r->compiler = db_column_dup(st, 16);
+		r->started_at = (long)sqlite3_column_int64(st, 17);
 		ret = 0;
 	}
 	sqlite3_finalize(st);

@@ -72,6 +72,7 @@ struct kbuild_result {
 	char *build_dir;
 	char *src_dir;
 	double seconds;
+	long started_at;	/* unix time, 0 unknown */
 	long vmlinux_size, bzimage_size;
 	int warnings, new_warnings;
 	int cached;

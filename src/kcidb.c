@@ -231,26 +231,26 @@ static json_t *build(const struct check_report *r, const struct report_build *b,
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "id", json_sprintf("%s:build%ld", origin, b->build_id));
+	json_object_set_new(o, "id", json_sprintf("%s:build%ld", origin, b->build.id));
 	json_object_set_new(o, "checkout_id", json_sprintf("%s:check%ld", origin, r->id));
 	json_object_set_new(o, "origin", json_string(origin));
 	if (r->arch)
 		json_object_set_new(o, "architecture", json_text(r->arch));
-	json_object_set_new(o, "compiler", json_text(b->toolchain ? b->toolchain :
+	json_object_set_new(o, "compiler", json_text(b->build.toolchain ? b->build.toolchain :
 						     r->compiler));
 	if (r->config_name)
 		json_object_set_new(o, "config_name", json_text(r->config_name));
-	json_object_set_new(o, "status", json_string(build_status(b->status)));
-	json_object_set_new(o, "duration", json_real(b->seconds));
-	if (b->started_at > 0)
-		json_object_set_new(o, "start_time", rfc3339(b->started_at));
-	if (b->error && *b->error)
-		json_object_set_new(o, "log_excerpt", json_text(b->error));
+	json_object_set_new(o, "status", json_string(build_status(b->build.status)));
+	json_object_set_new(o, "duration", json_real(b->build.seconds));
+	if (b->build.started_at > 0)
+		json_object_set_new(o, "start_time", rfc3339(b->build.started_at));
+	if (b->build.error && *b->build.error)
+		json_object_set_new(o, "log_excerpt", json_text(b->build.error));
 	json_object_set_new(o, "comment", b->idx ?
 			    json_sprintf("patch %d of %zu", b->idx, r->nbuilds - 1) :
 			    json_string("the base"));
 	json_object_set_new(o, "misc", json_pack("{s:o,s:b}", "commit",
-				json_text(b->commit), "cached", b->cached));
+				json_text(b->build.commit), "cached", b->build.cached));
 	return o;
 }
 
@@ -295,111 +295,88 @@ static const char *issue_for(json_t *issues, const char *origin,
 }
 
 /* The tests of one run on build bid, and its findings as incidents:
- * 0, or -1 (said) for a status that is not pwb's. */
+ * 0, or -1 (said) for a run that cannot be read back. */
 static int run_tests(sqlite3 *db, long run, long bid, const char *side,
 		      const char *suite_p, const struct check_report *r,
 		      const char *origin, json_t *tests, json_t *issues,
 		      json_t *incidents)
 {
-	json_t *j = suite_run_json(db, run), *x;
-	const char *status = json_string_value(json_object_get(j, "status"));
-	/* a run that cannot be read: not the kernel's fault */
-	enum suite_run_status rs = SUITE_RUN_INFRA_ERROR;
+	struct suite_run_view v;
+	json_t *x;
 	char *root;
 	size_t i;
 
-	if (status && suite_run_status_parse(status, &rs)) {
-		json_decref(j);
-		return error("suite run %ld: status '%s': not pwb's", run,
-			     vis(status));
-	}
+	if (suite_run_load(db, run, &v))
+		return -1;
 	root = xstrfmt("%s:run%ld", origin, run);
 	x = json_pack("{s:s,s:o,s:s,s:s,s:s,s:{s:s,s:I}}", "id", root,
 		      "build_id", json_sprintf("%s:build%ld", origin, bid),
 		      "origin", origin, "path", suite_p, "status",
-		      run_status(rs), "misc", "side",
+		      run_status(v.status), "misc", "side",
 		      side, "run", (json_int_t)run);
-	if (json_is_number(json_object_get(j, "seconds")))
-		json_object_set(x, "duration", json_object_get(j, "seconds"));
+	if (v.seconds >= 0)
+		json_object_set_new(x, "duration", json_real(v.seconds));
 	json_object_set_new(x, "environment", json_pack("{s:o}", "comment",
 		json_sprintf("QEMU, %s, config %s", r->arch ? r->arch : "x86_64",
 			     r->config_name ? r->config_name : "?")));
-	if (json_is_string(json_object_get(j, "error")))
-		json_object_set(x, "log_excerpt", json_object_get(j, "error"));
+	if (v.error)
+		json_object_set_new(x, "log_excerpt", json_text(v.error));
 	json_array_append_new(tests, x);
-	x = json_object_get(j, "cases");
-	for (i = 0; i < json_array_size(x); i++) {
-		json_t *c = json_array_get(x, i), *t;
-		const char *name = json_string_value(json_object_get(c, "name"));
-		const char *st = json_string_value(json_object_get(c, "status"));
-		const char *diag = json_string_value(json_object_get(c, "diag"));
-		char *p = sub_path(suite_p, name ? name : "", 1);
-		enum ktap_status ks = KTAP_SKIP;	/* none given */
-
-		if (st && ktap_status_parse(st, &ks)) {
-			error("suite run %ld, case %s: status '%s': not pwb's",
-			      run, vis(name), vis(st));
-			free(p);
-			free(root);
-			json_decref(j);
-			return -1;
-		}
+	for (i = 0; i < v.ncases; i++) {
+		const struct run_case *c = &v.cases[i];
+		char *p = sub_path(suite_p, c->name, 1);
+		json_t *t;
 
 		t = json_pack("{s:o,s:o,s:s,s:s,s:s}", "id",
 			      json_sprintf("%s.%s", root, p + strlen(suite_p) + 1),
 			      "build_id", json_sprintf("%s:build%ld", origin, bid),
 			      "origin", origin, "path", p, "status",
-			      case_status(ks));
-		if (diag && *diag)
-			json_object_set_new(t, "log_excerpt", json_text(diag));
+			      case_status(c->status));
+		if (*c->diag)
+			json_object_set_new(t, "log_excerpt", json_text(c->diag));
 		json_object_set_new(t, "misc", json_pack("{s:s,s:I,s:o}", "side", side,
-			"run", (json_int_t)run, "name", json_text(name)));
+			"run", (json_int_t)run, "name", json_text(c->name)));
 		json_array_append_new(tests, t);
 		free(p);
 	}
-	x = json_object_get(j, "metrics");
-	for (i = 0; i < json_array_size(x); i++) {
-		json_t *m = json_array_get(x, i), *t, *num;
-		const char *name = json_string_value(json_object_get(m, "name"));
-		const char *unit = json_string_value(json_object_get(m, "unit"));
+	for (i = 0; i < v.metrics.nr; i++) {
+		const struct metric_sample *m = &v.metrics.s[i];
+		json_t *t, *num;
 		char *p;
 		struct buf n = BUF_INIT;
 		const char *q;
 
 		/* "hog_ms/subs=2": its '/' a path separator */
-		for (q = name ? name : ""; *q; q++)
+		for (q = m->name; *q; q++)
 			buf_addch(&n, *q == '/' ? '.' : *q);
 		p = sub_path(suite_p, n.buf, 1);
-		num = json_pack("{s:O}", "value", json_object_get(m, "value"));
-		if (unit && *unit)
-			json_object_set_new(num, "unit", json_text(unit));
+		num = json_pack("{s:f}", "value", m->value);
+		if (*m->unit)
+			json_object_set_new(num, "unit", json_text(m->unit));
 		t = json_pack("{s:o,s:o,s:s,s:s,s:s,s:o,s:{s:s,s:I,s:o}}", "id",
 			      json_sprintf("%s.%s#%zu", root, p + strlen(suite_p) + 1, i),
 			      "build_id", json_sprintf("%s:build%ld", origin, bid),
 			      "origin", origin, "path", p, "status", "DONE",
 			      "number", num, "misc", "side", side, "run",
-			      (json_int_t)run, "name", json_text(name));
+			      (json_int_t)run, "name", json_text(m->name));
 		json_array_append_new(tests, t);
 		buf_release(&n);
 		free(p);
 	}
-	x = json_object_get(j, "findings");
-	for (i = 0; i < json_array_size(x); i++) {
-		json_t *f = json_array_get(x, i);
-		const char *kind = json_string_value(json_object_get(f, "kind"));
-		const char *title = json_string_value(json_object_get(f, "title"));
+	for (i = 0; i < v.nfindings; i++) {
+		const struct finding *f = &v.findings[i];
 		const char *iid;
 
-		if (!json_is_true(json_object_get(f, "failure")) || !kind || !title)
+		if (!triage_is_failure(f->kind))
 			continue;
-		iid = issue_for(issues, origin, kind, title);
+		iid = issue_for(issues, origin, f->kind, f->title);
 		json_array_append_new(incidents, json_pack("{s:o,s:s,s:s,s:i,s:s,s:b}",
 			"id", json_sprintf("%s:run%ld-finding%zu", origin, run, i),
 			"origin", origin, "issue_id", iid, "issue_version", 1,
 			"test_id", root, "present", 1));
 	}
 	free(root);
-	json_decref(j);
+	suite_run_view_release(&v);
 	return 0;
 }
 
@@ -423,7 +400,7 @@ json_t *report_kcidb(sqlite3 *db, const struct check_report *r,
 	for (i = 0; i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
 
-		if (b->build_id < 0)
+		if (b->build.id <= 0)
 			continue;	/* never built: no build object */
 		json_array_append_new(builds, build(r, b, origin));
 		if (b->idx == 0)
@@ -441,10 +418,10 @@ json_t *report_kcidb(sqlite3 *db, const struct check_report *r,
 			continue;
 		sp = suite_path(c->suite);
 		for (k = 0; !bad && k < (size_t)c->base_runs; k++)
-			bad = run_tests(db, c->base_ids[k], base->build_id, "base",
+			bad = run_tests(db, c->base_ids[k], base->build.id, "base",
 					sp, r, origin, tests, issues, incidents);
 		for (k = 0; !bad && k < (size_t)c->cand_runs; k++)
-			bad = run_tests(db, c->cand_ids[k], tip->build_id,
+			bad = run_tests(db, c->cand_ids[k], tip->build.id,
 					"candidate", sp, r, origin, tests, issues,
 					incidents);
 		free(sp);

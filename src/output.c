@@ -2,6 +2,7 @@
 #include "boot.h"
 #include "kbuild.h"
 #include "lore.h"
+#include "suiterun.h"
 #include "triage.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
@@ -181,20 +182,20 @@ out:
 	return ret;
 }
 
-json_t *json_findings(const struct triage *t)
+json_t *json_findings(const struct finding *f, size_t nr)
 {
 	json_t *arr = json_array();
 	size_t i;
 
-	for (i = 0; i < t->nr; i++) {
+	for (i = 0; i < nr; i++) {
 		json_t *o = json_object();
 
-		json_object_set_new(o, "kind", json_text(t->f[i].kind));
-		json_object_set_new(o, "title", json_text(t->f[i].title));
+		json_object_set_new(o, "kind", json_text(f[i].kind));
+		json_object_set_new(o, "title", json_text(f[i].title));
 		json_object_set_new(o, "failure",
-				    json_boolean(triage_is_failure(t->f[i].kind)));
-		json_object_set_new(o, "line", json_integer(t->f[i].first_line));
-		json_object_set_new(o, "lines", json_text(t->f[i].lines.buf));
+				    json_boolean(triage_is_failure(f[i].kind)));
+		json_object_set_new(o, "line", json_integer(f[i].first_line));
+		json_object_set_new(o, "lines", json_text(f[i].lines.buf));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -214,7 +215,7 @@ json_t *json_build(const struct kbuild_result *r)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "id", r->id > 0 ? json_integer(r->id) : json_null());
 	json_object_set_new(o, "status", json_text(build_status_name(r->status)));
 	json_object_set_new(o, "commit", json_text(r->commit));
 	json_object_set_new(o, "tree", json_text(r->tree));
@@ -251,7 +252,7 @@ json_t *json_boot_run(const struct boot_run_result *r)
 			    json_real(b->start_seconds) : json_null());
 	json_object_set_new(o, "qemu", json_text(b->qemu_version));
 	json_object_set_new(o, "error", json_text(b->error));
-	json_object_set_new(o, "findings", json_findings(&b->triage));
+	json_object_set_new(o, "findings", json_findings(b->triage.f, b->triage.nr));
 	if (r->built)
 		json_object_set_new(o, "build", json_build(&r->build));
 	return o;
@@ -271,4 +272,38 @@ void text_boot_run(FILE *f, const struct boot_run_result *r)
 	if (b->end_status >= 0)
 		fprintf(f, "  /init command exit status %d\n", b->end_status);
 	text_findings(f, &b->triage);
+}
+
+json_t *json_suite_run(const struct suite_run_view *v)
+{
+	json_t *o = json_object(), *cases = json_array(), *ms = json_array();
+	size_t i;
+
+	json_object_set_new(o, "run", json_integer(v->id));
+	json_object_set_new(o, "boot", v->boot_id > 0 ? json_integer(v->boot_id) :
+			    json_null());
+	json_object_set_new(o, "status", json_text(suite_run_status_name(v->status)));
+	json_object_set_new(o, "seconds", v->seconds >= 0 ? json_real(v->seconds) :
+			    json_null());
+	json_object_set_new(o, "error", json_text(v->error));
+	for (i = 0; i < v->ncases; i++) {
+		const struct run_case *c = &v->cases[i];
+
+		json_array_append_new(cases, json_pack("{s:o,s:s,s:o,s:o}",
+			"name", json_text(c->name),
+			"status", ktap_status_name(c->status),
+			"directive", json_text(c->directive),
+			"diag", json_text(c->diag)));
+	}
+	json_object_set_new(o, "cases", cases);
+	for (i = 0; i < v->metrics.nr; i++) {
+		const struct metric_sample *m = &v->metrics.s[i];
+
+		json_array_append_new(ms, json_pack("{s:o,s:f,s:o}",
+			"name", json_text(m->name), "value", m->value,
+			"unit", json_text(m->unit)));
+	}
+	json_object_set_new(o, "metrics", ms);
+	json_object_set_new(o, "findings", json_findings(v->findings, v->nfindings));
+	return o;
 }

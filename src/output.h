@@ -28,9 +28,13 @@ int use_colour(int fd);
 char *series_link(const char *base, const char *msgid);
 
 struct triage;
-json_t *json_findings(const struct triage *t);
+struct finding;
+/* findings as pwb boot --json and pwb run --json show them */
+json_t *json_findings(const struct finding *f, size_t nr);
 void text_findings(FILE *f, const struct triage *t);
 
+/* A build as pwb build --json shows it (docs/cli.md); a check's builds
+ * are these with their place in the series (report.h). */
 struct kbuild_result;
 json_t *json_build(const struct kbuild_result *r);
 
@@ -39,5 +43,9 @@ json_t *json_build(const struct kbuild_result *r);
 struct boot_run_result;
 json_t *json_boot_run(const struct boot_run_result *r);
 void text_boot_run(FILE *f, const struct boot_run_result *r);
+
+/* A recorded run (suiterun.h): one of pwb run --json's "runs" (docs/cli.md). */
+struct suite_run_view;
+json_t *json_suite_run(const struct suite_run_view *v);
 
 #endif

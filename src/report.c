@@ -306,25 +306,25 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 		const struct report_build *b = &r->builds[i];
 		char label[16];
 		const char *strat = apply_strategy_name(b->apply_strategy);
-		int ok = b->status == BUILD_OK;
+		int ok = b->build.status == BUILD_OK;
 
 		if (b->idx)
 			snprintf(label, sizeof(label), "%d/%zu", b->idx, r->nbuilds - 1);
 		else
 			snprintf(label, sizeof(label), "base");
-		fprintf(out, "  %-6s %.12s  %-10s %sbuild %s%s", label, b->commit,
+		fprintf(out, "  %-6s %.12s  %-10s %sbuild %s%s", label, b->build.commit,
 			b->idx ? (strat ? strat : "applied") : "",
-			col(colour && !ok, C_RED), build_status_name(b->status),
+			col(colour && !ok, C_RED), build_status_name(b->build.status),
 			col(colour && !ok, C_OFF));
 		if (ok)
 			fprintf(out, "%s, %d warning%s (%d new)",
-				b->cached ? " (cached)" : "", b->warnings,
-				b->warnings == 1 ? "" : "s", b->new_warnings);
+				b->build.cached ? " (cached)" : "", b->build.warnings,
+				b->build.warnings == 1 ? "" : "s", b->build.new_warnings);
 		if (b->idx)
 			fprintf(out, "  %s", vis(patch_subject(r, b->idx)));
 		fputc('\n', out);
-		if (!ok && b->error)
-			fprintf(out, "         %.300s\n", vis(b->error));
+		if (!ok && b->build.error)
+			fprintf(out, "         %.300s\n", vis(b->build.error));
 	}
 	for (i = 0; i < r->nsuites; i++)
 		text_suite(out, &r->suites[i], r->suite_errors[i], colour);
@@ -474,14 +474,14 @@ json_t *report_json(const struct check_report *r, int exit_code)
 	}
 	for (i = 0; i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
+		json_t *x = json_object();
 
-		json_array_append_new(builds, json_pack("{s:i,s:s,s:s,s:o,s:o,s:i,s:i,s:b,s:f}",
-			"idx", b->idx, "commit", b->commit,
-			"status", build_status_name(b->status),
-			"apply", json_text(apply_strategy_name(b->apply_strategy)),
-			"error", json_text(b->error),
-			"warnings", b->warnings, "new_warnings", b->new_warnings,
-			"cached", b->cached, "seconds", b->seconds));
+		/* where it stands in the series, then the build as pwb build
+		 * --json shows it (one writer of a build: output.c) */
+		json_object_set_new(x, "idx", json_integer(b->idx));
+		json_object_set_new(x, "apply", json_text(apply_strategy_name(b->apply_strategy)));
+		json_object_update_new(x, json_build(&b->build));
+		json_array_append_new(builds, x);
 	}
 	json_object_set_new(o, "builds", builds);
 	for (i = 0; i < r->nsuites; i++)
@@ -511,7 +511,7 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 			continue;
 		}
 		npatches++;
-		if (b->status == BUILD_OK)
+		if (b->build.status == BUILD_OK)
 			built++;
 		else if (!broken)
 			broken = b;
@@ -528,9 +528,9 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 	fprintf(out, "pwb applied this series to %.12s (config %s, %s, %s).\n",
 		r->base_commit, vis(r->config_name), vis(r->arch),
 		vis(r->compiler));
-	if (!base || base->status != BUILD_OK)
+	if (!base || base->build.status != BUILD_OK)
 		fprintf(out, "The base did not build (%s)",
-			base ? build_status_name(base->status) : "not built");
+			base ? build_status_name(base->build.status) : "not built");
 	else if (built == npatches && npatches == 1)
 		fprintf(out, "The base and the patch built");
 	else if (built == npatches)
@@ -538,7 +538,7 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 	else
 		fprintf(out, "The base built; %d of %d patches built (patch %d/%d: %s)",
 			built, npatches, broken->idx, npatches,
-			build_status_name(broken->status));
+			build_status_name(broken->build.status));
 	if (!boots) {
 		fprintf(out, "; nothing was booted.\n\n");
 		return;
@@ -556,7 +556,7 @@ static const char *pw_build_state(const struct report_build *b)
 	/* no build: "not-built" (an earlier patch failed) */
 	if (!b)
 		return "pending";
-	switch (kbuild_outcome(b->status)) {
+	switch (kbuild_outcome(b->build.status)) {
 	case BUILD_OUT_OK: return "success";
 	case BUILD_OUT_BROKEN: return "fail";
 	default: return "warning";	/* infra-error, timeout, interrupted */
@@ -587,7 +587,7 @@ json_t *report_patchwork(const struct check_report *r)
 			"description", !r->tip_commit ?
 				json_string("the series does not apply") :
 				json_sprintf("build %s (%s, %s, %s)",
-					     b ? build_status_name(b->status) :
+					     b ? build_status_name(b->build.status) :
 					     "not-built",
 					     r->arch ? r->arch : "x86_64",
 					     r->compiler ? r->compiler : "gcc",
@@ -665,10 +665,10 @@ void report_email(FILE *out, const struct check_report *r)
 			continue;
 		fprintf(out, "  [%d/%zu] %s\n        applies (%s), build: %s", b->idx,
 			r->nbuilds - 1, vis(patch_subject(r, b->idx)),
-			strat ? strat : "?", build_status_name(b->status));
-		if (b->status == BUILD_OK && b->new_warnings)
-			fprintf(out, " (%d new warning%s)", b->new_warnings,
-				b->new_warnings == 1 ? "" : "s");
+			strat ? strat : "?", build_status_name(b->build.status));
+		if (b->build.status == BUILD_OK && b->build.new_warnings)
+			fprintf(out, " (%d new warning%s)", b->build.new_warnings,
+				b->build.new_warnings == 1 ? "" : "s");
 		fputc('\n', out);
 	}
 	for (i = 0; i < r->nsuites; i++) {

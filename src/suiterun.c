@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/run.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <jansson.h>
 
@@ -326,36 +327,112 @@ void suite_outcome_release(struct suite_outcome *o)
 	memset(o, 0, sizeof(*o));
 }
 
-/* One run as pwb run --json shows it (docs/cli.md). */
-json_t *suite_run_json(sqlite3 *db, long run)
+void suite_run_view_release(struct suite_run_view *v)
 {
-	static const char *rk[] = { "run", "boot", "status", "seconds", "error" };
-	static const char *ck[] = { "name", "status", "directive", "diag" };
-	static const char *mk[] = { "name", "value", "unit" };
-	json_t *o = json_object(), *f;
-	sqlite3_stmt *st;
-	long boot = -1;
-	int k;
+	size_t i;
 
-	if (!db_prepare(db, &st, "SELECT r.id, r.boot_id, r.status, b.seconds, "
-			"r.error FROM suite_runs r LEFT JOIN boots b ON "
-			"b.id = r.boot_id WHERE r.id = ?")) {
-		sqlite3_bind_int64(st, 1, run);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			for (k = 0; k < 5; k++)
-				json_object_set_new(o, rk[k], db_column_json(st, k));
-			if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-				boot = (long)sqlite3_column_int64(st, 1);
-		}
-		sqlite3_finalize(st);
+	free(v->error);
+	for (i = 0; i < v->ncases; i++) {
+		free(v->cases[i].name);
+		free(v->cases[i].directive);
+		free(v->cases[i].diag);
 	}
-	json_object_set_new(o, "cases", db_rows_json(db, "SELECT name, status, "
-		"directive, coalesce(diag, '') FROM case_results WHERE run_id = ? "
-		"ORDER BY rowid", run, ck, 4));
-	json_object_set_new(o, "metrics", db_rows_json(db, "SELECT name, value, unit "
-		"FROM metric_samples WHERE run_id = ? ORDER BY rowid", run, mk, 3));
-	f = boot_findings_json(db, boot);
-	json_object_set_new(o, "findings", f);
-	return o;
+	free(v->cases);
+	metrics_release(&v->metrics);
+	boot_findings_free(v->findings, v->nfindings);
+	memset(v, 0, sizeof(*v));
+}
+
+static int load_cases(sqlite3 *db, struct suite_run_view *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT name, status, directive, "
+		       "coalesce(diag, '') FROM case_results WHERE run_id = ? "
+		       "ORDER BY rowid"))
+		return -1;
+	sqlite3_bind_int64(st, 1, v->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 1);
+		struct run_case *c;
+
+		v->cases = xrealloc(v->cases, (v->ncases + 1) * sizeof(*c));
+		c = &v->cases[v->ncases++];
+		c->name = db_column_dup(st, 0);
+		c->directive = db_column_dup(st, 2);
+		c->diag = db_column_dup(st, 3);
+		if (ktap_status_parse(status, &c->status)) {
+			error("suite run %ld, case %s: status '%s': not pwb's",
+			      v->id, vis(c->name), vis(status));
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(db, "load a run's cases");
+}
+
+static int load_metrics(sqlite3 *db, struct suite_run_view *v)
+{
+	struct metrics *m = &v->metrics;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT name, value, unit FROM metric_samples "
+		       "WHERE run_id = ? ORDER BY rowid"))
+		return -1;
+	sqlite3_bind_int64(st, 1, v->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct metric_sample *x;
+
+		m->s = xrealloc(m->s, (m->nr + 1) * sizeof(*x));
+		x = &m->s[m->nr++];
+		x->name = db_column_dup(st, 0);
+		x->value = sqlite3_column_double(st, 1);
+		x->unit = db_column_dup(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(db, "load a run's samples");
+}
+
+int suite_run_load(sqlite3 *db, long run, struct suite_run_view *v)
+{
+	sqlite3_stmt *st;
+	const char *status;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	v->id = run;
+	v->seconds = -1;
+	if (db_prepare(db, &st, "SELECT r.boot_id, r.status, b.seconds, r.error "
+		       "FROM suite_runs r LEFT JOIN boots b ON b.id = r.boot_id "
+		       "WHERE r.id = ?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run);
+	rc = db_row(db, st, "load a suite run");
+	if (rc <= 0) {
+		sqlite3_finalize(st);
+		return rc < 0 ? -1 : error("no suite run %ld", run);
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v->boot_id = (long)sqlite3_column_int64(st, 0);
+	status = (const char *)sqlite3_column_text(st, 1);
+	if (suite_run_status_parse(status, &v->status)) {
+		error("suite run %ld: status '%s': not pwb's", run, vis(status));
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+		v->seconds = sqlite3_column_double(st, 2);
+	v->error = db_column_dup(st, 3);
+	sqlite3_finalize(st);
+	if (load_cases(db, v) || load_metrics(db, v) ||
+	    boot_findings_load(db, v->boot_id, &v->findings, &v->nfindings))
+		goto fail;
+	return 0;
+fail:
+	suite_run_view_release(v);
+	return -1;
 }
 

@@ -89,10 +89,36 @@ int suite_boot_record(sqlite3 *db, const struct suite *s, long build_id,
 		      struct suite_outcome *o);
 void suite_outcome_release(struct suite_outcome *o);
 
-/* One recorded run as pwb run --json shows it (docs/cli.md): run, boot,
- * status, seconds, error, cases, metrics, findings.  Caller decrefs. */
-struct json_t;
-struct json_t *suite_run_json(sqlite3 *db, long run);
+/* A case of a recorded run. */
+struct run_case {
+	char *name;
+	enum ktap_status status;
+	char *directive;	/* "SKIP why", or NULL */
+	char *diag;		/* never NULL ("" when none) */
+};
+
+/*
+ * A recorded run as its rows say (suite_run_load): what pwb run prints
+ * (text and JSON, output.h) and what the check's exports (KCIDB) read.
+ * Owns everything in it (suite_run_view_release).
+ */
+struct suite_run_view {
+	long id;
+	long boot_id;		/* 0: no boot (an infra-error before one) */
+	enum suite_run_status status;
+	double seconds;		/* the boot's; < 0 without a boot */
+	char *error;		/* NULL when none */
+	struct run_case *cases;
+	size_t ncases;
+	struct metrics metrics;	/* the samples, in the order recorded */
+	struct finding *findings;	/* the boot's (bootdb.h) */
+	size_t nfindings;
+};
+
+/* 0; -1 (said) no such run, a status that is not pwb's, the database;
+ * v is released on failure. */
+int suite_run_load(sqlite3 *db, long run, struct suite_run_view *v);
+void suite_run_view_release(struct suite_run_view *v);
 
 /* A run the suite could not even start (its build failed): recorded. */
 int suite_record_infra(sqlite3 *db, const struct suite *s, long build_id,

@@ -9,7 +9,7 @@ if [ ! -x "$SRCDIR/build-fuzz/fuzz/fuzz-thread" ]; then
 	test_done
 fi
 if [ -n "${PWB_BIN:-}" ]; then
-	test_skip "fuzzing" "runs once, in the plain pass"
+	test_skip "fuzzing" "the plain build only (the fuzz targets have their own sanitizers)"
 	test_done
 fi
 secs=${FUZZ_SECONDS:-60}

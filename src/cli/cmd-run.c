@@ -50,6 +50,7 @@ struct printer {
 	const char *label;	/* commit or kernel */
 	int kernel;		/* label is a kernel image */
 	long n;
+	int unreadable;		/* a run recorded could not be read back */
 };
 
 /* The build as pwb build --json shows it, or null. */
@@ -65,57 +66,52 @@ static json_t *json_build_row(sqlite3 *db, long id)
 	return o;
 }
 
-static void text_run(const struct printer *p, long idx, long run)
+static void text_run(const struct printer *p, long idx,
+		     const struct suite_run_view *v)
 {
-	json_t *o = suite_run_json(p->db, run), *a;
 	size_t i;
 
 	printf("%s run %ld/%ld on %.*s: %s", p->s->name, idx + 1, p->n,
 	       p->kernel ? 4096 : 12, vis(p->label),
-	       json_string_value(json_object_get(o, "status")));
-	if (json_is_integer(json_object_get(o, "boot")))
-		printf(" (boot %lld, %.1f s)",
-		       (long long)json_integer_value(json_object_get(o, "boot")),
-		       json_number_value(json_object_get(o, "seconds")));
+	       suite_run_status_name(v->status));
+	if (v->boot_id > 0)
+		printf(" (boot %ld, %.1f s)", v->boot_id, v->seconds);
 	putchar('\n');
-	a = json_object_get(o, "cases");
-	for (i = 0; i < json_array_size(a); i++) {
-		json_t *c = json_array_get(a, i);
-		const char *d = json_string_value(json_object_get(c, "directive"));
+	for (i = 0; i < v->ncases; i++) {
+		const struct run_case *c = &v->cases[i];
 
 		/* a skip says why, a todo what it waits for (the directive) */
-		printf("  %-8s %s", json_string_value(json_object_get(c, "status")),
-		       vis(json_string_value(json_object_get(c, "name"))));
-		if (d)
-			printf(" %s", vis(d));
+		printf("  %-8s %s", ktap_status_name(c->status), vis(c->name));
+		if (c->directive)
+			printf(" %s", vis(c->directive));
 		putchar('\n');
 	}
-	a = json_object_get(o, "metrics");
-	for (i = 0; i < json_array_size(a); i++)
-		printf("  %-24s %10.1f %s\n",
-		       vis(json_string_value(json_object_get(json_array_get(a, i), "name"))),
-		       json_number_value(json_object_get(json_array_get(a, i), "value")),
-		       vis(json_string_value(json_object_get(json_array_get(a, i), "unit"))));
-	if (json_is_string(json_object_get(o, "error")))
-		printf("  error: %s\n", vis(json_string_value(json_object_get(o, "error"))));
-	a = json_object_get(o, "findings");
-	for (i = 0; i < json_array_size(a); i++)
-		if (json_is_true(json_object_get(json_array_get(a, i), "failure")))
-			printf("  %-8s %s\n",
-			       json_string_value(json_object_get(json_array_get(a, i), "kind")),
-			       vis(json_string_value(json_object_get(json_array_get(a, i), "title"))));
-	json_decref(o);
+	for (i = 0; i < v->metrics.nr; i++)
+		printf("  %-24s %10.1f %s\n", vis(v->metrics.s[i].name),
+		       v->metrics.s[i].value, vis(v->metrics.s[i].unit));
+	if (v->error)
+		printf("  error: %s\n", vis(v->error));
+	for (i = 0; i < v->nfindings; i++)
+		if (triage_is_failure(v->findings[i].kind))
+			printf("  %-8s %s\n", vis(v->findings[i].kind),
+			       vis(v->findings[i].title));
 }
 
-static void show_run(struct printer *p, long idx, long run)
+/* 0, -1 (said: the run cannot be read back) */
+static int show_run(struct printer *p, long idx, long run)
 {
+	struct suite_run_view v;
+
+	if (suite_run_load(p->db, run, &v))
+		return -1;
 	if (p->json)
-		json_array_append_new(p->runs, suite_run_json(p->db, run));
+		json_array_append_new(p->runs, json_suite_run(&v));
 	else
-		text_run(p, idx, run);
+		text_run(p, idx, &v);
+	suite_run_view_release(&v);
+	return 0;
 }
 
-/* exec_boot_fn: each run as it is recorded (here, or imported) */
 static void on_boot(void *ud, const struct exec_request *q, long nth, long of,
 		    long run_id, const struct suite_outcome *o)
 {
@@ -125,7 +121,8 @@ static void on_boot(void *ud, const struct exec_request *q, long nth, long of,
 	if (run_id < 0)
 		return;
 	p->n = of;
-	show_run(p, nth - 1, run_id);
+	if (show_run(p, nth - 1, run_id))
+		p->unreadable = 1;
 	if (!p->json && o && o->metrics.bad)
 		printf("  %zu malformed pwb-metric line(s) ignored\n", o->metrics.bad);
 }
@@ -250,7 +247,7 @@ int cmd_run(int argc, char **argv, struct pwb_ctx *ctx)
 		goto out;
 	if (q.no_kernel && q.why)
 		error("%s", vis(q.why));
-	ret = run_exit(&q);
+	ret = pr.unreadable ? 3 : run_exit(&q);
 	/* could not even try: said, nothing to show */
 	if (q.status == EXEC_ERROR)
 		goto out;

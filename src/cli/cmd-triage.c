@@ -73,7 +73,7 @@ int cmd_triage(int argc, char **argv, struct pwb_ctx *ctx)
 		json_t *o = json_object();
 
 		json_object_set_new(o, "failure", json_boolean(triage_has_failure(&t)));
-		json_object_set_new(o, "findings", json_findings(&t));
+		json_object_set_new(o, "findings", json_findings(t.f, t.nr));
 		json_print(o);
 		json_decref(o);
 	} else {

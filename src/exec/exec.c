@@ -1,5 +1,6 @@
 /* The executor and its backends (see exec.h). */
 #include "exec/exec.h"
+#include "exec/backend.h"
 #include "arch.h"
 #include "compare.h"
 #include "db.h"
@@ -15,30 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/*
- * A backend.  One that runs a batch itself (a cluster) sets run; the
- * others give the three steps of one request and share the driver below
- * (here()).
- */
-struct exec_ops {
-	const char *name;
-	const char *where;	/* for stage lines */
-	int batches;		/* a batch is cheaper all at once */
-	int (*check)(struct executor *e);
-	int (*run)(struct executor *e, struct exec_request *q, size_t n);
-	/* 0 when a result was recorded (br->status), -1 could not try */
-	int (*build)(struct executor *e, const struct exec_request *q,
-		     int need_dir, struct kbuild_result *br);
-	/* 0 ready, -1 p->why says why the suite cannot run on br */
-	int (*prepare)(struct executor *e, const struct exec_request *q,
-		       const struct kbuild_result *br, struct suite_prep *p);
-	/* one boot into b, not recorded: no database, no config reads (it
-	 * may run in a thread beside others) */
-	void (*boot)(struct executor *e, const struct exec_request *q,
-		     const struct kbuild_result *br, const struct suite_prep *p,
-		     int idx, struct exec_boot *b);
-};
 
 const char *exec_backend_name(enum exec_backend b)
 {
@@ -604,13 +581,19 @@ static const struct exec_ops backends[] = {
 			    recorded_build, recorded_prepare, recorded_boot },
 };
 
-void executor_init(struct executor *e, struct pwb_ctx *ctx,
-		   enum exec_backend backend)
+void executor_init_ops(struct executor *e, struct pwb_ctx *ctx,
+		       enum exec_backend backend, const struct exec_ops *ops)
 {
 	memset(e, 0, sizeof(*e));
 	e->ctx = ctx;
 	e->backend = backend;
-	e->ops = &backends[backend];
+	e->ops = ops;
+}
+
+void executor_init(struct executor *e, struct pwb_ctx *ctx,
+		   enum exec_backend backend)
+{
+	executor_init_ops(e, ctx, backend, &backends[backend]);
 }
 
 int exec_batches(const struct executor *e)
