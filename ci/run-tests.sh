@@ -92,7 +92,7 @@ pass_all() {
 		fi
 		case $3:$n in
 		nokernel:t9*|nokernel:t0900-*|nokernel:t0950-*) continue ;;
-		plain:t0900-*|plain:t0950-*|kernel:t9*|all:*) ;;
+		nokernel:*|plain:t0900-*|plain:t0950-*|kernel:t9*|all:*) ;;
 		*) continue ;;
 		esac
 		run_one "$1$n" sh "$t"

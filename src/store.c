@@ -519,9 +519,11 @@ int store_load_series(sqlite3 *db, long id, struct stored_series *s)
 	sqlite3_finalize(st);
 	st = NULL;
 
-	if (db_prepare(db, &st, "SELECT id, idx, msgid, subject, author_name, "
-		       "author_email, date, date_tz, message, diffstat, diff, "
-		       "patch_id FROM patches WHERE series_id = ? ORDER BY idx") ||
+	if (db_prepare(db, &st, "SELECT p.id, p.idx, p.msgid, p.subject, "
+		       "p.author_name, p.author_email, p.date, p.date_tz, "
+		       "p.message, p.diffstat, p.diff, p.patch_id, m.from_name, "
+		       "m.from_email FROM patches p LEFT JOIN messages m ON "
+		       "m.msgid = p.msgid WHERE p.series_id = ? ORDER BY p.idx") ||
 	    db_prepare(db, &tr, "SELECT kind, person, from_msgid FROM trailers "
 		       "WHERE patch_row = ? ORDER BY id"))
 		goto out;
@@ -545,6 +547,8 @@ int store_load_series(sqlite3 *db, long id, struct stored_series *s)
 		p->diffstat = db_column_dup(st, 9);
 		p->diff = db_column_dup(st, 10);
 		p->patch_id = db_column_dup(st, 11);
+		p->sender_name = db_column_dup(st, 12);
+		p->sender_email = db_column_dup(st, 13);
 		sqlite3_reset(tr);
 		sqlite3_bind_int64(tr, 1, p->row);
 		while ((rc = sqlite3_step(tr)) == SQLITE_ROW) {
@@ -592,6 +596,8 @@ void stored_series_release(struct stored_series *s)
 		free(p->subject);
 		free(p->author_name);
 		free(p->author_email);
+		free(p->sender_name);
+		free(p->sender_email);
 		free(p->message);
 		free(p->diffstat);
 		free(p->diff);

@@ -45,8 +45,10 @@ struct stored_patch {
 	int idx;
 	char *msgid;
 	char *subject;
-	char *author_name;
+	char *author_name;	/* the commit's: an in-body From: wins */
 	char *author_email;
+	char *sender_name;	/* the mail's From:, or NULL */
+	char *sender_email;
 	int64_t date;
 	int date_tz;
 	char *message;

@@ -17,6 +17,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "util/util.h"
+#include "unit-db.h"
 
 static void test_outcome_names(void **state)
 {
@@ -151,15 +152,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
-	char p[4300];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", dbpath, ext[i]);
-		unlink(p);
-	}
+	unit_db_remove(dbpath);
 	unlink(kernel);
 	return rmdir(dir);
 }

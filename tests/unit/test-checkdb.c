@@ -21,6 +21,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "util/util.h"
+#include "unit-db.h"
 
 static char dir[4096];
 static char path[4200];
@@ -37,17 +38,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
-	char p[4300];
-	size_t i;
-
 	(void)state;
 	sqlite3_close(ctx.db);
 	ctx.db = NULL;
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
-		unlink(p);
-	}
+	unit_db_remove(path);
 	return rmdir(dir);
 }
 

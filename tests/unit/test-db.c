@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "util/util.h"
+#include "unit-db.h"
 
 static char dir[4096];
 static char path[4200];
@@ -26,15 +27,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
-	char p[4300];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
-		unlink(p);
-	}
+	unit_db_remove(path);
 	return rmdir(dir);
 }
 

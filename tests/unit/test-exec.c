@@ -31,6 +31,7 @@
 #include "qemu.h"
 #include "suiterun.h"
 #include "util/util.h"
+#include "unit-db.h"
 
 static char dir[4096];
 static char path[4200];
@@ -194,16 +195,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
-	char p[4300];
-	size_t i;
-
 	(void)state;
 	ctx_release(&ctx);
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
-		unlink(p);
-	}
+	unit_db_remove(path);
 	return rmdir(dir);
 }
 

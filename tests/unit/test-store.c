@@ -23,6 +23,7 @@
 #include "store.h"
 #include "tree.h"
 #include "util/util.h"
+#include "unit-db.h"
 
 static char dir[4096];
 static char path[4200];
@@ -52,17 +53,10 @@ static int open_db(void **state)
 
 static int close_db(void **state)
 {
-	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
-	char p[4300];
-	size_t i;
-
 	(void)state;
 	sqlite3_close(db);
 	db = NULL;
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
-		unlink(p);
-	}
+	unit_db_remove(path);
 	return 0;
 }
 
