@@ -124,6 +124,20 @@ static json_t *from_check(const struct check_report *r, int idx)
 			r->config_name ? r->config_name : "?"), url.buf,
 			b->build.error && *b->build.error ? json_text(b->build.error) : NULL));
 	}
+	/* the checks of each patch: informing (b4 shows a fail as such) */
+	for (i = 0; idx > 0 && i < r->npchecks; i++) {
+		const struct patch_check *c = &r->pchecks[i];
+		char *tool;
+
+		if (c->idx != idx)
+			continue;
+		tool = xstrfmt("pwb-%s", patch_check_kind_name(c->kind));
+		json_array_append_new(a, result(tool, c->status == PCHECK_SKIP ?
+			"warn" : patch_check_status_name(c->status),
+			json_text(c->summary), url.buf, c->lines && c->status !=
+			PCHECK_PASS ? json_text(c->lines) : NULL));
+		free(tool);
+	}
 	/* the suites ran on the last patch: shown there and on the cover */
 	if (idx == 0 || (size_t)idx == last)
 		add_suites(a, r, url.buf);

@@ -1,5 +1,6 @@
 /* pwb check's work for one cell or many (see check.h). */
 #include "check.h"
+#include "patchcheck.h"
 #include "arch.h"
 #include "compare.h"
 #include "db.h"
@@ -153,6 +154,42 @@ static int intake(struct check_state *cs)
 	return 0;
 }
 
+/*
+ * The checks of each patch (patchcheck.h), recorded with the check: they
+ * inform, the verdict stays the builds' and the suites'.  A check that
+ * cannot be run is said and left out; the rest go on.
+ */
+static void patch_checks(struct check_state *cs)
+{
+	sqlite3 *db = cs->ctx->db;
+	size_t i;
+
+	stage(cs, "per-patch checks: checkpatch, Fixes: tags, sign-offs");
+	for (i = 0; i < cs->ss.npatches && !run_interrupted(); i++) {
+		const struct stored_patch *p = &cs->ss.patches[i];
+		struct patch_check c[PCHECK_NKINDS];
+		struct buf mail = BUF_INIT;
+		int ok[PCHECK_NKINDS], k;
+
+		patchcheck_signoff(p->message, p->author_name, p->author_email,
+				   p->sender_email, &c[PCHECK_SIGNOFF]);
+		ok[PCHECK_SIGNOFF] = 1;
+		ok[PCHECK_FIXES] = !patchcheck_fixes(cs->repo, cs->ar.base,
+						     p->message, &c[PCHECK_FIXES]);
+		ok[PCHECK_CHECKPATCH] = store_message_raw(db, p->msgid, &mail) == 0 &&
+			!patchcheck_checkpatch(cs->repo, cs->ar.base, mail.buf,
+					       mail.len, &c[PCHECK_CHECKPATCH]);
+		buf_release(&mail);
+		for (k = 0; k < PCHECK_NKINDS; k++) {
+			if (!ok[k])
+				continue;
+			c[k].idx = p->idx;
+			checkdb_record_patch_check(db, cs->cell->id, &c[k]);
+			patch_check_release(&c[k]);
+		}
+	}
+}
+
 /* Apply.  Sets cs->to_build when the commits can be built; otherwise the
  * cell's outcome is set. */
 static void prepare(struct check_state *cs)
@@ -193,6 +230,7 @@ static void prepare(struct check_state *cs)
 	}
 
 	cs->to_build = 1;
+	patch_checks(cs);
 }
 
 static const char *build_commit(const struct check_state *cs, size_t i)
@@ -618,7 +656,7 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 		cs->config = arch_config(cells[k].arch ? arch_find(cells[k].arch) :
 					 arch_default(), cells[k].config);
 		cs->base_rev = cells[k].base_rev ? cells[k].base_rev : o->base_rev;
-		cs->steps = 4 + (int)o->nsuites;
+		cs->steps = 5 + (int)o->nsuites;
 		cs->status = CHECK_ST_RUNNING;
 		cs->suite_failed = xcalloc(o->nsuites + 1, sizeof(int));
 	}

@@ -72,6 +72,17 @@ int checkdb_record_build(sqlite3 *db, long check, int idx, const char *commit,
 			commit, build_id, status);
 }
 
+int checkdb_record_patch_check(sqlite3 *db, long check,
+			       const struct patch_check *c)
+{
+	return db_execf(db, "record a patch check", "INSERT OR REPLACE INTO "
+			"check_patch_checks (check_id, idx, name, status, summary, "
+			"lines) VALUES (?,?,?,?,?,?)", "Iitttt", (sqlite3_int64)check,
+			c->idx, patch_check_kind_name(c->kind),
+			patch_check_status_name(c->status),
+			c->summary ? c->summary : "", c->lines);
+}
+
 int checkdb_record_suite(sqlite3 *db, long check, const struct suite *s,
 			 const char *bt, const char *ct,
 			 enum check_suite_status status, const char *err)
@@ -148,6 +159,9 @@ void check_report_release(struct check_report *r)
 		stored_series_release(&r->series);
 	for (i = 0; i < r->nbuilds; i++)
 		kbuild_result_release(&r->builds[i].build);
+	for (i = 0; i < r->npchecks; i++)
+		patch_check_release(&r->pchecks[i]);
+	free(r->pchecks);
 	free(r->builds);
 	for (i = 0; i < r->nsuites; i++) {
 		suite_cmp_release(&r->suites[i]);
@@ -206,6 +220,40 @@ int check_report_find(struct pwb_ctx *ctx, const char *arg, long *id)
 	if (found < 0)
 		return -1;
 	return found ? 0 : error("series %ld has not been checked (pwb check)", sid);
+}
+
+static int load_patch_checks(sqlite3 *db, struct check_report *r)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT idx, name, status, summary, lines FROM "
+		       "check_patch_checks WHERE check_id = ? ORDER BY idx, "
+		       "CASE name WHEN 'checkpatch' THEN 0 WHEN 'fixes' THEN 1 "
+		       "ELSE 2 END"))
+		return -1;
+	sqlite3_bind_int64(st, 1, r->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *status = (const char *)sqlite3_column_text(st, 2);
+		struct patch_check *c;
+
+		r->pchecks = xrealloc(r->pchecks, (r->npchecks + 1) * sizeof(*c));
+		c = &r->pchecks[r->npchecks++];
+		memset(c, 0, sizeof(*c));
+		c->idx = sqlite3_column_int(st, 0);
+		c->summary = db_column_dup(st, 3);
+		c->lines = db_column_dup(st, 4);
+		if (patch_check_kind_parse(name, &c->kind) ||
+		    patch_check_status_parse(status, &c->status)) {
+			error("check %ld, patch %d: check '%s', status '%s': not "
+			      "pwb's", r->id, c->idx, vis(name), vis(status));
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(db, "load a check's patch checks");
 }
 
 static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
@@ -479,7 +527,8 @@ int check_report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
 			goto fail;
 		r->have_series = 1;
 	}
-	if (load_builds(ctx->db, apply_id, r) || load_suites(ctx, r))
+	if (load_builds(ctx->db, apply_id, r) || load_patch_checks(ctx->db, r) ||
+	    load_suites(ctx, r))
 		goto fail;
 	return 0;
 fail:

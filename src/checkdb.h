@@ -18,6 +18,7 @@
 #include "compare.h"
 #include "ctx.h"
 #include "kbuild.h"
+#include "patchcheck.h"
 #include "store.h"
 #include "suite.h"
 #include "verdict.h"
@@ -38,6 +39,9 @@ int checkdb_set_applied(sqlite3 *db, long id, long apply_id, const char *base,
 			const char *tip);
 int checkdb_record_build(sqlite3 *db, long check, int idx, const char *commit,
 			 long build_id, const char *status);
+/* One of the checks run on patch c->idx (patchcheck.h). */
+int checkdb_record_patch_check(sqlite3 *db, long check,
+			       const struct patch_check *c);
 /* err: why it was not compared (CHECK_SUITE_INFRA_ERROR) */
 int checkdb_record_suite(sqlite3 *db, long check, const struct suite *s,
 			 const char *bt, const char *ct,
@@ -79,6 +83,8 @@ struct check_report {
 	struct stored_series series;
 	struct report_build *builds;
 	size_t nbuilds;
+	struct patch_check *pchecks;	/* by patch, then kind */
+	size_t npchecks;
 	struct suite_cmp *suites;
 	size_t nsuites;
 	char **suite_errors;	/* per suite: why it was not compared */

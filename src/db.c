@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,20 +272,6 @@ int db_open_existing(const char *path, sqlite3 **out)
 	return open_path(path, 0, out);
 }
 
-json_t *db_column_json(sqlite3_stmt *st, int k)
-{
-	switch (sqlite3_column_type(st, k)) {
-	case SQLITE_INTEGER:
-		return json_integer(sqlite3_column_int64(st, k));
-	case SQLITE_FLOAT:
-		return json_real(sqlite3_column_double(st, k));
-	case SQLITE_TEXT:
-		return json_string((const char *)sqlite3_column_text(st, k));
-	default:
-		return json_null();
-	}
-}
-
 int db_execf(sqlite3 *db, const char *what, const char *sql,
 	     const char *types, ...)
 {
@@ -347,26 +332,5 @@ int db_row(sqlite3 *db, sqlite3_stmt *st, const char *what)
 	if (rc == SQLITE_DONE)
 		return 0;
 	return db_error(db, what);
-}
-
-json_t *db_rows_json(sqlite3 *db, const char *sql, long id,
-		     const char *const *keys, int nkeys)
-{
-	sqlite3_stmt *st;
-	json_t *a = json_array();
-
-	if (db_prepare(db, &st, sql))
-		return a;
-	sqlite3_bind_int64(st, 1, id);
-	while (db_row(db, st, "load rows") > 0) {
-		json_t *o = json_object();
-		int k;
-
-		for (k = 0; k < nkeys; k++)
-			json_object_set_new(o, keys[k], db_column_json(st, k));
-		json_array_append_new(a, o);
-	}
-	sqlite3_finalize(st);
-	return a;
 }
 

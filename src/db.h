@@ -59,14 +59,6 @@ int db_row(sqlite3 *db, sqlite3_stmt *st, const char *what);
  */
 int db_execf(sqlite3 *db, const char *what, const char *sql,
 	     const char *types, ...);
-/* Column k of the current row as JSON by its type (NULL -> null); a new
- * reference.  (jansson's json_t, declared here to keep db.h light.) */
-struct json_t;
-struct json_t *db_column_json(sqlite3_stmt *st, int k);
-/* The rows of sql (one parameter: id) as a JSON array of objects with
- * keys[0..nkeys-1]; a database error is said and ends the array. */
-struct json_t *db_rows_json(sqlite3 *db, const char *sql, long id,
-			    const char *const *keys, int nkeys);
 /* Column k of the current row as a new string (caller frees), or NULL. */
 char *db_column_dup(sqlite3_stmt *st, int k);
 /* Bind helpers that bind NULL for a NULL string. */

@@ -407,6 +407,41 @@ json_t *report_kcidb(sqlite3 *db, const struct check_report *r,
 			base = b;
 		tip = b;
 	}
+	/* the checks of each patch, tests of its build (a patch the check
+	 * did not build has no build object: its checks are left out) */
+	for (i = 0; i < r->npchecks; i++) {
+		const struct patch_check *c = &r->pchecks[i];
+		static const char *const st[] = {
+			[PCHECK_PASS] = "PASS", [PCHECK_WARN] = "DONE",
+			[PCHECK_FAIL] = "FAIL", [PCHECK_SKIP] = "SKIP",
+		};
+		long bid = 0;
+		json_t *t;
+
+		for (k = 0; k < r->nbuilds; k++)
+			if (r->builds[k].idx == c->idx)
+				bid = r->builds[k].build.id;
+		if (bid <= 0)
+			continue;
+		t = json_pack("{s:o,s:o,s:s,s:o,s:s,s:o}", "id",
+			      json_sprintf("%s:check%ld-patch%d-%s", origin, r->id,
+					   c->idx, patch_check_kind_name(c->kind)),
+			      "build_id", json_sprintf("%s:build%ld", origin, bid),
+			      "origin", origin, "path",
+			      json_sprintf("patch.%s", patch_check_kind_name(c->kind)),
+			      "status", st[c->status],
+			      "misc", json_pack("{s:i,s:s,s:o}", "patch", c->idx,
+						"result", patch_check_status_name(c->status),
+						"summary", json_text(c->summary)));
+		if (c->lines && c->status != PCHECK_PASS) {
+			/* the schema's bound on an excerpt */
+			char *x = xstrndup(c->lines, 16384);
+
+			json_object_set_new(t, "log_excerpt", json_text(x));
+			free(x);
+		}
+		json_array_append_new(tests, t);
+	}
 	/* the runs: the base's on the base build, the candidate's on the
 	 * tip's (runs reused from other checks ran on the same source and
 	 * config: the same kernel) */

@@ -111,6 +111,33 @@ static void indented_lines(FILE *out, const char *p, int max)
 	buf_release(&line);
 }
 
+/* The checks of each patch (patchcheck.h): a line each, what the ones
+ * that did not pass found under them. */
+static void patch_checks_text(FILE *out, const struct check_report *r,
+			      int colour)
+{
+	size_t i;
+
+	if (!r->npchecks)
+		return;
+	fprintf(out, "\nchecks of each patch (they inform: the verdict is the "
+		"builds' and the suites')\n");
+	for (i = 0; i < r->npchecks; i++) {
+		const struct patch_check *c = &r->pchecks[i];
+		int bad = c->status == PCHECK_FAIL || c->status == PCHECK_WARN;
+		char label[24];
+
+		snprintf(label, sizeof(label), "%d/%zu", c->idx,
+			 r->have_series ? r->series.npatches : r->nbuilds - 1);
+		fprintf(out, "  %-6s %-10s %s%-4s%s  %s\n", label,
+			patch_check_kind_name(c->kind), col(colour && bad, C_RED),
+			patch_check_status_name(c->status), col(colour && bad, C_OFF),
+			vis(c->summary));
+		if (c->status != PCHECK_PASS && c->lines)
+			indented_lines(out, c->lines, 10);
+	}
+}
+
 /* The kernel failures on the consoles: new ones with their log lines. */
 static void findings_text(FILE *out, const struct suite_cmp *c, int colour)
 {
@@ -326,6 +353,7 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 		if (!ok && b->build.error)
 			fprintf(out, "         %.300s\n", vis(b->build.error));
 	}
+	patch_checks_text(out, r, colour);
 	for (i = 0; i < r->nsuites; i++)
 		text_suite(out, &r->suites[i], r->suite_errors[i], colour);
 	vc = r->verdict == CHECK_VERDICT_NO_REGRESSION ? C_GREEN : C_RED;
@@ -445,6 +473,7 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 json_t *report_json(const struct check_report *r, int exit_code)
 {
 	json_t *o = json_object(), *builds = json_array(), *suites = json_array();
+	json_t *pc;
 	size_t i;
 
 	json_object_set_new(o, "check", json_integer(r->id));
@@ -484,6 +513,16 @@ json_t *report_json(const struct check_report *r, int exit_code)
 		json_array_append_new(builds, x);
 	}
 	json_object_set_new(o, "builds", builds);
+	pc = json_array();
+	for (i = 0; i < r->npchecks; i++) {
+		const struct patch_check *c = &r->pchecks[i];
+
+		json_array_append_new(pc, json_pack("{s:i,s:s,s:s,s:o,s:o}",
+			"idx", c->idx, "check", patch_check_kind_name(c->kind),
+			"status", patch_check_status_name(c->status),
+			"summary", json_text(c->summary), "lines", json_text(c->lines)));
+	}
+	json_object_set_new(o, "patch_checks", pc);
 	for (i = 0; i < r->nsuites; i++)
 		json_array_append_new(suites, json_suite(&r->suites[i], r->suite_errors[i]));
 	json_object_set_new(o, "suites", suites);
@@ -593,6 +632,21 @@ json_t *report_patchwork(const struct check_report *r)
 					     r->compiler ? r->compiler : "gcc",
 					     r->config_name ? r->config_name : "?"),
 			"target_url", link.buf, link.len));
+		for (k = 0; k < r->npchecks; k++) {
+			const struct patch_check *c = &r->pchecks[k];
+			static const char *const pw[] = {
+				[PCHECK_PASS] = "success", [PCHECK_WARN] = "warning",
+				[PCHECK_FAIL] = "fail", [PCHECK_SKIP] = "warning",
+			};
+
+			if (c->idx != p->idx)
+				continue;
+			json_array_append_new(checks, json_pack("{s:s,s:o,s:o,s:s%}",
+				"state", pw[c->status], "context",
+				json_sprintf("pwb-%s", patch_check_kind_name(c->kind)),
+				"description", json_text(c->summary),
+				"target_url", link.buf, link.len));
+		}
 		for (k = 0; last && k < r->nsuites; k++) {
 			const struct suite_cmp *c = &r->suites[k];
 			const char *state = r->suite_errors[k] || !c->comparable ?
@@ -670,6 +724,16 @@ void report_email(FILE *out, const struct check_report *r)
 			fprintf(out, " (%d new warning%s)", b->build.new_warnings,
 				b->build.new_warnings == 1 ? "" : "s");
 		fputc('\n', out);
+		for (j = 0; j < r->npchecks; j++) {
+			const struct patch_check *c = &r->pchecks[j];
+
+			if (c->idx != b->idx || c->status == PCHECK_PASS)
+				continue;
+			fprintf(out, "        %s: %s (%s)\n", patch_check_kind_name(c->kind),
+				patch_check_status_name(c->status), vis(c->summary));
+			if (c->lines)
+				indented_lines(out, c->lines, 5);
+		}
 	}
 	for (i = 0; i < r->nsuites; i++) {
 		const struct suite_cmp *c = &r->suites[i];

@@ -28,9 +28,10 @@ assert r[\"suites\"][0][\"runs\"] == {\"base\": 1, \"candidate\": 3}, r[\"suites
 	# the stage lines in order, a retry adding its step; the row id once
 	# intake made it; every line on stderr a progress line
 	test "$(sed -n "s/^pwb check[ 0-9]* \[\([0-9]*\/[0-9]*\)\] .*/\1/p" three.err |
-		tr "\n" " ")" = "1/5 2/5 3/5 4/5 5/6 6/6 " &&
-	grep -q "^pwb check \[1/5\]     0s intake three.mbox$" three.err &&
-	grep -q "^pwb check [0-9][0-9]* \[6/6\]  *[0-9]*s compare$" three.err &&
+		tr "\n" " ")" = "1/6 2/6 3/6 4/6 5/6 6/7 7/7 " &&
+	grep -q "^pwb check \[1/6\]     0s intake three.mbox$" three.err &&
+	grep -q "^pwb check [0-9][0-9]* \[7/7\]  *[0-9]*s compare$" three.err &&
+	grep -q "^pwb check [0-9][0-9]* \[3/6\]  *[0-9]*s per-patch checks: checkpatch, Fixes: tags, sign-offs$" three.err &&
 	test "$(grep -vc "^pwb check " three.err)" = 0 &&
 	"$PWB" report >three.txt &&
 	grep -q "new-failure *oom_4_fail_middle" three.txt &&
@@ -45,7 +46,7 @@ test_expect_success 'check again: the runs recorded count, nothing is booted aga
 	test ! -s again.err || { cat again.err; false; } &&
 	PWB_PROGRESS=1 "$PWB" check three.mbox --tree t --suite mmn-pairing --on recorded >/dev/null 2>again.err;
 	test $? = 1 &&
-	grep -q "^pwb check [0-9]* \[2/5\]" again.err &&
+	grep -q "^pwb check [0-9]* \[2/6\]" again.err &&
 	! grep -q " run [0-9]*/" again.err &&
 	test "$(boots)" = "$n"
 '

@@ -28,9 +28,12 @@ test_expect_success 'report --format patchwork: per patch, the bodies of patchwo
 	t = json.load(open(sys.argv[1]))
 	assert [p["patch"] for p in t] == [1, 2, 3], t
 	got = [[(c["context"], c["state"]) for c in p["checks"]] for p in t]
-	assert got == [[("pwb-build", "success")]] * 2 + \
-	       [[("pwb-build", "success"), ("pwb-mmn-pairing", "fail")]], got
-	last = t[2]["checks"][1]
+	# the checks of each patch: no checkpatch.pl in this tree (a
+	# warning, never a success), no Fixes: tag, no sign-off (a failure)
+	each = [("pwb-checkpatch", "warning"), ("pwb-fixes", "success"), ("pwb-signoff", "fail")]
+	assert got == [[("pwb-build", "success")] + each] * 2 + \
+	       [[("pwb-build", "success")] + each + [("pwb-mmn-pairing", "fail")]], got
+	last = t[2]["checks"][4]
 	assert last["description"].startswith("1 regression, 0 fixed"), last
 	assert all(c["target_url"].startswith("https://") for p in t for c in p["checks"])
 	assert all(set(c) == {"state", "context", "description", "target_url"} for p in t for c in p["checks"])
@@ -80,7 +83,14 @@ test_expect_success 'report --format kcidb: a regression, valid KCIDB v5.3, a te
 	root = [x["status"] for x in d["tests"] if x["path"] == "mmn_pairing"]
 	assert root == [s for _, s in t], root
 	assert {x["path"] for x in d["tests"]} == {"mmn_pairing", "mmn_pairing.blockable_1",
-	    "mmn_pairing.blockable_2_fail", "mmn_pairing.oom_2_fail_first", "mmn_pairing.oom_4_fail_middle"}
+	    "mmn_pairing.blockable_2_fail", "mmn_pairing.oom_2_fail_first", "mmn_pairing.oom_4_fail_middle",
+	    "patch.checkpatch", "patch.fixes", "patch.signoff"}
+	# the checks of each patch, tests of that patch'"'"'s build
+	pc = sorted((x["misc"]["patch"], x["path"], x["status"], x["build_id"])
+	            for x in d["tests"] if x["path"].startswith("patch."))
+	assert [p[:3] for p in pc] == [(i, "patch." + k, s) for i in (1, 2, 3) for k, s in
+	    (("checkpatch", "SKIP"), ("fixes", "PASS"), ("signoff", "FAIL"))], pc
+	assert [p[3] for p in pc[-3:]] == [tip] * 3, pc
 	assert len({x["id"] for x in d["tests"]}) == len(d["tests"])
 	assert d["issues"] == [] and d["incidents"] == []
 	EOF

@@ -43,13 +43,18 @@ test_expect_success 'b4-check: b4'"'"'s external check protocol on the series'"'
 	    return [(e["tool"], e["status"]) for e in x]
 	assert all(set(e) <= {"tool", "status", "summary", "url", "details"} for x in r for e in x)
 	assert st(r[0]) == [("pwb-mmn-pairing", "fail")], r[0]          # the cover letter
-	assert st(r[1]) == st(r[2]) == [("pwb-build", "pass")], r[1:3]
-	assert st(r[3]) == [("pwb-build", "pass"), ("pwb-mmn-pairing", "fail")], r[3]
-	assert "new-failure    oom_4_fail_middle" in r[3][1]["details"], r[3][1]
-	assert r[3][1]["summary"].startswith("1 regression"), r[3][1]
-	assert r[3][1]["url"].startswith("https://"), r[3][1]
+	# each patch: its build, then its checks (no checkpatch.pl in this
+	# tree: a warning; no Fixes: tag; no sign-off: a failure, said)
+	each = [("pwb-checkpatch", "warn"), ("pwb-fixes", "pass"), ("pwb-signoff", "fail")]
+	assert st(r[1]) == st(r[2]) == [("pwb-build", "pass")] + each, r[1:3]
+	assert st(r[3]) == [("pwb-build", "pass")] + each + [("pwb-mmn-pairing", "fail")], r[3]
+	assert r[1][3]["summary"].startswith("no Signed-off-by: from the author"), r[1][3]
+	assert r[1][1]["summary"] == "the base has no scripts/checkpatch.pl", r[1][1]
+	assert "new-failure    oom_4_fail_middle" in r[3][4]["details"], r[3][4]
+	assert r[3][4]["summary"].startswith("1 regression"), r[3][4]
+	assert r[3][4]["url"].startswith("https://"), r[3][4]
 	nb = json.load(open("nb2.json"))
-	assert st(nb) == [("pwb-build", "fail")] and "expected ;" in nb[0]["details"], nb
+	assert st(nb) == [("pwb-build", "fail")] + each and "expected ;" in nb[0]["details"], nb
 	for f, want in (("unknown.json", "pwb does not know <nobody@example.org>"),
 	                ("fixture.json", "pwb has not checked series"),
 	                ("hostile.json", "pwb does not know <"),

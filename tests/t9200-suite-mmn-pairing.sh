@@ -233,6 +233,36 @@ c = [x[\"name\"] for x in r[\"suites\"][0][\"cases\"] if x[\"verdict\"] == \"new
 assert len(c) == 5, c"
 '
 
+test_expect_success 'check mmn-bad-trailers: no regression; the checks of its patch name a trailing blank, a Fixes: of no commit, no sign-off' '
+	"$PWB" check "$SRCDIR/patches/mmn-bad-trailers.mbox" --tree linux \
+		--suite mmn-pairing --json >check-trailers.json 2>check-trailers.err ||
+		{ tail -n 5 check-trailers.err; false; } &&
+	python3 - check-trailers.json <<-\EOF &&
+	import json, sys
+	r = json.load(open(sys.argv[1]))
+	# they inform: the verdict is the build'"'"'s and the suite'"'"'s
+	assert r["verdict"] == "no-regression", r["verdict"]
+	c = {x["check"]: x for x in r["patch_checks"]}
+	assert sorted(c) == ["checkpatch", "fixes", "signoff"] and all(x["idx"] == 1 for x in c.values()), c
+	# the tree'"'"'s own checkpatch.pl, its commit ids looked up in the tree
+	cp = c["checkpatch"]
+	assert (cp["status"], cp["summary"]) == ("fail", "2 errors, 1 warning"), cp
+	assert "mm/oom_kill.c:621: ERROR: trailing whitespace" in cp["lines"], cp["lines"]
+	assert "Unknown commit id '"'"'0123456789ab'"'"'" in cp["lines"], cp["lines"]
+	f = c["fixes"]
+	assert f["status"] == "fail" and "0123456789ab names no commit of the tree" in f["lines"], f
+	s = c["signoff"]
+	assert s["status"] == "fail" and s["summary"] == "no Signed-off-by: from the author, Tess Trailer <tess.trailer@example.org>", s
+	EOF
+	"$PWB" report >trailers.txt &&
+	grep -q "^checks of each patch" trailers.txt &&
+	grep -q "^  1/1    checkpatch fail  2 errors, 1 warning" trailers.txt &&
+	grep -q "^  1/1    signoff    fail  no Signed-off-by: from the author" trailers.txt &&
+	grep -q "^verdict: no-regression" trailers.txt &&
+	"$PWB" report --format email >trailers.eml &&
+	grep -q "^        fixes: fail (Fixes: tags naming no commit of the base: 1 of 1)" trailers.eml
+'
+
 test_expect_success 'bisect mmn-3-series: patch 2/3, in at most 2 build/boot cycles' '
 	"$PWB" bisect "<20190820093000.777-0-tidy@example.org>" --tree linux \
 		--suite mmn-pairing --json >bisect.json &&

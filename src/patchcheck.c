@@ -1,0 +1,497 @@
+/* The checks maintainers run on every patch (see patchcheck.h). */
+#include "patchcheck.h"
+#include "trailers.h"
+#include "util/buf.h"
+#include "util/run.h"
+#include "util/util.h"
+
+#include <git2.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static const char *const kind_names[] = {
+	[PCHECK_CHECKPATCH] = "checkpatch",
+	[PCHECK_FIXES] = "fixes",
+	[PCHECK_SIGNOFF] = "signoff",
+};
+
+static const char *const status_names[] = {
+	[PCHECK_PASS] = "pass",
+	[PCHECK_WARN] = "warn",
+	[PCHECK_FAIL] = "fail",
+	[PCHECK_SKIP] = "skip",
+};
+
+const char *patch_check_kind_name(enum patch_check_kind k)
+{
+	return (size_t)k < ARRAY_SIZE(kind_names) ? kind_names[k] : "?";
+}
+
+int patch_check_kind_parse(const char *s, enum patch_check_kind *out)
+{
+	int i = name_index(kind_names, ARRAY_SIZE(kind_names), s);
+
+	if (i < 0)
+		return -1;
+	*out = (enum patch_check_kind)i;
+	return 0;
+}
+
+const char *patch_check_status_name(enum patch_check_status s)
+{
+	return (size_t)s < ARRAY_SIZE(status_names) ? status_names[s] : "?";
+}
+
+int patch_check_status_parse(const char *s, enum patch_check_status *out)
+{
+	int i = name_index(status_names, ARRAY_SIZE(status_names), s);
+
+	if (i < 0)
+		return -1;
+	*out = (enum patch_check_status)i;
+	return 0;
+}
+
+void patch_check_release(struct patch_check *c)
+{
+	free(c->summary);
+	free(c->lines);
+	memset(c, 0, sizeof(*c));
+}
+
+static void worst(struct patch_check *c, enum patch_check_status s)
+{
+	static const int rank[] = {
+		[PCHECK_PASS] = 0, [PCHECK_SKIP] = 1, [PCHECK_WARN] = 2,
+		[PCHECK_FAIL] = 3,
+	};
+
+	if (rank[s] > rank[c->status])
+		c->status = s;
+}
+
+/* The value of a "Key: value" line of text if it starts with key
+ * (case-insensitive), blanks skipped; else NULL. */
+static const char *trailer_value(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (strncasecmp(line, key, n) || line[n] != ':')
+		return NULL;
+	line += n + 1;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return line;
+}
+
+/* Each line of text as a NUL-terminated copy, to fn. */
+static void each_line(const char *text, void (*fn)(const char *line, void *ud),
+		      void *ud)
+{
+	struct buf l = BUF_INIT;
+	const char *p = text ? text : "", *e;
+
+	for (; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		buf_setlen(&l, 0);
+		buf_add(&l, p, (size_t)(e - p));
+		while (l.len && (l.buf[l.len - 1] == '\r' || l.buf[l.len - 1] == ' '))
+			buf_setlen(&l, l.len - 1);
+		fn(l.buf, ud);
+	}
+	buf_release(&l);
+}
+
+/* ---- signoff ---------------------------------------------------------- */
+
+struct signoffs {
+	char **addr;
+	size_t n;
+	struct buf lines;
+};
+
+static void signoff_line(const char *line, void *ud)
+{
+	struct signoffs *s = ud;
+	const char *v = trailer_value(line, "Signed-off-by");
+	char *a;
+
+	if (!v)
+		return;
+	buf_addf(&s->lines, "%s\n", line);
+	a = trailer_address(v);
+	if (!a)
+		return;
+	s->addr = xrealloc(s->addr, (s->n + 1) * sizeof(*s->addr));
+	s->addr[s->n++] = a;
+}
+
+static int signed_by(const struct signoffs *s, const char *email)
+{
+	size_t i;
+
+	for (i = 0; email && i < s->n; i++)
+		if (!strcasecmp(s->addr[i], email))
+			return 1;
+	return 0;
+}
+
+void patchcheck_signoff(const char *message, const char *author_name,
+			const char *author_email, const char *sender_email,
+			struct patch_check *out)
+{
+	struct signoffs s = { NULL, 0, BUF_INIT };
+	int author, sender;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = PCHECK_SIGNOFF;
+	each_line(message, signoff_line, &s);
+	author = signed_by(&s, author_email);
+	sender = !sender_email || !author_email ||
+		 !strcasecmp(sender_email, author_email) || signed_by(&s, sender_email);
+	if (!author) {
+		out->status = PCHECK_FAIL;
+		out->summary = xstrfmt("no Signed-off-by: from the author, %s <%s>",
+				       author_name ? author_name : "",
+				       author_email ? author_email : "?");
+	} else if (!sender) {
+		out->status = PCHECK_FAIL;
+		out->summary = xstrfmt("the sender <%s> did not sign off (the "
+				       "author is <%s>)", sender_email, author_email);
+	} else {
+		out->status = PCHECK_PASS;
+		out->summary = xstrfmt("signed off by the author%s",
+				       sender_email && strcasecmp(sender_email,
+								  author_email) ?
+				       " and the sender" : "");
+	}
+	out->lines = s.lines.len ? buf_detach(&s.lines, NULL) : NULL;
+	for (i = 0; i < s.n; i++)
+		free(s.addr[i]);
+	free(s.addr);
+	buf_release(&s.lines);
+}
+
+/* ---- fixes ------------------------------------------------------------ */
+
+struct fixes {
+	git_repository *repo;
+	git_oid base;
+	struct patch_check *out;
+	struct buf lines;
+	int tags, bad, warned;
+};
+
+/* "Fixes: 1234abcd5678 ("subject")": the id, and the subject or NULL */
+static int parse_fixes(const char *v, char *hex, size_t hexsz, char **subject)
+{
+	size_t n = 0;
+	const char *q, *e;
+
+	while (isxdigit((unsigned char)v[n]) && n < hexsz - 1)
+		n++;
+	if (n < 4 || isxdigit((unsigned char)v[n]))
+		return -1;
+	memcpy(hex, v, n);
+	hex[n] = '\0';
+	*subject = NULL;
+	q = strstr(v + n, "(\"");
+	e = q ? strrchr(q, ')') : NULL;
+	if (q && e && e > q + 2 && e[-1] == '"')
+		*subject = xstrndup(q + 2, (size_t)(e - 1 - (q + 2)));
+	return 0;
+}
+
+static void fixes_line(const char *line, void *ud)
+{
+	struct fixes *f = ud;
+	const char *v = trailer_value(line, "Fixes");
+	char hex[GIT_OID_HEXSZ + 1], *subject = NULL;
+	git_oid oid;
+	git_object *obj = NULL;
+	size_t n;
+	int rc;
+
+	if (!v)
+		return;
+	f->tags++;
+	if (parse_fixes(v, hex, sizeof(hex), &subject)) {
+		buf_addf(&f->lines, "%s: not a commit id\n", line);
+		worst(f->out, PCHECK_FAIL);
+		f->bad++;
+		return;
+	}
+	n = strlen(hex);
+	rc = git_oid_fromstrn(&oid, hex, n) ? GIT_ENOTFOUND :
+	     git_object_lookup_prefix(&obj, f->repo, &oid, n, GIT_OBJECT_COMMIT);
+	if (rc == GIT_EAMBIGUOUS) {
+		buf_addf(&f->lines, "%s: %s is ambiguous in the tree\n", line, hex);
+		worst(f->out, PCHECK_FAIL);
+		f->bad++;
+	} else if (rc) {
+		buf_addf(&f->lines, "%s: %s names no commit of the tree\n", line, hex);
+		worst(f->out, PCHECK_FAIL);
+		f->bad++;
+	} else {
+		const git_oid *id = git_object_id(obj);
+		const char *have = git_commit_summary((git_commit *)obj);
+
+		if (!git_oid_equal(id, &f->base) &&
+		    git_graph_descendant_of(f->repo, &f->base, id) != 1) {
+			buf_addf(&f->lines, "%s: %.12s is not in the base\n", line,
+				 git_oid_tostr_s(id));
+			worst(f->out, PCHECK_FAIL);
+			f->bad++;
+		} else if (!subject) {
+			buf_addf(&f->lines, "%s: no subject; %.12s is (\"%s\")\n",
+				 line, git_oid_tostr_s(id), have ? have : "");
+			worst(f->out, PCHECK_WARN);
+			f->warned++;
+		} else if (!have || strcmp(subject, have)) {
+			buf_addf(&f->lines, "%s: %.12s's subject is (\"%s\")\n", line,
+				 git_oid_tostr_s(id), have ? have : "");
+			worst(f->out, PCHECK_WARN);
+			f->warned++;
+		} else {
+			if (n < 12) {
+				worst(f->out, PCHECK_WARN);
+				f->warned++;
+			}
+			buf_addf(&f->lines, "%s: %.12s%s\n", line, git_oid_tostr_s(id),
+				 n < 12 ? ", an id of fewer than 12 digits" : "");
+		}
+	}
+	git_object_free(obj);
+	free(subject);
+}
+
+int patchcheck_fixes(const char *repo_path, const char *base,
+		     const char *message, struct patch_check *out)
+{
+	struct fixes f;
+
+	memset(out, 0, sizeof(*out));
+	memset(&f, 0, sizeof(f));
+	buf_init(&f.lines, 0);
+	out->kind = PCHECK_FIXES;
+	f.out = out;
+	if (git_repository_open(&f.repo, repo_path) ||
+	    git_oid_fromstr(&f.base, base)) {
+		const git_error *ge = git_error_last();
+
+		git_repository_free(f.repo);
+		return error("%s: %s", repo_path, ge && ge->message ? ge->message :
+			     "not a repository");
+	}
+	each_line(message, fixes_line, &f);
+	git_repository_free(f.repo);
+	if (!f.tags)
+		out->summary = xstrdup("no Fixes: tag");
+	else if (!f.bad && out->status == PCHECK_PASS)
+		out->summary = xstrfmt("%d Fixes: tag%s, each a commit of the base "
+				       "with its subject", f.tags, f.tags > 1 ? "s" : "");
+	else if (f.bad)
+		out->summary = xstrfmt("Fixes: tags naming no commit of the base: "
+				       "%d of %d", f.bad, f.tags);
+	else
+		out->summary = xstrfmt("Fixes: tags with a short id, or a "
+				       "subject not the commit's: %d of %d",
+				       f.warned, f.tags);
+	out->lines = f.lines.len ? buf_detach(&f.lines, NULL) : NULL;
+	buf_release(&f.lines);
+	return 0;
+}
+
+/* ---- checkpatch ------------------------------------------------------- */
+
+/* checkpatch.pl reads these beside itself; only the script is required */
+static const char *const cp_files[] = {
+	"scripts/checkpatch.pl", "scripts/spelling.txt",
+	"scripts/const_structs.checkpatch",
+};
+
+/* The blob at path in tree into dir/path: 1 written, 0 none, -1 said */
+static int extract(git_repository *repo, git_tree *tree, const char *path,
+		   const char *dir)
+{
+	git_tree_entry *ent = NULL;
+	git_blob *blob = NULL;
+	char *to = NULL;
+	FILE *fp = NULL;
+	int ret = 0;
+
+	if (git_tree_entry_bypath(&ent, tree, path))
+		return 0;
+	ret = -1;
+	if (git_tree_entry_type(ent) != GIT_OBJECT_BLOB ||
+	    git_blob_lookup(&blob, repo, git_tree_entry_id(ent))) {
+		error("%s: not a file at the base", path);
+		goto out;
+	}
+	to = xstrfmt("%s/%s", dir, strrchr(path, '/') + 1);
+	fp = fopen(to, "w");
+	if (!fp || fwrite(git_blob_rawcontent(blob), 1,
+			  (size_t)git_blob_rawsize(blob), fp) !=
+		   (size_t)git_blob_rawsize(blob)) {
+		error("%s: cannot write", to);
+		goto out;
+	}
+	ret = 1;
+out:
+	if (fp && fclose(fp) && ret == 1)
+		ret = error("%s: cannot write", to);
+	free(to);
+	git_blob_free(blob);
+	git_tree_entry_free(ent);
+	return ret;
+}
+
+struct cp_count {
+	int errors, warnings, checks, shown;
+	struct buf lines;
+};
+
+static void cp_line(const char *line, void *ud)
+{
+	struct cp_count *c = ud;
+	int keep = 1;
+
+	if (strstr(line, ": ERROR: "))
+		c->errors++;
+	else if (strstr(line, ": WARNING: "))
+		c->warnings++;
+	else if (strstr(line, ": CHECK: "))
+		c->checks++;
+	else
+		keep = *line != '\0';
+	/* what a maintainer reads: the first 50 findings */
+	if (keep && c->shown++ < 50)
+		buf_addf(&c->lines, "%.400s\n", line);
+}
+
+int patchcheck_checkpatch(const char *repo_path, const char *base,
+			  const char *mail, size_t len, struct patch_check *out)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_tree *tree = NULL;
+	char dir[4096] = "", *script = NULL, *patch = NULL, *gitdir = NULL;
+	struct cp_count c;
+	struct run_opts ro;
+	struct run_result rr;
+	FILE *fp;
+	size_t i;
+	int ret = -1, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	buf_init(&c.lines, 0);
+	memset(&rr, 0, sizeof(rr));
+	out->kind = PCHECK_CHECKPATCH;
+	if (git_repository_open(&repo, repo_path) ||
+	    git_revparse_single(&obj, repo, base) ||
+	    git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE)) {
+		const git_error *ge = git_error_last();
+
+		error("%s: %.40s: %s", repo_path, base, ge && ge->message ?
+		      ge->message : "not a commit");
+		goto out;
+	}
+	if (make_tmpdir(dir, sizeof(dir), "pwb-checkpatch")) {
+		dir[0] = '\0';
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(cp_files); i++) {
+		rc = extract(repo, tree, cp_files[i], dir);
+		if (rc < 0)
+			goto out;
+		if (!rc && !i) {
+			out->status = PCHECK_SKIP;
+			out->summary = xstrdup("the base has no scripts/checkpatch.pl");
+			ret = 0;
+			goto out;
+		}
+	}
+	patch = xstrfmt("%s/patch.mbox", dir);
+	fp = fopen(patch, "w");
+	rc = fp && fwrite(mail, 1, len, fp) == len;
+	if (fp && fclose(fp))
+		rc = 0;
+	fp = NULL;
+	if (!rc) {
+		error("%s: cannot write", patch);
+		goto out;
+	}
+	script = xstrfmt("%s/checkpatch.pl", dir);
+	/* its commit ids (a "Fixes:", "commit abc (...)" in the message) are
+	 * looked up in the tree's repository, as when run in the tree */
+	gitdir = xstrfmt("GIT_DIR=%s", git_repository_path(repo));
+	{
+		const char *argv[] = { "perl", script, "-q", "--terse",
+				       "--no-summary", "--mailback", "--showfile",
+				       "--no-tree", "--color=never", patch, NULL };
+		const char *env[] = { gitdir, NULL };
+
+		memset(&ro, 0, sizeof(ro));
+		ro.argv = argv;
+		ro.env = env;
+		ro.cwd = dir;
+		ro.timeout = 300;
+		ro.capture_cap = 256 * 1024;
+		ro.stdin_null = 1;
+		if (run_command(&ro, &rr) < 0)
+			goto out;
+	}
+	if (rr.end != RUN_EXITED || rr.code > 1) {
+		char why[128];
+
+		out->status = PCHECK_SKIP;
+		out->summary = xstrfmt("checkpatch.pl did not finish: %s",
+				       run_describe(&rr, why, sizeof(why)));
+		if (rr.output.len)
+			out->lines = xstrndup(rr.output.buf, rr.output.len > 2000 ?
+					      2000 : rr.output.len);
+		ret = 0;
+		goto out;
+	}
+	each_line(rr.output.buf, cp_line, &c);
+	out->status = c.errors ? PCHECK_FAIL : c.warnings ? PCHECK_WARN :
+		      PCHECK_PASS;
+	out->summary = xstrfmt("%d error%s, %d warning%s", c.errors,
+			       c.errors == 1 ? "" : "s", c.warnings,
+			       c.warnings == 1 ? "" : "s");
+	if (c.shown > 50)
+		buf_addf(&c.lines, "(%d more)\n", c.shown - 50);
+	out->lines = c.lines.len ? buf_detach(&c.lines, NULL) : NULL;
+	ret = 0;
+out:
+	if (dir[0]) {
+		char *f;
+
+		for (i = 0; i < ARRAY_SIZE(cp_files); i++) {
+			f = xstrfmt("%s/%s", dir, strrchr(cp_files[i], '/') + 1);
+			unlink(f);
+			free(f);
+		}
+		if (patch)
+			unlink(patch);
+		rmdir(dir);
+	}
+	run_result_release(&rr);
+	buf_release(&c.lines);
+	free(script);
+	free(patch);
+	free(gitdir);
+	git_tree_free(tree);
+	git_object_free(obj);
+	git_repository_free(repo);
+	return ret;
+}

@@ -1,0 +1,85 @@
+/*
+ * patchcheck: the checks maintainers run on every patch of a series,
+ * beside the builds and the suites (netdev's NIPA, `b4 prep --check`):
+ *
+ *   checkpatch  the tree's own scripts/checkpatch.pl (at the series'
+ *               base) on the patch as it was mailed, as b4 runs it
+ *               (-q --terse --no-summary --mailback --showfile), with
+ *               --no-tree: its files come from the base commit, not a
+ *               checkout; the commit ids it looks up, in the tree's
+ *               repository (GIT_DIR).  An ERROR fails, a WARNING warns.
+ *   fixes       every Fixes: tag of the commit message names a commit of
+ *               the tree that the base contains, with that commit's
+ *               subject (NIPA's verify_fixes): a tag naming no commit, an
+ *               ambiguous id or one the base does not contain fails; a
+ *               subject that differs warns.
+ *   signoff     the author signed off, and a sender other than the author
+ *               too (NIPA's verify_signedoff; the DCO).
+ *
+ * They inform: a check's verdict is the builds' and the suites' (docs/
+ * checks.md says why).  Each result is a struct patch_check; the checks
+ * tables keep them (checkdb.h), the reports print them.
+ *
+ * Ownership: struct patch_check owns summary and lines
+ * (patch_check_release).
+ */
+#ifndef PWB_PATCHCHECK_H
+#define PWB_PATCHCHECK_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+enum patch_check_kind {
+	PCHECK_CHECKPATCH,
+	PCHECK_FIXES,
+	PCHECK_SIGNOFF,
+};
+#define PCHECK_NKINDS 3
+const char *patch_check_kind_name(enum patch_check_kind k);
+/* 0 with *out, -1 (quietly, *out untouched) */
+int patch_check_kind_parse(const char *s, enum patch_check_kind *out);
+
+enum patch_check_status {
+	PCHECK_PASS,
+	PCHECK_WARN,
+	PCHECK_FAIL,
+	PCHECK_SKIP,	/* could not be run (the tree has no checkpatch.pl) */
+};
+const char *patch_check_status_name(enum patch_check_status s);
+int patch_check_status_parse(const char *s, enum patch_check_status *out);
+
+struct patch_check {
+	int idx;			/* the patch: 1..N */
+	enum patch_check_kind kind;
+	enum patch_check_status status;
+	char *summary;			/* one line: "2 warnings, 0 errors" */
+	char *lines;			/* what it found, a line each, or NULL */
+};
+void patch_check_release(struct patch_check *c);
+
+/*
+ * The sign-offs of message (the commit message) against the patch's
+ * author and sender (NULL: the same as the author).  Never fails.
+ */
+void patchcheck_signoff(const char *message, const char *author_name,
+			const char *author_email, const char *sender_email,
+			struct patch_check *out);
+
+/*
+ * The Fixes: tags of message against the tree at repo_path, whose base
+ * commit (hex) must contain each.  0, or -1 (the repository cannot be
+ * read: said, out unset).
+ */
+int patchcheck_fixes(const char *repo_path, const char *base,
+		     const char *message, struct patch_check *out);
+
+/*
+ * scripts/checkpatch.pl of base on mail (the patch as mailed, raw).
+ * 0 (out set: a skip when base has no checkpatch.pl, or perl did not
+ * finish), or -1 (the repository, a temporary file: said).
+ */
+int patchcheck_checkpatch(const char *repo_path, const char *base,
+			  const char *mail, size_t len, struct patch_check *out);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * Unit tests: patchcheck.h, the checks run on every patch.  Sign-offs:
+ * the author's is required, a sender other than the author must sign off
+ * too, addresses compare without case.  Fixes: tags against a real git
+ * repository: a tag naming a commit of the base with its subject passes,
+ * another subject warns, an id naming no commit or a commit the base does
+ * not contain fails.  checkpatch: the base's own scripts/checkpatch.pl
+ * (here a stand-in that prints one warning) is run on the mail and its
+ * findings counted; a base without one is a skip, never a pass.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "patchcheck.h"
+#include "util/util.h"
+
+static char dir[4096];
+static char base[64], first[64], side[64], nocp[64];
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void rev(const char *name, char *out)
+{
+	char cmd[4300];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "git -C %s rev-parse %s", dir, name);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(out, 64, p));
+	out[strcspn(out, "\n")] = '\0';
+	assert_int_equal(pclose(p), 0);
+}
+
+/* a repository: "mm: first" (no checkpatch.pl), then the script and
+ * "mm: second" (the base); a side branch off "mm: first" */
+static int setup(void **state)
+{
+	(void)state;
+	git_libgit2_init();
+	if (make_tmpdir(dir, sizeof(dir), "pwb-test-patchcheck"))
+		return -1;
+	sh("cd %s && git init -q -b main . && git config user.name T && "
+	   "git config user.email t@example.org && echo a >a && git add a && "
+	   "git commit -q -m 'mm: first' && git tag first && "
+	   "git checkout -q -b side && echo s >s && git add s && "
+	   "git commit -q -m 'mm: on the side' && git checkout -q main && "
+	   "mkdir scripts && printf '%%s\\n' 'print \"patch.mbox:3: WARNING: "
+	   "Missing a blank line\\n\"; exit 1;' >scripts/checkpatch.pl && "
+	   "echo b >b && git add b scripts && git commit -q -m 'mm: second'",
+	   dir);
+	rev("HEAD", base);
+	rev("first", first);
+	rev("side", side);
+	rev("first", nocp);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sh("rm -rf %s", dir);
+	git_libgit2_shutdown();
+	return 0;
+}
+
+static void test_signoff(void **state)
+{
+	struct patch_check c;
+
+	(void)state;
+	patchcheck_signoff("mm: x\n\nSigned-off-by: A U Thor <A@Example.org>\n",
+			   "A U Thor", "a@example.org", NULL, &c);
+	assert_int_equal(c.kind, PCHECK_SIGNOFF);
+	assert_int_equal(c.status, PCHECK_PASS);
+	assert_non_null(strstr(c.lines, "Signed-off-by: A U Thor"));
+	patch_check_release(&c);
+
+	patchcheck_signoff("mm: x\n\nReviewed-by: R <r@example.org>\n",
+			   "A U Thor", "a@example.org", "a@example.org", &c);
+	assert_int_equal(c.status, PCHECK_FAIL);
+	assert_string_equal(c.summary, "no Signed-off-by: from the author, "
+			    "A U Thor <a@example.org>");
+	assert_null(c.lines);
+	patch_check_release(&c);
+
+	/* sent by someone else: they sign off too */
+	patchcheck_signoff("mm: x\n\nSigned-off-by: A <a@example.org>\n",
+			   "A", "a@example.org", "s@example.org", &c);
+	assert_int_equal(c.status, PCHECK_FAIL);
+	assert_non_null(strstr(c.summary, "the sender <s@example.org> did not sign off"));
+	patch_check_release(&c);
+	patchcheck_signoff("mm: x\n\nSigned-off-by: A <a@example.org>\n"
+			   "signed-off-by: S <s@example.org>\n",
+			   "A", "a@example.org", "s@example.org", &c);
+	assert_int_equal(c.status, PCHECK_PASS);
+	assert_string_equal(c.summary, "signed off by the author and the sender");
+	patch_check_release(&c);
+}
+
+static void test_fixes(void **state)
+{
+	struct patch_check c;
+	char msg[512];
+
+	(void)state;
+	assert_int_equal(patchcheck_fixes(dir, base, "mm: x\n\nno tags\n", &c), 0);
+	assert_int_equal(c.status, PCHECK_PASS);
+	assert_string_equal(c.summary, "no Fixes: tag");
+	patch_check_release(&c);
+
+	snprintf(msg, sizeof(msg), "mm: x\n\nFixes: %.12s (\"mm: first\")\n", first);
+	assert_int_equal(patchcheck_fixes(dir, base, msg, &c), 0);
+	assert_int_equal(c.status, PCHECK_PASS);
+	assert_string_equal(c.summary, "1 Fixes: tag, each a commit of the base "
+			    "with its subject");
+	patch_check_release(&c);
+
+	snprintf(msg, sizeof(msg), "mm: x\n\nFixes: %.12s (\"mm: frist\")\n", first);
+	assert_int_equal(patchcheck_fixes(dir, base, msg, &c), 0);
+	assert_int_equal(c.status, PCHECK_WARN);
+	assert_non_null(strstr(c.lines, "'s subject is (\"mm: first\")"));
+	assert_string_equal(c.summary, "Fixes: tags with a short id, or a subject "
+			    "not the commit's: 1 of 1");
+	patch_check_release(&c);
+
+	assert_int_equal(patchcheck_fixes(dir, base, "mm: x\n\nFixes: "
+					  "0123456789ab (\"mm: gone\")\n", &c), 0);
+	assert_int_equal(c.status, PCHECK_FAIL);
+	assert_non_null(strstr(c.lines, "0123456789ab names no commit of the tree"));
+	assert_string_equal(c.summary, "Fixes: tags naming no commit of the base: 1 of 1");
+	patch_check_release(&c);
+
+	/* a commit of the tree that the base does not contain */
+	snprintf(msg, sizeof(msg), "mm: x\n\nFixes: %.12s (\"mm: on the side\")\n", side);
+	assert_int_equal(patchcheck_fixes(dir, base, msg, &c), 0);
+	assert_int_equal(c.status, PCHECK_FAIL);
+	assert_non_null(strstr(c.lines, "is not in the base"));
+	patch_check_release(&c);
+
+	assert_int_equal(patchcheck_fixes("/nonexistent/pwb", base, "x", &c), -1);
+}
+
+static void test_checkpatch(void **state)
+{
+	static const char mail[] = "From: A <a@example.org>\nSubject: [PATCH] "
+				   "mm: x\n\nSigned-off-by: A <a@example.org>\n---\n";
+	struct patch_check c;
+
+	(void)state;
+	assert_int_equal(patchcheck_checkpatch(dir, base, mail, strlen(mail), &c), 0);
+	assert_int_equal(c.kind, PCHECK_CHECKPATCH);
+	assert_int_equal(c.status, PCHECK_WARN);
+	assert_string_equal(c.summary, "0 errors, 1 warning");
+	assert_string_equal(c.lines, "patch.mbox:3: WARNING: Missing a blank line\n");
+	patch_check_release(&c);
+
+	/* no checkpatch.pl at that base: said, not passed */
+	assert_int_equal(patchcheck_checkpatch(dir, nocp, mail, strlen(mail), &c), 0);
+	assert_int_equal(c.status, PCHECK_SKIP);
+	assert_string_equal(c.summary, "the base has no scripts/checkpatch.pl");
+	patch_check_release(&c);
+}
+
+static void test_names(void **state)
+{
+	enum patch_check_kind k;
+	enum patch_check_status s;
+
+	(void)state;
+	assert_int_equal(patch_check_kind_parse("fixes", &k), 0);
+	assert_int_equal(k, PCHECK_FIXES);
+	assert_string_equal(patch_check_kind_name(PCHECK_CHECKPATCH), "checkpatch");
+	assert_int_equal(patch_check_kind_parse("Fixes", &k), -1);
+	assert_int_equal(patch_check_status_parse("warn", &s), 0);
+	assert_int_equal(s, PCHECK_WARN);
+	assert_int_equal(patch_check_status_parse("warning", &s), -1);
+	assert_string_equal(patch_check_status_name(PCHECK_SKIP), "skip");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_signoff),
+		cmocka_unit_test(test_fixes),
+		cmocka_unit_test(test_checkpatch),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
