@@ -164,7 +164,7 @@ static void patch_checks(struct check_state *cs)
 	sqlite3 *db = cs->ctx->db;
 	size_t i;
 
-	stage(cs, "per-patch checks: checkpatch, Fixes: tags, sign-offs");
+	stage(cs, "per-patch checks: checkpatch, Fixes: tags, sign-offs, kernel-doc");
 	for (i = 0; i < cs->ss.npatches && !run_interrupted(); i++) {
 		const struct stored_patch *p = &cs->ss.patches[i];
 		struct patch_check c[PCHECK_NKINDS];
@@ -179,6 +179,13 @@ static void patch_checks(struct check_state *cs)
 		ok[PCHECK_CHECKPATCH] = store_message_raw(db, p->msgid, &mail) == 0 &&
 			!patchcheck_checkpatch(cs->repo, cs->ar.base, mail.buf,
 					       mail.len, &c[PCHECK_CHECKPATCH]);
+		/* the patch's commit against the one before it */
+		ok[PCHECK_KERNELDOC] = i < cs->ar.npatches &&
+			cs->ar.patches[i].idx == p->idx &&
+			!patchcheck_kerneldoc(cs->repo, cs->ar.base, i ?
+					      cs->ar.patches[i - 1].commit :
+					      cs->ar.base, cs->ar.patches[i].commit,
+					      p->diff, &c[PCHECK_KERNELDOC]);
 		buf_release(&mail);
 		for (k = 0; k < PCHECK_NKINDS; k++) {
 			if (!ok[k])

@@ -230,7 +230,7 @@ static int load_patch_checks(sqlite3 *db, struct check_report *r)
 	if (db_prepare(db, &st, "SELECT idx, name, status, summary, lines FROM "
 		       "check_patch_checks WHERE check_id = ? ORDER BY idx, "
 		       "CASE name WHEN 'checkpatch' THEN 0 WHEN 'fixes' THEN 1 "
-		       "ELSE 2 END"))
+		       "WHEN 'signoff' THEN 2 ELSE 3 END"))
 		return -1;
 	sqlite3_bind_int64(st, 1, r->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -18,6 +18,7 @@ static const char *const kind_names[] = {
 	[PCHECK_CHECKPATCH] = "checkpatch",
 	[PCHECK_FIXES] = "fixes",
 	[PCHECK_SIGNOFF] = "signoff",
+	[PCHECK_KERNELDOC] = "kernel-doc",
 };
 
 static const char *const status_names[] = {
@@ -318,13 +319,12 @@ static const char *const cp_files[] = {
 	"scripts/const_structs.checkpatch",
 };
 
-/* The blob at path in tree into dir/path: 1 written, 0 none, -1 said */
-static int extract(git_repository *repo, git_tree *tree, const char *path,
-		   const char *dir)
+/* The blob at path in tree into the file to: 1 written, 0 none, -1 said */
+static int extract_to(git_repository *repo, git_tree *tree, const char *path,
+		      const char *to)
 {
 	git_tree_entry *ent = NULL;
 	git_blob *blob = NULL;
-	char *to = NULL;
 	FILE *fp = NULL;
 	int ret = 0;
 
@@ -333,10 +333,9 @@ static int extract(git_repository *repo, git_tree *tree, const char *path,
 	ret = -1;
 	if (git_tree_entry_type(ent) != GIT_OBJECT_BLOB ||
 	    git_blob_lookup(&blob, repo, git_tree_entry_id(ent))) {
-		error("%s: not a file at the base", path);
+		error("%s: not a file", path);
 		goto out;
 	}
-	to = xstrfmt("%s/%s", dir, strrchr(path, '/') + 1);
 	fp = fopen(to, "w");
 	if (!fp || fwrite(git_blob_rawcontent(blob), 1,
 			  (size_t)git_blob_rawsize(blob), fp) !=
@@ -348,10 +347,39 @@ static int extract(git_repository *repo, git_tree *tree, const char *path,
 out:
 	if (fp && fclose(fp) && ret == 1)
 		ret = error("%s: cannot write", to);
-	free(to);
 	git_blob_free(blob);
 	git_tree_entry_free(ent);
 	return ret;
+}
+
+/* The blob at path into dir/<its base name> */
+static int extract(git_repository *repo, git_tree *tree, const char *path,
+		   const char *dir)
+{
+	char *to = xstrfmt("%s/%s", dir, strrchr(path, '/') + 1);
+	int rc = extract_to(repo, tree, path, to);
+
+	free(to);
+	return rc;
+}
+
+/* The tree of rev: 0, or -1 (said) */
+static int tree_of(git_repository *repo, const char *rev, git_tree **tree)
+{
+	git_object *obj = NULL;
+	int rc;
+
+	*tree = NULL;
+	rc = git_revparse_single(&obj, repo, rev) ||
+	     git_object_peel((git_object **)tree, obj, GIT_OBJECT_TREE);
+	git_object_free(obj);
+	if (rc) {
+		const git_error *ge = git_error_last();
+
+		return error("%.40s: %s", rev, ge && ge->message ? ge->message :
+			     "not a commit");
+	}
+	return 0;
 }
 
 struct cp_count {
@@ -492,6 +520,225 @@ out:
 	free(gitdir);
 	git_tree_free(tree);
 	git_object_free(obj);
+	git_repository_free(repo);
+	return ret;
+}
+
+/* ---- kernel-doc ------------------------------------------------------- */
+
+#define KDOC_MAX_FILES 20
+
+/* The .c and .h files diff touches (the new side's path), at most max;
+ * *more counts the others. */
+static size_t touched_c(const char *diff, char **out, size_t max, size_t *more)
+{
+	const char *p = diff ? diff : "";
+	size_t n = 0;
+
+	*more = 0;
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *b, *e;
+		size_t len;
+
+		if (strncmp(p, "diff --git a/", 13))
+			continue;
+		b = strstr(p, " b/");
+		e = strchr(p, '\n');
+		if (!b || (e && b > e))
+			continue;
+		b += 3;
+		len = e ? (size_t)(e - b) : strlen(b);
+		if (len < 3 || (strncmp(b + len - 2, ".c", 2) &&
+				strncmp(b + len - 2, ".h", 2)))
+			continue;
+		if (n < max)
+			out[n++] = xstrndup(b, len);
+		else
+			(*more)++;
+	}
+	return n;
+}
+
+/*
+ * kernel-doc -none on the blob of path at tree, as file f<k>.c in dir:
+ * its warnings into w, a line each with "f<k>.c:" made path again.
+ * 1 run, 0 no such file there, -1 said.
+ */
+static int kdoc_run(git_repository *repo, git_tree *tree, const char *path,
+		    const char *dir, const char *script, int k, struct buf *w)
+{
+	char name[32], *to;
+	struct run_opts ro;
+	struct run_result rr;
+	const char *p;
+	int rc;
+
+	memset(&rr, 0, sizeof(rr));
+	snprintf(name, sizeof(name), "f%d%s", k, path + strlen(path) - 2);
+	to = xstrfmt("%s/%s", dir, name);
+	rc = extract_to(repo, tree, path, to);
+	if (rc <= 0) {
+		free(to);
+		return rc;
+	}
+	{
+		const char *argv[] = { "perl", script, "-none", name, NULL };
+
+		memset(&ro, 0, sizeof(ro));
+		ro.argv = argv;
+		ro.cwd = dir;
+		ro.timeout = 120;
+		ro.capture_cap = 256 * 1024;
+		ro.stdin_null = 1;
+		rc = run_command(&ro, &rr);
+	}
+	unlink(to);
+	free(to);
+	if (rc < 0) {
+		run_result_release(&rr);
+		return -1;
+	}
+	for (p = rr.output.buf; p && *p;) {
+		size_t l = strcspn(p, "\n");
+
+		if (!strncmp(p, name, strlen(name)) && p[strlen(name)] == ':' &&
+		    memmem(p, l, ": warning: ", 11)) {
+			buf_addstr(w, path);
+			buf_add(w, p + strlen(name), l - strlen(name));
+			buf_addch(w, '\n');
+		}
+		p += l + (p[l] == '\n');
+	}
+	run_result_release(&rr);
+	return 1;
+}
+
+/* "path:123: warning: x" -> "path: warning: x" (owned) */
+static char *without_line(const char *l, size_t len)
+{
+	const char *c = memchr(l, ':', len), *d;
+
+	if (!c)
+		return xstrndup(l, len);
+	d = c + 1;
+	while (d < l + len && *d >= '0' && *d <= '9')
+		d++;
+	if (d == c + 1 || d >= l + len || *d != ':')
+		return xstrndup(l, len);
+	return xstrfmt("%.*s%.*s", (int)(c - l), l, (int)(l + len - d), d);
+}
+
+/* The lines of after that are not in before (each line of before
+ * matches once), line numbers left out, into out; their count. */
+static int new_warnings(const char *before, const char *after, struct buf *out)
+{
+	char **old = NULL;
+	size_t nold = 0, i;
+	const char *p;
+	int n = 0;
+
+	for (p = before; *p;) {
+		size_t l = strcspn(p, "\n");
+
+		old = xrealloc(old, (nold + 1) * sizeof(*old));
+		old[nold++] = without_line(p, l);
+		p += l + (p[l] == '\n');
+	}
+	for (p = after; *p;) {
+		size_t l = strcspn(p, "\n");
+		char *k = without_line(p, l);
+
+		for (i = 0; i < nold; i++)
+			if (old[i] && !strcmp(old[i], k))
+				break;
+		if (i < nold) {
+			free(old[i]);
+			old[i] = NULL;
+		} else {
+			if (n < 50)
+				buf_addf(out, "%.*s\n", (int)(l > 400 ? 400 : l), p);
+			n++;
+		}
+		free(k);
+		p += l + (p[l] == '\n');
+	}
+	for (i = 0; i < nold; i++)
+		free(old[i]);
+	free(old);
+	return n;
+}
+
+int patchcheck_kerneldoc(const char *repo_path, const char *base,
+			 const char *parent, const char *commit, const char *diff,
+			 struct patch_check *out)
+{
+	git_repository *repo = NULL;
+	git_tree *tb = NULL, *tp = NULL, *tc = NULL;
+	char dir[4096] = "", *script = NULL, *files[KDOC_MAX_FILES];
+	struct buf before = BUF_INIT, after = BUF_INIT, found = BUF_INIT;
+	size_t nfiles = 0, more = 0, i;
+	int ret = -1, rc, n = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = PCHECK_KERNELDOC;
+	if (git_repository_open(&repo, repo_path)) {
+		error("%s: not a repository", repo_path);
+		goto out;
+	}
+	if (tree_of(repo, base, &tb) || tree_of(repo, parent, &tp) ||
+	    tree_of(repo, commit, &tc))
+		goto out;
+	nfiles = touched_c(diff, files, KDOC_MAX_FILES, &more);
+	if (!nfiles) {
+		out->status = PCHECK_PASS;
+		out->summary = xstrdup("no .c or .h file touched");
+		ret = 0;
+		goto out;
+	}
+	if (make_tmpdir(dir, sizeof(dir), "pwb-kernel-doc")) {
+		dir[0] = '\0';
+		goto out;
+	}
+	script = xstrfmt("%s/kernel-doc", dir);
+	rc = extract_to(repo, tb, "scripts/kernel-doc", script);
+	if (rc < 0)
+		goto out;
+	if (!rc) {
+		out->status = PCHECK_SKIP;
+		out->summary = xstrdup("the base has no scripts/kernel-doc");
+		ret = 0;
+		goto out;
+	}
+	for (i = 0; i < nfiles; i++) {
+		buf_reset(&before);
+		buf_reset(&after);
+		if (kdoc_run(repo, tp, files[i], dir, script, (int)i, &before) < 0 ||
+		    kdoc_run(repo, tc, files[i], dir, script, (int)i, &after) < 0)
+			goto out;
+		n += new_warnings(before.buf, after.buf, &found);
+	}
+	out->status = n ? PCHECK_WARN : PCHECK_PASS;
+	out->summary = xstrfmt("%d new kernel-doc warning%s in %zu file%s%s", n,
+			       n == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s",
+			       more ? " (more files left out)" : "");
+	if (more)
+		buf_addf(&found, "(%zu more .c and .h files not looked at)\n", more);
+	out->lines = found.len ? buf_detach(&found, NULL) : NULL;
+	ret = 0;
+out:
+	if (dir[0]) {
+		unlink(script);
+		rmdir(dir);
+	}
+	for (i = 0; i < nfiles; i++)
+		free(files[i]);
+	buf_release(&before);
+	buf_release(&after);
+	buf_release(&found);
+	free(script);
+	git_tree_free(tb);
+	git_tree_free(tp);
+	git_tree_free(tc);
 	git_repository_free(repo);
 	return ret;
 }

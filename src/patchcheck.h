@@ -15,6 +15,10 @@
  *               subject that differs warns.
  *   signoff     the author signed off, and a sender other than the author
  *               too (NIPA's verify_signedoff; the DCO).
+ *   kernel-doc  the base's scripts/kernel-doc -none on each .c and .h
+ *               file the patch touches, before and after it: a warning
+ *               the file did not have before (its line number left out,
+ *               as NIPA's kdoc compares) warns.
  *
  * They inform: a check's verdict is the builds' and the suites' (docs/
  * checks.md says why).  Each result is a struct patch_check; the checks
@@ -34,8 +38,9 @@ enum patch_check_kind {
 	PCHECK_CHECKPATCH,
 	PCHECK_FIXES,
 	PCHECK_SIGNOFF,
+	PCHECK_KERNELDOC,
 };
-#define PCHECK_NKINDS 3
+#define PCHECK_NKINDS 4
 const char *patch_check_kind_name(enum patch_check_kind k);
 /* 0 with *out, -1 (quietly, *out untouched) */
 int patch_check_kind_parse(const char *s, enum patch_check_kind *out);
@@ -81,5 +86,15 @@ int patchcheck_fixes(const char *repo_path, const char *base,
  */
 int patchcheck_checkpatch(const char *repo_path, const char *base,
 			  const char *mail, size_t len, struct patch_check *out);
+
+/*
+ * kernel-doc warnings of the .c and .h files diff touches, at commit
+ * against its parent (the script: base's).  At most 20 files; the rest
+ * are named as left out.  0 (out set; a skip when base has no
+ * scripts/kernel-doc), or -1 (said).
+ */
+int patchcheck_kerneldoc(const char *repo_path, const char *base,
+			 const char *parent, const char *commit, const char *diff,
+			 struct patch_check *out);
 
 #endif

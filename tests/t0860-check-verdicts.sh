@@ -31,7 +31,7 @@ assert r[\"suites\"][0][\"runs\"] == {\"base\": 1, \"candidate\": 3}, r[\"suites
 		tr "\n" " ")" = "1/6 2/6 3/6 4/6 5/6 6/7 7/7 " &&
 	grep -q "^pwb check \[1/6\]     0s intake three.mbox$" three.err &&
 	grep -q "^pwb check [0-9][0-9]* \[7/7\]  *[0-9]*s compare$" three.err &&
-	grep -q "^pwb check [0-9][0-9]* \[3/6\]  *[0-9]*s per-patch checks: checkpatch, Fixes: tags, sign-offs$" three.err &&
+	grep -q "^pwb check [0-9][0-9]* \[3/6\]  *[0-9]*s per-patch checks: checkpatch, Fixes: tags, sign-offs, kernel-doc$" three.err &&
 	test "$(grep -vc "^pwb check " three.err)" = 0 &&
 	"$PWB" report >three.txt &&
 	grep -q "new-failure *oom_4_fail_middle" three.txt &&

@@ -29,11 +29,15 @@ test_expect_success 'report --format patchwork: per patch, the bodies of patchwo
 	assert [p["patch"] for p in t] == [1, 2, 3], t
 	got = [[(c["context"], c["state"]) for c in p["checks"]] for p in t]
 	# the checks of each patch: no checkpatch.pl in this tree (a
-	# warning, never a success), no Fixes: tag, no sign-off (a failure)
+	# warning, never a success), no Fixes: tag, no sign-off (a failure);
+	# kernel-doc: no scripts/kernel-doc either (a warning) where the
+	# patch touches a .c file (patches 1 and 3)
 	each = [("pwb-checkpatch", "warning"), ("pwb-fixes", "success"), ("pwb-signoff", "fail")]
-	assert got == [[("pwb-build", "success")] + each] * 2 + \
-	       [[("pwb-build", "success")] + each + [("pwb-mmn-pairing", "fail")]], got
-	last = t[2]["checks"][4]
+	kd = [("pwb-kernel-doc", "warning")], [("pwb-kernel-doc", "success")]
+	assert got == [[("pwb-build", "success")] + each + kd[0],
+	               [("pwb-build", "success")] + each + kd[1],
+	               [("pwb-build", "success")] + each + kd[0] + [("pwb-mmn-pairing", "fail")]], got
+	last = t[2]["checks"][5]
 	assert last["description"].startswith("1 regression, 0 fixed"), last
 	assert all(c["target_url"].startswith("https://") for p in t for c in p["checks"])
 	assert all(set(c) == {"state", "context", "description", "target_url"} for p in t for c in p["checks"])
@@ -84,13 +88,14 @@ test_expect_success 'report --format kcidb: a regression, valid KCIDB v5.3, a te
 	assert root == [s for _, s in t], root
 	assert {x["path"] for x in d["tests"]} == {"mmn_pairing", "mmn_pairing.blockable_1",
 	    "mmn_pairing.blockable_2_fail", "mmn_pairing.oom_2_fail_first", "mmn_pairing.oom_4_fail_middle",
-	    "patch.checkpatch", "patch.fixes", "patch.signoff"}
+	    "patch.checkpatch", "patch.fixes", "patch.signoff", "patch.kernel-doc"}
 	# the checks of each patch, tests of that patch'"'"'s build
 	pc = sorted((x["misc"]["patch"], x["path"], x["status"], x["build_id"])
 	            for x in d["tests"] if x["path"].startswith("patch."))
 	assert [p[:3] for p in pc] == [(i, "patch." + k, s) for i in (1, 2, 3) for k, s in
-	    (("checkpatch", "SKIP"), ("fixes", "PASS"), ("signoff", "FAIL"))], pc
-	assert [p[3] for p in pc[-3:]] == [tip] * 3, pc
+	    (("checkpatch", "SKIP"), ("fixes", "PASS"),
+	     ("kernel-doc", "PASS" if i == 2 else "SKIP"), ("signoff", "FAIL"))], pc
+	assert [p[3] for p in pc[-4:]] == [tip] * 4, pc
 	assert len({x["id"] for x in d["tests"]}) == len(d["tests"])
 	assert d["issues"] == [] and d["incidents"] == []
 	EOF

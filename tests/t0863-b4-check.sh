@@ -45,16 +45,22 @@ test_expect_success 'b4-check: b4'"'"'s external check protocol on the series'"'
 	assert st(r[0]) == [("pwb-mmn-pairing", "fail")], r[0]          # the cover letter
 	# each patch: its build, then its checks (no checkpatch.pl in this
 	# tree: a warning; no Fixes: tag; no sign-off: a failure, said)
+	# kernel-doc: no scripts/kernel-doc either where a .c file is touched
 	each = [("pwb-checkpatch", "warn"), ("pwb-fixes", "pass"), ("pwb-signoff", "fail")]
-	assert st(r[1]) == st(r[2]) == [("pwb-build", "pass")] + each, r[1:3]
-	assert st(r[3]) == [("pwb-build", "pass")] + each + [("pwb-mmn-pairing", "fail")], r[3]
+	assert st(r[1]) == [("pwb-build", "pass")] + each + [("pwb-kernel-doc", "warn")], r[1]
+	assert st(r[2]) == [("pwb-build", "pass")] + each + [("pwb-kernel-doc", "pass")], r[2]
+	assert st(r[3]) == [("pwb-build", "pass")] + each + [("pwb-kernel-doc", "warn"),
+	                                                   ("pwb-mmn-pairing", "fail")], r[3]
 	assert r[1][3]["summary"].startswith("no Signed-off-by: from the author"), r[1][3]
 	assert r[1][1]["summary"] == "the base has no scripts/checkpatch.pl", r[1][1]
-	assert "new-failure    oom_4_fail_middle" in r[3][4]["details"], r[3][4]
-	assert r[3][4]["summary"].startswith("1 regression"), r[3][4]
-	assert r[3][4]["url"].startswith("https://"), r[3][4]
+	assert r[1][4]["summary"] == "the base has no scripts/kernel-doc", r[1][4]
+	assert r[2][4]["summary"] == "no .c or .h file touched", r[2][4]
+	assert "new-failure    oom_4_fail_middle" in r[3][5]["details"], r[3][5]
+	assert r[3][5]["summary"].startswith("1 regression"), r[3][5]
+	assert r[3][5]["url"].startswith("https://"), r[3][5]
 	nb = json.load(open("nb2.json"))
-	assert st(nb) == [("pwb-build", "fail")] + each and "expected ;" in nb[0]["details"], nb
+	assert st(nb) == [("pwb-build", "fail")] + each + [("pwb-kernel-doc", "pass")] and \
+	       "expected ;" in nb[0]["details"], nb
 	for f, want in (("unknown.json", "pwb does not know <nobody@example.org>"),
 	                ("fixture.json", "pwb has not checked series"),
 	                ("hostile.json", "pwb does not know <"),

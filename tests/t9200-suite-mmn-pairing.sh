@@ -243,7 +243,10 @@ test_expect_success 'check mmn-bad-trailers: no regression; the checks of its pa
 	# they inform: the verdict is the build'"'"'s and the suite'"'"'s
 	assert r["verdict"] == "no-regression", r["verdict"]
 	c = {x["check"]: x for x in r["patch_checks"]}
-	assert sorted(c) == ["checkpatch", "fixes", "signoff"] and all(x["idx"] == 1 for x in c.values()), c
+	assert sorted(c) == ["checkpatch", "fixes", "kernel-doc", "signoff"] and all(x["idx"] == 1 for x in c.values()), c
+	# a comment that is not kernel-doc: the tree'"'"'s scripts/kernel-doc finds nothing new
+	k = c["kernel-doc"]
+	assert (k["status"], k["summary"]) == ("pass", "0 new kernel-doc warnings in 1 file"), k
 	# the tree'"'"'s own checkpatch.pl, its commit ids looked up in the tree
 	cp = c["checkpatch"]
 	assert (cp["status"], cp["summary"]) == ("fail", "2 errors, 1 warning"), cp

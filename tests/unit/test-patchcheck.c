@@ -24,7 +24,7 @@
 #include "util/util.h"
 
 static char dir[4096];
-static char base[64], first[64], side[64], nocp[64];
+static char base[64], first[64], side[64], nocp[64], patched[64];
 
 static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void sh(const char *fmt, ...)
@@ -51,8 +51,21 @@ static void rev(const char *name, char *out)
 	assert_int_equal(pclose(p), 0);
 }
 
-/* a repository: "mm: first" (no checkpatch.pl), then the script and
- * "mm: second" (the base); a side branch off "mm: first" */
+static void put(const char *name, const char *text)
+{
+	char p[4300];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* a repository: "mm: first" (no checkpatch.pl, no kernel-doc), then the
+ * scripts (stand-ins) and "mm: second" (the base), then "mm: document
+ * badly"; a side branch off "mm: first" */
 static int setup(void **state)
 {
 	(void)state;
@@ -64,11 +77,21 @@ static int setup(void **state)
 	   "git commit -q -m 'mm: first' && git tag first && "
 	   "git checkout -q -b side && echo s >s && git add s && "
 	   "git commit -q -m 'mm: on the side' && git checkout -q main && "
-	   "mkdir scripts && printf '%%s\\n' 'print \"patch.mbox:3: WARNING: "
-	   "Missing a blank line\\n\"; exit 1;' >scripts/checkpatch.pl && "
-	   "echo b >b && git add b scripts && git commit -q -m 'mm: second'",
-	   dir);
-	rev("HEAD", base);
+	   "mkdir scripts", dir);
+	put("scripts/checkpatch.pl",
+	    "print \"patch.mbox:3: WARNING: Missing a blank line\\n\"; exit 1;\n");
+	/* a warning for each BADDOC line, with its line number */
+	put("scripts/kernel-doc",
+	    "open F, $ARGV[1] or die; while (<F>) {\n"
+	    "  print \"$ARGV[1]:$.: warning: bad doc $1\\n\" if /BADDOC (\\w+)/;\n"
+	    "}\n");
+	put("x.c", "int a;\n/* BADDOC one */\n");
+	sh("cd %s && echo b >b && git add b x.c scripts && "
+	   "git commit -q -m 'mm: second'", dir);
+	put("x.c", "int a;\nint b;\n/* BADDOC one */\n/* BADDOC two */\n");
+	sh("cd %s && git commit -q -am 'mm: document badly'", dir);
+	rev("HEAD", patched);
+	rev("HEAD~1", base);
 	rev("first", first);
 	rev("side", side);
 	rev("first", nocp);
@@ -181,6 +204,39 @@ static void test_checkpatch(void **state)
 	patch_check_release(&c);
 }
 
+static void test_kerneldoc(void **state)
+{
+	static const char diff[] = "diff --git a/x.c b/x.c\nindex 1..2 100644\n"
+				   "diff --git a/README b/README\n";
+	struct patch_check c;
+
+	(void)state;
+	assert_int_equal(patchcheck_kerneldoc(dir, base, base, patched, diff, &c), 0);
+	assert_int_equal(c.kind, PCHECK_KERNELDOC);
+	/* "one" moved down a line: not new; "two" is */
+	assert_int_equal(c.status, PCHECK_WARN);
+	assert_string_equal(c.summary, "1 new kernel-doc warning in 1 file");
+	assert_string_equal(c.lines, "x.c:4: warning: bad doc two\n");
+	patch_check_release(&c);
+
+	/* the same commit on both sides: nothing new */
+	assert_int_equal(patchcheck_kerneldoc(dir, base, patched, patched, diff, &c), 0);
+	assert_int_equal(c.status, PCHECK_PASS);
+	assert_null(c.lines);
+	patch_check_release(&c);
+
+	assert_int_equal(patchcheck_kerneldoc(dir, base, base, patched,
+					      "diff --git a/README b/README\n", &c), 0);
+	assert_int_equal(c.status, PCHECK_PASS);
+	assert_string_equal(c.summary, "no .c or .h file touched");
+	patch_check_release(&c);
+
+	/* no scripts/kernel-doc at that base: a skip */
+	assert_int_equal(patchcheck_kerneldoc(dir, nocp, base, patched, diff, &c), 0);
+	assert_int_equal(c.status, PCHECK_SKIP);
+	patch_check_release(&c);
+}
+
 static void test_names(void **state)
 {
 	enum patch_check_kind k;
@@ -203,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_signoff),
 		cmocka_unit_test(test_fixes),
 		cmocka_unit_test(test_checkpatch),
+		cmocka_unit_test(test_kerneldoc),
 		cmocka_unit_test(test_names),
 	};
 
