@@ -4,8 +4,8 @@
 # cover every axis in one cold build:
 #   v6.12-debian + arm64 + clang + qemu-arm64-debug   (cross-built with
 #       LLVM=1, KASAN/lockdep/DEBUG_VM..., qemu-system-aarch64 under TCG),
-#       every series below but mmn-3-series (t9200 checks it on 6.1
-#       x86_64, t9300 through Slurm; make check-matrix on every cell)
+#       every series below but mmn-3-series (t9200 checks and bisects
+#       it on 6.1 x86_64; make check-matrix on every cell)
 #   v6.1-debian + x86_64 + gcc + qemu-x86_64          (the plain config,
 #       built by t9100 and t9200 in the work directory the kernel tier
 #       shares), mmn-kasan-oob only: t9200 checks the others there
