@@ -20,57 +20,34 @@
 
 #include "affected.h"
 #include "util/util.h"
+#include "unit-repo.h"
 
 static char dir[4096];
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void put(const char *name, const char *text)
-{
-	char p[4300];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
 
 static int setup(void **state)
 {
 	(void)state;
 	if (make_tmpdir(dir, sizeof(dir), "pwb-test-affected"))
 		return -1;
-	sh("cd %s && git init -q -b main . && git config user.name T && "
+	unit_sh("cd %s && git init -q -b main . && git config user.name T && "
 	   "git config user.email t@example.org && mkdir -p include mm drivers/xen "
 	   "drivers/amd", dir);
-	put("include/mn.h", "int mn_insert_locked(int x);\nint flags;\n");
-	put("mm/mn.c", "int mn_insert_locked(int x) { return x; }\n");
-	put("drivers/xen/gntdev.c", "int f(void) { return mn_insert_locked(1); }\n");
-	put("drivers/amd/kfd_svm.c", "int g(void) { return mn_insert_locked(2); }\n");
-	put("drivers/amd/other.c", "int h(void) { return mn_insert_locked_mmap(2); }\n");
-	put("drivers/amd/flags1.c", "int flags;\n");
-	put("drivers/amd/flags2.c", "int flags;\n");
-	put("drivers/amd/flags3.c", "int flags;\n");
-	sh("cd %s && git add . && git commit -q -m base", dir);
+	unit_put(dir, "include/mn.h", "int mn_insert_locked(int x);\nint flags;\n");
+	unit_put(dir, "mm/mn.c", "int mn_insert_locked(int x) { return x; }\n");
+	unit_put(dir, "drivers/xen/gntdev.c", "int f(void) { return mn_insert_locked(1); }\n");
+	unit_put(dir, "drivers/amd/kfd_svm.c", "int g(void) { return mn_insert_locked(2); }\n");
+	unit_put(dir, "drivers/amd/other.c", "int h(void) { return mn_insert_locked_mmap(2); }\n");
+	unit_put(dir, "drivers/amd/flags1.c", "int flags;\n");
+	unit_put(dir, "drivers/amd/flags2.c", "int flags;\n");
+	unit_put(dir, "drivers/amd/flags3.c", "int flags;\n");
+	unit_sh("cd %s && git add . && git commit -q -m base", dir);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	sh("rm -rf %s", dir);
+	unit_sh("rm -rf %s", dir);
 	return 0;
 }
 

@@ -22,21 +22,10 @@
 
 #include "patchcheck.h"
 #include "util/util.h"
+#include "unit-repo.h"
 
 static char dir[4096];
 static char base[64], first[64], side[64], nocp[64], patched[64];
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
 
 static void rev(const char *name, char *out)
 {
@@ -51,18 +40,6 @@ static void rev(const char *name, char *out)
 	assert_int_equal(pclose(p), 0);
 }
 
-static void put(const char *name, const char *text)
-{
-	char p[4300];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* a repository: "mm: first" (no checkpatch.pl, no kernel-doc), then the
  * scripts (stand-ins) and "mm: second" (the base), then "mm: document
  * badly"; a side branch off "mm: first" */
@@ -72,24 +49,24 @@ static int setup(void **state)
 	git_libgit2_init();
 	if (make_tmpdir(dir, sizeof(dir), "pwb-test-patchcheck"))
 		return -1;
-	sh("cd %s && git init -q -b main . && git config user.name T && "
+	unit_sh("cd %s && git init -q -b main . && git config user.name T && "
 	   "git config user.email t@example.org && echo a >a && git add a && "
 	   "git commit -q -m 'mm: first' && git tag first && "
 	   "git checkout -q -b side && echo s >s && git add s && "
 	   "git commit -q -m 'mm: on the side' && git checkout -q main && "
 	   "mkdir scripts", dir);
-	put("scripts/checkpatch.pl",
+	unit_put(dir, "scripts/checkpatch.pl",
 	    "print \"patch.mbox:3: WARNING: Missing a blank line\\n\"; exit 1;\n");
 	/* a warning for each BADDOC line, with its line number */
-	put("scripts/kernel-doc",
+	unit_put(dir, "scripts/kernel-doc",
 	    "open F, $ARGV[1] or die; while (<F>) {\n"
 	    "  print \"$ARGV[1]:$.: warning: bad doc $1\\n\" if /BADDOC (\\w+)/;\n"
 	    "}\n");
-	put("x.c", "int a;\n/* BADDOC one */\n");
-	sh("cd %s && echo b >b && git add b x.c scripts && "
+	unit_put(dir, "x.c", "int a;\n/* BADDOC one */\n");
+	unit_sh("cd %s && echo b >b && git add b x.c scripts && "
 	   "git commit -q -m 'mm: second'", dir);
-	put("x.c", "int a;\nint b;\n/* BADDOC one */\n/* BADDOC two */\n");
-	sh("cd %s && git commit -q -am 'mm: document badly'", dir);
+	unit_put(dir, "x.c", "int a;\nint b;\n/* BADDOC one */\n/* BADDOC two */\n");
+	unit_sh("cd %s && git commit -q -am 'mm: document badly'", dir);
 	rev("HEAD", patched);
 	rev("HEAD~1", base);
 	rev("first", first);
@@ -101,7 +78,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	sh("rm -rf %s", dir);
+	unit_sh("rm -rf %s", dir);
 	git_libgit2_shutdown();
 	return 0;
 }
