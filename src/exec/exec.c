@@ -332,7 +332,7 @@ static int boot_done(struct boot_slot *bs)
 	case SUITE_INFRA:
 		sd->any_infra = 1;
 		if (!q->why)
-			set_why(q, xstrdup(o.error ? o.error : "infra-error"));
+			set_why(q, xstrdup(o.error ? o.error : suite_run_status_name(o.status)));
 		break;
 	case SUITE_INTERRUPTED:
 		q->status = EXEC_INTERRUPTED;
