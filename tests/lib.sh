@@ -171,5 +171,8 @@ kernel_tier() {
 	# test run alone gets one of its own in its scratch directory.
 	KWORK=${PWB_TEST_WORKDIR:-$TRASH/shared}
 	mkdir -p "$KWORK/cache"
+	# the kernel's include paths are absolute under it (O= builds): made
+	# relative for ccache, runs in other work directories share its cache
+	export CCACHE_BASEDIR="$KWORK"
 	git config -f "$XDG_CONFIG_HOME/pwb/config" core.workdir "$KWORK/cache"
 }
