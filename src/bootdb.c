@@ -100,7 +100,7 @@ int boot_findings_load(sqlite3 *db, long boot_id, struct finding **f,
 		       "ORDER BY id"))
 		return -1;
 	sqlite3_bind_int64(st, 1, boot_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_row(db, st, "load a boot's findings")) > 0) {
 		struct finding *x;
 
 		*f = xrealloc(*f, (*nr + 1) * sizeof(*x));
@@ -113,10 +113,10 @@ int boot_findings_load(sqlite3 *db, long boot_id, struct finding **f,
 		x->first_line = (long)sqlite3_column_int64(st, 3);
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
+	if (!rc)
 		return 0;
 	boot_findings_free(*f, *nr);
 	*f = NULL;
 	*nr = 0;
-	return db_error(db, "load a boot's findings");
+	return -1;
 }

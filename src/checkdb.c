@@ -222,18 +222,25 @@ int check_report_find(struct pwb_ctx *ctx, const char *arg, long *id)
 	return found ? 0 : error("series %ld has not been checked (pwb check)", sid);
 }
 
+static int pcheck_cmp(const void *a, const void *b)
+{
+	const struct patch_check *x = a, *y = b;
+
+	if (x->idx != y->idx)
+		return x->idx < y->idx ? -1 : 1;
+	return (int)x->kind - (int)y->kind;
+}
+
 static int load_patch_checks(sqlite3 *db, struct check_report *r)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	if (db_prepare(db, &st, "SELECT idx, name, status, summary, lines FROM "
-		       "check_patch_checks WHERE check_id = ? ORDER BY idx, "
-		       "CASE name WHEN 'checkpatch' THEN 0 WHEN 'fixes' THEN 1 "
-		       "WHEN 'signoff' THEN 2 ELSE 3 END"))
+		       "check_patch_checks WHERE check_id = ?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, r->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_row(db, st, "load a check's patch checks")) > 0) {
 		const char *name = (const char *)sqlite3_column_text(st, 1);
 		const char *status = (const char *)sqlite3_column_text(st, 2);
 		struct patch_check *c;
@@ -253,7 +260,12 @@ static int load_patch_checks(sqlite3 *db, struct check_report *r)
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "load a check's patch checks");
+	if (rc < 0)
+		return -1;
+	/* by patch, then in patchcheck.h's order of the checks */
+	if (r->npchecks > 1)
+		qsort(r->pchecks, r->npchecks, sizeof(*r->pchecks), pcheck_cmp);
+	return 0;
 }
 
 static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
@@ -268,7 +280,7 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 		return -1;
 	sqlite3_bind_int64(st, 1, apply_id);
 	sqlite3_bind_int64(st, 2, r->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_row(db, st, "load check builds")) > 0) {
 		const char *status = (const char *)sqlite3_column_text(st, 2);
 		const char *strat = (const char *)sqlite3_column_text(st, 4);
 		long build_id = (long)sqlite3_column_int64(st, 3);
@@ -302,7 +314,7 @@ static int load_builds(sqlite3 *db, long apply_id, struct check_report *r)
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "load check builds");
+	return rc < 0 ? -1 : 0;
 }
 
 /* What the check built tree with (a side of its comparison): the
@@ -416,7 +428,7 @@ static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
 		       "check_id = ? ORDER BY rowid"))
 		goto out;
 	sqlite3_bind_int64(st, 1, r->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_row(ctx->db, st, "load check suites")) > 0) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		const char *hash = (const char *)sqlite3_column_text(st, 1);
 		const char *bt = (const char *)sqlite3_column_text(st, 2);
@@ -472,7 +484,7 @@ static int load_suites(struct pwb_ctx *ctx, struct check_report *r)
 		}
 	}
 	sqlite3_finalize(st);
-	ret = rc == SQLITE_DONE ? 0 : db_error(ctx->db, "load check suites");
+	ret = rc < 0 ? -1 : 0;
 out:
 	free(datadir);
 	return ret;

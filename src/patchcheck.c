@@ -103,8 +103,7 @@ static void each_line(const char *text, void (*fn)(const char *line, void *ud),
 			e = p + strlen(p);
 		buf_setlen(&l, 0);
 		buf_add(&l, p, (size_t)(e - p));
-		while (l.len && (l.buf[l.len - 1] == '\r' || l.buf[l.len - 1] == ' '))
-			buf_setlen(&l, l.len - 1);
+		buf_rtrim(&l);
 		fn(l.buf, ud);
 	}
 	buf_release(&l);
@@ -325,28 +324,18 @@ static int extract_to(git_repository *repo, git_tree *tree, const char *path,
 {
 	git_tree_entry *ent = NULL;
 	git_blob *blob = NULL;
-	FILE *fp = NULL;
 	int ret = 0;
 
 	if (git_tree_entry_bypath(&ent, tree, path))
 		return 0;
-	ret = -1;
 	if (git_tree_entry_type(ent) != GIT_OBJECT_BLOB ||
-	    git_blob_lookup(&blob, repo, git_tree_entry_id(ent))) {
-		error("%s: not a file", path);
-		goto out;
-	}
-	fp = fopen(to, "w");
-	if (!fp || fwrite(git_blob_rawcontent(blob), 1,
-			  (size_t)git_blob_rawsize(blob), fp) !=
-		   (size_t)git_blob_rawsize(blob)) {
-		error("%s: cannot write", to);
-		goto out;
-	}
-	ret = 1;
-out:
-	if (fp && fclose(fp) && ret == 1)
+	    git_blob_lookup(&blob, repo, git_tree_entry_id(ent)))
+		ret = error("%s: not a file", path);
+	else if (write_file(to, git_blob_rawcontent(blob),
+			    (size_t)git_blob_rawsize(blob)))
 		ret = error("%s: cannot write", to);
+	else
+		ret = 1;
 	git_blob_free(blob);
 	git_tree_entry_free(ent);
 	return ret;
@@ -415,7 +404,6 @@ int patchcheck_checkpatch(const char *repo_path, const char *base,
 	struct cp_count c;
 	struct run_opts ro;
 	struct run_result rr;
-	FILE *fp;
 	size_t i;
 	int ret = -1, rc = 0;
 
@@ -449,12 +437,7 @@ int patchcheck_checkpatch(const char *repo_path, const char *base,
 		}
 	}
 	patch = xstrfmt("%s/patch.mbox", dir);
-	fp = fopen(patch, "w");
-	rc = fp && fwrite(mail, 1, len, fp) == len;
-	if (fp && fclose(fp))
-		rc = 0;
-	fp = NULL;
-	if (!rc) {
+	if (write_file(patch, mail, len)) {
 		error("%s: cannot write", patch);
 		goto out;
 	}

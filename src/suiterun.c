@@ -353,7 +353,7 @@ static int load_cases(sqlite3 *db, struct suite_run_view *v)
 		       "ORDER BY rowid"))
 		return -1;
 	sqlite3_bind_int64(st, 1, v->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_row(db, st, "load a run's cases")) > 0) {
 		const char *status = (const char *)sqlite3_column_text(st, 1);
 		struct run_case *c;
 
@@ -370,7 +370,7 @@ static int load_cases(sqlite3 *db, struct suite_run_view *v)
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "load a run's cases");
+	return rc < 0 ? -1 : 0;
 }
 
 static int load_metrics(sqlite3 *db, struct suite_run_view *v)
@@ -383,7 +383,7 @@ static int load_metrics(sqlite3 *db, struct suite_run_view *v)
 		       "WHERE run_id = ? ORDER BY rowid"))
 		return -1;
 	sqlite3_bind_int64(st, 1, v->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_row(db, st, "load a run's samples")) > 0) {
 		struct metric_sample *x;
 
 		m->s = xrealloc(m->s, (m->nr + 1) * sizeof(*x));
@@ -393,7 +393,7 @@ static int load_metrics(sqlite3 *db, struct suite_run_view *v)
 		x->unit = db_column_dup(st, 2);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(db, "load a run's samples");
+	return rc < 0 ? -1 : 0;
 }
 
 int suite_run_load(sqlite3 *db, long run, struct suite_run_view *v)
