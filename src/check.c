@@ -162,9 +162,13 @@ static int intake(struct check_state *cs)
 static void patch_checks(struct check_state *cs)
 {
 	sqlite3 *db = cs->ctx->db;
+	struct patchcheck_tree t;
 	size_t i;
+	int tree;
 
 	stage(cs, "per-patch checks: checkpatch, Fixes: tags, sign-offs, kernel-doc");
+	/* the repository and the base's scripts, once for the series */
+	tree = !patchcheck_tree_open(&t, cs->repo, cs->ar.base);
 	for (i = 0; i < cs->ss.npatches && !run_interrupted(); i++) {
 		const struct stored_patch *p = &cs->ss.patches[i];
 		struct patch_check c[PCHECK_NKINDS];
@@ -174,16 +178,16 @@ static void patch_checks(struct check_state *cs)
 		patchcheck_signoff(p->message, p->author_name, p->author_email,
 				   p->sender_email, &c[PCHECK_SIGNOFF]);
 		ok[PCHECK_SIGNOFF] = 1;
-		ok[PCHECK_FIXES] = !patchcheck_fixes(cs->repo, cs->ar.base,
-						     p->message, &c[PCHECK_FIXES]);
-		ok[PCHECK_CHECKPATCH] = store_message_raw(db, p->msgid, &mail) == 0 &&
-			!patchcheck_checkpatch(cs->repo, cs->ar.base, mail.buf,
-					       mail.len, &c[PCHECK_CHECKPATCH]);
+		ok[PCHECK_FIXES] = tree && !patchcheck_fixes(&t, p->message,
+							     &c[PCHECK_FIXES]);
+		ok[PCHECK_CHECKPATCH] = tree &&
+			store_message_raw(db, p->msgid, &mail) == 0 &&
+			!patchcheck_checkpatch(&t, mail.buf, mail.len,
+					       &c[PCHECK_CHECKPATCH]);
 		/* the patch's commit against the one before it */
-		ok[PCHECK_KERNELDOC] = i < cs->ar.npatches &&
+		ok[PCHECK_KERNELDOC] = tree && i < cs->ar.npatches &&
 			cs->ar.patches[i].idx == p->idx &&
-			!patchcheck_kerneldoc(cs->repo, cs->ar.base, i ?
-					      cs->ar.patches[i - 1].commit :
+			!patchcheck_kerneldoc(&t, i ? cs->ar.patches[i - 1].commit :
 					      cs->ar.base, cs->ar.patches[i].commit,
 					      p->diff, &c[PCHECK_KERNELDOC]);
 		buf_release(&mail);
@@ -195,6 +199,8 @@ static void patch_checks(struct check_state *cs)
 			patch_check_release(&c[k]);
 		}
 	}
+	if (tree)
+		patchcheck_tree_release(&t);
 }
 
 /* Apply.  Sets cs->to_build when the commits can be built; otherwise the

@@ -273,8 +273,8 @@ static void fixes_line(const char *line, void *ud)
 	free(subject);
 }
 
-int patchcheck_fixes(const char *repo_path, const char *base,
-		     const char *message, struct patch_check *out)
+int patchcheck_fixes(struct patchcheck_tree *t, const char *message,
+		     struct patch_check *out)
 {
 	struct fixes f;
 
@@ -283,16 +283,9 @@ int patchcheck_fixes(const char *repo_path, const char *base,
 	buf_init(&f.lines, 0);
 	out->kind = PCHECK_FIXES;
 	f.out = out;
-	if (git_repository_open(&f.repo, repo_path) ||
-	    git_oid_fromstr(&f.base, base)) {
-		const git_error *ge = git_error_last();
-
-		git_repository_free(f.repo);
-		return error("%s: %s", repo_path, ge && ge->message ? ge->message :
-			     "not a repository");
-	}
+	f.repo = t->repo;
+	f.base = t->base_oid;
 	each_line(message, fixes_line, &f);
-	git_repository_free(f.repo);
 	if (!f.tags)
 		out->summary = xstrdup("no Fixes: tag");
 	else if (!f.bad && out->status == PCHECK_PASS)
@@ -311,12 +304,6 @@ int patchcheck_fixes(const char *repo_path, const char *base,
 }
 
 /* ---- checkpatch ------------------------------------------------------- */
-
-/* checkpatch.pl reads these beside itself; only the script is required */
-static const char *const cp_files[] = {
-	"scripts/checkpatch.pl", "scripts/spelling.txt",
-	"scripts/const_structs.checkpatch",
-};
 
 /* The blob at path in tree into the file to: 1 written, 0 none, -1 said */
 static int extract_to(git_repository *repo, git_tree *tree, const char *path,
@@ -341,17 +328,6 @@ static int extract_to(git_repository *repo, git_tree *tree, const char *path,
 	return ret;
 }
 
-/* The blob at path into dir/<its base name> */
-static int extract(git_repository *repo, git_tree *tree, const char *path,
-		   const char *dir)
-{
-	char *to = xstrfmt("%s/%s", dir, strrchr(path, '/') + 1);
-	int rc = extract_to(repo, tree, path, to);
-
-	free(to);
-	return rc;
-}
-
 /* The tree of rev: 0, or -1 (said) */
 static int tree_of(git_repository *repo, const char *rev, git_tree **tree)
 {
@@ -369,6 +345,77 @@ static int tree_of(git_repository *repo, const char *rev, git_tree **tree)
 			     "not a commit");
 	}
 	return 0;
+}
+
+/* the base's scripts, beside each other as in scripts/ */
+static const char *const scripts[] = {
+	"scripts/checkpatch.pl", "scripts/spelling.txt",
+	"scripts/const_structs.checkpatch", "scripts/kernel-doc",
+};
+
+static char *in_dir(const struct patchcheck_tree *t, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return xstrfmt("%s/%s", t->dir, slash ? slash + 1 : path);
+}
+
+int patchcheck_tree_open(struct patchcheck_tree *t, const char *repo_path,
+			 const char *base)
+{
+	git_tree *tree = NULL;
+	size_t i;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (git_repository_open(&t->repo, repo_path)) {
+		t->repo = NULL;
+		return error("%s: not a repository", repo_path);
+	}
+	if (git_oid_fromstr(&t->base_oid, base) || tree_of(t->repo, base, &tree)) {
+		if (!tree)
+			error("%.40s: not a commit of %s", base, repo_path);
+		goto fail;
+	}
+	if (make_tmpdir(t->dir, sizeof(t->dir), "pwb-patchcheck")) {
+		t->dir[0] = '\0';
+		goto fail;
+	}
+	for (i = 0; i < ARRAY_SIZE(scripts); i++) {
+		char *to = in_dir(t, scripts[i]);
+
+		rc = extract_to(t->repo, tree, scripts[i], to);
+		free(to);
+		if (rc < 0)
+			goto fail;
+		if (i == 0)
+			t->have_checkpatch = rc;
+		if (i == ARRAY_SIZE(scripts) - 1)
+			t->have_kerneldoc = rc;
+	}
+	git_tree_free(tree);
+	return 0;
+fail:
+	git_tree_free(tree);
+	patchcheck_tree_release(t);
+	return -1;
+}
+
+void patchcheck_tree_release(struct patchcheck_tree *t)
+{
+	size_t i;
+
+	if (t->dir[0]) {
+		for (i = 0; i < ARRAY_SIZE(scripts); i++) {
+			char *f = in_dir(t, scripts[i]);
+
+			unlink(f);
+			free(f);
+		}
+		rmdir(t->dir);
+	}
+	git_repository_free(t->repo);
+	memset(t, 0, sizeof(*t));
 }
 
 struct cp_count {
@@ -394,57 +441,34 @@ static void cp_line(const char *line, void *ud)
 		buf_addf(&c->lines, "%.400s\n", line);
 }
 
-int patchcheck_checkpatch(const char *repo_path, const char *base,
-			  const char *mail, size_t len, struct patch_check *out)
+int patchcheck_checkpatch(struct patchcheck_tree *t, const char *mail,
+			  size_t len, struct patch_check *out)
 {
-	git_repository *repo = NULL;
-	git_object *obj = NULL;
-	git_tree *tree = NULL;
-	char dir[4096] = "", *script = NULL, *patch = NULL, *gitdir = NULL;
+	char *script = NULL, *patch = NULL, *gitdir = NULL;
 	struct cp_count c;
 	struct run_opts ro;
 	struct run_result rr;
-	size_t i;
-	int ret = -1, rc = 0;
+	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
 	buf_init(&c.lines, 0);
 	memset(&rr, 0, sizeof(rr));
 	out->kind = PCHECK_CHECKPATCH;
-	if (git_repository_open(&repo, repo_path) ||
-	    git_revparse_single(&obj, repo, base) ||
-	    git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE)) {
-		const git_error *ge = git_error_last();
-
-		error("%s: %.40s: %s", repo_path, base, ge && ge->message ?
-		      ge->message : "not a commit");
-		goto out;
+	if (!t->have_checkpatch) {
+		out->status = PCHECK_SKIP;
+		out->summary = xstrdup("the base has no scripts/checkpatch.pl");
+		return 0;
 	}
-	if (make_tmpdir(dir, sizeof(dir), "pwb-checkpatch")) {
-		dir[0] = '\0';
-		goto out;
-	}
-	for (i = 0; i < ARRAY_SIZE(cp_files); i++) {
-		rc = extract(repo, tree, cp_files[i], dir);
-		if (rc < 0)
-			goto out;
-		if (!rc && !i) {
-			out->status = PCHECK_SKIP;
-			out->summary = xstrdup("the base has no scripts/checkpatch.pl");
-			ret = 0;
-			goto out;
-		}
-	}
-	patch = xstrfmt("%s/patch.mbox", dir);
+	patch = in_dir(t, "patch.mbox");
 	if (write_file(patch, mail, len)) {
 		error("%s: cannot write", patch);
 		goto out;
 	}
-	script = xstrfmt("%s/checkpatch.pl", dir);
+	script = in_dir(t, "checkpatch.pl");
 	/* its commit ids (a "Fixes:", "commit abc (...)" in the message) are
 	 * looked up in the tree's repository, as when run in the tree */
-	gitdir = xstrfmt("GIT_DIR=%s", git_repository_path(repo));
+	gitdir = xstrfmt("GIT_DIR=%s", git_repository_path(t->repo));
 	{
 		const char *argv[] = { "perl", script, "-q", "--terse",
 				       "--no-summary", "--mailback", "--showfile",
@@ -454,7 +478,7 @@ int patchcheck_checkpatch(const char *repo_path, const char *base,
 		memset(&ro, 0, sizeof(ro));
 		ro.argv = argv;
 		ro.env = env;
-		ro.cwd = dir;
+		ro.cwd = t->dir;
 		ro.timeout = 300;
 		ro.capture_cap = 256 * 1024;
 		ro.stdin_null = 1;
@@ -484,26 +508,13 @@ int patchcheck_checkpatch(const char *repo_path, const char *base,
 	out->lines = c.lines.len ? buf_detach(&c.lines, NULL) : NULL;
 	ret = 0;
 out:
-	if (dir[0]) {
-		char *f;
-
-		for (i = 0; i < ARRAY_SIZE(cp_files); i++) {
-			f = xstrfmt("%s/%s", dir, strrchr(cp_files[i], '/') + 1);
-			unlink(f);
-			free(f);
-		}
-		if (patch)
-			unlink(patch);
-		rmdir(dir);
-	}
+	if (patch)
+		unlink(patch);
 	run_result_release(&rr);
 	buf_release(&c.lines);
 	free(script);
 	free(patch);
 	free(gitdir);
-	git_tree_free(tree);
-	git_object_free(obj);
-	git_repository_free(repo);
 	return ret;
 }
 
@@ -651,25 +662,19 @@ static int new_warnings(const char *before, const char *after, struct buf *out)
 	return n;
 }
 
-int patchcheck_kerneldoc(const char *repo_path, const char *base,
-			 const char *parent, const char *commit, const char *diff,
+int patchcheck_kerneldoc(struct patchcheck_tree *t, const char *parent,
+			 const char *commit, const char *diff,
 			 struct patch_check *out)
 {
-	git_repository *repo = NULL;
-	git_tree *tb = NULL, *tp = NULL, *tc = NULL;
-	char dir[4096] = "", *script = NULL, *files[KDOC_MAX_FILES];
+	git_tree *tp = NULL, *tc = NULL;
+	char *script = NULL, *files[KDOC_MAX_FILES];
 	struct buf before = BUF_INIT, after = BUF_INIT, found = BUF_INIT;
 	size_t nfiles = 0, more = 0, i;
-	int ret = -1, rc, n = 0;
+	int ret = -1, n = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->kind = PCHECK_KERNELDOC;
-	if (git_repository_open(&repo, repo_path)) {
-		error("%s: not a repository", repo_path);
-		goto out;
-	}
-	if (tree_of(repo, base, &tb) || tree_of(repo, parent, &tp) ||
-	    tree_of(repo, commit, &tc))
+	if (tree_of(t->repo, parent, &tp) || tree_of(t->repo, commit, &tc))
 		goto out;
 	nfiles = touched_c(diff, files, KDOC_MAX_FILES, &more);
 	if (!nfiles) {
@@ -678,25 +683,18 @@ int patchcheck_kerneldoc(const char *repo_path, const char *base,
 		ret = 0;
 		goto out;
 	}
-	if (make_tmpdir(dir, sizeof(dir), "pwb-kernel-doc")) {
-		dir[0] = '\0';
-		goto out;
-	}
-	script = xstrfmt("%s/kernel-doc", dir);
-	rc = extract_to(repo, tb, "scripts/kernel-doc", script);
-	if (rc < 0)
-		goto out;
-	if (!rc) {
+	if (!t->have_kerneldoc) {
 		out->status = PCHECK_SKIP;
 		out->summary = xstrdup("the base has no scripts/kernel-doc");
 		ret = 0;
 		goto out;
 	}
+	script = in_dir(t, "kernel-doc");
 	for (i = 0; i < nfiles; i++) {
 		buf_reset(&before);
 		buf_reset(&after);
-		if (kdoc_run(repo, tp, files[i], dir, script, (int)i, &before) < 0 ||
-		    kdoc_run(repo, tc, files[i], dir, script, (int)i, &after) < 0)
+		if (kdoc_run(t->repo, tp, files[i], t->dir, script, (int)i, &before) < 0 ||
+		    kdoc_run(t->repo, tc, files[i], t->dir, script, (int)i, &after) < 0)
 			goto out;
 		n += new_warnings(before.buf, after.buf, &found);
 	}
@@ -709,19 +707,13 @@ int patchcheck_kerneldoc(const char *repo_path, const char *base,
 	out->lines = found.len ? buf_detach(&found, NULL) : NULL;
 	ret = 0;
 out:
-	if (dir[0]) {
-		unlink(script);
-		rmdir(dir);
-	}
 	for (i = 0; i < nfiles; i++)
 		free(files[i]);
 	buf_release(&before);
 	buf_release(&after);
 	buf_release(&found);
 	free(script);
-	git_tree_free(tb);
 	git_tree_free(tp);
 	git_tree_free(tc);
-	git_repository_free(repo);
 	return ret;
 }

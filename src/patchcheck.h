@@ -32,6 +32,8 @@
 
 #include <stddef.h>
 
+#include <git2/oid.h>
+
 #include "store.h"
 
 enum patch_check_kind {
@@ -72,29 +74,44 @@ void patchcheck_signoff(const char *message, const char *author_name,
 			struct patch_check *out);
 
 /*
- * The Fixes: tags of message against the tree at repo_path, whose base
- * commit (hex) must contain each.  0, or -1 (the repository cannot be
- * read: said, out unset).
+ * The tree the checks of a series run against: its repository, opened
+ * once, and the base's scripts (checkpatch.pl and the files it reads
+ * beside itself, kernel-doc) extracted once into a private temporary
+ * directory.  Owned; patchcheck_tree_release removes the directory.
  */
-int patchcheck_fixes(const char *repo_path, const char *base,
-		     const char *message, struct patch_check *out);
+struct patchcheck_tree {
+	struct git_repository *repo;
+	struct git_oid base_oid;
+	char dir[4096];		/* "" when none */
+	int have_checkpatch, have_kerneldoc;
+};
+/* base: a commit id (hex).  0, or -1 (said: the repository, the base, a
+ * temporary directory), t released. */
+int patchcheck_tree_open(struct patchcheck_tree *t, const char *repo_path,
+			 const char *base);
+void patchcheck_tree_release(struct patchcheck_tree *t);
+
+/* The Fixes: tags of message: each must name a commit the base
+ * contains.  0 (out set). */
+int patchcheck_fixes(struct patchcheck_tree *t, const char *message,
+		     struct patch_check *out);
 
 /*
- * scripts/checkpatch.pl of base on mail (the patch as mailed, raw).
- * 0 (out set: a skip when base has no checkpatch.pl, or perl did not
- * finish), or -1 (the repository, a temporary file: said).
+ * The base's checkpatch.pl on mail (the patch as mailed, raw).  0 (out
+ * set: a skip when the base has none, or perl did not finish), or -1
+ * (a temporary file: said).
  */
-int patchcheck_checkpatch(const char *repo_path, const char *base,
-			  const char *mail, size_t len, struct patch_check *out);
+int patchcheck_checkpatch(struct patchcheck_tree *t, const char *mail,
+			  size_t len, struct patch_check *out);
 
 /*
  * kernel-doc warnings of the .c and .h files diff touches, at commit
- * against its parent (the script: base's).  At most 20 files; the rest
- * are named as left out.  0 (out set; a skip when base has no
+ * against parent (the script: the base's).  At most 20 files; the rest
+ * are named as left out.  0 (out set; a skip when the base has no
  * scripts/kernel-doc), or -1 (said).
  */
-int patchcheck_kerneldoc(const char *repo_path, const char *base,
-			 const char *parent, const char *commit, const char *diff,
+int patchcheck_kerneldoc(struct patchcheck_tree *t, const char *parent,
+			 const char *commit, const char *diff,
 			 struct patch_check *out);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -26,6 +27,8 @@
 
 static char dir[4096];
 static char base[64], first[64], side[64], nocp[64], patched[64];
+/* the base ("mm: second", with the scripts) and "mm: first" (none) */
+static struct patchcheck_tree tb, tn;
 
 static void rev(const char *name, char *out)
 {
@@ -72,12 +75,17 @@ static int setup(void **state)
 	rev("first", first);
 	rev("side", side);
 	rev("first", nocp);
+	if (patchcheck_tree_open(&tb, dir, base) ||
+	    patchcheck_tree_open(&tn, dir, nocp))
+		return -1;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
+	patchcheck_tree_release(&tb);
+	patchcheck_tree_release(&tn);
 	unit_sh("rm -rf %s", dir);
 	git_libgit2_shutdown();
 	return 0;
@@ -119,31 +127,32 @@ static void test_signoff(void **state)
 
 static void test_fixes(void **state)
 {
+	struct patchcheck_tree bad;
 	struct patch_check c;
 	char msg[512];
 
 	(void)state;
-	assert_int_equal(patchcheck_fixes(dir, base, "mm: x\n\nno tags\n", &c), 0);
+	assert_int_equal(patchcheck_fixes(&tb, "mm: x\n\nno tags\n", &c), 0);
 	assert_int_equal(c.status, PCHECK_PASS);
 	assert_string_equal(c.summary, "no Fixes: tag");
 	patch_check_release(&c);
 
 	snprintf(msg, sizeof(msg), "mm: x\n\nFixes: %.12s (\"mm: first\")\n", first);
-	assert_int_equal(patchcheck_fixes(dir, base, msg, &c), 0);
+	assert_int_equal(patchcheck_fixes(&tb, msg, &c), 0);
 	assert_int_equal(c.status, PCHECK_PASS);
 	assert_string_equal(c.summary, "1 Fixes: tag, each a commit of the base "
 			    "with its subject");
 	patch_check_release(&c);
 
 	snprintf(msg, sizeof(msg), "mm: x\n\nFixes: %.12s (\"mm: frist\")\n", first);
-	assert_int_equal(patchcheck_fixes(dir, base, msg, &c), 0);
+	assert_int_equal(patchcheck_fixes(&tb, msg, &c), 0);
 	assert_int_equal(c.status, PCHECK_WARN);
 	assert_non_null(strstr(c.lines, "'s subject is (\"mm: first\")"));
 	assert_string_equal(c.summary, "Fixes: tags with a short id, or a subject "
 			    "not the commit's: 1 of 1");
 	patch_check_release(&c);
 
-	assert_int_equal(patchcheck_fixes(dir, base, "mm: x\n\nFixes: "
+	assert_int_equal(patchcheck_fixes(&tb, "mm: x\n\nFixes: "
 					  "0123456789ab (\"mm: gone\")\n", &c), 0);
 	assert_int_equal(c.status, PCHECK_FAIL);
 	assert_non_null(strstr(c.lines, "0123456789ab names no commit of the tree"));
@@ -152,12 +161,15 @@ static void test_fixes(void **state)
 
 	/* a commit of the tree that the base does not contain */
 	snprintf(msg, sizeof(msg), "mm: x\n\nFixes: %.12s (\"mm: on the side\")\n", side);
-	assert_int_equal(patchcheck_fixes(dir, base, msg, &c), 0);
+	assert_int_equal(patchcheck_fixes(&tb, msg, &c), 0);
 	assert_int_equal(c.status, PCHECK_FAIL);
 	assert_non_null(strstr(c.lines, "is not in the base"));
 	patch_check_release(&c);
 
-	assert_int_equal(patchcheck_fixes("/nonexistent/pwb", base, "x", &c), -1);
+	/* no repository there: said, nothing half made */
+	assert_int_equal(patchcheck_tree_open(&bad, "/nonexistent/pwb", base), -1);
+	assert_null(bad.repo);
+	assert_string_equal(bad.dir, "");
 }
 
 static void test_checkpatch(void **state)
@@ -167,7 +179,7 @@ static void test_checkpatch(void **state)
 	struct patch_check c;
 
 	(void)state;
-	assert_int_equal(patchcheck_checkpatch(dir, base, mail, strlen(mail), &c), 0);
+	assert_int_equal(patchcheck_checkpatch(&tb, mail, strlen(mail), &c), 0);
 	assert_int_equal(c.kind, PCHECK_CHECKPATCH);
 	assert_int_equal(c.status, PCHECK_WARN);
 	assert_string_equal(c.summary, "0 errors, 1 warning");
@@ -175,10 +187,26 @@ static void test_checkpatch(void **state)
 	patch_check_release(&c);
 
 	/* no checkpatch.pl at that base: said, not passed */
-	assert_int_equal(patchcheck_checkpatch(dir, nocp, mail, strlen(mail), &c), 0);
+	assert_int_equal(patchcheck_checkpatch(&tn, mail, strlen(mail), &c), 0);
 	assert_int_equal(c.status, PCHECK_SKIP);
 	assert_string_equal(c.summary, "the base has no scripts/checkpatch.pl");
 	patch_check_release(&c);
+}
+
+static void test_tree_removed(void **state)
+{
+	struct patchcheck_tree t;
+	char d[4096], p[4200];
+
+	(void)state;
+	assert_int_equal(patchcheck_tree_open(&t, dir, base), 0);
+	assert_true(t.have_checkpatch && t.have_kerneldoc);
+	snprintf(d, sizeof(d), "%s", t.dir);
+	snprintf(p, sizeof(p), "%s/checkpatch.pl", d);
+	assert_int_equal(access(p, R_OK), 0);
+	patchcheck_tree_release(&t);
+	/* the base's scripts are gone with it */
+	assert_int_equal(access(d, F_OK), -1);
 }
 
 static void test_kerneldoc(void **state)
@@ -188,7 +216,7 @@ static void test_kerneldoc(void **state)
 	struct patch_check c;
 
 	(void)state;
-	assert_int_equal(patchcheck_kerneldoc(dir, base, base, patched, diff, &c), 0);
+	assert_int_equal(patchcheck_kerneldoc(&tb, base, patched, diff, &c), 0);
 	assert_int_equal(c.kind, PCHECK_KERNELDOC);
 	/* "one" moved down a line: not new; "two" is */
 	assert_int_equal(c.status, PCHECK_WARN);
@@ -197,19 +225,19 @@ static void test_kerneldoc(void **state)
 	patch_check_release(&c);
 
 	/* the same commit on both sides: nothing new */
-	assert_int_equal(patchcheck_kerneldoc(dir, base, patched, patched, diff, &c), 0);
+	assert_int_equal(patchcheck_kerneldoc(&tb, patched, patched, diff, &c), 0);
 	assert_int_equal(c.status, PCHECK_PASS);
 	assert_null(c.lines);
 	patch_check_release(&c);
 
-	assert_int_equal(patchcheck_kerneldoc(dir, base, base, patched,
+	assert_int_equal(patchcheck_kerneldoc(&tb, base, patched,
 					      "diff --git a/README b/README\n", &c), 0);
 	assert_int_equal(c.status, PCHECK_PASS);
 	assert_string_equal(c.summary, "no .c or .h file touched");
 	patch_check_release(&c);
 
 	/* no scripts/kernel-doc at that base: a skip */
-	assert_int_equal(patchcheck_kerneldoc(dir, nocp, base, patched, diff, &c), 0);
+	assert_int_equal(patchcheck_kerneldoc(&tn, base, patched, diff, &c), 0);
 	assert_int_equal(c.status, PCHECK_SKIP);
 	patch_check_release(&c);
 }
@@ -237,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_fixes),
 		cmocka_unit_test(test_checkpatch),
 		cmocka_unit_test(test_kerneldoc),
+		cmocka_unit_test(test_tree_removed),
 		cmocka_unit_test(test_names),
 	};
 
