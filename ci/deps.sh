@@ -8,7 +8,7 @@ libgit2-dev libcurl4-openssl-dev libsqlite3-dev libgmime-3.0-dev zlib1g-dev
 libjansson-dev libcmocka-dev libarchive-dev sqlite3 python3 python3-jsonschema curl bc
 public-inbox b4 linux-source-6.1 linux-source-6.12
 qemu-system-x86 busybox-static linux-image-amd64 flex bison libelf-dev libssl-dev
-ccache kmod
+ccache kmod sparse
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 bubblewrap clang lld llvm libclang-rt-14-dev valgrind
 slurm-wlm"

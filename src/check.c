@@ -1,6 +1,8 @@
 /* pwb check's work for one cell or many (see check.h). */
 #include "check.h"
 #include "patchcheck.h"
+#include "broadbuild.h"
+#include "coverage.h"
 #include "arch.h"
 #include "compare.h"
 #include "db.h"
@@ -14,6 +16,7 @@
 #include "util/buf.h"
 #include "util/run.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -91,6 +94,9 @@ struct check_state {
 	int ready;		/* applied and built: its suites run */
 	enum check_status status;
 	int *suite_failed;	/* per suite: could not run */
+	int broad, coverage;	/* check.broadbuild, check.coverage (local) */
+	int warnings_fail;	/* check.newwarnings = fail */
+	int broad_failed;	/* a patch does not build under allmodconfig */
 };
 
 static void stage(struct check_state *cs, const char *fmt, ...)
@@ -173,7 +179,7 @@ static void patch_checks(struct check_state *cs)
 		const struct stored_patch *p = &cs->ss.patches[i];
 		struct patch_check c[PCHECK_NKINDS];
 		struct buf mail = BUF_INIT;
-		int ok[PCHECK_NKINDS], k;
+		int ok[PCHECK_NKINDS] = { 0 }, k;
 
 		patchcheck_signoff(p->message, p->author_name, p->author_email,
 				   p->sender_email, &c[PCHECK_SIGNOFF]);
@@ -201,6 +207,46 @@ static void patch_checks(struct check_state *cs)
 	}
 	if (tree)
 		patchcheck_tree_release(&t);
+}
+
+/*
+ * The broad build of each patch (broadbuild.h), here whatever the backend
+ * that boots: recorded as a check of the patch; one with an error makes
+ * the cell does-not-build once its small builds are judged.
+ */
+static void broad_build(struct check_state *cs)
+{
+	struct broadbuild_opts bo;
+	size_t i;
+
+	memset(&bo, 0, sizeof(bo));
+	bo.tree_arg = cs->o->tree_arg;
+	bo.repo_path = cs->repo;
+	bo.arch = cs->cell->arch;
+	bo.toolchain = cs->cell->toolchain;
+	bo.warnings_fail = cs->warnings_fail;
+	bo.sparse = kbuild_have_sparse();
+	bo.progress = cs->o->build_progress;
+	bo.progress_ud = cs->o->build_progress_ud;
+	stage(cs, "broad build: what each patch affects, allmodconfig W=1");
+	for (i = 0; i < cs->ar.npatches && !run_interrupted(); i++) {
+		const struct stored_patch *p = &cs->ss.patches[i];
+		struct broadbuild_patch bp;
+		struct patch_check c;
+
+		if (i >= cs->ss.npatches || p->idx != cs->ar.patches[i].idx)
+			break;
+		bp.idx = p->idx;
+		bp.parent = i ? cs->ar.patches[i - 1].commit : cs->ar.base;
+		bp.commit = cs->ar.patches[i].commit;
+		bp.diff = p->diff;
+		if (broadbuild_patch(cs->ctx, &bo, &bp, &c))
+			continue;
+		if (c.status == PCHECK_FAIL)
+			cs->broad_failed = 1;
+		checkdb_record_patch_check(cs->ctx->db, cs->cell->id, &c);
+		patch_check_release(&c);
+	}
 }
 
 /* Apply.  Sets cs->to_build when the commits can be built; otherwise the
@@ -244,6 +290,8 @@ static void prepare(struct check_state *cs)
 
 	cs->to_build = 1;
 	patch_checks(cs);
+	if (cs->broad)
+		broad_build(cs);
 }
 
 static const char *build_commit(const struct check_state *cs, size_t i)
@@ -284,7 +332,7 @@ static int judge_build(struct check_state *cs, size_t i, int *failed)
 
 static void builds_judged(struct check_state *cs, int failed)
 {
-	if (failed)
+	if (failed || cs->broad_failed)
 		set_outcome(cs, CHECK_ST_DONE, CHECK_VERDICT_DOES_NOT_BUILD);
 	else
 		cs->ready = 1;
@@ -566,6 +614,57 @@ static void suites_all(struct executor *e, struct check_state *st, size_t n)
 	free(j);
 }
 
+/*
+ * Coverage of the changed lines (coverage.h): a build of the tip with
+ * gcov on the changed files and a boot of each suite apart from the
+ * compared runs, recorded as a check of each patch.  Only for a cell whose
+ * suites ran; a coverage that cannot be measured is said in its summary.
+ */
+static void coverage_run(struct check_state *cs)
+{
+	struct coverage_opts co;
+	struct coverage_patch *cp;
+	struct patch_check *out;
+	char *qemu = ctx_config_get(cs->ctx, "boot.qemu");
+	size_t i, n = cs->ar.npatches;
+
+	if (!n)
+		goto out;
+	stage(cs, "coverage: which changed lines the suites ran (gcov)");
+	cp = xcalloc(n, sizeof(*cp));
+	out = xcalloc(n, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		cp[i].idx = cs->ar.patches[i].idx;
+		cp[i].commit = cs->ar.patches[i].commit;
+	}
+	memset(&co, 0, sizeof(co));
+	co.tree_arg = cs->o->tree_arg;
+	co.repo_path = cs->repo;
+	co.config = cs->config;
+	co.arch = cs->cell->arch;
+	co.toolchain = cs->cell->toolchain;
+	co.base = cs->ar.base;
+	co.patches = cp;
+	co.npatches = n;
+	co.suites = cs->o->suites;
+	co.nsuites = cs->o->nsuites;
+	co.qemu = qemu;
+	co.progress = cs->o->build_progress;
+	co.progress_ud = cs->o->build_progress_ud;
+	if (!coverage_series(cs->ctx, &co, out)) {
+		for (i = 0; i < n; i++) {
+			if (out[i].kind == PCHECK_COVERAGE && out[i].summary)
+				checkdb_record_patch_check(cs->ctx->db, cs->cell->id,
+							   &out[i]);
+			patch_check_release(&out[i]);
+		}
+	}
+	free(out);
+	free(cp);
+out:
+	free(qemu);
+}
+
 /* Compare and record the verdict.  A cell whose suite could not run
  * ("done", infra-error) still gets "regression" when another suite has
  * one. */
@@ -617,9 +716,9 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 {
 	struct check_state *st = NULL;
 	struct executor e;
-	char *repo = NULL, *repo_name = NULL;
+	char *repo = NULL, *repo_name = NULL, *nw;
 	size_t k;
-	int ret = -1;
+	int ret = -1, broad = 0, coverage = 0, warnings_fail = 0;
 
 	for (k = 0; k < n; k++) {
 		cells[k].id = -1;
@@ -648,6 +747,17 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 			goto out;
 		}
 	}
+	if (ctx_config_bool(ctx, "check.broadbuild", &broad) ||
+	    ctx_config_bool(ctx, "check.coverage", &coverage))
+		goto out;
+	nw = ctx_config_get(ctx, "check.newwarnings");
+	if (nw && strcmp(nw, "warn") && strcmp(nw, "fail")) {
+		error("config check.newwarnings = '%s': warn or fail", vis(nw));
+		free(nw);
+		goto out;
+	}
+	warnings_fail = nw && !strcmp(nw, "fail");
+	free(nw);
 	executor_init(&e, ctx, o->backend);
 	e.cluster_progress = o->cluster_progress;
 	e.cluster_progress_ud = o->cluster_progress_ud;
@@ -671,6 +781,11 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 		cs->base_rev = cells[k].base_rev ? cells[k].base_rev : o->base_rev;
 		cs->steps = 5 + (int)o->nsuites;
 		cs->status = CHECK_ST_RUNNING;
+		/* both measured here, on the machine that builds and boots */
+		cs->broad = broad && o->backend == EXEC_LOCAL;
+		cs->coverage = coverage && o->backend == EXEC_LOCAL;
+		cs->warnings_fail = warnings_fail;
+		cs->steps += cs->broad + cs->coverage;
 		cs->suite_failed = xcalloc(o->nsuites + 1, sizeof(int));
 	}
 	ret = 0;
@@ -696,6 +811,10 @@ int check_run(struct pwb_ctx *ctx, const struct check_opts *o,
 		builds_run(&e, st, n);
 	if (!run_interrupted())
 		suites_all(&e, st, n);
+	for (k = 0; k < n && !run_interrupted(); k++)
+		if (st[k].coverage && st[k].ready &&
+		    st[k].status == CHECK_ST_RUNNING)
+			coverage_run(&st[k]);
 	for (k = 0; k < n; k++) {
 		struct check_state *cs = &st[k];
 

@@ -77,10 +77,11 @@ int checkdb_record_patch_check(sqlite3 *db, long check,
 {
 	return db_execf(db, "record a patch check", "INSERT OR REPLACE INTO "
 			"check_patch_checks (check_id, idx, name, status, summary, "
-			"lines) VALUES (?,?,?,?,?,?)", "Iitttt", (sqlite3_int64)check,
-			c->idx, patch_check_kind_name(c->kind),
+			"lines, count, of) VALUES (?,?,?,?,?,?,?,?)", "IittttNN",
+			(sqlite3_int64)check, c->idx, patch_check_kind_name(c->kind),
 			patch_check_status_name(c->status),
-			c->summary ? c->summary : "", c->lines);
+			c->summary ? c->summary : "", c->lines,
+			c->of > 0 ? c->count : -1L, c->of > 0 ? c->of : -1L);
 }
 
 int checkdb_record_suite(sqlite3 *db, long check, const struct suite *s,
@@ -236,8 +237,8 @@ static int load_patch_checks(sqlite3 *db, struct check_report *r)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (db_prepare(db, &st, "SELECT idx, name, status, summary, lines FROM "
-		       "check_patch_checks WHERE check_id = ?"))
+	if (db_prepare(db, &st, "SELECT idx, name, status, summary, lines, "
+		       "count, of FROM check_patch_checks WHERE check_id = ?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, r->id);
 	while ((rc = db_row(db, st, "load a check's patch checks")) > 0) {
@@ -251,6 +252,10 @@ static int load_patch_checks(sqlite3 *db, struct check_report *r)
 		c->idx = sqlite3_column_int(st, 0);
 		c->summary = db_column_dup(st, 3);
 		c->lines = db_column_dup(st, 4);
+		c->count = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :
+			   (long)sqlite3_column_int64(st, 5);
+		c->of = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 :
+			(long)sqlite3_column_int64(st, 6);
 		if (patch_check_kind_parse(name, &c->kind) ||
 		    patch_check_status_parse(status, &c->status)) {
 			error("check %ld, patch %d: check '%s', status '%s': not "

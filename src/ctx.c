@@ -141,6 +141,38 @@ int ctx_config_long(struct pwb_ctx *ctx, const char *key, long *out)
 	return rc;
 }
 
+/* "true"/"false" and git's other spellings: 1, 0, or -1 for none */
+static int parse_bool(const char *v)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcasecmp(v, yes[i]))
+			return 1;
+		if (!strcasecmp(v, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
+int ctx_config_bool(struct pwb_ctx *ctx, const char *key, int *out)
+{
+	const char *def = key_default(key);
+	char *v = ctx_config_get(ctx, key);
+	int rc = 0;
+
+	if ((*out = parse_bool(def)) < 0)
+		die("config key %s: its default '%s' is not a boolean", key, def);
+	if (v && (*out = parse_bool(v)) < 0) {
+		rc = error("config %s: '%s' is not true or false", key, v);
+		*out = 0;
+	}
+	free(v);
+	return rc;
+}
+
 int ctx_config_size(struct pwb_ctx *ctx, const char *key, uint64_t *out)
 {
 	const char *def = key_default(key);
@@ -240,6 +272,12 @@ const struct config_key config_keys[] = {
 	{ "build.timeout", "7200", "seconds for one build" },
 	{ "build.toolchain", "gcc", "toolchain without --toolchain: gcc, clang "
 	  "(LLVM=1)" },
+	{ "check.broadbuild", "true", "build the objects each patch affects "
+	  "under allmodconfig W=1 (pwb check, local)" },
+	{ "check.coverage", "true", "measure which changed lines the suites "
+	  "ran, in a boot of its own (pwb check, local)" },
+	{ "check.newwarnings", "warn", "a new warning of the broad build: warn "
+	  "or fail (the patch does not build)" },
 	{ "check.retries", "2", "more candidate boots before a case that "
 	  "passes on the base and fails on the candidate is a new failure" },
 	{ "check.suites", "every suite", "suites pwb check runs without --suite" },

@@ -46,6 +46,8 @@ char *ctx_config_get(struct pwb_ctx *ctx, const char *key);
  * a key that is not in the table is a bug (die). */
 int ctx_config_long(struct pwb_ctx *ctx, const char *key, long *out);
 int ctx_config_size(struct pwb_ctx *ctx, const char *key, uint64_t *out);
+/* true/false, yes/no, on/off, 1/0 (any case), as git reads them. */
+int ctx_config_bool(struct pwb_ctx *ctx, const char *key, int *out);
 
 /* Sandbox make and QEMU (util/run.h) unless $PWB_SANDBOX or config
  * sandbox.enabled turns it off; -1 on a value that is not a boolean. */

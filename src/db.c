@@ -308,6 +308,14 @@ int db_execf(sqlite3 *db, const char *what, const char *sql,
 				sqlite3_bind_int64(st, k, v);
 			break;
 		}
+		case 'N': {
+			/* a count: NULL when negative (none) */
+			long v = va_arg(ap, long);
+
+			if (v >= 0)
+				sqlite3_bind_int64(st, k, v);
+			break;
+		}
 		case 'd':
 			sqlite3_bind_double(st, k, va_arg(ap, double));
 			break;

@@ -53,7 +53,8 @@ int db_row(sqlite3 *db, sqlite3_stmt *st, const char *what);
 /*
  * One statement with its parameters, stepped once: types has a letter per
  * parameter: 't' const char * (NULL binds NULL), 'i' int, 'I' sqlite3_int64,
- * 'L' long, bound NULL when <= 0 (an optional row id), 'd' double.
+ * 'L' long, bound NULL when <= 0 (an optional row id), 'N' long, NULL
+ * when < 0 (an optional count), 'd' double.
  * 0, or -1 with an error naming what.  sqlite3_last_insert_rowid() after
  * it gives an INSERT's row.
  */

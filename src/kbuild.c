@@ -228,16 +228,26 @@ static const char *const *kbuild_writable(const char *bdir, int ccache,
 	return rw;
 }
 
+/* LANG too: the kernel's Makefile unexports LC_ALL */
+static const char *const c_locale[] = { "LC_ALL=C", "LANG=C", "LC_CTYPE=C",
+					"LC_MESSAGES=C", NULL };
+
 /* make -C src O=bdir -jN VARS... TARGETS...; vars: the target's make
  * variables (arch_make_vars), ccache: its directory is writable. */
 static int run_make(const char *src, const char *bdir, const char *const *targets,
 		    int jobs, char *const *vars, int ccache, double timeout,
 		    struct progress *pg, struct buf *log, struct run_result *rr)
 {
-	const char *argv[24], *rw[4], *ro_paths[2];
+	const char **argv, *rw[4], *ro_paths[2];
 	struct buf j = BUF_INIT, c = BUF_INIT, o = BUF_INIT;
 	struct run_opts ro;
-	int n = 0, i;
+	int n = 0, i, nv = 0, nt = 0;
+
+	while (vars && vars[nv])
+		nv++;
+	while (targets[nt])
+		nt++;
+	argv = xcalloc((size_t)(nv + nt + 8), sizeof(char *));
 
 	buf_addf(&j, "-j%d", jobs);
 	buf_addf(&c, "-C%s", src);
@@ -246,13 +256,15 @@ static int run_make(const char *src, const char *bdir, const char *const *target
 	argv[n++] = c.buf;
 	argv[n++] = o.buf;
 	argv[n++] = j.buf;
-	for (i = 0; vars && vars[i] && n < 16; i++)
+	for (i = 0; i < nv; i++)
 		argv[n++] = vars[i];
-	for (i = 0; targets[i] && n < 22; i++)
+	for (i = 0; i < nt; i++)
 		argv[n++] = targets[i];
 	argv[n] = NULL;
 	memset(&ro, 0, sizeof(ro));
 	ro.argv = argv;
+	/* the compiler's messages in ASCII, as pwb compares and shows them */
+	ro.env = c_locale;
 	ro.timeout = timeout;
 	ro.idle_timeout = 1800;
 	/* the series' Makefiles run here: sandboxed */
@@ -271,6 +283,7 @@ static int run_make(const char *src, const char *bdir, const char *const *target
 	buf_release(&j);
 	buf_release(&c);
 	buf_release(&o);
+	free(argv);
 	return rr->end == RUN_EXITED && rr->code == 0 ? 0 : -1;
 }
 
@@ -775,6 +788,8 @@ static int kb_cache_key(struct kbuild_state *s)
 	r->config_hash = sha1_hex(s->frag.buf, s->frag.len);
 	buf_addf(&tmp, "%s\n%s\n%s\n%s\n%s %s", r->tree, s->base,
 		 r->config_hash, r->toolchain, r->arch, r->compiler);
+	for (size_t i = 0; s->q->vars && s->q->vars[i]; i++)
+		buf_addf(&tmp, "\n%s", s->q->vars[i]);
 	s->cache_key = sha1_hex(tmp.buf, tmp.len);
 	buf_release(&tmp);
 	return 0;
@@ -791,6 +806,12 @@ static int kb_settings(struct kbuild_state *s)
 	buf_addf(&tmp, "%s/build/%s/%s-%s/%s", s->workdir, s->key,
 		 s->arch->name, s->tc->name, s->r->config_name);
 	s->r->build_dir = buf_detach(&tmp, NULL);
+	if (s->q->vars && s->q->variant) {
+		char *v = xstrfmt("%s+%s", s->r->config_name, s->q->variant);
+
+		free(s->r->config_name);
+		s->r->config_name = v;
+	}
 	if (ctx_config_long(s->ctx, "build.jobs", &s->jobs) ||
 	    ctx_config_long(s->ctx, "build.timeout", &s->timeout) ||
 	    ctx_config_size(s->ctx, "build.cachesize", &s->cachecap))
@@ -994,10 +1015,16 @@ static void kb_make(struct kbuild_state *s)
 	struct kbuild_result *r = s->r;
 	const char *targets[] = { s->arch->image_target, "modules", NULL };
 	struct run_result rr;
-	char d[128];
+	char d[128], *mv[40];
+	size_t i, k = 0;
 
+	for (i = 0; s->makevars[i] && k < 16; i++)
+		mv[k++] = s->makevars[i];
+	for (i = 0; s->q->vars && s->q->vars[i] && k < 39; i++)
+		mv[k++] = s->q->vars[i];
+	mv[k] = NULL;
 	if (!run_make(s->co.dir, r->build_dir, targets, (int)s->jobs,
-		      s->makevars, s->ccache,
+		      mv, s->ccache,
 		      (double)s->timeout, &s->pg, &s->log, &rr)) {
 		r->status = BUILD_OK;
 		goto out;
@@ -1253,5 +1280,316 @@ int kbuild_find_module(const char *build_dir, const char *name, char **path)
 		}
 	}
 	kbuild_modules_free(kos, n);
+	return ret;
+}
+
+/* ---- objects under a broad config ---------------------------------------- */
+
+/* Whether the file at path mentions pat. */
+static int file_mentions(const char *path, const char *pat)
+{
+	struct buf b = BUF_INIT;
+	int yes = !buf_read_file(&b, path, 1u << 20) && strstr(b.buf, pat);
+
+	buf_release(&b);
+	return yes;
+}
+
+/* The Makefile (or Kbuild) of dir under src mentions pat. */
+static int makefile_mentions(const char *src, const char *dir, const char *pat)
+{
+	static const char *const names[] = { "Makefile", "Kbuild" };
+	struct buf p = BUF_INIT;
+	size_t i;
+	int yes = 0;
+
+	for (i = 0; i < ARRAY_SIZE(names) && !yes; i++) {
+		buf_reset(&p);
+		buf_addf(&p, "%s/%s/%s", src, dir, names[i]);
+		yes = file_mentions(p.buf, pat);
+	}
+	buf_release(&p);
+	return yes;
+}
+
+/* A directory under src/top (one or two levels down) whose Makefile
+ * includes pat ("amdkfd/Makefile"): its path relative to top, or NULL. */
+static char *find_includer(const char *src, const char *top, const char *pat,
+			   int depth)
+{
+	struct buf d = BUF_INIT;
+	struct dirent *e;
+	char *found = NULL;
+	DIR *dh;
+
+	buf_addf(&d, "%s/%s", src, top);
+	dh = opendir(d.buf);
+	while (dh && !found && (e = readdir(dh))) {
+		struct buf sub = BUF_INIT;
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		buf_addf(&sub, "%s/%s", top, e->d_name);
+		buf_reset(&d);
+		buf_addf(&d, "%s/%s", src, sub.buf);
+		if (!stat(d.buf, &st) && S_ISDIR(st.st_mode)) {
+			if (makefile_mentions(src, sub.buf, pat))
+				found = xstrdup(e->d_name);
+			else if (depth > 1) {
+				char *deeper = find_includer(src, sub.buf, pat,
+							     depth - 1);
+
+				if (deeper) {
+					struct buf f = BUF_INIT;
+
+					buf_addf(&f, "%s/%s", e->d_name, deeper);
+					found = buf_detach(&f, NULL);
+					free(deeper);
+				}
+			}
+		}
+		buf_release(&sub);
+	}
+	if (dh)
+		closedir(dh);
+	buf_release(&d);
+	return found;
+}
+
+char *kbuild_object_target(const char *src, const char *obj)
+{
+	const char *slash = strrchr(obj, '/'), *last, *file;
+	char *dir, *parent, *inc = NULL, *out = NULL;
+	struct buf pat = BUF_INIT, t = BUF_INIT;
+	const char *s;
+
+	if (!slash)
+		return xstrdup(obj);
+	dir = xstrndup(obj, (size_t)(slash - obj));
+	file = slash + 1;
+	s = strrchr(dir, '/');
+	if (!s) {
+		free(dir);
+		return xstrdup(obj);
+	}
+	parent = xstrndup(dir, (size_t)(s - dir));
+	last = s + 1;
+	/* descended into from its parent (obj-y += last/): the usual case */
+	buf_addf(&pat, "%s/", last);
+	if (makefile_mentions(src, parent, pat.buf))
+		goto plain;
+	buf_reset(&pat);
+	buf_addf(&pat, "%s/Makefile", last);
+	inc = find_includer(src, parent, pat.buf, 2);
+	if (!inc || !strcmp(inc, last))
+		goto plain;
+	/* parent/inc/../last/file: as many ".." as inc has parts */
+	buf_addf(&t, "%s/%s/", parent, inc);
+	for (s = inc; s; s = strchr(s + 1, '/'))
+		buf_addstr(&t, "../");
+	buf_addf(&t, "%s/%s", last, file);
+	out = buf_detach(&t, NULL);
+plain:
+	if (!out)
+		out = xstrdup(obj);
+	free(inc);
+	free(dir);
+	free(parent);
+	buf_release(&pat);
+	buf_release(&t);
+	return out;
+}
+
+void kbuild_objects_result_release(struct kbuild_objects_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ndiags; i++) {
+		free(r->diags[i].file);
+		free(r->diags[i].msg);
+	}
+	free(r->diags);
+	for (i = 0; i < r->nnot_built; i++)
+		free(r->not_built[i]);
+	free(r->not_built);
+	free(r->error);
+	memset(r, 0, sizeof(*r));
+}
+
+/* "a/b/../c/x.c" -> "a/c/x.c" in place (amdgpu's "../amdkfd" objects). */
+static void normalize_dotdot(char *p)
+{
+	char *d;
+
+	while ((d = strstr(p, "/../"))) {
+		char *start = d;
+
+		while (start > p && start[-1] != '/')
+			start--;
+		if (start == d || !strncmp(start, "../", 3))
+			break;
+		memmove(start, d + 4, strlen(d + 4) + 1);
+	}
+}
+
+/* "path:line[:col]: error|warning: msg" lines of make's output, the
+ * source directory's prefix taken off the path. */
+static void parse_diags(const struct buf *log, const char *src, int sparse,
+			struct kbuild_objects_result *r)
+{
+	const char *p = log->buf;
+	size_t sl = strlen(src);
+
+	while (p && *p) {
+		size_t l = strcspn(p, "\n"), i;
+		char *line = xstrndup(p, l), *c1, *kind, *file;
+		int err = -1, dup = 0;
+		long ln;
+
+		p += l + (p[l] == '\n');
+		if ((kind = strstr(line, ": error: ")))
+			err = 1;
+		else if ((kind = strstr(line, ": fatal error: ")))
+			err = 2;
+		else if ((kind = strstr(line, ": warning: ")))
+			err = 0;
+		c1 = strchr(line, ':');
+		if (err < 0 || !c1 || c1 > kind || !isdigit((unsigned char)c1[1])) {
+			free(line);
+			continue;
+		}
+		*c1 = '\0';
+		ln = atol(c1 + 1);
+		file = line;
+		if (!strncmp(file, src, sl) && file[sl] == '/')
+			file += sl + 1;
+		while (starts_with(file, "./"))
+			file += 2;
+		normalize_dotdot(file);
+		kind += err == 2 ? 15 : err ? 9 : 11;
+		for (i = 0; i < r->ndiags && !dup; i++)
+			dup = r->diags[i].line == ln && !strcmp(r->diags[i].file, file) &&
+			      !strcmp(r->diags[i].msg, kind) &&
+			      r->diags[i].sparse == sparse;
+		if (!dup) {
+			r->diags = xrealloc(r->diags, (r->ndiags + 1) * sizeof(*r->diags));
+			r->diags[r->ndiags].file = xstrdup(file);
+			r->diags[r->ndiags].line = ln;
+			r->diags[r->ndiags].error = !sparse && err != 0;
+			r->diags[r->ndiags].sparse = sparse;
+			r->diags[r->ndiags].msg = xstrdup(kind);
+			r->ndiags++;
+		}
+		free(line);
+	}
+}
+
+int kbuild_have_sparse(void)
+{
+	const char *argv[] = { "sparse", "--version", NULL };
+	struct run_opts ro;
+	struct run_result rr;
+	int ok;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.argv = argv;
+	ro.timeout = 30;
+	run_command(&ro, &rr);
+	ok = rr.end == RUN_EXITED && rr.code == 0;
+	run_result_release(&rr);
+	return ok;
+}
+
+int kbuild_objects(struct pwb_ctx *ctx, const struct kbuild_request *q,
+		   char *const *objects, size_t n, char *const *vars,
+		   int sparse, struct kbuild_objects_result *out)
+{
+	struct kbuild_result r;
+	struct kbuild_state s;
+	const char **targets = xcalloc(n + 1, sizeof(char *));
+	char **tfree = xcalloc(n + 1, sizeof(char *));
+	char *mv[40];
+	struct run_result rr;
+	struct buf path = BUF_INIT;
+	size_t i, k = 0;
+	int ret = -1;
+	char d[128];
+
+	memset(out, 0, sizeof(*out));
+	memset(&rr, 0, sizeof(rr));
+	kb_state_init(&s, ctx, q, &r);
+	if (kb_resolve(&s) || kb_fragment(&s) || kb_cache_key(&s) ||
+	    kb_settings(&s))
+		goto out;
+	s.t0 = (double)time(NULL);
+	if (kb_prepare(&s))
+		goto out;
+	ret = 0;
+	if (kb_configure(&s)) {
+		out->status = r.status;
+		out->error = r.error ? xstrdup(r.error) : NULL;
+		goto out;
+	}
+	for (i = 0; s.makevars[i] && k < 16; i++)
+		mv[k++] = s.makevars[i];
+	mv[k++] = (char *)"-k";
+	for (i = 0; vars && vars[i] && k < 37; i++)
+		mv[k++] = vars[i];
+	mv[k] = NULL;
+	for (i = 0; i < n; i++) {
+		tfree[i] = kbuild_object_target(s.co.dir, objects[i]);
+		targets[i] = tfree[i];
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", r.build_dir, tfree[i]);
+		unlink(path.buf);
+	}
+	if (n > 0 && run_make(s.co.dir, r.build_dir, targets, (int)s.jobs, mv,
+			      s.ccache, (double)s.timeout, &s.pg, &s.log, &rr) &&
+	    rr.end != RUN_EXITED) {
+		out->status = rr.end == RUN_TIMEOUT || rr.end == RUN_IDLE ?
+			      BUILD_TIMEOUT : rr.end == RUN_INTERRUPTED ?
+			      BUILD_INTERRUPTED : BUILD_INFRA_ERROR;
+		out->error = xstrdup(run_describe(&rr, d, sizeof(d)));
+		goto out;
+	}
+	parse_diags(&s.log, s.co.dir, 0, out);
+	out->status = BUILD_OK;
+	for (i = 0; i < out->ndiags; i++)
+		if (out->diags[i].error)
+			out->status = BUILD_FAILED;
+	/* sparse on what compiled: C=2 with the objects up to date runs
+	 * only sparse, so what it says is its own */
+	if (sparse && n > 0 && out->status == BUILD_OK) {
+		struct buf slog = BUF_INIT;
+
+		mv[k] = (char *)"C=2";
+		mv[k + 1] = NULL;
+		run_result_release(&rr);
+		run_make(s.co.dir, r.build_dir, targets, (int)s.jobs, mv, s.ccache,
+			 (double)s.timeout, &s.pg, &slog, &rr);
+		if (rr.end == RUN_EXITED)
+			parse_diags(&slog, s.co.dir, 1, out);
+		buf_release(&slog);
+	}
+	for (i = 0; i < n; i++) {
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", r.build_dir, tfree[i]);
+		if (access(path.buf, F_OK)) {
+			out->not_built = xrealloc(out->not_built,
+				(out->nnot_built + 1) * sizeof(char *));
+			out->not_built[out->nnot_built++] = xstrdup(objects[i]);
+		}
+	}
+out:
+	out->seconds = s.t0 > 0 ? (double)time(NULL) - s.t0 : 0;
+	run_result_release(&rr);
+	for (i = 0; i < n; i++)
+		free(tfree[i]);
+	free(tfree);
+	free(targets);
+	buf_release(&path);
+	kb_state_release(&s);
+	kbuild_result_release(&r);
 	return ret;
 }

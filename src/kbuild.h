@@ -37,6 +37,12 @@ struct kbuild_request {
 	int slot;
 	kbuild_progress_fn progress;	/* NULL: none */
 	void *progress_ud;
+	char *const *vars;	/* more make variables for the image and
+				 * modules (GCOV_PROFILE_x.o=y), or NULL: a
+				 * cache key and a builds row of their own */
+	const char *variant;	/* with vars: the builds row's config name
+				 * gets "+variant" ("qemu-x86_64+gcov"); the
+				 * build directory stays the config's */
 	int need_build_dir;	/* the build directory must hold this tree
 				 * (out-of-tree modules are built in it); the
 				 * slot stays locked (kbuild_result.lock_fd) */
@@ -114,6 +120,58 @@ int kbuild_make_vars(const struct kbuild_result *r, int ccache, char **argv,
  * when it is.  Off, ccache costs about 9% of a cold build in process starts
  * alone (bench/README.md), so pwb leaves it out. */
 int kbuild_have_ccache(void);
+
+/*
+ * Objects built alone under a broad config (the broad build of pwb check,
+ * broadbuild.h): the request's tree, rev, config (a fragment whose base is
+ * allmodconfig), arch, toolchain and slot; one configured build directory
+ * per (tree, arch, toolchain, config) like kbuild()'s, reused, so a later
+ * call compiles only its objects.  Each object is removed first so that
+ * make compiles it (ccache replays the compiler's messages) and its
+ * diagnostics show; make runs with -k and the extra variables (W=1).
+ * Nothing is recorded in the database.
+ */
+struct kbuild_diag {
+	char *file;		/* relative to the tree */
+	long line;
+	int error;		/* 1 error, 0 warning (sparse's: always 0) */
+	int sparse;		/* sparse said it (C=2), not the compiler */
+	char *msg;		/* "implicit declaration of ... [-Wfoo]" */
+};
+
+struct kbuild_objects_result {
+	enum build_status status;	/* ok: make ran to its end or failed
+					 * on the code (diags have errors);
+					 * config-error, timeout, infra-error,
+					 * interrupted: error says */
+	char *error;
+	struct kbuild_diag *diags;	/* unique by (file, line, msg) */
+	size_t ndiags;
+	char **not_built;		/* objects make did not compile (no
+					 * rule builds them under this
+					 * config and arch) */
+	size_t nnot_built;
+	double seconds;
+};
+/* objects: "mm/mmu_notifier.o", mapped to the Makefile that builds them
+ * (kbuild_object_target).  With sparse (and sparse installed), a second
+ * make with C=2 runs sparse on the objects' sources, its messages marked
+ * as its own (a sparse "error:" is a warning here: it stops no build).
+ * 0 (r->status says how it went) or -1 (said: the tree, the revision,
+ * the fragment). */
+int kbuild_objects(struct pwb_ctx *ctx, const struct kbuild_request *q,
+		   char *const *objects, size_t n, char *const *vars,
+		   int sparse, struct kbuild_objects_result *r);
+/* Whether sparse is installed (C=1 / C=2 can run). */
+int kbuild_have_sparse(void);
+void kbuild_objects_result_release(struct kbuild_objects_result *r);
+/*
+ * The make target that builds object obj ("dir/file.o") in the source
+ * tree at src: obj itself, unless dir's Makefile is not descended into but
+ * included by another directory's (amdgpu's Makefile includes amdkfd's:
+ * "drivers/gpu/drm/amd/amdgpu/../amdkfd/kfd_svm.o").  Owned.
+ */
+char *kbuild_object_target(const char *src, const char *obj);
 
 /* The build as JSON (jansson reference, caller decrefs). */
 struct json_t;

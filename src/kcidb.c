@@ -433,6 +433,12 @@ json_t *report_kcidb(sqlite3 *db, const struct check_report *r,
 			      "misc", json_pack("{s:i,s:s,s:o}", "patch", c->idx,
 						"result", patch_check_status_name(c->status),
 						"summary", json_text(c->summary)));
+		if (c->kind == PCHECK_COVERAGE && c->of > 0) {
+			json_t *m = json_object_get(t, "misc");
+
+			json_object_set_new(m, "lines_ran", json_integer(c->count));
+			json_object_set_new(m, "lines_changed", json_integer(c->of));
+		}
 		if (c->lines && c->status != PCHECK_PASS) {
 			/* the schema's bound on an excerpt */
 			char *x = xstrndup(c->lines, 16384);

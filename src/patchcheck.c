@@ -19,6 +19,8 @@ static const char *const kind_names[] = {
 	[PCHECK_FIXES] = "fixes",
 	[PCHECK_SIGNOFF] = "signoff",
 	[PCHECK_KERNELDOC] = "kernel-doc",
+	[PCHECK_BROADBUILD] = "allmodconfig",
+	[PCHECK_COVERAGE] = "coverage",
 };
 
 static const char *const status_names[] = {

@@ -20,8 +20,11 @@
  *               the file did not have before (its line number left out,
  *               as NIPA's kdoc compares) warns.
  *
+ *
  * They inform: a check's verdict is the builds' and the suites' (docs/
- * checks.md says why).  Each result is a struct patch_check; the checks
+ * checks.md says why), with one exception: the broad build
+ * (broadbuild.h) fails a patch that does not build.  Coverage
+ * (coverage.h) is recorded beside them as a check of each patch too.  Each result is a struct patch_check; the checks
  * tables keep them (checkdb.h), the reports print them.
  *
  * Ownership: struct patch_check owns summary and lines
@@ -41,8 +44,13 @@ enum patch_check_kind {
 	PCHECK_FIXES,
 	PCHECK_SIGNOFF,
 	PCHECK_KERNELDOC,
+	PCHECK_BROADBUILD,	/* broadbuild.h: the objects it affects under
+				 * allmodconfig W=1; a fail is a patch that
+				 * does not build */
+	PCHECK_COVERAGE,	/* coverage.h: its changed lines the suites
+				 * ran */
 };
-#define PCHECK_NKINDS 4
+#define PCHECK_NKINDS 6
 const char *patch_check_kind_name(enum patch_check_kind k);
 /* 0 with *out, -1 (quietly, *out untouched) */
 int patch_check_kind_parse(const char *s, enum patch_check_kind *out);
@@ -62,6 +70,8 @@ struct patch_check {
 	enum patch_check_status status;
 	char *summary;			/* one line: "2 warnings, 0 errors" */
 	char *lines;			/* what it found, a line each, or NULL */
+	long count, of;			/* coverage: count of `of` changed
+					 * lines ran; -1 -1 for the others */
 };
 void patch_check_release(struct patch_check *c);
 

@@ -111,6 +111,40 @@ static void indented_lines(FILE *out, const char *p, int max)
 	buf_release(&line);
 }
 
+/* The first patch whose broad build failed, or NULL. */
+static const struct patch_check *broad_failure(const struct check_report *r)
+{
+	for (size_t i = 0; i < r->npchecks; i++)
+		if (r->pchecks[i].kind == PCHECK_BROADBUILD &&
+		    r->pchecks[i].status == PCHECK_FAIL)
+			return &r->pchecks[i];
+	return NULL;
+}
+
+/* The coverage of the series: changed lines that ran of those measured,
+ * and how many patches have changed lines that never ran.  0 when none
+ * was measured. */
+static int coverage_totals(const struct check_report *r, long *ran, long *of,
+			   int *patches_short)
+{
+	int any = 0;
+
+	*ran = *of = 0;
+	*patches_short = 0;
+	for (size_t i = 0; i < r->npchecks; i++) {
+		const struct patch_check *c = &r->pchecks[i];
+
+		if (c->kind != PCHECK_COVERAGE || c->of <= 0)
+			continue;
+		any = 1;
+		*ran += c->count;
+		*of += c->of;
+		if (c->count < c->of)
+			(*patches_short)++;
+	}
+	return any;
+}
+
 /* The checks of each patch (patchcheck.h): a line each, what the ones
  * that did not pass found under them. */
 static void patch_checks_text(FILE *out, const struct check_report *r,
@@ -120,7 +154,8 @@ static void patch_checks_text(FILE *out, const struct check_report *r,
 
 	if (!r->npchecks)
 		return;
-	fprintf(out, "\nchecks of each patch (they inform: the verdict is the "
+	fprintf(out, "\nchecks of each patch (an allmodconfig error is a patch "
+		"that does not build;\nthe others inform: the verdict is the "
 		"builds' and the suites')\n");
 	for (i = 0; i < r->npchecks; i++) {
 		const struct patch_check *c = &r->pchecks[i];
@@ -129,7 +164,7 @@ static void patch_checks_text(FILE *out, const struct check_report *r,
 
 		snprintf(label, sizeof(label), "%d/%zu", c->idx,
 			 r->have_series ? r->series.npatches : r->nbuilds - 1);
-		fprintf(out, "  %-6s %-10s %s%-4s%s  %s\n", label,
+		fprintf(out, "  %-6s %-12s %s%-4s%s  %s\n", label,
 			patch_check_kind_name(c->kind), col(colour && bad, C_RED),
 			patch_check_status_name(c->status), col(colour && bad, C_OFF),
 			vis(c->summary));
@@ -299,9 +334,12 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 		 int exit_code)
 {
 	const char *verdict = check_verdict_name(r->verdict);
+	const struct patch_check *bf;
 	struct buf link = BUF_INIT;
 	size_t i, j;
 	const char *vc;
+	long ran, of;
+	int short_patches;
 
 	fprintf(out, "%scheck %ld%s: %s\n", col(colour, C_BOLD), r->id,
 		col(colour, C_OFF), vis(r->have_series ? r->series.subject : r->source));
@@ -357,9 +395,16 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 	for (i = 0; i < r->nsuites; i++)
 		text_suite(out, &r->suites[i], r->suite_errors[i], colour);
 	vc = r->verdict == CHECK_VERDICT_NO_REGRESSION ? C_GREEN : C_RED;
-	fprintf(out, "\nverdict: %s%s%s (status %s, exit %d)\n", col(colour, vc),
-		verdict ? verdict : "none", col(colour, C_OFF),
-		check_status_name(r->status), exit_code);
+	fprintf(out, "\nverdict: %s%s%s", col(colour, vc),
+		verdict ? verdict : "none", col(colour, C_OFF));
+	if (coverage_totals(r, &ran, &of, &short_patches) && ran < of)
+		fprintf(out, ", but %ld of %ld changed lines never ran (%d "
+			"patch%s)", of - ran, of, short_patches,
+			short_patches == 1 ? "" : "es");
+	if ((bf = broad_failure(r)))
+		fprintf(out, ", patch %d does not build under allmodconfig", bf->idx);
+	fprintf(out, " (status %s, exit %d)\n", check_status_name(r->status),
+		exit_code);
 	buf_release(&link);
 }
 
@@ -517,10 +562,19 @@ json_t *report_json(const struct check_report *r, int exit_code)
 	for (i = 0; i < r->npchecks; i++) {
 		const struct patch_check *c = &r->pchecks[i];
 
-		json_array_append_new(pc, json_pack("{s:i,s:s,s:s,s:o,s:o}",
+		json_t *x = json_pack("{s:i,s:s,s:s,s:o,s:o}",
 			"idx", c->idx, "check", patch_check_kind_name(c->kind),
 			"status", patch_check_status_name(c->status),
-			"summary", json_text(c->summary), "lines", json_text(c->lines)));
+			"summary", json_text(c->summary), "lines", json_text(c->lines));
+
+		if (c->kind == PCHECK_COVERAGE) {
+			/* null when nothing was measured */
+			json_object_set_new(x, "lines_ran", c->of > 0 ?
+					    json_integer(c->count) : json_null());
+			json_object_set_new(x, "lines_changed", c->of > 0 ?
+					    json_integer(c->of) : json_null());
+		}
+		json_array_append_new(pc, x);
 	}
 	json_object_set_new(o, "patch_checks", pc);
 	for (i = 0; i < r->nsuites; i++)
@@ -539,7 +593,9 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 {
 	const char *verdict = check_verdict_name(r->verdict);
 	const struct report_build *base = NULL, *broken = NULL;
-	int npatches = 0, built = 0, boots = 0;
+	const struct patch_check *bf;
+	int npatches = 0, built = 0, boots = 0, short_patches;
+	long ran, of;
 	size_t i;
 
 	for (i = 0; i < r->nbuilds; i++) {
@@ -578,6 +634,9 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 		fprintf(out, "The base built; %d of %d patches built (patch %d/%d: %s)",
 			built, npatches, broken->idx, npatches,
 			build_status_name(broken->build.status));
+	if ((bf = broad_failure(r)))
+		fprintf(out, ";\npatch %d/%d does not build under allmodconfig (%s)",
+			bf->idx, npatches, vis(bf->summary));
 	if (!boots) {
 		fprintf(out, "; nothing was booted.\n\n");
 		return;
@@ -586,7 +645,13 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 	for (i = 0; i < r->nsuites; i++)
 		fprintf(out, "%s %s %d/%d", i ? "," : "", r->suites[i].suite,
 			r->suites[i].base_runs, r->suites[i].cand_runs);
-	fprintf(out, ").\n\n");
+	fprintf(out, ").\n");
+	if (coverage_totals(r, &ran, &of, &short_patches))
+		fprintf(out, "The suites ran %ld of the %ld changed lines pwb "
+			"could measure%s.\n", ran, of, ran < of ?
+			";\nthe rest (by patch, below) is not covered by this "
+			"verdict" : "");
+	fputc('\n', out);
 }
 
 /* patchwork's check states for a build and for a suite of the tip */

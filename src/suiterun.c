@@ -18,23 +18,10 @@
 #include <string.h>
 #include <time.h>
 
-static void remove_tree(const char *dir)
-{
-	const char *rm[] = { "rm", "-rf", dir, NULL };
-	struct run_opts ro;
-	struct run_result rr;
-
-	memset(&ro, 0, sizeof(ro));
-	ro.argv = rm;
-	ro.timeout = 60;
-	run_command(&ro, &rr);
-	run_result_release(&rr);
-}
-
 void suite_prep_release(struct suite_prep *p)
 {
 	if (p->dir[0])
-		remove_tree(p->dir);
+		run_remove_tree(p->dir);
 	free(p->why);
 	free(p->tests_from);
 	memset(p, 0, sizeof(*p));

@@ -163,6 +163,10 @@ kernel_tier() {
 	# written on; a newer linux-source-6.1 gives another commit, and the
 	# series apply on the reference tree's tag instead
 	git config -f "$XDG_CONFIG_HOME/pwb/config" apply.fallbackbase v6.1-debian
+	# the broad build and coverage (docs/checks.md) cost minutes a check:
+	# on where a test asks for them (t9200), off for the others' checks
+	git config -f "$XDG_CONFIG_HOME/pwb/config" check.broadbuild false
+	git config -f "$XDG_CONFIG_HOME/pwb/config" check.coverage false
 	# one work directory for the kernel tier of a run (ci/run-tests.sh
 	# makes it): the checkouts and build directories a test leaves are the
 	# next test's, so a tree x arch x toolchain x config is built cold

@@ -220,8 +220,9 @@ test_expect_success 'report: text, and an email reply to the patch' '
 	grep -q "^the base and the last patch were booted in QEMU (runs, base/candidate:.* oom-reaper [1-9][0-9]*/[1-9][0-9]*)" reply.txt
 '
 
-test_expect_success 'check mmn-3-series: every patch builds, the tip regresses' '
-	"$PWB" check "$SRCDIR/patches/mmn-3-series.mbox" --tree linux \
+test_expect_success 'check mmn-3-series with the broad build and coverage: every patch builds, the tip regresses, the changed lines ran' '
+	"$PWB" -c check.broadbuild=true -c check.coverage=true check \
+		"$SRCDIR/patches/mmn-3-series.mbox" --tree linux \
 		--suite mmn-pairing --json >check-three.json;
 	test $? = 1 &&
 	python3 -c "
@@ -230,7 +231,74 @@ assert r[\"verdict\"] == \"regression\"
 assert [b[\"idx\"] for b in r[\"builds\"]] == [0, 1, 2, 3]
 assert all(b[\"status\"] == \"ok\" for b in r[\"builds\"])
 c = [x[\"name\"] for x in r[\"suites\"][0][\"cases\"] if x[\"verdict\"] == \"new-failure\"]
-assert len(c) == 5, c"
+assert len(c) == 5, c
+# the broad build: mm/mmu_notifier.o under allmodconfig W=1 at each patch
+b = {x[\"idx\"]: x for x in r[\"patch_checks\"] if x[\"check\"] == \"allmodconfig\"}
+assert sorted(b) == [1, 2, 3] and all(x[\"status\"] == \"pass\" for x in b.values()), b
+assert b[1][\"summary\"].startswith(\"no new warnings (1 object, allmodconfig W=1\"), b[1]
+# coverage: 1/3 and 2/3 change code the pairing cases run, 3/3 a comment
+v = {x[\"idx\"]: x for x in r[\"patch_checks\"] if x[\"check\"] == \"coverage\"}
+assert sorted(v) == [1, 2, 3], v
+for i in (1, 2):
+    assert v[i][\"lines_changed\"] > 0 and v[i][\"lines_ran\"] > 0, v[i]
+    assert \"changed lines ran\" in v[i][\"summary\"], v[i]
+assert v[3][\"status\"] == \"skip\" and v[3][\"lines_changed\"] is None, v[3]"
+'
+
+test_expect_success 'check mmn-rename-left-behind: does-not-build under allmodconfig, naming the caller amdkfd kept' '
+	"$PWB" -c check.broadbuild=true check \
+		"$SRCDIR/patches/mmn-rename-left-behind.mbox" --tree linux \
+		--suite mmn-pairing --json >check-rename.json;
+	test $? = 2 &&
+	python3 - check-rename.json <<-\EOF &&
+	import json, sys
+	r = json.load(open(sys.argv[1]))
+	assert r["verdict"] == "does-not-build", r["verdict"]
+	# every small config builds it: only allmodconfig has amdkfd
+	assert [b["status"] for b in r["builds"]] == ["ok", "ok"], r["builds"]
+	b = [x for x in r["patch_checks"] if x["check"] == "allmodconfig"]
+	assert len(b) == 1 and b[0]["status"] == "fail", b
+	# the header, mm/ and xen objects, and amdkfd (through amdgpu's Makefile)
+	assert b[0]["summary"].startswith("1 error (3 objects, allmodconfig W=1"), b[0]
+	assert b[0]["lines"].startswith("drivers/gpu/drm/amd/amdkfd/kfd_svm.c:103: error: "
+	    "implicit declaration of function \x27mmu_interval_notifier_insert_locked\x27"), b[0]["lines"]
+	EOF
+	"$PWB" report >rename.txt &&
+	grep -q "^  1/1    allmodconfig fail  1 error" rename.txt &&
+	grep -q "^verdict: does-not-build, patch 1 does not build under allmodconfig" rename.txt &&
+	"$PWB" report --format email >rename.eml &&
+	grep -q "^patch 1/1 does not build under allmodconfig (1 error" rename.eml
+'
+
+test_expect_success 'check mmn-unran-warning: no regression, with the new W=1 warning of 1/2 and 0 of 1 changed lines ran in 2/2' '
+	"$PWB" -c check.broadbuild=true -c check.coverage=true check \
+		"$SRCDIR/patches/mmn-unran-warning.mbox" --tree linux \
+		--suite mmn-pairing --json >check-unran.json &&
+	python3 - check-unran.json <<-\EOF &&
+	import json, sys
+	r = json.load(open(sys.argv[1]))
+	assert r["verdict"] == "no-regression", r["verdict"]
+	c = {(x["idx"], x["check"]): x for x in r["patch_checks"]}
+	w = c[(1, "allmodconfig")]
+	assert w["status"] == "warn" and w["summary"].startswith("1 new warning (1 object"), w
+	assert "mm/mmu_notifier.c:634: warning: variable \x27had\x27 set but not used" in w["lines"], w
+	assert c[(2, "allmodconfig")]["status"] == "pass", c[(2, "allmodconfig")]
+	# 1/2 changes a line every registration runs; 2/2 code no suite calls
+	v1, v2 = c[(1, "coverage")], c[(2, "coverage")]
+	assert (v1["status"], v1["lines_ran"], v1["lines_changed"]) == ("pass", 1, 1), v1
+	assert (v2["status"], v2["lines_ran"], v2["lines_changed"]) == ("warn", 0, 1), v2
+	assert v2["summary"] == "0 of 1 changed lines ran (mmu_interval_notifier_insert_locked)", v2
+	EOF
+	"$PWB" report >unran.txt &&
+	grep -q "^  2/2    coverage     warn  0 of 1 changed lines ran (mmu_interval_notifier_insert_locked)" unran.txt &&
+	grep -q "^verdict: no-regression, but 1 of 2 changed lines never ran (1 patch)" unran.txt &&
+	"$PWB" report --format kcidb >unran.kcidb &&
+	python3 - unran.kcidb <<-\EOF
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	t = [x for x in d["tests"] if x["path"] == "patch.coverage" and x["misc"]["patch"] == 2]
+	assert len(t) == 1 and t[0]["misc"]["lines_ran"] == 0 and t[0]["misc"]["lines_changed"] == 1, t
+	EOF
 '
 
 test_expect_success 'check mmn-bad-trailers: no regression; the checks of its patch name a trailing blank, a Fixes: of no commit, no sign-off' '
@@ -259,8 +327,8 @@ test_expect_success 'check mmn-bad-trailers: no regression; the checks of its pa
 	EOF
 	"$PWB" report >trailers.txt &&
 	grep -q "^checks of each patch" trailers.txt &&
-	grep -q "^  1/1    checkpatch fail  2 errors, 1 warning" trailers.txt &&
-	grep -q "^  1/1    signoff    fail  no Signed-off-by: from the author" trailers.txt &&
+	grep -q "^  1/1    checkpatch   fail  2 errors, 1 warning" trailers.txt &&
+	grep -q "^  1/1    signoff      fail  no Signed-off-by: from the author" trailers.txt &&
 	grep -q "^verdict: no-regression" trailers.txt &&
 	"$PWB" report --format email >trailers.eml &&
 	grep -q "^        fixes: fail (Fixes: tags naming no commit of the base: 1 of 1)" trailers.eml

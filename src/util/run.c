@@ -577,3 +577,16 @@ int run_tool(const char *const *argv, const char *cwd, const char *const *rw,
 	run_result_release(&r);
 	return ret;
 }
+
+void run_remove_tree(const char *dir)
+{
+	const char *rm[] = { "rm", "-rf", dir, NULL };
+	struct run_opts ro;
+	struct run_result rr;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.argv = rm;
+	ro.timeout = 60;
+	run_command(&ro, &rr);
+	run_result_release(&rr);
+}

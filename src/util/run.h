@@ -95,4 +95,6 @@ int run_interrupted(void);	/* the signal number, or 0 */
 int run_tool(const char *const *argv, const char *cwd, const char *const *rw,
 	     const char *const *ro, char **why);
 
+/* rm -rf dir (a private temporary directory of pwb's). */
+void run_remove_tree(const char *dir);
 #endif
