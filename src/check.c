@@ -649,6 +649,8 @@ static void coverage_run(struct check_state *cs)
 	co.suites = cs->o->suites;
 	co.nsuites = cs->o->nsuites;
 	co.qemu = qemu;
+	if (ctx_config_long(cs->ctx, "boot.parallel", &co.parallel))
+		co.parallel = 1;
 	co.progress = cs->o->build_progress;
 	co.progress_ud = cs->o->build_progress_ud;
 	if (!coverage_series(cs->ctx, &co, out)) {

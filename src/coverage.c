@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <jansson.h>
 
+#include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +101,7 @@ void coverage_gcda_from_console(const char *console, char *const *want,
 
 struct covline {
 	int exec;		/* gcov calls it executable */
+	int jump;		/* break; continue; return; goto x; alone */
 	long count;		/* summed over the boots */
 	char *func;		/* its function, or NULL */
 };
@@ -203,6 +206,73 @@ out:
 	return ret;
 }
 
+/* A statement that is only a jump: no code of its own for gcov (its jump
+ * ends the block of the line before it). */
+static int is_jump(const char *p, size_t n)
+{
+	static const char *const kw[] = { "break", "continue", "return", "goto" };
+	size_t i, k;
+
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	if (!n || p[n - 1] != ';')
+		return 0;
+	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++) {
+		size_t l = strlen(kw[i]);
+
+		if (n < l + 1 || strncmp(p, kw[i], l))
+			continue;
+		if (p[l] == ';')
+			return n == l + 1;
+		/* "goto out;": one identifier */
+		if (i == 3 && p[l] == ' ') {
+			for (k = l + 1; k < n - 1; k++)
+				if (!(isalnum((unsigned char)p[k]) || p[k] == '_'))
+					return 0;
+			return k > l + 1;
+		}
+	}
+	return 0;
+}
+
+/* The changed lines of f at the tip that are jumps (is_jump). */
+static int mark_jumps(git_repository *repo, const git_oid *tip,
+		      struct covfile *f)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *te = NULL;
+	git_blob *b = NULL;
+	const char *p, *end;
+	size_t ln = 1;
+	int ret = -1;
+
+	if (git_commit_lookup(&c, repo, tip) || git_commit_tree(&t, c) ||
+	    git_tree_entry_bypath(&te, t, f->path) ||
+	    git_blob_lookup(&b, repo, git_tree_entry_id(te)))
+		goto out;
+	p = git_blob_rawcontent(b);
+	end = p + git_blob_rawsize(b);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (ln < f->nlines && f->owner[ln] && is_jump(p, n))
+			f->lines[ln].jump = 1;
+		p += n + 1;
+		ln++;
+	}
+	ret = 0;
+out:
+	git_blob_free(b);
+	git_tree_entry_free(te);
+	git_tree_free(t);
+	git_commit_free(c);
+	return ret;
+}
+
 /* The tip's lines of f that each patch changed (blame from the base). */
 static int blame_file(git_repository *repo, const git_oid *base,
 		      const git_oid *tip, const struct coverage_opts *o,
@@ -236,7 +306,7 @@ static int blame_file(git_repository *repo, const git_oid *base,
 		}
 	}
 	git_blame_free(bl);
-	return 0;
+	return mark_jumps(repo, tip, f);
 }
 
 /* The .c files the series changes (at the tip), sorted by git. */
@@ -359,72 +429,91 @@ out:
 	return ret;
 }
 
-/* Boot suite s once on br with the dump after it; the counts of files
- * added, a file whose counts did not come back said in notes.  0, or -1
- * with *why (owned). */
-static int coverage_boot(const struct coverage_opts *o, const struct suite *s,
-			 const struct kbuild_result *br, struct covfile *files,
-			 size_t nf, const char *tmp, struct buf *notes, char **why)
-{
-	struct suite cs = *s;
+/* One suite's boot on the coverage kernel, with the dump after it. */
+struct cov_boot {
+	struct suite cs;	/* the suite, its command wrapped */
 	struct suite_prep prep;
 	struct qemu_opts qo;
 	struct boot_result boot;
-	char **want = xcalloc(nf + 1, sizeof(char *));
-	unsigned char **data = xcalloc(nf + 1, sizeof(char *));
-	size_t *len = xcalloc(nf + 1, sizeof(size_t)), i;
-	int ret = -1;
+	int prepared;
+};
 
-	memset(&boot, 0, sizeof(boot));
+static void *cov_boot_thread(void *arg)
+{
+	struct cov_boot *b = arg;
+
+	qemu_boot(&b->qo, &b->boot);
+	return NULL;
+}
+
+/* Prepare b for suite s on br: 0, or -1 (notes says why). */
+static int cov_boot_prepare(const struct coverage_opts *o, const struct suite *s,
+			    const struct kbuild_result *br, struct cov_boot *b,
+			    struct buf *notes)
+{
+	memset(b, 0, sizeof(*b));
+	b->cs = *s;
 	/* the shell that dumps after the suite must outlive the suite's own
 	 * OOM kills (a shell of its own that the suite's exec does not
 	 * replace, the OOM killer's pick); the suite runs as always */
-	cs.run = xstrfmt("echo -1000 >/proc/self/oom_score_adj\n(\necho 0 "
-			 ">/proc/self/oom_score_adj\n%s\n)\n%s", s->run,
-			 coverage_dump_command);
-	if (suite_prepare(&cs, br, &prep)) {
-		*why = xstrfmt("suite %s: %s", s->name, prep.why ? prep.why : "?");
-		suite_prep_release(&prep);
-		goto out;
+	b->cs.run = xstrfmt("echo -1000 >/proc/self/oom_score_adj\n(\necho 0 "
+			    ">/proc/self/oom_score_adj\n%s\n)\n%s", s->run,
+			    coverage_dump_command);
+	if (suite_prepare(&b->cs, br, &b->prep)) {
+		buf_addf(notes, "%snot counted: suite %s: %s", notes->len ? "\n" : "",
+			 s->name, b->prep.why ? b->prep.why : "?");
+		return -1;
 	}
-	suite_boot_opts(&cs, br, &prep, o->qemu, &qo);
-	qemu_boot(&qo, &boot);
-	suite_prep_release(&prep);
-	if (boot.status == BOOT_INFRA || boot.status == BOOT_INTERRUPTED) {
-		*why = xstrfmt("suite %s: the boot %s", s->name,
-			       boot_status_name(boot.status));
+	suite_boot_opts(&b->cs, br, &b->prep, o->qemu, &b->qo);
+	b->prepared = 1;
+	return 0;
+}
+
+/* The counts of a boot that ran added to files; a file whose counts did
+ * not come back said in notes. */
+static void cov_boot_collect(struct cov_boot *b, const struct kbuild_result *br,
+			     struct covfile *files, size_t nf, const char *tmp,
+			     struct buf *notes)
+{
+	char **want = xcalloc(nf + 1, sizeof(char *));
+	unsigned char **data = xcalloc(nf + 1, sizeof(char *));
+	size_t *len = xcalloc(nf + 1, sizeof(size_t)), i;
+	const char *name = b->cs.name;
+
+	if (b->boot.status == BOOT_INFRA || b->boot.status == BOOT_INTERRUPTED) {
+		buf_addf(notes, "%snot counted: suite %s: the boot %s", notes->len ?
+			 "\n" : "", name, boot_status_name(b->boot.status));
 		goto out;
 	}
 	for (i = 0; i < nf; i++)
 		want[i] = xstrfmt("%s.gcda", files[i].stem);
-	coverage_gcda_from_console(boot.run.output.buf ? boot.run.output.buf : "",
+	coverage_gcda_from_console(b->boot.run.output.buf ? b->boot.run.output.buf : "",
 				   want, nf, data, len);
 	for (i = 0; i < nf; i++) {
 		struct buf d = BUF_INIT, from = BUF_INIT, to = BUF_INIT;
-		const char *b = strrchr(files[i].stem, '/');
+		const char *base = strrchr(files[i].stem, '/');
 
-		b = b ? b + 1 : files[i].stem;
+		base = base ? base + 1 : files[i].stem;
 		if (files[i].built && !data[i])
 			buf_addf(notes, "%snot counted: no counts of %s came back from "
 				 "the boot of %s (%s)", notes->len ? "\n" : "",
-				 files[i].path, s->name, boot_status_name(boot.status));
+				 files[i].path, name, boot_status_name(b->boot.status));
 		if (!files[i].built || !data[i])
 			continue;
 		/* .gcno and .gcda side by side in a directory of their own */
-		buf_addf(&d, "%s/%s-%zu", tmp, s->name, i);
+		buf_addf(&d, "%s/%s-%zu", tmp, name, i);
 		buf_addf(&from, "%s/%s.gcno", br->build_dir, files[i].stem);
-		buf_addf(&to, "%s/%s.gcno", d.buf, b);
+		buf_addf(&to, "%s/%s.gcno", d.buf, base);
 		if (!mkdir_p(d.buf, 0700) && !symlink(from.buf, to.buf)) {
 			buf_reset(&to);
-			buf_addf(&to, "%s/%s.gcda", d.buf, b);
+			buf_addf(&to, "%s/%s.gcda", d.buf, base);
 			if (!write_file(to.buf, data[i], len[i]))
-				run_gcov(&files[i], d.buf, b);
+				run_gcov(&files[i], d.buf, base);
 		}
 		buf_release(&d);
 		buf_release(&from);
 		buf_release(&to);
 	}
-	ret = 0;
 out:
 	for (i = 0; i < nf; i++) {
 		free(want[i]);
@@ -433,9 +522,72 @@ out:
 	free(want);
 	free(data);
 	free(len);
-	free(cs.run);
-	boot_result_release(&boot);
-	return ret;
+}
+
+static void cov_boot_release(struct cov_boot *b)
+{
+	suite_prep_release(&b->prep);
+	boot_result_release(&b->boot);
+	free(b->cs.run);
+}
+
+/* Every suite once on br, up to o->parallel boots side by side (as the
+ * executor boots base and candidate), the counts added to files. */
+static void coverage_boots(const struct coverage_opts *o,
+			   struct kbuild_result *br, struct covfile *files,
+			   size_t nf, const char *tmp, struct buf *notes)
+{
+	size_t par = o->parallel > 0 ? (size_t)o->parallel : 1, i, k;
+	struct cov_boot *b = xcalloc(o->nsuites + 1, sizeof(*b));
+	pthread_t *t = xcalloc(par + 1, sizeof(*t));
+	int *started = xcalloc(par + 1, sizeof(int));
+
+	for (i = 0; i < o->nsuites && !run_interrupted(); i++)
+		cov_boot_prepare(o, &o->suites[i], br, &b[i], notes);
+	/* the modules are built: other pwb processes may have the slot */
+	kbuild_unlock(br);
+	for (i = 0; i < o->nsuites && !run_interrupted(); i += par) {
+		size_t n = o->nsuites - i < par ? o->nsuites - i : par;
+
+		for (k = 1; k < n; k++)
+			started[k] = b[i + k].prepared &&
+				     !pthread_create(&t[k], NULL, cov_boot_thread, &b[i + k]);
+		if (b[i].prepared)
+			cov_boot_thread(&b[i]);
+		for (k = 1; k < n; k++) {
+			if (started[k])
+				pthread_join(t[k], NULL);
+			else if (b[i + k].prepared)
+				cov_boot_thread(&b[i + k]);
+		}
+	}
+	for (i = 0; i < o->nsuites; i++) {
+		if (b[i].prepared)
+			cov_boot_collect(&b[i], br, files, nf, tmp, notes);
+		cov_boot_release(&b[i]);
+	}
+	free(b);
+	free(t);
+	free(started);
+}
+
+/* A changed jump line gcov has no entry for counts as the executable line
+ * above it when the line below is of the same function (it ends that
+ * line's block): that line, or NULL. */
+static struct covline *jump_line(struct covfile *f, size_t ln)
+{
+	size_t up, down;
+
+	if (!f->lines[ln].jump)
+		return NULL;
+	for (up = ln - 1; up > 0 && !f->lines[up].exec; up--)
+		;
+	for (down = ln + 1; down < f->nlines && !f->lines[down].exec; down++)
+		;
+	if (!up || down >= f->nlines || !f->lines[up].func ||
+	    !f->lines[down].func || strcmp(f->lines[up].func, f->lines[down].func))
+		return NULL;
+	return &f->lines[up];
 }
 
 struct fcount {
@@ -469,7 +621,7 @@ static void tally(int idx, struct covfile *files, size_t nf,
 				other++;
 				continue;
 			}
-			if (!cl->exec)
+			if (!cl->exec && !(cl = jump_line(f, ln)))
 				continue;
 			fn = cl->func ? cl->func : "?";
 			for (k = 0; k < nfc && strcmp(fc[k].name, fn); k++)
@@ -595,16 +747,7 @@ int coverage_series(struct pwb_ctx *ctx, const struct coverage_opts *o,
 		buf_release(&d);
 		buf_release(&to);
 	}
-	for (i = 0; i < o->nsuites && !run_interrupted(); i++) {
-		char *why = NULL;
-
-		if (coverage_boot(o, &o->suites[i], &br, files, nf, tmp, &notes,
-				  &why)) {
-			buf_addf(&notes, "%snot counted: %s", notes.len ? "\n" : "",
-				 why ? why : "?");
-			free(why);
-		}
-	}
+	coverage_boots(o, &br, files, nf, tmp, &notes);
 	for (i = 0; i < o->npatches; i++)
 		tally(o->patches[i].idx, files, nf, notes.buf, &out[i]);
 out:

@@ -7,7 +7,8 @@
  * again; the config must have CONFIG_GCOV_KERNEL=y (pwb's configs do:
  * without profiled objects it costs nothing at run time).  Each suite is
  * booted once more on that kernel, apart from the runs the comparison
- * uses, so the instrumentation cannot bias a benchmark; after the suite
+ * uses (side by side as boot.parallel says), so the instrumentation
+ * cannot bias a benchmark; after the suite
  * /init prints each .gcda of debugfs (base64) on the console, pwb decodes
  * the ones of the files it profiled, and `gcov --json-format` reads them
  * against the build's .gcno files.  The lines each patch changed are the
@@ -51,6 +52,7 @@ struct coverage_opts {
 	const struct suite *suites;
 	size_t nsuites;
 	const char *qemu;	/* boot.qemu, or NULL: the arch's */
+	long parallel;		/* boots side by side (boot.parallel) */
 	kbuild_progress_fn progress;	/* NULL: none */
 	void *progress_ud;
 };

@@ -149,15 +149,13 @@ static char *toolchain_version(const char *cc)
 	return v;
 }
 
-int kbuild_have_ccache(void)
+/* An executable NAME in a directory of $PATH. */
+static int on_path(const char *name)
 {
-	const char *path = getenv("PATH"), *off = getenv("CCACHE_DISABLE");
+	const char *path = getenv("PATH");
 	char *p, *dir, *save = NULL;
 	int found = 0;
 
-	if (off && strcasecmp(off, "0") && strcasecmp(off, "false") &&
-	    strcasecmp(off, "no") && strcasecmp(off, "disable"))
-		return 0;
 	if (!path)
 		return 0;
 	p = xstrdup(path);
@@ -165,12 +163,27 @@ int kbuild_have_ccache(void)
 	     dir = strtok_r(NULL, ":", &save)) {
 		struct buf b = BUF_INIT;
 
-		buf_addf(&b, "%s/ccache", dir);
+		buf_addf(&b, "%s/%s", dir, name);
 		found = access(b.buf, X_OK) == 0;
 		buf_release(&b);
 	}
 	free(p);
 	return found;
+}
+
+int kbuild_have_ccache(void)
+{
+	const char *off = getenv("CCACHE_DISABLE");
+
+	if (off && strcasecmp(off, "0") && strcasecmp(off, "false") &&
+	    strcasecmp(off, "no") && strcasecmp(off, "disable"))
+		return 0;
+	return on_path("ccache");
+}
+
+int kbuild_have_sparse(void)
+{
+	return on_path("sparse");
 }
 
 struct progress {
@@ -1483,22 +1496,6 @@ static void parse_diags(const struct buf *log, const char *src, int sparse,
 		}
 		free(line);
 	}
-}
-
-int kbuild_have_sparse(void)
-{
-	const char *argv[] = { "sparse", "--version", NULL };
-	struct run_opts ro;
-	struct run_result rr;
-	int ok;
-
-	memset(&ro, 0, sizeof(ro));
-	ro.argv = argv;
-	ro.timeout = 30;
-	run_command(&ro, &rr);
-	ok = rr.end == RUN_EXITED && rr.code == 0;
-	run_result_release(&rr);
-	return ok;
 }
 
 int kbuild_objects(struct pwb_ctx *ctx, const struct kbuild_request *q,

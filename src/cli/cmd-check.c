@@ -2,7 +2,8 @@
  * pwb check SOURCE --tree T [--base REV] [--suite S]... [--repeat N]
  *           [--config C] [--arch A] [--toolchain gcc|clang] [--json]
  *
- * From "a series on the list" to "merge it or not": intake, apply, build
+ * From "a series on the list" to "merge it or not": intake, apply, the
+ * checks of each patch and its broad build, build
  * the base and every patch (bisectability), run the suites on the base and
  * the tip (interleaved; runs already recorded for the same tree, config
  * and suite revision count and are not run again, so a rerun resumes),
@@ -33,10 +34,14 @@ static const char *const usage[] = {
 static const char usage_text[] =
 	"SOURCE is what pwb fetch takes (message-id, lore URL, mbox file) or\n"
 	"the id of a stored series (--lore URL: the archive of a message-id,\n"
-	"as pwb fetch --lore).  Applies the series to tree T, builds the\n"
-	"base and every patch, runs the suites (default: every suite under\n"
-	"bench/suites, or config check.suites) on the base and on the last\n"
-	"patch, compares and prints the report.  A case that passed on the\n"
+	"as pwb fetch --lore).  Applies the series to tree T, runs the checks\n"
+	"of each patch (checkpatch, Fixes:, sign-offs, kernel-doc; the objects\n"
+	"it affects under allmodconfig W=1, config check.broadbuild), builds\n"
+	"the base and every patch, runs the suites (default: every suite\n"
+	"under bench/suites, or config check.suites) on the base and on the\n"
+	"last patch, compares, measures which changed lines the suites ran\n"
+	"(gcov, config check.coverage) and prints the report (docs/checks.md).\n"
+	"A case that passed on the\n"
 	"base and failed on the candidate is booted again (--retries N, config\n"
 	"check.retries, default 2): flaky if it passes there.  Exit 0 no\n"
 	"regression, 1 regression, 2 does not apply or build, 3 could not\n"
