@@ -1448,7 +1448,8 @@ static void normalize_dotdot(char *p)
 
 /* "path:line[:col]: error|warning: msg" lines of make's output, the
  * source directory's prefix taken off the path. */
-static void parse_diags(const struct buf *log, const char *src, int sparse,
+static void parse_diags(const struct buf *log, const char *src,
+			const char *bdir, int sparse,
 			struct kbuild_objects_result *r)
 {
 	const char *p = log->buf;
@@ -1456,7 +1457,7 @@ static void parse_diags(const struct buf *log, const char *src, int sparse,
 
 	while (p && *p) {
 		size_t l = strcspn(p, "\n"), i;
-		char *line = xstrndup(p, l), *c1, *kind, *file;
+		char *line = xstrndup(p, l), *c1, *kind, *file, *abs;
 		int err = -1, dup = 0;
 		long ln;
 
@@ -1474,7 +1475,12 @@ static void parse_diags(const struct buf *log, const char *src, int sparse,
 		}
 		*c1 = '\0';
 		ln = atol(c1 + 1);
-		file = line;
+		/* relative to the build directory, where the compiler runs
+		 * (ccache's base directory makes the source's path so) */
+		abs = starts_with(line, "../") ? xstrfmt("%s/%s", bdir, line) :
+		      xstrdup(line);
+		normalize_dotdot(abs);
+		file = abs;
 		if (!strncmp(file, src, sl) && file[sl] == '/')
 			file += sl + 1;
 		while (starts_with(file, "./"))
@@ -1494,6 +1500,7 @@ static void parse_diags(const struct buf *log, const char *src, int sparse,
 			r->diags[r->ndiags].msg = xstrdup(kind);
 			r->ndiags++;
 		}
+		free(abs);
 		free(line);
 	}
 }
@@ -1550,7 +1557,7 @@ int kbuild_objects(struct pwb_ctx *ctx, const struct kbuild_request *q,
 		out->error = xstrdup(run_describe(&rr, d, sizeof(d)));
 		goto out;
 	}
-	parse_diags(&s.log, s.co.dir, 0, out);
+	parse_diags(&s.log, s.co.dir, r.build_dir, 0, out);
 	out->status = BUILD_OK;
 	for (i = 0; i < out->ndiags; i++)
 		if (out->diags[i].error)
@@ -1566,7 +1573,7 @@ int kbuild_objects(struct pwb_ctx *ctx, const struct kbuild_request *q,
 		run_make(s.co.dir, r.build_dir, targets, (int)s.jobs, mv, s.ccache,
 			 (double)s.timeout, &s.pg, &slog, &rr);
 		if (rr.end == RUN_EXITED)
-			parse_diags(&slog, s.co.dir, 1, out);
+			parse_diags(&slog, s.co.dir, r.build_dir, 1, out);
 		buf_release(&slog);
 	}
 	for (i = 0; i < n; i++) {
