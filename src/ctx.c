@@ -3,6 +3,7 @@
 #include "util/run.h"
 #include "util/buf.h"
 #include "util/util.h"
+#include "util/vis.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -166,7 +167,7 @@ int ctx_config_bool(struct pwb_ctx *ctx, const char *key, int *out)
 	if ((*out = parse_bool(def)) < 0)
 		die("config key %s: its default '%s' is not a boolean", key, def);
 	if (v && (*out = parse_bool(v)) < 0) {
-		rc = error("config %s: '%s' is not true or false", key, v);
+		rc = error("config %s: '%s' is not true or false", key, vis(v));
 		*out = 0;
 	}
 	free(v);

@@ -150,7 +150,14 @@ k = [x for x in json.load(open(\"breaks.json\"))[\"suites\"][0][\"cases\"] if x[
 assert [(x[\"name\"], x[\"known_flaky\"][\"commits\"]) for x in k] == [(\"oom_2_fail_first\", 1)], k" &&
 	test_expect_code 3 "$PWB" -c check.retries=-1 check flaky.mbox --tree t \
 		--suite mmn-pairing --on recorded >/dev/null 2>err &&
-	test "$(cat err)" = "pwb: error: check.retries = -1: a number from 0 to 100"
+	test "$(cat err)" = "pwb: error: check.retries = -1: a number from 0 to 100" &&
+	# the settings of the broad build and coverage: bad values named
+	test_expect_code 3 "$PWB" -c check.newwarnings=loud check flaky.mbox --tree t \
+		--suite mmn-pairing --on recorded >/dev/null 2>err &&
+	test "$(cat err)" = "pwb: error: config check.newwarnings = '"'"'loud'"'"': warn or fail" &&
+	test_expect_code 3 "$PWB" -c check.coverage=maybe check flaky.mbox --tree t \
+		--suite mmn-pairing --on recorded >/dev/null 2>err &&
+	test "$(cat err)" = "pwb: error: config check.coverage: '"'"'maybe'"'"' is not true or false"
 '
 
 test_expect_success 'an oops on the candidate: a kernel-failure run with its finding, a regression' '
