@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Write the fixture threads mmn-big-hammer, mmn-3-series, mmn-doc-fix,
-mmn-kasan-oob and list-sort-unstable.
+mmn-kasan-oob, list-sort-unstable, hmm-zero-page, mmn-rename-left-behind
+and mmn-unran-warning.
 
 usage: patches/make-fixtures.py REFERENCE_TREE [OUTDIR]
 
