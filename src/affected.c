@@ -196,7 +196,8 @@ static int ends_with(const char *s, size_t len, const char *suf)
 
 /* Each file of diff: its path (the new side) and its removed lines. */
 static void walk(const char *diff, struct strlist *c_files,
-		 struct strlist *other, struct strlist *ids)
+		 struct strlist *headers, struct strlist *other,
+		 struct strlist *ids)
 {
 	const char *p = diff ? diff : "";
 	struct buf line = BUF_INIT;
@@ -219,6 +220,8 @@ static void walk(const char *diff, struct strlist *c_files,
 			n = strlen(b);
 			if (ends_with(b, n, ".h")) {
 				kind = 1;
+				if (headers)
+					add(headers, b, n);
 			} else if (ends_with(b, n, ".c")) {
 				kind = 2;
 				if (c_files)
@@ -226,6 +229,13 @@ static void walk(const char *diff, struct strlist *c_files,
 			} else if (other) {
 				add(other, b, n);
 			}
+			continue;
+		}
+		/* a file the patch deletes: no object to build at it (its
+		 * exports' users still are, from its removed lines) */
+		if (kind == 2 && c_files && c_files->n &&
+		    starts_with(line.buf, "deleted file mode")) {
+			free(c_files->v[--c_files->n]);
 			continue;
 		}
 		if (line.buf[0] != '-' || !strncmp(line.buf, "---", 3))
@@ -240,7 +250,7 @@ static void walk(const char *diff, struct strlist *c_files,
 
 void affected_idents(const char *diff, struct strlist *ids)
 {
-	walk(diff, NULL, NULL, ids);
+	walk(diff, NULL, NULL, NULL, ids);
 	sort(ids);
 }
 
@@ -254,11 +264,12 @@ static char *object_of(const char *c)
 
 /* The .c files of commit that use id as a word: 0 (into files), 1 more
  * than max (too common: files untouched), -1 said */
-static int grep_users(const char *repo, const char *commit, const char *id,
-		      size_t max, struct strlist *files)
+static int grep_files(const char *repo, const char *commit, const char *id,
+		      int word, const char *pathspec, size_t max,
+		      struct strlist *files)
 {
-	const char *argv[] = { "git", "-C", repo, "grep", "-l", "-w", "-F",
-			       "-e", id, commit, "--", "*.c", NULL };
+	const char *argv[] = { "git", "-C", repo, "grep", "-l", word ? "-w" : "-F",
+			       "-F", "-e", id, commit, "--", pathspec, NULL };
 	struct run_opts ro;
 	struct run_result rr;
 	struct strlist found = { NULL, 0 };
@@ -276,7 +287,7 @@ static int grep_users(const char *repo, const char *commit, const char *id,
 		return -1;
 	/* git grep: 1 is "nothing found" */
 	if (rr.end != RUN_EXITED || rr.code > 1 || rr.truncated) {
-		error("git grep -w %s at %.12s: %s", id, commit,
+		error("git grep %s'%s' at %.12s: %s", word ? "-w " : "", id, commit,
 		      run_describe(&rr, why, sizeof(why)));
 		goto out;
 	}
@@ -324,15 +335,78 @@ static void add_object(struct affected *out, const char *c, size_t max)
 	free(o);
 }
 
+static int grep_users(const char *repo, const char *commit, const char *id,
+		      size_t max, struct strlist *files)
+{
+	return grep_files(repo, commit, id, 1, "*.c", max, files);
+}
+
+/* how many .c files that include a touched header are compiled */
+#define HEADER_USERS 3
+
+/*
+ * The first HEADER_USERS .c files (in path order) at commit that include
+ * header h: "<linux/x.h>" for include/ and arch/.../include/ headers, a
+ * quoted file name in its own directory for the others.  Into users.
+ */
+static int header_users(const char *repo, const char *commit, const char *h,
+			const char *arch_dir, struct strlist *users)
+{
+	struct strlist found = { NULL, 0 };
+	const char *inc = strstr(h, "include/"), *slash = strrchr(h, '/');
+	char *pat, *spec;
+	size_t i, n = 0;
+	int rc;
+
+	if (inc && (inc == h || inc[-1] == '/')) {
+		inc += 8;
+		if (starts_with(inc, "uapi/"))
+			inc += 5;
+		pat = xstrfmt("#include <%s>", inc);
+		spec = xstrdup("*.c");
+	} else {
+		pat = xstrfmt("#include \"%s\"", slash ? slash + 1 : h);
+		spec = slash ? xstrfmt("%.*s/*.c", (int)(slash - h), h) : xstrdup("*.c");
+	}
+	rc = grep_files(repo, commit, pat, 0, spec, (size_t)-1, &found);
+	if (rc >= 0) {
+		sort(&found);
+		for (i = 0; i < found.n && n < HEADER_USERS; i++) {
+			const char *f = found.v[i];
+			size_t al = arch_dir ? strlen(arch_dir) : 0;
+
+			/* another arch's code: no rule builds it here */
+			if (arch_dir && starts_with(f, "arch/") &&
+			    !(!strncmp(f, arch_dir, al) && f[al] == '/'))
+				continue;
+			if (!has(users, f))
+				add(users, f, strlen(f));
+			n++;
+		}
+	}
+	strlist_release(&found);
+	free(pat);
+	free(spec);
+	return rc < 0 ? -1 : 0;
+}
+
 int affected_of_patch(const char *repo_path, const char *commit,
-		      const char *diff, size_t max_files, struct affected *out)
+		      const char *diff, size_t max_files, const char *arch_dir,
+		      struct affected *out)
 {
 	struct strlist touched = { NULL, 0 }, users = { NULL, 0 };
+	struct strlist headers = { NULL, 0 }, includers = { NULL, 0 };
 	size_t i;
 	int ret = -1, rc;
 
 	memset(out, 0, sizeof(*out));
-	walk(diff, &touched, &out->other, &out->idents);
+	walk(diff, &touched, &headers, &out->other, &out->idents);
+	/* a header's own code (an inline, a macro) is compiled where a .c
+	 * file includes it: the first few of them */
+	for (i = 0; i < headers.n && i < 10; i++)
+		if (header_users(repo_path, commit, headers.v[i], arch_dir,
+				 &includers))
+			goto out;
 	sort(&out->idents);
 	for (i = 0; i < out->idents.n; i++) {
 		char *x;
@@ -356,12 +430,16 @@ int affected_of_patch(const char *repo_path, const char *commit,
 	sort(&users);
 	for (i = 0; i < users.n; i++)
 		add_object(out, users.v[i], max_files);
+	for (i = 0; i < includers.n; i++)
+		add_object(out, includers.v[i], max_files);
 	sort(&out->objects);
 	sort(&out->other);
 	ret = 0;
 out:
 	strlist_release(&touched);
 	strlist_release(&users);
+	strlist_release(&headers);
+	strlist_release(&includers);
 	if (ret)
 		affected_release(out);
 	return ret;

@@ -11,6 +11,10 @@
  *     exported (`git grep -lw`, as the renamed function of a driver no
  *     small config builds).
  *
+ *   - for each header it touches, the first three .c files (in path
+ *     order) that include it, so that the header's own code (an inline,
+ *     a macro) is compiled; another arch's files are not taken.
+ *
  * Bounded: at most max_files objects; what the bound left out is counted
  * and its first names kept (struct affected's left_out).  Touched files
  * that are not C (Makefiles, Kconfig, assembly, documentation) are listed
@@ -50,9 +54,12 @@ void affected_idents(const char *diff, struct strlist *ids);
 
 /*
  * The objects the patch whose diff is diff affects, at commit of the
- * repository at repo_path.  0, or -1 (git grep could not run: said).
+ * repository at repo_path; arch_dir ("arch/x86", NULL: any) is the only
+ * arch/ directory a header's includers are taken from.  0, or -1 (git
+ * grep could not run: said).
  */
 int affected_of_patch(const char *repo_path, const char *commit,
-		      const char *diff, size_t max_files, struct affected *out);
+		      const char *diff, size_t max_files, const char *arch_dir,
+		      struct affected *out);
 
 #endif

@@ -15,6 +15,7 @@ struct arch {
 	const char *uname;		/* uname -m of a host that runs it
 					 * natively (KVM possible) */
 	const char *kernel_arch;	/* make ARCH= */
+	const char *src_dir;		/* its directory in the tree: "arch/x86" */
 	const char *cross_compile;	/* CROSS_COMPILE= on other hosts */
 	const char *cross_package;	/* the Debian package with the cross gcc */
 	const char *image_target;	/* make target of the boot image */

@@ -86,6 +86,7 @@ int broadbuild_patch(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 	struct buf lines = BUF_INIT, sum = BUF_INIT;
 	size_t i, nerr = 0, nwarn = 0, nnot = 0;
 	const char *arch = o->arch ? o->arch : "x86_64";
+	const struct arch *ar;
 	int ret = -1;
 
 	memset(&a, 0, sizeof(a));
@@ -94,8 +95,10 @@ int broadbuild_patch(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 	memset(out, 0, sizeof(*out));
 	out->idx = p->idx;
 	out->kind = PCHECK_BROADBUILD;
+	ar = o->arch ? arch_find(o->arch) : arch_default();
 	if (affected_of_patch(o->repo_path, p->commit, p->diff,
-			      o->max_objects ? o->max_objects : 40, &a))
+			      o->max_objects ? o->max_objects : 40,
+			      ar ? ar->src_dir : NULL, &a))
 		goto out;
 	if (!a.objects.n) {
 		out->status = PCHECK_SKIP;

@@ -6,7 +6,9 @@
  * the touched .c file's object, and those of the .c files that still use
  * a renamed function (a driver the patch forgot), but not of files that
  * only mention a longer name; an identifier more files use than the bound
- * is named, not grepped; files that are not C are listed apart.
+ * is named, not grepped; files that are not C are listed apart; the
+ * first files that include a touched header are built, not another
+ * arch's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,13 +33,15 @@ static int setup(void **state)
 		return -1;
 	unit_sh("cd %s && git init -q -b main . && git config user.name T && "
 	   "git config user.email t@example.org && mkdir -p include mm drivers/xen "
-	   "drivers/amd", dir);
+	   "drivers/amd lib arch/arm64", dir);
 	unit_put(dir, "include/mn.h", "int mn_insert_locked(int x);\nint flags;\n");
 	unit_put(dir, "mm/mn.c", "int mn_insert_locked(int x) { return x; }\n");
 	unit_put(dir, "drivers/xen/gntdev.c", "int f(void) { return mn_insert_locked(1); }\n");
 	unit_put(dir, "drivers/amd/kfd_svm.c", "int g(void) { return mn_insert_locked(2); }\n");
 	unit_put(dir, "drivers/amd/other.c", "int h(void) { return mn_insert_locked_mmap(2); }\n");
 	unit_put(dir, "drivers/amd/flags1.c", "int flags;\n");
+	unit_put(dir, "lib/use.c", "#include <mn.h>\nint u;\n");
+	unit_put(dir, "arch/arm64/use.c", "#include <mn.h>\nint v;\n");
 	unit_put(dir, "drivers/amd/flags2.c", "int flags;\n");
 	unit_put(dir, "drivers/amd/flags3.c", "int flags;\n");
 	unit_sh("cd %s && git add . && git commit -q -m base", dir);
@@ -99,25 +103,29 @@ static void test_objects(void **state)
 	struct affected a;
 
 	(void)state;
-	assert_int_equal(affected_of_patch(dir, "HEAD", diff, 10, &a), 0);
+	assert_int_equal(affected_of_patch(dir, "HEAD", diff, 10, "arch/x86", &a), 0);
 	assert_int_equal(a.idents.n, 1);
 	assert_string_equal(a.idents.v[0], "mn_insert_locked");
-	/* the touched file, and the two drivers still calling the old name;
-	 * not other.c (a longer name), not the header (not an object) */
-	assert_int_equal(a.objects.n, 3);
+	/* the touched file, the two drivers still calling the old name, and
+	 * a file that includes the touched header; not other.c (a longer
+	 * name), not the header (not an object) */
+	assert_int_equal(a.objects.n, 4);
 	assert_string_equal(a.objects.v[0], "drivers/amd/kfd_svm.o");
 	assert_string_equal(a.objects.v[1], "drivers/xen/gntdev.o");
-	assert_string_equal(a.objects.v[2], "mm/mn.o");
+	assert_string_equal(a.objects.v[2], "lib/use.o");
+	assert_string_equal(a.objects.v[3], "mm/mn.o");
 	assert_int_equal(a.other.n, 1);
 	assert_string_equal(a.other.v[0], "mm/Makefile");
 	assert_int_equal(a.left_out, 0);
 	assert_int_equal(a.not_grepped.n, 0);
 	affected_release(&a);
 
-	/* more users than the bound: too many to build, named */
-	assert_int_equal(affected_of_patch(dir, "HEAD", diff, 2, &a), 0);
-	assert_int_equal(a.objects.n, 1);
-	assert_string_equal(a.objects.v[0], "mm/mn.o");
+	/* more users than the bound: too many to build, named (the
+	 * header's includer still built) */
+	assert_int_equal(affected_of_patch(dir, "HEAD", diff, 2, "arch/x86", &a), 0);
+	assert_int_equal(a.objects.n, 2);
+	assert_string_equal(a.objects.v[0], "lib/use.o");
+	assert_string_equal(a.objects.v[1], "mm/mn.o");
 	assert_int_equal(a.not_grepped.n, 1);
 	assert_string_equal(a.not_grepped.v[0],
 			    "mn_insert_locked (used by more than 2 files)");
@@ -130,18 +138,41 @@ static void test_bound(void **state)
 	struct affected a;
 
 	(void)state;
-	/* two files touched, three users: the touched ones first, the
-	 * object past the bound counted and named */
+	/* two files touched, three users, an includer: the touched ones
+	 * first, then the users, the objects past the bound counted and
+	 * named */
 	snprintf(d, sizeof(d), "%sdiff --git a/drivers/amd/other.c "
 		 "b/drivers/amd/other.c\n", diff);
-	assert_int_equal(affected_of_patch(dir, "HEAD", d, 3, &a), 0);
+	assert_int_equal(affected_of_patch(dir, "HEAD", d, 3, "arch/x86", &a), 0);
 	assert_int_equal(a.objects.n, 3);
 	assert_string_equal(a.objects.v[0], "drivers/amd/kfd_svm.o");
 	assert_string_equal(a.objects.v[1], "drivers/amd/other.o");
 	assert_string_equal(a.objects.v[2], "mm/mn.o");
-	assert_int_equal(a.left_out, 1);
-	assert_int_equal(a.left_out_names.n, 1);
+	assert_int_equal(a.left_out, 2);
+	assert_int_equal(a.left_out_names.n, 2);
 	assert_string_equal(a.left_out_names.v[0], "drivers/xen/gntdev.o");
+	assert_string_equal(a.left_out_names.v[1], "lib/use.o");
+	affected_release(&a);
+}
+
+static void test_deleted(void **state)
+{
+	static const char d[] =
+		"diff --git a/drivers/amd/gone.c b/drivers/amd/gone.c\n"
+		"deleted file mode 100644\n"
+		"--- a/drivers/amd/gone.c\n+++ /dev/null\n@@ -1,2 +0,0 @@\n"
+		"-int mn_insert_locked(int x) { return x; }\n"
+		"-EXPORT_SYMBOL(mn_insert_locked);\n";
+	struct affected a;
+
+	(void)state;
+	/* no object of the deleted file; the users of what it exported */
+	assert_int_equal(affected_of_patch(dir, "HEAD", d, 10, "arch/x86", &a), 0);
+	assert_int_equal(a.idents.n, 1);
+	assert_int_equal(a.objects.n, 3);
+	assert_string_equal(a.objects.v[0], "drivers/amd/kfd_svm.o");
+	assert_string_equal(a.objects.v[1], "drivers/xen/gntdev.o");
+	assert_string_equal(a.objects.v[2], "mm/mn.o");
 	affected_release(&a);
 }
 
@@ -154,14 +185,23 @@ static void test_too_common(void **state)
 	struct affected a;
 
 	(void)state;
-	/* three files use "flags": more than a bound of 2 */
-	assert_int_equal(affected_of_patch(dir, "HEAD", d, 2, &a), 0);
-	assert_int_equal(a.objects.n, 0);
+	/* three files use "flags": more than a bound of 2; the header's
+	 * includer is built */
+	assert_int_equal(affected_of_patch(dir, "HEAD", d, 2, "arch/x86", &a), 0);
+	assert_int_equal(a.objects.n, 1);
+	assert_string_equal(a.objects.v[0], "lib/use.o");
 	assert_int_equal(a.not_grepped.n, 1);
 	assert_string_equal(a.not_grepped.v[0], "flags (used by more than 2 files)");
 	affected_release(&a);
 
-	assert_int_equal(affected_of_patch("/nonexistent/pwb", "HEAD", d, 2, &a), -1);
+	/* any arch: arm64's includer comes first (path order) */
+	assert_int_equal(affected_of_patch(dir, "HEAD", d, 2, NULL, &a), 0);
+	assert_int_equal(a.objects.n, 2);
+	assert_string_equal(a.objects.v[0], "arch/arm64/use.o");
+	assert_string_equal(a.objects.v[1], "lib/use.o");
+	affected_release(&a);
+
+	assert_int_equal(affected_of_patch("/nonexistent/pwb", "HEAD", d, 2, NULL, &a), -1);
 }
 
 int main(void)
@@ -170,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_idents),
 		cmocka_unit_test(test_objects),
 		cmocka_unit_test(test_bound),
+		cmocka_unit_test(test_deleted),
 		cmocka_unit_test(test_too_common),
 	};
 
