@@ -748,6 +748,11 @@ int coverage_series(struct pwb_ctx *ctx, const struct coverage_opts *o,
 		buf_release(&to);
 	}
 	coverage_boots(o, &br, files, nf, tmp, &notes);
+	/* where it was measured: never the compared runs */
+	buf_addf(&notes, "%smeasured in a boot of each suite of its own, on the "
+		 "tip built with gcov on %zu changed file%s (build %ld); the "
+		 "compared runs are not instrumented", notes.len ? "\n" : "", nf,
+		 nf == 1 ? "" : "s", br.id);
 	for (i = 0; i < o->npatches; i++)
 		tally(o->patches[i].idx, files, nf, notes.buf, &out[i]);
 out:
