@@ -1022,6 +1022,34 @@ out:
 	return ret;
 }
 
+/* How a make that failed ended, as a build status: make itself killed by
+ * a signal is from outside, not the series (a crashing compiler makes
+ * make exit 2). */
+static enum build_status make_status(const struct run_result *rr)
+{
+	return rr->end == RUN_TIMEOUT || rr->end == RUN_IDLE ? BUILD_TIMEOUT :
+	       rr->end == RUN_INTERRUPTED ? BUILD_INTERRUPTED :
+	       rr->end == RUN_NOSTART || rr->end == RUN_SIGNALED ?
+	       BUILD_INFRA_ERROR : BUILD_FAILED;
+}
+
+/* The make variables of a build, then flag (or NULL), then more (or
+ * NULL), into mv[max] (NULL-terminated); the count. */
+static size_t join_vars(char **mv, size_t max, char *const *base,
+			const char *flag, char *const *more)
+{
+	size_t i, k = 0;
+
+	for (i = 0; base[i] && k + 1 < max; i++)
+		mv[k++] = base[i];
+	if (flag && k + 1 < max)
+		mv[k++] = (char *)flag;
+	for (i = 0; more && more[i] && k + 1 < max; i++)
+		mv[k++] = more[i];
+	mv[k] = NULL;
+	return k;
+}
+
 /* The image and the modules: r->status (and r->error unless ok). */
 static void kb_make(struct kbuild_state *s)
 {
@@ -1029,25 +1057,15 @@ static void kb_make(struct kbuild_state *s)
 	const char *targets[] = { s->arch->image_target, "modules", NULL };
 	struct run_result rr;
 	char d[128], *mv[40];
-	size_t i, k = 0;
 
-	for (i = 0; s->makevars[i] && k < 16; i++)
-		mv[k++] = s->makevars[i];
-	for (i = 0; s->q->vars && s->q->vars[i] && k < 39; i++)
-		mv[k++] = s->q->vars[i];
-	mv[k] = NULL;
+	join_vars(mv, ARRAY_SIZE(mv), s->makevars, NULL, s->q->vars);
 	if (!run_make(s->co.dir, r->build_dir, targets, (int)s->jobs,
 		      mv, s->ccache,
 		      (double)s->timeout, &s->pg, &s->log, &rr)) {
 		r->status = BUILD_OK;
 		goto out;
 	}
-	/* make itself killed by a signal: from outside, not the series (a
-	 * crashing compiler makes make exit 2) */
-	r->status = rr.end == RUN_TIMEOUT || rr.end == RUN_IDLE ?
-		    BUILD_TIMEOUT : rr.end == RUN_INTERRUPTED ?
-		    BUILD_INTERRUPTED : rr.end == RUN_NOSTART ||
-		    rr.end == RUN_SIGNALED ? BUILD_INFRA_ERROR : BUILD_FAILED;
+	r->status = make_status(&rr);
 	if (rr.end == RUN_EXITED)
 		r->error = first_errors(&rr.output);
 	else
@@ -1485,7 +1503,6 @@ static void parse_diags(const struct buf *log, const char *src,
 			file += sl + 1;
 		while (starts_with(file, "./"))
 			file += 2;
-		normalize_dotdot(file);
 		kind += err == 2 ? 15 : err ? 9 : 11;
 		for (i = 0; i < r->ndiags && !dup; i++)
 			dup = r->diags[i].line == ln && !strcmp(r->diags[i].file, file) &&
@@ -1516,7 +1533,7 @@ int kbuild_objects(struct pwb_ctx *ctx, const struct kbuild_request *q,
 	char *mv[40];
 	struct run_result rr;
 	struct buf path = BUF_INIT;
-	size_t i, k = 0;
+	size_t i, k;
 	int ret = -1;
 	char d[128];
 
@@ -1535,12 +1552,8 @@ int kbuild_objects(struct pwb_ctx *ctx, const struct kbuild_request *q,
 		out->error = r.error ? xstrdup(r.error) : NULL;
 		goto out;
 	}
-	for (i = 0; s.makevars[i] && k < 16; i++)
-		mv[k++] = s.makevars[i];
-	mv[k++] = (char *)"-k";
-	for (i = 0; vars && vars[i] && k < 37; i++)
-		mv[k++] = vars[i];
-	mv[k] = NULL;
+	/* room for C=2 after them */
+	k = join_vars(mv, ARRAY_SIZE(mv) - 1, s.makevars, "-k", vars);
 	for (i = 0; i < n; i++) {
 		tfree[i] = kbuild_object_target(s.co.dir, objects[i]);
 		targets[i] = tfree[i];
@@ -1551,9 +1564,7 @@ int kbuild_objects(struct pwb_ctx *ctx, const struct kbuild_request *q,
 	if (n > 0 && run_make(s.co.dir, r.build_dir, targets, (int)s.jobs, mv,
 			      s.ccache, (double)s.timeout, &s.pg, &s.log, &rr) &&
 	    rr.end != RUN_EXITED) {
-		out->status = rr.end == RUN_TIMEOUT || rr.end == RUN_IDLE ?
-			      BUILD_TIMEOUT : rr.end == RUN_INTERRUPTED ?
-			      BUILD_INTERRUPTED : BUILD_INFRA_ERROR;
+		out->status = make_status(&rr);
 		out->error = xstrdup(run_describe(&rr, d, sizeof(d)));
 		goto out;
 	}
