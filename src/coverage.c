@@ -11,7 +11,6 @@
 #include <jansson.h>
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,15 @@ const char coverage_dump_command[] =
 
 /* the largest .gcda taken from a console */
 #define GCDA_MAX (8u << 20)
+
+/* path is tail, or ends with "/" + tail. */
+static int path_is(const char *path, const char *tail)
+{
+	size_t pl = strlen(path), tl = strlen(tail);
+
+	return pl >= tl && !strcmp(path + pl - tl, tail) &&
+	       (pl == tl || path[pl - tl - 1] == '/');
+}
 
 void coverage_gcda_from_console(const char *console, char *const *want,
 				size_t n, unsigned char **data, size_t *len)
@@ -50,13 +58,10 @@ void coverage_gcda_from_console(const char *console, char *const *want,
 			line[strlen(line) - 1] = '\0';
 		if (skip_prefix(line, "pwb-gcda ", &name)) {
 			cur = -1;
-			for (size_t i = 0; i < n && cur < 0; i++) {
-				size_t nl = strlen(name), wl = strlen(want[i]);
-
-				if (nl > wl && name[nl - wl - 1] == '/' &&
-				    !strcmp(name + nl - wl, want[i]) && !data[i])
+			/* the guest's path is absolute: only a suffix */
+			for (size_t i = 0; i < n && cur < 0; i++)
+				if (*name == '/' && path_is(name, want[i]) && !data[i])
 					cur = (long)i;
-			}
 			buf_reset(&b64);
 			free(last);
 			last = NULL;
@@ -172,14 +177,8 @@ static int run_gcov(struct covfile *f, const char *dir, const char *base)
 	for (i = 0; i < json_array_size(files); i++) {
 		json_t *jf = json_array_get(files, i), *lines;
 		const char *name = json_string_value(json_object_get(jf, "file"));
-		size_t nl, pl = strlen(f->path);
 
-		if (!name)
-			continue;
-		nl = strlen(name);
-		if (!(nl == pl && !strcmp(name, f->path)) &&
-		    !(nl > pl && name[nl - pl - 1] == '/' &&
-		      !strcmp(name + nl - pl, f->path)))
+		if (!name || !path_is(name, f->path))
 			continue;
 		lines = json_object_get(jf, "lines");
 		for (j = 0; j < json_array_size(lines); j++) {
@@ -442,7 +441,8 @@ static void *cov_boot_thread(void *arg)
 {
 	struct cov_boot *b = arg;
 
-	qemu_boot(&b->qo, &b->boot);
+	if (b->prepared)
+		qemu_boot(&b->qo, &b->boot);
 	return NULL;
 }
 
@@ -537,38 +537,22 @@ static void coverage_boots(const struct coverage_opts *o,
 			   struct kbuild_result *br, struct covfile *files,
 			   size_t nf, const char *tmp, struct buf *notes)
 {
-	size_t par = o->parallel > 0 ? (size_t)o->parallel : 1, i, k;
+	size_t par = o->parallel > 0 ? (size_t)o->parallel : 1, i;
 	struct cov_boot *b = xcalloc(o->nsuites + 1, sizeof(*b));
-	pthread_t *t = xcalloc(par + 1, sizeof(*t));
-	int *started = xcalloc(par + 1, sizeof(int));
 
 	for (i = 0; i < o->nsuites && !run_interrupted(); i++)
 		cov_boot_prepare(o, &o->suites[i], br, &b[i], notes);
 	/* the modules are built: other pwb processes may have the slot */
 	kbuild_unlock(br);
-	for (i = 0; i < o->nsuites && !run_interrupted(); i += par) {
-		size_t n = o->nsuites - i < par ? o->nsuites - i : par;
-
-		for (k = 1; k < n; k++)
-			started[k] = b[i + k].prepared &&
-				     !pthread_create(&t[k], NULL, cov_boot_thread, &b[i + k]);
-		if (b[i].prepared)
-			cov_boot_thread(&b[i]);
-		for (k = 1; k < n; k++) {
-			if (started[k])
-				pthread_join(t[k], NULL);
-			else if (b[i + k].prepared)
-				cov_boot_thread(&b[i + k]);
-		}
-	}
+	for (i = 0; i < o->nsuites && !run_interrupted(); i += par)
+		run_side_by_side(cov_boot_thread, &b[i], sizeof(*b),
+				 o->nsuites - i < par ? o->nsuites - i : par);
 	for (i = 0; i < o->nsuites; i++) {
 		if (b[i].prepared)
 			cov_boot_collect(&b[i], br, files, nf, tmp, notes);
 		cov_boot_release(&b[i]);
 	}
 	free(b);
-	free(t);
-	free(started);
 }
 
 /* A changed jump line gcov has no entry for counts as the executable line

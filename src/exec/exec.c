@@ -11,7 +11,6 @@
 #include "util/util.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,21 +283,7 @@ static void *boot_thread(void *arg)
 /* Boot the slots bs[0..n-1] side by side (threads; one runs here). */
 static void boot_group(struct boot_slot *bs, size_t n)
 {
-	pthread_t *t = xcalloc(n + 1, sizeof(*t));
-	int *started = xcalloc(n + 1, sizeof(int));
-	size_t i;
-
-	for (i = 1; i < n; i++)
-		started[i] = !pthread_create(&t[i], NULL, boot_thread, &bs[i]);
-	boot_thread(&bs[0]);
-	for (i = 1; i < n; i++) {
-		if (started[i])
-			pthread_join(t[i], NULL);
-		else	/* no thread: boot it here */
-			boot_thread(&bs[i]);
-	}
-	free(t);
-	free(started);
+	run_side_by_side(boot_thread, bs, sizeof(*bs), n);
 }
 
 /* Record boot bs of its request: 0, or -1 (database). */

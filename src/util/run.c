@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdio.h>
@@ -589,4 +590,25 @@ void run_remove_tree(const char *dir)
 	ro.timeout = 60;
 	run_command(&ro, &rr);
 	run_result_release(&rr);
+}
+
+void run_side_by_side(void *(*fn)(void *), void *items, size_t size, size_t n)
+{
+	pthread_t *t = xcalloc(n + 1, sizeof(*t));
+	int *started = xcalloc(n + 1, sizeof(int));
+	char *it = items;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		started[i] = !pthread_create(&t[i], NULL, fn, it + i * size);
+	if (n)
+		fn(it);
+	for (i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(t[i], NULL);
+		else	/* no thread: run it here */
+			fn(it + i * size);
+	}
+	free(t);
+	free(started);
 }

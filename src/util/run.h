@@ -95,6 +95,13 @@ int run_interrupted(void);	/* the signal number, or 0 */
 int run_tool(const char *const *argv, const char *cwd, const char *const *rw,
 	     const char *const *ro, char **why);
 
+/*
+ * fn on each of items[0..n-1] (each size bytes) side by side: a thread
+ * each, the first here; an item whose thread cannot start runs here
+ * after.  Returns when all are done.  (Boots side by side: the executor,
+ * coverage.)
+ */
+void run_side_by_side(void *(*fn)(void *), void *items, size_t size, size_t n);
 /* rm -rf dir (a private temporary directory of pwb's). */
 void run_remove_tree(const char *dir);
 #endif
