@@ -58,6 +58,7 @@ int kunit_config_load(const char *path, struct kunit_config *c, char **why)
 	*why = NULL;
 	if (buf_read_file(&b, path, 1u << 20)) {
 		*why = xstrfmt("%s: %s", path, strerror(errno));
+		buf_release(&b);
 		return -1;
 	}
 	for (p = b.buf; p < b.buf + b.len; p = end + 1) {
@@ -136,6 +137,7 @@ int kunit_config_check(const struct kunit_config *c, const char *dotconfig,
 	*why = NULL;
 	if (buf_read_file(&cfg, dotconfig, 64u << 20)) {
 		*why = xstrfmt("%s: %s", dotconfig, strerror(errno));
+		buf_release(&cfg);
 		return -1;
 	}
 	for (i = 0; i < c->n && !ret; i++) {
