@@ -1,4 +1,5 @@
 #include "apply.h"
+#include "base.h"
 #include "tree.h"
 #include "util/buf.h"
 #include "util/util.h"
@@ -982,44 +983,9 @@ void apply_result_release(struct apply_result *r)
 		free(r->patches[i].error);
 	free(r->patches);
 	free(r->branch);
+	free(r->base_why);
+	free(r->nobase);
 	memset(r, 0, sizeof(*r));
-}
-
-static int resolve_base(git_repository *repo, const struct stored_series *s,
-			const char *rev, const char *fallback, int say,
-			git_commit **base, const char **rule)
-{
-	if (rev) {
-		if (tree_peel_commit(repo, rev, base))
-			return error("--base %s: not a commit in %s: %s", rev,
-				     git_repository_path(repo), git_errmsg());
-		*rule = "option";
-		return 0;
-	}
-	if (s->base_commit && !tree_peel_commit(repo, s->base_commit, base)) {
-		*rule = "base-commit";
-		return 0;
-	}
-	/* as b4 does when the submitter's base is unknown here: go on from
-	 * the maintainer's chosen base, and say so */
-	if (fallback) {
-		if (tree_peel_commit(repo, fallback, base))
-			return error("apply.fallbackbase %s: not a commit in %s: %s",
-				     fallback, git_repository_path(repo),
-				     git_errmsg());
-		if (s->base_commit && say)
-			notice("base-commit %.12s is not in %s; applying on "
-			       "apply.fallbackbase %s",
-				s->base_commit, git_repository_path(repo), fallback);
-		*rule = "fallback";
-		return 0;
-	}
-	if (!s->base_commit)
-		return error("no base: the series has no base-commit (give "
-			     "--base, or set apply.fallbackbase)");
-	return error("no base: the series' base-commit %s is not in %s "
-		     "(give --base, or set apply.fallbackbase)", s->base_commit,
-		     git_repository_path(repo));
 }
 
 static char *commit_message(const struct stored_series *s,
@@ -1049,18 +1015,47 @@ static char *commit_message(const struct stored_series *s,
 	return buf_detach(&msg, NULL);
 }
 
-int apply_resolve_base(git_repository *repo, const struct stored_series *s,
-		       const char *rev, const char *fallback,
-		       struct apply_result *r)
+char *apply_branch_name(const struct stored_series *s)
 {
-	git_commit *base = NULL;
+	struct buf b = BUF_INIT;
+	const char *m = s->msgid ? s->msgid : "";
+	size_t i, n;
+	char *name;
 
-	memset(r, 0, sizeof(*r));
-	if (resolve_base(repo, s, rev, fallback, 1, &base, &r->base_rule))
-		return -1;
-	git_oid_tostr(r->base, sizeof(r->base), git_commit_id(base));
-	git_commit_free(base);
-	return 0;
+	if (*m == '<')
+		m++;
+	n = strcspn(m, ">");
+	if (n > 80)
+		n = 80;
+	buf_addstr(&b, "pwb/");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)m[i];
+
+		/* what git-check-ref-format takes, and no "..", "@{", "/" */
+		if (isalnum(c) || c == '-' || c == '_' || c == '+' || c == '=' ||
+		    (c == '.' && b.len > 4 && b.buf[b.len - 1] != '.'))
+			buf_addch(&b, (char)c);
+		else if (c == '@')
+			buf_addch(&b, '_');
+		else if (b.len > 4 && b.buf[b.len - 1] != '-')
+			buf_addch(&b, '-');
+	}
+	while (b.len > 4 && (b.buf[b.len - 1] == '.' || b.buf[b.len - 1] == '-'))
+		buf_setlen(&b, b.len - 1);
+	if (b.len == 4)
+		buf_addf(&b, "series-%ld", s->id);
+	buf_addf(&b, "-v%d", s->version);
+	name = buf_detach(&b, NULL);
+	return name;
+}
+
+void apply_set_base(struct apply_result *r, const struct base_choice *bc)
+{
+	git_oid_tostr(r->base, sizeof(r->base), &bc->id);
+	r->base_rule = base_rule_name(bc->rule);
+	free(r->base_why);
+	r->base_why = bc->why ? xstrdup(bc->why) : NULL;
+	r->base_tentative = base_choice_tentative(bc);
 }
 
 int apply_series(git_repository *repo, const struct stored_series *s,
@@ -1071,11 +1066,11 @@ int apply_series(git_repository *repo, const struct stored_series *s,
 	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
-	if (resolve_base(repo, s, o->base_rev, o->fallback_rev, 0, &base,
-			 &r->base_rule))
-		return -1;
-	git_oid_tostr(r->base, sizeof(r->base), git_commit_id(base));
-	r->branch = fmt("pwb/%ld-v%d", s->id, s->version);
+	apply_set_base(r, o->base);
+	if (git_commit_lookup(&base, repo, &o->base->id))
+		return error("apply: cannot read the base %s: %s", r->base,
+			     git_errmsg());
+	r->branch = apply_branch_name(s);
 	r->npatches = s->npatches;
 	r->patches = xcalloc(s->npatches ? s->npatches : 1, sizeof(*r->patches));
 	if (!s->npatches) {
@@ -1149,6 +1144,21 @@ int apply_series(git_repository *repo, const struct stored_series *s,
 		r->ok = 0;
 	}
 	ret = 0;
+	if (!r->ok && r->base_tentative) {
+		/* not applying on a base pwb only supposed says nothing of the
+		 * series: no base, not "does not apply" */
+		for (i = 0; i < r->npatches; i++)
+			if (r->patches[i].status == PR_FAILED)
+				break;
+		r->nobase = xstrfmt("no base: the series does not apply on "
+				    "%.12s, the base pwb tried: %s; patch %d/%zu: "
+				    "%s (give --base)", r->base, r->base_why,
+				    i < r->npatches ? r->patches[i].idx : 0,
+				    r->npatches, i < r->npatches &&
+				    r->patches[i].error ? r->patches[i].error : "?");
+		error("%s", r->nobase);
+		ret = APPLY_ENOBASE;
+	}
 out:
 	git_commit_free(parent);
 	git_commit_free(base);

@@ -13,10 +13,13 @@
  * The series stops at the first patch that does not apply; the branch is
  * then not created or moved, so nothing half-made stays referenced.
  *
- * The branch is pwb/<series-id>-v<version>, moved only when it points
- * where pwb last left it (or at the new head already) and no worktree has
- * it checked out: a branch the user committed to, or checked out, is left
- * alone and the next free pwb/<id>-v<N>-2, -3, ... is used instead.
+ * The branch is the series' own (apply_branch_name: from its message-id
+ * and version, the same in every database), moved only when it points
+ * where pwb last left it (or at the new head already, or at an apply of
+ * the same series pwb made from another database: its tip is the
+ * series' last patch) and no worktree has it checked out: a branch the
+ * user committed to, or checked out, is left alone and the next free
+ * <name>-2, -3, ... is used instead.
  *
  * A write the system refused (disk full, I/O error, read-only or
  * unwritable repository) is not the patch's fault: APPLY_EINFRA, never
@@ -31,6 +34,7 @@
 
 #include <git2.h>
 
+#include "base.h"
 #include "store.h"
 
 enum apply_strategy { STRAT_NONE, STRAT_EXACT, STRAT_OFFSET, STRAT_THREEWAY };
@@ -60,13 +64,20 @@ struct patch_result {
 
 /* Returned when the system failed (ENOSPC, EIO, EROFS...), not the patch. */
 #define APPLY_EINFRA (-3)
+/* Returned when the series did not apply on a base pwb only supposed
+ * (base.h: a guess from some of its blobs, or HEAD): pwb found no base. */
+#define APPLY_ENOBASE (-4)
 
 struct apply_result {
 	char base[GIT_OID_HEXSZ + 1];
-	const char *base_rule;	/* "option", "base-commit" or "fallback"
-				 * (static) */
-	char *branch;		/* pwb/<id>-v<N>; after apply_place_branch
-				 * the name used */
+	const char *base_rule;	/* base_rule_name(): "option", "base-commit",
+				 * "fallback", "guessed", "head" (static) */
+	char *base_why;		/* how the base was chosen, one line
+				 * (owned; NULL in a loaded record of old) */
+	int base_tentative;	/* base_choice_tentative() */
+	char *nobase;		/* APPLY_ENOBASE: why, one line (owned) */
+	char *branch;		/* apply_branch_name(); after
+				 * apply_place_branch the name used */
 	char head[GIT_OID_HEXSZ + 1];
 	int reused;		/* commits of an earlier run were reused */
 	long reused_from;
@@ -76,10 +87,7 @@ struct apply_result {
 };
 
 struct apply_opts {
-	const char *base_rev;		/* --base, or NULL */
-	const char *fallback_rev;	/* apply.fallbackbase: the base when
-					 * the series' base-commit is not in
-					 * the tree (or it has none), or NULL */
+	const struct base_choice *base;	/* where (base_choose) */
 	const char *link_base;		/* for Link: trailers */
 	const git_signature *committer;
 };
@@ -89,9 +97,10 @@ void apply_result_release(struct apply_result *r);
 /*
  * Apply series s to repo: the commits, not the branch (apply_place_branch
  * and apply_set_branch).  Returns 0 when it ran (r->ok tells whether
- * every patch applied), -1 on an error before any patch (no base, bad
- * repository), APPLY_EINFRA when a write failed on the system; the error
- * is printed.
+ * every patch applied), -1 on an error before any patch (a bad --base,
+ * bad repository), APPLY_ENOBASE when it did not apply on a base pwb only
+ * supposed (r is filled: which patch failed), APPLY_EINFRA when a write
+ * failed on the system; the error is printed.
  */
 int apply_series(git_repository *repo, const struct stored_series *s,
 		 const struct apply_opts *o, struct apply_result *r);
@@ -132,10 +141,18 @@ void apply_unset_branch(git_repository *repo, const struct apply_branch *b,
 			const git_oid *head);
 void apply_branch_release(struct apply_branch *b);
 
-/* Only the base: r->base and r->base_rule (nothing allocated). */
-int apply_resolve_base(git_repository *repo, const struct stored_series *s,
-		       const char *rev, const char *fallback,
-		       struct apply_result *r);
+/*
+ * The series' own branch, the same in every database and on every
+ * machine, as b4 names what it applies from the message-id:
+ * pwb/<message-id of the cover or first patch, made a ref name>-v<N>
+ * (20191028201032.6352-1-jgg@ziepe.ca v2:
+ * pwb/20191028201032.6352-1-jgg_ziepe.ca-v2).  Allocated.
+ */
+char *apply_branch_name(const struct stored_series *s);
+
+/* r's base as bc says: r->base, r->base_rule, r->base_why (a copy),
+ * r->base_tentative. */
+void apply_set_base(struct apply_result *r, const struct base_choice *bc);
 
 /*
  * One patch (diff text) on a tree: the resulting tree id, the strategy

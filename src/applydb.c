@@ -111,9 +111,47 @@ static int load_previous(sqlite3 *db, long id, struct apply_result *r)
 
 struct left_ctx {
 	sqlite3 *db;
+	git_repository *repo;
 	long series;
 	const char *path;
+	const char *last_msgid;	/* the series' last patch */
 };
+
+/* Did pwb (from any database) leave branch name at an apply of this
+ * series: is its tip the series' last patch, with its Link: trailer? */
+static int left_by_pwb(struct left_ctx *lc, const char *name, git_oid *out)
+{
+	git_reference *ref = NULL;
+	git_commit *c = NULL;
+	char *refname = xstrfmt("refs/heads/%s", name);
+	const char *msg;
+	int ret = 0;
+
+	if (lc->last_msgid && !git_reference_lookup(&ref, lc->repo, refname) &&
+	    git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
+	    !git_commit_lookup(&c, lc->repo, git_reference_target(ref)) &&
+	    (msg = git_commit_message(c))) {
+		const char *l = msg;
+
+		while ((l = strstr(l, "\nLink: "))) {
+			const char *e = strchrnul(l + 1, '\n');
+			size_t n = strlen(lc->last_msgid);
+
+			l++;
+			if ((size_t)(e - l) > n && !memcmp(e - n, lc->last_msgid, n) &&
+			    e[-n - 1] == '/') {
+				git_oid_cpy(out, git_reference_target(ref));
+				ret = 1;
+				break;
+			}
+		}
+	}
+	git_error_clear();
+	git_commit_free(c);
+	git_reference_free(ref);
+	free(refname);
+	return ret;
+}
 
 /* apply_left_fn: the head of the last apply recorded on that branch. */
 static int branch_left(void *payload, const char *name, git_oid *out)
@@ -121,6 +159,10 @@ static int branch_left(void *payload, const char *name, git_oid *out)
 	struct left_ctx *lc = payload;
 	sqlite3_stmt *st;
 	int ret = 0, rc;
+
+	/* an apply of this series, whichever database made it */
+	if (left_by_pwb(lc, name, out))
+		return 1;
 
 	if (db_prepare(lc->db, &st, "SELECT head FROM applies WHERE "
 		       "series_id = ? AND repo_path = ? AND branch = ? AND "
@@ -147,11 +189,13 @@ static int branch_left(void *payload, const char *name, git_oid *out)
  * becomes the name used), recorded and written in one transaction, the
  * branch put back when the commit fails.  0, -1 or APPLY_EINFRA.
  */
-static int record(sqlite3 *db, git_repository *repo, long series,
-		  const char *path, const char *content,
-		  struct apply_result *r, long *id)
+static int record(sqlite3 *db, git_repository *repo,
+		  const struct stored_series *s, const char *path,
+		  const char *content, struct apply_result *r, long *id)
 {
-	struct left_ctx lc = { db, series, path };
+	long series = s->id;
+	struct left_ctx lc = { db, repo, series, path,
+			       s->npatches ? s->patches[s->npatches - 1].msgid : NULL };
 	struct apply_branch b = { 0 };
 	sqlite3_stmt *st = NULL;
 	git_oid head;
@@ -175,7 +219,8 @@ static int record(sqlite3 *db, git_repository *repo, long series,
 	}
 	if (db_prepare(db, &st, "INSERT INTO applies (series_id, repo_path, "
 		       "base, base_rule, branch, head, status, reused_from, "
-		       "created_at, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?)"))
+		       "created_at, content_hash, base_why) "
+		       "VALUES (?,?,?,?,?,?,?,?,?,?,?)"))
 		goto out;
 	sqlite3_bind_int64(st, 1, series);
 	db_bind_text(st, 2, path);
@@ -190,6 +235,7 @@ static int record(sqlite3 *db, git_repository *repo, long series,
 		sqlite3_bind_null(st, 8);
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)time(NULL));
 	db_bind_text(st, 10, content);
+	db_bind_text(st, 11, r->base_why);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		db_error(db, "record apply");
 		goto out;
@@ -250,6 +296,7 @@ int apply_to_tree(struct pwb_ctx *ctx, long sid, const char *tree_arg,
 	git_repository *repo = NULL;
 	git_signature *committer = NULL;
 	struct apply_opts ao;
+	struct base_choice bc = { 0 };
 	int ret = -1, ran = 0;
 	long prev;
 	char prev_head[GIT_OID_HEXSZ + 1];
@@ -273,27 +320,28 @@ int apply_to_tree(struct pwb_ctx *ctx, long sid, const char *tree_arg,
 	}
 	link_base = ctx_config_get(ctx, "lore.url");
 	fallback = ctx_config_get(ctx, "apply.fallbackbase");
-	ao.base_rev = base;
-	ao.fallback_rev = fallback;
+	if (base_choose(repo, s, base, fallback, &bc))
+		goto out;
+	if (bc.rule != BASE_COMMIT && bc.rule != BASE_OPTION)
+		notice("base %.12s: %s", git_oid_tostr_s(&bc.id), bc.why);
+	ao.base = &bc;
 	ao.link_base = link_base ? link_base : LORE_DEFAULT_BASE;
 	ao.committer = committer;
 
 	/* the same series on the same base again: reuse the commits */
 	{
-		struct apply_result probe;
+		char hex[GIT_OID_HEXSZ + 1];
 
-		if (apply_resolve_base(repo, s, base, fallback, &probe))
-			goto out;
 		content = content_hash(s);
-		prev = find_previous(ctx->db, repo, s->id, path, probe.base,
+		prev = find_previous(ctx->db, repo, s->id, path,
+				     git_oid_tostr(hex, sizeof(hex), &bc.id),
 				     content, prev_head);
 		if (prev >= 0) {
-			*r = probe;
+			apply_set_base(r, &bc);
 			r->ok = 1;
 			r->reused = 1;
 			r->reused_from = prev;
-			r->branch = xmalloc(64);
-			snprintf(r->branch, 64, "pwb/%ld-v%d", s->id, s->version);
+			r->branch = apply_branch_name(s);
 			snprintf(r->head, sizeof(r->head), "%s", prev_head);
 			r->npatches = s->npatches;
 			r->patches = xcalloc(s->npatches, sizeof(*r->patches));
@@ -308,12 +356,17 @@ int apply_to_tree(struct pwb_ctx *ctx, long sid, const char *tree_arg,
 			goto out;
 	}
 	/* the branch is placed there, with the record */
-	ret = record(ctx->db, repo, s->id, path, content, r, apply_id);
+	ret = record(ctx->db, repo, s, path, content, r, apply_id);
 out:
 	if (ret) {
+		char *nobase = r->nobase;
+
+		r->nobase = NULL;
 		apply_result_release(r);
+		r->nobase = nobase;	/* APPLY_ENOBASE: why */
 		stored_series_release(s);
 	}
+	base_choice_release(&bc);
 	git_signature_free(committer);
 	git_repository_free(repo);
 	free(path);

@@ -4,15 +4,18 @@
  * and apply_patches tables.
  *
  * apply_to_tree() applies stored series series_id to tree_arg (a
- * registered name or a path) on base (NULL: the series' base-commit, else
- * config apply.fallbackbase), reusing an earlier identical apply, and
- * records it.  Returns 0 when it ran (r->ok says whether every patch
- * applied; r->branch is the name actually used, which is not
- * pwb/<id>-v<N> when that branch has commits pwb did not make or is
- * checked out), APPLY_EINFRA when writing objects or the branch failed
- * (a full disk, an I/O error: not the series' fault), -1 on another
- * error (printed).  The caller releases r with apply_result_release and
- * s with stored_series_release.
+ * registered name or a path) on base (NULL: base_choose() picks it: the
+ * series' base-commit, apply.fallbackbase, a guess from its blobs, HEAD),
+ * reusing an earlier identical apply, and records it.  Returns 0 when it
+ * ran (r->ok says whether every patch applied; r->branch is the name
+ * actually used, which is not the series' own (apply_branch_name) when
+ * that branch has commits pwb did not make or is checked out),
+ * APPLY_ENOBASE when pwb found no base (only r->nobase is set: why;
+ * nothing recorded), APPLY_EINFRA when writing objects or the branch
+ * failed (a full disk, an I/O error: not the series' fault), -1 on
+ * another error (printed).  The caller releases r with
+ * apply_result_release, and s with stored_series_release when 0 is
+ * returned (else it is released).
  */
 #ifndef PWB_APPLYDB_H
 #define PWB_APPLYDB_H

@@ -270,6 +270,14 @@ static void prepare(struct check_state *cs)
 		set_outcome(cs, CHECK_ST_ERROR, CHECK_VERDICT_INFRA_ERROR);
 		return;
 	}
+	if (rc == APPLY_ENOBASE) {
+		/* pwb found no base: it could not check, nothing about the
+		 * series (exit 3) */
+		checkdb_set_error(ctx->db, c->id, cs->ar.nobase);
+		apply_result_release(&cs->ar);
+		set_outcome(cs, CHECK_ST_ERROR, CHECK_VERDICT_INFRA_ERROR);
+		return;
+	}
 	if (rc) {
 		/* no base, an incomplete series: it cannot be applied */
 		set_outcome(cs, CHECK_ST_DONE, CHECK_VERDICT_DOES_NOT_APPLY);

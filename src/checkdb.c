@@ -63,6 +63,12 @@ int checkdb_finish(sqlite3 *db, long id, enum check_status status,
 			(sqlite3_int64)time(NULL), (sqlite3_int64)id);
 }
 
+int checkdb_set_error(sqlite3 *db, long id, const char *why)
+{
+	return db_execf(db, "record check", "UPDATE checks SET error = ? "
+			"WHERE id = ?", "tI", why, (sqlite3_int64)id);
+}
+
 int checkdb_record_build(sqlite3 *db, long check, int idx, const char *commit,
 			long build_id, const char *status)
 {
@@ -156,6 +162,10 @@ void check_report_release(struct check_report *r)
 	free(r->compiler);
 	free(r->base_commit);
 	free(r->tip_commit);
+	free(r->base_rule);
+	free(r->base_why);
+	free(r->failed_error);
+	free(r->error);
 	if (r->have_series)
 		stored_series_release(&r->series);
 	for (i = 0; i < r->nbuilds; i++)
@@ -495,6 +505,33 @@ out:
 	return ret;
 }
 
+/* How the base was chosen, and the patch that did not apply (if one). */
+static int load_apply(sqlite3 *db, long apply_id, struct check_report *r)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (apply_id < 0)
+		return 0;
+	if (db_prepare(db, &st, "SELECT a.base_rule, a.base_why, p.idx, p.error "
+		       "FROM applies a LEFT JOIN apply_patches p ON "
+		       "p.apply_id = a.id AND p.status = 'failed' WHERE a.id = ? "
+		       "ORDER BY p.idx LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(st, 1, apply_id);
+	rc = db_row(db, st, "load the check's apply");
+	if (rc > 0) {
+		r->base_rule = db_column_dup(st, 0);
+		r->base_why = db_column_dup(st, 1);
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+			r->failed_idx = sqlite3_column_int(st, 2);
+			r->failed_error = db_column_dup(st, 3);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int check_report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
 {
 	sqlite3_stmt *st;
@@ -506,7 +543,7 @@ int check_report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
 	if (db_prepare(ctx->db, &st, "SELECT series_id, source, repo_path, "
 		       "config_name, apply_id, base_commit, tip_commit, repeat, "
 		       "status, verdict, started_at, finished_at, "
-		       "arch, compiler FROM checks WHERE id = ?"))
+		       "arch, compiler, error FROM checks WHERE id = ?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = db_row(ctx->db, st, "load the check");
@@ -521,6 +558,7 @@ int check_report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
 	r->config_name = db_column_dup(st, 3);
 	r->arch = db_column_dup(st, 12);
 	r->compiler = db_column_dup(st, 13);
+	r->error = db_column_dup(st, 14);
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 		apply_id = (long)sqlite3_column_int64(st, 4);
 	r->base_commit = db_column_dup(st, 5);
@@ -544,7 +582,8 @@ int check_report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
 			goto fail;
 		r->have_series = 1;
 	}
-	if (load_builds(ctx->db, apply_id, r) || load_patch_checks(ctx->db, r) ||
+	if (load_apply(ctx->db, apply_id, r) ||
+	    load_builds(ctx->db, apply_id, r) || load_patch_checks(ctx->db, r) ||
 	    load_suites(ctx, r))
 		goto fail;
 	return 0;

@@ -34,6 +34,8 @@ int checkdb_start(sqlite3 *db, const char *source, const char *repo,
 		  const char *config, long repeat, const char *arch,
 		  const char *compiler, long *id);
 int checkdb_set_series(sqlite3 *db, long id, long series_id);
+/* why the check could not start its work ("no base: ..."), one line */
+int checkdb_set_error(sqlite3 *db, long id, const char *why);
 /* tip NULL: the series did not apply */
 int checkdb_set_applied(sqlite3 *db, long id, long apply_id, const char *base,
 			const char *tip);
@@ -77,6 +79,11 @@ struct check_report {
 	enum check_verdict verdict;
 	char *arch, *compiler;	/* the target the cell was built for */
 	char *base_commit, *tip_commit;
+	char *base_rule, *base_why;	/* the apply's (base.h), or NULL */
+	int failed_idx;		/* the patch that did not apply, or 0 */
+	char *failed_error;	/* its file, hunk and why */
+	char *error;		/* why the check could not start its work
+				 * ("no base: ..."), or NULL */
 	int repeat;
 	long started_at, finished_at;
 	int have_series;

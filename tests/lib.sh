@@ -120,6 +120,12 @@ test_fails_with() {
 		echo "not one error line:"; cat "$TRASH/.err"; return 1; }
 }
 
+# The branch pwb last applied series ID to (its own name: apply_branch_name),
+# from the database DB (default $PWB_DB).
+applied_branch() { # ID [DB]
+	sqlite3 "${2:-$PWB_DB}" "SELECT branch FROM applies WHERE series_id = $1 AND status = 'applied' ORDER BY id DESC LIMIT 1"
+}
+
 # A stable digest of the database's contents (for "unchanged" checks).
 db_digest() {
 	[ -f "$PWB_DB" ] || { echo "no-db"; return 0; }

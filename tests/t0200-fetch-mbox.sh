@@ -252,8 +252,9 @@ test_expect_success 'bytes not valid in the declared charset: the diff is kept a
 	test "$(sqlite3 b5.sqlite "SELECT instr(hex(diff), \"2F2A20A4A4A4E5202A2F\") > 0 AND instr(hex(diff), \"A4E5FF\") = 0 FROM patches WHERE idx = 1")" = 1 &&
 	test "$(sqlite3 b5.sqlite "SELECT instr(hex(diff), \"2F2A20A4E5FF202A2F\") > 0 FROM patches WHERE idx = 2")" = 1 &&
 	"$PWB" --db b5.sqlite apply 1 --tree b5 --base HEAD >out &&
-	test "$(git -C b5 rev-parse pwb/1-v1^{tree})" = "$(git -C b5am rev-parse HEAD^{tree})" &&
-	git -C b5 log --format=%B -1 pwb/1-v1 | grep -q "message (中文) is Big5" &&
+	br=$(sqlite3 b5.sqlite "SELECT branch FROM applies") &&
+	test "$(git -C b5 rev-parse $br^{tree})" = "$(git -C b5am rev-parse HEAD^{tree})" &&
+	git -C b5 log --format=%B -1 $br | grep -q "message (中文) is Big5" &&
 	"$PWB" --db b5.sqlite series export 1 -o b5.exp &&
 	rm -rf b5exp && git clone -q b5 b5exp &&
 	(cd b5exp && git -c user.name=t -c user.email=t@t am -q ../b5.exp) &&

@@ -3,6 +3,8 @@
 . "$(dirname "$0")/lib.sh"
 
 F="$SRCDIR/tests/fixtures/threads"
+# series 1's own branch: its message-id and version, as in every database
+BR=pwb/20190815073000.2000-0-mhocko_example.com-v2
 
 # The fixture base commit, made again with the identity and date
 # tests/fixtures/make-threads.py used: same id, so base-commit resolves.
@@ -31,44 +33,44 @@ test_expect_success 'apply on the base-commit: original tree, repository untouch
 	"$PWB" apply 1 --tree fixture --json >a.json &&
 	python3 -c "
 import json; a = json.load(open(\"a.json\"))
-assert a[\"branch\"] == \"pwb/1-v2\" and a[\"base_rule\"] == \"base-commit\", a
+assert a[\"branch\"] == \"$BR\" and a[\"base_rule\"] == \"base-commit\", a
 assert [p[\"status\"] for p in a[\"patches\"]] == [\"applied\"] * 3
 assert all(p[\"strategy\"] == \"exact\" for p in a[\"patches\"])
 assert a[\"reused\"] is False" &&
-	test "$(git -C fix rev-parse pwb/1-v2^{tree})" = "$(awk "\$1 == \"v2\" { print \$2 }" "$F/trees.txt")" &&
+	test "$(git -C fix rev-parse $BR^{tree})" = "$(awk "\$1 == \"v2\" { print \$2 }" "$F/trees.txt")" &&
 	test "$(git -C fix rev-parse HEAD)" = "$before_head" &&
 	git -C fix status --porcelain >after_status && test_cmp before_status after_status &&
 	test "$(git -C fix symbolic-ref HEAD)" = refs/heads/base
 '
 
 test_expect_success 'commits carry author, date, trailers and Link:' '
-	git -C fix log -1 --format="%an|%ae|%ad|%cn" --date=raw pwb/1-v2~1 >who &&
+	git -C fix log -1 --format="%an|%ae|%ad|%cn" --date=raw $BR~1 >who &&
 	echo "Jérôme Glisse|jglisse@example.org|1565854202 +0200|pwb" >expect &&
 	test_cmp expect who &&
-	git -C fix log -1 --format=%B pwb/1-v2~1 >msg &&
+	git -C fix log -1 --format=%B $BR~1 >msg &&
 	grep -q "^Tested-by: Christian König <ckoenig@example.com>\$" msg &&
 	grep -q "^Link: https://lore.kernel.org/all/20190815073000.2000-2-mhocko@example.com\$" msg &&
 	test "$(grep -c "^Acked-by" msg)" = 1
 '
 
 test_expect_success 'applying again on the same base reuses the commits' '
-	head=$(git -C fix rev-parse pwb/1-v2) &&
+	head=$(git -C fix rev-parse $BR) &&
 	"$PWB" apply 1 --tree "$TRASH/fix" >out &&
 	grep -q "commits reused from an earlier apply" out &&
-	test "$(git -C fix rev-parse pwb/1-v2)" = "$head" &&
+	test "$(git -C fix rev-parse $BR)" = "$head" &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = 2
 '
 
 test_expect_success 'a trailer that arrived since: applied afresh, not reused' '
-	head=$(git -C fix rev-parse pwb/1-v2) &&
+	head=$(git -C fix rev-parse $BR) &&
 	sqlite3 "$PWB_DB" "INSERT INTO trailers (patch_row, kind, person, from_msgid)
 		SELECT id, '"'"'Tested-by'"'"', '"'"'Late Tester <late@example.com>'"'"', '"'"'late@x'"'"'
 		FROM patches WHERE series_id = 1 AND idx = 3" &&
 	"$PWB" apply 1 --tree fixture >out &&
 	! grep -q "reused" out &&
-	test "$(git -C fix rev-parse pwb/1-v2)" != "$head" &&
-	git -C fix log -1 --format=%B pwb/1-v2 | grep -q "^Tested-by: Late Tester" &&
-	test "$(git -C fix rev-parse pwb/1-v2^{tree})" = "$(git -C fix rev-parse "$head^{tree}")"
+	test "$(git -C fix rev-parse $BR)" != "$head" &&
+	git -C fix log -1 --format=%B $BR | grep -q "^Tested-by: Late Tester" &&
+	test "$(git -C fix rev-parse $BR^{tree})" = "$(git -C fix rev-parse "$head^{tree}")"
 '
 
 test_expect_success 'no usable base: a clear error' '
@@ -81,13 +83,12 @@ test_expect_success 'apply.fallbackbase: the base when the base-commit is not in
 	rm -rf moved && mkdir moved && cp -R "$SRCDIR/tests/fixtures/base/." moved/ &&
 	(cd moved && git init -q -b main && git add -A && git commit -qm "same files, another commit") &&
 	"$PWB" tree add moved moved >/dev/null &&
-	test_fails_with "give --base, or set apply.fallbackbase" "$PWB" apply 1 --tree moved &&
 	"$PWB" -c apply.fallbackbase=main apply 1 --tree moved --json >fb.json 2>fb.err &&
-	grep -q "base-commit febe02bd.* is not in .*; applying on apply.fallbackbase main" fb.err &&
+	grep -q "base .*: apply.fallbackbase main (its base-commit febe02bd.* is not in the tree)" fb.err &&
 	python3 -c "
 import json; a = json.load(open(\"fb.json\"))
 assert a[\"base_rule\"] == \"fallback\" and all(p[\"status\"] == \"applied\" for p in a[\"patches\"]), a" &&
-	test "$(git -C moved rev-parse pwb/1-v2^{tree})" = "$(git -C fix rev-parse pwb/1-v2^{tree})" &&
+	test "$(git -C moved rev-parse $BR^{tree})" = "$(git -C fix rev-parse $BR^{tree})" &&
 	test_fails_with "apply.fallbackbase nope: not a commit" \
 		"$PWB" -c apply.fallbackbase=nope apply 1 --tree moved &&
 	"$PWB" -c apply.fallbackbase=main apply 1 --tree moved --base main --json >opt.json &&
@@ -123,11 +124,12 @@ assert a[\"base_rule\"] == \"option\"" &&
 	git clone -q sc am && (cd am && git checkout -q master &&
 		git -c user.name=t -c user.email=t@t am -q -3 ../sc.mbox) &&
 	test "$(git -C am rev-parse HEAD^{tree})" = \
-	     "$(git -C sc rev-parse "pwb/$(cat sc.id)-v1^{tree}")"
+	     "$(git -C sc rev-parse "$(applied_branch "$(cat sc.id)")^{tree}")" &&
+	applied_branch "$(cat sc.id)" >sc.branch
 '
 
 test_expect_success 'a patch that does not apply: exit 2, reason, no branch' '
-	git -C sc branch -D "pwb/$(cat sc.id)-v1" >/dev/null &&
+	git -C sc branch -D "$(cat sc.branch)" >/dev/null &&
 	"$PWB" apply "$(cat sc.id)" --tree sc --base conflict --json >c.json 2>c.err;
 	test $? = 2 &&
 	python3 -c "
@@ -138,9 +140,85 @@ e = a[\"patches\"][1][\"error\"]
 assert \"f.c: hunk 1\" in e and \"conflicts\" in e, e
 assert a[\"branch\"] is None and a[\"head\"] is None" &&
 	grep -q "patch 2/2 does not apply: f.c: hunk 1" c.err &&
-	test_must_fail_quiet git -C sc rev-parse -q --verify "pwb/$(cat sc.id)-v1" &&
+	test_must_fail_quiet git -C sc rev-parse -q --verify "$(cat sc.branch)" &&
 	test "$(sqlite3 "$PWB_DB" "SELECT status FROM applies ORDER BY id DESC LIMIT 1")" = failed &&
 	test "$(sqlite3 "$PWB_DB" "SELECT group_concat(status) FROM apply_patches WHERE apply_id = (SELECT max(id) FROM applies)")" = "applied,failed"
+'
+
+# A series without base-commit (as most on lore): the base is guessed from
+# the pre-image blobs of its index lines, newest by ancestry, not by date.
+test_expect_success 'setup: a series without base-commit, and trees it was or was not made on' '
+	git init -q gb && (cd gb &&
+	seq 1 30 | sed "s/^/f /" >f.c && seq 1 30 | sed "s/^/g /" >g.c &&
+	echo h >h.c && git add . &&
+	GIT_COMMITTER_DATE="2020-01-01 00:00:00 +0000" git commit -qm A && git tag old &&
+	git checkout -q -b topic &&
+	sed -i "s/^f 10\$/f 10 changed/" f.c && git commit -qam "f: 10" &&
+	sed -i "s/^g 20\$/g 20 changed/" g.c && git commit -qam "g: 20" &&
+	git format-patch -q --thread --stdout old..topic >../gb.mbox &&
+	git checkout -q master &&
+	echo h2 >h.c && GIT_COMMITTER_DATE="2001-01-01 00:00:00 +0000" git commit -qam B &&
+	git tag want &&
+	sed -i "s/^f 30\$/f 30 later/" f.c &&
+	GIT_COMMITTER_DATE="2000-01-01 00:00:00 +0000" git commit -qam C &&
+	git branch -q -D topic) &&
+	! grep -q "^base-commit" gb.mbox &&
+	"$PWB" fetch --json gb.mbox >gb.json &&
+	python3 -c "import json; print(json.load(open(\"gb.json\"))[\"id\"])" >gb.id
+'
+
+test_expect_success 'no base-commit: the newest commit with every pre-image blob, whatever the dates' '
+	"$PWB" apply "$(cat gb.id)" --tree gb --json >g.json 2>g.err &&
+	python3 -c "
+import json; a = json.load(open(\"g.json\"))
+assert a[\"base_rule\"] == \"guessed\", a
+assert a[\"base_why\"] == \"guessed from 2 of 2 pre-image blobs (the series has no base-commit)\", a
+assert all(p[\"status\"] == \"applied\" for p in a[\"patches\"]), a
+open(\"g.base\", \"w\").write(a[\"base\"])" &&
+	test "$(cat g.base)" = "$(git -C gb rev-parse want)" &&
+	grep -q "base [0-9a-f]*: guessed from 2 of 2 pre-image blobs" g.err &&
+	test "$(sqlite3 "$PWB_DB" "SELECT base_rule || \" \" || base_why FROM applies ORDER BY id DESC LIMIT 1")" = \
+		"guessed guessed from 2 of 2 pre-image blobs (the series has no base-commit)" &&
+	"$PWB" apply "$(cat gb.id)" --tree gb >g.txt &&
+	grep -q "base: *$(cat g.base) (guessed from 2 of 2" g.txt
+'
+
+test_expect_success 'no pre-image blob anywhere: HEAD when the series applies there' '
+	rm -rf gh && mkdir gh && git -C gb archive want | tar -x -C gh &&
+	(cd gh && echo "/* moved on */" >>f.c && echo "/* too */" >>g.c &&
+	 git init -q && git add . && git commit -qm other) &&
+	"$PWB" apply "$(cat gb.id)" --tree "$TRASH/gh" --json >h.json &&
+	python3 -c "
+import json; a = json.load(open(\"h.json\"))
+assert a[\"base_rule\"] == \"head\" and a[\"base_why\"].startswith(\"HEAD (the series has no base-commit\"), a
+assert all(p[\"status\"] == \"applied\" for p in a[\"patches\"]), a"
+'
+
+test_expect_success 'no base found and it does not apply on HEAD: no base, not "does not apply"; nothing recorded' '
+	rm -rf gn && mkdir gn && git -C gb archive want | tar -x -C gn &&
+	(cd gn && sed -i "s/^f 10\$/f 10 elsewhere/" f.c && echo "/* x */" >>g.c &&
+	 git init -q && git add . && git commit -qm other) &&
+	before=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies") &&
+	test_fails_with "no base: the series does not apply on [0-9a-f]*, the base pwb tried: HEAD .*patch 1/2: f.c: hunk 1 .*(give --base)" \
+		"$PWB" apply "$(cat gb.id)" --tree "$TRASH/gn" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = "$before" &&
+	test -z "$(git -C gn for-each-ref refs/heads/pwb/)"
+'
+
+test_expect_success 'a branch named from the message-id: the same from a second database, which moves it' '
+	msgid=$(sqlite3 "$PWB_DB" "SELECT msgid FROM series WHERE id = $(cat gb.id)") &&
+	br=$(applied_branch "$(cat gb.id)") &&
+	test "$br" = "pwb/$(echo "$msgid" | tr "@" _)-v1" &&
+	"$PWB" --db other.sqlite -q fetch gb.mbox >/dev/null &&
+	"$PWB" --db other.sqlite -q fetch "$F/mmn-pairing.mbox" >/dev/null &&
+	"$PWB" --db other.sqlite apply 1 --tree "$TRASH/gb" --base want >o.txt 2>o.err &&
+	test "$(applied_branch 1 other.sqlite)" = "$br" &&
+	! grep -q "instead" o.err &&
+	git -C gb commit-tree -p "$br" -m mine "$br^{tree}" >mine &&
+	git -C gb update-ref "refs/heads/$br" "$(cat mine)" &&
+	"$PWB" --db other.sqlite apply 1 --tree "$TRASH/gb" --base old >o.txt 2>o.err &&
+	grep -q "branch $br has commits pwb did not make; applied on $br-2 instead" o.err &&
+	test "$(git -C gb rev-parse "$br")" = "$(cat mine)"
 '
 
 evil_mbox() { # subject, diff body
@@ -163,7 +241,7 @@ t_refused() { # name, diff, pattern
 	id=$(python3 -c "import json; print(json.load(open(\"e.json\"))[\"id\"])") &&
 	"$PWB" apply "$id" --tree ev --base HEAD --json >r.json 2>r.err;
 	test $? = 2 && grep -q "$3" r.err &&
-	test_must_fail_quiet git -C ev rev-parse -q --verify "pwb/$id-v1" &&
+	test -z "$(git -C ev for-each-ref refs/heads/pwb/)" &&
 	test ! -e "$TRASH/outside" && test ! -e "$TRASH/pwned"
 }
 
@@ -221,7 +299,7 @@ t_like_am() {
 	"$PWB" fetch --json "$1.mbox" >"$1.json" &&
 	id=$(python3 -c "import json; print(json.load(open(\"$1.json\"))[\"id\"])") &&
 	"$PWB" apply "$id" --tree "$TRASH/$1.pwb" --base HEAD --json >"$1.apply" &&
-	test "$(git -C "$1.pwb" rev-parse "pwb/$id-v1^{tree}")" = "$(git -C "$1.am" rev-parse HEAD^{tree})"
+	test "$(git -C "$1.pwb" rev-parse "$(applied_branch $id)^{tree}")" = "$(git -C "$1.am" rev-parse HEAD^{tree})"
 }
 
 test_expect_success 'quoted paths (UTF-8, a quote, a tab, a backslash) apply as git am applies them' '
@@ -270,7 +348,7 @@ test_expect_success 'a symlink replaced by a directory in the same patch applies
 	 git rm -q ln && mkdir ln && echo f >ln/f && echo g >ln/g &&
 	 git add -A && git commit -qm "ln: a directory now") &&
 	t_like_am sl sl base..master &&
-	git -C sl.pwb ls-tree -r "pwb/$id-v1" >lt && grep -q "	ln/f\$" lt &&
+	git -C sl.pwb ls-tree -r "$(applied_branch $id)" >lt && grep -q "	ln/f\$" lt &&
 	! grep -q "120000" lt
 '
 
@@ -336,40 +414,40 @@ test_expect_success 'setup: a tree with two more bases' '
 	 git add newfile2 && git commit -qm "newbase2" && git checkout -q base) &&
 	"$PWB" tree add own own >/dev/null &&
 	"$PWB" apply 1 --tree own >/dev/null &&
-	git -C own rev-parse pwb/1-v2 >h1
+	git -C own rev-parse $BR >h1
 '
 
 test_expect_success 're-apply: a branch where pwb left it moves, same name' '
 	"$PWB" apply 1 --tree own --base newbase --json >m.json 2>m.err &&
 	python3 -c "
 import json; a = json.load(open(\"m.json\"))
-assert a[\"branch\"] == \"pwb/1-v2\" and not a[\"reused\"], a
+assert a[\"branch\"] == \"$BR\" and not a[\"reused\"], a
 open(\"h2\", \"w\").write(a[\"head\"] + \"\\n\")" &&
 	test ! -s m.err &&
-	test "$(git -C own rev-parse pwb/1-v2)" = "$(cat h2)" &&
-	test "$(git -C own rev-parse pwb/1-v2)" != "$(cat h1)" &&
-	git -C own merge-base --is-ancestor newbase pwb/1-v2 &&
+	test "$(git -C own rev-parse $BR)" = "$(cat h2)" &&
+	test "$(git -C own rev-parse $BR)" != "$(cat h1)" &&
+	git -C own merge-base --is-ancestor newbase $BR &&
 	"$PWB" apply 1 --tree own --base newbase >out 2>err &&
-	grep -q "branch: pwb/1-v2 at .* (commits reused" out && test ! -s err &&
-	test "$(git -C own rev-parse pwb/1-v2)" = "$(cat h2)"
+	grep -q "branch: $BR at .* (commits reused" out && test ! -s err &&
+	test "$(git -C own rev-parse $BR)" = "$(cat h2)"
 '
 
 test_expect_success 'a branch the user committed to is not moved: another name' '
-	git -C own worktree add -q ../own-wt pwb/1-v2 &&
+	git -C own worktree add -q ../own-wt $BR &&
 	(cd own-wt && echo mine >>mm/oom_kill.c && git commit -qam "my own work") &&
-	mine=$(git -C own rev-parse pwb/1-v2) &&
+	mine=$(git -C own rev-parse $BR) &&
 	"$PWB" apply 1 --tree own --base newbase >out 2>err &&
-	echo "pwb: branch pwb/1-v2 has commits pwb did not make; applied on pwb/1-v2-2 instead" >expect &&
+	echo "pwb: branch $BR has commits pwb did not make; applied on $BR-2 instead" >expect &&
 	test_cmp expect err &&
-	grep -q "branch: pwb/1-v2-2 at" out &&
-	test "$(git -C own rev-parse pwb/1-v2)" = "$mine" &&
-	test "$(git -C own rev-parse pwb/1-v2-2)" = "$(cat h2)" &&
+	grep -q "branch: $BR-2 at" out &&
+	test "$(git -C own rev-parse $BR)" = "$mine" &&
+	test "$(git -C own rev-parse $BR-2)" = "$(cat h2)" &&
 	test -z "$(git -C own-wt status --porcelain)" &&
-	test "$(sqlite3 "$PWB_DB" "SELECT branch FROM applies ORDER BY id DESC LIMIT 1")" = pwb/1-v2-2 &&
+	test "$(sqlite3 "$PWB_DB" "SELECT branch FROM applies ORDER BY id DESC LIMIT 1")" = $BR-2 &&
 	git -C own worktree remove ../own-wt &&
 	"$PWB" apply 1 --tree own --base newbase --json >j 2>err &&
-	grep -q "\"branch\": \"pwb/1-v2-2\"" j && grep -q "applied on pwb/1-v2-2 instead" err &&
-	test "$(git -C own rev-parse pwb/1-v2)" = "$mine"
+	grep -q "\"branch\": \"$BR-2\"" j && grep -q "applied on $BR-2 instead" err &&
+	test "$(git -C own rev-parse $BR)" = "$mine"
 '
 
 test_expect_success 'a checked-out branch is not moved, the index stays clean' '
@@ -381,21 +459,21 @@ test_expect_success 'a checked-out branch is not moved, the index stays clean' '
 	test "$(git -C own rev-parse "$cur")" = "$at" &&
 	test "$(git -C own symbolic-ref HEAD)" = "refs/heads/$cur" &&
 	test -z "$(git -C own status --porcelain)" &&
-	test "$cur" = pwb/1-v2-2 && test "$new" = pwb/1-v2-3 &&
-	echo "pwb: branch pwb/1-v2 has commits pwb did not make, pwb/1-v2-2 is checked out; applied on pwb/1-v2-3 instead" >expect &&
+	test "$cur" = $BR-2 && test "$new" = $BR-3 &&
+	echo "pwb: branch $BR has commits pwb did not make, $BR-2 is checked out; applied on $BR-3 instead" >expect &&
 	test_cmp expect err &&
-	git -C own merge-base --is-ancestor newbase2 pwb/1-v2-3 &&
+	git -C own merge-base --is-ancestor newbase2 $BR-3 &&
 	git -C own checkout -q base
 '
 
 test_expect_success 'every name taken by branches pwb did not make: refused, one line' '
 	make_fixture_repo full && "$PWB" tree add full full >/dev/null &&
 	rows=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies") &&
-	{ echo "create refs/heads/pwb/1-v2 base"; for i in $(seq 2 99); do
-		echo "create refs/heads/pwb/1-v2-$i base"; done; } |
+	{ echo "create refs/heads/$BR base"; for i in $(seq 2 99); do
+		echo "create refs/heads/$BR-$i base"; done; } |
 		git -C full update-ref --stdin &&
 	git -C full for-each-ref refs/heads/pwb >before &&
-	test_fails_with "apply: branches pwb/1-v2 to pwb/1-v2-99 are all checked out or not where pwb left them" \
+	test_fails_with "apply: branches $BR to $BR-99 are all checked out or not where pwb left them" \
 		"$PWB" apply 1 --tree full &&
 	test ! -s .out &&
 	git -C full for-each-ref refs/heads/pwb >after && test_cmp before after &&
@@ -406,7 +484,7 @@ test_expect_success 'every name taken by branches pwb did not make: refused, one
 # was written: the branch is put back (or removed), nothing recorded.
 test_expect_success 'the record fails at commit: the branch is put back' '
 	git -C moved commit -q --allow-empty -m "main moves on" &&
-	before=$(git -C moved rev-parse pwb/1-v2) &&
+	before=$(git -C moved rev-parse $BR) &&
 	make_fixture_repo fresh && "$PWB" tree add fresh fresh >/dev/null &&
 	rows=$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies") &&
 	sqlite3 "$PWB_DB" "CREATE TABLE t_fail (x INTEGER REFERENCES trees(id)
@@ -414,14 +492,14 @@ test_expect_success 'the record fails at commit: the branch is put back' '
 		CREATE TRIGGER t_fail AFTER INSERT ON applies
 			BEGIN INSERT INTO t_fail VALUES (-1); END;" &&
 	test_fails_with "FOREIGN KEY" "$PWB" apply 1 --tree moved --base main &&
-	test "$(git -C moved rev-parse pwb/1-v2)" = "$before" &&
+	test "$(git -C moved rev-parse $BR)" = "$before" &&
 	test_fails_with "FOREIGN KEY" "$PWB" apply 1 --tree fresh &&
-	test_must_fail_quiet git -C fresh rev-parse -q --verify pwb/1-v2 &&
+	test_must_fail_quiet git -C fresh rev-parse -q --verify $BR &&
 	sqlite3 "$PWB_DB" "DROP TRIGGER t_fail; DROP TABLE t_fail" &&
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = "$rows" &&
 	"$PWB" apply 1 --tree moved --base main >out &&
-	grep -q "branch: pwb/1-v2 at" out &&
-	test "$(git -C moved rev-parse pwb/1-v2)" != "$before"
+	grep -q "branch: $BR at" out &&
+	test "$(git -C moved rev-parse $BR)" != "$before"
 '
 
 # The repository on a small tmpfs: libgit2's object writes fail there.
@@ -441,10 +519,10 @@ if small_fs; then
 		grep -q "^pwb: error: apply: .*: No space left on device" err &&
 		test "$(wc -l <err)" = 1 &&
 		test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = "$rows" &&
-		test_must_fail_quiet git -C small/r rev-parse -q --verify pwb/1-v2 &&
+		test_must_fail_quiet git -C small/r rev-parse -q --verify $BR &&
 		rm small/fill &&
 		"$PWB" apply 1 --tree small >out &&
-		grep -q "branch: pwb/1-v2 at" out &&
+		grep -q "branch: $BR at" out &&
 		test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = $((rows + 1))
 	'
 
@@ -483,24 +561,24 @@ test_expect_success 'checkout: files of a commit on disk, repository untouched' 
 
 test_expect_success 'checkout move rewrites only the files that differ' '
 	co=$(cat p) && touch stamp && sleep 1.1 &&
-	"$PWB" checkout pwb/1-v2 --tree fixture >/dev/null 2>err &&
+	"$PWB" checkout $BR --tree fixture >/dev/null 2>err &&
 	grep -q "3 written, 0 removed" err &&
 	(cd "$co" && find . -type f -newer "$TRASH/stamp" | sort) >changed &&
 	printf "./include/linux/mmu_notifier.h\n./mm/mmu_notifier.c\n./mm/oom_kill.c\n" >expect &&
 	test_cmp expect changed &&
-	git -C fix show pwb/1-v2:mm/oom_kill.c >want && test_cmp want "$co/mm/oom_kill.c" &&
-	"$PWB" checkout pwb/1-v2 --tree fixture >/dev/null 2>err &&
+	git -C fix show $BR:mm/oom_kill.c >want && test_cmp want "$co/mm/oom_kill.c" &&
+	"$PWB" checkout $BR --tree fixture >/dev/null 2>err &&
 	grep -q "0 written, 0 removed" err
 '
 
 test_expect_success 'an interrupted move is repaired by content' '
 	co=$(cat p) && rm "$co.state" && echo garbage >"$co/mm/oom_kill.c" &&
 	touch stamp && sleep 1.1 &&
-	"$PWB" checkout pwb/1-v2 --tree fixture >/dev/null 2>err &&
+	"$PWB" checkout $BR --tree fixture >/dev/null 2>err &&
 	grep -q "compared by content" err &&
 	(cd "$co" && find . -type f -newer "$TRASH/stamp") >changed &&
 	echo ./mm/oom_kill.c >expect && test_cmp expect changed &&
-	git -C fix show pwb/1-v2:mm/oom_kill.c >want && test_cmp want "$co/mm/oom_kill.c"
+	git -C fix show $BR:mm/oom_kill.c >want && test_cmp want "$co/mm/oom_kill.c"
 '
 
 test_expect_success 'a second pwb waits for the slot lock' '

@@ -37,7 +37,7 @@ test_expect_success 'pwb fetch over HTTP under memcheck: no errors' '
 test_expect_success 'pwb apply under memcheck: no errors' '
 	$VG "$PWB" apply 1 --tree fixture >out 2>vg.err ||
 	{ cat vg.err; false; } &&
-	grep -q "branch: pwb/1-v2" out
+	grep -q "branch: pwb/20190815073000.2000-0-mhocko_example.com-v2" out
 '
 
 test_done

@@ -29,7 +29,7 @@ test_expect_success 'setup: the fixture series applied to the 6.1 tree' '
 		"$PWB" fetch --json "$SRCDIR/patches/$f.mbox" >s.json &&
 		sid=$(python3 -c "import json; print(json.load(open(\"s.json\"))[\"id\"])") &&
 		"$PWB" apply "$sid" --tree linux >/dev/null &&
-		echo "pwb/$sid-v1" >"$f.branch" || return 1
+		applied_branch $sid >"$f.branch" || return 1
 	done
 '
 

@@ -42,9 +42,8 @@ static void print_text(const struct stored_series *s,
 	size_t i;
 
 	printf("series %ld v%d on %s\n", s->id, s->version, vis(path));
-	printf("  base:   %s (%s)\n", r->base, !strcmp(r->base_rule, "option") ?
-	       "--base" : !strcmp(r->base_rule, "fallback") ?
-	       "apply.fallbackbase" : "the series' base-commit");
+	printf("  base:   %s (%s)\n", r->base, r->base_why ? r->base_why :
+	       r->base_rule);
 	for (i = 0; i < r->npatches; i++) {
 		const struct patch_result *p = &r->patches[i];
 
@@ -79,6 +78,7 @@ static json_t *to_json(const struct apply_result *r)
 	json_object_set_new(o, "branch", r->ok ? json_string(r->branch) : json_null());
 	json_object_set_new(o, "base", json_string(r->base));
 	json_object_set_new(o, "base_rule", json_string(r->base_rule));
+	json_object_set_new(o, "base_why", json_text(r->base_why));
 	json_object_set_new(o, "head", r->ok ? json_string(r->head) : json_null());
 	json_object_set_new(o, "reused", json_boolean(r->reused));
 	for (i = 0; i < r->npatches; i++) {
@@ -131,7 +131,9 @@ int cmd_apply(int argc, char **argv, struct pwb_ctx *ctx)
 		return EXIT_FAIL;
 	rc = apply_to_tree(ctx, sid, tree_arg, base, &s, &r, &run_id);
 	if (rc) {
+		/* no base: pwb could not tell, an error (give --base) */
 		ret = rc == APPLY_EINFRA ? EXIT_INFRA : EXIT_FAIL;
+		apply_result_release(&r);
 		goto out;
 	}
 	if (json) {
