@@ -101,11 +101,23 @@ static json_t *from_check(const struct check_report *r, int idx)
 		lore_msg_url(&url, r->series.lore_base ? r->series.lore_base :
 			     "https://lore.kernel.org/all/", r->series.cover_msgid ?
 			     r->series.cover_msgid : r->series.msgid);
+	if (r->error) {
+		/* pwb could not check (no base): nothing about the series */
+		json_array_append_new(a, result("pwb-apply", "warn", json_sprintf(
+			"check %ld: not checked: %s", r->id, r->error), url.buf, NULL));
+		buf_release(&url);
+		return a;
+	}
 	if (!r->tip_commit) {
+		int here = r->failed_idx && (idx == r->failed_idx || idx <= 0);
+
 		json_array_append_new(a, result("pwb-apply", "fail", json_sprintf(
-			"check %ld: the series does not apply%s%.12s", r->id,
-			r->base_commit ? " to " : "", r->base_commit ? r->base_commit : ""),
-			url.buf, NULL));
+			"check %ld: %s%s%.12s", r->id, here ? "" :
+			"the series does not apply", here ? "" : r->base_commit ?
+			" to " : "", here ? "" : r->base_commit ? r->base_commit : ""),
+			url.buf, here ? json_sprintf("patch %d does not apply to "
+			"%.12s: %s", r->failed_idx, r->base_commit ? r->base_commit :
+			"?", r->failed_error ? r->failed_error : "?") : NULL));
 		buf_release(&url);
 		return a;
 	}

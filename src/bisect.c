@@ -107,6 +107,7 @@ void bisect_release(struct bisect *b)
 	free(b->commits);
 	free(b->labels);
 	free(b->marks);
+	free(b->base_why);
 	kbuild_result_release(&b->good);
 	free(b->tree_path);
 	free(b->tree_name);
@@ -397,6 +398,11 @@ int bisect_load_series(struct bisect *b, const char *arg,
 		apply_result_release(&ar);
 		return error("series %ld does not apply; nothing to bisect", sid);
 	}
+	free(b->base_why);
+	b->base_why = base == last ?
+		xstrfmt("the base the newest check of series %ld on this tree "
+			"used", sid) :
+		xstrdup(ar.base_why ? ar.base_why : ar.base_rule);
 	snprintf(label, sizeof(label), "base %.12s", ar.base);
 	add_commit(b, ar.base, label);
 	for (i = 0; i < ar.npatches; i++) {

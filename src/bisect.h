@@ -90,6 +90,7 @@ struct bisect {
 	int cycles;		/* commits built and booted by this bisect */
 	size_t lo, hi;		/* after bisect_run: the last good, the first bad */
 	int steps;
+	char *base_why;		/* a series: how its base was chosen */
 	/* private */
 	struct kbuild_result good;	/* the good end's build */
 	char *tree_path, *tree_name;	/* for the jobs */

@@ -185,8 +185,20 @@ static json_t *checkout(sqlite3 *db, const struct check_report *r,
 	if (r->base_commit && strlen(r->base_commit) == 40)
 		json_object_set_new(o, "git_commit_hash", json_string(r->base_commit));
 	json_object_set_new(o, "start_time", rfc3339(r->started_at));
-	/* the series applied: its tip exists */
-	json_object_set_new(o, "valid", json_boolean(r->tip_commit != NULL));
+	/* the series applied: its tip exists (no base: not known) */
+	if (!r->error)
+		json_object_set_new(o, "valid", json_boolean(r->tip_commit != NULL));
+	if (r->base_rule)
+		json_object_set_new(misc, "base_rule", json_string(r->base_rule));
+	if (r->base_why)
+		json_object_set_new(misc, "base_why", json_text(r->base_why));
+	if (r->error)
+		json_object_set_new(misc, "error", json_text(r->error));
+	if (r->failed_idx) {
+		json_object_set_new(misc, "patch_not_applying",
+				    json_integer(r->failed_idx));
+		json_object_set_new(misc, "apply_error", json_text(r->failed_error));
+	}
 	if (r->have_series) {
 		const struct stored_series *s = &r->series;
 		const char *base = s->lore_base ? s->lore_base : lore_base;

@@ -366,7 +366,18 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 	fprintf(out, "  tree %s, base %.12s, config %s, %s, %s\n",
 		vis(r->repo_path), r->base_commit ? r->base_commit : "?",
 		vis(r->config_name), vis(r->arch), vis(r->compiler));
+	if (r->base_why)
+		fprintf(out, "  base: %s\n", vis(r->base_why));
+	if (r->error)
+		fprintf(out, "  %scould not check%s: %s\n", col(colour, C_RED),
+			col(colour, C_OFF), vis(r->error));
 	fprintf(out, "\napply and build\n");
+	if (r->failed_idx)
+		fprintf(out, "  %d/%zu    %sdoes not apply%s  %s\n         %s\n",
+			r->failed_idx, r->have_series ? r->series.npatches : 0,
+			col(colour, C_RED), col(colour, C_OFF),
+			vis(patch_subject(r, r->failed_idx)),
+			vis(r->failed_error ? r->failed_error : "?"));
 	for (i = 0; i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
 		char label[16];
@@ -532,6 +543,13 @@ json_t *report_json(const struct check_report *r, int exit_code)
 	json_object_set_new(o, "arch", json_text(r->arch));
 	json_object_set_new(o, "toolchain", json_text(r->compiler));
 	json_object_set_new(o, "base", json_text(r->base_commit));
+	json_object_set_new(o, "base_rule", json_text(r->base_rule));
+	json_object_set_new(o, "base_why", json_text(r->base_why));
+	json_object_set_new(o, "error", json_text(r->error));
+	json_object_set_new(o, "apply_failure", r->failed_idx ?
+			    json_pack("{s:i,s:o}", "patch", r->failed_idx,
+				      "error", json_text(r->failed_error)) :
+			    json_null());
 	json_object_set_new(o, "tip", json_text(r->tip_commit));
 	json_object_set_new(o, "repeat", json_integer(r->repeat));
 	if (r->have_series) {
@@ -613,11 +631,26 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 	}
 	for (i = 0; i < r->nsuites; i++)
 		boots += r->suites[i].base_runs + r->suites[i].cand_runs;
+	if (r->error) {
+		fprintf(out, "pwb could not check this series: %s.\n"
+			"This says nothing about the series; nothing was built "
+			"or booted.\n\n", vis(r->error));
+		return;
+	}
 	if (!r->base_commit || !r->nbuilds) {
 		fprintf(out, "pwb could not apply this series to %s (config %s)%s%s;\n"
-			"nothing was built or booted.\n\n",
+			"nothing was built or booted.\n",
 			r->base_commit ? "its base" : "the tree", vis(r->config_name),
 			verdict ? ": " : "", verdict ? verdict : "");
+		if (r->base_commit)
+			fprintf(out, "The base was %.12s: %s.\n", r->base_commit,
+				vis(r->base_why ? r->base_why : r->base_rule ?
+				    r->base_rule : "?"));
+		if (r->failed_idx)
+			fprintf(out, "Patch %d/%zu does not apply: %s\n",
+				r->failed_idx, r->have_series ? r->series.npatches : 0,
+				vis(r->failed_error ? r->failed_error : "?"));
+		fputc('\n', out);
 		return;
 	}
 	fprintf(out, "pwb applied this series to %.12s (config %s, %s, %s).\n",
@@ -684,11 +717,21 @@ json_t *report_patchwork(const struct check_report *r)
 		for (k = 0; k < r->nbuilds; k++)
 			if (r->builds[k].idx == p->idx)
 				b = &r->builds[k];
-		/* a patch that did not apply has no build: the apply failed */
+		/* a patch that did not apply has no build: the apply failed;
+		 * a check that found no base says nothing of the series */
 		json_array_append_new(checks, json_pack("{s:s,s:s,s:o,s:s%}",
-			"state", !r->tip_commit ? "fail" : pw_build_state(b),
+			"state", r->error ? "warning" : !r->tip_commit ? "fail" :
+				 pw_build_state(b),
 			"context", "pwb-build",
-			"description", !r->tip_commit ?
+			"description", r->error ?
+				json_sprintf("not checked: %s", r->error) :
+				!r->tip_commit && r->failed_idx == p->idx ?
+				json_sprintf("does not apply: %s", r->failed_error ?
+					     r->failed_error : "?") :
+				!r->tip_commit && r->failed_idx && p->idx > r->failed_idx ?
+				json_sprintf("not applied: patch %d does not apply",
+					     r->failed_idx) :
+				!r->tip_commit ?
 				json_string("the series does not apply") :
 				json_sprintf("build %s (%s, %s, %s)",
 					     b ? build_status_name(b->build.status) :
@@ -852,6 +895,8 @@ void report_email(FILE *out, const struct check_report *r)
 	fprintf(out, "\nVerdict: %s\n\n", verdict ? verdict : "none");
 	fprintf(out, "To reproduce, in a kernel tree registered with pwb:\n"
 		"  pwb check '%s' --tree <linux>", vis(reply_to ? reply_to : r->source));
+	if (r->base_commit)
+		fprintf(out, " --base %.12s", r->base_commit);
 	if (r->repeat > 0)
 		fprintf(out, " --repeat %d", r->repeat);
 	for (i = 0; i < r->nsuites; i++)

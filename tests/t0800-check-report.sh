@@ -47,6 +47,31 @@ test_expect_success 'a --base that does not resolve, a SOURCE that does not pars
 	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM checks")" = 0
 '
 
+test_expect_success 'a base pwb cannot find: exit 3 "no base", never a verdict about the series' '
+	"$PWB" check 1 --tree t --suite mmn-pairing --json >nb.json 2>nb.err;
+	test $? = 3 &&
+	grep -q "^pwb: error: no base: the series does not apply on [0-9a-f]*, the base pwb tried: HEAD (its base-commit febe02bd792f is not in the tree, and no commit of the tree has any of its pre-image blobs); patch 1/3: .*(give --base)" nb.err &&
+	test "$(sqlite3 "$PWB_DB" "SELECT status || \" \" || verdict || \" \" || (apply_id IS NULL) FROM checks")" = "error infra-error 1" &&
+	test "$(sqlite3 "$PWB_DB" "SELECT count(*) FROM applies")" = 0 &&
+	"$PWB" report 1 >nb.txt &&
+	grep -q "^  could not check: no base: " nb.txt &&
+	grep -q "exit 3)" nb.txt &&
+	"$PWB" report 1 --format json >nbr.json &&
+	python3 -c "
+import json; r = json.load(open(\"nbr.json\"))
+assert r[\"error\"].startswith(\"no base: \") and r[\"exit_code\"] == 3 and r[\"apply_failure\"] is None, r" &&
+	"$PWB" report 1 --format email --force >nbm.txt &&
+	grep -q "^pwb could not check this series: no base: " nbm.txt &&
+	grep -q "^This says nothing about the series" nbm.txt &&
+	! grep -q "does not apply;\|could not apply" nbm.txt &&
+	"$PWB" report 1 --format patchwork >nbp.json &&
+	grep -q "\"state\": \"warning\"" nbp.json && ! grep -q "\"state\": \"fail\"" nbp.json &&
+	"$PWB" series export 1 -o nb.mbox && mkdir nbsplit && git mailsplit -onbsplit nb.mbox >/dev/null &&
+	"$PWB" b4-check <nbsplit/0001 >nbb.json &&
+	grep -q "not checked: no base" nbb.json && ! grep -q "\"fail\"" nbb.json &&
+	sqlite3 "$PWB_DB" "DELETE FROM checks"
+'
+
 test_expect_success 'a series that does not apply: exit 2, verdict recorded and reported' '
 	"$PWB" check 1 --tree t --base HEAD --suite mmn-pairing --json >c.json 2>c.err;
 	test $? = 2 &&
@@ -68,6 +93,24 @@ assert r[\"series\"][\"patches\"] == 3 and r[\"builds\"] == [] and r[\"suites\"]
 	grep -q "^Verdict: does-not-apply" mail.txt &&
 	grep -q "^pwb could not apply this series" mail.txt &&
 	grep -q "nothing was built or booted" mail.txt &&
+	grep -q "^The base was [0-9a-f]\{12\}: --base HEAD\.$" mail.txt &&
+	grep -q "^Patch 1/3 does not apply: mm/mmu_notifier.c" mail.txt &&
+	grep -q "^  pwb check .* --base [0-9a-f]\{12\}" mail.txt &&
+	"$PWB" report 1 >rt.txt &&
+	grep -q "^  base: --base HEAD$" rt.txt &&
+	grep -q "^  1/3    does not apply  mm, notifier" rt.txt &&
+	grep -q "^         mm/mmu_notifier.c" rt.txt &&
+	"$PWB" report 1 --format json >rj.json &&
+	python3 -c "
+import json; r = json.load(open(\"rj.json\"))
+a = r[\"apply_failure\"]
+assert a[\"patch\"] == 1 and a[\"error\"].startswith(\"mm/mmu_notifier.c\"), a
+assert r[\"base_rule\"] == \"option\" and r[\"base_why\"] == \"--base HEAD\" and r[\"error\"] is None, r" &&
+	"$PWB" report 1 --format patchwork >pw.json &&
+	python3 -c "
+import json; p = json.load(open(\"pw.json\"))
+d = [c[\"description\"] for x in p for c in x[\"checks\"] if c[\"context\"] == \"pwb-build\"]
+assert d[0].startswith(\"does not apply: mm/mmu_notifier.c\") and d[1] == \"not applied: patch 1 does not apply\", d" &&
 	! grep -q "built and booted\|ran the suites\|^Per patch" mail.txt &&
 	! grep -q "?" mail.txt &&
 	test_fails_with "no check 7" "$PWB" report 7

@@ -17,7 +17,11 @@ test_expect_success 'bisect the series: patch 2/3, base and tip reused from the 
 	python3 -c "
 import json; r = json.load(open(\"bisect.json\"))
 assert r[\"culprit\"][\"label\"].startswith(\"2/3 \"), r[\"culprit\"]
-assert r[\"cycles\"] <= 2, r[\"cycles\"]"
+assert r[\"cycles\"] <= 2, r[\"cycles\"]
+assert r[\"base_why\"].startswith(\"the base the newest check of series \"), r" &&
+	"$PWB" bisect "$(sed -n "s/^Message-Id: <cover\./<cover-three./p" three.d/0000-cover-letter.patch)" \
+		--tree t --suite mmn-pairing --on recorded --base base >bisect.txt &&
+	grep -q "^base [0-9a-f]\{40\}: --base base$" bisect.txt
 '
 
 test_expect_success 'bisect a range for one case: the first bad commit, exit 0; no culprit is exit 1' '

@@ -81,6 +81,7 @@ static void print_result(const struct bisect *b, enum bisect_result res,
 		json_t *o = json_object();
 
 		json_object_set_new(o, "suite", json_text(b->o.s->name));
+		json_object_set_new(o, "base_why", json_text(b->base_why));
 		json_object_set_new(o, "steps", json_incref(steps));
 		json_object_set_new(o, "culprit", skipped ? json_null() :
 				    json_pack("{s:s,s:o}", "commit", b->commits[hi],
@@ -224,11 +225,14 @@ int cmd_bisect(int argc, char **argv, struct pwb_ctx *ctx)
 	pr.b = &b;
 	if (json)
 		pr.steps = json_array();
-	else
+	else {
 		printf("bisecting %zu commit%s with %s%s%s\n", b.n - 1,
 		       b.n == 2 ? "" : "s", j.s.name,
 		       bo.case_name ? ", case " : bo.metric_name ? ", metric " : "",
 		       bo.case_name ? bo.case_name : bo.metric_name ? bo.metric_name : "");
+		if (b.base_why)
+			printf("base %s: %s\n", b.commits[0], vis(b.base_why));
+	}
 	res = bisect_run(&b, print_step, &pr);
 	switch (res) {
 	case BISECT_FOUND:
