@@ -258,7 +258,8 @@ char *pwb_datadir(struct pwb_ctx *ctx)
 
 const struct config_key config_keys[] = {
 	{ "apply.fallbackbase", "", "base when --base is not given and the "
-	  "series' base-commit is not in the tree" },
+	  "series' base-commit is not in the tree (before a guess from its "
+	  "blobs; docs/cli.md, The base)" },
 	{ "boot.cpus", "1", "guest CPUs" },
 	{ "boot.idletimeout", "60", "seconds without console output" },
 	{ "boot.mem", "256", "guest memory, MiB" },
