@@ -180,7 +180,7 @@ open(\"g.base\", \"w\").write(a[\"base\"])" &&
 	test "$(sqlite3 "$PWB_DB" "SELECT base_rule || \" \" || base_why FROM applies ORDER BY id DESC LIMIT 1")" = \
 		"guessed guessed from 2 of 2 pre-image blobs (the series has no base-commit)" &&
 	"$PWB" apply "$(cat gb.id)" --tree gb >g.txt &&
-	grep -q "base: *$(cat g.base) (guessed from 2 of 2" g.txt
+	grep -q "base: *$(cat g.base): guessed from 2 of 2" g.txt
 '
 
 test_expect_success 'no pre-image blob anywhere: HEAD when the series applies there' '

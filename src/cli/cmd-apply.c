@@ -42,7 +42,7 @@ static void print_text(const struct stored_series *s,
 	size_t i;
 
 	printf("series %ld v%d on %s\n", s->id, s->version, vis(path));
-	printf("  base:   %s (%s)\n", r->base, r->base_why ? r->base_why :
+	printf("  base:   %s: %s\n", r->base, r->base_why ? r->base_why :
 	       r->base_rule);
 	for (i = 0; i < r->npatches; i++) {
 		const struct patch_result *p = &r->patches[i];
