@@ -47,7 +47,7 @@ MIGRATIONS := $(sort $(wildcard db/*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast check-matrix check-layers check-cycles unit demo demo-intake clean bench kernel-tree
+.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast check-matrix check-layers check-cycles unit demo demo-intake clean bench kernel-tree docs
 all: $(BIN) $(UNIT_BINS)
 
 # The same with AddressSanitizer and UBSan: build-san/, bin/pwb-san.
@@ -131,6 +131,12 @@ check-fast: all check-layers
 		$(MAKE) --no-print-directory fuzz-build; \
 	fi
 	@PWB_FAST=1 sh ci/run-tests.sh
+
+# The generated docs: docs/config.md from the table of config keys
+# (src/ctx.c); tests/t0010-docs.sh fails when it is not regenerated.
+docs: $(BIN)
+	$(QUIET_GEN)./$(BIN) help config --markdown >docs/config.md.tmp && \
+		mv docs/config.md.tmp docs/config.md
 
 unit: all
 	@sh ci/run-tests.sh --unit

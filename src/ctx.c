@@ -259,52 +259,118 @@ char *pwb_datadir(struct pwb_ctx *ctx)
 const struct config_key config_keys[] = {
 	{ "apply.fallbackbase", "", "base when --base is not given and the "
 	  "series' base-commit is not in the tree (before a guess from its "
-	  "blobs; docs/cli.md, The base)" },
+	  "blobs)",
+	  "base for `apply`/`check`/`bisect` when `--base` is not "
+	  "given and the series' `base-commit` is not in the tree, "
+	  "before pwb guesses one from the series' pre-image blobs "
+	  "(said on stderr; the apply row records rule `fallback`; "
+	  "[The base](cli.md#the-base)). The tests and `make demo` set "
+	  "it to `v6.1-debian`: the fixtures name the commit of the "
+	  "Debian source they were written on, and a newer "
+	  "`linux-source-6.1` gives another" },
 	{ "boot.cpus", "1", "guest CPUs" },
 	{ "boot.idletimeout", "60", "seconds without console output" },
-	{ "boot.mem", "256", "guest memory, MiB" },
+	{ "boot.mem", "256", "guest memory, MiB",
+	  "guest memory, MiB (a suite's `mem` wins)" },
 	{ "boot.parallel", "cores", "boots side by side (base and candidate, "
-	  "cells): 1 boots one at a time" },
+	  "cells): 1 boots one at a time",
+	  "boots side by side: a round of base and candidate (and "
+	  "every cell's, in `pwb matrix`; a lone `pwb run`'s repeats) "
+	  "at once, so both sides are measured under the same load; 1 "
+	  "boots one at a time" },
 	{ "boot.qemu", "the arch's", "QEMU binary (qemu-system-x86_64, "
-	  "qemu-system-aarch64)" },
+	  "qemu-system-aarch64)",
+	  "QEMU binary (`qemu-system-x86_64`, `qemu-system-aarch64`)" },
 	{ "boot.timeout", "300", "seconds for a whole boot" },
-	{ "build.arch", "x86_64", "arch built for without --arch: x86_64, arm64" },
+	{ "build.arch", "x86_64", "arch built for without --arch: x86_64, arm64",
+	  "arch built for without `--arch`: `x86_64`, `arm64`" },
 	{ "build.cachesize", "2g", "kept bzImages (least recently used evicted)" },
-	{ "build.jobs", "cores", "make -j" },
+	{ "build.jobs", "cores", "make -j",
+	  "`make -j`" },
 	{ "build.timeout", "7200", "seconds for one build" },
 	{ "build.toolchain", "gcc", "toolchain without --toolchain: gcc, clang "
-	  "(LLVM=1)" },
+	  "(LLVM=1)",
+	  "toolchain without `--toolchain`: `gcc`, `clang` (`LLVM=1`)" },
 	{ "check.broadbuild", "true", "build the objects each patch affects "
-	  "under allmodconfig W=1 (pwb check, local)" },
+	  "under allmodconfig W=1 (pwb check, local)",
+	  "build the objects each patch affects under allmodconfig "
+	  "`W=1` (and sparse) at the patch and before it "
+	  "([checks.md](checks.md); local checks)" },
 	{ "check.coverage", "true", "measure which changed lines the suites "
-	  "ran, in a boot of its own (pwb check, local)" },
+	  "ran, in a boot of its own (pwb check, local)",
+	  "which changed lines the suites ran: the tip again with "
+	  "gcov on the changed files, each suite booted once more "
+	  "([checks.md](checks.md); local checks, gcc)" },
 	{ "check.newwarnings", "warn", "a new warning of the broad build: warn "
-	  "or fail (the patch does not build)" },
+	  "or fail (the patch does not build)",
+	  "a new warning of the broad build: `warn`, or `fail` (the "
+	  "patch does not build)" },
 	{ "check.retries", "2", "more candidate boots before a case that "
-	  "passes on the base and fails on the candidate is a new failure" },
-	{ "check.suites", "every suite", "suites pwb check runs without --suite" },
+	  "passes on the base and fails on the candidate is a new failure",
+	  "candidate boots again before a case that passed on the "
+	  "base and failed on the candidate counts as a new failure "
+	  "(`--retries N`; 0 to 100)" },
+	{ "check.suites", "every suite", "suites pwb check runs without --suite",
+	  "suites `pwb check` runs without `--suite` (space or comma "
+	  "separated; default every suite in `bench/suites`, `pwb "
+	  "suite list`)" },
 	{ "compare.alpha", "0.05", "significance level after adjustment" },
-	{ "compare.correction", "bh", "p-value adjustment: bh, holm or none" },
+	{ "compare.correction", "bh", "p-value adjustment: bh, holm or none",
+	  "p-value adjustment over a suite's metrics: `bh` "
+	  "(Benjamini-Hochberg), `holm`, `none`" },
 	{ "core.datadir", "the source tree", "where bench/ is (also $PWB_DATADIR)" },
-	{ "core.db", "", "database path" },
-	{ "core.workdir", "$XDG_CACHE_HOME/pwb", "checkouts and build directories" },
+	{ "core.db", "", "database path",
+	  "database path (`--db` and `$PWB_DB` win; default "
+	  "`$XDG_DATA_HOME/pwb/pwb.sqlite`)" },
+	{ "core.workdir", "$XDG_CACHE_HOME/pwb", "checkouts and build directories",
+	  "checkouts, build directories and kept kernels "
+	  "([cli.md](cli.md#where-data-lives))" },
 	{ "kcidb.origin", "pwb", "the origin of pwb report --format kcidb's "
-	  "ids ([a-z0-9_]+)" },
+	  "ids ([a-z0-9_]+)",
+	  "the origin of `pwb report --format kcidb`'s ids "
+	  "(`[a-z0-9_]+`; KCIDB gives each submitter one)" },
 	{ "lore.connecttimeout", "15", "seconds to connect" },
-	{ "lore.maxsize", "64m", "cap on a thread, compressed and decompressed" },
+	{ "lore.maxsize", "64m", "cap on a thread, compressed and decompressed",
+	  "cap on the thread, compressed and decompressed (gzip bombs "
+	  "stop there)" },
 	{ "lore.maxwait", "60", "the longest Retry-After honoured, seconds" },
-	{ "lore.retries", "3", "further attempts on 429/5xx and transfer errors" },
+	{ "lore.retries", "3", "further attempts on 429/5xx and transfer errors",
+	  "further attempts on 429/5xx and transfer errors (never on "
+	  "404)" },
 	{ "lore.timeout", "60", "seconds for a whole transfer" },
-	{ "lore.url", "https://lore.kernel.org/all/", "archive base for message-ids" },
-	{ "run.backend", "local", "where builds and boots run: local, slurm or recorded (tests)" },
-	{ "sandbox.enabled", "true", "run make and QEMU in bubblewrap" },
-	{ "slurm.options", "", "more sbatch options, split on blanks" },
-	{ "slurm.partition", "", "sbatch --partition" },
-	{ "slurm.poll", "2", "seconds between squeue polls" },
-	{ "slurm.time", "", "sbatch --time" },
-	{ "slurm.workdir", "", "a directory every node sees at the same path" },
-	{ "user.email", "pwb@localhost", "committer of the commits pwb apply makes" },
-	{ "user.name", "pwb", "committer of the commits pwb apply makes" },
+	{ "lore.url", "https://lore.kernel.org/all/", "archive base for message-ids",
+	  "archive base for message-ids (`--lore`). Only https is "
+	  "used; plain http only when the archive is on a loopback "
+	  "address (`localhost`, 127.0.0.0/8, `::1`: tests, local "
+	  "mirrors). Every redirect target is checked by the same "
+	  "rule before pwb connects to it (after an https URL only "
+	  "https), at most 5 redirects" },
+	{ "run.backend", "local", "where builds and boots run: local, slurm or recorded (tests)",
+	  "where `pwb run`, `check`, `matrix` and `bisect` run builds "
+	  "and boots: `local`, `slurm` or `recorded` (`--on` wins; "
+	  "[slurm.md](slurm.md); `recorded` replays the consoles a "
+	  "test tree carries, [design.md](design.md))" },
+	{ "sandbox.enabled", "true", "run make and QEMU in bubblewrap",
+	  "run make and QEMU in bubblewrap ([safety.md](safety.md); "
+	  "`$PWB_SANDBOX=0` too)" },
+	{ "slurm.options", "", "more sbatch options, split on blanks",
+	  "more `sbatch` options, split on blanks (for example "
+	  "`--account=kernel --mem=4G`)" },
+	{ "slurm.partition", "", "sbatch --partition",
+	  "`sbatch --partition`" },
+	{ "slurm.poll", "2", "seconds between squeue polls",
+	  "seconds between `squeue` polls" },
+	{ "slurm.time", "", "sbatch --time",
+	  "`sbatch --time`" },
+	{ "slurm.workdir", "", "a directory every node sees at the same path",
+	  "a directory every node sees at the same path (job specs, "
+	  "bundles, and under `cache/` the checkouts, build "
+	  "directories and kernels the jobs share); required for "
+	  "`--on slurm` ([slurm.md](slurm.md))" },
+	{ "user.email", "pwb@localhost", "committer of the commits pwb apply makes",
+	  "committer of the commits `pwb apply` makes" },
+	{ "user.name", "pwb", "committer of the commits pwb apply makes",
+	  "committer of the commits `pwb apply` makes" },
 };
 const size_t nconfig_keys = sizeof(config_keys) / sizeof(config_keys[0]);
 

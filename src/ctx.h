@@ -64,13 +64,15 @@ char *xdg_dir(const char *env, const char *fallback_under_home);
 
 /*
  * Every config key pwb reads, with its default as text and what it does:
- * `pwb help config` prints it; a key in the file or -c that is not here is
+ * `pwb help config` prints it (--markdown: docs/config.md, `make docs`); a key in the file or -c that is not here is
  * warned about, with the nearest known key.
  */
 struct config_key {
 	const char *key;
 	const char *def;
-	const char *help;
+	const char *help;	/* one line, for the terminal */
+	const char *doc;	/* the longer meaning for docs/config.md
+				 * (markdown), or NULL: help */
 };
 extern const struct config_key config_keys[];
 extern const size_t nconfig_keys;

@@ -87,6 +87,66 @@ void suite_release(struct suite *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int suite_list(const char *datadir, struct suite **suites, size_t *n,
+	       size_t *nbad)
+{
+	struct buf d = BUF_INIT, f = BUF_INIT;
+	char **names = NULL;
+	size_t nnames = 0, i;
+	struct dirent *e;
+	DIR *dh;
+	int ret = -1;
+
+	*suites = NULL;
+	*n = 0;
+	*nbad = 0;
+	buf_addf(&d, "%s/bench/suites", datadir);
+	dh = opendir(d.buf);
+	if (!dh) {
+		error("cannot read the suites in %s: %s", d.buf, strerror(errno));
+		goto out;
+	}
+	while ((e = readdir(dh))) {
+		if (e->d_name[0] == '.')
+			continue;
+		buf_reset(&f);
+		buf_addf(&f, "%s/%s/suite.conf", d.buf, e->d_name);
+		if (!access(f.buf, F_OK))
+			list_add(&names, &nnames, e->d_name);
+	}
+	closedir(dh);
+	if (nnames)
+		qsort(names, nnames, sizeof(*names), name_cmp);
+	*suites = xcalloc(nnames ? nnames : 1, sizeof(**suites));
+	for (i = 0; i < nnames; i++) {
+		if (suite_load(datadir, names[i], &(*suites)[*n])) {
+			(*nbad)++;
+			continue;
+		}
+		(*n)++;
+	}
+	ret = 0;
+out:
+	free_list(names, nnames);
+	buf_release(&d);
+	buf_release(&f);
+	return ret;
+}
+
+void suite_list_free(struct suite *suites, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		suite_release(&suites[i]);
+	free(suites);
+}
+
 struct load_ctx {
 	struct suite *s;
 	const char *path;

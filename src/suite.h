@@ -96,6 +96,17 @@ int suite_load(const char *datadir, const char *name, struct suite *s);
 void suite_release(struct suite *s);
 
 /*
+ * Every suite of datadir's bench/suites (a directory with a suite.conf;
+ * names starting with '.' are not suites), loaded with suite_load and
+ * sorted by name, into *suites (allocated; suite_list_free).  A suite
+ * that does not load is said (suite_load's error) and left out, counted
+ * in *nbad.  0, or -1 when bench/suites cannot be read (said).
+ */
+int suite_list(const char *datadir, struct suite **suites, size_t *n,
+	       size_t *nbad);
+void suite_list_free(struct suite *suites, size_t n);
+
+/*
  * Build the module against (src, build dir) with the kernel's make
  * variables (ARCH=, CROSS_COMPILE=, LLVM=1: kbuild_make_vars) and the
  * programs with cc (static; the arch's gcc), into tmpdir; *files

@@ -40,6 +40,9 @@ int cmd_history(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_b4check(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_bisect_step(int argc, char **argv, struct pwb_ctx *ctx);
 int cmd_job(int argc, char **argv, struct pwb_ctx *ctx);
+int cmd_suite(int argc, char **argv, struct pwb_ctx *ctx);
+/* pwb help config [--markdown]; argv[0] is "config" */
+int help_config(int argc, char **argv);
 
 /* Option groups the commands share, so that each is spelled alike. */
 #define OPT_TREE(v) OPT_STRING(0, "tree", (v), "T", \

@@ -67,6 +67,8 @@ static const struct cmd commands[] = {
 	  "first patch of a series, or commit of a range, that regresses" },
 	{ "bisect-step", cmd_bisect_step, NEED_DB,
 	  "one step of git bisect run: test HEAD, exit 0 good, 1 bad, 125 skip" },
+	{ "suite", cmd_suite, 0,
+	  "list the suites of bench/suites: what each tests, its config" },
 	{ "history", cmd_history, NEED_DB | READ_DB,
 	  "a series across versions and checks, or a case across runs" },
 	{ "job", cmd_job, 0,
@@ -142,8 +144,9 @@ static void list_commands(FILE *f)
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name,
 			commands[i].summary);
-	fputs("\n'pwb <command> --help' describes a command.  Data lives in "
-	      "$PWB_DB or\n$XDG_DATA_HOME/pwb/pwb.sqlite; config in "
+	fputs("\n'pwb <command> --help' describes a command; 'pwb help config' "
+	      "lists the\nconfig keys.  Data lives in $PWB_DB or "
+	      "$XDG_DATA_HOME/pwb/pwb.sqlite;\nconfig in "
 	      "$XDG_CONFIG_HOME/pwb/config.\n", f);
 }
 
@@ -156,17 +159,8 @@ static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx)
 		list_commands(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "config")) {
-		size_t k;
-
-		printf("config keys (file: $PWB_CONFIG or $XDG_CONFIG_HOME/pwb/config, "
-		       "git config syntax; -c key=value wins):\n");
-		for (k = 0; k < nconfig_keys; k++)
-			printf("  %-20s %-22s %s\n", config_keys[k].key,
-			       *config_keys[k].def ? config_keys[k].def : "-",
-			       config_keys[k].help);
-		return EXIT_OK;
-	}
+	if (!strcmp(argv[1], "config"))
+		return help_config(argc - 1, argv + 1);
 	c = find_cmd(argv[1]);
 	if (!c) {
 		error("'%s' is not a pwb command; see 'pwb help'", argv[1]);
