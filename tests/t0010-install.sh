@@ -96,6 +96,15 @@ test_expect_success 'a man page for each command pwb lists, and no other' '
 	test_cmp want have
 '
 
+test_expect_success 'the pages and completion are what this build of pwb makes of its tables' '
+	sh "$SRCDIR/ci/gen-doc.sh" man "$PWB" made &&
+	sh "$SRCDIR/ci/gen-doc.sh" completion "$PWB" made.bash &&
+	for f in "$MAN1"/*.1; do
+		test_cmp "$f" "made/${f##*/}" || return 1
+	done &&
+	test_cmp "$COMPL" made.bash
+'
+
 test_expect_success 'pwb help check on a terminal opens the installed page' '
 	command -v script >/dev/null || { echo "no script(1)"; return 0; }
 	MANPAGER=cat PAGER=cat MANWIDTH=100 script -qec "$IPWB help check" /dev/null >tty.raw &&
