@@ -47,7 +47,25 @@ MIGRATIONS := $(sort $(wildcard db/*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast check-matrix check-layers check-cycles unit demo demo-intake clean bench kernel-tree docs
+# make install: git's and the GNU conventions, DESTDIR and prefix (or
+# PREFIX).  The binary finds its data (bench/suites, bench/configs) at
+# $(prefix)/share/pwb beside $(prefix)/bin/pwb, wherever the prefix is
+# moved (src/ctx.c); a layout other than bin/ and share/pwb under one
+# prefix needs config core.datadir.  docs/install.md.
+PREFIX  ?= /usr/local
+prefix  ?= $(PREFIX)
+bindir  = $(prefix)/bin
+datarootdir = $(prefix)/share
+pwbdatadir = $(datarootdir)/pwb
+mandir  ?= $(datarootdir)/man
+man1dir ?= $(mandir)/man1
+bashcompdir ?= $(datarootdir)/bash-completion/completions
+INSTALL ?= install
+# the data pwb reads at run time (db/ is compiled in)
+DATA_FILES = $(sort $(shell find bench/suites bench/configs -type f ! -name '*~'))
+DOC_DIR = $(BUILD)/doc
+
+.PHONY: all san fuzz fuzz-build fuzz-bins deps check check-fast check-matrix check-layers check-cycles unit demo demo-intake clean bench kernel-tree docs doc install uninstall
 all: $(BIN) $(UNIT_BINS)
 
 # The same with AddressSanitizer and UBSan: build-san/, bin/pwb-san.
@@ -62,6 +80,43 @@ deps:
 $(BIN): $(CMD_OBJS) $(BUILD)/libpwb.a
 	@mkdir -p bin
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The man pages (pwb.1, pwb-CMD.1) and the bash completion, generated
+# from the binary's command and option tables (ci/gen-doc.sh): what
+# --help says, in man's form.
+doc: $(DOC_DIR)/man1/.stamp $(DOC_DIR)/pwb.bash
+
+$(DOC_DIR)/man1/.stamp: $(BIN) ci/gen-doc.sh
+	@rm -rf $(DOC_DIR)/man1
+	$(QUIET_GEN)sh ci/gen-doc.sh man $(BIN) $(DOC_DIR)/man1 && touch $@
+
+$(DOC_DIR)/pwb.bash: $(BIN) ci/gen-doc.sh
+	@mkdir -p $(DOC_DIR)
+	$(QUIET_GEN)sh ci/gen-doc.sh completion $(BIN) $@.tmp && mv $@.tmp $@
+
+install: $(BIN) doc
+	$(INSTALL) -d -m 755 '$(DESTDIR)$(bindir)' '$(DESTDIR)$(man1dir)' \
+		'$(DESTDIR)$(bashcompdir)' '$(DESTDIR)$(pwbdatadir)'
+	$(INSTALL) -m 755 $(BIN) '$(DESTDIR)$(bindir)/pwb'
+	$(INSTALL) -m 644 $(DOC_DIR)/man1/*.1 '$(DESTDIR)$(man1dir)'
+	$(INSTALL) -m 644 $(DOC_DIR)/pwb.bash '$(DESTDIR)$(bashcompdir)/pwb'
+	@for f in $(DATA_FILES); do \
+		$(INSTALL) -D -m 644 "$$f" '$(DESTDIR)$(pwbdatadir)'/"$$f" || exit 1; \
+	done
+	@echo "  INSTALL $(DESTDIR)$(pwbdatadir)/bench ($(words $(DATA_FILES)) files)"
+
+# Removes what install put there (the directories of share/pwb too, the
+# shared ones such as bin/ and man1/ are left).
+uninstall: doc
+	rm -f '$(DESTDIR)$(bindir)/pwb' '$(DESTDIR)$(bashcompdir)/pwb'
+	@for f in $(notdir $(wildcard $(DOC_DIR)/man1/*.1)); do \
+		rm -f '$(DESTDIR)$(man1dir)'/"$$f"; \
+	done
+	@for f in $(DATA_FILES); do rm -f '$(DESTDIR)$(pwbdatadir)'/"$$f"; done
+	@if [ -d '$(DESTDIR)$(pwbdatadir)' ]; then \
+		find '$(DESTDIR)$(pwbdatadir)' -depth -type d -empty -delete; \
+	fi
+	@echo "  UNINST  $(DESTDIR)$(prefix)"
 
 # Fails when a library object refers to a symbol a command file defines.
 check-layers: $(CMD_OBJS) $(LIB_OBJS)
@@ -133,8 +188,9 @@ check-fast: all check-layers
 	@PWB_FAST=1 sh ci/run-tests.sh
 
 # The generated docs: docs/config.md from the table of config keys
-# (src/ctx.c); tests/t0010-docs.sh fails when it is not regenerated.
-docs: $(BIN)
+# (src/ctx.c); tests/t0010-docs.sh fails when it is not regenerated.  The
+# man pages and completion too (make doc: build/doc/, for make install).
+docs: $(BIN) doc
 	$(QUIET_GEN)./$(BIN) help config --markdown >docs/config.md.tmp && \
 		mv docs/config.md.tmp docs/config.md
 

@@ -11,7 +11,8 @@ qemu-system-x86 busybox-static linux-image-amd64 flex bison libelf-dev libssl-de
 ccache kmod sparse
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 bubblewrap clang lld llvm libclang-rt-14-dev valgrind
-slurm-wlm"
+slurm-wlm
+man-db"
 
 # arm64 guests need an arm64 busybox.  Installing busybox-static:arm64
 # (multiarch) would remove the amd64 one every x86 initramfs uses, so the

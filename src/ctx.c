@@ -11,7 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
 #include <unistd.h>
+
+#ifndef PWB_REL_DATADIR
+#define PWB_REL_DATADIR "share/pwb"
+#endif
 
 void ctx_release(struct pwb_ctx *ctx)
 {
@@ -245,6 +250,42 @@ int ctx_configure_sandbox(struct pwb_ctx *ctx)
 	return 0;
 }
 
+char *pwb_exec_relative(const char *rel)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct buf p = BUF_INIT;
+	char *r;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	buf_addf(&p, "%s/%s", exe, rel);
+	r = realpath(p.buf, NULL);
+	buf_release(&p);
+	return r;
+}
+
+/* dir/bench/suites is there: dir is a datadir */
+static char *datadir_at(const char *rel)
+{
+	struct buf p = BUF_INIT;
+	char *d;
+
+	buf_addf(&p, "%s/bench/suites", rel);
+	d = pwb_exec_relative(p.buf);
+	buf_release(&p);
+	if (!d)
+		return NULL;
+	/* d ends in /bench/suites */
+	d[strlen(d) - strlen("/bench/suites")] = '\0';
+	return d;
+}
+
 char *pwb_datadir(struct pwb_ctx *ctx)
 {
 	const char *e = getenv("PWB_DATADIR");
@@ -253,6 +294,13 @@ char *pwb_datadir(struct pwb_ctx *ctx)
 	if (e && *e)
 		return xstrdup(e);
 	c = ctx_config_get(ctx, "core.datadir");
+	if (c)
+		return c;
+	/* installed: PREFIX/bin/pwb and PREFIX/share/pwb (make install) */
+	c = datadir_at("../" PWB_REL_DATADIR);
+	/* a build in its source tree, wherever it was moved: bin/pwb */
+	if (!c)
+		c = datadir_at("..");
 	return c ? c : xstrdup(PWB_SRCDIR);
 }
 
@@ -318,7 +366,8 @@ const struct config_key config_keys[] = {
 	{ "compare.correction", "bh", "p-value adjustment: bh, holm or none",
 	  "p-value adjustment over a suite's metrics: `bh` "
 	  "(Benjamini-Hochberg), `holm`, `none`" },
-	{ "core.datadir", "the source tree", "where bench/ is (also $PWB_DATADIR)" },
+	{ "core.datadir", "beside the binary", "where bench/ is (also $PWB_DATADIR; "
+	  "default PREFIX/share/pwb, or the source tree of bin/pwb)" },
 	{ "core.db", "", "database path",
 	  "database path (`--db` and `$PWB_DB` win; default "
 	  "`$XDG_DATA_HOME/pwb/pwb.sqlite`)" },

@@ -80,8 +80,13 @@ extern const size_t nconfig_keys;
  * know; never an error, so that an older pwb reads a newer config. */
 void ctx_check_config_keys(struct pwb_ctx *ctx);
 
-/* Where bench/ and friends are: $PWB_DATADIR, config core.datadir, or
- * the source tree pwb was built from.  Newly allocated. */
+/* Where bench/ and friends are: $PWB_DATADIR, config core.datadir, else
+ * found beside the running binary: PREFIX/share/pwb for PREFIX/bin/pwb
+ * (make install), the source tree for its bin/pwb (moved or not), and
+ * last the source tree pwb was built in.  Newly allocated. */
 char *pwb_datadir(struct pwb_ctx *ctx);
+/* REL (a relative path) from the running binary's directory, resolved
+ * (realpath), when it exists: newly allocated, else NULL. */
+char *pwb_exec_relative(const char *rel);
 
 #endif

@@ -33,6 +33,38 @@ void usage_with_options(FILE *f, const char *const *usage, const char *text,
 	fprintf(f, "  %-24s %s\n", "-h, --help", "this text");
 }
 
+/*
+ * The same in lines a generator reads (PWB_HELP_DUMP set: the man pages
+ * and the bash completion, ci/gen-doc.sh): "usage\tLINE" each usage line,
+ * "text\tLINE" each line of text, then
+ * "option\tSHORT\tLONG\tARG\tHELP\tREPEATABLE" each option (SHORT and ARG
+ * empty when there is none, REPEATABLE 0 or 1).
+ */
+static void usage_dump(FILE *f, const char *const *usage, const char *text,
+		       const struct opt *opts)
+{
+	const struct opt *o;
+	const char *t, *nl;
+	size_t i;
+
+	for (i = 0; usage[i]; i++)
+		fprintf(f, "usage\t%s\n", usage[i]);
+	for (t = text; t && *t; t = nl + 1) {
+		nl = strchrnul(t, '\n');
+		fprintf(f, "text\t%.*s\n", (int)(nl - t), t);
+		if (!*nl)
+			break;
+	}
+	for (o = opts; o->type != OPT_T_END; o++) {
+		char s[2] = { (char)o->short_name, 0 };
+
+		fprintf(f, "option\t%s\t%s\t%s\t%s\t%d\n", s, o->long_name,
+			o->argh ? o->argh : "", o->help ? o->help : "",
+			o->type == OPT_T_LIST);
+	}
+	fprintf(f, "option\th\thelp\t\tthis text\t0\n");
+}
+
 static int opt_error(const char *const *usage, const char *text,
 		     const struct opt *opts, const char *msg)
 {
@@ -130,7 +162,10 @@ int parse_options(int argc, char **argv, const char *const *usage,
 			continue;
 		}
 		if (c == 'h') {
-			usage_with_options(stdout, usage, text, opts);
+			if (getenv("PWB_HELP_DUMP"))
+				usage_dump(stdout, usage, text, opts);
+			else
+				usage_with_options(stdout, usage, text, opts);
 			ret = PARSE_OPT_HELP;
 			goto out;
 		}

@@ -64,7 +64,10 @@ struct opt {
 /* the shared group every command with JSON output has */
 #define OPT_JSON(v) OPT_FLAG(0, "json", (v), "print JSON (docs/cli.md)")
 
-#define PARSE_OPT_HELP (-1)	/* -h/--help: usage printed on stdout */
+/* -h/--help: usage printed on stdout (with PWB_HELP_DUMP in the
+ * environment: the same as lines for the generators of the man pages and
+ * the bash completion, ci/gen-doc.sh) */
+#define PARSE_OPT_HELP (-1)
 #define PARSE_OPT_ERROR (-2)	/* the error and the usage on stderr */
 
 /*

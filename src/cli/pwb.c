@@ -8,6 +8,7 @@
 #include "db.h"
 #include "lore.h"
 #include "mail.h"
+#include "util/buf.h"
 #include "util/run.h"
 #include "parse-options.h"
 #include "util/util.h"
@@ -20,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define NEED_DB (1u << 0)
 /* with NEED_DB: the command only reads, so a database that does not exist
@@ -150,6 +153,38 @@ static void list_commands(FILE *f)
 	      "$XDG_CONFIG_HOME/pwb/config.\n", f);
 }
 
+/*
+ * pwb help CMD on a terminal, installed (make install): the man page
+ * beside the binary, PREFIX/share/man/man1/pwb-CMD.1, through man(1), as
+ * git help opens git-CMD(1).  0 when man showed it; -1: print the --help
+ * text instead (not a terminal, not installed, no man).
+ */
+static int show_man_page(const char *name)
+{
+	struct buf rel = BUF_INIT;
+	char *page;
+	pid_t pid;
+	int st = -1;
+
+	if (!isatty(STDOUT_FILENO) || getenv("PWB_HELP_DUMP"))
+		return -1;
+	buf_addf(&rel, "../share/man/man1/pwb-%s.1", name);
+	page = pwb_exec_relative(rel.buf);
+	buf_release(&rel);
+	if (!page)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execlp("man", "man", page, (char *)NULL);
+		_exit(127);
+	}
+	free(page);
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	const struct cmd *c;
@@ -170,6 +205,8 @@ static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx)
 		list_commands(stdout);
 		return EXIT_OK;
 	}
+	if (!show_man_page(c->name))
+		return EXIT_OK;
 	sub[0] = argv[1];
 	return c->fn(2, sub, ctx);
 }
@@ -248,6 +285,15 @@ int main(int argc, char **argv)
 			goto out;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			list_commands(stdout);
+			ret = EXIT_OK;
+			goto out;
+		} else if (!strcmp(argv[i], "--list-cmds")) {
+			/* for the man pages and the completion (ci/gen-doc.sh) */
+			size_t k;
+
+			for (k = 0; k < ARRAY_SIZE(commands); k++)
+				printf("%s\t%s\n", commands[k].name,
+				       commands[k].summary);
 			ret = EXIT_OK;
 			goto out;
 		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {

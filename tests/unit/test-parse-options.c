@@ -314,6 +314,31 @@ static void test_help(void **state)
 	assert_string_equal(out, "");
 }
 
+/* PWB_HELP_DUMP: the same help as lines for ci/gen-doc.sh (the man
+ * pages, the bash completion) */
+static void test_help_dump(void **state)
+{
+	(void)state;
+	setenv("PWB_HELP_DUMP", "1", 1);
+	assert_int_equal(parse("--help", NULL), PARSE_OPT_HELP);
+	unsetenv("PWB_HELP_DUMP");
+	assert_string_equal(err, "");
+	assert_string_equal(out,
+		"usage\tpwb test [--json] [--tree NAME] ARG...\n"
+		"usage\tpwb test --suite SUITE...\n"
+		"text\tWhat the test command does.\n"
+		"option\t\tjson\t\tprint JSON (docs/cli.md)\t0\n"
+		"option\tv\tverbose\t\tsay more\t0\n"
+		"option\tt\ttree\tNAME\tthe tree\t0\n"
+		"option\t\trev\tREV\ta revision\t0\n"
+		"option\tj\tjobs\tN\tjobs at once\t0\n"
+		"option\ts\tsuite\tSUITE\ta suite\t1\n"
+		"option\th\thelp\t\tthis text\t0\n");
+	/* without it, the text for people again */
+	assert_int_equal(parse("--help", NULL), PARSE_OPT_HELP);
+	assert_non_null(strstr(out, "usage: pwb test"));
+}
+
 static void test_operand_error(void **state)
 {
 	FILE *fe = tmpfile();
@@ -345,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_list_collects),
 		cmocka_unit_test(test_missing_value),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_help_dump),
 		cmocka_unit_test(test_operand_error),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
