@@ -1,6 +1,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "util/run.h"
+#include "util/suggest.h"
 #include "util/buf.h"
 #include "util/util.h"
 #include "util/vis.h"
@@ -307,55 +308,26 @@ const struct config_key config_keys[] = {
 };
 const size_t nconfig_keys = sizeof(config_keys) / sizeof(config_keys[0]);
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
-
-	row = xcalloc(lb + 1, sizeof(*row));
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			best = prev + (tolower((unsigned char)a[i - 1]) !=
-				       tolower((unsigned char)b[j - 1]));
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	best = row[lb];
-	free(row);
-	return best;
-}
-
 static void check_key(const char *key, const char *where)
 {
-	size_t i, d, best = (size_t)-1;
-	const char *near = NULL;
+	const char **names;
+	const char *hint;
+	size_t i;
 
 	for (i = 0; i < nconfig_keys; i++)
 		if (!strcasecmp(config_keys[i].key, key))
 			return;
 	/* unknown: only now the distances, for the nearest known key */
-	for (i = 0; i < nconfig_keys; i++) {
-		d = edit_distance(key, config_keys[i].key);
-		if (d < best) {
-			best = d;
-			near = config_keys[i].key;
-		}
-	}
-	if (near && best <= 3)
-		warning("unknown config key %s (%s); did you mean %s?", key,
-			where, near);
+	names = xcalloc(nconfig_keys, sizeof(*names));
+	for (i = 0; i < nconfig_keys; i++)
+		names[i] = config_keys[i].key;
+	hint = suggest_hint(key, names, nconfig_keys);
+	if (*hint)
+		warning("unknown config key %s (%s)%s", key, where, hint);
 	else
 		warning("unknown config key %s (%s); 'pwb help config' lists "
 			"them", key, where);
+	free(names);
 }
 
 static int check_entry(const git_config_entry *e, void *payload)

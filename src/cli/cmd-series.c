@@ -8,6 +8,7 @@
 #include "store.h"
 #include "util/timefmt.h"
 #include "parse-options.h"
+#include "util/suggest.h"
 #include "util/util.h"
 #include "util/vis.h"
 
@@ -266,6 +267,7 @@ int cmd_series(int argc, char **argv, struct pwb_ctx *ctx)
 		"trailers added under each patch's own.  A patch with a line starting\n"
 		"\"From \" (or \">From \") goes out quoted-printable, so that git am\n"
 		"and mboxrd readers alike give it back as it was.\n";
+	static const char *const subs[] = { "list", "show", "export" };
 	const char *sub, *out = NULL;
 	int json = 0, n;
 	const struct opt opts[] = {
@@ -301,5 +303,6 @@ int cmd_series(int argc, char **argv, struct pwb_ctx *ctx)
 		return usage_with_options_error(usage_lines, text, opts,
 						"series needs a subcommand");
 	return usage_with_options_error(usage_lines, text, opts,
-					"unknown series subcommand '%s'", sub);
+					"unknown series subcommand '%s'%s", sub,
+					suggest_hint(sub, subs, ARRAY_SIZE(subs)));
 }

@@ -10,6 +10,7 @@
 #include "mail.h"
 #include "util/run.h"
 #include "parse-options.h"
+#include "util/suggest.h"
 #include "util/util.h"
 #include "version.h"
 
@@ -120,6 +121,22 @@ static const struct cmd *find_cmd(const char *name)
 	return NULL;
 }
 
+/* "'frob' is not a pwb command", with the nearest commands (git's help.c) */
+static void not_a_command(const char *name)
+{
+	const char *names[ARRAY_SIZE(commands)];
+	const char *hint;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	hint = suggest_hint(name, names, ARRAY_SIZE(commands));
+	if (*hint)
+		error("'%s' is not a pwb command%s", name, hint);
+	else
+		error("'%s' is not a pwb command; see 'pwb help'", name);
+}
+
 /* argv[0] is the command: does this invocation only read the database? */
 static int only_reads(const struct cmd *c, int argc, char **argv)
 {
@@ -169,7 +186,7 @@ static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx)
 	}
 	c = find_cmd(argv[1]);
 	if (!c) {
-		error("'%s' is not a pwb command; see 'pwb help'", argv[1]);
+		not_a_command(argv[1]);
 		return EXIT_USAGE;
 	}
 	if (c->fn == cmd_help) {
@@ -278,7 +295,7 @@ int main(int argc, char **argv)
 	}
 	c = find_cmd(argv[i]);
 	if (!c) {
-		error("'%s' is not a pwb command; see 'pwb help'", argv[i]);
+		not_a_command(argv[i]);
 		ret = EXIT_USAGE;
 		goto out;
 	}
