@@ -99,6 +99,21 @@ int ctx_add_override(struct pwb_ctx *ctx, const char *arg)
 	return 0;
 }
 
+/* The keys whose values are paths: "~/" expands as git's --type=path. */
+static const char *const path_keys[] = {
+	"boot.qemu", "core.datadir", "core.db", "core.workdir", "slurm.workdir",
+};
+
+static int is_path_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(path_keys); i++)
+		if (!strcasecmp(path_keys[i], key))
+			return 1;
+	return 0;
+}
+
 char *ctx_config_get(struct pwb_ctx *ctx, const char *key)
 {
 	size_t i = ctx->noverrides;
@@ -106,11 +121,20 @@ char *ctx_config_get(struct pwb_ctx *ctx, const char *key)
 	char *v = NULL;
 
 	while (i--)
-		if (!strcasecmp(ctx->overrides[i].key, key))
-			return xstrdup(ctx->overrides[i].value);
+		if (!strcasecmp(ctx->overrides[i].key, key)) {
+			v = xstrdup(ctx->overrides[i].value);
+			goto out;
+		}
 	if (ctx->cfg && !git_config_get_string_buf(&gb, ctx->cfg, key)) {
 		v = xstrdup(gb.ptr);
 		git_buf_dispose(&gb);
+	}
+out:
+	if (v && v[0] == '~' && is_path_key(key)) {
+		char *e = expand_path(v);
+
+		free(v);
+		v = e;
 	}
 	return v;
 }
@@ -197,7 +221,7 @@ int ctx_resolve_db_path(struct pwb_ctx *ctx)
 	if (ctx->db_path)
 		return 0;
 	if (env && *env) {
-		ctx->db_path = xstrdup(env);
+		ctx->db_path = expand_path(env);
 		return 0;
 	}
 	cfg = ctx_config_get(ctx, "core.db");
@@ -252,7 +276,7 @@ char *pwb_datadir(struct pwb_ctx *ctx)
 	char *c;
 
 	if (e && *e)
-		return xstrdup(e);
+		return expand_path(e);
 	c = ctx_config_get(ctx, "core.datadir");
 	return c ? c : xstrdup(PWB_SRCDIR);
 }

@@ -26,4 +26,13 @@ test_expect_success 'a mistyped suite suggests the nearest ones' '
 		"$PWB" run --kernel img --suite mmn-pairng
 '
 
+test_expect_success "~ in core.db and --db= is the home directory (git's --type=path)" '
+	mkdir wd && git config -f "$XDG_CONFIG_HOME/pwb/config" core.db "~/tilde.sqlite" &&
+	(cd wd && unset PWB_DB && "$PWB" fetch "$MBOX" >/dev/null) &&
+	git config -f "$XDG_CONFIG_HOME/pwb/config" --unset core.db &&
+	test -f "$HOME/tilde.sqlite" && test ! -e "wd/~" &&
+	(cd wd && "$PWB" --db=~/tilde2.sqlite fetch "$MBOX" >/dev/null) &&
+	test -f "$HOME/tilde2.sqlite" && test ! -e "wd/~"
+'
+
 test_done

@@ -244,7 +244,7 @@ static int take_db_option(int *argc, char **argv, struct pwb_ctx *ctx)
 			if (!*v)
 				return error("--db needs a path");
 			free(ctx->db_path);
-			ctx->db_path = xstrdup(v);
+			ctx->db_path = expand_path(v);
 			continue;
 		}
 		argv[j++] = argv[i];

@@ -49,6 +49,22 @@ int istarts_with(const char *s, const char *prefix);
 int parse_size(const char *s, uint64_t *out);
 int parse_long(const char *s, long *out);
 
+/*
+ * A path as git's --type=path reads it: "~" or "~/..." under $HOME,
+ * "~user/..." under that user's home; anything else as it is.  Newly
+ * allocated; NULL for NULL.  A "~user" that does not exist stays as it is.
+ */
+char *expand_path(const char *path);
+/*
+ * pwb's cache directory, $XDG_CACHE_HOME/pwb (~/.cache/pwb without it),
+ * with sub ("" for the directory itself) under it; newly allocated.
+ * host_cache_path() is for facts of the host shared by every pwb run
+ * (the arm64 busybox, the KVM probe): $PWB_CACHE/sub when set, else the
+ * same place.  Every cache path is one of these two.
+ */
+char *cache_path(const char *sub);
+char *host_cache_path(const char *sub);
+
 /* Make every directory leading up to (and including) path. */
 int mkdir_p(const char *path, unsigned mode);
 /* Is process pid running?  A zombie is not: where PID 1 does not reap
