@@ -307,10 +307,14 @@ const struct config_key config_keys[] = {
 	{ "check.retries", "2", "more candidate boots before a case that "
 	  "passes on the base and fails on the candidate is a new failure" },
 	{ "check.suites", "every suite", "suites pwb check runs without --suite" },
+	{ "color.ui", "auto", "colours: auto (a terminal), always or never "
+	  "(--color)" },
 	{ "compare.alpha", "0.05", "significance level after adjustment" },
 	{ "compare.correction", "bh", "p-value adjustment: bh, holm or none" },
 	{ "core.datadir", "the source tree", "where bench/ is (also $PWB_DATADIR)" },
 	{ "core.db", "", "database path" },
+	{ "core.pager", "$PAGER or less", "pager for long output on a "
+	  "terminal; \"\" or cat: none ($PWB_PAGER wins, --no-pager)" },
 	{ "core.workdir", "$XDG_CACHE_HOME/pwb", "checkouts and build directories" },
 	{ "kcidb.origin", "pwb", "the origin of pwb report --format kcidb's "
 	  "ids ([a-z0-9_]+)" },

@@ -127,6 +127,7 @@ int intake_lore_options(struct pwb_ctx *ctx, struct lore_opts *lo, char **base)
 	if (ctx_config_size(ctx, "lore.maxsize", &sz))
 		return -1;
 	lo->max_size = sz;
+	lo->verbose = verbose;	/* pwb -v: each request as a notice */
 	return lore_check_base(lo->base);
 }
 

@@ -35,4 +35,66 @@ test_expect_success "~ in core.db and --db= is the home directory (git's --type=
 	test -f "$HOME/tilde2.sqlite" && test ! -e "wd/~"
 '
 
+# tty CMD...: CMD with stdout and stderr on a terminal (script(1)'s pty)
+tty() {
+	script -qec "$*" /dev/null </dev/null
+}
+
+test_expect_success 'on a terminal, long output goes through the pager; --no-pager, --json and a pipe do not' '
+	PAGER="sed s/^/PAGED:/" tty "\"$PWB\" series list" >out &&
+	grep -q "^PAGED:.*mm, notifier" out &&
+	PAGER="sed s/^/PAGED:/" tty "\"$PWB\" series list --no-pager" >out &&
+	grep -q "mm, notifier" out && ! grep -q PAGED out &&
+	PAGER="sed s/^/PAGED:/" tty "\"$PWB\" -P series show 1" >out &&
+	grep -q "mm, notifier" out && ! grep -q PAGED out &&
+	PAGER="sed s/^/PAGED:/" tty "\"$PWB\" series list --json" >out &&
+	grep -q "\"subject\"" out && ! grep -q PAGED out &&
+	PAGER="sed s/^/PAGED:/" "$PWB" series list >out &&
+	grep -q "mm, notifier" out && ! grep -q PAGED out
+'
+
+test_expect_success 'the pager: PWB_PAGER, then core.pager, then PAGER; cat is none; LESS=FRX; pwb waits for it' '
+	PWB_PAGER="sed s/^/PWB:/" PAGER="sed s/^/PAGER:/" tty "\"$PWB\" -c core.pager=\"sed s/^/CORE:/\" series list" >out &&
+	grep -q "^PWB:" out &&
+	PAGER="sed s/^/PAGER:/" tty "\"$PWB\" -c core.pager=\"sed s/^/CORE:/\" series list" >out &&
+	grep -q "^CORE:" out &&
+	PWB_PAGER=cat PAGER="sed s/^/PAGER:/" tty "\"$PWB\" series list" >out &&
+	! grep -q "PAGER:" out && grep -q "mm, notifier" out &&
+	unset LESS &&
+	PAGER="echo LESS=\$LESS; cat >/dev/null; echo paged >\"$TRASH/paged\"" tty "\"$PWB\" thread 1" >out &&
+	grep -q "^LESS=FRX" out && test -f paged
+'
+
+test_expect_success '--color=auto|always|never, color.ui; TERM=dumb and NO_COLOR: none' '
+	test_fails_with "--color=sometimes: auto, always or never" "$PWB" --color=sometimes version &&
+	test_fails_with "color.ui = .maybe.: auto, always or never" "$PWB" -c color.ui=maybe version &&
+	"$PWB" version --color=never >/dev/null &&
+	"$PWB" -c color.ui=always version >/dev/null
+'
+
+test_expect_success 'a reader that went away (| head) ends pwb quietly' '
+	for c in "series export 1" "series show 1" "thread 1" "series show --json 1"; do
+		python3 -c "
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)
+sys.stderr.buffer.write(p.stderr)
+sys.exit(0 if p.returncode in (-13, 141) else 1)
+" "$PWB" $c 2>err || { echo "$c: exit status"; cat err; return 1; }
+		test ! -s err || { echo "$c:"; cat err; return 1; }
+	done
+'
+
+test_expect_success '-q and -v mean the same before or after the command' '
+	"$PWB" -q fetch "$MBOX" >o1 2>e1 &&
+	"$PWB" fetch "$MBOX" -q >o2 2>e2 &&
+	test_cmp o1 o2 && test_cmp e1 e2 &&
+	"$PWB" -v series list >o1 &&
+	"$PWB" series list --verbose >o2 &&
+	test_cmp o1 o2 &&
+	"$PWB" series list -- -q 2>err; test $? = 129 &&
+	grep -q "series list takes only --json" err
+'
+
 test_done

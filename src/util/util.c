@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 int quiet;
+int verbose;
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {

@@ -26,6 +26,8 @@ void die(const char *fmt, ...)
 
 /* Set by --quiet: notices are dropped, warnings and errors are not. */
 extern int quiet;
+/* Set by --verbose: what pwb does in detail (lore's requests) as notices. */
+extern int verbose;
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
