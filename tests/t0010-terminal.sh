@@ -97,4 +97,20 @@ test_expect_success '-q and -v mean the same before or after the command' '
 	grep -q "series list takes only --json" err
 '
 
+test_expect_success 'pwb report N is check N; --series N and series:N the newest check of series N; it says which' '
+	sqlite3 "$PWB_DB" "INSERT INTO checks (id, series_id, source, repo_path,
+		config_name, repeat, status, verdict, started_at, finished_at)
+		VALUES (1, 2, '"'"'2'"'"', '"'"'/x'"'"', '"'"'qemu-x86_64'"'"', 1, '"'"'done'"'"',
+		'"'"'no-regression'"'"', 1, 2)" &&
+	"$PWB" report 1 >out 2>err &&
+	grep -q "^check 1: " out && grep -q "series 2 v1" out &&
+	grep -q "^pwb: check 1, of series 2 (for series 1: pwb report --series 1)" err &&
+	"$PWB" report --series 2 >out 2>err &&
+	grep -q "^check 1: " out && test ! -s err &&
+	"$PWB" report series:2 >out2 && test_cmp out out2 &&
+	test_fails_with "series 1 has not been checked" "$PWB" report --series 1 &&
+	test_fails_with "no check 2; for series 2: pwb report --series 2" "$PWB" report 2 &&
+	test_fails_with "a CHECK or --series SERIES, not both" "$PWB" report 1 --series 2
+'
+
 test_done
