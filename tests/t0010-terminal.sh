@@ -113,4 +113,42 @@ test_expect_success 'pwb report N is check N; --series N and series:N the newest
 	test_fails_with "a CHECK or --series SERIES, not both" "$PWB" report 1 --series 2
 '
 
+test_expect_success 'pwb tree remove forgets a name, not the repository; a wrong name suggests' '
+	git init -q repo && git -C repo commit -q --allow-empty -m one &&
+	"$PWB" tree add linux repo >/dev/null &&
+	test_fails_with "unknown tree subcommand .rmove.; did you mean remove?" "$PWB" tree rmove linux &&
+	test_fails_with "no tree named .linx. (pwb tree list); did you mean linux?" "$PWB" tree remove linx &&
+	"$PWB" tree remove linux >out &&
+	grep -q "^tree linux removed (.*/repo stays on disk)" out &&
+	"$PWB" tree list >out && ! grep -q linux out &&
+	test -d repo/.git &&
+	"$PWB" tree add linux repo >/dev/null &&
+	test_fails_with "tree remove takes one NAME" "$PWB" tree remove
+'
+
+test_expect_success 'smaller things: series show/export without SERIES, thread SERIES, fetch of a non-mbox' '
+	test_fails_with "series show needs a SERIES (an id from .pwb series list., a message-id or a URL)" \
+		"$PWB" series show &&
+	test_fails_with "series export needs a SERIES" "$PWB" series export &&
+	"$PWB" thread 1 >by-id &&
+	"$PWB" thread "<20190815073000.2000-0-mhocko@example.com>" >by-msgid &&
+	test_cmp by-id by-msgid && test -s by-id &&
+	test_fails_with "README.md is not an mbox (no \"From \" line) nor a mail (no headers)" \
+		"$PWB" fetch "$SRCDIR/README.md" &&
+	printf "hello\n" >hello &&
+	test_fails_with "stdin is not an mbox" "$PWB" fetch - <hello
+'
+
+test_expect_success 'check --help: --base, --config once (the last wins), matrix: repeatable; --on names recorded everywhere' '
+	"$PWB" check --help >h &&
+	grep -q "^  --base REV .*(the last given wins)$" h &&
+	! grep -q "^  --\(base\|config\|arch\|toolchain\) .*(repeatable)" h &&
+	"$PWB" matrix --help >h &&
+	grep -q "^  --base REV .*(repeatable)$" h &&
+	for c in run bisect bisect-step check matrix; do
+		"$PWB" $c --help >h &&
+		! grep "^usage:.*--on local|slurm\]" h || return 1
+	done
+'
+
 test_done

@@ -287,12 +287,20 @@ int cmd_series(int argc, char **argv, struct pwb_ctx *ctx)
 		return series_list(ctx, json);
 	}
 	if (!strcmp(sub, "show")) {
+		if (n == 1)
+			return usage_with_options_error(usage_lines, text, opts,
+				"series show needs a SERIES (an id from "
+				"'pwb series list', a message-id or a URL)");
 		if (n != 2 || out)
 			return usage_with_options_error(usage_lines, text, opts,
-				"series show takes one SERIES and --json");
+				"series show takes one SERIES (and --json)");
 		return series_show(ctx, argv[2], json);
 	}
 	if (!strcmp(sub, "export")) {
+		if (n == 1)
+			return usage_with_options_error(usage_lines, text, opts,
+				"series export needs a SERIES (an id from "
+				"'pwb series list', a message-id or a URL)");
 		if (n != 2 || json)
 			return usage_with_options_error(usage_lines, text, opts,
 				"series export takes one SERIES and -o FILE "
