@@ -151,4 +151,14 @@ test_expect_success 'check --help: --base, --config once (the last wins), matrix
 	done
 '
 
+test_expect_success 'padding counts display columns: "Jérôme Glisse" aligns with "Michal Hocko"' '
+	"$PWB" thread 2 >t.txt &&
+	python3 -c "
+lines = open(\"t.txt\", encoding=\"utf-8\").read().splitlines()
+col = {l.index(\"[PATCH\") for l in lines if (\" [PATCH 1/3]\" in l or \" [PATCH 2/3]\" in l) and \"Re:\" not in l}
+assert len(col) == 1, (col, lines)
+assert any(\"Jérôme Glisse\" in l for l in lines)
+"
+'
+
 test_done

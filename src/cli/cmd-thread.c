@@ -55,7 +55,8 @@ static void print_tree(struct tnode *n, size_t nr, long parent, int depth,
 			json_array_append_new(arr, o);
 		} else {
 			fmt_short(date, n[i].m->date, n[i].m->tz);
-			printf("%s  %-24.24s %*s%s\n", date, vis(n[i].m->from_name),
+			printf("%s  %s %*s%s\n", date,
+			       vis_cols(n[i].m->from_name, 24),
 			       depth * 2 > 40 ? 40 : depth * 2, "",
 			       vis(n[i].m->subject));
 		}
