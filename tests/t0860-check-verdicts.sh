@@ -67,6 +67,14 @@ assert bad == [\"anon_rss/subs=2\", \"anon_rss/subs=4\", \"oom_kills/subs=2\",
 assert all(m[\"verdict\"] != \"regression\" for m in o[\"metrics\"] if m[\"name\"].startswith(\"hog_ms\"))"
 '
 
+test_expect_success 'the metrics table: units on both sides, each picture with its scale and a legend' '
+	"$PWB" report >hammer.txt &&
+	grep -q "^  anon_rss/subs=2  *0 kB \[0, 0\]  *180000 kB \[180000, 180000\]" hammer.txt &&
+	grep -A3 "^  anon_rss/subs=2 " hammer.txt | grep -q "^  *0 kB  *180000 kB$" &&
+	grep -q "^  pictures: each run.s value between the smallest and the largest of both$" hammer.txt &&
+	grep -q "^  sides (the scale below each): .\.. one run, .:. two, .#. more$" hammer.txt
+'
+
 test_expect_success 'a patch that does not build (exit 2); a patch that changes no result (exit 0)' '
 	"$PWB" check nobuild.mbox --tree t --suite mmn-pairing --on recorded \
 		--json >nb.json 2>nb.err;
