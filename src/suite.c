@@ -341,7 +341,7 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 	buf_addf(&p, "%s/suite.conf", s->dir);
 	if (access(p.buf, R_OK)) {
 		if (errno == ENOENT && access(s->dir, F_OK))
-			error("no suite '%s' in %s%s", name, s->root,
+			error("suite %s: %s: no such suite%s", name, p.buf,
 			      suite_hint(s->root, name));
 		else
 			error("suite %s: %s: %s", name, p.buf, strerror(errno));

@@ -22,7 +22,7 @@ test_expect_success 'a mistyped sub-command suggests the nearest ones' '
 
 test_expect_success 'a mistyped suite suggests the nearest ones' '
 	: >img &&
-	test_fails_with "no suite '"'"'mmn-pairng'"'"' in .*; did you mean mmn-pairing?" \
+	test_fails_with "suite mmn-pairng: .*/suite.conf: no such suite; did you mean mmn-pairing?" \
 		"$PWB" run --kernel img --suite mmn-pairng
 '
 

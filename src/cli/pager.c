@@ -13,6 +13,23 @@
 
 static pid_t pager_pid = -1;
 
+/* Is there an executable name in $PATH? (the default pager may be missing:
+ * then none, rather than a shell's "not found" and the output lost) */
+static int in_path(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char *f;
+	int ok = 0;
+
+	for (p = path; p && *p && !ok; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		f = xstrfmt("%.*s/%s", (int)(end - p), p, name);
+		ok = !access(f, X_OK);
+		free(f);
+	}
+	return ok;
+}
+
 char *pager_command(struct pwb_ctx *ctx)
 {
 	const char *e = getenv("PWB_PAGER");
@@ -24,8 +41,10 @@ char *pager_command(struct pwb_ctx *ctx)
 		p = ctx_config_get(ctx, "core.pager");
 	if (!p && (e = getenv("PAGER")))
 		p = xstrdup(e);
-	if (!p)
+	if (!p && in_path("less"))
 		p = xstrdup("less");
+	if (!p)
+		return NULL;
 	if (!*p || !strcmp(p, "cat")) {
 		free(p);
 		return NULL;

@@ -2,7 +2,7 @@
  * pager: long output through a pager on a terminal, as git's pager.c.
  *
  * The pager is $PWB_PAGER, else config core.pager, else $PAGER, else
- * "less"; "" or "cat" is none.  It runs only when stdout is a terminal,
+ * "less" (when it is installed); "" or "cat" is none.  It runs only when stdout is a terminal,
  * through /bin/sh -c (the user's own setting, never text from a mail),
  * with LESS=FRX and LV=-c unless they are set (so that less quits at
  * once when the output fits a screen, and keeps colours).  stdout (and
