@@ -236,7 +236,7 @@ bench: all
 	@sh bench/perf/check.sh
 
 # The reference tree: Debian's linux-source-6.1 as a git repository with
-# one commit tagged v6.1-debian (cached in ~/.cache/pwb, reused).
+# one commit tagged v6.1-debian (cached in $XDG_CACHE_HOME/pwb, ~/.cache/pwb without it; reused).
 kernel-tree:
 	@sh ci/kernel-tree.sh
 

@@ -17,7 +17,7 @@ man-db"
 # arm64 guests need an arm64 busybox.  Installing busybox-static:arm64
 # (multiarch) would remove the amd64 one every x86 initramfs uses, so the
 # package is downloaded and unpacked into pwb's cache instead.
-CACHE=${PWB_CACHE:-$HOME/.cache/pwb}
+CACHE=${PWB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pwb}
 BB_ARM64="$CACHE/arm64/busybox"
 
 arm64_busybox() {

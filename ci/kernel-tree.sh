@@ -5,13 +5,13 @@
 # (as a maintainer's tree holds many releases).
 #   ci/kernel-tree.sh [DEST]   prints the path of the repository
 # DEST defaults to $PWB_REF_TREE, else $PWB_CACHE/linux-6.1-debian
-# ($PWB_CACHE defaults to ~/.cache/pwb).  Tags already there are reused.
+# ($PWB_CACHE defaults to ${XDG_CACHE_HOME:-~/.cache}/pwb).  Tags already there are reused.
 #
 # Debian's tarball has a top-level .gitignore ending in "/*" (Debian's
 # packaging ignores every top-level path), so the import adds with -f;
 # the tarball holds sources only, so nothing unwanted comes in.
 set -eu
-DEST=${1:-${PWB_REF_TREE:-${PWB_CACHE:-$HOME/.cache/pwb}/linux-6.1-debian}}
+DEST=${1:-${PWB_REF_TREE:-${PWB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pwb}/linux-6.1-debian}}
 
 # need_source VER: the tarball of linux-source-VER, installed if root
 need_source() {

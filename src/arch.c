@@ -99,13 +99,9 @@ const struct arch *arch_of_default_config(const char *name)
 
 char *arch_busybox(const struct arch *a)
 {
-	const char *c = getenv("PWB_CACHE"), *h = getenv("HOME");
-
 	if (a->busybox[0] == '/')
 		return xstrdup(a->busybox);
-	if (c && *c)
-		return xstrfmt("%s/%s", c, a->busybox);
-	return xstrfmt("%s/.cache/pwb/%s", h && *h ? h : "/root", a->busybox);
+	return host_cache_path(a->busybox);
 }
 
 const struct toolchain *toolchain_find(const char *name)

@@ -26,7 +26,7 @@ struct arch {
 	const char *const *qemu_args;	/* machine arguments under TCG, NULL-ended */
 	const char *console;		/* kernel console= device */
 	const char *busybox;		/* absolute, or under pwb's cache
-					 * (${PWB_CACHE:-~/.cache/pwb}, where
+					 * (${PWB_CACHE:-$XDG_CACHE_HOME/pwb}, where
 					 * `make deps` puts it) */
 };
 

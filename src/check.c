@@ -561,7 +561,8 @@ static int suites_retry(struct executor *e, const struct suite_job *j, size_t n)
 
 		if (!cs->o->retries || (bad = new_failures(cs, j[i].suite)) == 0)
 			continue;
-		cs->steps++;
+		/* part of the suite's step: the count stays [k/n] */
+		cs->step--;
 		stage(cs, "suite %s: %zu case%s failed on the candidate only: "
 		      "%ld more candidate run%s%s", s->name, bad,
 		      bad == 1 ? "" : "s", cs->o->retries,

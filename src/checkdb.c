@@ -205,7 +205,7 @@ static int newest_check(sqlite3 *db, long *id)
 int check_report_find(struct pwb_ctx *ctx, const char *arg, long *id)
 {
 	sqlite3_stmt *st;
-	long v, sid;
+	long v;
 	int found = 0;
 
 	if (!arg)
@@ -223,14 +223,38 @@ int check_report_find(struct pwb_ctx *ctx, const char *arg, long *id)
 			*id = v;
 			return 0;
 		}
+		if (check_report_series_exists(ctx, v) == 1)
+			return error("no check %ld; for series %ld: pwb report "
+				     "--series %ld", v, v, v);
 		return error("no check %ld (pwb report takes a check id or a series)", v);
 	}
+	return check_report_find_series(ctx, arg, id);
+}
+
+int check_report_find_series(struct pwb_ctx *ctx, const char *arg, long *id)
+{
+	long sid;
+	int found;
+
 	if (store_find_series(ctx->db, arg, &sid))
 		return -1;
 	found = check_newest_of_series(ctx->db, sid, id);
 	if (found < 0)
 		return -1;
 	return found ? 0 : error("series %ld has not been checked (pwb check)", sid);
+}
+
+int check_report_series_exists(struct pwb_ctx *ctx, long n)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (db_prepare(ctx->db, &st, "SELECT 1 FROM series WHERE id = ?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, n);
+	found = db_row(ctx->db, st, "find the series");
+	sqlite3_finalize(st);
+	return found < 0 ? -1 : found > 0;
 }
 
 static int pcheck_cmp(const void *a, const void *b)

@@ -105,5 +105,10 @@ void check_report_release(struct check_report *r);
 /* The check id for "CHECK" (a number) or the newest check of SERIES;
  * arg NULL: the newest check of all ("no checks yet" when none). */
 int check_report_find(struct pwb_ctx *ctx, const char *arg, long *id);
+/* The newest check of SERIES, a number being a series id (pwb report
+ * --series N, series:N); -1 said. */
+int check_report_find_series(struct pwb_ctx *ctx, const char *arg, long *id);
+/* 1 when a series with id n is stored, 0 when not, -1 (said). */
+int check_report_series_exists(struct pwb_ctx *ctx, long n);
 
 #endif

@@ -18,15 +18,8 @@
 char *checkout_workdir(struct pwb_ctx *ctx)
 {
 	char *w = ctx_config_get(ctx, "core.workdir");
-	struct buf b = BUF_INIT;
-	char *cache;
 
-	if (w)
-		return w;
-	cache = xdg_dir("XDG_CACHE_HOME", ".cache");
-	buf_addf(&b, "%s/pwb", cache);
-	free(cache);
-	return buf_detach(&b, NULL);
+	return w ? w : cache_path("");
 }
 
 char *checkout_key(const char *name, const char *path)

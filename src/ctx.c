@@ -1,6 +1,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "util/run.h"
+#include "util/suggest.h"
 #include "util/buf.h"
 #include "util/util.h"
 #include "util/vis.h"
@@ -103,6 +104,21 @@ int ctx_add_override(struct pwb_ctx *ctx, const char *arg)
 	return 0;
 }
 
+/* The keys whose values are paths: "~/" expands as git's --type=path. */
+static const char *const path_keys[] = {
+	"boot.qemu", "core.datadir", "core.db", "core.workdir", "slurm.workdir",
+};
+
+static int is_path_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(path_keys); i++)
+		if (!strcasecmp(path_keys[i], key))
+			return 1;
+	return 0;
+}
+
 char *ctx_config_get(struct pwb_ctx *ctx, const char *key)
 {
 	size_t i = ctx->noverrides;
@@ -110,11 +126,20 @@ char *ctx_config_get(struct pwb_ctx *ctx, const char *key)
 	char *v = NULL;
 
 	while (i--)
-		if (!strcasecmp(ctx->overrides[i].key, key))
-			return xstrdup(ctx->overrides[i].value);
+		if (!strcasecmp(ctx->overrides[i].key, key)) {
+			v = xstrdup(ctx->overrides[i].value);
+			goto out;
+		}
 	if (ctx->cfg && !git_config_get_string_buf(&gb, ctx->cfg, key)) {
 		v = xstrdup(gb.ptr);
 		git_buf_dispose(&gb);
+	}
+out:
+	if (v && v[0] == '~' && is_path_key(key)) {
+		char *e = expand_path(v);
+
+		free(v);
+		v = e;
 	}
 	return v;
 }
@@ -201,7 +226,7 @@ int ctx_resolve_db_path(struct pwb_ctx *ctx)
 	if (ctx->db_path)
 		return 0;
 	if (env && *env) {
-		ctx->db_path = xstrdup(env);
+		ctx->db_path = expand_path(env);
 		return 0;
 	}
 	cfg = ctx_config_get(ctx, "core.db");
@@ -292,7 +317,7 @@ char *pwb_datadir(struct pwb_ctx *ctx)
 	char *c;
 
 	if (e && *e)
-		return xstrdup(e);
+		return expand_path(e);
 	c = ctx_config_get(ctx, "core.datadir");
 	if (c)
 		return c;
@@ -362,6 +387,8 @@ const struct config_key config_keys[] = {
 	  "suites `pwb check` runs without `--suite` (space or comma "
 	  "separated; default every suite in `bench/suites`, `pwb "
 	  "suite list`)" },
+	{ "color.ui", "auto", "colours: auto (a terminal), always or never "
+	  "(--color)" },
 	{ "compare.alpha", "0.05", "significance level after adjustment" },
 	{ "compare.correction", "bh", "p-value adjustment: bh, holm or none",
 	  "p-value adjustment over a suite's metrics: `bh` "
@@ -371,6 +398,8 @@ const struct config_key config_keys[] = {
 	{ "core.db", "", "database path",
 	  "database path (`--db` and `$PWB_DB` win; default "
 	  "`$XDG_DATA_HOME/pwb/pwb.sqlite`)" },
+	{ "core.pager", "$PAGER or less", "pager for long output on a "
+	  "terminal; \"\" or cat: none ($PWB_PAGER wins, --no-pager)" },
 	{ "core.workdir", "$XDG_CACHE_HOME/pwb", "checkouts and build directories",
 	  "checkouts, build directories and kept kernels "
 	  "([cli.md](cli.md#where-data-lives))" },
@@ -423,55 +452,26 @@ const struct config_key config_keys[] = {
 };
 const size_t nconfig_keys = sizeof(config_keys) / sizeof(config_keys[0]);
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
-
-	row = xcalloc(lb + 1, sizeof(*row));
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			best = prev + (tolower((unsigned char)a[i - 1]) !=
-				       tolower((unsigned char)b[j - 1]));
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	best = row[lb];
-	free(row);
-	return best;
-}
-
 static void check_key(const char *key, const char *where)
 {
-	size_t i, d, best = (size_t)-1;
-	const char *near = NULL;
+	const char **names;
+	const char *hint;
+	size_t i;
 
 	for (i = 0; i < nconfig_keys; i++)
 		if (!strcasecmp(config_keys[i].key, key))
 			return;
 	/* unknown: only now the distances, for the nearest known key */
-	for (i = 0; i < nconfig_keys; i++) {
-		d = edit_distance(key, config_keys[i].key);
-		if (d < best) {
-			best = d;
-			near = config_keys[i].key;
-		}
-	}
-	if (near && best <= 3)
-		warning("unknown config key %s (%s); did you mean %s?", key,
-			where, near);
+	names = xcalloc(nconfig_keys, sizeof(*names));
+	for (i = 0; i < nconfig_keys; i++)
+		names[i] = config_keys[i].key;
+	hint = suggest_hint(key, names, nconfig_keys);
+	if (*hint)
+		warning("unknown config key %s (%s)%s", key, where, hint);
 	else
 		warning("unknown config key %s (%s); 'pwb help config' lists "
 			"them", key, where);
+	free(names);
 }
 
 static int check_entry(const git_config_entry *e, void *payload)

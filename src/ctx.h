@@ -38,7 +38,10 @@ int ctx_load_config(struct pwb_ctx *ctx);
 /* -c key=value; fails on a malformed argument. */
 int ctx_add_override(struct pwb_ctx *ctx, const char *arg);
 
-/* Config lookup: -c overrides first, then the file.  NULL when unset. */
+/* Config lookup: -c overrides first, then the file.  NULL when unset.
+ * The values of path keys (core.db, core.workdir, core.datadir,
+ * slurm.workdir, boot.qemu) have "~/" and "~user/" expanded, as git's
+ * --type=path. */
 char *ctx_config_get(struct pwb_ctx *ctx, const char *key);
 /* Integer or size (k/m/g) lookup; unset, the default is the one in the
  * table of keys (config_keys: what --help and README show; "cores" is

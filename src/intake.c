@@ -3,6 +3,7 @@
  * file or "-") turned into a stored series.
  */
 #include "intake.h"
+#include "mail.h"
 #include "lore.h"
 #include "series.h"
 #include "store.h"
@@ -127,6 +128,7 @@ int intake_lore_options(struct pwb_ctx *ctx, struct lore_opts *lo, char **base)
 	if (ctx_config_size(ctx, "lore.maxsize", &sz))
 		return -1;
 	lo->max_size = sz;
+	lo->verbose = verbose;	/* pwb -v: each request as a notice */
 	return lore_check_base(lo->base);
 }
 
@@ -144,6 +146,33 @@ static char *strip_angle(const char *s)
 	if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
 		return xstrndup(s + 1, n - 2);
 	return xstrdup(s);
+}
+
+/*
+ * Does a local file look like mail: its first line that is not blank an
+ * mbox "From " separator or a header ("Name: value")?  A README or a
+ * patch without headers is neither, and is said so in one line instead
+ * of the parser's two.
+ */
+static int looks_like_mail(const char *d, size_t len)
+{
+	const char *eol;
+	size_t i, n;
+
+	while (len && (*d == '\n' || *d == '\r'))
+		d++, len--;
+	if (!len)
+		return 0;
+	eol = memchr(d, '\n', len);
+	n = eol ? (size_t)(eol - d) : len;
+	if (n && d[n - 1] == '\r')
+		n--;
+	if (mbox_is_from_line(d, n))
+		return 1;
+	for (i = 0; i < n && d[i] != ':'; i++)
+		if (d[i] <= ' ' || d[i] >= 127)
+			return 0;
+	return i > 0 && i < n;
 }
 
 int fetch_source(struct pwb_ctx *ctx, const char *src,
@@ -175,6 +204,11 @@ int fetch_source(struct pwb_ctx *ctx, const char *src,
 		}
 		if (read_local(src, ctx, &gz, &mbox, &compress))
 			goto out;
+		if (!looks_like_mail(mbox.buf, mbox.len)) {
+			error("%s is not an mbox (no \"From \" line) nor a mail "
+			      "(no headers)", strcmp(src, "-") ? src : "stdin");
+			goto out;
+		}
 		if (strcmp(src, "-")) {
 			char *abs = realpath(src, NULL);
 

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <gmime/gmime.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 
 /* ---- mbox ---- */
@@ -141,7 +142,14 @@ static GMimeParser *gmime_parser;
 void mail_global_init(void)
 {
 	if (!gmime_ready) {
+		/* gpgme (under g_mime_init) ignores SIGPIPE for its pipes to
+		 * gpg, which pwb never runs: keep pwb's own disposition, so
+		 * that a reader that went away (| head) ends pwb quietly */
+		struct sigaction old;
+
+		sigaction(SIGPIPE, NULL, &old);
 		g_mime_init();
+		sigaction(SIGPIPE, &old, NULL);
 		gmime_ready = 1;
 	}
 }

@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 char *series_link(const char *base, const char *msgid)
@@ -70,7 +71,7 @@ json_t *json_series(const struct stored_series *s, const char *lore_base)
 	return o;
 }
 
-void text_series(FILE *f, const struct stored_series *s, int verbose)
+void text_series(FILE *f, const struct stored_series *s, int detail)
 {
 	size_t i, j;
 	char date[40];
@@ -96,16 +97,34 @@ void text_series(FILE *f, const struct stored_series *s, int verbose)
 		for (j = 0; j < p->ntrailers; j++)
 			fprintf(f, "       + %s: %s\n", vis(p->trailers[j].kind),
 				vis(p->trailers[j].person));
-		if (verbose)
+		if (detail)
 			fprintf(f, "       <%s>\n", vis(p->msgid));
 	}
 }
 
+enum colour_when colour_when = COLOUR_AUTO;
+int colour_pager;
+
+int colour_when_parse(const char *s)
+{
+	if (!strcasecmp(s, "auto") || !strcasecmp(s, "true"))
+		return COLOUR_AUTO;
+	if (!strcasecmp(s, "always"))
+		return COLOUR_ALWAYS;
+	if (!strcasecmp(s, "never") || !strcasecmp(s, "false"))
+		return COLOUR_NEVER;
+	return -1;
+}
+
 int use_colour(int fd)
 {
-	const char *nc = getenv("NO_COLOR");
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
-	return isatty(fd) && !(nc && *nc);
+	if (colour_when != COLOUR_AUTO)
+		return colour_when == COLOUR_ALWAYS;
+	if ((nc && *nc) || !term || !strcmp(term, "dumb"))
+		return 0;
+	return (fd == 1 && colour_pager) || isatty(fd);
 }
 
 json_t *json_text(const char *s)

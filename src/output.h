@@ -22,7 +22,16 @@ int json_print(json_t *j);
  */
 json_t *json_text(const char *s);
 
-/* Colours on fd: only a terminal, and never with NO_COLOR set (no-color.org). */
+/*
+ * Colours, as git's color.ui and --color: never, always, or auto (the
+ * default): on a terminal (or a pager on one: colour_pager), and never
+ * with NO_COLOR set (no-color.org) nor with TERM unset or "dumb".
+ */
+enum colour_when { COLOUR_AUTO, COLOUR_NEVER, COLOUR_ALWAYS };
+extern enum colour_when colour_when;
+extern int colour_pager;	/* stdout goes to a pager on a terminal */
+/* auto, always, never, and git's true (auto) and false (never); -1 */
+int colour_when_parse(const char *s);
 int use_colour(int fd);
 /* "<base><msgid>/" for a series' links; base falls back to lore.url. */
 char *series_link(const char *base, const char *msgid);

@@ -59,7 +59,7 @@ static int kvm_broken;
  * (it panics at once, panic=-1 ends QEMU): under KVM it must print its
  * "Linux version" line within KVM_PROBE_S.  When it does not and does
  * under TCG, KVM is broken here: TCG for every boot, and the answer kept
- * for this boot of the host in pwb's cache (${PWB_CACHE:-~/.cache/pwb}/
+ * for this boot of the host in pwb's cache (${PWB_CACHE:-$XDG_CACHE_HOME/pwb}/
  * kvm-probe: "BOOT_ID ok" or "BOOT_ID broken").  When it fails under TCG too the kernel is at fault,
  * not KVM: nothing is decided.
  */
@@ -69,14 +69,10 @@ enum kvm_state { KVM_UNKNOWN, KVM_OK, KVM_BROKEN };
 static pthread_mutex_t kvm_lock = PTHREAD_MUTEX_INITIALIZER;
 static enum kvm_state kvm_state;
 
-/* ${PWB_CACHE:-~/.cache/pwb}/kvm-probe, beside the arm64 busybox */
+/* ${PWB_CACHE:-$XDG_CACHE_HOME/pwb}/kvm-probe, beside the arm64 busybox */
 static char *kvm_cache_path(void)
 {
-	const char *c = getenv("PWB_CACHE"), *h = getenv("HOME");
-
-	if (c && *c)
-		return xstrfmt("%s/kvm-probe", c);
-	return h && *h ? xstrfmt("%s/.cache/pwb/kvm-probe", h) : NULL;
+	return host_cache_path("kvm-probe");
 }
 
 static void host_boot_id(char *id, size_t n)

@@ -55,7 +55,7 @@ static void fmt_value(char *out, size_t n, double v)
 
 /*
  * One line per side: where the samples fall between the smallest and the
- * largest value of both sides ('.' one sample, ':' two, '|' more).
+ * largest value of both sides ('.' one sample, ':' two, '#' more).
  */
 static void strip(FILE *out, const char *label, const double *x, size_t n,
 		  double lo, double hi)
@@ -217,6 +217,7 @@ static void tests_from_text(FILE *out, const char *t)
 static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		       int colour)
 {
+	int pictures = 0;
 	size_t i;
 	int pass = 0;
 
@@ -296,7 +297,7 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		fmt_value(l2, sizeof(l2), m->cicand.lo);
 		fmt_value(h2, sizeof(h2), m->cicand.hi);
 		snprintf(sb, sizeof(sb), "%s %s [%s, %s]", mb, vis(m->unit), l1, h1);
-		snprintf(sc, sizeof(sc), "%s [%s, %s]", mc, l2, h2);
+		snprintf(sc, sizeof(sc), "%s %s [%s, %s]", mc, vis(m->unit), l2, h2);
 		if (isnan(m->change_pct))
 			snprintf(ch, sizeof(ch), "%s", m->nbase && m->ncand ? "n/a" : "-");
 		else
@@ -321,13 +322,27 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 			hi = fmax(hi, m->cand[j]);
 		}
 		if (m->nbase + m->ncand > 1 && hi > lo) {
+			char slo[24], shi[24], a[48], z[48];
+
 			strip(out, "base", m->base, m->nbase, lo, hi);
 			strip(out, "candidate", m->cand, m->ncand, lo, hi);
+			/* the scale under the picture, with the unit */
+			fmt_value(slo, sizeof(slo), lo);
+			fmt_value(shi, sizeof(shi), hi);
+			snprintf(a, sizeof(a), "%s %s", slo, vis(m->unit));
+			snprintf(z, sizeof(z), "%s %s", shi, vis(m->unit));
+			fprintf(out, "      %-9s  %-19s%21s\n", "", a, z);
+			pictures = 1;
 		}
 	}
-	fprintf(out, "  %d metrics judged, p-values adjusted with %s, alpha %.3g; "
-		"a verdict also needs the change beyond the metric's threshold\n",
-		judged_metrics(c), correction_long(c->correction), c->alpha);
+	if (pictures)
+		fprintf(out, "  pictures: each run's value between the smallest "
+			"and the largest of both\n  sides (the scale below each): "
+			"'.' one run, ':' two, '#' more\n");
+	fprintf(out, "  %d metrics judged, p-values adjusted with %s, alpha "
+		"%.3g;\n  a verdict also needs the change beyond the metric's "
+		"threshold\n", judged_metrics(c),
+		correction_long(c->correction), c->alpha);
 }
 
 void report_text(FILE *out, const struct check_report *r, int colour,

@@ -6,6 +6,7 @@
 #include "tree.h"
 #include "util/buf.h"
 #include "util/run.h"
+#include "util/suggest.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -343,6 +344,37 @@ static void hash_file(GChecksum *ck, const char *path)
 	buf_release(&b);
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "; did you mean X?" for a suite name not in root (bench/suites) */
+static const char *suite_hint(const char *root, const char *name)
+{
+	const char **names = NULL;
+	const char *hint;
+	size_t n = 0, i;
+	DIR *dh = opendir(root);
+	struct dirent *de;
+
+	while (dh && (de = readdir(dh))) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	if (dh)
+		closedir(dh);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	hint = suggest_hint(name, names, n);
+	for (i = 0; i < n; i++)
+		free((char *)names[i]);
+	free(names);
+	return hint;
+}
+
 int suite_load(const char *datadir, const char *name, struct suite *s)
 {
 	struct buf p = BUF_INIT;
@@ -368,7 +400,11 @@ int suite_load(const char *datadir, const char *name, struct suite *s)
 	s->dir = buf_detach(&p, NULL);
 	buf_addf(&p, "%s/suite.conf", s->dir);
 	if (access(p.buf, R_OK)) {
-		error("suite %s: %s: %s", name, p.buf, strerror(errno));
+		if (errno == ENOENT && access(s->dir, F_OK))
+			error("suite %s: %s: no such suite%s", name, p.buf,
+			      suite_hint(s->root, name));
+		else
+			error("suite %s: %s: %s", name, p.buf, strerror(errno));
 		goto out;
 	}
 	if (git_config_open_ondisk(&cfg, p.buf)) {

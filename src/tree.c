@@ -1,5 +1,6 @@
 #include "tree.h"
 #include "db.h"
+#include "util/suggest.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -37,6 +38,43 @@ static int name_ok(const char *n)
 		      (*p >= '0' && *p <= '9') || strchr("-_.", *p)))
 			return 0;
 	return *n != '.';
+}
+
+int tree_remove(sqlite3 *db, const char *name, char **path)
+{
+	struct tree_entry *t = NULL;
+	const char **names = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0, i;
+	int ret = -1;
+
+	if (tree_list(db, &t, &n))
+		return -1;
+	for (i = 0; i < n && strcmp(t[i].name, name); i++)
+		;
+	if (i == n) {
+		names = xcalloc(n + 1, sizeof(*names));
+		for (i = 0; i < n; i++)
+			names[i] = t[i].name;
+		error("no tree named '%s' (pwb tree list)%s", name,
+		      suggest_hint(name, names, n));
+		goto out;
+	}
+	if (db_prepare(db, &st, "DELETE FROM trees WHERE name = ?"))
+		goto out;
+	db_bind_text(st, 1, name);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_error(db, "remove tree");
+		goto out;
+	}
+	if (path)
+		*path = xstrdup(t[i].path);
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	free(names);
+	tree_entries_free(t, n);
+	return ret;
 }
 
 int tree_add(sqlite3 *db, const char *name, const char *path)

@@ -12,6 +12,15 @@
 #include <sqlite3.h>
 
 int tree_add(sqlite3 *db, const char *name, const char *path);
+/*
+ * Forget the registered name (git remote remove's way): the repository,
+ * pwb's checkouts of it and everything recorded (checks, builds and
+ * runs keep the tree's path, never the name's row) stay; the path can
+ * still be given as --tree, or registered again.  Its path into *path
+ * (allocated) when path is not NULL.  0, or -1 said (not registered: the
+ * nearest registered names).
+ */
+int tree_remove(sqlite3 *db, const char *name, char **path);
 
 struct tree_entry {
 	char *name, *path;

@@ -18,6 +18,9 @@ export HOME="$TRASH/home" XDG_CONFIG_HOME="$TRASH/config" \
 	XDG_DATA_HOME="$TRASH/data" XDG_CACHE_HOME="$TRASH/cache" \
 	PWB_DB="$TRASH/pwb.sqlite" LC_ALL=C.UTF-8 TZ=UTC
 unset PWB_CONFIG
+# no pager where a test gives pwb a terminal (script), unless it asks
+export PAGER=cat
+unset PWB_PAGER LESS
 # pwb's cache of host facts, shared by every test: the arm64 busybox make
 # deps unpacked (src/arch.h), whether KVM runs kernels here (src/qemu.c)
 export PWB_CACHE="${PWB_CACHE:-$REAL_HOME/.cache/pwb}"

@@ -139,14 +139,27 @@ test_expect_success 'a check left running by a pwb that is gone is marked interr
 	test "$(sqlite3 "$PWB_DB" "SELECT status FROM checks WHERE id = 2")" = interrupted
 '
 
-test_expect_success 'colours only on a terminal, and never with NO_COLOR' '
+test_expect_success 'colours only on a terminal, never with NO_COLOR or TERM=dumb; --color and color.ui' '
 	"$PWB" report 1 >plain.txt &&
 	! grep -q "$(printf "\033")" plain.txt &&
-	script -qec "\"$PWB\" report 1" /dev/null >tty.txt &&
+	TERM=xterm script -qec "\"$PWB\" report 1" /dev/null >tty.txt &&
 	grep -q "$(printf "\033")\[" tty.txt &&
-	NO_COLOR=1 script -qec "\"$PWB\" report 1" /dev/null >nc.txt &&
+	NO_COLOR=1 TERM=xterm script -qec "\"$PWB\" report 1" /dev/null >nc.txt &&
 	grep -q "^verdict: does-not-apply" nc.txt &&
-	! grep -q "$(printf "\033")" nc.txt
+	! grep -q "$(printf "\033")\[3" nc.txt &&
+	TERM=dumb script -qec "\"$PWB\" report 1" /dev/null >dumb.txt &&
+	grep -q "^verdict: does-not-apply" dumb.txt &&
+	! grep -q "$(printf "\033")\[3" dumb.txt &&
+	TERM=xterm script -qec "\"$PWB\" report 1 --color=never" /dev/null >never.txt &&
+	! grep -q "$(printf "\033")\[3" never.txt &&
+	TERM=xterm script -qec "\"$PWB\" -c color.ui=never report 1" /dev/null >never.txt &&
+	! grep -q "$(printf "\033")\[3" never.txt &&
+	"$PWB" report 1 --color=always >always.txt &&
+	grep -q "$(printf "\033")\[" always.txt &&
+	"$PWB" -c color.ui=always report 1 >always.txt &&
+	grep -q "$(printf "\033")\[" always.txt &&
+	"$PWB" -c color.ui=always report 1 --no-color >plain2.txt &&
+	test_cmp plain.txt plain2.txt
 '
 
 test_expect_success 'a check with no result gets no reply unless --force' '

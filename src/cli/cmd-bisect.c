@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 static const char *const usage[] = {
-	"pwb bisect SERIES --tree T --suite S [--case NAME | --metric NAME] [--base REV] [--repeat N] [--on local|slurm] [--json]",
+	"pwb bisect SERIES --tree T --suite S [--case NAME | --metric NAME] [--base REV] [--repeat N] [--on local|slurm|recorded] [--json]",
 	"pwb bisect --tree T --good REV --bad REV --suite S [...]",
 	NULL,
 };
@@ -266,7 +266,7 @@ out:
 }
 
 static const char *const step_usage[] = {
-	"pwb bisect-step --suite S [--tree T] [--case NAME | --metric NAME] [--good REV] [--repeat N] [--on local|slurm]",
+	"pwb bisect-step --suite S [--tree T] [--case NAME | --metric NAME] [--good REV] [--repeat N] [--on local|slurm|recorded]",
 	NULL,
 };
 static const char step_text[] =

@@ -47,26 +47,40 @@ static void one_if_none(const char ***out, size_t *n, const char *v)
 int check_args_parse(int argc, char **argv, const char *const *usage,
 		     const char *text, int many_configs, struct check_args *a)
 {
+	/* matrix: each value of --base, --config, --arch, --toolchain is a
+	 * cell; check: the last one given counts */
+	const struct opt many[] = {
+		OPT_LIST(0, "base", &a->base_l, "REV", "apply on REV, not on "
+			 "the series' base-commit (each one a cell)"),
+		OPT_LIST(0, "config", &a->config_l, "C",
+			 "a config fragment (bench/configs/C.config)"),
+		OPT_LIST(0, "arch", &a->arch_l, "A",
+			 "an arch: x86_64, arm64 (config build.arch)"),
+		OPT_LIST(0, "toolchain", &a->tc_l, "gcc|clang",
+			 "a toolchain (config build.toolchain)"),
+	};
+	const struct opt last[] = {
+		OPT_LAST(0, "base", &a->base_l, "REV", "apply on REV, not on "
+			 "the series' base-commit (the last given wins)"),
+		OPT_LAST(0, "config", &a->config_l, "C", "the config fragment, "
+			 "bench/configs/C.config (the last given wins)"),
+		OPT_LAST(0, "arch", &a->arch_l, "A",
+			 "x86_64 or arm64 (config build.arch)"),
+		OPT_LAST(0, "toolchain", &a->tc_l, "gcc|clang",
+			 "compiler, clang with LLVM=1 (config build.toolchain)"),
+	};
+	const struct opt *m = many_configs ? many : last;
 	const struct opt opts[] = {
 		OPT_TREE(&a->o.tree_arg),
-		OPT_LIST(0, "base", &a->base_l, "REV", many_configs ?
-			 "apply on REV, not on the series' base-commit (each "
-			 "one a cell)" :
-			 "apply on REV, not on the series' base-commit"),
+		m[0],
 		OPT_STRING(0, "lore", &a->o.lore, "URL",
 			   "archive of a message-id SOURCE (as pwb fetch --lore)"),
 		OPT_SUITES(&a->suite_l),
 		OPT_REPEAT(&a->o.repeat),
 		OPT_RETRIES(&a->o.retries),
-		OPT_LIST(0, "config", &a->config_l, "C", many_configs ?
-			 "a config fragment (bench/configs/C.config)" :
-			 "the config fragment, bench/configs/C.config (the last given wins)"),
-		OPT_LIST(0, "arch", &a->arch_l, "A", many_configs ?
-			 "an arch: x86_64, arm64 (config build.arch)" :
-			 "x86_64 or arm64 (config build.arch)"),
-		OPT_LIST(0, "toolchain", &a->tc_l, "gcc|clang", many_configs ?
-			 "a toolchain (config build.toolchain)" :
-			 "compiler, clang with LLVM=1 (config build.toolchain)"),
+		m[1],
+		m[2],
+		m[3],
 		OPT_ON(&a->on),
 		OPT_JSON(&a->json),
 		OPT_END(),

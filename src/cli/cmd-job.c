@@ -12,6 +12,7 @@
 #include "exec/job.h"
 #include "exec/jobrun.h"
 #include "parse-options.h"
+#include "util/suggest.h"
 #include "util/util.h"
 
 #include <stdio.h>
@@ -91,6 +92,8 @@ static int job_import_cmd(int argc, char **argv, struct pwb_ctx *ctx)
 
 int cmd_job(int argc, char **argv, struct pwb_ctx *ctx)
 {
+	static const char *const subs[] = { "run", "import" };
+
 	if (argc < 2)
 		return usage_error(usage, "job needs run or import");
 	if (!strcmp(argv[1], "run"))
@@ -99,5 +102,6 @@ int cmd_job(int argc, char **argv, struct pwb_ctx *ctx)
 		return job_import_cmd(argc - 1, argv + 1, ctx);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage_help(usage);
-	return usage_error(usage, "unknown job subcommand '%s'", argv[1]);
+	return usage_error(usage, "unknown job subcommand '%s'%s", argv[1],
+			   suggest_hint(argv[1], subs, ARRAY_SIZE(subs)));
 }

@@ -18,12 +18,15 @@
 #include <unistd.h>
 
 static const char *const usage[] = {
-	"pwb report [CHECK | SERIES] [--format text|json|email|kcidb|patchwork] [--force]",
+	"pwb report [CHECK | --series SERIES] [--format text|json|email|kcidb|patchwork] [--force]",
 	NULL,
 };
 static const char usage_text[] =
-	"CHECK is a check id; SERIES anything pwb series takes (its newest\n"
-	"check).  Without either: the newest check.  --format email prints a\n"
+	"CHECK is a check id (a number is always one); --series SERIES, or\n"
+	"series:SERIES, anything pwb series takes, a series id too: its newest\n"
+	"check (a message-id or URL works without --series).  Which check of\n"
+	"which series was shown is said on stderr when a number could be both.\n"
+	"Without either: the newest check.  --format email prints a\n"
 	"plain-text reply to the series for the mailing list; it says only\n"
 	"what the check did, and a check with no result (interrupted, could\n"
 	"not check) gets no reply unless --force.  --format kcidb prints a\n"
@@ -61,7 +64,7 @@ out:
 
 int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 {
-	const char *format = "text";
+	const char *format = "text", *series = NULL;
 	enum report_format f = FMT_TEXT;
 	struct check_report r;
 	long id = -1;
@@ -72,6 +75,7 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 		OPT_STRING(0, "format", &format, "F", "text, json, email, kcidb or patchwork"),
 		OPT_FLAG(0, "json", &json, "the same as --format json"),
 		OPT_FLAG(0, "force", &force, "email: a reply even for a check with no result"),
+		OPT_STRING(0, "series", &series, "SERIES", "the newest check of SERIES (a series id too)"),
 		OPT_END(),
 	};
 
@@ -91,7 +95,15 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 	if (n > 1)
 		return usage_with_options_error(usage, usage_text, opts,
 							"report takes at most one CHECK or SERIES");
-	if (n == 1) {
+	if (n == 1 && series)
+		return usage_with_options_error(usage, usage_text, opts,
+				"report takes a CHECK or --series SERIES, not both");
+	if (n == 1 && skip_prefix(argv[1], "series:", &series))
+		n = 0;
+	if (series) {
+		if (check_report_find_series(ctx, series, &id))
+			return EXIT_FAIL;
+	} else if (n == 1) {
 		if (check_report_find(ctx, argv[1], &id))
 			return EXIT_FAIL;
 	} else if (check_report_find(ctx, NULL, &id)) {
@@ -99,6 +111,11 @@ int cmd_report(int argc, char **argv, struct pwb_ctx *ctx)
 	}
 	if (check_report_load(ctx, id, &r))
 		return EXIT_FAIL;
+	if (!series && n == 1 && r.have_series && r.series.id != id &&
+	    check_report_series_exists(ctx, id) == 1)
+		/* a number is a check id; say so when it names a series too */
+		notice("check %ld, of series %ld (for series %ld: pwb report "
+		       "--series %ld)", id, r.series.id, id, id);
 	if (f == FMT_JSON) {
 		json_t *j = report_json(&r, check_exit(r.status, r.verdict));
 

@@ -1,6 +1,6 @@
 /*
  * pwb run (--tree T --rev REV | --kernel IMAGE) --suite NAME [--repeat N]
- *         [--on local|slurm] [--json]
+ *         [--on local|slurm|recorded] [--json]
  * Build (cached), build the suite against it, boot R times (a new boot per
  * repeat), parse the results (KTAP cases or metric samples) and record
  * them.  Exit 0 every case passed / the benchmark ran, 1 a case failed,
@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 static const char *const usage[] = {
-	"pwb run (--tree T --rev REV | --kernel IMAGE) --suite NAME [--repeat N] [--on local|slurm] [--json]",
+	"pwb run (--tree T --rev REV | --kernel IMAGE) --suite NAME [--repeat N] [--on local|slurm|recorded] [--json]",
 	NULL,
 };
 static const char usage_text[] =

@@ -8,6 +8,7 @@
 #include "store.h"
 #include "util/timefmt.h"
 #include "parse-options.h"
+#include "util/suggest.h"
 #include "util/util.h"
 #include "util/vis.h"
 
@@ -266,6 +267,7 @@ int cmd_series(int argc, char **argv, struct pwb_ctx *ctx)
 		"trailers added under each patch's own.  A patch with a line starting\n"
 		"\"From \" (or \">From \") goes out quoted-printable, so that git am\n"
 		"and mboxrd readers alike give it back as it was.\n";
+	static const char *const subs[] = { "list", "show", "export" };
 	const char *sub, *out = NULL;
 	int json = 0, n;
 	const struct opt opts[] = {
@@ -285,12 +287,20 @@ int cmd_series(int argc, char **argv, struct pwb_ctx *ctx)
 		return series_list(ctx, json);
 	}
 	if (!strcmp(sub, "show")) {
+		if (n == 1)
+			return usage_with_options_error(usage_lines, text, opts,
+				"series show needs a SERIES (an id from "
+				"'pwb series list', a message-id or a URL)");
 		if (n != 2 || out)
 			return usage_with_options_error(usage_lines, text, opts,
-				"series show takes one SERIES and --json");
+				"series show takes one SERIES (and --json)");
 		return series_show(ctx, argv[2], json);
 	}
 	if (!strcmp(sub, "export")) {
+		if (n == 1)
+			return usage_with_options_error(usage_lines, text, opts,
+				"series export needs a SERIES (an id from "
+				"'pwb series list', a message-id or a URL)");
 		if (n != 2 || json)
 			return usage_with_options_error(usage_lines, text, opts,
 				"series export takes one SERIES and -o FILE "
@@ -301,5 +311,6 @@ int cmd_series(int argc, char **argv, struct pwb_ctx *ctx)
 		return usage_with_options_error(usage_lines, text, opts,
 						"series needs a subcommand");
 	return usage_with_options_error(usage_lines, text, opts,
-					"unknown series subcommand '%s'", sub);
+					"unknown series subcommand '%s'%s", sub,
+					suggest_hint(sub, subs, ARRAY_SIZE(subs)));
 }

@@ -1,5 +1,5 @@
 /*
- * pwb thread MSGID: the stored thread as lore shows it, one line per
+ * pwb thread MSGID|SERIES: the stored thread as lore shows it, one line per
  * message (date, author, subject indented by depth).
  */
 #include "cmds.h"
@@ -16,11 +16,12 @@
 #include <string.h>
 
 static const char *const usage[] = {
-	"pwb thread MSGID [--json]",
+	"pwb thread (MSGID | SERIES) [--json]",
 	NULL,
 };
 static const char usage_text[] =
-	"MSGID is any message of a stored thread (or a lore URL of one).\n";
+	"MSGID is any message of a stored thread (or a lore URL of one);\n"
+	"SERIES a series id (pwb series list): the thread it came in.\n";
 
 struct tnode {
 	const struct thread_msg *m;
@@ -54,7 +55,8 @@ static void print_tree(struct tnode *n, size_t nr, long parent, int depth,
 			json_array_append_new(arr, o);
 		} else {
 			fmt_short(date, n[i].m->date, n[i].m->tz);
-			printf("%s  %-24.24s %*s%s\n", date, vis(n[i].m->from_name),
+			printf("%s  %s %*s%s\n", date,
+			       vis_cols(n[i].m->from_name, 24),
 			       depth * 2 > 40 ? 40 : depth * 2, "",
 			       vis(n[i].m->subject));
 		}
@@ -81,9 +83,20 @@ int cmd_thread(int argc, char **argv, struct pwb_ctx *ctx)
 		return parse_options_exit(nargs);
 	if (nargs != 1)
 		return usage_with_options_error(usage, usage_text, opts,
-							"thread takes one MSGID");
-	if (store_find_thread(ctx->db, argv[1], &tid))
+				"thread takes one MSGID or SERIES id");
+	if (!parse_long(argv[1], &tid) && tid > 0) {
+		/* a series id, as every other command takes */
+		struct stored_series s;
+		long sid;
+
+		if (store_find_series(ctx->db, argv[1], &sid) ||
+		    store_load_series(ctx->db, sid, &s))
+			return EXIT_FAIL;
+		tid = s.thread_id;
+		stored_series_release(&s);
+	} else if (store_find_thread(ctx->db, argv[1], &tid)) {
 		return EXIT_FAIL;
+	}
 	if (store_load_thread(ctx->db, tid, &msgs, &nr))
 		goto out;
 	n = xcalloc(nr, sizeof(*n));

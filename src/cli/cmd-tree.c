@@ -1,23 +1,28 @@
 /*
- * pwb tree add NAME PATH | list
+ * pwb tree add NAME PATH | remove NAME | list
  */
 #include "cmds.h"
 #include "output.h"
 #include "tree.h"
 #include "parse-options.h"
+#include "util/suggest.h"
 #include "util/util.h"
 #include "util/vis.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const usage[] = {
 	"pwb tree add NAME PATH",
+	"pwb tree remove NAME",
 	"pwb tree list [--json]",
 	NULL,
 };
 static const char text[] =
 	"Registers a kernel git repository under a name; every --tree option\n"
-	"takes a registered NAME or a path.\n";
+	"takes a registered NAME or a path.  remove forgets the name only: the\n"
+	"repository, pwb's checkouts of it and the checks, builds and runs\n"
+	"recorded on it stay (they keep its path).\n";
 
 static int list(struct pwb_ctx *ctx, int json)
 {
@@ -49,6 +54,7 @@ static int list(struct pwb_ctx *ctx, int json)
 
 int cmd_tree(int argc, char **argv, struct pwb_ctx *ctx)
 {
+	static const char *const subs[] = { "add", "remove", "list" };
 	int json = 0, n;
 	const struct opt opts[] = {
 		OPT_JSON(&json),
@@ -75,6 +81,23 @@ int cmd_tree(int argc, char **argv, struct pwb_ctx *ctx)
 				"tree list takes only --json");
 		return list(ctx, json);
 	}
+	if (!strcmp(sub, "remove")) {
+		char *path = NULL;
+
+		if (n != 2 || json)
+			return usage_with_options_error(usage, text, opts,
+				"tree remove takes one NAME");
+		if (tree_remove(ctx->db, argv[2], &path))
+			return EXIT_FAIL;
+		printf("tree %s removed (%s stays on disk)\n", vis(argv[2]),
+		       vis(path));
+		free(path);
+		return EXIT_OK;
+	}
+	if (!*sub)
+		return usage_with_options_error(usage, text, opts,
+			"tree needs 'add NAME PATH', 'remove NAME' or 'list'");
 	return usage_with_options_error(usage, text, opts,
-					"tree needs 'add NAME PATH' or 'list'");
+					"unknown tree subcommand '%s'%s", sub,
+					suggest_hint(sub, subs, ARRAY_SIZE(subs)));
 }

@@ -27,7 +27,8 @@ void usage_with_options(FILE *f, const char *const *usage, const char *text,
 		if (o->argh)
 			buf_addf(&b, " %s", o->argh);
 		fprintf(f, "  %-24s %s%s\n", b.buf, o->help ? o->help : "",
-			o->type == OPT_T_LIST ? " (repeatable)" : "");
+			o->type == OPT_T_LIST && o->max != 1 ?
+			" (repeatable)" : "");
 		buf_release(&b);
 	}
 	fprintf(f, "  %-24s %s\n", "-h, --help", "this text");

@@ -60,6 +60,9 @@ struct opt {
 #define OPT_LONG(s, l, v, a, h, lo, hi) \
 	{ OPT_T_LONG, (s), (l), (v), (a), (h), (lo), (hi) }
 #define OPT_LIST(s, l, v, a, h) { OPT_T_LIST, (s), (l), (v), (a), (h), 0, 0 }
+/* a list of which the command uses the last value (pwb check's --base):
+ * not shown as repeatable */
+#define OPT_LAST(s, l, v, a, h) { OPT_T_LIST, (s), (l), (v), (a), (h), 0, 1 }
 
 /* the shared group every command with JSON output has */
 #define OPT_JSON(v) OPT_FLAG(0, "json", (v), "print JSON (docs/cli.md)")

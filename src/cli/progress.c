@@ -1,5 +1,6 @@
 /* The commands' progress lines on stderr (see progress.h). */
 #include "progress.h"
+#include "util/util.h"
 #include "util/vis.h"
 
 #include <stdio.h>
@@ -11,6 +12,8 @@ int progress_wanted(int json)
 {
 	const char *p = getenv("PWB_PROGRESS");
 
+	if (quiet)	/* -q: no progress, as git's -q */
+		return 0;
 	return (!json && isatty(2)) || (p && !strcmp(p, "1"));
 }
 

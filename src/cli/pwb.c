@@ -10,12 +10,17 @@
 #include "mail.h"
 #include "util/buf.h"
 #include "util/run.h"
+#include "output.h"
+#include "pager.h"
 #include "parse-options.h"
+#include "util/suggest.h"
 #include "util/util.h"
 #include "version.h"
 
 #include <git2.h>
 #include <gmime/gmime.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +33,9 @@
 /* with NEED_DB: the command only reads, so a database that does not exist
  * is an error (a mistyped --db), not a new empty file */
 #define READ_DB (1u << 1)
+/* on a terminal, its output goes through the pager (not for --json, nor
+ * for the sub-commands in no_page_subs) */
+#define PAGE (1u << 2)
 
 struct cmd {
 	const char *name;
@@ -36,9 +44,13 @@ struct cmd {
 	const char *summary;
 	/* with NEED_DB and not READ_DB: the subcommands that only read */
 	const char *const *read_subs;
+	/* with PAGE: the subcommands whose output is not paged */
+	const char *const *no_page_subs;
 };
 
 static const char *const tree_reads[] = { "list", NULL };
+static const char *const tree_no_page[] = { "add", "remove", NULL };
+static const char *const series_no_page[] = { "export", NULL };
 
 static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx);
 static int cmd_version(int argc, char **argv, struct pwb_ctx *ctx);
@@ -46,12 +58,12 @@ static int cmd_version(int argc, char **argv, struct pwb_ctx *ctx);
 static const struct cmd commands[] = {
 	{ "fetch", cmd_fetch, NEED_DB,
 	  "fetch a thread (lore, mbox or stdin) and store its series" },
-	{ "series", cmd_series, NEED_DB | READ_DB,
-	  "list, show and export stored series" },
-	{ "thread", cmd_thread, NEED_DB | READ_DB,
+	{ "series", cmd_series, NEED_DB | READ_DB | PAGE,
+	  "list, show and export stored series", NULL, series_no_page },
+	{ "thread", cmd_thread, NEED_DB | READ_DB | PAGE,
 	  "show a stored thread as a tree" },
-	{ "tree", cmd_tree, NEED_DB, "register kernel trees, list them",
-	  tree_reads },
+	{ "tree", cmd_tree, NEED_DB | PAGE, "register kernel trees, list them",
+	  tree_reads, tree_no_page },
 	{ "apply", cmd_apply, NEED_DB,
 	  "apply a stored series to a tree, one commit per patch" },
 	{ "checkout", cmd_checkout, NEED_DB,
@@ -72,11 +84,11 @@ static const struct cmd commands[] = {
 	  "one step of git bisect run: test HEAD, exit 0 good, 1 bad, 125 skip" },
 	{ "suite", cmd_suite, 0,
 	  "list the suites of bench/suites: what each tests, its config" },
-	{ "history", cmd_history, NEED_DB | READ_DB,
+	{ "history", cmd_history, NEED_DB | READ_DB | PAGE,
 	  "a series across versions and checks, or a case across runs" },
 	{ "job", cmd_job, 0,
 	  "run one build or suite job into a bundle; import bundles" },
-	{ "report", cmd_report, NEED_DB | READ_DB,
+	{ "report", cmd_report, NEED_DB | READ_DB | PAGE,
 	  "the report of a check: text, JSON or a reply for the list" },
 	{ "b4-check", cmd_b4check, 0,
 	  "b4's external check command: what pwb found for a mail on stdin" },
@@ -88,12 +100,13 @@ static const struct cmd commands[] = {
 	{ "mailsplit", cmd_mailsplit, 0, "(plumbing) split an mbox into files" },
 	{ "patch-id", cmd_patch_id, 0,
 	  "(plumbing) the stable patch-id of a diff on stdin" },
-	{ "help", cmd_help, 0, "show help for pwb or a command" },
+	{ "help", cmd_help, PAGE, "show help for pwb or a command" },
 	{ "version", cmd_version, 0, "print the version" },
 };
 
 static const char main_usage[] =
-	"usage: pwb [--db PATH] [-c key=value]... [-q] <command> [<args>]\n"
+	"usage: pwb [--db PATH] [-c key=value]... [-q | -v] [--color[=WHEN]]\n"
+	"           [--no-pager] <command> [<args>]\n"
 	"       pwb --version | --help\n";
 
 int usage_help(const char *usage)
@@ -125,6 +138,22 @@ static const struct cmd *find_cmd(const char *name)
 	return NULL;
 }
 
+/* "'frob' is not a pwb command", with the nearest commands (git's help.c) */
+static void not_a_command(const char *name)
+{
+	const char *names[ARRAY_SIZE(commands)];
+	const char *hint;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	hint = suggest_hint(name, names, ARRAY_SIZE(commands));
+	if (*hint)
+		error("'%s' is not a pwb command%s", name, hint);
+	else
+		error("'%s' is not a pwb command; see 'pwb help'", name);
+}
+
 /* argv[0] is the command: does this invocation only read the database? */
 static int only_reads(const struct cmd *c, int argc, char **argv)
 {
@@ -136,6 +165,25 @@ static int only_reads(const struct cmd *c, int argc, char **argv)
 		if (!strcmp(argv[1], *s))
 			return 1;
 	return 0;
+}
+
+/* argv[0] is the command: does its output go through the pager? */
+static int wants_pager(const struct cmd *c, int argc, char **argv)
+{
+	const char *const *s;
+	int i;
+
+	if (!(c->flags & PAGE))
+		return 0;
+	for (s = c->no_page_subs; s && *s && argc > 1; s++)
+		if (!strcmp(argv[1], *s))
+			return 0;
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-h") ||
+		    !strcmp(argv[i], "--help") ||
+		    starts_with(argv[i], "--format"))
+			return 0;
+	return 1;
 }
 
 static void list_commands(FILE *f)
@@ -198,7 +246,7 @@ static int cmd_help(int argc, char **argv, struct pwb_ctx *ctx)
 		return help_config(argc - 1, argv + 1);
 	c = find_cmd(argv[1]);
 	if (!c) {
-		error("'%s' is not a pwb command; see 'pwb help'", argv[1]);
+		not_a_command(argv[1]);
 		return EXIT_USAGE;
 	}
 	if (c->fn == cmd_help) {
@@ -234,31 +282,77 @@ static int cmd_version(int argc, char **argv, struct pwb_ctx *ctx)
 	return EXIT_OK;
 }
 
-/* Take "--db PATH" / "--db=PATH" out of argv wherever it is (before --). */
-static int take_db_option(int *argc, char **argv, struct pwb_ctx *ctx)
+/* The options that mean the same before and after the command. */
+struct global_opts {
+	int no_pager;
+	const char *colour;	/* --color[=WHEN], --no-color: NULL unset */
+};
+
+/*
+ * Take --db PATH, -q, -v, --color[=WHEN], --no-color and --no-pager (-P)
+ * out of argv wherever they are (before --), as git takes its own before
+ * the command and pwb's commands after it alike.  -c's value is skipped.
+ */
+static int take_global_options(int *argc, char **argv, struct pwb_ctx *ctx,
+			       struct global_opts *g)
 {
 	int i, j = 1;
 
 	for (i = 1; i < *argc; i++) {
-		const char *v = NULL;
+		const char *v = NULL, *a = argv[i];
 
-		if (!strcmp(argv[i], "--")) {
+		if (!strcmp(a, "--")) {
 			while (i < *argc)
 				argv[j++] = argv[i++];
 			break;
 		}
-		if (!strcmp(argv[i], "--db")) {
+		if (!strcmp(a, "-c") && i + 1 < *argc) {
+			argv[j++] = argv[i++];
+			argv[j++] = argv[i];
+			continue;
+		}
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			quiet = 1;
+			verbose = 0;
+			continue;
+		}
+		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			verbose = 1;
+			quiet = 0;
+			continue;
+		}
+		if (!strcmp(a, "--no-pager") || !strcmp(a, "-P")) {
+			g->no_pager = 1;
+			continue;
+		}
+		if (!strcmp(a, "--color") || !strcmp(a, "--colour")) {
+			g->colour = "always";
+			continue;
+		}
+		if (!strcmp(a, "--no-color") || !strcmp(a, "--no-colour")) {
+			g->colour = "never";
+			continue;
+		}
+		if (skip_prefix(a, "--color=", &v) ||
+		    skip_prefix(a, "--colour=", &v)) {
+			if (colour_when_parse(v) < 0)
+				return error("--color=%s: auto, always or never",
+					     v);
+			g->colour = v;
+			continue;
+		}
+		if (!strcmp(a, "--db")) {
 			if (i + 1 >= *argc)
 				return error("--db needs a path");
 			v = argv[++i];
-		} else if (!strncmp(argv[i], "--db=", 5)) {
-			v = argv[i] + 5;
+		} else if (!strncmp(a, "--db=", 5)) {
+			v = a + 5;
 		}
 		if (v) {
 			if (!*v)
 				return error("--db needs a path");
 			free(ctx->db_path);
-			ctx->db_path = xstrdup(v);
+			ctx->db_path = expand_path(v);
 			continue;
 		}
 		argv[j++] = argv[i];
@@ -268,14 +362,33 @@ static int take_db_option(int *argc, char **argv, struct pwb_ctx *ctx)
 	return 0;
 }
 
+/* color.ui, then --color over it */
+static int setup_colour(struct pwb_ctx *ctx, const struct global_opts *g)
+{
+	char *ui = ctx_config_get(ctx, "color.ui");
+	int w = COLOUR_AUTO;
+
+	if (ui && (w = colour_when_parse(ui)) < 0) {
+		error("config color.ui = '%s': auto, always or never", ui);
+		free(ui);
+		return -1;
+	}
+	free(ui);
+	if (g->colour)
+		w = colour_when_parse(g->colour);
+	colour_when = w;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct pwb_ctx ctx = PWB_CTX_INIT;
+	struct global_opts g = { 0 };
 	const struct cmd *c;
 	int i, ret = EXIT_FAIL;
 
 	git_libgit2_init();
-	if (take_db_option(&argc, argv, &ctx)) {
+	if (take_global_options(&argc, argv, &ctx, &g)) {
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -296,8 +409,6 @@ int main(int argc, char **argv)
 				       commands[k].summary);
 			ret = EXIT_OK;
 			goto out;
-		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-			quiet = 1;
 		} else if (!strcmp(argv[i], "-c")) {
 			if (i + 1 >= argc || ctx_add_override(&ctx, argv[i + 1])) {
 				ret = EXIT_USAGE;
@@ -318,13 +429,17 @@ int main(int argc, char **argv)
 	}
 	c = find_cmd(argv[i]);
 	if (!c) {
-		error("'%s' is not a pwb command; see 'pwb help'", argv[i]);
+		not_a_command(argv[i]);
 		ret = EXIT_USAGE;
 		goto out;
 	}
 	if (ctx_load_config(&ctx))
 		goto out;
 	ctx_check_config_keys(&ctx);
+	if (setup_colour(&ctx, &g)) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	if (ctx_configure_sandbox(&ctx))
 		goto out;
 	if (c->flags & NEED_DB) {
@@ -337,12 +452,22 @@ int main(int argc, char **argv)
 		    ctx_open_db(&ctx, only_reads(c, argc - i, argv + i)))
 			goto out;
 	}
+	if (!g.no_pager && wants_pager(c, argc - i, argv + i) &&
+	    !pager_start(&ctx) && pager_in_use())
+		colour_pager = 1;
 	ret = c->fn(argc - i, argv + i, &ctx);
 out:
+	errno = 0;
 	if (fflush(stdout) || ferror(stdout)) {
-		error("write error on standard output");
-		ret = EXIT_FAIL;
+		/* the reader went away (| head): quietly, as git */
+		if (errno == EPIPE)
+			ret = 128 + SIGPIPE;
+		else
+			error("write error on standard output");
+		if (ret == EXIT_OK)
+			ret = EXIT_FAIL;
 	}
+	pager_wait();
 	ctx_release(&ctx);
 	mail_global_release();
 	lore_global_release();

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/stat.h>
 
 int quiet;
+int verbose;
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
@@ -315,4 +317,54 @@ int name_index(const char *const *names, size_t n, const char *s)
 		if (names[i] && !strcmp(s, names[i]))
 			return (int)i;
 	return -1;
+}
+
+char *expand_path(const char *path)
+{
+	const char *rest, *home = NULL;
+	char *user;
+
+	if (!path)
+		return NULL;
+	if (path[0] != '~')
+		return xstrdup(path);
+	rest = strchrnul(path, '/');
+	if (rest == path + 1) {
+		home = getenv("HOME");
+		if (!home || !*home) {
+			struct passwd *pw = getpwuid(getuid());
+
+			home = pw ? pw->pw_dir : NULL;
+		}
+	} else {
+		struct passwd *pw;
+
+		user = xstrndup(path + 1, (size_t)(rest - path - 1));
+		pw = getpwnam(user);
+		free(user);
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (!home)
+		return xstrdup(path);
+	return xstrfmt("%s%s", home, rest);
+}
+
+char *cache_path(const char *sub)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+
+	/* the XDG base directory spec: a relative value is ignored */
+	if (x && *x == '/')
+		return xstrfmt("%s/pwb%s%s", x, *sub ? "/" : "", sub);
+	return xstrfmt("%s/.cache/pwb%s%s", h && *h ? h : "/", *sub ? "/" : "",
+		       sub);
+}
+
+char *host_cache_path(const char *sub)
+{
+	const char *c = getenv("PWB_CACHE");
+
+	if (c && *c)
+		return xstrfmt("%s%s%s", c, *sub ? "/" : "", sub);
+	return cache_path(sub);
 }

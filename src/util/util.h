@@ -26,6 +26,8 @@ void die(const char *fmt, ...)
 
 /* Set by --quiet: notices are dropped, warnings and errors are not. */
 extern int quiet;
+/* Set by --verbose: what pwb does in detail (lore's requests) as notices. */
+extern int verbose;
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
@@ -48,6 +50,22 @@ int istarts_with(const char *s, const char *prefix);
 /* Parse a non-negative decimal with optional k/m/g suffix. */
 int parse_size(const char *s, uint64_t *out);
 int parse_long(const char *s, long *out);
+
+/*
+ * A path as git's --type=path reads it: "~" or "~/..." under $HOME,
+ * "~user/..." under that user's home; anything else as it is.  Newly
+ * allocated; NULL for NULL.  A "~user" that does not exist stays as it is.
+ */
+char *expand_path(const char *path);
+/*
+ * pwb's cache directory, $XDG_CACHE_HOME/pwb (~/.cache/pwb without it),
+ * with sub ("" for the directory itself) under it; newly allocated.
+ * host_cache_path() is for facts of the host shared by every pwb run
+ * (the arm64 busybox, the KVM probe): $PWB_CACHE/sub when set, else the
+ * same place.  Every cache path is one of these two.
+ */
+char *cache_path(const char *sub);
+char *host_cache_path(const char *sub);
 
 /* Make every directory leading up to (and including) path. */
 int mkdir_p(const char *path, unsigned mode);

@@ -84,13 +84,76 @@ int vis_is_plain(const char *str, size_t len)
 	return 1;
 }
 
+static struct buf ring[8] = {
+	BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT,
+	BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT,
+};
+static unsigned next;
+
+static int cp_width(unsigned cp)
+{
+	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x1ab0 && cp <= 0x1aff) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
+	    (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe20 && cp <= 0xfe2f) ||
+	    cp == 0xfeff)
+		return 0;
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf &&
+	    cp != 0x303f) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+	    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+	    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) ||
+	    (cp >= 0x1f300 && cp <= 0x1faff) ||
+	    (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+/* the columns of the character at s (n bytes of it into *n) */
+static int char_width(const char *s, size_t len, size_t *n)
+{
+	unsigned cp;
+
+	*n = utf8_decode((const unsigned char *)s, len, &cp);
+	if (!*n) {
+		*n = 1;
+		return 1;
+	}
+	return cp_width(cp);
+}
+
+size_t display_width(const char *s)
+{
+	size_t len = strlen(s), i = 0, n, w = 0;
+
+	while (i < len) {
+		w += (size_t)char_width(s + i, len - i, &n);
+		i += n;
+	}
+	return w;
+}
+
+const char *vis_cols(const char *s, size_t width)
+{
+	const char *v = vis(s);
+	struct buf *b = &ring[next++ % 8];
+	size_t len = strlen(v), i = 0, n, w = 0;
+	int cw;
+
+	buf_reset(b);
+	while (i < len) {
+		cw = char_width(v + i, len - i, &n);
+		if (w + (size_t)cw > width)
+			break;
+		buf_add(b, v + i, n);
+		w += (size_t)cw;
+		i += n;
+	}
+	while (w++ < width)
+		buf_addch(b, ' ');
+	return b->buf;
+}
+
 const char *vis(const char *s)
 {
-	static struct buf ring[8] = {
-		BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT,
-		BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT,
-	};
-	static unsigned next;
 	struct buf *b;
 	size_t len;
 

@@ -30,6 +30,19 @@ void buf_add_visible(struct buf *b, const char *s, size_t len);
  */
 const char *vis(const char *s);
 
+/*
+ * The columns a terminal gives s (UTF-8; bytes that are not count one
+ * each): combining marks and zero-width characters none, East Asian wide
+ * ones and emoji two, every other character one.
+ */
+size_t display_width(const char *s);
+/*
+ * s made visible (vis), cut to at most width columns (never inside a
+ * character) and padded with spaces to width: a column of a table that
+ * "Jérôme Glisse" does not shift.  The same ring of buffers as vis().
+ */
+const char *vis_cols(const char *s, size_t width);
+
 /* 1 when s holds nothing buf_add_visible() would change. */
 int vis_is_plain(const char *s, size_t len);
 

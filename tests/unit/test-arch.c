@@ -116,10 +116,28 @@ static void test_busybox(void **state)
 	assert_string_equal(b, "/c/arm64/busybox");
 	free(b);
 	unsetenv("PWB_CACHE");
+	unsetenv("XDG_CACHE_HOME");
 	setenv("HOME", "/h", 1);
 	b = arch_busybox(arch_find("arm64"));
 	assert_string_equal(b, "/h/.cache/pwb/arm64/busybox");
 	free(b);
+	/* XDG_CACHE_HOME moves it as it moves the work directory */
+	setenv("XDG_CACHE_HOME", "/x", 1);
+	b = arch_busybox(arch_find("arm64"));
+	assert_string_equal(b, "/x/pwb/arm64/busybox");
+	free(b);
+	b = host_cache_path("kvm-probe");
+	assert_string_equal(b, "/x/pwb/kvm-probe");
+	free(b);
+	b = cache_path("");
+	assert_string_equal(b, "/x/pwb");
+	free(b);
+	/* a relative one is ignored (the XDG base directory spec) */
+	setenv("XDG_CACHE_HOME", "rel", 1);
+	b = arch_busybox(arch_find("arm64"));
+	assert_string_equal(b, "/h/.cache/pwb/arm64/busybox");
+	free(b);
+	unsetenv("XDG_CACHE_HOME");
 }
 
 static void test_target_resolve(void **state)

@@ -68,12 +68,46 @@ static void test_override_and_bad_value(void **state)
 	ctx_release(&ctx);
 }
 
+static void test_path_keys_expand_tilde(void **state)
+{
+	struct pwb_ctx ctx = PWB_CTX_INIT;
+	char *v;
+
+	(void)state;
+	setenv("HOME", "/home/m", 1);
+	assert_int_equal(ctx_add_override(&ctx, "core.db=~/pwb.sqlite"), 0);
+	assert_int_equal(ctx_add_override(&ctx, "core.workdir=~"), 0);
+	assert_int_equal(ctx_add_override(&ctx, "user.name=~me"), 0);
+	assert_int_equal(ctx_add_override(&ctx, "core.datadir=a/~/b"), 0);
+	v = ctx_config_get(&ctx, "core.db");
+	assert_string_equal(v, "/home/m/pwb.sqlite");
+	free(v);
+	v = ctx_config_get(&ctx, "core.workdir");
+	assert_string_equal(v, "/home/m");
+	free(v);
+	/* not a path key: as written */
+	v = ctx_config_get(&ctx, "user.name");
+	assert_string_equal(v, "~me");
+	free(v);
+	v = ctx_config_get(&ctx, "core.datadir");
+	assert_string_equal(v, "a/~/b");
+	free(v);
+	ctx_release(&ctx);
+	v = expand_path("~root/x");
+	assert_string_equal(v, "/root/x");
+	free(v);
+	v = expand_path("~no-such-user-pwb/x");
+	assert_string_equal(v, "~no-such-user-pwb/x");
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_from_table),
 		cmocka_unit_test(test_every_numeric_default_parses),
 		cmocka_unit_test(test_override_and_bad_value),
+		cmocka_unit_test(test_path_keys_expand_tilde),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
