@@ -3,7 +3,7 @@
 # Idempotent: does nothing when everything is there.  Needs root to install.
 set -eu
 
-PKGS="gcc make pkg-config git ca-certificates
+PKGS="gcc binutils make pkg-config git ca-certificates
 libgit2-dev libcurl4-openssl-dev libsqlite3-dev libgmime-3.0-dev zlib1g-dev
 libjansson-dev libcmocka-dev libarchive-dev sqlite3 python3 python3-jsonschema curl bc
 public-inbox b4 linux-source-6.1 linux-source-6.12

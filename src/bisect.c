@@ -503,8 +503,14 @@ static int test_alone(struct bisect *b, const char *commit,
 			 bad > 1 ? " (and more)" : "");
 	} else if (!b->o.case_name && c.cand_bad_runs) {
 		*mark = BISECT_BAD;
-		snprintf(why, whylen, "the kernel failed or timed out in %d of %d "
-			 "runs", c.cand_bad_runs, c.cand_runs);
+		if (c.cand_stopped_runs)
+			snprintf(why, whylen, "the guest stopped (a crash or a "
+				 "hang) in %d of %d runs", c.cand_stopped_runs,
+				 c.cand_runs);
+		else
+			snprintf(why, whylen, "the kernel reported a failure "
+				 "(KASAN, a WARNING...) in %d of %d runs",
+				 c.cand_bad_runs, c.cand_runs);
 	} else {
 		*mark = BISECT_GOOD;
 		snprintf(why, whylen, "%s", b->o.case_name ? "it passes" :

@@ -180,6 +180,10 @@ void check_report_release(struct check_report *r)
 	}
 	free(r->suites);
 	free(r->suite_errors);
+	for (i = 0; i < r->nrecipients; i++)
+		free(r->recipients[i]);
+	free(r->recipients);
+	free(r->reporter);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -605,6 +609,18 @@ int check_report_load(struct pwb_ctx *ctx, long id, struct check_report *r)
 		if (store_load_series(ctx->db, series_id, &r->series))
 			goto fail;
 		r->have_series = 1;
+		if (store_series_recipients(ctx->db, &r->series, &r->recipients,
+					    &r->nrecipients))
+			goto fail;
+	}
+	{
+		/* the reporter is pwb, at its user's address (as the kernel
+		 * test robot is at lkp@intel.com) */
+		char *email = ctx_config_get(ctx, "user.email");
+
+		if (email && *email)
+			r->reporter = xstrfmt("pwb <%s>", email);
+		free(email);
 	}
 	if (load_apply(ctx->db, apply_id, r) ||
 	    load_builds(ctx->db, apply_id, r) || load_patch_checks(ctx->db, r) ||

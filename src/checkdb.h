@@ -95,6 +95,12 @@ struct check_report {
 	struct suite_cmp *suites;
 	size_t nsuites;
 	char **suite_errors;	/* per suite: why it was not compared */
+	/* for the reply: who the series went to (store.h's
+	 * store_series_recipients) and who reports ("pwb <EMAIL>", the
+	 * address user.email; NULL without one) */
+	char **recipients;
+	size_t nrecipients;
+	char *reporter;
 };
 
 /* 0, or -1 (said: no such check, the database) with r released */

@@ -16,7 +16,7 @@ const char *case_verdict_name(enum case_verdict v)
 {
 	static const char *const n[] = {
 		"pass", "new-failure", "fixed", "still-failing", "flaky",
-		"skipped", "new-case", "gone",
+		"skipped", "new-case", "gone", "not-run",
 	};
 	return n[v];
 }
@@ -91,19 +91,23 @@ int compare_runs_needed(sqlite3 *db, const char *suite, const char *suite_hash,
 	return 0;
 }
 
-/* "qemu, accel, mem, cpus" of one side; *mixed when its runs disagree */
+/* "qemu, accel, mem, cpus" of one side; *mixed when its runs disagree;
+ * *bad_runs the kernel failures and hangs, *stopped those of them whose
+ * guest never reached the suite's end; *recorded when a run was replayed
+ * (the recorded backend) */
 static char *machine_of(sqlite3 *db, const long *ids, size_t n, int *bad_runs,
-			int *mixed)
+			int *stopped, int *recorded, int *mixed)
 {
 	sqlite3_stmt *st;
 	char *sig = NULL;
 	size_t i;
 
-	*bad_runs = 0;
+	*bad_runs = *stopped = 0;
 	*mixed = 0;
 	if (db_prepare(db, &st, "SELECT coalesce(b.qemu_version, '?') || ', ' || "
 		       "coalesce(b.accel, '?') || ', ' || coalesce(b.mem_mb, 0) || "
-		       "' MiB, ' || coalesce(b.cpus, 0) || ' CPU', r.status "
+		       "' MiB, ' || coalesce(b.cpus, 0) || ' CPU', r.status, "
+		       "b.end_status IS NULL, b.qemu_version IS 'recorded' "
 		       "FROM suite_runs r LEFT JOIN boots b ON b.id = r.boot_id "
 		       "WHERE r.id = ?"))
 		return NULL;
@@ -116,11 +120,16 @@ static char *machine_of(sqlite3 *db, const long *ids, size_t n, int *bad_runs,
 		const char *status = (const char *)sqlite3_column_text(st, 1);
 		enum suite_run_status rs;
 
-		if (suite_run_status_parse(status, &rs))
+		if (suite_run_status_parse(status, &rs)) {
 			error("suite run %ld: status '%s': not pwb's", ids[i],
 			      vis(status));
-		else if (rs == SUITE_RUN_KERNEL_FAILURE || rs == SUITE_RUN_TIMEOUT)
+		} else if (rs == SUITE_RUN_KERNEL_FAILURE || rs == SUITE_RUN_TIMEOUT) {
 			(*bad_runs)++;
+			if (rs == SUITE_RUN_TIMEOUT || sqlite3_column_int(st, 2))
+				(*stopped)++;
+		}
+		if (sqlite3_column_int(st, 3))
+			*recorded = 1;
 		if (!sig)
 			sig = xstrdup(s);
 		else if (strcmp(sig, s))
@@ -128,6 +137,37 @@ static char *machine_of(sqlite3 *db, const long *ids, size_t n, int *bad_runs,
 	}
 	sqlite3_finalize(st);
 	return sig;
+}
+
+/* Did run id's guest stop before the suite's end (a crash or a hang)? */
+static int run_stopped(sqlite3 *db, long id)
+{
+	sqlite3_stmt *st;
+	int r = 0;
+
+	if (db_prepare(db, &st, "SELECT 1 FROM suite_runs r LEFT JOIN boots b "
+		       "ON b.id = r.boot_id WHERE r.id = ? AND (r.status = "
+		       "'timeout' OR (r.status = 'kernel-failure' AND "
+		       "b.end_status IS NULL))"))
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	r = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* KTAP's names for the cases that never reported (ktap.c's add_missing):
+ * "case N", "N more missing cases" */
+static int standin_name(const char *n)
+{
+	const char *p = n;
+
+	if (starts_with(n, "case ")) {
+		p = n + 5;
+		return *p && strspn(p, "0123456789") == strlen(p);
+	}
+	p += strspn(p, "0123456789");
+	return p != n && !strcmp(p, " more missing cases");
 }
 
 static struct case_cmp *case_get(struct suite_cmp *c, const char *name)
@@ -154,6 +194,10 @@ static int load_cases(sqlite3 *db, struct suite_cmp *c, const long *ids,
 		       "case_results WHERE run_id = ? ORDER BY rowid"))
 		return -1;
 	for (i = 0; i < n && rc >= 0; i++) {
+		/* the first candidate run that stopped says after which case */
+		int stopped = cand && !c->stopped_after && run_stopped(db, ids[i]);
+		const char *last = NULL;
+
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, ids[i]);
 		while ((rc = db_row(db, st, "load case results")) > 0) {
@@ -171,6 +215,10 @@ static int load_cases(sqlite3 *db, struct suite_cmp *c, const long *ids,
 			}
 			pass = ks == KTAP_PASS;
 			fail = ks == KTAP_FAIL || ks == KTAP_CRASHED;
+			if (cand && ks == KTAP_CRASHED && standin_name(k->name))
+				k->standin = 1;
+			else if (stopped && ks != KTAP_CRASHED)
+				last = k->name;
 			/* why it was skipped: the candidate's say, else the base's */
 			if (ks == KTAP_SKIP && dir && (cand || !k->skip_reason)) {
 				free(k->skip_reason);
@@ -190,6 +238,8 @@ static int load_cases(sqlite3 *db, struct suite_cmp *c, const long *ids,
 				k->base_fail += fail;
 			}
 		}
+		if (stopped && last)
+			c->stopped_after = xstrdup(last);
 	}
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : 0;
@@ -283,6 +333,38 @@ static void judge_case(struct case_cmp *k)
 		k->verdict = CASE_STILL_FAILING;
 	else
 		k->verdict = CASE_PASS;
+}
+
+static void case_cmp_release(struct case_cmp *k)
+{
+	free(k->name);
+	free(k->cand_diag);
+	free(k->skip_reason);
+}
+
+/*
+ * The candidate's guest stopped (crashed, hung): the base's cases it
+ * never reported did not run there ("not-run", not "gone"), and KTAP's
+ * nameless stand-ins for them ("case 4") go.
+ */
+static void not_run_cases(struct suite_cmp *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->ncases; i++) {
+		struct case_cmp *k = &c->cases[i];
+
+		if (k->verdict == CASE_NEW_CASE && k->standin) {
+			case_cmp_release(k);
+			continue;
+		}
+		if (k->verdict == CASE_GONE) {
+			k->verdict = CASE_NOT_RUN;
+			c->not_run++;
+		}
+		c->cases[n++] = *k;
+	}
+	c->ncases = n;
 }
 
 static struct metric_cmp *metric_get(struct suite_cmp *c, const char *name,
@@ -442,8 +524,10 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 		goto out;
 	c->base_runs = (int)nb;
 	c->cand_runs = (int)nc;
-	mb = machine_of(db, bi, nb, &c->base_bad_runs, &mixed_b);
-	mc = machine_of(db, ci, nc, &c->cand_bad_runs, &mixed_c);
+	mb = machine_of(db, bi, nb, &c->base_bad_runs, &c->base_stopped_runs,
+			&c->recorded, &mixed_b);
+	mc = machine_of(db, ci, nc, &c->cand_bad_runs, &c->cand_stopped_runs,
+			&c->recorded, &mixed_c);
 	c->comparable = 1;
 	if (!nb || !nc)
 		c->why_not = xstrfmt("no completed runs on the %s",
@@ -489,8 +573,11 @@ int compare_suite(sqlite3 *db, const struct suite *s, const char *suite_hash,
 				     "in a kernel failure or a hang (the findings "
 				     "say which)");
 	}
-	for (i = 0; i < c->ncases; i++) {
+	for (i = 0; i < c->ncases; i++)
 		judge_case(&c->cases[i]);
+	if (c->cand_stopped_runs)
+		not_run_cases(c);
+	for (i = 0; i < c->ncases; i++) {
 		if (!c->comparable)
 			continue;
 		switch (c->cases[i].verdict) {
@@ -526,12 +613,10 @@ void suite_cmp_release(struct suite_cmp *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->ncases; i++) {
-		free(c->cases[i].name);
-		free(c->cases[i].cand_diag);
-		free(c->cases[i].skip_reason);
-	}
+	for (i = 0; i < c->ncases; i++)
+		case_cmp_release(&c->cases[i]);
 	free(c->cases);
+	free(c->stopped_after);
 	for (i = 0; i < c->nmetrics; i++) {
 		free(c->metrics[i].name);
 		free(c->metrics[i].unit);

@@ -48,6 +48,9 @@ struct cmp_side cmp_side_of(const struct kbuild_result *br);
 enum case_verdict {
 	CASE_PASS, CASE_NEW_FAILURE, CASE_FIXED, CASE_STILL_FAILING,
 	CASE_FLAKY, CASE_SKIPPED, CASE_NEW_CASE, CASE_GONE,
+	CASE_NOT_RUN,	/* the base ran it; the candidate's guest stopped
+			 * (crashed or hung) before it (suite_cmp's
+			 * stopped_after) */
 };
 
 struct case_cmp {
@@ -61,6 +64,10 @@ struct case_cmp {
 	 * commits of this target where the case's runs disagreed, and its
 	 * passes and runs on all of them; 0 when never flaky */
 	int known_flaky, known_pass, known_runs;
+	/* the candidate's stand-in for a case that never reported (KTAP's
+	 * "case N" after a crash, ktap.h's nameless): not shown when the
+	 * base's cases say which ones did not run */
+	int standin;
 };
 
 /*
@@ -109,6 +116,17 @@ struct suite_cmp {
 					 * side ran ("tools/testing/selftests/mm
 					 * at COMMIT"), else NULL */
 	int base_bad_runs, cand_bad_runs;	/* kernel-failure, timeout */
+	/* of those, runs whose guest stopped before the suite's end (a
+	 * crash, a panic, a hang); the others finished with a kernel report
+	 * (KASAN, a WARNING...) on their console */
+	int base_stopped_runs, cand_stopped_runs;
+	/* the last case the first stopped candidate run reported, or NULL
+	 * (none, or no run stopped) */
+	char *stopped_after;
+	int not_run;		/* cases CASE_NOT_RUN */
+	/* the runs were replayed from consoles recorded in the tree (the
+	 * executor's recorded backend): nothing was booted */
+	int recorded;
 	struct case_cmp *cases;
 	size_t ncases;
 	struct metric_cmp *metrics;

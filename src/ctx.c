@@ -446,7 +446,8 @@ const struct config_key config_keys[] = {
 	  "directories and kernels the jobs share); required for "
 	  "`--on slurm` ([slurm.md](slurm.md))" },
 	{ "user.email", "pwb@localhost", "committer of the commits pwb apply makes",
-	  "committer of the commits `pwb apply` makes" },
+	  "committer of the commits `pwb apply` makes; also the address of "
+	  "the reply's `Reported-by: pwb <...>` (none without it)" },
 	{ "user.name", "pwb", "committer of the commits pwb apply makes",
 	  "committer of the commits `pwb apply` makes" },
 };

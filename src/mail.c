@@ -1241,3 +1241,73 @@ int mail_info(const struct mail *m, struct mailinfo *mi)
 		free(seen[i]);
 	return 0;
 }
+
+static void add_mailboxes(InternetAddressList *l, char ***out, size_t *n)
+{
+	int i, cnt = l ? internet_address_list_length(l) : 0;
+
+	for (i = 0; i < cnt; i++) {
+		InternetAddress *ia = internet_address_list_get_address(l, i);
+		const char *name, *addr;
+
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			add_mailboxes(internet_address_group_get_members(
+				INTERNET_ADDRESS_GROUP(ia)), out, n);
+			continue;
+		}
+		addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		name = internet_address_get_name(ia);
+		if (!addr || !strchr(addr, '@'))
+			continue;
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = name && *name ? xstrfmt("%s <%s>", name, addr) :
+				 xstrdup(addr);
+	}
+}
+
+void mail_recipients(const char *headers, char ***out, size_t *n)
+{
+	const char *p = headers;
+
+	mail_global_init();
+	while (p && *p) {
+		const char *e = strchrnul(p, '\n');
+		int to = !strncasecmp(p, "To:", 3), cc = !strncasecmp(p, "Cc:", 3);
+		struct buf v = BUF_INIT;
+
+		if (!to && !cc) {
+			p = *e ? e + 1 : e;
+			continue;
+		}
+		/* the value and its continuation lines, unfolded */
+		buf_add(&v, p + 3, (size_t)(e - p - 3));
+		while (*e && (e[1] == ' ' || e[1] == '\t')) {
+			const char *c = e + 1;
+
+			e = strchrnul(c, '\n');
+			buf_addch(&v, ' ');
+			buf_add(&v, c, (size_t)(e - c));
+		}
+		{
+			InternetAddressList *l = internet_address_list_parse(NULL, v.buf);
+
+			add_mailboxes(l, out, n);
+			if (l)
+				g_object_unref(l);
+		}
+		buf_release(&v);
+		p = *e ? e + 1 : e;
+	}
+}
+
+const char *mail_addr_of(const char *s, size_t *len)
+{
+	const char *lt = strrchr(s, '<'), *gt;
+
+	if (lt && (gt = strchr(lt, '>'))) {
+		*len = (size_t)(gt - lt - 1);
+		return lt + 1;
+	}
+	*len = strlen(s);
+	return s;
+}

@@ -94,6 +94,17 @@ void mail_global_init(void);
 void mail_global_release(void);
 
 int mail_parse(const char *data, size_t len, struct mail *out);
+
+/*
+ * The mailboxes of the To: and Cc: headers of a header block (struct
+ * mail's headers, as stored), in order, each "Name <addr>" (names RFC
+ * 2047 decoded) or "addr", appended to *out (*n of them; the caller frees
+ * each and the array).  Groups are opened; an address without '@' is
+ * left out.
+ */
+void mail_recipients(const char *headers, char ***out, size_t *n);
+/* The address of "Name <addr>" or "addr": a pointer into s, its length. */
+const char *mail_addr_of(const char *s, size_t *len);
 void mail_release(struct mail *m);
 
 /*

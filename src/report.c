@@ -3,6 +3,7 @@
 #include "db.h"
 #include "kbuild.h"
 #include "lore.h"
+#include "mail.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
 #include "util/util.h"
@@ -214,6 +215,57 @@ static void tests_from_text(FILE *out, const char *t)
 	buf_release(&b);
 }
 
+/*
+ * The cases the candidate never ran, its guest stopped: "blockable_4 ...
+ * oom_4_fail_last (9 cases), the guest stopped after blockable_3".
+ */
+static void not_run_line(struct buf *b, const struct suite_cmp *c)
+{
+	const char *first = NULL, *last = NULL;
+	size_t i;
+
+	for (i = 0; i < c->ncases; i++)
+		if (c->cases[i].verdict == CASE_NOT_RUN) {
+			if (!first)
+				first = c->cases[i].name;
+			last = c->cases[i].name;
+		}
+	if (!first)
+		return;
+	buf_add_visible(b, first, strlen(first));
+	if (c->not_run == 2)
+		buf_addstr(b, ", ");
+	else if (c->not_run > 2)
+		buf_addstr(b, " ... ");
+	if (c->not_run > 1)
+		buf_add_visible(b, last, strlen(last));
+	if (c->not_run > 2)
+		buf_addf(b, " (%d cases)", c->not_run);
+	buf_addstr(b, ", the guest stopped ");
+	if (c->stopped_after) {
+		buf_addstr(b, "after ");
+		buf_add_visible(b, c->stopped_after, strlen(c->stopped_after));
+	} else {
+		buf_addstr(b, "before its first case");
+	}
+}
+
+/* The runs that ended badly: a guest that stopped (a crash, a hang) is not
+ * a kernel report on a run that went on to the suite's end (KASAN...). */
+static void bad_runs_text(FILE *out, const struct suite_cmp *c)
+{
+	if (c->cand_stopped_runs || c->base_stopped_runs)
+		fprintf(out, "  the guest stopped (a crash or a hang): base %d of "
+			"%d boots, candidate %d of %d\n", c->base_stopped_runs,
+			c->base_runs, c->cand_stopped_runs, c->cand_runs);
+	if (c->cand_bad_runs - c->cand_stopped_runs ||
+	    c->base_bad_runs - c->base_stopped_runs)
+		fprintf(out, "  kernel reports, the suite ran to its end: base %d "
+			"of %d boots, candidate %d of %d\n",
+			c->base_bad_runs - c->base_stopped_runs, c->base_runs,
+			c->cand_bad_runs - c->cand_stopped_runs, c->cand_runs);
+}
+
 static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		       int colour)
 {
@@ -239,11 +291,16 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 	if (!c->comparable)
 		fprintf(out, "  %snot comparable: %s%s\n", col(colour, C_YELLOW),
 			vis(c->why_not), col(colour, C_OFF));
-	if (c->cand_bad_runs || c->base_bad_runs)
-		fprintf(out, "  kernel failed or timed out: base %d of %d boots, "
-			"candidate %d of %d\n", c->base_bad_runs, c->base_runs,
-			c->cand_bad_runs, c->cand_runs);
+	bad_runs_text(out, c);
 	findings_text(out, c, colour);
+	if (c->not_run) {
+		struct buf nr = BUF_INIT;
+
+		not_run_line(&nr, c);
+		fprintf(out, "  %s%-14s%s %s\n", col(colour, C_RED), "not-run",
+			col(colour, C_OFF), nr.buf);
+		buf_release(&nr);
+	}
 	for (i = 0; i < c->ncases; i++) {
 		const struct case_cmp *k = &c->cases[i];
 		const char *cc = k->verdict == CASE_NEW_FAILURE ? C_RED :
@@ -254,6 +311,8 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 			pass++;
 			continue;
 		}
+		if (k->verdict == CASE_NOT_RUN)
+			continue;	/* one line above */
 		if (k->verdict == CASE_SKIPPED) {
 			fprintf(out, "  %-14s %-28s %s\n", case_verdict_name(k->verdict),
 				vis(k->name), k->skip_reason ?
@@ -493,6 +552,10 @@ static json_t *json_suite(const struct suite_cmp *c, const char *err)
 	json_object_set_new(o, "failed_boots", json_pack("{s:i,s:i}", "base",
 							 c->base_bad_runs, "candidate",
 							 c->cand_bad_runs));
+	json_object_set_new(o, "stopped_runs", json_pack("{s:i,s:i}", "base",
+							 c->base_stopped_runs, "candidate",
+							 c->cand_stopped_runs));
+	json_object_set_new(o, "stopped_after", json_text(c->stopped_after));
 	json_object_set_new(o, "correction", json_text(stats_correction_name(c->correction)));
 	json_object_set_new(o, "alpha", json_real(c->alpha));
 	json_object_set_new(o, "regressions", json_integer(c->regressions));
@@ -627,7 +690,7 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 	const char *verdict = check_verdict_name(r->verdict);
 	const struct report_build *base = NULL, *broken = NULL;
 	const struct patch_check *bf;
-	int npatches = 0, built = 0, boots = 0, short_patches;
+	int npatches = 0, built = 0, boots = 0, short_patches, recorded = 0;
 	long ran, of;
 	size_t i;
 
@@ -689,7 +752,14 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 		fprintf(out, "; nothing was booted.\n\n");
 		return;
 	}
-	fprintf(out, ";\nthe base and the last patch were booted in QEMU (runs, base/candidate:");
+	for (i = 0; i < r->nsuites; i++)
+		recorded |= r->suites[i].recorded;
+	/* what the backend did: a recorded console was not booted */
+	fprintf(out, recorded ? ";\nthe base's and the last patch's runs were "
+		"replayed from consoles recorded in the tree, nothing was booted "
+		"(the recorded backend; runs, base/candidate:" :
+		";\nthe base and the last patch were booted in QEMU (runs, "
+		"base/candidate:");
 	for (i = 0; i < r->nsuites; i++)
 		fprintf(out, "%s %s %d/%d", i ? "," : "", r->suites[i].suite,
 			r->suites[i].base_runs, r->suites[i].cand_runs);
@@ -793,16 +863,142 @@ json_t *report_patchwork(const struct check_report *r)
 	return arr;
 }
 
+/* ---- the reply's lines -------------------------------------------------- */
+
+#define EMAIL_COLS 72
+
+/* columns of n bytes of UTF-8 (a code point a column) */
+static size_t text_cols(const char *p, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)p[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* bytes of p that fill at most cols columns */
+static size_t bytes_for_cols(const char *p, size_t n, size_t cols)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)p[i] & 0xc0) != 0x80 && c++ == cols)
+			break;
+	}
+	return i;
+}
+
+/*
+ * One line of the body, within EMAIL_COLS: a longer one is broken at its
+ * last space that fits (else cut), the rest indented two more than the
+ * line.  Trailers ("| Reported-by: ...", "| Closes: URL") stay whole: they
+ * are pasted as they are.
+ */
+static void email_line(FILE *out, const char *p, size_t n)
+{
+	size_t ind = strspn(p, " "), room, cut;
+	int first = 1;
+
+	if (ind > 40)
+		ind = 40;
+	if (starts_with(p, "| ") || text_cols(p, n) <= EMAIL_COLS) {
+		fwrite(p, 1, n, out);
+		fputc('\n', out);
+		return;
+	}
+	while (n) {
+		/* prose goes on at the margin, an indented item further in */
+		size_t pre = first ? 0 : ind ? ind + 2 : 0;
+
+		room = bytes_for_cols(p, n, EMAIL_COLS - pre);
+		if (room >= n) {
+			cut = n;
+		} else {
+			cut = room;
+			while (cut > (first ? ind : 0) && p[cut] != ' ')
+				cut--;
+			if (cut <= (first ? ind : 0))
+				cut = room;
+		}
+		fprintf(out, "%*s%.*s\n", (int)pre, "", (int)cut, p);
+		p += cut;
+		n -= cut;
+		while (n && *p == ' ') {
+			p++;
+			n--;
+		}
+		first = 0;
+	}
+}
+
+/* A recipient header, folded within the columns: "Cc: a, b,\n c" */
+static void email_addr_header(FILE *out, const char *name, char **l, size_t n,
+			      const char *skip)
+{
+	size_t col = 0, i, sl = 0;
+	const char *sa = skip ? mail_addr_of(skip, &sl) : NULL;
+	int any = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t al;
+		const char *a = mail_addr_of(l[i], &al);
+		const char *v;
+
+		if (sa && al == sl && !strncasecmp(a, sa, al))
+			continue;
+		v = vis(l[i]);
+		if (!any) {
+			fprintf(out, "%s: %s", name, v);
+			col = strlen(name) + 2 + text_cols(v, strlen(v));
+		} else if (col + 2 + text_cols(v, strlen(v)) > EMAIL_COLS) {
+			fprintf(out, ",\n %s", v);
+			col = 1 + text_cols(v, strlen(v));
+		} else {
+			fprintf(out, ", %s", v);
+			col += 2 + text_cols(v, strlen(v));
+		}
+		any = 1;
+	}
+	if (any)
+		fputc('\n', out);
+}
+
+/* The command that checks the series again, as this check did. */
+static void email_reproducer(FILE *out, const char *what,
+			     const struct check_report *r)
+{
+	size_t i;
+
+	fprintf(out, "To reproduce, in a kernel tree registered with pwb:\n\n"
+		"  pwb check '%s' \\\n    --tree <linux>", vis(what));
+	if (r->base_commit)
+		fprintf(out, " --base %s", r->base_commit);
+	fprintf(out, " \\\n    --config %s --arch %s --toolchain %s",
+		vis(r->config_name), vis(r->arch ? r->arch : "x86_64"),
+		vis(r->compiler ? r->compiler : "gcc"));
+	if (r->repeat > 0)
+		fprintf(out, " --repeat %d", r->repeat);
+	for (i = 0; i < r->nsuites; i++)
+		fprintf(out, " \\\n    --suite %s", vis(r->suites[i].suite));
+	fputc('\n', out);
+}
+
+/* The body, then each of its lines within the columns. */
+static void email_body(FILE *out, const struct check_report *r,
+		       const char *reply_to);
+
 void report_email(FILE *out, const struct check_report *r)
 {
-	const char *verdict = check_verdict_name(r->verdict);
 	const struct stored_patch *p0 = r->have_series && r->series.npatches ?
 					&r->series.patches[0] : NULL;
 	const char *reply_to = r->have_series ? (r->series.cover_msgid ?
 			       r->series.cover_msgid : r->series.msgid) : NULL;
 	const char *subj = r->have_series ? r->series.subject : r->source;
-	size_t i, j;
+	char *body = NULL, *p;
+	size_t blen = 0;
 	int total = r->have_series ? r->series.total : 0;
+	FILE *m;
 
 	if (r->have_series) {
 		char v[16] = "";
@@ -822,10 +1018,37 @@ void report_email(FILE *out, const struct check_report *r)
 		fprintf(out, "In-Reply-To: <%s>\n", vis(reply_to));
 		fprintf(out, "References: <%s>\n", vis(reply_to));
 	}
-	if (p0)
-		fprintf(out, "To: %s <%s>\n", vis(p0->author_name),
-			vis(p0->author_email));
+	if (p0) {
+		char *to = xstrfmt("%s <%s>", p0->author_name, p0->author_email);
+
+		email_addr_header(out, "To", &to, 1, NULL);
+		/* the list and everyone the series went to, the author once */
+		email_addr_header(out, "Cc", r->recipients, r->nrecipients, to);
+		free(to);
+	}
 	fprintf(out, "\n");
+	m = open_memstream(&body, &blen);
+	if (!m)
+		die("out of memory (the reply)");
+	email_body(m, r, reply_to);
+	fclose(m);
+	for (p = body; *p; ) {
+		size_t l = strcspn(p, "\n");
+
+		email_line(out, p, l);
+		p += l + (p[l] == '\n');
+	}
+	free(body);
+}
+
+static void email_body(FILE *out, const struct check_report *r,
+		       const char *reply_to)
+{
+	const char *verdict = check_verdict_name(r->verdict);
+	const struct stored_patch *p0 = r->have_series && r->series.npatches ?
+					&r->series.patches[0] : NULL;
+	size_t i, j;
+
 	if (p0) {
 		const char *name = vis(p0->author_name);
 
@@ -873,16 +1096,27 @@ void report_email(FILE *out, const struct check_report *r)
 		}
 		fputc('\n', out);
 		for (j = 0; j < c->ncases; j++)
-			if (c->cases[j].verdict != CASE_PASS) {
+			if (c->cases[j].verdict != CASE_PASS &&
+			    c->cases[j].verdict != CASE_NOT_RUN) {
 				fprintf(out, "  %-14s %s%s\n", case_verdict_name(c->cases[j].verdict),
 					vis(c->cases[j].name), c->cases[j].known_flaky ?
 					" (known to be flaky here)" : "");
 				any = 1;
 			}
+		if (c->not_run) {
+			struct buf nr = BUF_INIT;
+
+			not_run_line(&nr, c);
+			fprintf(out, "  %-14s %s\n", "not-run", nr.buf);
+			buf_release(&nr);
+			any = 1;
+		}
 		for (j = 0; j < c->nfindings; j++)
 			if (c->findings[j].verdict == FINDING_NEW) {
 				fprintf(out, "  %-14s %s\n", "new-finding",
 					vis(c->findings[j].title));
+				if (c->findings[j].lines)
+					indented_lines(out, c->findings[j].lines, 24);
 				any = 1;
 			}
 		for (j = 0; j < c->nmetrics; j++) {
@@ -908,13 +1142,19 @@ void report_email(FILE *out, const struct check_report *r)
 				judged_metrics(c));
 	}
 	fprintf(out, "\nVerdict: %s\n\n", verdict ? verdict : "none");
-	fprintf(out, "To reproduce, in a kernel tree registered with pwb:\n"
-		"  pwb check '%s' --tree <linux>", vis(reply_to ? reply_to : r->source));
-	if (r->base_commit)
-		fprintf(out, " --base %.12s", r->base_commit);
-	if (r->repeat > 0)
-		fprintf(out, " --repeat %d", r->repeat);
-	for (i = 0; i < r->nsuites; i++)
-		fprintf(out, " --suite %s", r->suites[i].suite);
-	fprintf(out, "\n");
+	if (r->verdict == CHECK_VERDICT_REGRESSION && r->have_series) {
+		struct buf link = BUF_INIT;
+
+		link_of(&link, r);
+		/* the lines a maintainer pastes into the fix, as the kernel
+		 * test robot's mails carry them ("| " keeps b4 and pwb from
+		 * taking them for this series' trailers) */
+		fprintf(out, "If you fix the issue in a separate patch, please "
+			"add these tags:\n");
+		if (r->reporter)
+			fprintf(out, "| Reported-by: %s\n", vis(r->reporter));
+		fprintf(out, "| Closes: %s\n\n", vis(link.buf));
+		buf_release(&link);
+	}
+	email_reproducer(out, reply_to ? reply_to : r->source, r);
 }

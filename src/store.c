@@ -1,6 +1,7 @@
 #include "store.h"
 #include "db.h"
 #include "lore.h"
+#include "mail.h"
 #include "util/gz.h"
 #include "util/util.h"
 
@@ -481,6 +482,64 @@ int store_find_thread(sqlite3 *db, const char *arg, long *thread_id)
 		error("no thread known for <%s> (pwb fetch it first)", msgid);
 	free(msgid);
 	return rc == 1 ? 0 : -1;
+}
+
+static int addr_seen(char **l, size_t n, const char *s)
+{
+	size_t la, lb, i;
+	const char *a = mail_addr_of(s, &la), *b;
+
+	for (i = 0; i < n; i++) {
+		b = mail_addr_of(l[i], &lb);
+		if (la == lb && !strncasecmp(a, b, la))
+			return 1;
+	}
+	return 0;
+}
+
+int store_series_recipients(sqlite3 *db, const struct stored_series *s,
+			    char ***out, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db, &st, "SELECT headers FROM messages WHERE msgid = ?"))
+		return -1;
+	for (i = 0; i <= s->npatches && rc >= 0; i++) {
+		const char *mid = !i ? s->cover_msgid : s->patches[i - 1].msgid;
+		char **l = NULL;
+		size_t nl = 0, j;
+
+		if (!mid)
+			continue;
+		sqlite3_reset(st);
+		db_bind_text(st, 1, mid);
+		if ((rc = db_row(db, st, "load a message's headers")) <= 0)
+			continue;
+		mail_recipients((const char *)sqlite3_column_text(st, 0), &l, &nl);
+		for (j = 0; j < nl; j++) {
+			if (addr_seen(*out, *n, l[j])) {
+				free(l[j]);
+				continue;
+			}
+			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+			(*out)[(*n)++] = l[j];
+		}
+		free(l);
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		for (i = 0; i < *n; i++)
+			free((*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
 }
 
 int store_load_series(sqlite3 *db, long id, struct stored_series *s)

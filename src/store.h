@@ -88,6 +88,14 @@ int store_find_series(sqlite3 *db, const char *arg, long *id);
  * 1 found, 0 not, -1 database (said). */
 int store_series_of_mail(sqlite3 *db, const char *msgid, long *id, int *idx);
 int store_load_series(sqlite3 *db, long id, struct stored_series *out);
+/*
+ * Who the series was sent to: the To: and Cc: mailboxes of its cover
+ * letter and patches as stored (mail.h's mail_recipients), each address
+ * once (the first spelling), in order.  0 with *out (*n; the caller frees
+ * each and the array), -1 database (said).
+ */
+int store_series_recipients(sqlite3 *db, const struct stored_series *s,
+			    char ***out, size_t *n);
 void stored_series_release(struct stored_series *s);
 
 /* Row id of the thread holding msgid, or -1 with an error printed. */

@@ -1235,6 +1235,15 @@ static const struct triage_hdr *find_header(const char *s, const char **at,
 	return NULL;
 }
 
+/* The line of '=' that closes a KASAN, KMSAN, KCSAN, KFENCE or UBSAN
+ * report (the one that opens it comes before the header) */
+static int closing_rule(const char *s)
+{
+	size_t n = strspn(s, "=");
+
+	return n >= 40 && !s[n + strspn(s + n, " \t")];
+}
+
 static void classify(struct triage *t, const char *raw)
 {
 	const char *s = triage_strip_prefix(raw), *p, *at, *rest;
@@ -1283,7 +1292,8 @@ static void classify(struct triage *t, const char *raw)
 		buf_addstr(&t->open->lines, s);
 		buf_addch(&t->open->lines, '\n');
 		t->open_left--;
-		if (strstr(s, "---[ end trace") || strstr(s, "---[ end Kernel panic"))
+		if (strstr(s, "---[ end trace") || strstr(s, "---[ end Kernel panic") ||
+		    closing_rule(s))
 			t->open = NULL;
 	}
 	if (h)

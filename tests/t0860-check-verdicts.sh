@@ -179,6 +179,57 @@ test_expect_success 'an oops on the candidate: a kernel-failure run with its fin
 	sqlite3 "$PWB_DB" "SELECT title FROM findings" | grep -q "NULL pointer dereference"
 '
 
+test_expect_success 'a guest that stops mid-suite: the cases after it did not run (not gone, no "case 4")' '
+	id=$(sqlite3 "$PWB_DB" "SELECT max(id) FROM checks WHERE source = \"oops.mbox\"") &&
+	"$PWB" report $id >oops.txt &&
+	grep -q "^  not-run  *oom_2_fail_first, oom_4_fail_middle, the guest stopped after blockable_2_fail$" oops.txt &&
+	grep -q "the guest stopped (a crash or a hang): base 0 of 1 boots, candidate 1 of 1" oops.txt &&
+	! grep -q "new-case\|gone  *oom\|case [34]" oops.txt &&
+	"$PWB" report $id --format json >oops.json &&
+	python3 -c "
+import json; s = json.load(open(\"oops.json\"))[\"suites\"][0]
+c = {x[\"name\"]: x[\"verdict\"] for x in s[\"cases\"]}
+assert c == {\"blockable_1\": \"pass\", \"blockable_2_fail\": \"pass\",
+             \"oom_2_fail_first\": \"not-run\", \"oom_4_fail_middle\": \"not-run\"}, c
+assert s[\"stopped_after\"] == \"blockable_2_fail\", s[\"stopped_after\"]
+assert s[\"stopped_runs\"] == {\"base\": 0, \"candidate\": 1}, s[\"stopped_runs\"]"
+'
+
+test_expect_success 'the reply to a regression: To the author, Cc its recipients, 72 columns, the tags to paste, the exact check' '
+	(cd t && git format-patch -q --stdout --cover-letter --thread --base=base \
+		--to "linux-mm@kvack.org" --cc "Jason Gunthorpe <jgg@ziepe.ca>" \
+		--cc "A U Thor <author@example.com>" base..oops |
+		sed -e "s/\.git\.committer@/.cc.git.committer@/g" >../oopscc.mbox) &&
+	test_expect_code 1 "$PWB" check oopscc.mbox --tree t --suite mmn-pairing \
+		--on recorded >/dev/null 2>&1 &&
+	"$PWB" -c user.email=ci@example.org report --format email >oops.eml &&
+	grep -q "^To: A U Thor <author@example.com>$" oops.eml &&
+	grep -q "^Cc: linux-mm@kvack.org, Jason Gunthorpe <jgg@ziepe.ca>$" oops.eml &&
+	! grep -q "^Cc:.*author@example.com" oops.eml &&
+	# every line within 72 columns but the tags, pasted as they are
+	test "$(awk "length > 72 && !/^\\| /" oops.eml | wc -l)" = 0 &&
+	grep -q "^| Reported-by: pwb <ci@example.org>$" oops.eml &&
+	mid=$(sqlite3 "$PWB_DB" "SELECT cover_msgid FROM series WHERE id = (SELECT series_id FROM checks WHERE id = (SELECT max(id) FROM checks))") &&
+	grep -q "^| Closes: https://lore.kernel.org/all/$mid/$" oops.eml &&
+	base=$(sqlite3 "$PWB_DB" "SELECT base_commit FROM checks WHERE id = (SELECT max(id) FROM checks)") &&
+	grep -q "^  pwb check .$mid. \\\\$" oops.eml &&
+	grep -q "^    --tree <linux> --base $base \\\\$" oops.eml &&
+	grep -q "^    --config qemu-x86_64 --arch x86_64 --toolchain gcc \\\\$" oops.eml &&
+	grep -q "^    --suite mmn-pairing$" oops.eml &&
+	# what the recorded backend did: nothing was booted
+	! grep -q "booted in QEMU" oops.eml &&
+	grep -q "nothing was booted" oops.eml &&
+	grep -q "^  not-run  *oom_2_fail_first, oom_4_fail_middle, the guest stopped" oops.eml &&
+	grep -q "RIP: 0010:mn_itree_inv_start_range+0x12/0x80" oops.eml &&
+	# no regression, no tags; no user.email, no Reported-by
+	"$PWB" report --format email >noemail.eml &&
+	! grep -q "Reported-by" noemail.eml &&
+	grep -q "^| Closes: " noemail.eml &&
+	"$PWB" report "$(sqlite3 "$PWB_DB" "SELECT max(id) FROM checks WHERE verdict = \"no-regression\"")" \
+		--format email >ok.eml &&
+	! grep -q "Closes:\|Reported-by" ok.eml
+'
+
 test_expect_success 'a KASAN report during a passing KTAP run: new-finding, a regression with its lines' '
 	test_expect_code 1 "$PWB" check kasan.mbox --tree t --suite mmn-pairing \
 		--on recorded --json >kasan.json 2>/dev/null &&
@@ -192,6 +243,14 @@ assert f == [(\"new-finding\", \"kasan\", \"KASAN: slab-out-of-bounds Write in _
 	"$PWB" report >kasan.txt &&
 	grep -q "new-finding *KASAN: slab-out-of-bounds Write in __mmu_notifier_register (base 0 of 1 runs, candidate 1 of 1)" kasan.txt &&
 	grep -q "Write of size 1 at addr" kasan.txt &&
+	# its lines end at its closing rule; the guest went on to the end
+	! grep -q "ok 1 blockable_1" kasan.txt &&
+	! grep -q "kernel failed or timed out\|the guest stopped" kasan.txt &&
+	grep -q "kernel reports, the suite ran to its end: base 0 of 1 boots, candidate 1 of 1" kasan.txt &&
+	python3 -c "
+import json; r = json.load(open(\"kasan.json\"))
+l = r[\"suites\"][0][\"findings\"][0][\"lines\"].splitlines()
+assert l[-1] == \"=\" * 66, l" &&
 	"$PWB" report --format email >kasan.eml &&
 	grep -q "new-finding *KASAN: slab-out-of-bounds" kasan.eml
 '

@@ -7,6 +7,7 @@
 #include "exec/exec-recorded.h"
 #include "kbuild.h"
 #include "exec/slurm.h"
+#include "symbolize.h"
 #include "util/run.h"
 #include "util/util.h"
 
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *exec_backend_name(enum exec_backend b)
@@ -286,6 +288,38 @@ static void boot_group(struct boot_slot *bs, size_t n)
 	run_side_by_side(boot_thread, bs, sizeof(*bs), n);
 }
 
+/*
+ * The findings' lines with their addresses resolved against the build's
+ * vmlinux (symbolize.h), before they are stored.  The build directory is
+ * no longer locked during the boots: a vmlinux of another size is another
+ * build's, and is not used.
+ */
+static void symbolize_findings(const struct side *sd, struct triage *t)
+{
+	const struct kbuild_result *br = &sd->br;
+	struct stat st;
+	char *vml;
+	size_t i;
+
+	if (!sd->have_br || !br->build_dir || !t->nr)
+		return;
+	vml = xstrfmt("%s/vmlinux", br->build_dir);
+	if (stat(vml, &st) ||
+	    (br->vmlinux_size > 0 && st.st_size != br->vmlinux_size))
+		goto out;
+	for (i = 0; i < t->nr; i++) {
+		char *s = symbolize_lines(vml, br->src_dir, t->f[i].lines.buf);
+
+		if (!s)
+			continue;
+		buf_reset(&t->f[i].lines);
+		buf_addstr(&t->f[i].lines, s);
+		free(s);
+	}
+out:
+	free(vml);
+}
+
 /* Record boot bs of its request: 0, or -1 (database). */
 static int boot_done(struct boot_slot *bs)
 {
@@ -298,6 +332,7 @@ static int boot_done(struct boot_slot *bs)
 
 	memset(&o, 0, sizeof(o));
 	o.boot = bs->b.boot;	/* taken over */
+	symbolize_findings(sd, &o.boot.triage);
 	o.tests_from = sd->prep.tests_from;
 	rc = suite_boot_record(e->ctx->db, q->suite, sd->br.id, &bs->b.qo,
 			       (int)(q->first_idx + bs->r), &o);

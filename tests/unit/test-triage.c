@@ -179,6 +179,35 @@ static void test_warning_path_from_build_dir(void **state)
 	}
 }
 
+/* A KASAN report's lines end at its closing rule: what follows (the
+ * suite's KTAP) is not part of it. */
+static void test_kasan_ends_at_rule(void **state)
+{
+	static const char c[] =
+		"[    1.2] ==================================================================\n"
+		"[    1.2] BUG: KASAN: slab-out-of-bounds in f+0x1a4/0x2c0\n"
+		"[    1.2] Write of size 1 at addr ffff888003a1c060 by task t/75\n"
+		"[    1.2] Call Trace:\n"
+		"[    1.2]  f+0x1a4/0x2c0\n"
+		"[    1.2] ==================================================================\n"
+		"ok 1 blockable_1\n"
+		"[    1.3] random later line\n";
+	struct triage t;
+
+	(void)state;
+	triage_init(&t);
+	triage_feed(&t, c, sizeof(c) - 1);
+	triage_finish(&t, TRIAGE_CUT_SHORT);
+	assert_int_equal(t.nr, 1);
+	assert_string_equal(t.f[0].kind, "kasan");
+	assert_non_null(strstr(t.f[0].lines.buf, "Call Trace:"));
+	assert_null(strstr(t.f[0].lines.buf, "blockable_1"));
+	assert_null(strstr(t.f[0].lines.buf, "random later line"));
+	/* the last line is the closing rule */
+	assert_int_equal(t.f[0].lines.buf[t.f[0].lines.len - 2], '=');
+	triage_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_ktap_plan_only),
 		cmocka_unit_test(test_ktap_status_names),
 		cmocka_unit_test(test_warning_path_from_build_dir),
+		cmocka_unit_test(test_kasan_ends_at_rule),
 	};
 
 	return cmocka_run_group_tests_name("triage", tests, NULL, NULL);
