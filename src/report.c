@@ -716,19 +716,19 @@ static void email_what_happened(FILE *out, const struct check_report *r)
 		return;
 	}
 	if (!r->base_commit || !r->nbuilds) {
-		fprintf(out, "pwb could not apply this series to %s (config %s)%s%s;\n"
-			"nothing was built or booted.\n",
-			r->base_commit ? "its base" : "the tree", vis(r->config_name),
-			verdict ? ": " : "", verdict ? verdict : "");
-		if (r->base_commit)
-			fprintf(out, "The base was %.12s: %s.\n", r->base_commit,
+		if (r->failed_idx && r->base_commit)
+			fprintf(out, "pwb could not apply patch %d/%zu to %.12s:\n\n"
+				"  %s\n\nThe base: %s.\n",
+				r->failed_idx, r->have_series ? r->series.npatches : 0,
+				r->base_commit, vis(r->failed_error ? r->failed_error : "?"),
 				vis(r->base_why ? r->base_why : r->base_rule ?
 				    r->base_rule : "?"));
-		if (r->failed_idx)
-			fprintf(out, "Patch %d/%zu does not apply: %s\n",
-				r->failed_idx, r->have_series ? r->series.npatches : 0,
-				vis(r->failed_error ? r->failed_error : "?"));
-		fputc('\n', out);
+		else
+			fprintf(out, "pwb could not apply this series to %s "
+				"(config %s)%s%s.\n\n", r->base_commit ?
+				"its base" : "the tree", vis(r->config_name),
+				verdict ? ": " : "", verdict ? verdict : "");
+		fprintf(out, "Nothing was built or booted.\n\n");
 		return;
 	}
 	fprintf(out, "pwb applied this series to %.12s (config %s, %s, %s).\n",

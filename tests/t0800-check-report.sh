@@ -91,11 +91,11 @@ assert r[\"series\"][\"patches\"] == 3 and r[\"builds\"] == [] and r[\"suites\"]
 	grep -q "^Subject: Re: \[PATCH v2 0/3\]" mail.txt &&
 	grep -q "^In-Reply-To: <" mail.txt &&
 	grep -q "^Verdict: does-not-apply" mail.txt &&
-	grep -q "^pwb could not apply this series" mail.txt &&
-	grep -q "nothing was built or booted" mail.txt &&
-	grep -q "^The base was [0-9a-f]\{12\}: --base HEAD\.$" mail.txt &&
-	grep -q "^Patch 1/3 does not apply: mm/mmu_notifier.c" mail.txt &&
-	grep -q "^  pwb check .* --base [0-9a-f]\{12\}" mail.txt &&
+	grep -q "^pwb could not apply patch 1/3 to [0-9a-f]\{12\}:$" mail.txt &&
+	grep -q "^The base was --base HEAD\.$" mail.txt &&
+	grep -q "^  mm/mmu_notifier.c: not in the tree$" mail.txt &&
+	grep -q "^Nothing was built or booted" mail.txt &&
+	grep -q -- "--base [0-9a-f]\{40\}" mail.txt &&
 	"$PWB" report 1 >rt.txt &&
 	grep -q "^  base: --base HEAD$" rt.txt &&
 	grep -q "^  1/3    does not apply  mm, notifier" rt.txt &&
@@ -171,7 +171,7 @@ test_expect_success 'a check with no result gets no reply unless --force' '
 	grep -q "^pwb: error: check $id has no result (status interrupted)" err &&
 	"$PWB" report $id --format email --force >mail.txt &&
 	grep -q "^Verdict: none" mail.txt &&
-	grep -q "nothing was built or booted" mail.txt
+	grep -q "^Nothing was built or booted" mail.txt
 '
 
 test_expect_success 'a killed pwb that stays a zombie (PID 1 does not reap) counts as gone' '
