@@ -92,7 +92,7 @@ assert r[\"series\"][\"patches\"] == 3 and r[\"builds\"] == [] and r[\"suites\"]
 	grep -q "^In-Reply-To: <" mail.txt &&
 	grep -q "^Verdict: does-not-apply" mail.txt &&
 	grep -q "^pwb could not apply patch 1/3 to [0-9a-f]\{12\}:$" mail.txt &&
-	grep -q "^The base was --base HEAD\.$" mail.txt &&
+	grep -q "^The base: --base HEAD\.$" mail.txt &&
 	grep -q "^  mm/mmu_notifier.c: not in the tree$" mail.txt &&
 	grep -q "^Nothing was built or booted" mail.txt &&
 	grep -q -- "--base [0-9a-f]\{40\}" mail.txt &&
