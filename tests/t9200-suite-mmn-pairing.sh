@@ -217,7 +217,8 @@ test_expect_success 'report: text, and an email reply to the patch' '
 	grep -q "^  pwb check " reply.txt &&
 	grep -q "^pwb applied this series to [0-9a-f]\{12\} (config " reply.txt &&
 	grep -q "^The base and the patch built;" reply.txt &&
-	grep -q "^the base and the last patch were booted in QEMU (runs, base/candidate:.* oom-reaper [1-9][0-9]*/[1-9][0-9]*)" reply.txt
+	tr "\n" " " <reply.txt | grep -q "the base and the last patch were booted in QEMU (runs, base/candidate:.* oom-reaper [1-9][0-9]*/[1-9][0-9]*)" &&
+	test -z "$(sed -n "/^| /d; /^.\{73,\}/p" reply.txt)"
 '
 
 test_expect_success 'check mmn-3-series with the broad build and coverage: every patch builds, the tip regresses, the changed lines ran' '
@@ -332,7 +333,7 @@ test_expect_success 'check mmn-bad-trailers: no regression; the checks of its pa
 	grep -q "^  1/1    signoff      fail  no Signed-off-by: from the author" trailers.txt &&
 	grep -q "^verdict: no-regression" trailers.txt &&
 	"$PWB" report --format email >trailers.eml &&
-	grep -q "^        fixes: fail (Fixes: tags naming no commit of the base: 1 of 1)" trailers.eml
+	grep -q "^        fixes: fail (Fixes: tags naming no commit of the base: 1 of" trailers.eml
 '
 
 test_expect_success 'bisect mmn-3-series: patch 2/3, in at most 2 build/boot cycles' '
