@@ -146,6 +146,50 @@ static int coverage_totals(const struct check_report *r, long *ran, long *of,
 	return any;
 }
 
+/* Words of text from column at on, lines broken at spaces before column
+ * 80 and indented ind (a word longer than the room stays whole); ends the
+ * line. */
+static void wrap_from(FILE *out, size_t at, size_t ind, const char *text)
+{
+	const char *p = text;
+	int first = 1;
+
+	while (*p) {
+		size_t n = strcspn(p, " "), w;
+		char *word = xstrndup(p, n);
+
+		w = display_width(word);
+		if (!first && at + 1 + w > 80) {
+			fprintf(out, "\n%*s", (int)ind, "");
+			at = ind;
+		} else if (!first) {
+			fputc(' ', out);
+			at++;
+		}
+		fputs(word, out);
+		at += w;
+		first = 0;
+		free(word);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', out);
+}
+
+/* text after a row whose visible part is col columns wide: on the row
+ * when the whole fits in 80 columns, else from a line of its own indented
+ * ind. */
+static void row_tail(FILE *out, size_t col, size_t ind, const char *text)
+{
+	if (col + 2 + display_width(text) <= 80) {
+		fprintf(out, "  %s\n", text);
+		return;
+	}
+	fprintf(out, "\n%*s", (int)ind, "");
+	wrap_from(out, ind, ind, text);
+}
+
 /* The checks of each patch (patchcheck.h): a line each, what the ones
  * that did not pass found under them. */
 static void patch_checks_text(FILE *out, const struct check_report *r,
@@ -165,10 +209,10 @@ static void patch_checks_text(FILE *out, const struct check_report *r,
 
 		snprintf(label, sizeof(label), "%d/%zu", c->idx,
 			 r->have_series ? r->series.npatches : r->nbuilds - 1);
-		fprintf(out, "  %-6s %-12s %s%-4s%s  %s\n", label,
+		fprintf(out, "  %-6s %-12s %s%-4s%s", label,
 			patch_check_kind_name(c->kind), col(colour && bad, C_RED),
-			patch_check_status_name(c->status), col(colour && bad, C_OFF),
-			vis(c->summary));
+			patch_check_status_name(c->status), col(colour && bad, C_OFF));
+		row_tail(out, 2 + 6 + 1 + 12 + 1 + 4, 9, vis(c->summary));
 		if (c->status != PCHECK_PASS && c->lines)
 			indented_lines(out, c->lines, 10);
 	}
@@ -336,9 +380,10 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		fprintf(out, "  %d of %zu cases pass on both sides\n", pass, c->ncases);
 	if (!c->nmetrics)
 		return;
-	fprintf(out, "  %-18s %-24s %-24s %8s %7s  %s\n", "metric",
-		"base median [95% CI]", "candidate median [CI]", "change",
-		"p(adj)", "verdict");
+	/* within 80 columns: the medians follow the verdict when they fit,
+	 * else they go on a line of their own under it */
+	fprintf(out, "  %-18s %8s %7s  %-12s %s\n", "metric", "change",
+		"p(adj)", "verdict", "median [95% CI]");
 	for (i = 0; i < c->nmetrics; i++) {
 		const struct metric_cmp *m = &c->metrics[i];
 		char mb[32], mc[32], l1[16], h1[16], l2[16], h2[16], sb[64], sc[64];
@@ -365,13 +410,29 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 			snprintf(pa, sizeof(pa), "-");
 		else
 			snprintf(pa, sizeof(pa), "%.3g", m->p_adj);
-		fprintf(out, "  %-18s %-24s %-24s %8s %7s  %s%s%s", vis(m->name), sb, sc,
-			ch, pa, col(colour, vc), metric_verdict_name(m->verdict),
-			col(colour && *vc, C_OFF));
-		if (m->verdict == METRIC_NOT_ENOUGH)
-			fprintf(out, " (base %zu, candidate %zu; need %ld each)",
-				m->nbase, m->ncand, m->min_samples);
-		fputc('\n', out);
+		{
+			const char *vn = metric_verdict_name(m->verdict);
+			size_t nl = display_width(vis(m->name)), head, tail;
+			char *medians = xstrfmt("%s -> %s", sb, sc);
+
+			fprintf(out, "  %s%*s %8s %7s  %s%s%s", vis(m->name),
+				nl < 18 ? (int)(18 - nl) : 0, "", ch, pa,
+				col(colour, vc), vn, col(colour && *vc, C_OFF));
+			head = 2 + (nl < 18 ? 18 : nl) + 1 + 8 + 1 + 7 + 2 +
+			       strlen(vn);
+			tail = display_width(medians);
+			if (head < 2 + 18 + 1 + 8 + 1 + 7 + 2 + 12 + 1 &&
+			    2 + 18 + 1 + 8 + 1 + 7 + 2 + 12 + 1 + tail <= 80)
+				fprintf(out, "%*s%s\n", (int)(2 + 18 + 1 + 8 + 1 + 7 +
+					2 + 12 + 1 - head), "", medians);
+			else
+				fprintf(out, "\n      %s\n", medians);
+			if (m->verdict == METRIC_NOT_ENOUGH)
+				fprintf(out, "      (samples: base %zu, candidate %zu; "
+					"need %ld each)\n", m->nbase, m->ncand,
+					m->min_samples);
+			free(medians);
+		}
 		for (j = 0; j < m->nbase; j++) {
 			lo = fmin(lo, m->base[j]);
 			hi = fmax(hi, m->base[j]);
@@ -394,6 +455,7 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 			pictures = 1;
 		}
 	}
+	fprintf(out, "  medians [95%% CI]: base -> candidate\n");
 	if (pictures)
 		fprintf(out, "  pictures: each run's value between the smallest "
 			"and the largest of both\n  sides (the scale below each): "
@@ -410,7 +472,7 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 	const char *verdict = check_verdict_name(r->verdict);
 	const struct patch_check *bf;
 	struct buf link = BUF_INIT;
-	size_t i, j;
+	size_t i, j, w;
 	const char *vc;
 	long ran, of;
 	int short_patches;
@@ -425,11 +487,11 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 		if (p0)
 			fmt_short(date, p0->date, p0->date_tz);
 		link_of(&link, r);
-		fprintf(out, "  series %ld v%d, %zu patch%s, %s <%s>, %s\n",
+		fprintf(out, "  series %ld v%d, %zu patch%s, %s\n  from %s <%s>\n",
 			r->series.id, r->series.version, r->series.npatches,
-			r->series.npatches == 1 ? "" : "es",
+			r->series.npatches == 1 ? "" : "es", date,
 			p0 ? vis(p0->author_name) : "?",
-			p0 ? vis(p0->author_email) : "?", date);
+			p0 ? vis(p0->author_email) : "?");
 		fprintf(out, "  link: %s\n", vis(link.buf));
 		for (i = 0; i < r->series.npatches; i++)
 			for (j = 0; j < r->series.patches[i].ntrailers; j++)
@@ -437,21 +499,27 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 					vis(r->series.patches[i].trailers[j].kind),
 					vis(r->series.patches[i].trailers[j].person));
 	}
-	fprintf(out, "  tree %s, base %.12s, config %s, %s, %s\n",
-		vis(r->repo_path), r->base_commit ? r->base_commit : "?",
-		vis(r->config_name), vis(r->arch), vis(r->compiler));
+	fprintf(out, "  tree %s\n  base %.12s", vis(r->repo_path),
+		r->base_commit ? r->base_commit : "?");
 	if (r->base_why)
-		fprintf(out, "  base: %s\n", vis(r->base_why));
+		fprintf(out, ": %s", vis(r->base_why));
+	fprintf(out, "\n  config %s, %s, %s\n", vis(r->config_name),
+		vis(r->arch), vis(r->compiler));
 	if (r->error)
 		fprintf(out, "  %scould not check%s: %s\n", col(colour, C_RED),
 			col(colour, C_OFF), vis(r->error));
 	fprintf(out, "\napply and build\n");
-	if (r->failed_idx)
-		fprintf(out, "  %d/%zu    %sdoes not apply%s  %s\n         %s\n",
-			r->failed_idx, r->have_series ? r->series.npatches : 0,
-			col(colour, C_RED), col(colour, C_OFF),
-			vis(patch_subject(r, r->failed_idx)),
-			vis(r->failed_error ? r->failed_error : "?"));
+	if (r->failed_idx) {
+		char label[24];
+
+		snprintf(label, sizeof(label), "%d/%zu", r->failed_idx,
+			 r->have_series ? r->series.npatches : 0);
+		fprintf(out, "  %-6s %sdoes not apply%s", label, col(colour, C_RED),
+			col(colour, C_OFF));
+		row_tail(out, 2 + 6 + 1 + 14, 9, vis(patch_subject(r, r->failed_idx)));
+		fprintf(out, "         ");
+		wrap_from(out, 9, 9, vis(r->failed_error ? r->failed_error : "?"));
+	}
 	for (i = 0; i < r->nbuilds; i++) {
 		const struct report_build *b = &r->builds[i];
 		char label[16];
@@ -462,17 +530,22 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 			snprintf(label, sizeof(label), "%d/%zu", b->idx, r->nbuilds - 1);
 		else
 			snprintf(label, sizeof(label), "base");
-		fprintf(out, "  %-6s %.12s  %-10s %sbuild %s%s", label, b->build.commit,
-			b->idx ? (strat ? strat : "applied") : "",
-			col(colour && !ok, C_RED), build_status_name(b->build.status),
-			col(colour && !ok, C_OFF));
+		w = (size_t)fprintf(out, "  %-6s %.12s  %-10s ", label,
+				    b->build.commit, b->idx ? (strat ? strat :
+				    "applied") : "");
+		w += (size_t)fprintf(out, "%sbuild %s%s", col(colour && !ok, C_RED),
+				     build_status_name(b->build.status),
+				     col(colour && !ok, C_OFF)) -
+		     strlen(col(colour && !ok, C_RED)) -
+		     strlen(col(colour && !ok, C_OFF));
 		if (ok)
-			fprintf(out, "%s, %d warning%s (%d new)",
+			w += (size_t)fprintf(out, "%s, %d warning%s (%d new)",
 				b->build.cached ? " (cached)" : "", b->build.warnings,
 				b->build.warnings == 1 ? "" : "s", b->build.new_warnings);
 		if (b->idx)
-			fprintf(out, "  %s", vis(patch_subject(r, b->idx)));
-		fputc('\n', out);
+			row_tail(out, w, 9, vis(patch_subject(r, b->idx)));
+		else
+			fputc('\n', out);
 		if (!ok && b->build.error)
 			fprintf(out, "         %.300s\n", vis(b->build.error));
 	}

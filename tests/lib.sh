@@ -129,6 +129,14 @@ applied_branch() { # ID [DB]
 	sqlite3 "${2:-$PWB_DB}" "SELECT branch FROM applies WHERE series_id = $1 AND status = 'applied' ORDER BY id DESC LIMIT 1"
 }
 
+# pwb report's text with each row's text that went under it (to stay
+# within 80 columns, indented 9) put back on the row: "  1/2    fixes  fail  ..."
+unwrap_rows() { # FILE
+	awk '/^         [^ ]/ && row { prev = prev (joined ? " " : "  ") substr($0, 10); joined = 1; next }
+	     { if (NR > 1) print prev; prev = $0; joined = 0; row = ($0 ~ /^  [0-9]+\/[0-9]+ /) }
+	     END { if (NR) print prev }' "$1"
+}
+
 # A stable digest of the database's contents (for "unchanged" checks).
 db_digest() {
 	[ -f "$PWB_DB" ] || { echo "no-db"; return 0; }

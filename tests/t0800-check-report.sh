@@ -97,8 +97,9 @@ assert r[\"series\"][\"patches\"] == 3 and r[\"builds\"] == [] and r[\"suites\"]
 	grep -q "^Nothing was built or booted" mail.txt &&
 	grep -q -- "--base [0-9a-f]\{40\}" mail.txt &&
 	"$PWB" report 1 >rt.txt &&
-	grep -q "^  base: --base HEAD$" rt.txt &&
-	grep -q "^  1/3    does not apply  mm, notifier" rt.txt &&
+	grep -q "^  base [0-9a-f]\{12\}: --base HEAD$" rt.txt &&
+	test -z "$(awk "length(\$0) > 80" rt.txt)" &&
+	grep -A1 "^  1/3    does not apply$" rt.txt | grep -q "^         mm, notifier: call invalidate_range_end" &&
 	grep -q "^         mm/mmu_notifier.c" rt.txt &&
 	"$PWB" report 1 --format json >rj.json &&
 	python3 -c "

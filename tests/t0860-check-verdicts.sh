@@ -69,8 +69,13 @@ assert all(m[\"verdict\"] != \"regression\" for m in o[\"metrics\"] if m[\"name\
 
 test_expect_success 'the metrics table: units on both sides, each picture with its scale and a legend' '
 	"$PWB" report >hammer.txt &&
-	grep -q "^  anon_rss/subs=2  *0 kB \[0, 0\]  *180000 kB \[180000, 180000\]" hammer.txt &&
-	grep -A3 "^  anon_rss/subs=2 " hammer.txt | grep -q "^  *0 kB  *180000 kB$" &&
+	grep -A1 "^  anon_rss/subs=2  *n/a  *0.0106  regression$" hammer.txt |
+		grep -q "^      0 kB \[0, 0\] -> 180000 kB \[180000, 180000\]$" &&
+	grep -q "^  oom_kills/subs=2  *+100.0%  *0.0106  regression$" hammer.txt &&
+	grep -q "^  anon_rss/subs=0  *n/a  *1  no-change    0 kB \[0, 0\] -> 0 kB \[0, 0\]$" hammer.txt &&
+	grep -q "^  medians \[95% CI\]: base -> candidate$" hammer.txt &&
+	grep -A4 "^  anon_rss/subs=2 " hammer.txt | grep -q "^  *0 kB  *180000 kB$" &&
+	test -z "$(grep -v "^  link: " hammer.txt | awk "length(\$0) > 80")" &&
 	grep -q "^  pictures: each run.s value between the smallest and the largest of both$" hammer.txt &&
 	grep -q "^  sides (the scale below each): .\.. one run, .:. two, .#. more$" hammer.txt
 '

@@ -266,7 +266,7 @@ test_expect_success 'check mmn-rename-left-behind: does-not-build under allmodco
 	    "implicit declaration of function \x27mmu_interval_notifier_insert_locked\x27"), b[0]["lines"]
 	EOF
 	"$PWB" report >rename.txt &&
-	grep -q "^  1/1    allmodconfig fail  1 error" rename.txt &&
+	unwrap_rows rename.txt | grep -q "^  1/1    allmodconfig fail  1 error" &&
 	grep -q "^verdict: does-not-build, patch 1 does not build under allmodconfig" rename.txt &&
 	"$PWB" report --format email >rename.eml &&
 	grep -q "^patch 1/1 does not build under allmodconfig (1 error" rename.eml
@@ -292,7 +292,7 @@ test_expect_success 'check mmn-unran-warning: no regression, with the new W=1 wa
 	assert v2["summary"] == "0 of 1 changed lines ran (mmu_interval_notifier_insert_locked)", v2
 	EOF
 	"$PWB" report >unran.txt &&
-	grep -q "^  2/2    coverage     warn  0 of 1 changed lines ran (mmu_interval_notifier_insert_locked)" unran.txt &&
+	unwrap_rows unran.txt | grep -q "^  2/2    coverage     warn  0 of 1 changed lines ran (mmu_interval_notifier_insert_locked)" &&
 	grep -q "^verdict: no-regression, but 1 of 2 changed lines never ran (1 patch)" unran.txt &&
 	"$PWB" report --format kcidb >unran.kcidb &&
 	python3 - unran.kcidb <<-\EOF
@@ -329,8 +329,8 @@ test_expect_success 'check mmn-bad-trailers: no regression; the checks of its pa
 	EOF
 	"$PWB" report >trailers.txt &&
 	grep -q "^checks of each patch" trailers.txt &&
-	grep -q "^  1/1    checkpatch   fail  2 errors, 1 warning" trailers.txt &&
-	grep -q "^  1/1    signoff      fail  no Signed-off-by: from the author" trailers.txt &&
+	unwrap_rows trailers.txt | grep -q "^  1/1    checkpatch   fail  2 errors, 1 warning" &&
+	unwrap_rows trailers.txt | grep -q "^  1/1    signoff      fail  no Signed-off-by: from the author" &&
 	grep -q "^verdict: no-regression" trailers.txt &&
 	"$PWB" report --format email >trailers.eml &&
 	grep -q "^        fixes: fail (Fixes: tags naming no commit of the base: 1 of" trailers.eml
