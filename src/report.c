@@ -146,35 +146,10 @@ static int coverage_totals(const struct check_report *r, long *ran, long *of,
 	return any;
 }
 
-/* Words of text from column at on, lines broken at spaces before column
- * 80 and indented ind (a word longer than the room stays whole); ends the
- * line. */
+/* Words of text from column at on, broken before column 80 (util/vis.h) */
 static void wrap_from(FILE *out, size_t at, size_t ind, const char *text)
 {
-	const char *p = text;
-	int first = 1;
-
-	while (*p) {
-		size_t n = strcspn(p, " "), w;
-		char *word = xstrndup(p, n);
-
-		w = display_width(word);
-		if (!first && at + 1 + w > 80) {
-			fprintf(out, "\n%*s", (int)ind, "");
-			at = ind;
-		} else if (!first) {
-			fputc(' ', out);
-			at++;
-		}
-		fputs(word, out);
-		at += w;
-		first = 0;
-		free(word);
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	fputc('\n', out);
+	fput_wrapped(out, at, ind, 80, text);
 }
 
 /* text after a row whose visible part is col columns wide: on the row

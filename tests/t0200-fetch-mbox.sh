@@ -115,8 +115,11 @@ test_expect_success 'a later fetch adds the new replies and their trailers' '
 
 test_expect_success 'thread shows the tree with depth' '
 	"$PWB" thread "$V2" >t &&
-	test "$(wc -l <t)" = 12 &&
-	grep -q "^2019-08-15 09:45 +0[0-9]00  Christian K.*       Re: \[PATCH v2 2/3\]" t
+	test "$(grep -c "^2019-" t)" = 12 &&
+	grep -q "^2019-08-15 09:45 +0[0-9]00  Christian K.*       Re: \[PATCH v2 2/3\]" t &&
+	test -z "$(awk "length(\$0) > 80" t)" &&
+	grep -A1 "^2019-08-15 09:10 +0200  Michal Hocko *\[PATCH 0/3\] mm, notifier: pair$" t |
+		grep -q "^ \{45\}invalidate_range_start and _end$"
 '
 
 test_expect_success 'one date convention: the sender'"'"'s time with its zone, in list, show and thread' '

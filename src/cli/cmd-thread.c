@@ -55,10 +55,15 @@ static void print_tree(struct tnode *n, size_t nr, long parent, int depth,
 			json_array_append_new(arr, o);
 		} else {
 			fmt_short(date, n[i].m->date, n[i].m->tz);
-			printf("%s  %s %*s%s\n", date,
-			       vis_cols(n[i].m->from_name, 24),
-			       depth * 2 > 40 ? 40 : depth * 2, "",
-			       vis(n[i].m->subject));
+			int ind = depth * 2 > 12 ? 12 : depth * 2;
+			size_t at;
+
+			/* within 80 columns: a long subject goes on under
+			 * itself */
+			at = strlen(date) + 2 + 18 + 1 + (size_t)ind;
+			printf("%s  %s %*s", date, vis_cols(n[i].m->from_name, 18),
+			       ind, "");
+			fput_wrapped(stdout, at, at + 2, 80, vis(n[i].m->subject));
 		}
 		print_tree(n, nr, (long)i, depth + 1, arr);
 	}

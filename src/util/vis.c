@@ -1,7 +1,9 @@
 #include "vis.h"
 #include "buf.h"
+#include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
@@ -166,4 +168,33 @@ const char *vis(const char *s)
 	buf_reset(b);
 	buf_add_visible(b, s, len);
 	return b->buf;
+}
+
+void fput_wrapped(FILE *out, size_t at, size_t ind, size_t cols,
+		  const char *text)
+{
+	const char *p = text;
+	int first = 1;
+
+	while (*p) {
+		size_t n = strcspn(p, " "), w;
+		char *word = xstrndup(p, n);
+
+		w = display_width(word);
+		if (!first && at + 1 + w > cols) {
+			fprintf(out, "\n%*s", (int)ind, "");
+			at = ind;
+		} else if (!first) {
+			fputc(' ', out);
+			at++;
+		}
+		fputs(word, out);
+		at += w;
+		first = 0;
+		free(word);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', out);
 }

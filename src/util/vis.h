@@ -16,6 +16,7 @@
 #define PWB_VIS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct buf;
 
@@ -42,6 +43,14 @@ size_t display_width(const char *s);
  * "Jérôme Glisse" does not shift.  The same ring of buffers as vis().
  */
 const char *vis_cols(const char *s, size_t width);
+
+/*
+ * The words of text (already visible) written from column at on, lines
+ * broken at spaces so that none goes past column cols, each new line
+ * indented ind (a word longer than the room stays whole); ends the line.
+ */
+void fput_wrapped(FILE *out, size_t at, size_t ind, size_t cols,
+		  const char *text);
 
 /* 1 when s holds nothing buf_add_visible() would change. */
 int vis_is_plain(const char *s, size_t len);
