@@ -1,4 +1,5 @@
 #include "symbolize.h"
+#include "triage.h"
 #include "util/buf.h"
 #include "util/run.h"
 #include "util/util.h"
@@ -374,4 +375,22 @@ out:
 		return NULL;
 	}
 	return buf_detach(&out, NULL);
+}
+
+size_t symbolize_findings(struct triage *t, const char *vmlinux,
+			  const char *srcdir)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nr; i++) {
+		char *s = symbolize_lines(vmlinux, srcdir, t->f[i].lines.buf);
+
+		if (!s)
+			continue;
+		buf_reset(&t->f[i].lines);
+		buf_addstr(&t->f[i].lines, s);
+		free(s);
+		n++;
+	}
+	return n;
 }

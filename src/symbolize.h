@@ -17,6 +17,8 @@
 #ifndef PWB_SYMBOLIZE_H
 #define PWB_SYMBOLIZE_H
 
+#include <stddef.h>
+
 /*
  * The lines (a finding's excerpt, untrusted console text) with what could
  * be resolved against vmlinux; srcdir (may be NULL) is cut from the front
@@ -25,5 +27,11 @@
  */
 char *symbolize_lines(const char *vmlinux, const char *srcdir,
 		      const char *lines);
+
+struct triage;
+/* Every finding of t with its lines symbolized (those that resolve);
+ * the number of findings changed. */
+size_t symbolize_findings(struct triage *t, const char *vmlinux,
+			  const char *srcdir);
 
 #endif

@@ -75,4 +75,29 @@ s = [x for x in c if x[\"status\"] == \"skip\"][0]
 assert s[\"directive\"] == \"SKIP no munmap today\", s"
 '
 
+test_expect_success 'triage --vmlinux: a raw RIP and call trace resolved as decode_stacktrace.sh does' '
+	mkdir -p sym && printf "int pwb_probe(int x)\n{\n\tint y = x * 3;\n\treturn y + 1;\n}\nint main(int argc, char **argv)\n{\n\t(void)argv;\n\treturn pwb_probe(argc);\n}\n" >sym/probe.c &&
+	(cd sym && gcc -g -O0 -no-pie -o vmlinux probe.c) &&
+	a=$(nm sym/vmlinux | sed -n "s/^\([0-9a-f]*\) T pwb_probe\$/\1/p") && test -n "$a" &&
+	rip=$(printf "%x" $((0x$a + 7))) &&
+	{ printf "[    1.0] BUG: kernel NULL pointer dereference, address: 0000000000000008\n"
+	  printf "[    1.0] Oops: 0000 [#1] PREEMPT SMP NOPTI\n"
+	  printf "[    1.0] RIP: 0010:0x%s\n" "$rip"
+	  printf "[    1.0] Call Trace:\n[    1.0]  <TASK>\n[    1.0]  ? 0x%s\n[    1.0]  </TASK>\n" "$rip"
+	  printf "[    1.0] Kernel panic - not syncing: Fatal exception\n"; } >sym.log &&
+	test_expect_code 1 "$PWB" triage --json sym.log >plain.json &&
+	grep -q "RIP: 0010:0x$rip\\\\n" plain.json &&
+	test_expect_code 1 "$PWB" triage --json --vmlinux sym/vmlinux --srcdir "$TRASH/sym" sym.log >sym.json &&
+	python3 - sym.json <<-\EOF &&
+	import json, re, sys
+	f = json.load(open(sys.argv[1]))["findings"]
+	lines = "\n".join(x["lines"] for x in f)
+	assert re.search(r"RIP: 0010:pwb_probe\+0x7/0x[0-9a-f]+ probe\.c:[0-9]+", lines), lines
+	assert re.search(r"\? pwb_probe\+0x7/0x[0-9a-f]+ probe\.c:[0-9]+", lines), lines
+	assert "/tmp/" not in lines, lines
+	EOF
+	test_fails_with "--vmlinux nope: No such file" "$PWB" triage --vmlinux nope sym.log &&
+	test_expect_code 129 "$PWB" triage --srcdir x sym.log 2>/dev/null
+'
+
 test_done

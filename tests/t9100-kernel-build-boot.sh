@@ -43,6 +43,18 @@ assert b[\"build\"][\"cached\"], b[\"build\"]" &&
 	grep -q "^Linux version 6.1" k.log
 '
 
+test_expect_success 'triage --vmlinux: a raw RIP of this build resolved against its vmlinux' '
+	v="$KWORK/cache/build/linux/x86_64-gcc/qemu-x86_64/vmlinux" && test -f "$v" &&
+	a=$(nm "$v" | sed -n "s/^\([0-9a-f]*\) T mmu_notifier_register\$/\1/p") && test -n "$a" &&
+	rip=$(printf "%x" $((0x$a + 4))) &&
+	{ printf "[    1.0] BUG: kernel NULL pointer dereference, address: 0000000000000008\n"
+	  printf "[    1.0] Oops: 0000 [#1] PREEMPT SMP NOPTI\n"
+	  printf "[    1.0] RIP: 0010:0x%s\n" "$rip"
+	  printf "[    1.0] Kernel panic - not syncing: Fatal exception\n"; } >raw.log &&
+	test_expect_code 1 "$PWB" triage --json --vmlinux "$v" raw.log >sym.json &&
+	grep -q "RIP: 0010:mmu_notifier_register+0x4/0x[0-9a-f]*" sym.json
+'
+
 test_expect_success 'the same tree, config and toolchain is not built again' '
 	"$PWB" build --tree linux --rev v6.1-debian >out &&
 	grep -q "already built" out &&

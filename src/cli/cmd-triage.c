@@ -7,20 +7,25 @@
 #include "output.h"
 #include "triage.h"
 #include "parse-options.h"
+#include "symbolize.h"
 #include "util/util.h"
 #include "util/vis.h"
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const triage_usage[] = {
-	"pwb triage [--json] LOGFILE",
+	"pwb triage [--json] [--vmlinux FILE [--srcdir DIR]] LOGFILE",
 	NULL,
 };
 static const char triage_text[] =
 	"Kernel failures in a console log (panic, Oops, BUG, WARNING, KASAN,\n"
 	"UBSAN, lockdep, soft lockup, RCU stall, hung task; OOM kills and\n"
 	"oom_reaper outcomes as information).  - reads standard input.\n"
+	"With --vmlinux, the RIP and call trace of each finding are resolved\n"
+	"against that kernel (function+offset/size, file:line relative to\n"
+	"--srcdir), as scripts/decode_stacktrace.sh does.\n"
 	"Exit 0: no kernel failure; 1: at least one; 3: the log cannot be\n"
 	"read.\n";
 
@@ -51,9 +56,14 @@ int cmd_triage(int argc, char **argv, struct pwb_ctx *ctx)
 {
 	struct buf in = BUF_INIT;
 	struct triage t;
+	const char *vmlinux = NULL, *srcdir = NULL;
 	int json = 0, n, ret;
 	const struct opt opts[] = {
 		OPT_JSON(&json),
+		OPT_STRING(0, "vmlinux", &vmlinux, "FILE",
+			   "resolve addresses against this kernel image (with symbols)"),
+		OPT_STRING(0, "srcdir", &srcdir, "DIR",
+			   "the source tree: file names relative to it"),
 		OPT_END(),
 	};
 
@@ -64,11 +74,20 @@ int cmd_triage(int argc, char **argv, struct pwb_ctx *ctx)
 	if (n != 1)
 		return usage_with_options_error(triage_usage, triage_text, opts,
 						"triage takes one LOGFILE");
+	if (srcdir && !vmlinux)
+		return usage_with_options_error(triage_usage, triage_text, opts,
+						"--srcdir goes with --vmlinux");
+	if (vmlinux && access(vmlinux, R_OK)) {
+		error("--vmlinux %s: %s", vmlinux, strerror(errno));
+		return EXIT_UNREADABLE;
+	}
 	if (read_input(argv[1], &in))
 		return EXIT_UNREADABLE;
 	triage_init(&t);
 	triage_feed(&t, in.buf, in.len);
 	triage_finish(&t, TRIAGE_ENDED);
+	if (vmlinux)
+		symbolize_findings(&t, vmlinux, srcdir);
 	if (json) {
 		json_t *o = json_object();
 

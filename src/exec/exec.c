@@ -294,12 +294,11 @@ static void boot_group(struct boot_slot *bs, size_t n)
  * no longer locked during the boots: a vmlinux of another size is another
  * build's, and is not used.
  */
-static void symbolize_findings(const struct side *sd, struct triage *t)
+static void symbolize_side(const struct side *sd, struct triage *t)
 {
 	const struct kbuild_result *br = &sd->br;
 	struct stat st;
 	char *vml;
-	size_t i;
 
 	if (!sd->have_br || !br->build_dir || !t->nr)
 		return;
@@ -307,15 +306,7 @@ static void symbolize_findings(const struct side *sd, struct triage *t)
 	if (stat(vml, &st) ||
 	    (br->vmlinux_size > 0 && st.st_size != br->vmlinux_size))
 		goto out;
-	for (i = 0; i < t->nr; i++) {
-		char *s = symbolize_lines(vml, br->src_dir, t->f[i].lines.buf);
-
-		if (!s)
-			continue;
-		buf_reset(&t->f[i].lines);
-		buf_addstr(&t->f[i].lines, s);
-		free(s);
-	}
+	symbolize_findings(t, vml, br->src_dir);
 out:
 	free(vml);
 }
@@ -332,7 +323,7 @@ static int boot_done(struct boot_slot *bs)
 
 	memset(&o, 0, sizeof(o));
 	o.boot = bs->b.boot;	/* taken over */
-	symbolize_findings(sd, &o.boot.triage);
+	symbolize_side(sd, &o.boot.triage);
 	o.tests_from = sd->prep.tests_from;
 	rc = suite_boot_record(e->ctx->db, q->suite, sd->br.id, &bs->b.qo,
 			       (int)(q->first_idx + bs->r), &o);
