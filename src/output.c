@@ -91,7 +91,8 @@ void text_series(FILE *f, const struct stored_series *s, int detail)
 		fmt_short(date, p->date, p->date_tz);
 		fprintf(f, "  %*d/%d %s\n", s->total >= 10 ? 2 : 1, p->idx,
 			s->total, vis(p->subject));
-		fprintf(f, "       %s <%s>, %s, patch-id %.12s\n",
+		/* within 80 columns: the author, then when and the patch-id */
+		fprintf(f, "       %s <%s>\n       %s, patch-id %.12s\n",
 			vis(p->author_name), vis(p->author_email), date,
 			p->patch_id);
 		for (j = 0; j < p->ntrailers; j++)

@@ -83,7 +83,8 @@ test_expect_success 'fetch, series list/show and thread print no control charact
 	"$PWB" series show 1 >show.out &&
 	"$PWB" thread evil-1@example.org >thread.out &&
 	noctl fetch.out fetch.err list.out show.out thread.out &&
-	grep -q "fix\\\\x1b\[2J\\\\x1b\]52;c;ZXZpbA==\\\\x07 title\\\\u009b31m \\\\u202etxet" list.out &&
+	tr "\n" " " <list.out | tr -s " " |
+		grep -q "fix\\\\x1b\[2J\\\\x1b\]52;c;ZXZpbA==\\\\x07 title\\\\u009b31m \\\\u202etxet" &&
 	grep -q "Eve\\\\x1b\]0;pwned\\\\x07 Evil" show.out &&
 	grep -q "Reviewed-by: Mallory \\\\x1b\[31mRed\\\\x7f" show.out &&
 	grep -q "fix\\\\x1b" thread.out

@@ -24,7 +24,7 @@ if small_fs; then
 		test "$("$PWB" --db small/db series list)" = "$before" &&
 		test "$(sqlite3 small/db "PRAGMA integrity_check")" = ok &&
 		"$PWB" --db small/db fetch "$P/mmn-3-series.mbox" >/dev/null &&
-		test "$("$PWB" --db small/db series list | wc -l)" = 3
+		test "$("$PWB" --db small/db series list | grep -c "^ *[0-9]")" = 3
 	'
 
 	test_expect_success 'a read-only file system: writing is one clear error' '
@@ -66,7 +66,7 @@ test_expect_success 'several writers at once: none sees "database is locked"' '
 	wait &&
 	! grep -i "locked\|busy\|fail" writers.err readers.err &&
 	# the mmn-pairing thread holds two versions
-	test "$("$PWB" --db many.db series list | wc -l)" = $(($(ls "$P"/*.mbox | wc -l) + 2))
+	test "$("$PWB" --db many.db series list | grep -c "^ *[0-9]")" = $(($(ls "$P"/*.mbox | wc -l) + 2))
 '
 
 # Before the migrations ran in one transaction, 13 to 20 of 20 tries failed
@@ -86,7 +86,7 @@ test_expect_success 'two processes creating one new database at once: both succe
 		wait $p1 || ok=0
 		wait $p2 || ok=0
 		test "$(sqlite3 race$i/db "PRAGMA user_version")" = "$n" || ok=0
-		test "$("$PWB" --db race$i/db series list | wc -l)" = 2 || ok=0
+		test "$("$PWB" --db race$i/db series list | grep -c "^ *[0-9]")" = 2 || ok=0
 		test $ok = 1 || fails=$((fails + 1))
 	done &&
 	echo "$fails of 20 tries failed" &&
@@ -129,7 +129,7 @@ test_expect_success 'a command that only reads refuses a database that does not 
 test_expect_success 'a command that writes still creates the database and its directory' '
 	"$PWB" --db "$TRASH/new/dir/x.sqlite" fetch "$F/mmn-pairing.mbox" >/dev/null &&
 	test -f new/dir/x.sqlite &&
-	test "$("$PWB" --db "$TRASH/new/dir/x.sqlite" series list | wc -l)" = 2 &&
+	test "$("$PWB" --db "$TRASH/new/dir/x.sqlite" series list | grep -c "^ *[0-9]")" = 2 &&
 	"$PWB" --db "$TRASH/new/dir/x.sqlite" tree list >out &&
 	test ! -s out
 '

@@ -49,11 +49,17 @@ static int series_list(struct pwb_ctx *ctx, int json)
 			json_object_set_new(o, "trailers", json_integer(r[i].ntrailers));
 			json_array_append_new(arr, o);
 		} else {
-			printf("%4ld  %s  v%-2d %2d/%-2d %s%s%s%s%s\n", r[i].id, date,
-			       r[i].version, r[i].npatches, r[i].total,
-			       r[i].complete ? "" : "(incomplete) ",
-			       *pfx ? "[" : "", vis(pfx), *pfx ? "] " : "",
-			       vis(r[i].subject));
+			char *subj = xstrfmt("%s%s%s%s%s", r[i].complete ? "" :
+					     "(incomplete) ", *pfx ? "[" : "",
+					     vis(pfx), *pfx ? "] " : "",
+					     vis(r[i].subject));
+			int at = printf("%4ld  %s  v%-2d %2d/%-2d ", r[i].id, date,
+					r[i].version, r[i].npatches, r[i].total);
+
+			/* within 80 columns: a long subject goes on under
+			 * itself */
+			fput_wrapped(stdout, (size_t)at, (size_t)at, 80, subj);
+			free(subj);
 		}
 	}
 	series_rows_free(r, n);
