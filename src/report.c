@@ -481,8 +481,11 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 	fprintf(out, "\n  config %s, %s, %s\n", vis(r->config_name),
 		vis(r->arch), vis(r->compiler));
 	if (r->error)
-		fprintf(out, "  %scould not check%s: %s\n", col(colour, C_RED),
-			col(colour, C_OFF), vis(r->error));
+	{
+		fprintf(out, "  %scould not check%s: ", col(colour, C_RED),
+			col(colour, C_OFF));
+		fput_wrapped(out, 20, 4, 80, vis(r->error));
+	}
 	fprintf(out, "\napply and build\n");
 	if (r->failed_idx) {
 		char label[24];

@@ -212,7 +212,9 @@ assert all(c[\"check\"] is None and \"report\" not in c for c in m[\"cells\"][4:
 	"$PWB" matrix 1 --tree t --base HEAD --suite mmn-pairing >m.txt 2>/dev/null;
 	test $? = 2 &&
 	grep -q "^1 series x 1 base x 1 arch x 1 toolchain x 1 config x 1 suite, on this machine" m.txt &&
-	grep -q " HEAD  *x86_64  gcc   qemu-x86_64  *does-not-apply  mm, notifier: pair invalidate_range_start" m.txt
+	grep -q " HEAD  *x86_64  gcc   qemu-x86_64  *does-not-apply$" m.txt &&
+	grep -q "^series 1: mm, notifier: pair invalidate_range_start and _end$" m.txt &&
+	test -z "$(awk "length(\$0) > 80" m.txt)"
 '
 
 test_done

@@ -139,7 +139,9 @@ assert (k[\"candidate\"][\"pass\"], k[\"candidate\"][\"fail\"]) == (1, 2), k" &&
 	grep -q "flaky *oom_2_fail_first *base 1/1 pass, candidate 1/3 pass" flaky.txt &&
 	grep -q "^verdict: no-regression" flaky.txt &&
 	"$PWB" history --case oom_2_fail_first --suite mmn-pairing >hist.txt &&
-	grep -q "^mmn-pairing on t, x86_64, gcc, qemu-x86_64: pass [0-9]*/[0-9]* ([0-9]*%) on [0-9]* commits, flaky on 1 commit, last " hist.txt &&
+	test -z "$(awk "length(\$0) > 80" hist.txt)" &&
+	tr "\n" " " <hist.txt | tr -s " " |
+		grep -q "mmn-pairing on t, x86_64, gcc, qemu-x86_64: pass [0-9]*/[0-9]* ([0-9]*%) on [0-9]* commits, flaky on 1 commit, last " &&
 	"$PWB" history --case oom_2_fail_first --json >hist.json &&
 	python3 -c "
 import json

@@ -17,6 +17,7 @@
 #include "util/vis.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const usage[] = {
@@ -33,6 +34,20 @@ static const char usage_text[] =
 static const char *or_(const char *s, const char *def)
 {
 	return s ? s : def;
+}
+
+/* The end of a row that has filled at columns: on the row when it fits
+ * in 80 columns, else on lines of its own indented 4. */
+static void row_subject(int at, const char *text)
+{
+	const char *v = vis(text ? text : "");
+
+	if ((size_t)at + display_width(v) <= 80) {
+		printf("%s\n", v);
+		return;
+	}
+	printf("\n    ");
+	fput_wrapped(stdout, 4, 4, 80, v);
 }
 
 static void print_series_history(const struct series_history *h, int json)
@@ -60,14 +75,20 @@ static void print_series_history(const struct series_history *h, int json)
 				"tip", v->checked && v->tip ? json_text(v->tip) : json_null(),
 				"patches_not_building", v->patches_not_building));
 		} else if (v->checked) {
-			printf("v%-2d series %-4ld check %-4lld %s  %-15s %-11s %.12s  %s\n",
-			       v->version, v->series, (long long)v->check, when,
-			       or_(check_verdict_name(v->verdict), "-"),
-			       check_status_name(v->status),
-			       or_(v->tip, "-"), or_(v->subject, ""));
+			int at = printf("v%-2d series %-4ld check %-4lld %s  %-15s "
+					"%-11s %.12s  ", v->version, v->series,
+					(long long)v->check, when,
+					or_(check_verdict_name(v->verdict), "-"),
+					check_status_name(v->status),
+					or_(v->tip, "-"));
+
+			/* within 80 columns: the subject under the row */
+			row_subject(at, v->subject);
 		} else {
-			printf("v%-2d series %-4ld (not checked)%32s%s\n",
-			       v->version, v->series, "", or_(v->subject, ""));
+			int at = printf("v%-2d series %-4ld (not checked)  ",
+					v->version, v->series);
+
+			row_subject(at, v->subject);
 		}
 	}
 	if (json) {
@@ -92,9 +113,10 @@ static void print_case_history(const struct case_history *h, int json)
 		char when[48];
 
 		fmt_short(when, t->last, 0);
-		if (!json)
-			printf("%s on %s, %s, %s, %s: pass %d/%d (%.0f%%) on %zu "
-			       "commit%s%s%.0d%s, last %s\n", vis(or_(t->suite, "")),
+		if (!json) {
+			char *line = xstrfmt("%s on %s, %s, %s, %s: pass %d/%d "
+			       "(%.0f%%) on %zu commit%s%s%.0d%s, last %s",
+			       vis(or_(t->suite, "")),
 			       vis(or_(t->tree, "")), vis(or_(t->arch, "")),
 			       vis(or_(t->compiler, "")), vis(or_(t->config, "")),
 			       t->pass, t->runs, rate(t->pass, t->runs), t->n,
@@ -104,6 +126,10 @@ static void print_case_history(const struct case_history *h, int json)
 			       t->flaky_commits ? (t->flaky_commits == 1 ?
 						   " commit" : " commits") : "",
 			       when);
+
+			fput_wrapped(stdout, 0, 2, 80, line);
+			free(line);
+		}
 		for (k = 0; k < t->n; k++) {
 			const struct history_case_row *r = &t->rows[k];
 
@@ -116,9 +142,22 @@ static void print_case_history(const struct case_history *h, int json)
 					"fail", r->fail, "runs", r->runs,
 					"result", r->result));
 			else
-				printf("  %.12s  %-5s pass %d/%d  last %s  (%s)\n",
-				       or_(r->commit, ""), r->result, r->pass,
-				       r->runs, when, vis(or_(r->rev, "")));
+			{
+				const char *rev = or_(r->rev, "");
+				int at = printf("  %.12s  %-5s pass %d/%d  last %s",
+						or_(r->commit, ""), r->result,
+						r->pass, r->runs, when);
+
+				/* the rev's name, when it is not the commit */
+				if (*rev && strncmp(rev, or_(r->commit, ""), 12)) {
+					char *p = xstrfmt("  (%s)", rev);
+
+					row_subject(at, p);
+					free(p);
+				} else {
+					putchar('\n');
+				}
+			}
 		}
 		if (json)
 			json_array_append_new(arr, json_pack(

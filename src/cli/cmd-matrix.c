@@ -81,26 +81,54 @@ static json_t *cell_json(struct pwb_ctx *ctx, const struct check_cell *c)
 	return o;
 }
 
-static void cell_text(struct pwb_ctx *ctx, const struct check_cell *c)
+/* A cell's row, within 80 columns (its series' subject is listed after
+ * the table, once). */
+static void cell_text(const struct check_cell *c)
 {
-	struct check_report rep;
-	const char *subject = c->source;
-	int loaded = c->id > 0 && !check_report_load(ctx, c->id, &rep);
 	char id[24] = "-", sid[24] = "-";
 
 	if (c->id > 0)
 		snprintf(id, sizeof(id), "%ld", c->id);
 	if (c->series_id > 0)
 		snprintf(sid, sizeof(sid), "%ld", c->series_id);
-	if (loaded && rep.have_series && rep.series.subject)
-		subject = rep.series.subject;
-	printf("%6s %6s  %-14s %-7s %-5s %-18s %-15s %.60s\n", id, sid,
+	printf("%5s %6s  %-14s %-7s %-5s %-18s %s\n", id, sid,
 	       c->base_rev ? vis(c->base_rev) : "(series')", c->arch,
 	       c->toolchain, vis(c->config),
-	       c->verdict ? check_verdict_name(c->verdict) : "interrupted",
-	       vis(subject));
-	if (loaded)
-		check_report_release(&rep);
+	       c->verdict ? check_verdict_name(c->verdict) : "interrupted");
+}
+
+/* Each series of the cells once: "series N: subject" (or the source
+ * that did not give one), wrapped within 80 columns. */
+static void series_legend(struct pwb_ctx *ctx, const struct check_cell *cells,
+			  size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		const struct check_cell *c = &cells[i];
+		struct check_report rep;
+		const char *subject = c->source;
+		char *line;
+		int loaded;
+
+		for (k = 0; k < i; k++)
+			if (cells[k].series_id == c->series_id &&
+			    (c->series_id > 0 || !strcmp(cells[k].source, c->source)))
+				break;
+		if (k < i)
+			continue;
+		loaded = c->id > 0 && !check_report_load(ctx, c->id, &rep);
+		if (loaded && rep.have_series && rep.series.subject)
+			subject = rep.series.subject;
+		if (c->series_id > 0)
+			line = xstrfmt("series %ld: %s", c->series_id, vis(subject));
+		else
+			line = xstrfmt("%s: %s", vis(c->source), "no series");
+		fput_wrapped(stdout, 0, 4, 80, line);
+		free(line);
+		if (loaded)
+			check_report_release(&rep);
+	}
 }
 
 int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
@@ -169,11 +197,11 @@ int cmd_matrix(int argc, char **argv, struct pwb_ctx *ctx)
 		       a.nconfigs, a.nconfigs == 1 ? "" : "s", a.nsuites,
 		       a.nsuites == 1 ? "" : "s", a.o.backend == EXEC_LOCAL ? "this machine" :
 		       exec_backend_name(a.o.backend));
-		printf("%6s %6s  %-14s %-7s %-5s %-18s %-15s %s\n", "check",
-		       "series", "base", "arch", "tc", "config", "verdict",
-		       "subject");
+		printf("%5s %6s  %-14s %-7s %-5s %-18s %s\n", "check",
+		       "series", "base", "arch", "tc", "config", "verdict");
 		for (i = 0; i < ncells; i++)
-			cell_text(ctx, &cells[i]);
+			cell_text(&cells[i]);
+		series_legend(ctx, cells, ncells);
 		if (ret == CHECK_INTERRUPTED)
 			notice("interrupted; run the same command again to resume");
 		else
