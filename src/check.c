@@ -898,9 +898,5 @@ out:
 
 void check_suites_release(struct suite *suites, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		suite_release(&suites[i]);
-	free(suites);
+	suite_list_free(suites, n);
 }
