@@ -204,16 +204,16 @@ static void walk_push(struct walk *w, const git_oid *id)
 	git_oid_cpy(&w->q[w->len++], id);
 }
 
-/* Seed the walk: HEAD first, then every branch, remote branch and tag
- * that peels to a commit, in the order the refs are listed. */
-static int walk_seed(struct walk *w)
+/* Seed the walk: HEAD first, then every branch and remote branch (tags:
+ * every tag), each ref that peels to a commit, in the order listed. */
+static int walk_seed(struct walk *w, int tags)
 {
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
 	git_object *obj = NULL;
 	int rc;
 
-	if (!git_repository_head(&ref, w->repo) &&
+	if (!tags && !git_repository_head(&ref, w->repo) &&
 	    !git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT))
 		walk_push(w, git_object_id(obj));
 	git_object_free(obj);
@@ -225,11 +225,11 @@ static int walk_seed(struct walk *w)
 			     git_repository_path(w->repo), git_errmsg());
 	while (!(rc = git_reference_next(&ref, it))) {
 		const char *name = git_reference_name(ref);
+		int want = tags ? !strncmp(name, "refs/tags/", 10) :
+			   !strncmp(name, "refs/heads/", 11) ||
+			   !strncmp(name, "refs/remotes/", 13);
 
-		if ((!strncmp(name, "refs/heads/", 11) ||
-		     !strncmp(name, "refs/remotes/", 13) ||
-		     !strncmp(name, "refs/tags/", 10)) &&
-		    !git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT))
+		if (want && !git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT))
 			walk_push(w, git_object_id(obj));
 		git_object_free(obj);
 		obj = NULL;
@@ -246,19 +246,34 @@ int base_guess(git_repository *repo, const struct base_preimage *pre,
 	struct walk w = { repo, NULL, NULL, 0, 0, 0 };
 	git_oid *full = NULL, best;
 	size_t nfull = 0, looked = 0, i, j;
-	int bestm = 0, ret = -1;
+	int bestm = 0, ret = -1, tags_seeded = 0;
 
 	*matched = 0;
 	if (!n)
 		return 0;
 	w.seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-	if (walk_seed(&w))
+	if (walk_seed(&w, 0))
 		goto out;
-	while (w.head < w.len && looked < max) {
-		git_oid id = w.q[w.head++];
+	/* the branches' history first; the tags (a tree may have a thousand,
+	 * most of them old) only when it has no commit with every blob */
+	for (;;) {
 		git_commit *c = NULL;
-		int m = count_matches(repo, &id, pre, n);
+		git_oid id;
+		int m;
 
+		if (w.head == w.len || looked == max) {
+			if (tags_seeded || nfull)
+				break;
+			/* the tags get a budget of their own */
+			tags_seeded = 1;
+			looked = 0;
+			w.head = w.len;
+			if (walk_seed(&w, 1))
+				goto out;
+			continue;
+		}
+		git_oid_cpy(&id, &w.q[w.head++]);
+		m = count_matches(repo, &id, pre, n);
 		looked++;
 		if (m < 0)
 			continue;	/* not a commit we can read: pass */

@@ -7,15 +7,17 @@
  *   fallback     apply.fallbackbase, when set
  *   guessed      from the pre-image blob ids of the patches' `index` lines
  *                (as `b4 am --guess-base` and `git am -3` use them): the
- *                newest commit of the tree's HEAD, branches and tags whose
- *                files have those blobs.  "Newest" is by ancestry, never by
- *                commit date (imported trees carry the import's date): the
- *                search goes breadth first from the tips, does not go on
- *                below a commit that has every blob, and of the commits
- *                that have them all takes one no other descends from
- *                (the first reached when they are on unrelated lines).
- *                Bounded (BASE_GUESS_MAX commits); a commit with only
- *                some of the blobs is used, and said (N of M).
+ *                newest commit of the tree's HEAD and branches (then, if
+ *                none has them all, its tags) whose files have those
+ *                blobs.  "Newest" is by ancestry, never by commit date
+ *                (imported trees carry the import's date): the search goes
+ *                breadth first from the tips, does not go on below a
+ *                commit that has every blob, and of the commits that have
+ *                them all takes one no other descends from (the first
+ *                reached when they are on unrelated lines).  Bounded
+ *                (BASE_GUESS_MAX commits from the branches, as many from
+ *                the tags); a commit with only some of the blobs is used,
+ *                and said (N of M).
  *   head         the tree's HEAD, when no blob was found: the series is
  *                only taken to apply there if it does (apply.c).
  * A series that does not apply on a base pwb only guessed in part, or on

@@ -183,6 +183,18 @@ open(\"g.base\", \"w\").write(a[\"base\"])" &&
 	grep -q "base: *$(cat g.base): guessed from 2 of 2" g.txt
 '
 
+test_expect_success 'a base only a tag reaches: the tags are looked at when no branch has the blobs' '
+	rm -rf gt && git init -q -b main gt &&
+	git -C gt fetch -q "$TRASH/gb" refs/tags/want:refs/tags/rel &&
+	(cd gt && seq 1 30 | sed "s/^/other /" >f.c && git add f.c && git commit -qm unrelated) &&
+	"$PWB" apply "$(cat gb.id)" --tree "$TRASH/gt" --json >t.json &&
+	python3 -c "
+import json; a = json.load(open(\"t.json\"))
+assert a[\"base_rule\"] == \"guessed\" and a[\"base_why\"].startswith(\"guessed from 2 of 2\"), a
+open(\"t.base\", \"w\").write(a[\"base\"])" &&
+	test "$(cat t.base)" = "$(git -C gt rev-parse rel^{commit})"
+'
+
 test_expect_success 'no pre-image blob anywhere: HEAD when the series applies there' '
 	rm -rf gh && mkdir gh && git -C gb archive want | tar -x -C gh &&
 	(cd gh && echo "/* moved on */" >>f.c && echo "/* too */" >>g.c &&
