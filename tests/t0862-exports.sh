@@ -121,7 +121,11 @@ test_expect_success 'report --format kcidb: a patch that does not build, one tha
 	python3 - k-conflict.json <<-\EOF
 	import json, sys
 	d = json.load(open(sys.argv[1]))
-	assert d["checkouts"][0]["valid"] is False, d["checkouts"]
+	c = d["checkouts"][0]
+	assert c["valid"] is False, c
+	assert c["misc"]["patch_not_applying"] == 1, c["misc"]
+	assert c["misc"]["apply_error"].startswith("mm/mmu_notifier.c: hunk 1"), c["misc"]
+	assert c["misc"]["base_rule"] == "option" and c["misc"]["base_why"] == "--base moved", c["misc"]
 	assert d["builds"] == [] and d["tests"] == [], d
 	EOF
 '
