@@ -46,7 +46,7 @@ assert b[\"build\"][\"cached\"], b[\"build\"]" &&
 test_expect_success 'triage --vmlinux: a raw RIP of this build resolved against its vmlinux' '
 	v="$KWORK/cache/build/linux/x86_64-gcc/qemu-x86_64/vmlinux" && test -f "$v" &&
 	a=$(nm "$v" | sed -n "s/^\([0-9a-f]*\) T mmu_notifier_register\$/\1/p") && test -n "$a" &&
-	rip=$(printf "%x" $((0x$a + 4))) &&
+	rip=$(python3 -c "print(\"%x\" % (0x$a + 4))") &&
 	{ printf "[    1.0] BUG: kernel NULL pointer dereference, address: 0000000000000008\n"
 	  printf "[    1.0] Oops: 0000 [#1] PREEMPT SMP NOPTI\n"
 	  printf "[    1.0] RIP: 0010:0x%s\n" "$rip"
