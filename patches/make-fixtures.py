@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the fixture threads mmn-big-hammer, mmn-3-series, mmn-doc-fix,
-mmn-kasan-oob, list-sort-unstable, hmm-zero-page, mmn-rename-left-behind
-and mmn-unran-warning.
+mmn-kasan-oob, list-sort-unstable, hmm-zero-page, mmn-rename-left-behind,
+mmn-unran-warning and fault-two-arches.
 
 usage: patches/make-fixtures.py REFERENCE_TREE [OUTDIR]
 
@@ -242,6 +242,20 @@ RENAME_EDITS = [
     ("drivers/xen/gntdev.c", [("err = %s(" % RENAME, "err = %s(" % RENAMED)]),
 ]
 
+# one patch over two arches' fault handlers: on an x86_64 cell the broad
+# build compiles arch/x86/mm/fault.o and lists arch/arm64/mm/fault.o as
+# not compiled (no rule builds another arch's code)
+TWO_ARCH_EDITS = [
+    ("arch/arm64/mm/fault.c",
+     [("We had some memory, but were unable to successfully fix up\n"
+       "\t\t * this page fault.",
+       "We had some memory, but could not fix up this page\n"
+       "\t\t * fault.")]),
+    ("arch/x86/mm/fault.c",
+     [("repeat the page fault later with a VM_FAULT_NOPAGE retval",
+       "retry the page fault later with a VM_FAULT_NOPAGE retval")]),
+]
+
 # __mmu_notifier_register (every suite registers): a variable set and
 # never used, which W=1 warns about (READ_ONCE is volatile and a macro:
 # the line stays code that runs, gcov counts it here)
@@ -468,6 +482,24 @@ SERIES = [
              "again before inserting an interval notifier.  (It never sets up the\n"
              "interval tree of an mm whose subscriptions have none: a bug in code\n"
              "no suite of make check runs, the fixture coverage must show.)\n"),
+        ],
+        "replies": [],
+    },
+    {
+        "file": "fault-two-arches.mbox",
+        "msgid": "20191015100000.33-%d-archie@example.org",
+        "from": "Archie Arches <archie.arches@example.org>",
+        "to": "linux-mm@kvack.org",
+        "cc": "linux-arm-kernel@lists.infradead.org, x86@kernel.org",
+        "date": "Tue, 15 Oct 2019 12:00:00 +0200",
+        "epoch": 1571133600,
+        "patches": [
+            ("arm64/mm, x86/mm: tidy a comment of each fault handler",
+             None, TWO_ARCH_EDITS,
+             "Say it shorter in arm64's SIGBUS branch, and say retry where x86\n"
+             "means it.  (One file of each arch: an x86_64 check compiles one\n"
+             "and must list the other as not compiled, the fixture of the\n"
+             "broad build's listing.)\n"),
         ],
         "replies": [],
     },

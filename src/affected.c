@@ -56,6 +56,11 @@ static void add(struct strlist *l, const char *s, size_t len)
 	l->v[l->n++] = x;
 }
 
+void strlist_add(struct strlist *l, const char *s)
+{
+	add(l, s, strlen(s));
+}
+
 static int cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

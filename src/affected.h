@@ -33,6 +33,8 @@ struct strlist {
 	size_t n;
 };
 void strlist_release(struct strlist *l);
+/* appends a copy of s unless l has it */
+void strlist_add(struct strlist *l, const char *s);
 
 struct affected {
 	struct strlist objects;		/* "mm/mmu_notifier.o", sorted, unique */

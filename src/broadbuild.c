@@ -44,6 +44,28 @@ static int build_side(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 	return kbuild_objects(ctx, &q, objs->v, objs->n, vars, o->sparse, r);
 }
 
+/* obj is under arch/ but not under arch_dir ("arch/x86"): another arch's
+ * code, which kbuild would compile with this arch's headers (a single
+ * object's directory is entered directly) and fail on, before and after
+ * the patch alike. */
+static int other_arch(const char *obj, const char *arch_dir)
+{
+	size_t al = arch_dir ? strlen(arch_dir) : 0;
+
+	return arch_dir && !strncmp(obj, "arch/", 5) &&
+	       !(!strncmp(obj, arch_dir, al) && obj[al] == '/');
+}
+
+static int in_list(const char *obj, char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], obj))
+			return 1;
+	return 0;
+}
+
 static void add_line(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -84,6 +106,7 @@ int broadbuild_patch(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 	struct kbuild_objects_result before, after;
 	struct affected a;
 	struct buf lines = BUF_INIT, sum = BUF_INIT;
+	struct strlist build = { NULL, 0 }, other = { NULL, 0 };
 	size_t i, nerr = 0, nwarn = 0, nnot = 0;
 	const char *arch = o->arch ? o->arch : "x86_64";
 	const struct arch *ar;
@@ -100,6 +123,10 @@ int broadbuild_patch(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 			      o->max_objects ? o->max_objects : 40,
 			      ar ? ar->src_dir : NULL, &a))
 		goto out;
+	/* another arch's objects are listed, not built */
+	for (i = 0; i < a.objects.n; i++)
+		strlist_add(other_arch(a.objects.v[i], ar ? ar->src_dir : NULL) ?
+			    &other : &build, a.objects.v[i]);
 	if (!a.objects.n) {
 		out->status = PCHECK_SKIP;
 		out->summary = xstrdup(a.other.n ? "nothing to compile: the "
@@ -109,8 +136,10 @@ int broadbuild_patch(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 		ret = 0;
 		goto out;
 	}
-	if (build_side(ctx, o, p->commit, &a.objects, &after))
+	if (build.n && build_side(ctx, o, p->commit, &build, &after))
 		goto out;
+	if (!build.n)
+		after.status = BUILD_OK;
 	if (after.status != BUILD_OK && after.status != BUILD_FAILED) {
 		/* not the patch's doing: said, and the check goes on */
 		out->status = PCHECK_SKIP;
@@ -121,7 +150,7 @@ int broadbuild_patch(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 		ret = 0;
 		goto out;
 	}
-	if (build_side(ctx, o, p->parent, &a.objects, &before))
+	if (build.n && build_side(ctx, o, p->parent, &build, &before))
 		goto out;
 	for (i = 0; i < after.ndiags; i++) {
 		const struct kbuild_diag *d = &after.diags[i];
@@ -136,10 +165,24 @@ int broadbuild_patch(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 			 d->error ? "error" : d->sparse ? "sparse" : "warning",
 			 d->msg);
 	}
-	/* an object that failed is not "not compiled": its errors say why */
-	for (i = 0; !nerr && after.status == BUILD_OK && i < after.nnot_built; i++) {
-		add_line(&lines, "not compiled: %s (no rule builds it under %s "
-			 "%s)", after.not_built[i], arch, BROAD_CONFIG);
+	for (i = 0; i < other.n; i++) {
+		add_line(&lines, "not compiled: %s (another arch's code, not "
+			 "built for %s)", other.v[i], arch);
+		nnot++;
+	}
+	/* with new errors the object that failed is said by them; without,
+	 * an object make left unbuilt is either one no rule builds here or
+	 * one that fails before the patch too (its errors are the base's) */
+	for (i = 0; !nerr && i < after.nnot_built; i++) {
+		if (in_list(after.not_built[i], before.not_built, before.nnot_built) &&
+		    before.status == BUILD_FAILED)
+			add_line(&lines, "not compiled: %s (it does not build under "
+				 "%s %s before the patch either)",
+				 after.not_built[i], arch, BROAD_CONFIG);
+		else
+			add_line(&lines, "not compiled: %s (no rule builds it "
+				 "under %s %s)", after.not_built[i], arch,
+				 BROAD_CONFIG);
 		nnot++;
 	}
 	bounds_lines(&lines, &a);
@@ -165,6 +208,8 @@ out:
 	buf_release(&lines);
 	buf_release(&sum);
 	affected_release(&a);
+	strlist_release(&build);
+	strlist_release(&other);
 	kbuild_objects_result_release(&before);
 	kbuild_objects_result_release(&after);
 	return ret;

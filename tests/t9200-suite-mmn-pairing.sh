@@ -303,6 +303,27 @@ test_expect_success 'check mmn-unran-warning: no regression, with the new W=1 wa
 	EOF
 '
 
+test_expect_success 'check fault-two-arches: the broad build compiles the x86_64 file and lists the arm64 one as not compiled' '
+	"$PWB" -c check.broadbuild=true check \
+		"$SRCDIR/patches/fault-two-arches.mbox" --tree linux \
+		--suite mmn-pairing --json >check-arches.json &&
+	python3 - check-arches.json <<-\EOF &&
+	import json, sys
+	r = json.load(open(sys.argv[1]))
+	assert r["verdict"] == "no-regression", r["verdict"]
+	b = [x for x in r["patch_checks"] if x["check"] == "allmodconfig"]
+	assert len(b) == 1 and b[0]["status"] == "warn", b
+	# both touched files are objects; arm64'"'"'s is not built (kbuild would
+	# enter its directory and fail on x86'"'"'s headers, before and after)
+	assert b[0]["summary"].startswith("1 not compiled (2 objects, allmodconfig W=1"), b[0]
+	assert b[0]["lines"] == ("not compiled: arch/arm64/mm/fault.o (another "
+	                         "arch\x27s code, not built for x86_64)"), b[0]["lines"]
+	EOF
+	"$PWB" report >arches.txt &&
+	unwrap_rows arches.txt | grep -q "^  1/1    allmodconfig warn  1 not compiled (2 objects" &&
+	grep -q "not compiled: arch/arm64/mm/fault.o" arches.txt
+'
+
 test_expect_success 'check mmn-bad-trailers: no regression; the checks of its patch name a trailing blank, a Fixes: of no commit, no sign-off' '
 	"$PWB" check "$SRCDIR/patches/mmn-bad-trailers.mbox" --tree linux \
 		--suite mmn-pairing --json >check-trailers.json 2>check-trailers.err ||
