@@ -273,8 +273,11 @@ static int grep_files(const char *repo, const char *commit, const char *id,
 		      int word, const char *pathspec, size_t max,
 		      struct strlist *files)
 {
+	/* tools/ is user-space code with its own copies of the kernel's
+	 * headers: not a user of what a patch changes in the kernel */
 	const char *argv[] = { "git", "-C", repo, "grep", "-l", word ? "-w" : "-F",
-			       "-F", "-e", id, commit, "--", pathspec, NULL };
+			       "-F", "-e", id, commit, "--", pathspec,
+			       ":(exclude)tools/", NULL };
 	struct run_opts ro;
 	struct run_result rr;
 	struct strlist found = { NULL, 0 };

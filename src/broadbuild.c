@@ -44,16 +44,26 @@ static int build_side(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 	return kbuild_objects(ctx, &q, objs->v, objs->n, vars, o->sparse, r);
 }
 
-/* obj is under arch/ but not under arch_dir ("arch/x86"): another arch's
- * code, which kbuild would compile with this arch's headers (a single
- * object's directory is entered directly) and fail on, before and after
- * the patch alike. */
-static int other_arch(const char *obj, const char *arch_dir)
+/*
+ * Why obj is not built here, or NULL: another arch's code (under arch/ but
+ * not arch_dir, "arch/x86"), which kbuild would compile with this arch's
+ * headers (a single object's directory is entered directly) and fail on
+ * before and after the patch alike; or user-space code under tools/,
+ * which has Makefiles of its own, not kbuild's.
+ */
+static char *not_built_here(const char *obj, const char *arch_dir,
+			    const char *arch)
 {
 	size_t al = arch_dir ? strlen(arch_dir) : 0;
 
-	return arch_dir && !strncmp(obj, "arch/", 5) &&
-	       !(!strncmp(obj, arch_dir, al) && obj[al] == '/');
+	if (arch_dir && !strncmp(obj, "arch/", 5) &&
+	    !(!strncmp(obj, arch_dir, al) && obj[al] == '/'))
+		return xstrfmt("not compiled: %s (another arch's code, not "
+			       "built for %s)", obj, arch);
+	if (!strncmp(obj, "tools/", 6))
+		return xstrfmt("not compiled: %s (user-space code under tools/, "
+			       "which kbuild does not build)", obj);
+	return NULL;
 }
 
 static int in_list(const char *obj, char *const *v, size_t n)
@@ -123,10 +133,14 @@ int broadbuild_patch(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 			      o->max_objects ? o->max_objects : 40,
 			      ar ? ar->src_dir : NULL, &a))
 		goto out;
-	/* another arch's objects are listed, not built */
-	for (i = 0; i < a.objects.n; i++)
-		strlist_add(other_arch(a.objects.v[i], ar ? ar->src_dir : NULL) ?
-			    &other : &build, a.objects.v[i]);
+	/* another arch's objects and tools/ are listed, not built */
+	for (i = 0; i < a.objects.n; i++) {
+		char *l = not_built_here(a.objects.v[i],
+					 ar ? ar->src_dir : NULL, arch);
+
+		strlist_add(l ? &other : &build, l ? l : a.objects.v[i]);
+		free(l);
+	}
 	if (!a.objects.n) {
 		out->status = PCHECK_SKIP;
 		out->summary = xstrdup(a.other.n ? "nothing to compile: the "
@@ -166,8 +180,7 @@ int broadbuild_patch(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 			 d->msg);
 	}
 	for (i = 0; i < other.n; i++) {
-		add_line(&lines, "not compiled: %s (another arch's code, not "
-			 "built for %s)", other.v[i], arch);
+		add_line(&lines, "%s", other.v[i]);
 		nnot++;
 	}
 	/* with new errors the object that failed is said by them; without,

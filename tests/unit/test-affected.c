@@ -8,7 +8,7 @@
  * only mention a longer name; an identifier more files use than the bound
  * is named, not grepped; files that are not C are listed apart; the
  * first files that include a touched header are built, not another
- * arch's.
+ * arch's; tools/ (user space) is no user of anything.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,7 +33,7 @@ static int setup(void **state)
 		return -1;
 	unit_sh("cd %s && git init -q -b main . && git config user.name T && "
 	   "git config user.email t@example.org && mkdir -p include mm drivers/xen "
-	   "drivers/amd lib arch/arm64", dir);
+	   "drivers/amd lib arch/arm64 tools/testing", dir);
 	unit_put(dir, "include/mn.h", "int mn_insert_locked(int x);\nint flags;\n");
 	unit_put(dir, "mm/mn.c", "int mn_insert_locked(int x) { return x; }\n");
 	unit_put(dir, "drivers/xen/gntdev.c", "int f(void) { return mn_insert_locked(1); }\n");
@@ -42,6 +42,9 @@ static int setup(void **state)
 	unit_put(dir, "drivers/amd/flags1.c", "int flags;\n");
 	unit_put(dir, "lib/use.c", "#include <mn.h>\nint u;\n");
 	unit_put(dir, "arch/arm64/use.c", "#include <mn.h>\nint v;\n");
+	/* user space with its own copy of the header: no user of the kernel's */
+	unit_put(dir, "tools/testing/t.c", "#include <mn.h>\n"
+		 "int t(void) { return mn_insert_locked(3); }\n");
 	unit_put(dir, "drivers/amd/flags2.c", "int flags;\n");
 	unit_put(dir, "drivers/amd/flags3.c", "int flags;\n");
 	unit_sh("cd %s && git add . && git commit -q -m base", dir);
@@ -108,7 +111,7 @@ static void test_objects(void **state)
 	assert_string_equal(a.idents.v[0], "mn_insert_locked");
 	/* the touched file, the two drivers still calling the old name, and
 	 * a file that includes the touched header; not other.c (a longer
-	 * name), not the header (not an object) */
+	 * name), not the header (not an object), not tools/ (user space) */
 	assert_int_equal(a.objects.n, 4);
 	assert_string_equal(a.objects.v[0], "drivers/amd/kfd_svm.o");
 	assert_string_equal(a.objects.v[1], "drivers/xen/gntdev.o");
