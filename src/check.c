@@ -133,9 +133,12 @@ static void set_outcome(struct check_state *cs, enum check_status status,
 }
 
 /*
- * Intake: a stored series id, or anything pwb fetch takes.  Before the
- * checks row: a SOURCE that does not parse or cannot be fetched is bad
- * input, and only checks that started work are recorded.
+ * Intake: a stored series id, or anything pwb fetch takes.  A bare
+ * message-id the database has is the stored series, as every other
+ * command takes it (no network: `pwb fetch` again for newer mail), unless
+ * --lore names an archive to fetch it from.  Before the checks row: a
+ * SOURCE that does not parse or cannot be fetched is bad input, and only
+ * checks that started work are recorded.
  */
 static int intake(struct check_state *cs)
 {
@@ -143,12 +146,19 @@ static int intake(struct check_state *cs)
 	struct fetch_opts fo = { NULL, 0, 0, MBOX_AUTO };
 	struct check_cell *c = cs->cell;
 	long sid = -1;
+	int rc;
 
 	stage(cs, "intake %s", c->source);
 	if (!parse_long(c->source, &sid)) {
 		if (store_load_series(ctx->db, sid, &cs->ss))
 			return -1;
 		stored_series_release(&cs->ss);
+	} else if (!cs->o->lore && intake_is_msgid(c->source) &&
+		   (rc = store_series_of_msgid(ctx->db, c->source, &sid)) != 0) {
+		if (rc < 0)
+			return -1;
+		notice("series %ld, as stored (pwb fetch it again for newer "
+		       "mail)", sid);
 	} else {
 		fo.lore = cs->o->lore;
 		if (fetch_source(ctx, c->source, &fo, &cs->fr))

@@ -175,6 +175,14 @@ static int looks_like_mail(const char *d, size_t len)
 	return i > 0 && i < n;
 }
 
+int intake_is_msgid(const char *src)
+{
+	return strcmp(src, "-") && !starts_with(src, "http://") &&
+	       !starts_with(src, "https://") &&
+	       (src[0] == '<' || (access(src, F_OK) && !strchr(src, '/') &&
+				  looks_like_msgid(src)));
+}
+
 int fetch_source(struct pwb_ctx *ctx, const char *src,
 		 const struct fetch_opts *o, struct fetch_result *res)
 {

@@ -37,6 +37,10 @@ int fetch_source(struct pwb_ctx *ctx, const char *src,
 		 const struct fetch_opts *o, struct fetch_result *res);
 void fetch_result_release(struct fetch_result *r);
 
+/* SOURCE is a bare message-id (fetch_source would ask the archive for
+ * it), not a URL, a file or "-". */
+int intake_is_msgid(const char *src);
+
 /*
  * The lore.* config as lore_opts for the archive *base (NULL: lore.url,
  * else the default; a '/' is added).  *base is the caller's (free it);

@@ -418,6 +418,22 @@ static char *strip_brackets(const char *arg)
 	return xstrdup(arg);
 }
 
+/* The series of message-id msgid: 1 found, 0 not, -1 database (said). */
+static int lookup_msgid(sqlite3 *db, const char *msgid, long *id)
+{
+	int rc;
+
+	rc = query_long(db, "SELECT id FROM series WHERE msgid = ?1 OR "
+			"cover_msgid = ?1 UNION ALL SELECT series_id FROM patches "
+			"WHERE msgid = ?1", msgid, 0, id);
+	if (rc == 0)
+		rc = query_long(db, "SELECT s.id FROM series s JOIN messages m "
+				"ON m.thread_id = s.thread_id WHERE m.msgid = ? "
+				"ORDER BY s.complete DESC, s.version DESC",
+				msgid, 0, id);
+	return rc < 0 ? -1 : rc > 0;
+}
+
 int store_find_series(sqlite3 *db, const char *arg, long *id)
 {
 	char *msgid = NULL, *base = NULL;
@@ -434,18 +450,20 @@ int store_find_series(sqlite3 *db, const char *arg, long *id)
 	if (lore_parse_url(arg, &base, &msgid))
 		msgid = strip_brackets(arg);
 	free(base);
-	rc = query_long(db, "SELECT id FROM series WHERE msgid = ?1 OR "
-			"cover_msgid = ?1 UNION ALL SELECT series_id FROM patches "
-			"WHERE msgid = ?1", msgid, 0, id);
-	if (rc == 0)
-		rc = query_long(db, "SELECT s.id FROM series s JOIN messages m "
-				"ON m.thread_id = s.thread_id WHERE m.msgid = ? "
-				"ORDER BY s.complete DESC, s.version DESC",
-				msgid, 0, id);
+	rc = lookup_msgid(db, msgid, id);
 	if (rc == 0)
 		error("no series known for <%s> (pwb fetch it first)", msgid);
 	free(msgid);
 	return rc == 1 ? 0 : -1;
+}
+
+int store_series_of_msgid(sqlite3 *db, const char *msgid, long *id)
+{
+	char *m = strip_brackets(msgid);
+	int rc = lookup_msgid(db, m, id);
+
+	free(m);
+	return rc;
 }
 
 int store_series_of_mail(sqlite3 *db, const char *msgid, long *id, int *idx)

@@ -84,6 +84,9 @@ struct stored_series {
  * complete version there), or a lore URL.  Prints the error.
  */
 int store_find_series(sqlite3 *db, const char *arg, long *id);
+/* The series of a message-id (with or without <>) as store_find_series
+ * finds it, quietly: 1 found, 0 not, -1 database (said). */
+int store_series_of_msgid(sqlite3 *db, const char *msgid, long *id);
 /* The series whose patch (or cover letter: *idx 0) msgid is, quietly:
  * 1 found, 0 not, -1 database (said). */
 int store_series_of_mail(sqlite3 *db, const char *msgid, long *id, int *idx);

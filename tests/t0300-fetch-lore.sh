@@ -27,6 +27,21 @@ test_expect_success 'pwb check takes --lore as pwb fetch does' '
 	test "$(sqlite3 "$TRASH/check.sqlite" "SELECT source FROM threads")" = "$PI_URL$V2/"
 '
 
+test_expect_success 'pwb check of a message-id the database has checks the stored series, no network' '
+	# the archive is out of reach: the stored thread is what is checked
+	"$PWB" --db "$TRASH/check.sqlite" -c lore.url=http://127.0.0.1:1/none/ \
+		check "$V2" --tree t --base HEAD --suite mmn-pairing >out 2>err;
+	test $? = 2 &&
+	grep -q "^pwb: series 1, as stored (pwb fetch it again for newer mail)" err &&
+	! grep -q "cannot fetch" err &&
+	test "$(sqlite3 "$TRASH/check.sqlite" "SELECT count(*) FROM checks")" = 2 &&
+	# one it does not have is fetched, and that failing is said
+	test_expect_code 3 "$PWB" --db "$TRASH/check.sqlite" \
+		-c lore.url=http://127.0.0.1:1/none/ check "<nobody@example.com>" \
+		--tree t --base HEAD --suite mmn-pairing 2>err &&
+	grep -q "cannot fetch" err
+'
+
 test_expect_success 'fetch by a lore URL of a reply finds the same thread' '
 	"$PWB" fetch "${PI_URL}20190815091500.bbbb@example.com/T/#u" >out &&
 	grep -q "12 messages (0 new)" out &&
