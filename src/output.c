@@ -76,9 +76,9 @@ void text_series(FILE *f, const struct stored_series *s, int detail)
 	size_t i, j;
 	char date[40];
 
-	fprintf(f, "series %ld: v%d %s%s%s\n", s->id, s->version,
-		*s->prefixes ? "[" : "", vis(s->prefixes),
-		*s->prefixes ? "] " : "");
+	fprintf(f, "series %ld: v%d%s%s%s\n", s->id, s->version,
+		*s->prefixes ? " [" : "", vis(s->prefixes),
+		*s->prefixes ? "]" : "");
 	fprintf(f, "  subject:  %s\n", vis(s->subject));
 	fprintf(f, "  message:  <%s>\n", vis(s->msgid));
 	if (s->base_commit)
