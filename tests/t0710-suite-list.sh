@@ -5,8 +5,13 @@
 # kernel and QEMU, passes).
 . "$(dirname "$0")/lib.sh"
 
-test_expect_success 'the real suites, with their descriptions, format and config' '
-	"$PWB" suite list >out &&
+test_expect_success 'the real suites, with their descriptions, format and config, within 80 columns' '
+	"$PWB" suite list >wrapped &&
+	! grep -q "^.\{81\}" wrapped &&
+	# a description goes on under itself: join it back
+	awk "substr(\$0, 1, 37) ~ /^ +\$/ && substr(\$0, 38, 1) != \" \" {
+		sub(/^ +/, \"\"); prev = prev \" \" \$0; next }
+	     { if (NR > 1) print prev; prev = \$0 } END { print prev }" wrapped >out &&
 	for s in hmm kunit-mm mmn-pairing oom-reaper; do
 		d=$(sed -n "s/^[[:space:]]*description = //p" \
 			"$SRCDIR/bench/suites/$s/suite.conf") &&

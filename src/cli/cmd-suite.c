@@ -61,10 +61,16 @@ static int list(struct pwb_ctx *ctx, int json)
 	for (i = 0; i < n; i++) {
 		if (json)
 			json_array_append_new(arr, suite_json(&s[i]));
-		else
-			printf("%-12s %-9s  %-12s %s\n", vis(s[i].name),
-			       suite_format_name(s[i].format), vis(s[i].config),
-			       vis(s[i].description));
+		else {
+			/* within 80 columns: the description goes on under
+			 * itself */
+			int at = printf("%-12s %-9s  %-12s ", vis(s[i].name),
+					suite_format_name(s[i].format),
+					vis(s[i].config));
+
+			fput_wrapped(stdout, at > 0 ? (size_t)at : 0, 37, 80,
+				     vis(s[i].description));
+		}
 	}
 	suite_list_free(s, n);
 	if (json && json_print(arr))
