@@ -165,6 +165,25 @@ static void row_tail(FILE *out, size_t col, size_t ind, const char *text)
 	wrap_from(out, ind, ind, text);
 }
 
+/* The first max lines of text (untrusted) indented 6, each within 80
+ * columns: a long one goes on under itself, indented 8. */
+static void wrapped_lines(FILE *out, const char *p, int max)
+{
+	struct buf line = BUF_INIT;
+	int lines = 0;
+
+	while (*p && lines++ < max) {
+		size_t l = strcspn(p, "\n");
+
+		buf_reset(&line);
+		buf_add_visible(&line, p, l);
+		fputs("      ", out);
+		wrap_from(out, 6, 8, line.buf);
+		p += l + (p[l] == '\n');
+	}
+	buf_release(&line);
+}
+
 /* The checks of each patch (patchcheck.h): a line each, what the ones
  * that did not pass found under them. */
 static void patch_checks_text(FILE *out, const struct check_report *r,
@@ -189,7 +208,7 @@ static void patch_checks_text(FILE *out, const struct check_report *r,
 			patch_check_status_name(c->status), col(colour && bad, C_OFF));
 		row_tail(out, 2 + 6 + 1 + 12 + 1 + 4, 9, vis(c->summary));
 		if (c->status != PCHECK_PASS && c->lines)
-			indented_lines(out, c->lines, 10);
+			wrapped_lines(out, c->lines, 10);
 	}
 }
 
@@ -213,25 +232,122 @@ static void findings_text(FILE *out, const struct suite_cmp *c, int colour)
 }
 
 /* "tools/testing/selftests/mm at COMMIT", the commit shortened */
-static void tests_from_text(FILE *out, const char *t)
+static void tests_from_text(struct buf *b, const char *t)
 {
 	const char *at = t ? strstr(t, " at ") : NULL;
-	struct buf b = BUF_INIT;
 
 	if (!t) {
-		fputs("none", out);
+		buf_addstr(b, "none");
 		return;
 	}
 	if (at) {
 		size_t l = strlen(at + 4);
 
-		buf_add_visible(&b, t, (size_t)(at - t));
-		buf_addstr(&b, " at ");
-		buf_add_visible(&b, at + 4, l > 12 ? 12 : l);
+		buf_add_visible(b, t, (size_t)(at - t));
+		buf_addstr(b, " at ");
+		buf_add_visible(b, at + 4, l > 12 ? 12 : l);
 	} else
-		buf_add_visible(&b, t, strlen(t));
-	fputs(b.buf, out);
-	buf_release(&b);
+		buf_add_visible(b, t, strlen(t));
+}
+
+/* a skip's reason without its directive: "DEVICE_COHERENT not available" */
+static const char *skip_why(const char *r)
+{
+	if (!r)
+		return "";
+	if (!strncasecmp(r, "SKIP", 4) && (!r[4] || r[4] == ' '))
+		r += 4;
+	while (*r == ' ')
+		r++;
+	return r;
+}
+
+/*
+ * The cases skipped on both sides, one entry per reason: "29 cases
+ * (DEVICE_COHERENT not available): hmm.hmm_device_coherent.* (26),
+ * hmm2.hmm2_device_coherent.* (3)"; cases are grouped by their name up
+ * to its last '.' (kselftest's suite.fixture), a group of one named
+ * whole.  Into b, each entry a line (no '\n' after the last); 0 when
+ * none skipped.
+ */
+static size_t skipped_lines(struct buf *b, const struct suite_cmp *c)
+{
+	size_t i, j, k, nout = 0;
+	char *done = xcalloc(c->ncases + 1, 1);
+
+	for (i = 0; i < c->ncases; i++) {
+		const char *why = skip_why(c->cases[i].skip_reason);
+		size_t n = 0;
+
+		if (done[i] || c->cases[i].verdict != CASE_SKIPPED)
+			continue;
+		for (j = i; j < c->ncases; j++)
+			if (c->cases[j].verdict == CASE_SKIPPED &&
+			    !strcmp(skip_why(c->cases[j].skip_reason), why))
+				n++;
+		if (nout++)
+			buf_addch(b, '\n');
+		buf_addf(b, "%zu case%s", n, n == 1 ? "" : "s");
+		if (*why) {
+			buf_addstr(b, " (");
+			buf_add_visible(b, why, strlen(why));
+			buf_addch(b, ')');
+		}
+		buf_addstr(b, ":");
+		/* the groups of this reason, in order */
+		for (j = i; j < c->ncases; j++) {
+			const char *nm = c->cases[j].name, *dot = strrchr(nm, '.');
+			size_t pl = dot ? (size_t)(dot - nm) : 0, g = 0, last = j;
+
+			if (done[j] || c->cases[j].verdict != CASE_SKIPPED ||
+			    strcmp(skip_why(c->cases[j].skip_reason), why))
+				continue;
+			for (k = j; k < c->ncases; k++) {
+				const char *o = c->cases[k].name;
+
+				if (done[k] || c->cases[k].verdict != CASE_SKIPPED ||
+				    strcmp(skip_why(c->cases[k].skip_reason), why))
+					continue;
+				if (pl && !strncmp(o, nm, pl) && o[pl] == '.' &&
+				    !strchr(o + pl + 1, '.')) {
+					done[k] = 1;
+					g++;
+					last = k;
+				} else if (k == j) {
+					done[k] = 1;
+					g++;
+				}
+			}
+			buf_addch(b, ' ');
+			if (g > 1) {
+				buf_add_visible(b, nm, pl);
+				buf_addf(b, ".* (%zu),", g);
+			} else {
+				buf_add_visible(b, c->cases[last].name,
+						strlen(c->cases[last].name));
+				buf_addch(b, ',');
+			}
+		}
+		buf_setlen(b, b->len - 1);	/* the last ',' */
+	}
+	free(done);
+	return nout;
+}
+
+/* skipped_lines, each after lead, wrapped at cols with indent ind */
+static void skipped_text(FILE *out, const struct suite_cmp *c,
+			 const char *lead, size_t ind, size_t cols)
+{
+	struct buf sk = BUF_INIT;
+	char *line, *save = NULL;
+
+	if (skipped_lines(&sk, c))
+		for (line = strtok_r(sk.buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			fputs(lead, out);
+			fput_wrapped(out, strlen(lead), ind, cols, line);
+		}
+	buf_release(&sk);
 }
 
 /*
@@ -301,11 +417,15 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		col(colour, C_BOLD), c->suite, col(colour, C_OFF), c->format,
 		c->base_runs, c->cand_runs);
 	if (c->base_tests || c->cand_tests) {
-		fprintf(out, "  tests: each side's own tree's, base ");
-		tests_from_text(out, c->base_tests);
-		fprintf(out, ", candidate ");
-		tests_from_text(out, c->cand_tests);
-		fputc('\n', out);
+		struct buf t = BUF_INIT;
+
+		/* a side a line: within 80 columns */
+		buf_addstr(&t, "  tests: each side's own tree's\n    base      ");
+		tests_from_text(&t, c->base_tests);
+		buf_addstr(&t, "\n    candidate ");
+		tests_from_text(&t, c->cand_tests);
+		fprintf(out, "%s\n", t.buf);
+		buf_release(&t);
 	}
 	if (!c->comparable)
 		fprintf(out, "  %snot comparable: %s%s\n", col(colour, C_YELLOW),
@@ -332,25 +452,41 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 		}
 		if (k->verdict == CASE_NOT_RUN)
 			continue;	/* one line above */
-		if (k->verdict == CASE_SKIPPED) {
-			fprintf(out, "  %-14s %-28s %s\n", case_verdict_name(k->verdict),
-				vis(k->name), k->skip_reason ?
-				vis(k->skip_reason) : "SKIP");
-			continue;
+		if (k->verdict == CASE_SKIPPED)
+			continue;	/* grouped below */
+		{
+			struct buf row = BUF_INIT;
+			const char *nm = vis(k->name);
+			size_t w = strlen(nm) > 28 ? strlen(nm) : 28, counts;
+			int under;
+
+			buf_addf(&row, "base %d/%d pass, candidate %d/%d pass",
+				 k->base_pass, k->base_pass + k->base_fail,
+				 k->cand_pass, k->cand_pass + k->cand_fail);
+			counts = row.len;
+			if (k->known_flaky)
+				buf_addf(&row, "; known flaky here (%d commit%s, "
+					 "%d/%d pass)", k->known_flaky,
+					 k->known_flaky == 1 ? "" : "s",
+					 k->known_pass, k->known_runs);
+			fprintf(out, "  %s%-14s%s ", col(colour, cc),
+				case_verdict_name(k->verdict),
+				col(colour && *cc, C_OFF));
+			/* within 80 columns: the counts go under a long name,
+			 * what follows them under the counts */
+			under = 17 + w + 1 + counts > 80;
+			if (under)
+				fprintf(out, "%s\n%17s", nm, "");
+			else
+				fprintf(out, "%-28s ", nm);
+			fput_wrapped(out, under ? 17 : 17 + w + 1, 17, 80, row.buf);
+			buf_release(&row);
 		}
-		fprintf(out, "  %s%-14s%s %-28s base %d/%d pass, candidate %d/%d pass",
-			col(colour, cc), case_verdict_name(k->verdict),
-			col(colour && *cc, C_OFF), vis(k->name), k->base_pass,
-			k->base_pass + k->base_fail, k->cand_pass,
-			k->cand_pass + k->cand_fail);
-		if (k->known_flaky)
-			fprintf(out, "; known flaky here (%d commit%s, %d/%d pass)",
-				k->known_flaky, k->known_flaky == 1 ? "" : "s",
-				k->known_pass, k->known_runs);
-		fputc('\n', out);
 		if (k->verdict == CASE_NEW_FAILURE && k->cand_diag)
 			indented_lines(out, k->cand_diag, 6);
 	}
+	/* skipped on both sides: a row per reason, not per case */
+	skipped_text(out, c, "  skipped        ", 17, 80);
 	if (c->ncases)
 		fprintf(out, "  %d of %zu cases pass on both sides\n", pass, c->ncases);
 	if (!c->nmetrics)
@@ -476,9 +612,13 @@ void report_text(FILE *out, const struct check_report *r, int colour,
 	}
 	fprintf(out, "  tree %s\n  base %.12s", vis(r->repo_path),
 		r->base_commit ? r->base_commit : "?");
-	if (r->base_why)
-		fprintf(out, ": %s", vis(r->base_why));
-	fprintf(out, "\n  config %s, %s, %s\n", vis(r->config_name),
+	if (r->base_why) {
+		/* within 80 columns: the why goes on under itself */
+		fputs(": ", out);
+		wrap_from(out, 7 + 12 + 2, 4, vis(r->base_why));
+	} else
+		fputc('\n', out);
+	fprintf(out, "  config %s, %s, %s\n", vis(r->config_name),
 		vis(r->arch), vis(r->compiler));
 	if (r->error)
 	{
@@ -1148,7 +1288,8 @@ static void email_body(FILE *out, const struct check_report *r,
 		fputc('\n', out);
 		for (j = 0; j < c->ncases; j++)
 			if (c->cases[j].verdict != CASE_PASS &&
-			    c->cases[j].verdict != CASE_NOT_RUN) {
+			    c->cases[j].verdict != CASE_NOT_RUN &&
+			    c->cases[j].verdict != CASE_SKIPPED) {
 				fprintf(out, "  %-14s %s%s\n", case_verdict_name(c->cases[j].verdict),
 					vis(c->cases[j].name), c->cases[j].known_flaky ?
 					" (known to be flaky here)" : "");
@@ -1191,6 +1332,8 @@ static void email_body(FILE *out, const struct check_report *r,
 			fprintf(out, "  (%d runs per side, Mann-Whitney U, %s over %d "
 				"metrics)\n", c->cand_runs, correction_long(c->correction),
 				judged_metrics(c));
+		/* not a result: a line per reason, within 72 columns */
+		skipped_text(out, c, "  skipped on both sides: ", 4, 72);
 	}
 	fprintf(out, "\nVerdict: %s\n\n", verdict ? verdict : "none");
 	if (r->verdict == CHECK_VERDICT_REGRESSION && r->have_series) {
