@@ -95,8 +95,12 @@ static int judged_metrics(const struct suite_cmp *c)
 
 /* ---- text ---------------------------------------------------------------- */
 
-/* The first max lines of text (untrusted), indented, control bytes shown. */
-static void indented_lines(FILE *out, const char *p, int max)
+/*
+ * The first max lines of text (untrusted), indented 6, control bytes
+ * shown; with wrap each within 80 columns (a long one goes on under
+ * itself, indented 8), else whole (console lines quoted as they are).
+ */
+static void indented_lines(FILE *out, const char *p, int max, int wrap)
 {
 	struct buf line = BUF_INIT;
 	int lines = 0;
@@ -106,7 +110,11 @@ static void indented_lines(FILE *out, const char *p, int max)
 
 		buf_reset(&line);
 		buf_add_visible(&line, p, l);
-		fprintf(out, "      %s\n", line.buf);
+		fputs("      ", out);
+		if (wrap)
+			fput_wrapped(out, 6, 8, 80, line.buf);
+		else
+			fprintf(out, "%s\n", line.buf);
 		p += l + (p[l] == '\n');
 	}
 	buf_release(&line);
@@ -165,25 +173,6 @@ static void row_tail(FILE *out, size_t col, size_t ind, const char *text)
 	wrap_from(out, ind, ind, text);
 }
 
-/* The first max lines of text (untrusted) indented 6, each within 80
- * columns: a long one goes on under itself, indented 8. */
-static void wrapped_lines(FILE *out, const char *p, int max)
-{
-	struct buf line = BUF_INIT;
-	int lines = 0;
-
-	while (*p && lines++ < max) {
-		size_t l = strcspn(p, "\n");
-
-		buf_reset(&line);
-		buf_add_visible(&line, p, l);
-		fputs("      ", out);
-		wrap_from(out, 6, 8, line.buf);
-		p += l + (p[l] == '\n');
-	}
-	buf_release(&line);
-}
-
 /* The checks of each patch (patchcheck.h): a line each, what the ones
  * that did not pass found under them. */
 static void patch_checks_text(FILE *out, const struct check_report *r,
@@ -208,7 +197,7 @@ static void patch_checks_text(FILE *out, const struct check_report *r,
 			patch_check_status_name(c->status), col(colour && bad, C_OFF));
 		row_tail(out, 2 + 6 + 1 + 12 + 1 + 4, 9, vis(c->summary));
 		if (c->status != PCHECK_PASS && c->lines)
-			wrapped_lines(out, c->lines, 10);
+			indented_lines(out, c->lines, 10, 1);
 	}
 }
 
@@ -227,7 +216,7 @@ static void findings_text(FILE *out, const struct suite_cmp *c, int colour)
 			vis(f->title), f->base_runs, c->base_runs, f->cand_runs,
 			c->cand_runs);
 		if (f->verdict == FINDING_NEW)
-			indented_lines(out, f->lines ? f->lines : "", 12);
+			indented_lines(out, f->lines ? f->lines : "", 12, 0);
 	}
 }
 
@@ -483,7 +472,7 @@ static void text_suite(FILE *out, const struct suite_cmp *c, const char *err,
 			buf_release(&row);
 		}
 		if (k->verdict == CASE_NEW_FAILURE && k->cand_diag)
-			indented_lines(out, k->cand_diag, 6);
+			indented_lines(out, k->cand_diag, 6, 0);
 	}
 	/* skipped on both sides: a row per reason, not per case */
 	skipped_text(out, c, "  skipped        ", 17, 80);
@@ -1269,7 +1258,7 @@ static void email_body(FILE *out, const struct check_report *r,
 			fprintf(out, "        %s: %s (%s)\n", patch_check_kind_name(c->kind),
 				patch_check_status_name(c->status), vis(c->summary));
 			if (c->lines)
-				indented_lines(out, c->lines, 5);
+				indented_lines(out, c->lines, 5, 0);
 		}
 	}
 	for (i = 0; i < r->nsuites; i++) {
@@ -1308,7 +1297,7 @@ static void email_body(FILE *out, const struct check_report *r,
 				fprintf(out, "  %-14s %s\n", "new-finding",
 					vis(c->findings[j].title));
 				if (c->findings[j].lines)
-					indented_lines(out, c->findings[j].lines, 24);
+					indented_lines(out, c->findings[j].lines, 24, 0);
 				any = 1;
 			}
 		for (j = 0; j < c->nmetrics; j++) {
