@@ -34,7 +34,7 @@ void strlist_release(struct strlist *l)
 	l->n = 0;
 }
 
-static int has(const struct strlist *l, const char *s)
+int strlist_has(const struct strlist *l, const char *s)
 {
 	size_t i;
 
@@ -48,7 +48,7 @@ static void add(struct strlist *l, const char *s, size_t len)
 {
 	char *x = xstrndup(s, len);
 
-	if (has(l, x)) {
+	if (strlist_has(l, x)) {
 		free(x);
 		return;
 	}
@@ -315,7 +315,7 @@ static int grep_files(const char *repo, const char *commit, const char *id,
 	for (; found.n; found.n--) {
 		char *f = found.v[found.n - 1];
 
-		if (!has(files, f))
+		if (!strlist_has(files, f))
 			add(files, f, strlen(f));
 		free(f);
 	}
@@ -329,7 +329,7 @@ static void add_object(struct affected *out, const char *c, size_t max)
 {
 	char *o = object_of(c);
 
-	if (has(&out->objects, o)) {
+	if (strlist_has(&out->objects, o)) {
 		free(o);
 		return;
 	}
@@ -347,6 +347,14 @@ static int grep_users(const char *repo, const char *commit, const char *id,
 		      size_t max, struct strlist *files)
 {
 	return grep_files(repo, commit, id, 1, "*.c", max, files);
+}
+
+int affected_other_arch(const char *path, const char *arch_dir)
+{
+	size_t al = arch_dir ? strlen(arch_dir) : 0;
+
+	return arch_dir && starts_with(path, "arch/") &&
+	       !(!strncmp(path, arch_dir, al) && path[al] == '/');
 }
 
 /* how many .c files that include a touched header are compiled */
@@ -381,13 +389,11 @@ static int header_users(const char *repo, const char *commit, const char *h,
 		sort(&found);
 		for (i = 0; i < found.n && n < HEADER_USERS; i++) {
 			const char *f = found.v[i];
-			size_t al = arch_dir ? strlen(arch_dir) : 0;
 
 			/* another arch's code: no rule builds it here */
-			if (arch_dir && starts_with(f, "arch/") &&
-			    !(!strncmp(f, arch_dir, al) && f[al] == '/'))
+			if (affected_other_arch(f, arch_dir))
 				continue;
-			if (!has(users, f))
+			if (!strlist_has(users, f))
 				add(users, f, strlen(f));
 			n++;
 		}

@@ -35,6 +35,12 @@ struct strlist {
 void strlist_release(struct strlist *l);
 /* appends a copy of s unless l has it */
 void strlist_add(struct strlist *l, const char *s);
+/* 1 when l has s */
+int strlist_has(const struct strlist *l, const char *s);
+
+/* 1 when path is another arch's code: under arch/ but not under arch_dir
+ * ("arch/x86"); 0 without arch_dir. */
+int affected_other_arch(const char *path, const char *arch_dir);
 
 struct affected {
 	struct strlist objects;		/* "mm/mmu_notifier.o", sorted, unique */

@@ -54,26 +54,13 @@ static int build_side(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 static char *not_built_here(const char *obj, const char *arch_dir,
 			    const char *arch)
 {
-	size_t al = arch_dir ? strlen(arch_dir) : 0;
-
-	if (arch_dir && !strncmp(obj, "arch/", 5) &&
-	    !(!strncmp(obj, arch_dir, al) && obj[al] == '/'))
+	if (affected_other_arch(obj, arch_dir))
 		return xstrfmt("not compiled: %s (another arch's code, not "
 			       "built for %s)", obj, arch);
 	if (!strncmp(obj, "tools/", 6))
 		return xstrfmt("not compiled: %s (user-space code under tools/, "
 			       "which kbuild does not build)", obj);
 	return NULL;
-}
-
-static int in_list(const char *obj, char *const *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(v[i], obj))
-			return 1;
-	return 0;
 }
 
 static void add_line(struct buf *b, const char *fmt, ...)
@@ -187,8 +174,10 @@ int broadbuild_patch(struct pwb_ctx *ctx, const struct broadbuild_opts *o,
 	 * an object make left unbuilt is either one no rule builds here or
 	 * one that fails before the patch too (its errors are the base's) */
 	for (i = 0; !nerr && i < after.nnot_built; i++) {
-		if (in_list(after.not_built[i], before.not_built, before.nnot_built) &&
-		    before.status == BUILD_FAILED)
+		struct strlist unbuilt = { before.not_built, before.nnot_built };
+
+		if (before.status == BUILD_FAILED &&
+		    strlist_has(&unbuilt, after.not_built[i]))
 			add_line(&lines, "not compiled: %s (it does not build under "
 				 "%s %s before the patch either)",
 				 after.not_built[i], arch, BROAD_CONFIG);
