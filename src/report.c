@@ -259,6 +259,13 @@ static const char *skip_why(const char *r)
  * whole.  Into b, each entry a line (no '\n' after the last); 0 when
  * none skipped.
  */
+/* case k is skipped on both sides for reason why */
+static int skipped_for(const struct suite_cmp *c, size_t k, const char *why)
+{
+	return c->cases[k].verdict == CASE_SKIPPED &&
+	       !strcmp(skip_why(c->cases[k].skip_reason), why);
+}
+
 static size_t skipped_lines(struct buf *b, const struct suite_cmp *c)
 {
 	size_t i, j, k, nout = 0;
@@ -271,9 +278,7 @@ static size_t skipped_lines(struct buf *b, const struct suite_cmp *c)
 		if (done[i] || c->cases[i].verdict != CASE_SKIPPED)
 			continue;
 		for (j = i; j < c->ncases; j++)
-			if (c->cases[j].verdict == CASE_SKIPPED &&
-			    !strcmp(skip_why(c->cases[j].skip_reason), why))
-				n++;
+			n += skipped_for(c, j, why);
 		if (nout++)
 			buf_addch(b, '\n');
 		buf_addf(b, "%zu case%s", n, n == 1 ? "" : "s");
@@ -283,26 +288,21 @@ static size_t skipped_lines(struct buf *b, const struct suite_cmp *c)
 			buf_addch(b, ')');
 		}
 		buf_addstr(b, ":");
-		/* the groups of this reason, in order */
+		/* the groups of this reason, in order: case j and the cases
+		 * named as it is up to its last '.' */
 		for (j = i; j < c->ncases; j++) {
 			const char *nm = c->cases[j].name, *dot = strrchr(nm, '.');
-			size_t pl = dot ? (size_t)(dot - nm) : 0, g = 0, last = j;
+			size_t pl = dot ? (size_t)(dot - nm) : 0, g = 1;
 
-			if (done[j] || c->cases[j].verdict != CASE_SKIPPED ||
-			    strcmp(skip_why(c->cases[j].skip_reason), why))
+			if (done[j] || !skipped_for(c, j, why))
 				continue;
-			for (k = j; k < c->ncases; k++) {
+			done[j] = 1;
+			for (k = j + 1; pl && k < c->ncases; k++) {
 				const char *o = c->cases[k].name;
 
-				if (done[k] || c->cases[k].verdict != CASE_SKIPPED ||
-				    strcmp(skip_why(c->cases[k].skip_reason), why))
-					continue;
-				if (pl && !strncmp(o, nm, pl) && o[pl] == '.' &&
+				if (!done[k] && skipped_for(c, k, why) &&
+				    !strncmp(o, nm, pl) && o[pl] == '.' &&
 				    !strchr(o + pl + 1, '.')) {
-					done[k] = 1;
-					g++;
-					last = k;
-				} else if (k == j) {
 					done[k] = 1;
 					g++;
 				}
@@ -312,8 +312,7 @@ static size_t skipped_lines(struct buf *b, const struct suite_cmp *c)
 				buf_add_visible(b, nm, pl);
 				buf_addf(b, ".* (%zu),", g);
 			} else {
-				buf_add_visible(b, c->cases[last].name,
-						strlen(c->cases[last].name));
+				buf_add_visible(b, nm, strlen(nm));
 				buf_addch(b, ',');
 			}
 		}
