@@ -175,12 +175,24 @@ static int looks_like_mail(const char *d, size_t len)
 	return i > 0 && i < n;
 }
 
+static int is_url(const char *src)
+{
+	return starts_with(src, "http://") || starts_with(src, "https://");
+}
+
+/* SOURCE is read here: "-", or a file (one that exists, a path, or
+ * anything that is neither a URL nor a message-id) */
+static int is_local(const char *src)
+{
+	return !strcmp(src, "-") ||
+	       (src[0] != '<' && !is_url(src) &&
+		(access(src, F_OK) == 0 || strchr(src, '/') ||
+		 !looks_like_msgid(src)));
+}
+
 int intake_is_msgid(const char *src)
 {
-	return strcmp(src, "-") && !starts_with(src, "http://") &&
-	       !starts_with(src, "https://") &&
-	       (src[0] == '<' || (access(src, F_OK) && !strchr(src, '/') &&
-				  looks_like_msgid(src)));
+	return !is_local(src) && !is_url(src);
 }
 
 int fetch_source(struct pwb_ctx *ctx, const char *src,
@@ -198,10 +210,7 @@ int fetch_source(struct pwb_ctx *ctx, const char *src,
 	memset(res, 0, sizeof(*res));
 	res->series_id = -1;
 	topts.format = o->format;
-	if (!strcmp(src, "-") || (src[0] != '<' && !starts_with(src, "http://") &&
-				  !starts_with(src, "https://") &&
-				  (access(src, F_OK) == 0 || strchr(src, '/') ||
-				   !looks_like_msgid(src)))) {
+	if (is_local(src)) {
 		if (strcmp(src, "-") && access(src, R_OK)) {
 			if (!looks_like_msgid(src))
 				error("'%s' is not a message-id, a lore URL or a "
@@ -229,7 +238,7 @@ int fetch_source(struct pwb_ctx *ctx, const char *src,
 		struct lore_opts lo;
 		struct buf url = BUF_INIT;
 
-		if (starts_with(src, "http://") || starts_with(src, "https://")) {
+		if (is_url(src)) {
 			if (lore_parse_url(src, &base, &msgid)) {
 				error("'%s' is not a lore URL of a message "
 				      "(https://host/list/<message-id>/)", src);
