@@ -244,7 +244,7 @@ RENAME_EDITS = [
 
 # one patch over two arches' fault handlers: on an x86_64 cell the broad
 # build compiles arch/x86/mm/fault.o and lists arch/arm64/mm/fault.o as
-# not compiled (no rule builds another arch's code)
+# not compiled (another arch's code is listed, not built)
 TWO_ARCH_EDITS = [
     ("arch/arm64/mm/fault.c",
      [("We had some memory, but were unable to successfully fix up\n"
